@@ -1,0 +1,585 @@
+// Normalised hashing of basic blocks.
+//
+// A block's hash covers what it does, not where it sits: opcodes, types,
+// instruction flags, constants by content, callees by name, and local values
+// by a position-independent name. Left out on purpose: value and block names,
+// metadata and debug records, SanitizerCoverage calls, the line/column in
+// panic Location constants, and the identity of successor blocks (the caller
+// pairs blocks by walking both CFGs and compares successor structure itself).
+//
+// Local value naming: each instruction gets a structural hash S (opcode, type,
+// flags, operands' S) and an occurrence number among the function's
+// instructions with the same S, counted in depth-first block order. The pair
+// names the value uniquely within the function and survives unrelated edits.
+#include "fingerprint.h"
+#include <llvm-c/DebugInfo.h>
+#include <stdbool.h>
+
+enum {
+  TAG_INSTRUCTION = 0x11, TAG_ARGUMENT, TAG_BLOCK, TAG_FUNCTION, TAG_GLOBAL, TAG_GLOBAL_DECL,
+  TAG_CONST_INT, TAG_CONST_FP, TAG_CONST_DATA, TAG_CONST_AGGREGATE, TAG_CONST_EXPR, TAG_CONST_OTHER,
+  TAG_METADATA, TAG_ASM, TAG_PHI_EDGE, TAG_CYCLE, TAG_LOCATION, TAG_ALIAS
+};
+
+// ---- types -----------------------------------------------------------------
+
+static uint64_t hash_type(fingerprint_state *st, LLVMTypeRef type) {
+  uint64_t *memo = u64map_find(&st->type_hashes, (uint64_t)(uintptr_t)type);
+  if (memo) return *memo;
+  LLVMTypeKind kind = LLVMGetTypeKind(type);
+  uint64_t h = trim_mix(0x7e, kind);
+  switch (kind) {
+  case LLVMIntegerTypeKind: h = trim_mix(h, LLVMGetIntTypeWidth(type)); break;
+  case LLVMPointerTypeKind: h = trim_mix(h, LLVMGetPointerAddressSpace(type)); break;
+  case LLVMArrayTypeKind:
+    h = trim_mix(h, LLVMGetArrayLength2(type));
+    h = trim_mix(h, hash_type(st, LLVMGetElementType(type)));
+    break;
+  case LLVMVectorTypeKind:
+  case LLVMScalableVectorTypeKind:
+    h = trim_mix(h, LLVMGetVectorSize(type));
+    h = trim_mix(h, hash_type(st, LLVMGetElementType(type)));
+    break;
+  case LLVMStructTypeKind: {
+    unsigned n = LLVMCountStructElementTypes(type);
+    h = trim_mix(h, LLVMIsPackedStruct(type));
+    h = trim_mix(h, n);
+    for (unsigned i = 0; i < n; i++) h = trim_mix(h, hash_type(st, LLVMStructGetTypeAtIndex(type, i)));
+    break;
+  }
+  case LLVMFunctionTypeKind: {
+    unsigned n = LLVMCountParamTypes(type);
+    h = trim_mix(h, hash_type(st, LLVMGetReturnType(type)));
+    h = trim_mix(h, LLVMIsFunctionVarArg(type));
+    LLVMTypeRef params[64];
+    LLVMTypeRef *p = n <= 64 ? params : malloc(n * sizeof(LLVMTypeRef));
+    LLVMGetParamTypes(type, p);
+    for (unsigned i = 0; i < n; i++) h = trim_mix(h, hash_type(st, p[i]));
+    if (p != params) free(p);
+    break;
+  }
+  default: break;
+  }
+  *u64map_upsert(&st->type_hashes, (uint64_t)(uintptr_t)type) = h;
+  return h;
+}
+
+// ---- symbol names ------------------------------------------------------------
+
+/// Length of `name` without a Rust legacy hash suffix ("17h" + 16 hex + "E"),
+/// or the full length when there is none.
+static size_t stripped_length(const char *name, size_t len) {
+  if (len < 21 || strncmp(name, "_ZN", 3) != 0 || name[len - 1] != 'E') return len;
+  const char *suffix = name + len - 20;
+  if (suffix[0] != '1' || suffix[1] != '7' || suffix[2] != 'h') return len;
+  for (int i = 3; i < 19; i++) {
+    char c = suffix[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return len;
+  }
+  return len - 20;
+}
+
+static void count_stripped(fingerprint_state *st, LLVMValueRef global) {
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(global, &len);
+  size_t short_len = stripped_length(name, len);
+  if (short_len == len) return;
+  (*u64map_upsert(&st->stripped_counts, trim_hash_bytes(0x5e, name, short_len)))++;
+}
+
+/// The hash a reference to `global` contributes: its symbol, without the
+/// legacy hash suffix when the rest of the name is unique in this module.
+static uint64_t reference_name(fingerprint_state *st, LLVMValueRef global) {
+  uint64_t *memo = u64map_find(&st->reference_names, (uint64_t)(uintptr_t)global);
+  if (memo) return *memo;
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(global, &len);
+  size_t short_len = stripped_length(name, len);
+  if (short_len != len) {
+    uint64_t *count = u64map_find(&st->stripped_counts, trim_hash_bytes(0x5e, name, short_len));
+    if (!count || *count != 1) short_len = len;
+  }
+  uint64_t h = trim_hash_bytes(0x6e, name, short_len);
+  *u64map_upsert(&st->reference_names, (uint64_t)(uintptr_t)global) = h;
+  return h;
+}
+
+static bool name_has_prefix(LLVMValueRef value, const char *prefix) {
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(value, &len);
+  size_t n = strlen(prefix);
+  return len >= n && memcmp(name, prefix, n) == 0;
+}
+
+// ---- constants ---------------------------------------------------------------
+
+static uint64_t hash_constant(fingerprint_state *st, LLVMValueRef value);
+
+/// rustc's panic Location: <{ ptr file, [16 x i8] { len: u64, line: u32, col: u32 } }>.
+static bool is_panic_location(LLVMValueRef init) {
+  LLVMTypeRef type = LLVMTypeOf(init);
+  if (LLVMGetTypeKind(type) != LLVMStructTypeKind || !LLVMIsPackedStruct(type)) return false;
+  if (LLVMCountStructElementTypes(type) != 2) return false;
+  LLVMTypeRef first = LLVMStructGetTypeAtIndex(type, 0), second = LLVMStructGetTypeAtIndex(type, 1);
+  if (LLVMGetTypeKind(first) != LLVMPointerTypeKind || LLVMGetTypeKind(second) != LLVMArrayTypeKind) return false;
+  LLVMTypeRef element = LLVMGetElementType(second);
+  return LLVMGetArrayLength2(second) == 16 && LLVMGetTypeKind(element) == LLVMIntegerTypeKind &&
+         LLVMGetIntTypeWidth(element) == 8 && LLVMGetValueKind(init) == LLVMConstantStructValueKind;
+}
+
+static uint64_t hash_global_variable(fingerprint_state *st, LLVMValueRef global) {
+  LLVMValueRef init = LLVMGetInitializer(global);
+  if (!init) return trim_mix(TAG_GLOBAL_DECL, reference_name(st, global));
+  uint64_t key = (uint64_t)(uintptr_t)global;
+  uint64_t *busy = u64map_find(&st->in_progress, key);
+  if (busy && *busy) return trim_mix(TAG_CYCLE, reference_name(st, global));
+  *u64map_upsert(&st->in_progress, key) = 1;
+
+  bool is_constant = LLVMIsGlobalConstant(global);
+  bool address_insignificant = LLVMGetUnnamedAddress(global) != LLVMNoUnnamedAddr;
+  LLVMLinkage linkage = LLVMGetLinkage(global);
+  bool local = linkage == LLVMPrivateLinkage || linkage == LLVMInternalLinkage;
+  uint64_t h = trim_mix(TAG_GLOBAL, is_constant);
+  h = trim_mix(h, LLVMIsThreadLocal(global));
+  // Identity matters for anything mutable or whose address is observable.
+  if (!(is_constant && address_insignificant)) h = trim_mix(h, reference_name(st, global));
+  if (is_constant && local && is_panic_location(init)) {
+    // Keep the file and its length; drop line and column.
+    LLVMValueRef file = LLVMGetOperand(init, 0), position = LLVMGetOperand(init, 1);
+    h = trim_mix(h, TAG_LOCATION);
+    h = trim_mix(h, hash_constant(st, file));
+    size_t n = 0;
+    const char *bytes = LLVMGetValueKind(position) == LLVMConstantDataArrayValueKind
+                            ? LLVMGetRawDataValues(position, &n) : NULL;
+    if (bytes && n == 16) h = trim_hash_bytes(h, bytes, 8);
+    else h = trim_mix(h, hash_constant(st, position));
+  } else {
+    h = trim_mix(h, hash_constant(st, init));
+  }
+  *u64map_upsert(&st->in_progress, key) = 0;
+  return h;
+}
+
+static uint64_t hash_constant_uncached(fingerprint_state *st, LLVMValueRef value) {
+  LLVMValueKind kind = LLVMGetValueKind(value);
+  uint64_t h = trim_mix(kind, hash_type(st, LLVMTypeOf(value)));
+  switch (kind) {
+  case LLVMFunctionValueKind:
+    return trim_mix(TAG_FUNCTION, reference_name(st, value));
+  case LLVMGlobalVariableValueKind:
+    return hash_global_variable(st, value);
+  case LLVMGlobalAliasValueKind:
+  case LLVMGlobalIFuncValueKind:
+    return trim_mix(TAG_ALIAS, reference_name(st, value));
+  case LLVMConstantIntValueKind: {
+    unsigned width = LLVMGetIntTypeWidth(LLVMTypeOf(value));
+    if (width <= 64) return trim_mix(trim_mix(h, TAG_CONST_INT), LLVMConstIntGetZExtValue(value));
+    char *text = LLVMPrintValueToString(value); // wide integers: no C accessor for all words
+    h = trim_hash_bytes(trim_mix(h, TAG_CONST_INT), text, strlen(text));
+    LLVMDisposeMessage(text);
+    return h;
+  }
+  case LLVMConstantFPValueKind: {
+    char *text = LLVMPrintValueToString(value); // exact hex form for every FP type
+    h = trim_hash_bytes(trim_mix(h, TAG_CONST_FP), text, strlen(text));
+    LLVMDisposeMessage(text);
+    return h;
+  }
+  case LLVMConstantDataArrayValueKind:
+  case LLVMConstantDataVectorValueKind: {
+    size_t n = 0;
+    const char *bytes = LLVMGetRawDataValues(value, &n);
+    return trim_hash_bytes(trim_mix(h, TAG_CONST_DATA), bytes, n);
+  }
+  case LLVMConstantArrayValueKind:
+  case LLVMConstantStructValueKind:
+  case LLVMConstantVectorValueKind: {
+    int n = LLVMGetNumOperands(value);
+    h = trim_mix(trim_mix(h, TAG_CONST_AGGREGATE), (uint64_t)n);
+    for (int i = 0; i < n; i++) h = trim_mix(h, hash_constant(st, LLVMGetOperand(value, i)));
+    return h;
+  }
+  case LLVMConstantExprValueKind: {
+    LLVMOpcode opcode = LLVMGetConstOpcode(value);
+    h = trim_mix(trim_mix(h, TAG_CONST_EXPR), opcode);
+    if (opcode == LLVMGetElementPtr) {
+      h = trim_mix(h, hash_type(st, LLVMGetGEPSourceElementType(value)));
+      h = trim_mix(h, LLVMIsInBounds(value));
+    }
+    int n = LLVMGetNumOperands(value);
+    for (int i = 0; i < n; i++) h = trim_mix(h, hash_constant(st, LLVMGetOperand(value, i)));
+    return h;
+  }
+  case LLVMBlockAddressValueKind:
+    return trim_mix(trim_mix(h, TAG_CONST_OTHER), hash_constant(st, LLVMGetOperand(value, 0)));
+  default: {
+    // null, zeroinitializer, undef, poison, none, ...: kind and type say it all,
+    // plus any operands (ptrauth and future kinds).
+    int n = LLVMIsAUser(value) ? LLVMGetNumOperands(value) : 0;
+    h = trim_mix(h, TAG_CONST_OTHER);
+    for (int i = 0; i < n; i++) h = trim_mix(h, hash_constant(st, LLVMGetOperand(value, i)));
+    return h;
+  }
+  }
+}
+
+static uint64_t hash_constant(fingerprint_state *st, LLVMValueRef value) {
+  uint64_t key = (uint64_t)(uintptr_t)value;
+  uint64_t *memo = u64map_find(&st->constant_hashes, key);
+  if (memo) return *memo;
+  uint64_t h = hash_constant_uncached(st, value);
+  // A global hashed inside its own initializer cycle got a placeholder; only
+  // memoise complete answers.
+  uint64_t *busy = u64map_find(&st->in_progress, key);
+  if (!busy || *busy == 0) *u64map_upsert(&st->constant_hashes, key) = h;
+  return h;
+}
+
+/// Globals defined in another module that `value` refers to (through
+/// constant expressions and aggregates): their content is not visible here.
+static void collect_external_refs(fingerprint_state *st, LLVMValueRef value, int depth) {
+  LLVMValueKind kind = LLVMGetValueKind(value);
+  if (kind == LLVMGlobalVariableValueKind) {
+    if (!LLVMGetInitializer(value)) {
+      size_t len = 0;
+      const char *name = LLVMGetValueName2(value, &len);
+      VEC_PUSH(st->external_refs, interner_add(&st->strings, name, len));
+    }
+    return;
+  }
+  if (depth > 4) return;
+  if (kind == LLVMConstantExprValueKind || kind == LLVMConstantStructValueKind ||
+      kind == LLVMConstantArrayValueKind || kind == LLVMConstantVectorValueKind) {
+    int n = LLVMGetNumOperands(value);
+    for (int i = 0; i < n; i++) collect_external_refs(st, LLVMGetOperand(value, i), depth + 1);
+  }
+}
+
+// ---- instructions ------------------------------------------------------------
+
+typedef struct {
+  u64map structural;  // instruction -> S
+  u64map names;       // instruction -> name (S, occurrence)
+  u64map occurrences; // S -> count so far
+  u64map arguments;   // argument -> index
+  u64map block_order; // block -> depth-first ordinal
+  u64map ignored;     // instructions left out of every hash
+} function_state;
+
+static bool is_ignored_call(LLVMValueRef inst) {
+  LLVMOpcode op = LLVMGetInstructionOpcode(inst);
+  if (op != LLVMCall && op != LLVMInvoke) return false;
+  LLVMValueRef callee = LLVMGetCalledValue(inst);
+  if (!callee || LLVMGetValueKind(callee) != LLVMFunctionValueKind) return false;
+  return name_has_prefix(callee, "llvm.dbg.") || name_has_prefix(callee, "__sanitizer_cov_") ||
+         name_has_prefix(callee, "llvm.pseudoprobe");
+}
+
+/// Opcode-specific facts that change behaviour: predicates, flags, types.
+static uint64_t hash_instruction_facts(fingerprint_state *st, LLVMValueRef inst, LLVMOpcode op) {
+  uint64_t h = trim_mix(op, hash_type(st, LLVMTypeOf(inst)));
+  switch (op) {
+  case LLVMICmp: return trim_mix(h, LLVMGetICmpPredicate(inst));
+  case LLVMFCmp: return trim_mix(h, LLVMGetFCmpPredicate(inst));
+  case LLVMAlloca:
+    h = trim_mix(h, hash_type(st, LLVMGetAllocatedType(inst)));
+    return trim_mix(h, LLVMGetAlignment(inst));
+  case LLVMLoad:
+  case LLVMStore:
+    h = trim_mix(h, LLVMGetAlignment(inst));
+    h = trim_mix(h, LLVMGetVolatile(inst));
+    return trim_mix(h, LLVMGetOrdering(inst));
+  case LLVMGetElementPtr:
+    h = trim_mix(h, hash_type(st, LLVMGetGEPSourceElementType(inst)));
+    return trim_mix(h, LLVMIsInBounds(inst));
+  case LLVMAdd: case LLVMSub: case LLVMMul: case LLVMShl:
+    h = trim_mix(h, LLVMGetNUW(inst));
+    return trim_mix(h, LLVMGetNSW(inst));
+  case LLVMUDiv: case LLVMSDiv: case LLVMLShr: case LLVMAShr:
+    return trim_mix(h, LLVMGetExact(inst));
+  case LLVMCall: case LLVMInvoke: case LLVMCallBr:
+    h = trim_mix(h, hash_type(st, LLVMGetCalledFunctionType(inst)));
+    return trim_mix(h, LLVMGetInstructionCallConv(inst));
+  case LLVMExtractValue: case LLVMInsertValue: {
+    unsigned n = LLVMGetNumIndices(inst);
+    const unsigned *indices = LLVMGetIndices(inst);
+    for (unsigned i = 0; i < n; i++) h = trim_mix(h, indices[i]);
+    return h;
+  }
+  case LLVMShuffleVector: {
+    unsigned n = LLVMGetNumMaskElements(inst);
+    for (unsigned i = 0; i < n; i++) h = trim_mix(h, (uint64_t)(int64_t)LLVMGetMaskValue(inst, i));
+    return h;
+  }
+  case LLVMAtomicRMW:
+    h = trim_mix(h, LLVMGetAtomicRMWBinOp(inst));
+    return trim_mix(h, LLVMGetOrdering(inst));
+  case LLVMAtomicCmpXchg:
+    h = trim_mix(h, LLVMGetCmpXchgSuccessOrdering(inst));
+    return trim_mix(h, LLVMGetCmpXchgFailureOrdering(inst));
+  case LLVMLandingPad:
+    return trim_mix(h, LLVMIsCleanup(inst));
+  default: return h;
+  }
+}
+
+static uint64_t hash_inline_asm(LLVMValueRef value) {
+  size_t n = 0;
+  const char *text = LLVMGetInlineAsmAsmString(value, &n);
+  uint64_t h = trim_hash_bytes(TAG_ASM, text, n);
+  text = LLVMGetInlineAsmConstraintString(value, &n);
+  return trim_hash_bytes(h, text, n);
+}
+
+static uint64_t structural_hash(fingerprint_state *st, function_state *fs, LLVMValueRef inst);
+
+/// How an operand contributes to a hash. `by_name` picks the unique local
+/// name of instruction operands (block hashes) over their structure (S).
+static uint64_t hash_operand(fingerprint_state *st, function_state *fs, LLVMValueRef v, bool by_name) {
+  LLVMValueKind kind = LLVMGetValueKind(v);
+  switch (kind) {
+  case LLVMInstructionValueKind:
+    if (by_name) {
+      uint64_t *name = u64map_find(&fs->names, (uint64_t)(uintptr_t)v);
+      return trim_mix(TAG_INSTRUCTION, name ? *name : 0);
+    }
+    return trim_mix(TAG_INSTRUCTION, structural_hash(st, fs, v));
+  case LLVMArgumentValueKind: {
+    uint64_t *index = u64map_find(&fs->arguments, (uint64_t)(uintptr_t)v);
+    return trim_mix(TAG_ARGUMENT, index ? *index : UINT32_MAX);
+  }
+  case LLVMBasicBlockValueKind: return TAG_BLOCK; // identity checked by CFG pairing
+  case LLVMMetadataAsValueValueKind: return TAG_METADATA;
+  case LLVMInlineAsmValueKind: return hash_inline_asm(v);
+  default: return hash_constant(st, v);
+  }
+}
+
+static uint64_t structural_hash(fingerprint_state *st, function_state *fs, LLVMValueRef inst) {
+  uint64_t key = (uint64_t)(uintptr_t)inst;
+  uint64_t *memo = u64map_find(&fs->structural, key);
+  if (memo) return *memo;
+  LLVMOpcode op = LLVMGetInstructionOpcode(inst);
+  uint64_t h = hash_instruction_facts(st, inst, op);
+  if (op != LLVMPHI) { // every SSA cycle passes through a phi: stop there
+    *u64map_upsert(&fs->structural, key) = trim_mix(TAG_CYCLE, h); // guard for unreachable code
+    int n = LLVMGetNumOperands(inst);
+    for (int i = 0; i < n; i++) h = trim_mix(h, hash_operand(st, fs, LLVMGetOperand(inst, i), false));
+  }
+  *u64map_upsert(&fs->structural, key) = h;
+  return h;
+}
+
+static uint64_t block_ordinal(function_state *fs, LLVMBasicBlockRef block) {
+  uint64_t *ordinal = u64map_find(&fs->block_order, (uint64_t)(uintptr_t)block);
+  return ordinal ? *ordinal : UINT32_MAX;
+}
+
+/// The hash of one instruction inside its block: facts, operands by name,
+/// and its own occurrence number.
+static uint64_t instruction_hash(fingerprint_state *st, function_state *fs, LLVMValueRef inst) {
+  LLVMOpcode op = LLVMGetInstructionOpcode(inst);
+  uint64_t h = hash_instruction_facts(st, inst, op);
+  uint64_t *name = u64map_find(&fs->names, (uint64_t)(uintptr_t)inst);
+  h = trim_mix(h, name ? *name : 0);
+  if (op == LLVMPHI) {
+    unsigned n = LLVMCountIncoming(inst);
+    for (unsigned i = 0; i < n; i++) {
+      h = trim_mix(h, hash_operand(st, fs, LLVMGetIncomingValue(inst, i), true));
+      h = trim_mix(h, trim_mix(TAG_PHI_EDGE, block_ordinal(fs, LLVMGetIncomingBlock(inst, i))));
+    }
+    return h;
+  }
+  int n = LLVMGetNumOperands(inst);
+  for (int i = 0; i < n; i++) {
+    LLVMValueRef operand = LLVMGetOperand(inst, i);
+    h = trim_mix(h, hash_operand(st, fs, operand, true));
+  }
+  return h;
+}
+
+// ---- functions ---------------------------------------------------------------
+
+static uint32_t intern_optional(fingerprint_state *st, const char *s, size_t len) {
+  return s ? interner_add(&st->strings, s, len) : UINT32_MAX;
+}
+
+/// Depth-first preorder from the entry, successors in order; unreachable
+/// blocks follow in layout order.
+static size_t depth_first_order(LLVMBasicBlockRef *layout, size_t count, u64map *layout_index,
+                                LLVMBasicBlockRef *order) {
+  bool *seen = calloc(count, sizeof(bool));
+  LLVMBasicBlockRef *stack = malloc(count * sizeof(LLVMBasicBlockRef) * 2 + 16);
+  size_t top = 0, n = 0, stack_cap = count * 2 + 2;
+  stack[top++] = layout[0];
+  while (top) {
+    LLVMBasicBlockRef block = stack[--top];
+    size_t index = *u64map_find(layout_index, (uint64_t)(uintptr_t)block);
+    if (seen[index]) continue;
+    seen[index] = true;
+    order[n++] = block;
+    LLVMValueRef term = LLVMGetBasicBlockTerminator(block);
+    unsigned succ = term ? LLVMGetNumSuccessors(term) : 0;
+    for (unsigned i = succ; i-- > 0;) {
+      LLVMBasicBlockRef next = LLVMGetSuccessor(term, i);
+      uint64_t *j = u64map_find(layout_index, (uint64_t)(uintptr_t)next);
+      if (!j || seen[*j]) continue;
+      if (top == stack_cap) {
+        stack_cap *= 2;
+        stack = realloc(stack, stack_cap * sizeof(LLVMBasicBlockRef));
+      }
+      stack[top++] = next;
+    }
+  }
+  for (size_t i = 0; i < count; i++)
+    if (!seen[i]) order[n++] = layout[i];
+  free(seen);
+  free(stack);
+  return n;
+}
+
+static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
+  size_t block_count = LLVMCountBasicBlocks(fn);
+  LLVMBasicBlockRef *layout = malloc(block_count * sizeof(LLVMBasicBlockRef));
+  LLVMBasicBlockRef *order = malloc(block_count * sizeof(LLVMBasicBlockRef));
+  LLVMGetBasicBlocks(fn, layout);
+
+  size_t instruction_total = 0;
+  u64map layout_index;
+  u64map_init(&layout_index, block_count);
+  for (size_t i = 0; i < block_count; i++) {
+    *u64map_upsert(&layout_index, (uint64_t)(uintptr_t)layout[i]) = i;
+    for (LLVMValueRef inst = LLVMGetFirstInstruction(layout[i]); inst; inst = LLVMGetNextInstruction(inst))
+      instruction_total++;
+  }
+  depth_first_order(layout, block_count, &layout_index, order);
+
+  function_state fs;
+  u64map_init(&fs.structural, instruction_total);
+  u64map_init(&fs.names, instruction_total);
+  u64map_init(&fs.occurrences, instruction_total);
+  u64map_init(&fs.block_order, block_count);
+  u64map_init(&fs.ignored, 16);
+  unsigned param_count = LLVMCountParams(fn);
+  u64map_init(&fs.arguments, param_count);
+  for (unsigned i = 0; i < param_count; i++)
+    *u64map_upsert(&fs.arguments, (uint64_t)(uintptr_t)LLVMGetParam(fn, i)) = i;
+  for (size_t i = 0; i < block_count; i++) *u64map_upsert(&fs.block_order, (uint64_t)(uintptr_t)order[i]) = i;
+
+  // Pass 1: name every instruction, in depth-first block order.
+  bool harness_main = false;
+  for (size_t b = 0; b < block_count; b++) {
+    for (LLVMValueRef inst = LLVMGetFirstInstruction(order[b]); inst; inst = LLVMGetNextInstruction(inst)) {
+      if (is_ignored_call(inst)) {
+        *u64map_upsert(&fs.ignored, (uint64_t)(uintptr_t)inst) = 1;
+        continue;
+      }
+      LLVMOpcode op = LLVMGetInstructionOpcode(inst);
+      if (op == LLVMCall || op == LLVMInvoke) {
+        LLVMValueRef callee = LLVMGetCalledValue(inst);
+        size_t len = 0;
+        const char *name = callee && LLVMGetValueKind(callee) == LLVMFunctionValueKind
+                               ? LLVMGetValueName2(callee, &len) : NULL;
+        if (name && strstr(name, "test_main_static")) harness_main = true;
+      }
+      uint64_t s = structural_hash(st, &fs, inst);
+      uint64_t occurrence = (*u64map_upsert(&fs.occurrences, s))++;
+      *u64map_upsert(&fs.names, (uint64_t)(uintptr_t)inst) = trim_mix(s, occurrence);
+    }
+  }
+
+  // Pass 2: hash blocks, in layout order.
+  size_t symbol_length = 0;
+  const char *symbol = LLVMGetValueName2(fn, &symbol_length);
+  char *demangled = trim_demangle(symbol);
+  trim_function f;
+  memset(&f, 0, sizeof f);
+  f.symbol = interner_add(&st->strings, symbol, symbol_length);
+  f.demangled = interner_add(&st->strings, demangled, strlen(demangled));
+  free(demangled);
+  f.file = UINT32_MAX;
+  f.is_test_harness_main = harness_main;
+  LLVMMetadataRef subprogram = LLVMGetSubprogram(fn);
+  if (subprogram) {
+    f.line = LLVMDISubprogramGetLine(subprogram);
+    LLVMMetadataRef file = LLVMDIScopeGetFile(subprogram);
+    unsigned len = 0;
+    const char *name = file ? LLVMDIFileGetFilename(file, &len) : NULL;
+    f.file = intern_optional(st, name, len);
+  }
+  f.first_block = (uint32_t)st->blocks.count;
+  f.block_count = (uint32_t)block_count;
+
+  for (size_t b = 0; b < block_count; b++) {
+    trim_block block;
+    memset(&block, 0, sizeof block);
+    block.file = UINT32_MAX;
+    block.first_external_ref = (uint32_t)st->external_refs.count;
+    uint64_t h = 0xb10c;
+    for (LLVMValueRef inst = LLVMGetFirstInstruction(layout[b]); inst; inst = LLVMGetNextInstruction(inst)) {
+      if (u64map_find(&fs.ignored, (uint64_t)(uintptr_t)inst)) continue;
+      h = trim_mix(h, instruction_hash(st, &fs, inst));
+      block.instruction_count++;
+      if (block.line == 0) {
+        unsigned line = LLVMGetDebugLocLine(inst);
+        if (line) {
+          unsigned len = 0;
+          const char *file = LLVMGetDebugLocFilename(inst, &len);
+          block.line = line;
+          block.file = intern_optional(st, file, len);
+        }
+      }
+      int n = LLVMGetNumOperands(inst);
+      for (int i = 0; i < n; i++) {
+        LLVMValueRef operand = LLVMGetOperand(inst, i);
+        LLVMValueKind kind = LLVMGetValueKind(operand);
+        if (kind == LLVMGlobalVariableValueKind || kind == LLVMConstantExprValueKind)
+          collect_external_refs(st, operand, 0);
+      }
+    }
+    block.hash = h;
+    block.external_ref_count = (uint32_t)(st->external_refs.count - block.first_external_ref);
+    LLVMValueRef term = LLVMGetBasicBlockTerminator(layout[b]);
+    unsigned succ = term ? LLVMGetNumSuccessors(term) : 0;
+    block.first_successor = (uint32_t)st->successors.count;
+    block.successor_count = succ;
+    for (unsigned i = 0; i < succ; i++) {
+      uint64_t *j = u64map_find(&layout_index, (uint64_t)(uintptr_t)LLVMGetSuccessor(term, i));
+      VEC_PUSH(st->successors, j ? (uint32_t)*j : UINT32_MAX);
+    }
+    VEC_PUSH(st->blocks, block);
+  }
+  VEC_PUSH(st->functions, f);
+
+  u64map_free(&fs.structural);
+  u64map_free(&fs.names);
+  u64map_free(&fs.occurrences);
+  u64map_free(&fs.arguments);
+  u64map_free(&fs.block_order);
+  u64map_free(&fs.ignored);
+  u64map_free(&layout_index);
+  free(layout);
+  free(order);
+}
+
+void fingerprint_module(fingerprint_state *st) {
+  for (LLVMValueRef fn = LLVMGetFirstFunction(st->module); fn; fn = LLVMGetNextFunction(fn)) count_stripped(st, fn);
+  for (LLVMValueRef g = LLVMGetFirstGlobal(st->module); g; g = LLVMGetNextGlobal(g)) count_stripped(st, g);
+
+  for (LLVMValueRef fn = LLVMGetFirstFunction(st->module); fn; fn = LLVMGetNextFunction(fn)) {
+    if (LLVMIsDeclaration(fn) || LLVMCountBasicBlocks(fn) == 0) continue;
+    if (LLVMGetLinkage(fn) == LLVMAvailableExternallyLinkage) continue; // never emitted here
+    if (name_has_prefix(fn, "sancov.")) continue;                       // the instrumentation's own
+    fingerprint_function(st, fn);
+  }
+  for (LLVMValueRef g = LLVMGetFirstGlobal(st->module); g; g = LLVMGetNextGlobal(g)) {
+    if (!LLVMGetInitializer(g)) continue;
+    LLVMLinkage linkage = LLVMGetLinkage(g);
+    if (linkage == LLVMPrivateLinkage || linkage == LLVMInternalLinkage) continue;
+    if (name_has_prefix(g, "__sancov_")) continue;
+    size_t len = 0;
+    const char *name = LLVMGetValueName2(g, &len);
+    trim_global global = {interner_add(&st->strings, name, len), hash_constant(st, g)};
+    VEC_PUSH(st->globals, global);
+  }
+}

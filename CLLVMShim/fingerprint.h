@@ -1,0 +1,30 @@
+// Internal to CLLVMShim: the state shared by the reader and the hasher.
+#ifndef TRIM_FINGERPRINT_H
+#define TRIM_FINGERPRINT_H
+
+#include "CLLVMShim.h"
+#include "tables.h"
+#include <llvm-c/Core.h>
+
+typedef struct {
+  LLVMModuleRef module;
+  interner strings;
+  VEC(trim_function) functions;
+  VEC(trim_block) blocks;
+  VEC(uint32_t) successors;
+  VEC(uint32_t) external_refs;
+  VEC(trim_global) globals;
+
+  u64map type_hashes;     // LLVMTypeRef -> hash
+  u64map constant_hashes; // LLVMValueRef (constant or global) -> hash
+  u64map in_progress;     // globals whose initializer is being hashed (cycle guard)
+  u64map reference_names; // GlobalValue -> hash of the name used when it is referenced
+  u64map stripped_counts; // hash of a symbol without its legacy hash suffix -> count
+} fingerprint_state;
+
+/// Walks every defined function of state->module and fills the tables.
+void fingerprint_module(fingerprint_state *state);
+
+char *trim_demangle(const char *symbol);
+
+#endif

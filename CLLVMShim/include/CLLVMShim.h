@@ -1,0 +1,87 @@
+// CLLVMShim: the thin C layer between LLVM and trim.
+//
+// LLVM in, plain C data out. One call reads a bitcode file and returns every
+// defined function with its basic blocks, each block reduced to a normalised
+// 64-bit hash, its successors, its first source location and its size. The
+// caller owns the result and frees it with trim_module_free. Nothing here
+// exits the process: errors come back as a message in the result.
+#ifndef CLLVMSHIM_H
+#define CLLVMSHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Why reading a module failed.
+typedef enum {
+  TRIM_OK = 0,
+  TRIM_ERR_OPEN = 1,    ///< the file could not be opened or read
+  TRIM_ERR_PARSE = 2,   ///< LLVM rejected the bitcode (message says why)
+} trim_status;
+
+typedef struct {
+  uint64_t hash;              ///< normalised content hash (successor identities excluded)
+  uint32_t first_successor;   ///< index into trim_module.successors
+  uint32_t successor_count;   ///< successors are block indices within the same function
+  uint32_t file;              ///< index into trim_module.strings, UINT32_MAX when unknown
+  uint32_t line;              ///< first source line of the block, 0 when unknown
+  uint32_t instruction_count; ///< instructions counted in the hash
+  uint32_t first_external_ref;///< index into trim_module.external_refs
+  uint32_t external_ref_count;///< globals used by the block but defined in another module
+} trim_block;
+
+typedef struct {
+  uint32_t symbol;            ///< index into strings: the linkage name
+  uint32_t demangled;         ///< index into strings: LLVM's demangling (Rust legacy escapes kept)
+  uint32_t file;              ///< index into strings, UINT32_MAX when unknown
+  uint32_t line;              ///< line of the definition, 0 when unknown
+  uint32_t first_block;       ///< index into trim_module.blocks (layout order)
+  uint32_t block_count;
+  uint8_t is_test_harness_main; ///< calls libtest's test_main_static: embeds every test's line
+} trim_function;
+
+typedef struct {
+  uint32_t symbol;            ///< index into strings
+  uint64_t content_hash;      ///< normalised hash of the initializer
+} trim_global;
+
+typedef struct {
+  trim_status status;
+  char *error;                ///< set when status != TRIM_OK
+  char *producer_hint;        ///< producer string found in LLVM's message, if any
+
+  const char **strings;       ///< interned strings (symbols, file names)
+  size_t string_count;
+  trim_function *functions;
+  size_t function_count;
+  trim_block *blocks;
+  size_t block_count;
+  uint32_t *successors;
+  size_t successor_count;
+  uint32_t *external_refs;    ///< indices into strings
+  size_t external_ref_count;
+  trim_global *globals;       ///< globals defined here with external linkage
+  size_t global_count;
+  uint32_t source_filename;   ///< index into strings
+} trim_module;
+
+/// Reads and fingerprints one bitcode file. Never returns NULL.
+trim_module *trim_read_bitcode(const char *path);
+
+/// Frees everything trim_read_bitcode allocated.
+void trim_module_free(trim_module *module);
+
+/// The LLVM version this shim is linked against, e.g. "22.1.8".
+const char *trim_llvm_version(void);
+
+/// BLAKE3 of a byte range (from libLLVM), truncated to `out_len` bytes.
+void trim_blake3(const void *bytes, size_t length, uint8_t *out, size_t out_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

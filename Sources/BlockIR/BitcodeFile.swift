@@ -1,0 +1,39 @@
+import CLLVMShim
+import Foundation
+
+/// A bitcode file's bytes checked for the cheap failures (missing, empty, not
+/// bitcode) before LLVM sees them, and their content hash.
+public struct BitcodeFile: Sendable {
+    public let path: String
+    /// BLAKE3 of the bytes, hex: the cache key and the "unchanged" test.
+    public let contentHash: String
+    public let size: Int
+
+    public init(path: String) throws(BlockIRError) {
+        self.path = path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .fileNotFound(path: path)
+        }
+        if isDirectory.boolValue { throw .unreadable(path: path, reason: "is a directory") }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        guard !data.isEmpty else { throw .empty(path: path) }
+        let isBitcode = data.withUnsafeBytes { raw -> Bool in
+            guard raw.count >= 4 else { return false }
+            let head = Array(raw.prefix(4))
+            return head == [0x42, 0x43, 0xC0, 0xDE] || head == [0xDE, 0xC0, 0x17, 0x0B]
+        }
+        guard isBitcode else { throw .notBitcode(path: path) }
+        self.size = data.count
+        self.contentHash = data.withUnsafeBytes { raw in
+            var digest = [UInt8](repeating: 0, count: 16)
+            trim_blake3(raw.baseAddress, raw.count, &digest, digest.count)
+            return digest.map { String(format: "%02x", $0) }.joined()
+        }
+    }
+}

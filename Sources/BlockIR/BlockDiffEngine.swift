@@ -1,0 +1,57 @@
+/// Runs a whole comparison: resolve the inputs, fingerprint every module of
+/// both sides at once (cache first, workers in parallel), pair and diff.
+public struct BlockDiffEngine: Sendable {
+    public let fingerprinter: Fingerprinter
+
+    public init(fingerprinter: Fingerprinter) {
+        self.fingerprinter = fingerprinter
+    }
+
+    public func diff(old: String, new: String) throws(BlockIRError) -> BitcodeDiff {
+        let pairing = try ModulePairing.resolve(old: old, new: new)
+        // Check every file before parsing any, so the first bad one is reported.
+        let pairFiles = try pairing.pairs.map { pair throws(BlockIRError) in
+            (try BitcodeFile(path: pair.old), try BitcodeFile(path: pair.new))
+        }
+        let oldOnly = try pairing.onlyOld.map { path throws(BlockIRError) in try BitcodeFile(path: path) }
+        let newOnly = try pairing.onlyNew.map { path throws(BlockIRError) in try BitcodeFile(path: path) }
+
+        // Same bytes on both sides of a single pair: nothing can differ.
+        if pairFiles.count == 1, oldOnly.isEmpty, newOnly.isEmpty,
+            pairFiles[0].0.contentHash == pairFiles[0].1.contentHash
+        {
+            return BitcodeDiff()
+        }
+
+        var unique: [String: BitcodeFile] = [:]
+        for file in pairFiles.flatMap({ [$0.0, $0.1] }) + oldOnly + newOnly where unique[file.contentHash] == nil {
+            unique[file.contentHash] = file
+        }
+        let order = unique.keys.sorted()
+        var modules: [String: ModuleFingerprint] = [:]
+        for (key, result) in zip(order, fingerprinter.fingerprints(of: order.map { unique[$0]! })) {
+            modules[key] = try result.get()
+        }
+
+        var oldGlobals: [String: UInt64] = [:], newGlobals: [String: UInt64] = [:]
+        for file in pairFiles.map(\.0) + oldOnly { oldGlobals.merge(modules[file.contentHash]!.globals) { a, _ in a } }
+        for file in pairFiles.map(\.1) + newOnly { newGlobals.merge(modules[file.contentHash]!.globals) { a, _ in a } }
+        let differ = FunctionDiffer(oldGlobals: oldGlobals, newGlobals: newGlobals)
+        let empty = ModuleFingerprint(sourceFilename: "", files: [], functions: [], globals: [:])
+
+        var result = BitcodeDiff()
+        for (oldFile, newFile) in pairFiles {
+            result.functions += differ.diff(old: modules[oldFile.contentHash]!, new: modules[newFile.contentHash]!,
+                                            module: newFile.path)
+        }
+        for file in oldOnly {
+            result.modules.append(.init(path: file.path, status: .removed))
+            result.functions += differ.diff(old: modules[file.contentHash]!, new: empty, module: file.path)
+        }
+        for file in newOnly {
+            result.modules.append(.init(path: file.path, status: .added))
+            result.functions += differ.diff(old: empty, new: modules[file.contentHash]!, module: file.path)
+        }
+        return result
+    }
+}

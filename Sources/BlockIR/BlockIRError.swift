@@ -1,0 +1,55 @@
+/// Everything that can go wrong reading bitcode, each naming the file and what to do.
+public enum BlockIRError: Error, Equatable, CustomStringConvertible, Sendable {
+    case fileNotFound(path: String)
+    case unreadable(path: String, reason: String)
+    case empty(path: String)
+    case notBitcode(path: String)
+    case corrupt(path: String, llvmMessage: String)
+    case truncated(path: String, llvmMessage: String)
+    case tooNew(path: String, producer: String, reader: String)
+    case parserCrashed(path: String, signal: Int32)
+    case workerFailed(path: String, detail: String)
+    case workerNotFound(searched: [String])
+    case noBitcodeInDirectory(path: String)
+
+    public var path: String? {
+        switch self {
+        case .fileNotFound(let p), .unreadable(let p, _), .empty(let p), .notBitcode(let p),
+            .corrupt(let p, _), .truncated(let p, _), .tooNew(let p, _, _),
+            .parserCrashed(let p, _), .workerFailed(let p, _), .noBitcodeInDirectory(let p):
+            return p
+        case .workerNotFound: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let path):
+            return "\(path): no such file or directory"
+        case .unreadable(let path, let reason):
+            return "\(path): cannot be read: \(reason)"
+        case .empty(let path):
+            return "\(path): the file is empty, not LLVM bitcode (was the build interrupted?)"
+        case .notBitcode(let path):
+            return "\(path): not an LLVM bitcode file (no 'BC' or wrapper magic); "
+                + "build with --emit=llvm-bc (rustc) or -emit-llvm -c (clang)"
+        case .corrupt(let path, let message):
+            return "\(path): corrupt bitcode: LLVM says: \(message)"
+        case .truncated(let path, let message):
+            return "\(path): truncated bitcode (was the build interrupted?): LLVM says: \(message)"
+        case .tooNew(let path, let producer, let reader):
+            return "\(path): produced by a newer LLVM (producer '\(producer)') than this reader "
+                + "(LLVM \(reader)); rebuild trim against a matching llvm-dev"
+        case .parserCrashed(let path, let signal):
+            return "\(path): LLVM's bitcode reader crashed on this file (signal \(signal)); "
+                + "the file is damaged: rebuild it"
+        case .workerFailed(let path, let detail):
+            return "\(path): the fingerprint worker failed: \(detail)"
+        case .workerNotFound(let searched):
+            return "cannot find the trim-ir-worker executable (looked in: "
+                + searched.joined(separator: ", ") + "); set TRIM_IR_WORKER to its path"
+        case .noBitcodeInDirectory(let path):
+            return "\(path): the directory holds no .bc files"
+        }
+    }
+}

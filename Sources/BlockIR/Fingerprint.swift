@@ -1,0 +1,79 @@
+/// BlockIR: normalised basic-block fingerprints of LLVM bitcode, and their diff.
+///
+/// Owns: reading bitcode (through CLLVMShim, in an isolated worker process),
+/// the fingerprint value types, their binary encoding and on-disk cache, and
+/// the pairing of functions and blocks across two builds.
+/// Invariant: a fingerprint is a pure function of a file's bytes.
+/// Never depends on: printing, the store, the runner.
+
+/// One basic block, reduced to what decides whether its behaviour changed.
+public struct BlockFingerprint: Sendable, Hashable {
+    /// Normalised hash of the block's instructions (successor identities excluded).
+    public var hash: UInt64
+    /// Successor blocks, as indices into the function's `blocks`, in terminator order.
+    public var successors: [UInt32]
+    /// Index into `ModuleFingerprint.files` of the block's first source location.
+    public var file: UInt32?
+    /// First source line of the block, 0 when unknown.
+    public var line: UInt32
+    public var instructionCount: UInt32
+    /// Globals the block uses that are defined in another module (their content
+    /// is compared through `ModuleFingerprint.globals` of the defining module).
+    public var externalGlobals: [String]
+
+    public init(hash: UInt64, successors: [UInt32], file: UInt32?, line: UInt32,
+                instructionCount: UInt32, externalGlobals: [String]) {
+        self.hash = hash
+        self.successors = successors
+        self.file = file
+        self.line = line
+        self.instructionCount = instructionCount
+        self.externalGlobals = externalGlobals
+    }
+}
+
+/// One defined function: its blocks in layout order (entry first).
+public struct FunctionFingerprint: Sendable, Hashable {
+    public var symbol: String
+    /// LLVM's demangling of `symbol` (Rust legacy `$LT$`-style escapes still in).
+    public var demangled: String
+    public var file: String?
+    public var line: UInt32
+    /// True for libtest's generated `main`, which embeds every test's line number.
+    public var isTestHarnessMain: Bool
+    public var blocks: [BlockFingerprint]
+
+    public init(symbol: String, demangled: String, file: String?, line: UInt32,
+                isTestHarnessMain: Bool, blocks: [BlockFingerprint]) {
+        self.symbol = symbol
+        self.demangled = demangled
+        self.file = file
+        self.line = line
+        self.isTestHarnessMain = isTestHarnessMain
+        self.blocks = blocks
+    }
+}
+
+/// Everything trim keeps of one bitcode module.
+public struct ModuleFingerprint: Sendable, Hashable {
+    /// The module's `source_filename` (the crate root for rustc, the .c file for clang).
+    public var sourceFilename: String
+    /// Source file names referenced by blocks.
+    public var files: [String]
+    public var functions: [FunctionFingerprint]
+    /// Content hashes of globals defined here with external linkage, by symbol.
+    public var globals: [String: UInt64]
+
+    public init(sourceFilename: String, files: [String], functions: [FunctionFingerprint],
+                globals: [String: UInt64]) {
+        self.sourceFilename = sourceFilename
+        self.files = files
+        self.functions = functions
+        self.globals = globals
+    }
+
+    public func fileName(of block: BlockFingerprint) -> String? {
+        guard let index = block.file, Int(index) < files.count else { return nil }
+        return files[Int(index)]
+    }
+}

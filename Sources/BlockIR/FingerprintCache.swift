@@ -1,0 +1,49 @@
+import Foundation
+
+/// Fingerprints on disk, keyed by the content hash of the bitcode they came
+/// from (and the reader's version), so an unchanged file is never parsed twice.
+public struct FingerprintCache: Sendable {
+    public let directory: URL
+    /// Bumped whenever hashing or encoding changes meaning.
+    static let formatVersion = "2"
+
+    /// `$TRIM_CACHE_DIR`, else `$XDG_CACHE_HOME/trim`, else `~/.cache/trim`.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let explicit = environment["TRIM_CACHE_DIR"], !explicit.isEmpty {
+            return URL(fileURLWithPath: explicit)
+        }
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() + "/.cache")
+        return URL(fileURLWithPath: base).appendingPathComponent("trim")
+    }
+
+    public init(directory: URL) {
+        self.directory = directory.appendingPathComponent("fingerprints")
+    }
+
+    public func entry(for file: BitcodeFile) -> URL {
+        directory.appendingPathComponent(
+            "\(file.contentHash)-f\(Self.formatVersion)-llvm\(ShimReader.llvmVersion).fp")
+    }
+
+    /// The cached fingerprint, or nil when absent or unreadable (a damaged
+    /// entry is removed and recomputed, never trusted).
+    public func load(_ file: BitcodeFile) -> ModuleFingerprint? {
+        let url = entry(for: file)
+        guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return nil }
+        do {
+            return try data.withUnsafeBytes { try FingerprintCodec.decode($0) }
+        } catch {
+            try? FileManager.default.removeItem(at: url)
+            return nil
+        }
+    }
+
+    public func prepare() throws(BlockIRError) {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .unreadable(path: directory.path, reason: "cannot create the fingerprint cache: \(error)")
+        }
+    }
+}

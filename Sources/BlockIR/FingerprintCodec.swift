@@ -1,0 +1,130 @@
+/// A compact binary form of `ModuleFingerprint`, for the cache and for the
+/// worker's answer. Little-endian, length-prefixed; decoding checks every bound.
+public enum FingerprintCodec {
+    static let magic: [UInt8] = Array("TRIMFP02".utf8)
+
+    public struct DecodingError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func encode(_ module: ModuleFingerprint) -> [UInt8] {
+        var w = ByteWriter()
+        w.bytes(magic)
+        w.string(module.sourceFilename)
+        w.u32(UInt32(module.files.count))
+        module.files.forEach { w.string($0) }
+        w.u32(UInt32(module.globals.count))
+        for (name, hash) in module.globals.sorted(by: { $0.key < $1.key }) {
+            w.string(name)
+            w.u64(hash)
+        }
+        w.u32(UInt32(module.functions.count))
+        for f in module.functions {
+            w.string(f.symbol)
+            w.string(f.demangled)
+            w.string(f.file ?? "")
+            w.u8(f.file == nil ? 0 : 1)
+            w.u32(f.line)
+            w.u8(f.isTestHarnessMain ? 1 : 0)
+            w.u32(UInt32(f.blocks.count))
+            for b in f.blocks {
+                w.u64(b.hash)
+                w.u32(b.file ?? UInt32.max)
+                w.u32(b.line)
+                w.u32(b.instructionCount)
+                w.u32(UInt32(b.successors.count))
+                b.successors.forEach { w.u32($0) }
+                w.u32(UInt32(b.externalGlobals.count))
+                b.externalGlobals.forEach { w.string($0) }
+            }
+        }
+        return w.buffer
+    }
+
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> ModuleFingerprint {
+        var r = ByteReader(bytes)
+        guard try r.bytes(magic.count) == magic else { throw DecodingError(description: "bad magic") }
+        let source = try r.string()
+        let files = try (0..<r.count()).map { _ in try r.string() }
+        var globals: [String: UInt64] = [:]
+        for _ in 0..<(try r.count()) {
+            let name = try r.string()
+            globals[name] = try r.u64()
+        }
+        let functionCount = try r.count()
+        var functions: [FunctionFingerprint] = []
+        functions.reserveCapacity(functionCount)
+        for _ in 0..<functionCount {
+            let symbol = try r.string()
+            let demangled = try r.string()
+            let file = try r.string()
+            let hasFile = try r.u8() == 1
+            let line = try r.u32()
+            let harness = try r.u8() == 1
+            let blockCount = try r.count()
+            var blocks: [BlockFingerprint] = []
+            blocks.reserveCapacity(blockCount)
+            for _ in 0..<blockCount {
+                let hash = try r.u64()
+                let fileIndex = try r.u32()
+                let blockLine = try r.u32()
+                let instructions = try r.u32()
+                let successors = try (0..<r.count()).map { _ in try r.u32() }
+                let externals = try (0..<r.count()).map { _ in try r.string() }
+                blocks.append(BlockFingerprint(
+                    hash: hash, successors: successors,
+                    file: fileIndex == UInt32.max ? nil : fileIndex, line: blockLine,
+                    instructionCount: instructions, externalGlobals: externals))
+            }
+            functions.append(FunctionFingerprint(
+                symbol: symbol, demangled: demangled, file: hasFile ? file : nil, line: line,
+                isTestHarnessMain: harness, blocks: blocks))
+        }
+        guard r.atEnd else { throw DecodingError(description: "trailing bytes") }
+        return ModuleFingerprint(sourceFilename: source, files: files, functions: functions, globals: globals)
+    }
+}
+
+struct ByteWriter {
+    var buffer: [UInt8] = []
+    mutating func u8(_ v: UInt8) { buffer.append(v) }
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { buffer.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { buffer.append(contentsOf: $0) } }
+    mutating func bytes(_ b: [UInt8]) { buffer.append(contentsOf: b) }
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            u32(UInt32(utf8.count))
+            buffer.append(contentsOf: utf8)
+        }
+    }
+}
+
+struct ByteReader {
+    let base: UnsafeRawBufferPointer
+    var offset = 0
+    init(_ base: UnsafeRawBufferPointer) { self.base = base }
+
+    var atEnd: Bool { offset == base.count }
+
+    private mutating func take(_ n: Int) throws -> UnsafeRawBufferPointer {
+        guard n >= 0, n <= base.count - offset else {
+            throw FingerprintCodec.DecodingError(description: "truncated at byte \(offset)")
+        }
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: base[offset..<offset + n])
+    }
+    mutating func u8() throws -> UInt8 { try take(1)[0] }
+    mutating func u32() throws -> UInt32 { UInt32(littleEndian: try take(4).loadUnaligned(as: UInt32.self)) }
+    mutating func u64() throws -> UInt64 { UInt64(littleEndian: try take(8).loadUnaligned(as: UInt64.self)) }
+    /// A count of following items; each takes at least one byte, which bounds it.
+    mutating func count() throws -> Int {
+        let n = Int(try u32())
+        guard n <= base.count - offset else {
+            throw FingerprintCodec.DecodingError(description: "impossible count \(n) at byte \(offset)")
+        }
+        return n
+    }
+    mutating func bytes(_ n: Int) throws -> [UInt8] { Array(try take(n)) }
+    mutating func string() throws -> String { String(decoding: try take(Int(try u32())), as: UTF8.self) }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Turns bitcode files into fingerprints: from the cache when the bytes were
+/// seen before, otherwise through isolated workers, several at once.
+public final class Fingerprinter: Sendable {
+    public let cache: FingerprintCache
+    let reader: IsolatedReader
+    let parallelism: Int
+    private let counters = Counters()
+
+    /// How many files came from the cache and how many were parsed.
+    public var statistics: (cached: Int, parsed: Int) { counters.snapshot }
+
+    public init(cache: FingerprintCache, reader: IsolatedReader,
+                parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.cache = cache
+        self.reader = reader
+        self.parallelism = max(1, parallelism)
+    }
+
+    /// One result per path, in order; a failure of one file does not stop the others.
+    public func fingerprints(of files: [BitcodeFile]) -> [Result<ModuleFingerprint, BlockIRError>] {
+        let results = ResultSlots<Result<ModuleFingerprint, BlockIRError>>(count: files.count)
+        let next = Counters()
+        let workers = min(parallelism, files.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let index = next.take()
+                guard index < files.count else { return }
+                results.set(index, Result { () throws(BlockIRError) in try self.fingerprint(files[index]) })
+            }
+        }
+        return results.values
+    }
+
+    public func fingerprint(_ file: BitcodeFile) throws(BlockIRError) -> ModuleFingerprint {
+        if let cached = cache.load(file) {
+            counters.count(cached: true)
+            return cached
+        }
+        try cache.prepare()
+        let entry = cache.entry(for: file)
+        try reader.fingerprint(file, into: entry)
+        counters.count(cached: false)
+        guard let module = cache.load(file) else {
+            throw .workerFailed(path: file.path, detail: "the worker's answer at \(entry.path) is unreadable")
+        }
+        return module
+    }
+}
+
+private final class Counters: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cached = 0, parsed = 0, next = 0
+
+    func count(cached hit: Bool) {
+        lock.withLock { if hit { cached += 1 } else { parsed += 1 } }
+    }
+    var snapshot: (cached: Int, parsed: Int) { lock.withLock { (cached, parsed) } }
+    func take() -> Int {
+        lock.withLock {
+            defer { next += 1 }
+            return next
+        }
+    }
+}
+
+private final class ResultSlots<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [T?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
+    var values: [T] { lock.withLock { slots.map { $0! } } }
+}

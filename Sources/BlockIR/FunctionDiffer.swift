@@ -1,0 +1,128 @@
+/// Compares two fingerprints of one module: pairs functions (by symbol, then
+/// by hash-free name where unique on both sides), then their blocks.
+public struct FunctionDiffer: Sendable {
+    /// Contents of globals defined in any module of each build, for blocks
+    /// that use a global from another module.
+    public var oldGlobals: [String: UInt64]
+    public var newGlobals: [String: UInt64]
+
+    public init(oldGlobals: [String: UInt64] = [:], newGlobals: [String: UInt64] = [:]) {
+        self.oldGlobals = oldGlobals
+        self.newGlobals = newGlobals
+    }
+
+    public func diff(old: ModuleFingerprint, new: ModuleFingerprint, module: String) -> [BitcodeDiff.FunctionChange] {
+        let oldFunctions = old.functions.filter { !$0.isTestHarnessMain }
+        let newFunctions = new.functions.filter { !$0.isTestHarnessMain }
+        let oldNames = NameTable(oldFunctions), newNames = NameTable(newFunctions)
+
+        var newBySymbol: [String: Int] = [:]
+        for (i, f) in newFunctions.enumerated() { newBySymbol[f.symbol] = i }
+        var newMatched = Array(repeating: false, count: newFunctions.count)
+        var pairs: [(Int, Int)] = []
+        var unmatchedOld: [Int] = []
+        for (i, f) in oldFunctions.enumerated() {
+            if let j = newBySymbol[f.symbol], !newMatched[j] {
+                newMatched[j] = true
+                pairs.append((i, j))
+            } else {
+                unmatchedOld.append(i)
+            }
+        }
+        // Symbol hashes change with crate metadata; pair by the rest of the name
+        // only where it is unique in both builds (generic instances share it).
+        var stillUnmatched: [Int] = []
+        for i in unmatchedOld {
+            let short = oldNames.stripped[i]
+            if oldNames.isUnique(short), newNames.isUnique(short), let j = newNames.index[short], !newMatched[j] {
+                newMatched[j] = true
+                pairs.append((i, j))
+            } else {
+                stillUnmatched.append(i)
+            }
+        }
+
+        var changes: [BitcodeDiff.FunctionChange] = []
+        for (i, j) in pairs {
+            let blocks = compareBlocks(old: oldFunctions[i], new: newFunctions[j], oldModule: old, newModule: new)
+            if !blocks.isEmpty {
+                changes.append(change(newFunctions[j], in: new, names: newNames, status: .changed,
+                                      blocks: blocks, module: module))
+            }
+        }
+        for i in stillUnmatched {
+            let f = oldFunctions[i]
+            changes.append(change(f, in: old, names: oldNames, status: .removed,
+                                  blocks: allBlocks(f, in: old, status: .removed), module: module))
+        }
+        for (j, f) in newFunctions.enumerated() where !newMatched[j] {
+            changes.append(change(f, in: new, names: newNames, status: .added,
+                                  blocks: allBlocks(f, in: new, status: .added), module: module))
+        }
+        return changes
+    }
+
+    func compareBlocks(old: FunctionFingerprint, new: FunctionFingerprint,
+                       oldModule: ModuleFingerprint, newModule: ModuleFingerprint) -> [BitcodeDiff.BlockChange] {
+        let pairing = BlockPairing(old: old.blocks, new: new.blocks)
+        var changes: [BitcodeDiff.BlockChange] = []
+        for (n, block) in new.blocks.enumerated() {
+            guard let o = pairing.newToOld[n] else {
+                changes.append(blockChange(n, block, in: newModule, status: .added))
+                continue
+            }
+            let before = old.blocks[o]
+            if before.hash != block.hash || !pairing.sameSuccessors(old: before, new: block)
+                || externalGlobalsDiffer(before, block)
+            {
+                changes.append(blockChange(n, block, in: newModule, status: .changed))
+            }
+        }
+        for (o, block) in old.blocks.enumerated() where pairing.oldToNew[o] == nil {
+            changes.append(blockChange(o, block, in: oldModule, status: .removed))
+        }
+        return changes
+    }
+
+    /// A global from another module is unchanged when both builds know the
+    /// same content for it, or neither knows it (defined outside the inputs).
+    private func externalGlobalsDiffer(_ old: BlockFingerprint, _ new: BlockFingerprint) -> Bool {
+        if old.externalGlobals != new.externalGlobals { return true }
+        return new.externalGlobals.contains { oldGlobals[$0] != newGlobals[$0] }
+    }
+
+    private func blockChange(_ index: Int, _ block: BlockFingerprint, in module: ModuleFingerprint,
+                             status: BitcodeDiff.Status) -> BitcodeDiff.BlockChange {
+        .init(index: index, status: status, file: module.fileName(of: block), line: Int(block.line))
+    }
+
+    private func allBlocks(_ f: FunctionFingerprint, in module: ModuleFingerprint,
+                           status: BitcodeDiff.Status) -> [BitcodeDiff.BlockChange] {
+        f.blocks.enumerated().map { blockChange($0.offset, $0.element, in: module, status: status) }
+    }
+
+    private func change(_ f: FunctionFingerprint, in module: ModuleFingerprint, names: NameTable,
+                        status: BitcodeDiff.Status, blocks: [BitcodeDiff.BlockChange],
+                        module moduleName: String) -> BitcodeDiff.FunctionChange {
+        let keepHash = !names.isUnique(SymbolNames.withoutHash(f.symbol))
+        return .init(symbol: f.symbol, name: SymbolNames.display(demangled: f.demangled, keepHash: keepHash),
+                     status: status, file: f.file, line: Int(f.line), blocks: blocks, module: moduleName)
+    }
+}
+
+/// Hash-free names of a module's functions and how often each occurs.
+private struct NameTable {
+    var stripped: [String]
+    var counts: [String: Int] = [:]
+    var index: [String: Int] = [:]
+
+    init(_ functions: [FunctionFingerprint]) {
+        stripped = functions.map { SymbolNames.withoutHash($0.symbol) }
+        for (i, name) in stripped.enumerated() {
+            counts[name, default: 0] += 1
+            index[name] = i
+        }
+    }
+
+    func isUnique(_ name: String) -> Bool { counts[name] == 1 }
+}

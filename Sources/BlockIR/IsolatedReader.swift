@@ -1,0 +1,108 @@
+import Foundation
+
+/// Parses bitcode in a child process (`trim-ir-worker`), so that a crash of
+/// LLVM's reader on a damaged file becomes an error naming the file instead of
+/// taking trim down. The worker writes its answer straight into the cache.
+public struct IsolatedReader: Sendable {
+    public let workerPath: String
+
+    public init(workerPath: String? = nil) throws(BlockIRError) {
+        if let workerPath {
+            self.workerPath = workerPath
+            return
+        }
+        self.workerPath = try Self.locateWorker()
+    }
+
+    /// `$TRIM_IR_WORKER`, else next to the running executable, else on PATH.
+    static func locateWorker() throws(BlockIRError) -> String {
+        let environment = ProcessInfo.processInfo.environment
+        var searched: [String] = []
+        if let explicit = environment["TRIM_IR_WORKER"], !explicit.isEmpty {
+            if FileManager.default.isExecutableFile(atPath: explicit) { return explicit }
+            searched.append(explicit)
+        }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        var candidates = [URL(fileURLWithPath: executable).deletingLastPathComponent()
+            .appendingPathComponent("trim-ir-worker").path]
+        for dir in (environment["PATH"] ?? "").split(separator: ":") {
+            candidates.append("\(dir)/trim-ir-worker")
+        }
+        for candidate in candidates {
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            searched.append(candidate)
+        }
+        throw .workerNotFound(searched: Array(searched.prefix(3)) + (searched.count > 3 ? ["PATH"] : []))
+    }
+
+    /// Fingerprints `file` into `output` (written atomically by the worker).
+    public func fingerprint(_ file: BitcodeFile, into output: URL) throws(BlockIRError) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: workerPath)
+        process.arguments = [file.path, output.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw .workerFailed(path: file.path, detail: "cannot start \(workerPath): \(error)")
+        }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationReason == .uncaughtSignal {
+            throw .parserCrashed(path: file.path, signal: process.terminationStatus)
+        }
+        switch process.terminationStatus {
+        case 0: return
+        case WorkerProtocol.openFailed:
+            throw .unreadable(path: file.path, reason: message.trimmingCharacters(in: .whitespacesAndNewlines))
+        case WorkerProtocol.parseFailed:
+            throw WorkerProtocol.parseError(path: file.path, file: file, report: message)
+        default:
+            throw .workerFailed(
+                path: file.path,
+                detail: "exit status \(process.terminationStatus): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+    }
+}
+
+/// What the worker and its parent agree on: exit codes and the error report.
+public enum WorkerProtocol {
+    public static let openFailed: Int32 = 3
+    public static let parseFailed: Int32 = 4
+
+    /// The worker's report of a parse failure: LLVM's message, then the producer if known.
+    public static func report(message: String, producer: String?) -> String {
+        "message: \(message)\n" + (producer.map { "producer: \($0)\n" } ?? "")
+    }
+
+    static func parseError(path: String, file: BitcodeFile, report: String) -> BlockIRError {
+        var message = "invalid bitcode"
+        var producer: String?
+        for line in report.split(separator: "\n") {
+            if line.hasPrefix("message: ") { message = String(line.dropFirst(9)) }
+            if line.hasPrefix("producer: ") { producer = String(line.dropFirst(10)) }
+        }
+        let reader = ShimReader.llvmVersion
+        if let producer, let producerMajor = llvmMajor(in: producer),
+           let readerMajor = Int(reader.split(separator: ".").first ?? ""), producerMajor > readerMajor {
+            return .tooNew(path: path, producer: producer, reader: reader)
+        }
+        // Bitcode is a stream of 32-bit words: a size that is not a multiple of 4 was cut short.
+        if file.size % 4 != 0 || message.localizedCaseInsensitiveContains("end of")
+            || message.localizedCaseInsensitiveContains("truncated") {
+            return .truncated(path: path, llvmMessage: message)
+        }
+        return .corrupt(path: path, llvmMessage: message)
+    }
+
+    /// 23 from "LLVM23.0.0-rust-..." or "LLVM 23.0.0".
+    static func llvmMajor(in producer: String) -> Int? {
+        guard let range = producer.range(of: "LLVM") else { return nil }
+        let digits = producer[range.upperBound...].drop(while: { $0 == " " }).prefix(while: \.isNumber)
+        return Int(digits)
+    }
+}

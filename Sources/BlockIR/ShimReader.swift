@@ -1,0 +1,83 @@
+import CLLVMShim
+
+/// Reads bitcode in this process through CLLVMShim. LLVM's reader can crash on
+/// damaged input, so only the fingerprint worker calls this; everything else
+/// goes through `IsolatedReader`.
+public enum ShimReader {
+    /// The LLVM version the shim is linked against, e.g. "22.1.8".
+    public static var llvmVersion: String { String(cString: trim_llvm_version()) }
+
+    public enum Failure: Error, Sendable {
+        case open(message: String)
+        case parse(message: String, producer: String?)
+    }
+
+    public static func read(path: String) -> Result<ModuleFingerprint, Failure> {
+        guard let module = trim_read_bitcode(path) else {
+            return .failure(.open(message: "out of memory"))
+        }
+        defer { trim_module_free(module) }
+        let m = module.pointee
+        switch m.status {
+        case TRIM_OK: break
+        case TRIM_ERR_OPEN:
+            return .failure(.open(message: String(cString: m.error)))
+        default:
+            let producer = m.producer_hint.map { String(cString: $0) }
+            return .failure(.parse(message: String(cString: m.error), producer: producer))
+        }
+        return .success(convert(m))
+    }
+
+    /// A C array's range; the shim leaves arrays it never filled as NULL.
+    private static func slice<T>(_ base: UnsafeMutablePointer<T>?, _ start: UInt32, _ count: UInt32)
+        -> UnsafeBufferPointer<T>
+    {
+        guard let base, count > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: base + Int(start), count: Int(count))
+    }
+
+    private static func convert(_ m: trim_module) -> ModuleFingerprint {
+        let strings = (0..<m.string_count).map { String(cString: m.strings[$0]!) }
+        func optionalString(_ index: UInt32) -> String? {
+            index == UInt32.max ? nil : strings[Int(index)]
+        }
+        // Files are re-indexed into their own table so the module keeps only the
+        // strings blocks refer to.
+        var fileIndex: [UInt32: UInt32] = [:]
+        var files: [String] = []
+        func file(_ index: UInt32) -> UInt32? {
+            guard index != UInt32.max else { return nil }
+            if let known = fileIndex[index] { return known }
+            let new = UInt32(files.count)
+            files.append(strings[Int(index)])
+            fileIndex[index] = new
+            return new
+        }
+        var functions: [FunctionFingerprint] = []
+        functions.reserveCapacity(m.function_count)
+        for f in slice(m.functions, 0, UInt32(m.function_count)) {
+            var blocks: [BlockFingerprint] = []
+            blocks.reserveCapacity(Int(f.block_count))
+            for b in slice(m.blocks, f.first_block, f.block_count) {
+                let successors = Array(slice(m.successors, b.first_successor, b.successor_count))
+                let externals = slice(m.external_refs, b.first_external_ref, b.external_ref_count)
+                    .map { strings[Int($0)] }
+                blocks.append(BlockFingerprint(
+                    hash: b.hash, successors: successors, file: file(b.file), line: b.line,
+                    instructionCount: b.instruction_count, externalGlobals: externals))
+            }
+            functions.append(FunctionFingerprint(
+                symbol: strings[Int(f.symbol)], demangled: strings[Int(f.demangled)],
+                file: optionalString(f.file), line: f.line,
+                isTestHarnessMain: f.is_test_harness_main != 0, blocks: blocks))
+        }
+        var globals: [String: UInt64] = [:]
+        for g in slice(m.globals, 0, UInt32(m.global_count)) {
+            globals[strings[Int(g.symbol)]] = g.content_hash
+        }
+        return ModuleFingerprint(
+            sourceFilename: strings[Int(m.source_filename)], files: files,
+            functions: functions, globals: globals)
+    }
+}
