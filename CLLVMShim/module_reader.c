@@ -111,6 +111,27 @@ trim_module *trim_read_bitcode(const char *path) {
   return m;
 }
 
+int trim_parse_only(const char *path, char **error) {
+  LLVMMemoryBufferRef buffer = NULL;
+  char *open_error = NULL;
+  if (LLVMCreateMemoryBufferWithContentsOfFile(path, &buffer, &open_error)) {
+    *error = copy_string(open_error ? open_error : "cannot read file");
+    LLVMDisposeMessage(open_error);
+    return 1;
+  }
+  diagnostics diag = {{0}, 0};
+  LLVMContextRef context = LLVMContextCreate();
+  LLVMContextSetDiagnosticHandler(context, on_diagnostic, &diag);
+  LLVMContextSetDiscardValueNames(context, 1);
+  LLVMModuleRef module = NULL;
+  int failed = LLVMParseBitcodeInContext2(context, buffer, &module);
+  if (failed) *error = copy_string(diag.seen ? diag.message : "invalid bitcode");
+  else LLVMDisposeModule(module);
+  LLVMDisposeMemoryBuffer(buffer);
+  LLVMContextDispose(context);
+  return failed;
+}
+
 void trim_module_free(trim_module *m) {
   if (!m) return;
   for (size_t i = 0; i < m->string_count; i++) free((void *)m->strings[i]);

@@ -71,6 +71,11 @@ typedef struct {
 /// Reads and fingerprints one bitcode file. Never returns NULL.
 trim_module *trim_read_bitcode(const char *path);
 
+/// Parses a bitcode file and throws the module away: the bare LLVM parse
+/// cost, for benchmarks. Returns 0 on success; on failure a message the
+/// caller frees with free().
+int trim_parse_only(const char *path, char **error);
+
 /// Frees everything trim_read_bitcode allocated.
 void trim_module_free(trim_module *module);
 
