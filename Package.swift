@@ -40,10 +40,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "trim-ir-worker", dependencies: ["BlockIR"]),
+        .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
         .testTarget(
             name: "BlockIRTests",
-            dependencies: ["BlockIR", "BlockDiffReport"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["BlockIR", "BlockDiffReport"]
         ),
     ],
     cxxLanguageStandard: .cxx17

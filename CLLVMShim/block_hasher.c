@@ -7,10 +7,12 @@
 // panic Location constants, and the identity of successor blocks (the caller
 // pairs blocks by walking both CFGs and compares successor structure itself).
 //
-// Local value naming: each instruction gets a structural hash S (opcode, type,
-// flags, operands' S) and an occurrence number among the function's
-// instructions with the same S, counted in depth-first block order. The pair
-// names the value uniquely within the function and survives unrelated edits.
+// Local value naming: a value used only inside its own block is named by its
+// position in the block. A value used by other blocks gets a function-wide
+// name: its structural hash S (opcode, type, flags, operands' S) and its
+// occurrence number among such values with the same S, counted in depth-first
+// block order. Either way the name is unique where it is used, and a change in
+// one block does not rename the values of another.
 #include "fingerprint.h"
 #include <llvm-c/DebugInfo.h>
 #include <stdbool.h>
@@ -18,7 +20,7 @@
 enum {
   TAG_INSTRUCTION = 0x11, TAG_ARGUMENT, TAG_BLOCK, TAG_FUNCTION, TAG_GLOBAL, TAG_GLOBAL_DECL,
   TAG_CONST_INT, TAG_CONST_FP, TAG_CONST_DATA, TAG_CONST_AGGREGATE, TAG_CONST_EXPR, TAG_CONST_OTHER,
-  TAG_METADATA, TAG_ASM, TAG_PHI_EDGE, TAG_CYCLE, TAG_LOCATION, TAG_ALIAS
+  TAG_METADATA, TAG_ASM, TAG_PHI_EDGE, TAG_CYCLE, TAG_LOCATION, TAG_ALIAS, TAG_LOCAL, TAG_DEFINES
 };
 
 // ---- types -----------------------------------------------------------------
@@ -259,7 +261,8 @@ static void collect_external_refs(fingerprint_state *st, LLVMValueRef value, int
 
 typedef struct {
   u64map structural;  // instruction -> S
-  u64map names;       // instruction -> name (S, occurrence)
+  u64map names;       // instruction used by other blocks -> name (S, occurrence)
+  u64map positions;   // instruction -> index within its block (ignored ones skipped)
   u64map occurrences; // S -> count so far
   u64map arguments;   // argument -> index
   u64map block_order; // block -> depth-first ordinal
@@ -333,17 +336,22 @@ static uint64_t hash_inline_asm(LLVMValueRef value) {
 
 static uint64_t structural_hash(fingerprint_state *st, function_state *fs, LLVMValueRef inst);
 
-/// How an operand contributes to a hash. `by_name` picks the unique local
-/// name of instruction operands (block hashes) over their structure (S).
-static uint64_t hash_operand(fingerprint_state *st, function_state *fs, LLVMValueRef v, bool by_name) {
+/// How an operand contributes to a hash. For block hashes (`block` set),
+/// instruction operands contribute their name as seen from `block`; for the
+/// structural hash S (`block` NULL), their own S.
+static uint64_t hash_operand(fingerprint_state *st, function_state *fs, LLVMValueRef v, LLVMBasicBlockRef block) {
   LLVMValueKind kind = LLVMGetValueKind(v);
   switch (kind) {
-  case LLVMInstructionValueKind:
-    if (by_name) {
-      uint64_t *name = u64map_find(&fs->names, (uint64_t)(uintptr_t)v);
-      return trim_mix(TAG_INSTRUCTION, name ? *name : 0);
+  case LLVMInstructionValueKind: {
+    if (!block) return trim_mix(TAG_INSTRUCTION, structural_hash(st, fs, v));
+    uint64_t key = (uint64_t)(uintptr_t)v;
+    if (LLVMGetInstructionParent(v) == block) {
+      uint64_t *position = u64map_find(&fs->positions, key);
+      return trim_mix(TAG_LOCAL, position ? *position : UINT32_MAX);
     }
-    return trim_mix(TAG_INSTRUCTION, structural_hash(st, fs, v));
+    uint64_t *name = u64map_find(&fs->names, key);
+    return trim_mix(TAG_INSTRUCTION, name ? *name : 0);
+  }
   case LLVMArgumentValueKind: {
     uint64_t *index = u64map_find(&fs->arguments, (uint64_t)(uintptr_t)v);
     return trim_mix(TAG_ARGUMENT, index ? *index : UINT32_MAX);
@@ -364,7 +372,7 @@ static uint64_t structural_hash(fingerprint_state *st, function_state *fs, LLVMV
   if (op != LLVMPHI) { // every SSA cycle passes through a phi: stop there
     *u64map_upsert(&fs->structural, key) = trim_mix(TAG_CYCLE, h); // guard for unreachable code
     int n = LLVMGetNumOperands(inst);
-    for (int i = 0; i < n; i++) h = trim_mix(h, hash_operand(st, fs, LLVMGetOperand(inst, i), false));
+    for (int i = 0; i < n; i++) h = trim_mix(h, hash_operand(st, fs, LLVMGetOperand(inst, i), NULL));
   }
   *u64map_upsert(&fs->structural, key) = h;
   return h;
@@ -376,26 +384,32 @@ static uint64_t block_ordinal(function_state *fs, LLVMBasicBlockRef block) {
 }
 
 /// The hash of one instruction inside its block: facts, operands by name,
-/// and its own occurrence number.
-static uint64_t instruction_hash(fingerprint_state *st, function_state *fs, LLVMValueRef inst) {
+/// and, for a value other blocks use, the name they use it by.
+static uint64_t instruction_hash(fingerprint_state *st, function_state *fs, LLVMValueRef inst,
+                                 LLVMBasicBlockRef block) {
   LLVMOpcode op = LLVMGetInstructionOpcode(inst);
   uint64_t h = hash_instruction_facts(st, inst, op);
   uint64_t *name = u64map_find(&fs->names, (uint64_t)(uintptr_t)inst);
-  h = trim_mix(h, name ? *name : 0);
+  if (name) h = trim_mix(trim_mix(h, TAG_DEFINES), *name);
   if (op == LLVMPHI) {
     unsigned n = LLVMCountIncoming(inst);
     for (unsigned i = 0; i < n; i++) {
-      h = trim_mix(h, hash_operand(st, fs, LLVMGetIncomingValue(inst, i), true));
+      h = trim_mix(h, hash_operand(st, fs, LLVMGetIncomingValue(inst, i), block));
       h = trim_mix(h, trim_mix(TAG_PHI_EDGE, block_ordinal(fs, LLVMGetIncomingBlock(inst, i))));
     }
     return h;
   }
   int n = LLVMGetNumOperands(inst);
-  for (int i = 0; i < n; i++) {
-    LLVMValueRef operand = LLVMGetOperand(inst, i);
-    h = trim_mix(h, hash_operand(st, fs, operand, true));
-  }
+  for (int i = 0; i < n; i++) h = trim_mix(h, hash_operand(st, fs, LLVMGetOperand(inst, i), block));
   return h;
+}
+
+static bool used_outside(LLVMValueRef inst, LLVMBasicBlockRef block) {
+  for (LLVMUseRef use = LLVMGetFirstUse(inst); use; use = LLVMGetNextUse(use)) {
+    LLVMValueRef user = LLVMGetUser(use);
+    if (LLVMGetValueKind(user) != LLVMInstructionValueKind || LLVMGetInstructionParent(user) != block) return true;
+  }
+  return false;
 }
 
 // ---- functions ---------------------------------------------------------------
@@ -457,6 +471,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
   function_state fs;
   u64map_init(&fs.structural, instruction_total);
   u64map_init(&fs.names, instruction_total);
+  u64map_init(&fs.positions, instruction_total);
   u64map_init(&fs.occurrences, instruction_total);
   u64map_init(&fs.block_order, block_count);
   u64map_init(&fs.ignored, 16);
@@ -469,11 +484,13 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
   // Pass 1: name every instruction, in depth-first block order.
   bool harness_main = false;
   for (size_t b = 0; b < block_count; b++) {
+    uint64_t position = 0;
     for (LLVMValueRef inst = LLVMGetFirstInstruction(order[b]); inst; inst = LLVMGetNextInstruction(inst)) {
       if (is_ignored_call(inst)) {
         *u64map_upsert(&fs.ignored, (uint64_t)(uintptr_t)inst) = 1;
         continue;
       }
+      *u64map_upsert(&fs.positions, (uint64_t)(uintptr_t)inst) = position++;
       LLVMOpcode op = LLVMGetInstructionOpcode(inst);
       if (op == LLVMCall || op == LLVMInvoke) {
         LLVMValueRef callee = LLVMGetCalledValue(inst);
@@ -482,6 +499,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
                                ? LLVMGetValueName2(callee, &len) : NULL;
         if (name && strstr(name, "test_main_static")) harness_main = true;
       }
+      if (!used_outside(inst, order[b])) continue;
       uint64_t s = structural_hash(st, &fs, inst);
       uint64_t occurrence = (*u64map_upsert(&fs.occurrences, s))++;
       *u64map_upsert(&fs.names, (uint64_t)(uintptr_t)inst) = trim_mix(s, occurrence);
@@ -518,7 +536,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
     uint64_t h = 0xb10c;
     for (LLVMValueRef inst = LLVMGetFirstInstruction(layout[b]); inst; inst = LLVMGetNextInstruction(inst)) {
       if (u64map_find(&fs.ignored, (uint64_t)(uintptr_t)inst)) continue;
-      h = trim_mix(h, instruction_hash(st, &fs, inst));
+      h = trim_mix(h, instruction_hash(st, &fs, inst, layout[b]));
       block.instruction_count++;
       if (block.line == 0) {
         unsigned line = LLVMGetDebugLocLine(inst);
@@ -553,6 +571,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
 
   u64map_free(&fs.structural);
   u64map_free(&fs.names);
+  u64map_free(&fs.positions);
   u64map_free(&fs.occurrences);
   u64map_free(&fs.arguments);
   u64map_free(&fs.block_order);

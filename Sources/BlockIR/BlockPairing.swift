@@ -25,6 +25,19 @@ struct BlockPairing {
         }
         anchors.sort { $0.0 < $1.0 }
         if !anchors.isEmpty { walk(from: anchors, old: old, new: new) }
+
+        // Last, equal blocks that are still alone (typically several bare
+        // `unreachable` blocks) pair in layout order.
+        var waiting: [UInt64: [Int]] = [:]
+        for (i, b) in new.enumerated() where newToOld[i] == nil { waiting[b.hash, default: []].append(i) }
+        var rest: [(Int, Int)] = []
+        for (i, b) in old.enumerated() where oldToNew[i] == nil {
+            if var news = waiting[b.hash], !news.isEmpty {
+                rest.append((i, news.removeFirst()))
+                waiting[b.hash] = news
+            }
+        }
+        if !rest.isEmpty { walk(from: rest, old: old, new: new) }
     }
 
     private mutating func walk(from start: [(Int, Int)], old: [BlockFingerprint], new: [BlockFingerprint]) {
@@ -33,11 +46,41 @@ struct BlockPairing {
             guard o < old.count, n < new.count, oldToNew[o] == nil, newToOld[n] == nil else { continue }
             oldToNew[o] = n
             newToOld[n] = o
-            let so = old[o].successors, sn = new[n].successors
-            for k in (0..<min(so.count, sn.count)).reversed() {
-                stack.append((Int(so[k]), Int(sn[k])))
+            stack.append(contentsOf: successorPairs(old[o].successors, new[n].successors, old: old, new: new)
+                .reversed())
+        }
+    }
+
+    /// Successors to pair next: position by position where the hashes agree,
+    /// then by equal hash among the rest (a swapped branch), then by position.
+    private func successorPairs(_ so: [UInt32], _ sn: [UInt32], old: [BlockFingerprint], new: [BlockFingerprint])
+        -> [(Int, Int)]
+    {
+        let count = min(so.count, sn.count)
+        func hash(_ blocks: [BlockFingerprint], _ i: UInt32) -> UInt64? {
+            Int(i) < blocks.count ? blocks[Int(i)].hash : nil
+        }
+        var result: [(Int, Int)] = []
+        var leftOld: [Int] = [], leftNew = Set<Int>()
+        for k in 0..<count {
+            if hash(old, so[k]) == hash(new, sn[k]) {
+                result.append((Int(so[k]), Int(sn[k])))
+            } else {
+                leftOld.append(k)
+                leftNew.insert(k)
             }
         }
+        var unmatchedOld: [Int] = []
+        for k in leftOld {
+            if let j = leftNew.sorted().first(where: { hash(new, sn[$0]) == hash(old, so[k]) }) {
+                leftNew.remove(j)
+                result.append((Int(so[k]), Int(sn[j])))
+            } else {
+                unmatchedOld.append(k)
+            }
+        }
+        for (k, j) in zip(unmatchedOld, leftNew.sorted()) { result.append((Int(so[k]), Int(sn[j]))) }
+        return result
     }
 
     /// Whether new block `n`, paired with old block `o`, keeps the same

@@ -42,6 +42,26 @@ public struct FunctionDiffer: Sendable {
             }
         }
 
+        // Generic instances share their hash-free name: pair those whose blocks
+        // are identical, one to one.
+        var leftOld: [Int] = []
+        var identicalNew: [FunctionContent: [Int]] = [:]
+        for (j, f) in newFunctions.enumerated() where !newMatched[j] {
+            identicalNew[FunctionContent(f), default: []].append(j)
+        }
+        for i in stillUnmatched {
+            let key = FunctionContent(oldFunctions[i])
+            if var candidates = identicalNew[key], let j = candidates.first {
+                candidates.removeFirst()
+                identicalNew[key] = candidates
+                newMatched[j] = true
+                pairs.append((i, j))
+            } else {
+                leftOld.append(i)
+            }
+        }
+        stillUnmatched = leftOld
+
         var changes: [BitcodeDiff.FunctionChange] = []
         for (i, j) in pairs {
             let blocks = compareBlocks(old: oldFunctions[i], new: newFunctions[j], oldModule: old, newModule: new)
@@ -107,6 +127,21 @@ public struct FunctionDiffer: Sendable {
         let keepHash = !names.isUnique(SymbolNames.withoutHash(f.symbol))
         return .init(symbol: f.symbol, name: SymbolNames.display(demangled: f.demangled, keepHash: keepHash),
                      status: status, file: f.file, line: Int(f.line), blocks: blocks, module: moduleName)
+    }
+}
+
+/// A function's hash-free name with everything that decides its behaviour.
+private struct FunctionContent: Hashable {
+    var name: String
+    var blocks: [UInt64]
+    var successors: [[UInt32]]
+    var externals: [[String]]
+
+    init(_ f: FunctionFingerprint) {
+        name = SymbolNames.withoutHash(f.symbol)
+        blocks = f.blocks.map(\.hash)
+        successors = f.blocks.map(\.successors)
+        externals = f.blocks.map(\.externalGlobals)
     }
 }
 

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+/// How one `blockdiff` run ended, with everything it printed.
+struct BlockDiffRun: Sendable, CustomStringConvertible {
+    var arguments: [String]
+    /// The exit status, or the signal number when `signaled`.
+    var status: Int32
+    /// True when the process ended by a signal (Foundation's `.uncaughtSignal`).
+    var signaled: Bool
+    /// True when the run outlived its time limit and was killed by the runner.
+    var timedOut: Bool
+    var stdout: String
+    var stderr: String
+    var seconds: Double
+
+    /// Ended by `exit(status)` on its own, not by a signal or the runner's kill.
+    func exited(with expected: Int32) -> Bool { !signaled && !timedOut && status == expected }
+
+    var description: String {
+        let end = timedOut ? "killed after timing out" : signaled ? "signal \(status)" : "exit \(status)"
+        return "blockdiff \(arguments.joined(separator: " ")) → \(end)\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+    }
+}
+
+/// Runs the `blockdiff` executable built next to this test bundle.
+enum BlockDiffRunner {
+    /// Where the fingerprint cache of a run lives.
+    enum Cache: Sendable {
+        /// A fresh directory of its own, passed with `--cache-dir` (the default).
+        case fresh
+        /// This directory, passed with `--cache-dir` (shared between runs).
+        case shared(URL)
+        /// No `--cache-dir` argument (for argument-parsing tests); `TRIM_CACHE_DIR`
+        /// still points at a private directory so the user's cache is never touched.
+        case omitted
+    }
+
+    /// `.build/<config>/blockdiff`: SwiftPM builds every product before it runs the
+    /// tests, and the test bundle is itself an executable in that directory.
+    static let executable: Result<URL, LocateError> = {
+        var searched: [String] = []
+        if let explicit = ProcessInfo.processInfo.environment["BLOCKDIFF_EXECUTABLE"], !explicit.isEmpty {
+            if FileManager.default.isExecutableFile(atPath: explicit) { return .success(URL(fileURLWithPath: explicit)) }
+            searched.append(explicit)
+        }
+        var directories: [URL] = []
+        if let me = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            directories.append(URL(fileURLWithPath: me).deletingLastPathComponent())
+        }
+        directories += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
+        for directory in directories {
+            let candidate = directory.appendingPathComponent("blockdiff")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return .success(candidate) }
+            searched.append(candidate.path)
+        }
+        return .failure(LocateError(searched: searched))
+    }()
+
+    struct LocateError: Error, CustomStringConvertible {
+        var searched: [String]
+        var description: String {
+            "cannot find the built blockdiff executable (looked at: \(searched.joined(separator: ", "))); "
+                + "run `swift build` first or set BLOCKDIFF_EXECUTABLE"
+        }
+    }
+
+    /// Runs `blockdiff arguments…` and waits for it without blocking a thread.
+    /// stdout and stderr go to files (no pipe can fill up); a run that outlives
+    /// `timeout` is killed and reported with `timedOut`.
+    static func run(_ arguments: [String], cache: Cache = .fresh,
+                    timeout: TimeInterval = 60) async throws -> BlockDiffRun {
+        let executable = try executable.get()
+        let scratch = try TemporaryDirectory(prefix: "blockdiff-run")
+        defer { scratch.remove() }
+
+        var fullArguments = arguments
+        switch cache {
+        case .fresh: fullArguments += ["--cache-dir", scratch.url.appendingPathComponent("cache").path]
+        case .shared(let directory): fullArguments += ["--cache-dir", directory.path]
+        case .omitted: break
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["TRIM_CACHE_DIR"] = scratch.url.appendingPathComponent("env-cache").path
+        environment["TRIM_IR_WORKER"] = nil  // the worker built with this blockdiff, found next to it
+
+        let outURL = scratch.url.appendingPathComponent("stdout")
+        let errURL = scratch.url.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        defer {
+            try? out.close()
+            try? err.close()
+        }
+
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = fullArguments
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = err
+
+        let killed = Flag()
+        let start = Date()
+        let (status, reason): (Int32, Process.TerminationReason) =
+            try await withCheckedThrowingContinuation { continuation in
+                process.terminationHandler = { p in
+                    continuation.resume(returning: (p.terminationStatus, p.terminationReason))
+                }
+                do {
+                    try process.run()
+                } catch {
+                    process.terminationHandler = nil
+                    continuation.resume(throwing: error)
+                    return
+                }
+                let pid = process.processIdentifier
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                    if process.isRunning {
+                        killed.set()
+                        kill(pid, SIGKILL)
+                    }
+                }
+            }
+        let seconds = Date().timeIntervalSince(start)
+        return BlockDiffRun(
+            arguments: arguments, status: status, signaled: reason == .uncaughtSignal,
+            timedOut: killed.value,
+            stdout: String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self),
+            stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self),
+            seconds: seconds)
+    }
+}
+
+/// A directory under the system's temporary directory, removed by `remove()`.
+struct TemporaryDirectory: Sendable {
+    let url: URL
+    var path: String { url.path }
+
+    init(prefix: String) throws {
+        let base = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(prefix)-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        url = base
+    }
+
+    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+    func set() { lock.withLock { isSet = true } }
+    var value: Bool { lock.withLock { isSet } }
+}

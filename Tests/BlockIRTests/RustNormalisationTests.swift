@@ -1,0 +1,197 @@
+import BlockIR
+import Testing
+
+/// What must not count as a change, and what must, on real rustc output.
+@Suite struct RustNormalisationTests {
+    static let ledger = """
+        pub const FEE: u64 = 3;
+        pub static GREETING: &str = "hello";
+
+        pub fn compute(x: u64) -> u64 {
+            if x % 2 == 0 {
+                x * 2
+            } else {
+                x + 1
+            }
+        }
+
+        pub fn charge(amount: u64) -> u64 {
+            amount.checked_add(FEE).expect("fee overflow")
+        }
+
+        pub fn greet(name: &str) -> String {
+            format!("{GREETING}, {name}")
+        }
+
+        pub fn total(values: &[u64]) -> u64 {
+            let mut sum = 0;
+            for v in values {
+                if *v == 0 {
+                    continue;
+                }
+                sum += compute(*v);
+            }
+            sum
+        }
+
+        pub fn pick(index: usize) -> u64 {
+            let table = [10, 20, 30];
+            table[index]
+        }
+        """
+
+    @Test func commentsAndBlankLinesChangeNothing() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.ledger)
+        let shifted = "// A header comment\n\n/* and a block\n   comment */\n\n"
+            + Self.ledger.replacingOccurrences(of: "    let mut sum = 0;", with: "    // running total\n\n    let mut sum = 0;")
+        let new = try builds.rust("new", shifted)
+        let diff = try builds.diff(old, new)
+        #expect(diff.isEmpty, "a comment-only edit changed: \(diff.functions.map(\.name))")
+    }
+
+    @Test func oneOperatorChangesExactlyOneBlock() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.ledger)
+        let new = try builds.rust("new", Self.ledger.replacingOccurrences(of: "x % 2 == 0", with: "x % 3 == 0"))
+        let diff = try builds.diff(old, new)
+        #expect(diff.names == ["fx::compute"])
+        let compute = try #require(diff.function(named: "fx::compute"))
+        #expect(compute.status == .changed)
+        #expect(compute.blocks.count == 1)
+        #expect(compute.blocks.first?.status == .changed)
+        #expect(compute.blocks.first?.line == 5, "the block of `if x % 3 == 0`")
+        #expect(compute.blocks.first?.file == "src/lib.rs")
+        #expect(diff.summary.blocksChanged == 1)
+    }
+
+    @Test func newFunctionIsAddedAndRemovedFunctionIsRemoved() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.ledger)
+        let extra = "\npub fn refund(x: u64) -> u64 {\n    x.saturating_sub(FEE)\n}\n"
+        let new = try builds.rust("new", Self.ledger + extra)
+        let added = try builds.diff(old, new)
+        #expect(added.functions.map(\.name) == ["fx::refund"])
+        #expect(added.functions.first?.status == .added)
+        #expect(added.functions.first?.line == 35)
+
+        let removed = try builds.diff(new, old)
+        #expect(removed.functions.map(\.name) == ["fx::refund"])
+        #expect(removed.functions.first?.status == .removed)
+        #expect(removed.summary.functionsRemoved == 1)
+    }
+
+    @Test func changedConstChangesOnlyItsUsers() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.ledger)
+        let new = try builds.rust("new", Self.ledger.replacingOccurrences(of: "FEE: u64 = 3", with: "FEE: u64 = 4"))
+        let diff = try builds.diff(old, new)
+        #expect(diff.names == ["fx::charge"])
+        #expect(diff.function(named: "fx::charge")?.blocks.count == 1)
+    }
+
+    @Test func changedStaticChangesItsUsers() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.ledger)
+        let new = try builds.rust("new", Self.ledger.replacingOccurrences(of: "\"hello\"", with: "\"howdy\""))
+        let diff = try builds.diff(old, new)
+        #expect(diff.names == ["fx::greet"])
+    }
+
+    @Test func changedIncludedFileChangesItsUsers() throws {
+        let builds = try FixtureBuilds()
+        let source = """
+            pub fn banner() -> &'static str {
+                include_str!("banner.txt")
+            }
+
+            pub fn width() -> usize {
+                80
+            }
+            """
+        let old = try builds.rust("old", source, extraFiles: ["src/banner.txt": "Welcome\n"])
+        let new = try builds.rust("new", source, extraFiles: ["src/banner.txt": "Welcome back\n"])
+        let diff = try builds.diff(old, new)
+        #expect(diff.names == ["fx::banner"])
+    }
+
+    @Test func redirectedBranchIsAChange() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.ledger)
+        let new = try builds.rust("new", Self.ledger.replacingOccurrences(of: "continue;", with: "break;"))
+        let diff = try builds.diff(old, new)
+        #expect(diff.names == ["fx::total"])
+        let total = try #require(diff.function(named: "fx::total"))
+        #expect(!total.blocks.isEmpty)
+        #expect(total.blocks.count <= 2, "only the redirected jump: \(total.blocks)")
+    }
+
+    @Test func panicLocationsIgnoreLineAndColumnButNotTheMessage() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.ledger)
+        let moved = try builds.rust("moved", Self.ledger.replacingOccurrences(
+            of: "amount.checked_add(FEE).expect(\"fee overflow\")",
+            with: "amount\n        .checked_add(FEE)\n        .expect(\"fee overflow\")"))
+        #expect(try builds.diff(old, moved).isEmpty)
+        let reworded = try builds.rust("reworded", Self.ledger.replacingOccurrences(
+            of: "\"fee overflow\"", with: "\"fee too large\""))
+        #expect(try builds.diff(old, reworded).names == ["fx::charge"])
+    }
+
+    @Test func genericInstancesAreToldApart() throws {
+        let builds = try FixtureBuilds()
+        let source = """
+            pub fn widen<T: Into<u64>>(t: T) -> u64 {
+                t.into() + 1
+            }
+
+            pub fn both() -> u64 {
+                widen(3u8) + widen(4u32)
+            }
+            """
+        let old = try builds.rust("old", source)
+        let fingerprint = try builds.fingerprint(old)
+        let instances = fingerprint.functions.filter { SymbolNames.withoutHash($0.symbol) == "_ZN2fx5widenE" }
+        #expect(instances.count == 2)
+        #expect(Set(instances.map(\.symbol)).count == 2)
+        #expect(instances[0].blocks.map(\.hash) != instances[1].blocks.map(\.hash))
+
+        let new = try builds.rust("new", source.replacingOccurrences(of: "widen(3u8)", with: "widen(3u16)"))
+        let diff = try builds.diff(old, new)
+        let widened = diff.functions.filter { $0.name.hasPrefix("fx::widen") }
+        #expect(widened.map(\.status).sorted { $0.rawValue < $1.rawValue } == [.added, .removed],
+                "the u8 instance removed, the u16 instance added, the u32 instance untouched")
+        #expect(widened.allSatisfy { $0.name.contains("::h") }, "instances keep their hash to be told apart")
+        #expect(diff.function(named: "fx::both")?.status == .changed)
+    }
+
+    @Test func testHarnessMainIsIgnored() throws {
+        let builds = try FixtureBuilds()
+        let tests = Self.ledger + """
+
+            #[cfg(test)]
+            mod tests {
+                #[test]
+                fn computes() {
+                    assert_eq!(super::compute(2), 4);
+                }
+            }
+            """
+        let old = try builds.rust("old", tests, test: true)
+        #expect(try builds.fingerprint(old).functions.contains { $0.isTestHarnessMain })
+        let shifted = try builds.rust("new", "// moved down\n\n" + tests, test: true)
+        let diff = try builds.diff(old, shifted)
+        #expect(diff.isEmpty, "only line numbers moved, yet: \(diff.functions.map(\.name))")
+    }
+
+    @Test func symbolHashChangesAreNotChanges() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.ledger, extraArguments: ["-C", "metadata=one"])
+        let new = try builds.rust("new", Self.ledger, extraArguments: ["-C", "metadata=two"])
+        let oldSymbols = Set(try builds.fingerprint(old).functions.map(\.symbol))
+        let newSymbols = Set(try builds.fingerprint(new).functions.map(\.symbol))
+        #expect(oldSymbols != newSymbols, "the metadata should move the symbol hashes")
+        let diff = try builds.diff(old, new)
+        #expect(diff.isEmpty, "changed: \(diff.functions.map(\.name))")
+    }
+}
