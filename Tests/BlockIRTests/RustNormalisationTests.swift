@@ -123,7 +123,7 @@ import Testing
         #expect(diff.names == ["fx::total"])
         let total = try #require(diff.function(named: "fx::total"))
         #expect(!total.blocks.isEmpty)
-        #expect(total.blocks.count <= 2, "only the redirected jump: \(total.blocks)")
+        #expect(total.blocks.count == 1, "only the redirected jump: \(total.blocks)")
     }
 
     @Test func panicLocationsIgnoreLineAndColumnButNotTheMessage() throws {

@@ -1,0 +1,100 @@
+@testable import BlockIR
+import Foundation
+import Testing
+
+/// Directories of modules, globals shared across modules, and the cache.
+@Suite struct ModuleSetTests {
+    static let library = """
+        pub static LIMIT: u64 = 5;
+
+        pub fn clamp(x: u64) -> u64 {
+            if x > LIMIT { LIMIT } else { x }
+        }
+
+        pub fn double(x: u64) -> u64 {
+            x * 2
+        }
+        """
+
+    static let user = """
+        pub fn limit_plus_one() -> u64 {
+            fxlib::LIMIT + 1
+        }
+
+        pub fn doubled(x: u64) -> u64 {
+            fxlib::double(x)
+        }
+        """
+
+    /// Builds `fxlib` (rlib + bitcode) and `fxuser` against it into `name/out/`.
+    func build(_ builds: FixtureBuilds, _ name: String, library: String, user: String?) throws -> URL {
+        let out = builds.root.appendingPathComponent(name).appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let lib = try builds.write("\(name)/fxlib", ["src/lib.rs": library])
+        try builds.run("rustc", ["--edition", "2021", "--crate-name", "fxlib", "--crate-type", "lib", "-g",
+                                 "--emit=llvm-bc,link", "--out-dir", out.path, "src/lib.rs"], in: lib)
+        if let user {
+            let dir = try builds.write("\(name)/fxuser", ["src/lib.rs": user])
+            try builds.run("rustc", ["--edition", "2021", "--crate-name", "fxuser", "--crate-type", "lib", "-g",
+                                     "--emit=llvm-bc", "--out-dir", out.path,
+                                     "--extern", "fxlib=\(out.path)/libfxlib.rlib", "src/lib.rs"], in: dir)
+        }
+        return out
+    }
+
+    @Test func directoriesPairModulesAndReportUnpairedOnes() throws {
+        let builds = try FixtureBuilds()
+        let old = try build(builds, "old", library: Self.library, user: nil)
+        let new = try build(builds, "new", library: Self.library.replacingOccurrences(of: "x * 2", with: "x * 3"),
+                            user: Self.user)
+        let diff = try builds.diff(old.path, new.path)
+        #expect(diff.modules.map(\.status) == [.added])
+        #expect(diff.modules.first?.path.hasSuffix("fxuser.bc") == true)
+        #expect(diff.function(named: "fxlib::double")?.status == .changed)
+        #expect(diff.function(named: "fxuser::doubled")?.status == .added)
+        #expect(diff.function(named: "fxlib::clamp") == nil)
+    }
+
+    @Test func aStaticChangedInAnotherModuleChangesItsUsers() throws {
+        let builds = try FixtureBuilds()
+        let old = try build(builds, "old", library: Self.library, user: Self.user)
+        let new = try build(builds, "new", library: Self.library.replacingOccurrences(of: "= 5;", with: "= 6;"),
+                            user: Self.user)
+        let userOld = old.appendingPathComponent("fxuser.bc").path
+        let userNew = new.appendingPathComponent("fxuser.bc").path
+        // fxuser's own bitcode is identical apart from paths: alone, nothing differs...
+        #expect(try builds.diff(userOld, userNew).isEmpty)
+        // ...but with the module that defines LIMIT in view, its user changes.
+        let diff = try builds.diff(old.path, new.path)
+        #expect(diff.function(named: "fxuser::limit_plus_one")?.status == .changed)
+        #expect(diff.function(named: "fxlib::clamp")?.status == .changed)
+        #expect(diff.function(named: "fxuser::doubled") == nil)
+    }
+
+    @Test func cargoHashSuffixesPairByCrateName() {
+        let pairing = ModulePairing.pairDirectories(
+            old: ["/o/ledger-0123456789abcdef.bc", "/o/report-1111111111111111.bc", "/o/gone-2222222222222222.bc"],
+            new: ["/n/ledger-fedcba9876543210.bc", "/n/report-1111111111111111.bc", "/n/fresh-3333333333333333.bc"])
+        #expect(pairing.pairs.map { [$0.old, $0.new] } == [
+            ["/o/report-1111111111111111.bc", "/n/report-1111111111111111.bc"],
+            ["/o/ledger-0123456789abcdef.bc", "/n/ledger-fedcba9876543210.bc"],
+        ])
+        #expect(pairing.onlyOld == ["/o/gone-2222222222222222.bc"])
+        #expect(pairing.onlyNew == ["/n/fresh-3333333333333333.bc"])
+    }
+
+    @Test func unchangedBytesAreNeverParsedTwice() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.library)
+        let new = try builds.rust("new", Self.library.replacingOccurrences(of: "x * 2", with: "x * 4"))
+        let cache = FingerprintCache(directory: builds.root.appendingPathComponent("cache"))
+        let first = Fingerprinter(cache: cache, reader: try IsolatedReader())
+        _ = try BlockDiffEngine(fingerprinter: first).diff(old: old, new: new)
+        #expect(first.statistics.parsed == 2)
+        let second = Fingerprinter(cache: cache, reader: try IsolatedReader())
+        let diff = try BlockDiffEngine(fingerprinter: second).diff(old: old, new: new)
+        #expect(second.statistics.parsed == 0)
+        #expect(second.statistics.cached == 2)
+        #expect(diff.names == ["fx::double"])
+    }
+}
