@@ -452,6 +452,9 @@ static size_t depth_first_order(LLVMBasicBlockRef *layout, size_t count, u64map 
   return n;
 }
 
+static void record_coverage_blocks(fingerprint_state *st, LLVMValueRef fn, trim_function *f,
+                                   u64map *layout_index);
+
 static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
   size_t block_count = LLVMCountBasicBlocks(fn);
   LLVMBasicBlockRef *layout = malloc(block_count * sizeof(LLVMBasicBlockRef));
@@ -567,6 +570,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
     }
     VEC_PUSH(st->blocks, block);
   }
+  record_coverage_blocks(st, fn, &f, &layout_index);
   VEC_PUSH(st->functions, f);
 
   u64map_free(&fs.structural);
@@ -581,7 +585,45 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
   free(order);
 }
 
+/// SanitizerCoverage's PC table of a function: [F, 1, blockaddress(F, bb), 0, ...]
+/// in the order of the function's guard slots.
+static void find_pc_tables(fingerprint_state *st) {
+  for (LLVMValueRef g = LLVMGetFirstGlobal(st->module); g; g = LLVMGetNextGlobal(g)) {
+    const char *section = LLVMGetSection(g);
+    if (!section || strcmp(section, "__sancov_pcs") != 0) continue;
+    LLVMValueRef init = LLVMGetInitializer(g);
+    if (!init || LLVMGetValueKind(init) != LLVMConstantArrayValueKind || LLVMGetNumOperands(init) < 2) continue;
+    LLVMValueRef fn = LLVMGetOperand(init, 0);
+    if (LLVMGetValueKind(fn) != LLVMFunctionValueKind) continue;
+    *u64map_upsert(&st->pc_tables, (uint64_t)(uintptr_t)fn) = (uint64_t)(uintptr_t)g;
+  }
+}
+
+static void record_coverage_blocks(fingerprint_state *st, LLVMValueRef fn, trim_function *f,
+                                   u64map *layout_index) {
+  f->first_coverage_block = (uint32_t)st->coverage_blocks.count;
+  f->coverage_block_count = 0;
+  uint64_t *table = u64map_find(&st->pc_tables, (uint64_t)(uintptr_t)fn);
+  if (!table) return;
+  LLVMValueRef init = LLVMGetInitializer((LLVMValueRef)(uintptr_t)*table);
+  int n = LLVMGetNumOperands(init);
+  for (int i = 0; i + 1 < n; i += 2) {
+    LLVMValueRef pc = LLVMGetOperand(init, i);
+    uint32_t index = UINT32_MAX;
+    if (pc == fn) {
+      index = 0; // the entry block is recorded as the function's own address
+    } else if (LLVMGetValueKind(pc) == LLVMBlockAddressValueKind) {
+      LLVMBasicBlockRef block = LLVMGetBlockAddressBasicBlock(pc);
+      uint64_t *j = u64map_find(layout_index, (uint64_t)(uintptr_t)block);
+      if (j) index = (uint32_t)*j;
+    }
+    VEC_PUSH(st->coverage_blocks, index);
+    f->coverage_block_count++;
+  }
+}
+
 void fingerprint_module(fingerprint_state *st) {
+  find_pc_tables(st);
   for (LLVMValueRef fn = LLVMGetFirstFunction(st->module); fn; fn = LLVMGetNextFunction(fn)) count_stripped(st, fn);
   for (LLVMValueRef g = LLVMGetFirstGlobal(st->module); g; g = LLVMGetNextGlobal(g)) count_stripped(st, g);
 

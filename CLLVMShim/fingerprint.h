@@ -14,6 +14,8 @@ typedef struct {
   VEC(uint32_t) successors;
   VEC(uint32_t) external_refs;
   VEC(trim_global) globals;
+  VEC(uint32_t) coverage_blocks;
+  u64map pc_tables;       // function -> its SanitizerCoverage PC table global
 
   u64map type_hashes;     // LLVMTypeRef -> hash
   u64map constant_hashes; // LLVMValueRef (constant or global) -> hash

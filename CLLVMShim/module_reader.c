@@ -83,6 +83,7 @@ trim_module *trim_read_bitcode(const char *path) {
   u64map_init(&state.in_progress, 16);
   u64map_init(&state.reference_names, 4096);
   u64map_init(&state.stripped_counts, 4096);
+  u64map_init(&state.pc_tables, 1024);
 
   fingerprint_module(&state);
   size_t name_length = 0;
@@ -98,6 +99,7 @@ trim_module *trim_read_bitcode(const char *path) {
   MOVE_VEC(m->successors, m->successor_count, state.successors);
   MOVE_VEC(m->external_refs, m->external_ref_count, state.external_refs);
   MOVE_VEC(m->globals, m->global_count, state.globals);
+  MOVE_VEC(m->coverage_blocks, m->coverage_block_count, state.coverage_blocks);
 
   u64map_free(&state.strings.index);
   u64map_free(&state.type_hashes);
@@ -105,6 +107,7 @@ trim_module *trim_read_bitcode(const char *path) {
   u64map_free(&state.in_progress);
   u64map_free(&state.reference_names);
   u64map_free(&state.stripped_counts);
+  u64map_free(&state.pc_tables);
   LLVMDisposeModule(module);
   LLVMDisposeMemoryBuffer(buffer);
   LLVMContextDispose(context);
@@ -141,6 +144,7 @@ void trim_module_free(trim_module *m) {
   free(m->successors);
   free(m->external_refs);
   free(m->globals);
+  free(m->coverage_blocks);
   free(m->error);
   free(m->producer_hint);
   free(m);

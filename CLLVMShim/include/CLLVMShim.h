@@ -41,6 +41,8 @@ typedef struct {
   uint32_t first_block;       ///< index into trim_module.blocks (layout order)
   uint32_t block_count;
   uint8_t is_test_harness_main; ///< calls libtest's test_main_static: embeds every test's line
+  uint32_t first_coverage_block; ///< index into trim_module.coverage_blocks
+  uint32_t coverage_block_count; ///< 0 when the function carries no SanitizerCoverage PC table
 } trim_function;
 
 typedef struct {
@@ -63,6 +65,9 @@ typedef struct {
   size_t successor_count;
   uint32_t *external_refs;    ///< indices into strings
   size_t external_ref_count;
+  uint32_t *coverage_blocks;  ///< per function, its blocks (layout indices) in PC-table order:
+                              ///< coverage slot k of the function is block coverage_blocks[first + k]
+  size_t coverage_block_count;
   trim_global *globals;       ///< globals defined here with external linkage
   size_t global_count;
   uint32_t source_filename;   ///< index into strings

@@ -42,15 +42,19 @@ public struct FunctionFingerprint: Sendable, Hashable {
     /// True for libtest's generated `main`, which embeds every test's line number.
     public var isTestHarnessMain: Bool
     public var blocks: [BlockFingerprint]
+    /// SanitizerCoverage slots of the function, in order: slot k covers block
+    /// `coverageBlocks[k]` (a layout index). Empty when not instrumented.
+    public var coverageBlocks: [UInt32]
 
     public init(symbol: String, demangled: String, file: String?, line: UInt32,
-                isTestHarnessMain: Bool, blocks: [BlockFingerprint]) {
+                isTestHarnessMain: Bool, blocks: [BlockFingerprint], coverageBlocks: [UInt32] = []) {
         self.symbol = symbol
         self.demangled = demangled
         self.file = file
         self.line = line
         self.isTestHarnessMain = isTestHarnessMain
         self.blocks = blocks
+        self.coverageBlocks = coverageBlocks
     }
 }
 

@@ -1,7 +1,7 @@
 /// A compact binary form of `ModuleFingerprint`, for the cache and for the
 /// worker's answer. Little-endian, length-prefixed; decoding checks every bound.
 public enum FingerprintCodec {
-    static let magic: [UInt8] = Array("TRIMFP02".utf8)
+    static let magic: [UInt8] = Array("TRIMFP03".utf8)
 
     public struct DecodingError: Error, CustomStringConvertible {
         public var description: String
@@ -37,6 +37,8 @@ public enum FingerprintCodec {
                 w.u32(UInt32(b.externalGlobals.count))
                 b.externalGlobals.forEach { w.string($0) }
             }
+            w.u32(UInt32(f.coverageBlocks.count))
+            f.coverageBlocks.forEach { w.u32($0) }
         }
         return w.buffer
     }
@@ -76,9 +78,10 @@ public enum FingerprintCodec {
                     file: fileIndex == UInt32.max ? nil : fileIndex, line: blockLine,
                     instructionCount: instructions, externalGlobals: externals))
             }
+            let coverageBlocks = try (0..<r.count()).map { _ in try r.u32() }
             functions.append(FunctionFingerprint(
                 symbol: symbol, demangled: demangled, file: hasFile ? file : nil, line: line,
-                isTestHarnessMain: harness, blocks: blocks))
+                isTestHarnessMain: harness, blocks: blocks, coverageBlocks: coverageBlocks))
         }
         guard r.atEnd else { throw DecodingError(description: "trailing bytes") }
         return ModuleFingerprint(sourceFilename: source, files: files, functions: functions, globals: globals)

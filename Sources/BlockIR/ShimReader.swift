@@ -70,7 +70,8 @@ public enum ShimReader {
             functions.append(FunctionFingerprint(
                 symbol: strings[Int(f.symbol)], demangled: strings[Int(f.demangled)],
                 file: optionalString(f.file), line: f.line,
-                isTestHarnessMain: f.is_test_harness_main != 0, blocks: blocks))
+                isTestHarnessMain: f.is_test_harness_main != 0, blocks: blocks,
+                coverageBlocks: Array(slice(m.coverage_blocks, f.first_coverage_block, f.coverage_block_count))))
         }
         var globals: [String: UInt64] = [:]
         for g in slice(m.globals, 0, UInt32(m.global_count)) {

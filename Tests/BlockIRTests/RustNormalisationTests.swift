@@ -194,4 +194,26 @@ import Testing
         let diff = try builds.diff(old, new)
         #expect(diff.isEmpty, "changed: \(diff.functions.map(\.name))")
     }
+
+    static let sanitizerCoverage = [
+        "-C", "passes=sancov-module", "-C", "llvm-args=-sanitizer-coverage-level=2",
+        "-C", "llvm-args=-sanitizer-coverage-prune-blocks=0", "-C", "llvm-args=-sanitizer-coverage-trace-pc-guard",
+        "-C", "llvm-args=-sanitizer-coverage-pc-table",
+    ]
+
+    @Test func instrumentationIsNotAChangeAndItsSlotsMapToBlocks() throws {
+        let builds = try FixtureBuilds()
+        let plain = try builds.rust("plain", Self.ledger)
+        let instrumented = try builds.rust("instrumented", Self.ledger, extraArguments: Self.sanitizerCoverage)
+        #expect(try builds.diff(plain, instrumented).isEmpty)
+
+        let module = try builds.fingerprint(instrumented)
+        #expect(try builds.fingerprint(plain).functions.allSatisfy { $0.coverageBlocks.isEmpty })
+        let compute = try #require(module.functions.first { $0.symbol.contains("7compute") })
+        #expect(compute.coverageBlocks.first == 0, "slot 0 is the entry block")
+        #expect(Set(compute.coverageBlocks).count == compute.coverageBlocks.count)
+        #expect(compute.coverageBlocks.allSatisfy { Int($0) < compute.blocks.count })
+        // Every block but bare `unreachable` ones gets a slot.
+        #expect(compute.coverageBlocks.count >= compute.blocks.filter { $0.instructionCount > 1 }.count)
+    }
 }
