@@ -1,0 +1,36 @@
+/// Coverage: per-test basic-block coverage through SanitizerCoverage.
+///
+/// Owns: the C runtime linked into instrumented binaries and how it is built,
+/// the rustc flags, the readers of the runtime's output (hit dumps, PC tables)
+/// and of ELF symbol tables, and the mapping of hit slots to BlockIR blocks.
+/// Invariant: a slot is mapped through the PC table and the function symbols,
+/// never by array order; a slot that cannot be mapped is reported, not dropped.
+/// Never depends on: cargo, the store, the runner.
+
+import Foundation
+
+/// The compiler side of coverage: which flags instrument a crate, and which
+/// environment variables the runtime reads.
+public enum SanitizerCoverage {
+    /// Path the runtime writes its hit dump to (at exit and on fatal signals);
+    /// nothing is written when unset.
+    public static let coverageFileVariable = "TRIM_COVERAGE_FILE"
+    /// Path the runtime writes the binary's PC table to at normal exit.
+    public static let pcTableFileVariable = "TRIM_PCTABLE_FILE"
+
+    /// The instrumentation flags (DESIGN.md section 4): one guard per basic
+    /// block (level 2, no CFG change, no pruning), trace-pc-guard callbacks and
+    /// the PC table; then the runtime archive for the linker.
+    public static let instrumentationFlags: [String] = [
+        "-C", "passes=sancov-module",
+        "-C", "llvm-args=-sanitizer-coverage-level=2",
+        "-C", "llvm-args=-sanitizer-coverage-prune-blocks=0",
+        "-C", "llvm-args=-sanitizer-coverage-trace-pc-guard",
+        "-C", "llvm-args=-sanitizer-coverage-pc-table",
+    ]
+
+    /// `instrumentationFlags` plus `-C link-arg=<runtimeLibrary>`.
+    public static func rustcFlags(runtimeLibrary: URL) -> [String] {
+        instrumentationFlags + ["-C", "link-arg=\(runtimeLibrary.path)"]
+    }
+}

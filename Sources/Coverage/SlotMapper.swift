@@ -1,0 +1,247 @@
+import BlockIR
+import Foundation
+
+/// The blocks one test executed in one function.
+public struct CoveredFunction: Sendable, Hashable {
+    /// The defining module's `sourceFilename` (for rustc, the CGU name `<crate>.<hash>-cgu.0`).
+    public var module: String
+    public var symbol: String
+    /// Layout indices into the function's `FunctionFingerprint.blocks`, ascending.
+    /// Includes the blocks that carry no slot (bare `unreachable`, an entry
+    /// block that only calls a noreturn function) whenever any slot of the
+    /// function was hit: counted as executed, the safe side.
+    public var blocks: [UInt32]
+
+    public init(module: String, symbol: String, blocks: [UInt32]) {
+        self.module = module
+        self.symbol = symbol
+        self.blocks = blocks
+    }
+}
+
+/// Why a slot could not be mapped to a block.
+public enum UnmappedReason: Sendable, Hashable, CustomStringConvertible {
+    /// No function-entry slot precedes this slot in the PC table.
+    case noFunctionEntry
+    /// The slot belongs to a shared object, not to the executable whose symbols were given.
+    case sharedObject(path: String)
+    /// The executable has no function symbol at the function's entry address.
+    case noFunctionSymbol(address: UInt64)
+    /// The function's symbol is in no given fingerprint: its crate's bitcode was not given.
+    case noFingerprint(symbol: String, file: String?)
+    /// The fingerprint has a different number of slots than the binary: bitcode and binary differ.
+    case slotCountDiffers(symbol: String, module: String, binarySlots: Int, bitcodeSlots: Int)
+    /// The bitcode's PC table entry for this slot names no block of the function.
+    case unresolvedBlock(symbol: String, module: String, slotInFunction: Int)
+
+    public var description: String {
+        switch self {
+        case .noFunctionEntry:
+            return "no function-entry slot precedes it in the PC table"
+        case .sharedObject(let path):
+            return "it belongs to the shared object \(path), whose symbols were not read"
+        case .noFunctionSymbol(let address):
+            return "the executable's .symtab has no function at 0x\(String(address, radix: 16))"
+        case .noFingerprint(let symbol, let file):
+            return "no fingerprint has function \(symbol)" + (file.map { " (file \($0))" } ?? "")
+                + ": give the bitcode of the crate that defines it"
+        case .slotCountDiffers(let symbol, let module, let binary, let bitcode):
+            return "\(symbol) has \(binary) slots in the binary but \(bitcode) in \(module)'s bitcode: "
+                + "the bitcode is not from the build that produced this binary"
+        case .unresolvedBlock(let symbol, let module, let index):
+            return "slot \(index) of \(symbol) in \(module) names no block of the function"
+        }
+    }
+}
+
+/// A hit slot that could not be mapped, with why.
+public struct UnmappedSlot: Sendable, Hashable {
+    public var slot: UInt32
+    /// The slot's link-time address.
+    public var pc: UInt64
+    public var reason: UnmappedReason
+
+    public init(slot: UInt32, pc: UInt64, reason: UnmappedReason) {
+        self.slot = slot
+        self.pc = pc
+        self.reason = reason
+    }
+}
+
+/// A function (a run of slots from one function-entry slot) of the PC table
+/// that cannot be mapped, whatever the test.
+public struct UnmappedFunction: Sendable, Hashable {
+    public var firstSlot: UInt32
+    public var slotCount: UInt32
+    public var address: UInt64
+    public var reason: UnmappedReason
+}
+
+/// One dump mapped to blocks.
+public struct SlotMapping: Sendable, Hashable {
+    /// Functions with at least one executed block, by module then symbol.
+    public var functions: [CoveredFunction]
+    /// Hit slots that could not be mapped, ascending by slot.
+    public var unmapped: [UnmappedSlot]
+
+    public init(functions: [CoveredFunction], unmapped: [UnmappedSlot]) {
+        self.functions = functions
+        self.unmapped = unmapped
+    }
+
+    public func function(module: String? = nil, symbol: String) -> CoveredFunction? {
+        functions.first { $0.symbol == symbol && (module == nil || $0.module == module) }
+    }
+}
+
+/// Maps hit slots to blocks through the PC table: a function-entry slot's
+/// address → the executable's function symbol (local symbols disambiguated by
+/// their `STT_FILE`, which equals the module's `source_filename`) → the
+/// module's `FunctionFingerprint` → slot index within the function →
+/// `coverageBlocks[k]`. Never by array order across functions.
+///
+/// Build one per executable (the table is resolved once), then map each test's dump.
+public struct SlotMapper: Sendable {
+    public let pcTable: PCTable
+    /// Functions of the PC table that cannot be mapped (e.g. from crates whose
+    /// bitcode was not given); their hit slots appear in `SlotMapping.unmapped`.
+    public let unmappedFunctions: [UnmappedFunction]
+    /// Number of PC-table functions mapped to a fingerprint.
+    public let mappedFunctionCount: Int
+
+    private struct Target: Sendable {
+        var module: String
+        var symbol: String
+        var coverageBlocks: [UInt32]
+        /// Blocks without a slot, counted as executed with the function.
+        var uninstrumented: [UInt32]
+    }
+
+    private enum SlotTarget: Sendable {
+        case block(function: Int, block: UInt32)
+        case unmapped(UnmappedReason)
+    }
+
+    private enum Resolution {
+        case found(module: Int, function: Int)
+        case failed(UnmappedReason)
+    }
+
+    private let targets: [Target]
+    private let slots: [SlotTarget]
+
+    public init(pcTable: PCTable, symbols: ELFSymbols, modules: [ModuleFingerprint]) {
+        self.pcTable = pcTable
+        // symbol → (module, function) for every defined, instrumented or not, function.
+        var bySymbol: [String: [(module: Int, function: Int)]] = [:]
+        for (m, module) in modules.enumerated() {
+            for (f, function) in module.functions.enumerated() {
+                bySymbol[function.symbol, default: []].append((m, f))
+            }
+        }
+
+        var targets: [Target] = []
+        var slots: [SlotTarget] = []
+        slots.reserveCapacity(pcTable.entries.count)
+        var unmappedFunctions: [UnmappedFunction] = []
+        let entries = pcTable.entries
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count, !entries[end].isFunctionEntry { end += 1 }
+            let slotCount = end - start
+            let resolved: Resolution
+            if !entries[start].isFunctionEntry {
+                resolved = .failed(.noFunctionEntry)
+            } else if let object = pcTable.range(of: UInt32(start))?.object {
+                resolved = .failed(.sharedObject(path: object))
+            } else {
+                resolved = Self.resolve(address: entries[start].address, slotCount: slotCount, symbols: symbols,
+                                        modules: modules, bySymbol: bySymbol)
+            }
+            switch resolved {
+            case .failed(let reason):
+                unmappedFunctions.append(UnmappedFunction(
+                    firstSlot: UInt32(start), slotCount: UInt32(slotCount), address: entries[start].address,
+                    reason: reason))
+                slots.append(contentsOf: repeatElement(.unmapped(reason), count: slotCount))
+            case .found(let m, let f):
+                let module = modules[m], function = module.functions[f]
+                let covered = Set(function.coverageBlocks)
+                let uninstrumented = (0..<UInt32(function.blocks.count)).filter { !covered.contains($0) }
+                let index = targets.count
+                targets.append(Target(module: module.sourceFilename, symbol: function.symbol,
+                                      coverageBlocks: function.coverageBlocks, uninstrumented: uninstrumented))
+                for k in 0..<slotCount {
+                    let block = function.coverageBlocks[k]
+                    if Int(block) < function.blocks.count {
+                        slots.append(.block(function: index, block: block))
+                    } else {
+                        slots.append(.unmapped(.unresolvedBlock(
+                            symbol: function.symbol, module: module.sourceFilename, slotInFunction: k)))
+                    }
+                }
+            }
+            start = end
+        }
+        self.targets = targets
+        self.slots = slots
+        self.unmappedFunctions = unmappedFunctions
+        self.mappedFunctionCount = targets.count
+    }
+
+    /// The fingerprint of the function at `address`: among the function
+    /// symbols there, a local one must be defined in the module whose
+    /// `sourceFilename` equals its STT_FILE; a global one in any module.
+    /// A candidate whose slot count matches the binary's wins.
+    private static func resolve(address: UInt64, slotCount: Int, symbols: ELFSymbols, modules: [ModuleFingerprint],
+                                bySymbol: [String: [(module: Int, function: Int)]]) -> Resolution {
+        let candidates = symbols.functions(at: address)
+        guard !candidates.isEmpty else { return .failed(.noFunctionSymbol(address: address)) }
+        var found: [(module: Int, function: Int)] = []
+        for symbol in candidates {
+            for match in bySymbol[symbol.name] ?? [] {
+                if symbol.isLocal, let file = symbol.file, modules[match.module].sourceFilename != file { continue }
+                found.append(match)
+            }
+        }
+        if let exact = found.first(where: { modules[$0.module].functions[$0.function].coverageBlocks.count == slotCount }) {
+            return .found(module: exact.module, function: exact.function)
+        }
+        if let other = found.first {
+            let module = modules[other.module], function = module.functions[other.function]
+            return .failed(.slotCountDiffers(symbol: function.symbol, module: module.sourceFilename,
+                                              binarySlots: slotCount, bitcodeSlots: function.coverageBlocks.count))
+        }
+        let named = candidates.first(where: { $0.isLocal }) ?? candidates[0]
+        return .failed(.noFingerprint(symbol: named.name, file: named.file))
+    }
+
+    /// The blocks `dump` executed. Throws when the dump comes from a binary
+    /// with a different number of slots than this PC table.
+    public func map(_ dump: HitDump) throws(CoverageError) -> SlotMapping {
+        guard dump.slotCount == pcTable.slotCount else {
+            throw .slotCountMismatch(dumpPath: dump.path, dumpSlots: dump.slotCount,
+                                     pcTablePath: pcTable.path, tableSlots: pcTable.slotCount)
+        }
+        var hit: [Int: Set<UInt32>] = [:]
+        var unmapped: [UnmappedSlot] = []
+        for slot in dump.hitSlots {
+            switch slots[Int(slot)] {
+            case .block(let function, let block):
+                hit[function, default: []].insert(block)
+            case .unmapped(let reason):
+                unmapped.append(UnmappedSlot(slot: slot, pc: pcTable.entries[Int(slot)].address, reason: reason))
+            }
+        }
+        var functions: [CoveredFunction] = []
+        functions.reserveCapacity(hit.count)
+        for (index, blocks) in hit {
+            let target = targets[index]
+            functions.append(CoveredFunction(module: target.module, symbol: target.symbol,
+                                             blocks: blocks.union(target.uninstrumented).sorted()))
+        }
+        functions.sort { ($0.module, $0.symbol) < ($1.module, $1.symbol) }
+        return SlotMapping(functions: functions, unmapped: unmapped.sorted { $0.slot < $1.slot })
+    }
+}
