@@ -13,10 +13,13 @@ let package = Package(
     products: [
         .executable(name: "blockdiff", targets: ["blockdiff"]),
         .executable(name: "trim-ir-worker", targets: ["trim-ir-worker"]),
+        .executable(name: "trim", targets: ["trim"]),
+        .executable(name: "cargo-trim", targets: ["cargo-trim"]),
         .library(name: "BlockIR", targets: ["BlockIR"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .target(
@@ -40,11 +43,29 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "trim-ir-worker", dependencies: ["BlockIR"]),
+        // trim run: coverage runtime and slot mapping, cargo driving, the store,
+        // the runner and its reporters, and the pipeline that ties them.
+        .target(name: "Coverage", dependencies: ["BlockIR"]),
+        .target(name: "CargoSupport"),
+        .target(name: "Store", dependencies: ["BlockIR", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Runner"),
+        .target(name: "Reporting", dependencies: ["Runner"]),
+        .target(name: "TrimPipeline", dependencies: ["BlockIR", "Coverage", "CargoSupport", "Store", "Runner", "Reporting"]),
+        .target(
+            name: "TrimCLI",
+            dependencies: ["TrimPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "trim", dependencies: ["TrimCLI"]),
+        .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI"]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
         .testTarget(
             name: "BlockIRTests",
             dependencies: ["BlockIR", "BlockDiffReport"]
         ),
+        .testTarget(name: "BlockDiffCLITests", dependencies: ["BlockIR"]),
+        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR"]),
+        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store"]),
     ],
     cxxLanguageStandard: .cxx17
 )

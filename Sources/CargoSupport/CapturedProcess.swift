@@ -1,0 +1,60 @@
+import Foundation
+
+/// Runs a short-lived helper process to completion, capturing its output.
+/// Stdout and stderr are drained concurrently so neither pipe can fill up.
+struct CapturedProcess {
+    var executable: String
+    var arguments: [String]
+    var directory: URL?
+    var environment: [String: String]?
+    /// When set, stderr goes straight to ours (cargo's progress and diagnostics).
+    var passStderrThrough = false
+
+    struct Output {
+        var status: Int32
+        var stdout: Data
+        var stderr: Data
+    }
+
+    func run() throws(CargoError) -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = passStderrThrough ? FileHandle.standardError : err
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw .spawnFailed(executable: executable, detail: "\(error)")
+        }
+        let errors = DataBox()
+        let group = DispatchGroup()
+        if !passStderrThrough {
+            let handle = err.fileHandleForReading
+            DispatchQueue.global().async(group: group) { errors.data = handle.readDataToEndOfFile() }
+        }
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: output, stderr: errors.data)
+    }
+
+    /// Absolute path of `tool` on PATH, or nil.
+    static func which(_ tool: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if tool.contains("/") { return FileManager.default.isExecutableFile(atPath: tool) ? tool : nil }
+        for dir in (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
+
+/// Written by one reader thread, read after it is joined.
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}

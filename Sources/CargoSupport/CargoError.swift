@@ -1,0 +1,32 @@
+/// CargoSupport: finding a cargo workspace, building its tests with extra
+/// flags, and listing the tests inside each test binary.
+///
+/// Owns: cargo invocations and the parsing of their output.
+/// Never depends on: LLVM, the store, the runner.
+
+/// What can go wrong talking to cargo or a test binary, each with what to do.
+public enum CargoError: Error, CustomStringConvertible, Sendable, Equatable {
+    case cargoNotFound
+    case notAWorkspace(directory: String, cargoSays: String)
+    case metadataUnreadable(detail: String)
+    case buildFailed(status: Int32)
+    case listingFailed(binary: String, status: Int32, output: String)
+    case spawnFailed(executable: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .cargoNotFound:
+            return "cargo is not on PATH; install Rust (rustup or Debian's cargo) and try again"
+        case .notAWorkspace(let directory, let says):
+            return "\(directory) is not inside a cargo workspace (no Cargo.toml found): \(says)"
+        case .metadataUnreadable(let detail):
+            return "cannot read `cargo metadata` output: \(detail)"
+        case .buildFailed(let status):
+            return "the instrumented build failed (cargo exited with status \(status)); see cargo's messages above"
+        case .listingFailed(let binary, let status, let output):
+            return "listing the tests of \(binary) failed (exit status \(status)): \(output)"
+        case .spawnFailed(let executable, let detail):
+            return "cannot run \(executable): \(detail)"
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// One test executable cargo built, with what it takes to run its tests.
+public struct TestBinary: Sendable, Hashable {
+    public enum Kind: String, Sendable, Codable { case lib, bin, test, bench, example, procMacro = "proc-macro" }
+
+    /// nextest's naming: `ledger` (unit tests of the library), `ledger::report`
+    /// (tests/report.rs), `ledger::bin/ledger` (unit tests of a binary).
+    public var id: String
+    public var package: String
+    public var target: String
+    public var kind: Kind
+    public var executable: String
+    /// The bitcode module compiled into this executable from its own crate.
+    public var bitcode: String
+    /// The package directory: tests run there, as under `cargo test`.
+    public var packageDirectory: String
+    /// What `cargo test` sets for the test process (CARGO_MANIFEST_DIR, CARGO_PKG_NAME, ...).
+    public var environment: [String: String]
+
+    static func id(package: String, target: String, kind: Kind) -> String {
+        switch kind {
+        case .lib, .procMacro: return package
+        case .bin: return "\(package)::bin/\(target)"
+        case .test: return "\(package)::\(target)"
+        case .bench: return "\(package)::bench/\(target)"
+        case .example: return "\(package)::example/\(target)"
+        }
+    }
+}
+
+/// A library's bitcode module (linked into the test binaries that depend on it).
+public struct LibraryModule: Sendable, Hashable {
+    public var package: String
+    public var target: String
+    public var bitcode: String
+}

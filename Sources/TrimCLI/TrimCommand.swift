@@ -1,0 +1,107 @@
+/// TrimCLI: the `trim` and `cargo trim` commands. Parses arguments and calls
+/// TrimPipeline; nothing else lives here.
+import ArgumentParser
+import Foundation
+import Reporting
+import TrimPipeline
+
+public struct TrimCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "trim",
+        abstract: "Run only the tests a change can affect, decided per LLVM basic block.",
+        discussion: "Exit status: 0 success, 100 a test failed, 101 the build failed, 2 any other error.",
+        subcommands: [RunCommand.self, ListCommand.self])
+
+    public init() {}
+
+    /// Runs the command line `arguments` (without the program name) and
+    /// exits with trim's documented status.
+    public static func main(arguments: [String]) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(ExitStatus.success)
+        } catch let error as TrimError {
+            FileHandle.standardError.write(Data("trim: error: \(error)\n".utf8))
+            Foundation.exit(error.exitCode)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let status = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if status == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(ExitStatus.setupError)
+        }
+    }
+}
+
+/// Options shared by every subcommand: which workspace, which database, what to build.
+struct WorkspaceArguments: ParsableArguments {
+    @Option(help: "The directory of the cargo workspace (default: the current directory).")
+    var workspace: String?
+
+    @Option(help: "The database (default: $TRIM_DB, else <target>/trim/trim.db).")
+    var db: String?
+
+    @Option(name: [.customShort("p"), .long], help: "Build only this package's tests (repeatable).")
+    var package: [String] = []
+
+    @Option(name: [.customShort("F"), .long], help: "Cargo features to enable (comma separated).")
+    var features: String?
+
+    @Flag(help: "Enable all features.")
+    var allFeatures = false
+
+    @Flag(help: "Do not enable the default features.")
+    var noDefaultFeatures = false
+
+    @Option(name: [.customShort("j"), .long], help: "Tests run at once (default: the number of cores).")
+    var jobs: Int?
+
+    var options: WorkspaceOptions {
+        var cargo: [String] = []
+        for p in package { cargo += ["--package", p] }
+        if let features { cargo += ["--features", features] }
+        if allFeatures { cargo.append("--all-features") }
+        if noDefaultFeatures { cargo.append("--no-default-features") }
+        let directory = workspace.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let database = db ?? ProcessInfo.processInfo.environment["TRIM_DB"].flatMap { $0.isEmpty ? nil : $0 }
+        return WorkspaceOptions(directory: directory, database: database, cargoArguments: cargo,
+                                jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Build the workspace's tests instrumented, run each test in its own process, record coverage.")
+
+    @OptionGroup var workspace: WorkspaceArguments
+
+    @Flag(help: "Plain lines, no live progress line (the default when stdout is not a terminal).")
+    var noProgress = false
+
+    func run() throws {
+        let reporter = HumanReporter.forStandardOutput(progress: !noProgress)
+        let statistics = try RunPipeline.run(workspace.options, reporter: reporter)
+        if statistics.failed > 0 { throw ExitCode(ExitStatus.testsFailed) }
+    }
+}
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "Build the workspace's tests and list them, without running any.")
+
+    @OptionGroup var workspace: WorkspaceArguments
+
+    func run() throws {
+        for test in try RunPipeline.list(workspace.options) {
+            print("\(test.binary) \(test.name)" + (test.ignored ? " (ignored)" : ""))
+        }
+    }
+}

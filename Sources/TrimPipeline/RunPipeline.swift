@@ -1,0 +1,166 @@
+import BlockIR
+import CargoSupport
+import Coverage
+import Foundation
+import Reporting
+import Runner
+import Store
+
+/// `trim run` and `trim list`.
+public enum RunPipeline {
+    /// Builds, lists, runs every test in its own process, and records outcomes
+    /// and coverage. Returns the run's statistics.
+    public static func run(_ options: WorkspaceOptions, reporter: TestReporter,
+                           warn: @escaping @Sendable (String) -> Void = standardErrorLine) throws(TrimError)
+        -> RunStatistics
+    {
+        let build = try WorkspaceBuild.make(options)
+        let store: TrimStore
+        do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
+        let buildID: BuildID
+        do {
+            buildID = try store.recordBuild(build.facts, modules: build.modules.values.sorted { $0.path < $1.path })
+            try store.recordBinaries(build.binaries.map {
+                TestBinaryRecord(id: $0.id, package: $0.package, kind: $0.kind.rawValue, executable: $0.executable)
+            }, build: buildID)
+        } catch { throw .store(error) }
+
+        let scratch = build.paths.scratch
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let (listed, maps) = try listWithCoverageMaps(build, scratch: scratch, jobs: options.jobs)
+        do {
+            for binary in build.binaries {
+                try store.recordTests(listed.filter { $0.binary == binary.id }.map(\.name), inBinary: binary.id)
+            }
+        } catch { throw .store(error) }
+
+        let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
+        let instances = listed.filter { !$0.ignored }.map { test in
+            let binary = binaries[test.binary]!
+            return TestInstance(binary: binary.id, name: test.name, executable: binary.executable,
+                                directory: binary.packageDirectory, environment: binary.environment)
+        }
+        let recorder = ResultRecorder(store: store, build: buildID, maps: maps, warn: warn)
+        let executor = TestExecutor(jobs: options.jobs, scratchDirectory: scratch.appendingPathComponent("tests"),
+                                    coverageFileVariable: SanitizerCoverage.coverageFileVariable)
+        let executions: [TestExecution]
+        do {
+            executions = try executor.run(instances) { event in
+                if case .testFinished(let execution) = event { recorder.record(execution) }
+                reporter.handle(event)
+            }
+        } catch {
+            throw .setup("cannot prepare the run directory \(scratch.path): \(error)")
+        }
+        if let failure = recorder.storeFailure { throw .store(failure) }
+        return statistics(of: executions)
+    }
+
+    /// Builds and lists every test, without running any.
+    public static func list(_ options: WorkspaceOptions) throws(TrimError) -> [ListedTest] {
+        let build = try WorkspaceBuild.make(options)
+        return try build.listTests(jobs: options.jobs)
+    }
+
+    /// Lists each binary's tests with the runtime asked for the binary's PC
+    /// table, and builds the binary's slot→block map from it.
+    static func listWithCoverageMaps(_ build: WorkspaceBuild, scratch: URL, jobs: Int) throws(TrimError)
+        -> ([ListedTest], [String: BinaryCoverageMap])
+    {
+        do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
+            throw .setup("cannot create \(scratch.path): \(error)")
+        }
+        let results = Slots<Result<([ListedTest], BinaryCoverageMap), TrimError>>(count: build.binaries.count)
+        DispatchQueue.concurrentPerform(iterations: build.binaries.count) { index in
+            let binary = build.binaries[index]
+            let table = scratch.appendingPathComponent("pctable-\(index)")
+            let modules = (build.modulesOfBinary[binary.id] ?? []).compactMap { build.modules[$0] }
+            results.set(index, Result { () throws(TrimError) in
+                try listWithCoverageMap(binary, pcTable: table, modules: modules)
+            })
+        }
+        var tests: [ListedTest] = []
+        var maps: [String: BinaryCoverageMap] = [:]
+        for (binary, result) in zip(build.binaries, results.values) {
+            let (listed, map) = try result.get()
+            tests += listed
+            maps[binary.id] = map
+        }
+        return (tests, maps)
+    }
+
+    static func listWithCoverageMap(_ binary: TestBinary, pcTable: URL, modules: [StoredModule]) throws(TrimError)
+        -> ([ListedTest], BinaryCoverageMap)
+    {
+        let tests: [ListedTest]
+        do {
+            tests = try TestListing.list(binary, extraEnvironment: [SanitizerCoverage.pcTableFileVariable: pcTable.path])
+        } catch { throw .cargo(error) }
+        return (tests, try BinaryCoverageMap(binary: binary, pcTable: pcTable, modules: modules))
+    }
+
+    static func statistics(of executions: [TestExecution]) -> RunStatistics {
+        var s = RunStatistics()
+        for e in executions {
+            s.run += 1
+            if e.status.isSuccess { s.passed += 1 } else { s.failed += 1 }
+        }
+        return s
+    }
+
+    public static let standardErrorLine: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data("trim: warning: \(line)\n".utf8))
+    }
+}
+
+/// Commits each finished test's result as it arrives (one transaction each),
+/// so an interrupted run keeps every result it finished.
+final class ResultRecorder: @unchecked Sendable {
+    private let store: TrimStore
+    private let build: BuildID
+    private let maps: [String: BinaryCoverageMap]
+    private let warn: @Sendable (String) -> Void
+    private(set) var storeFailure: StoreError?
+
+    init(store: TrimStore, build: BuildID, maps: [String: BinaryCoverageMap], warn: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        self.build = build
+        self.maps = maps
+        self.warn = warn
+    }
+
+    /// Called on the runner's event queue, one execution at a time.
+    func record(_ execution: TestExecution) {
+        let test = execution.test
+        var coverage = (state: CoverageState.unknown, hits: [HitFunction](), problem: String?.none)
+        if let map = maps[test.binary] {
+            coverage = map.coverage(of: execution.coverageFile)
+        }
+        if let problem = coverage.problem, execution.status.isSuccess || coverage.state == .partial {
+            warn("\(test.binary) \(test.name): \(problem); it will run again next time")
+        }
+        try? FileManager.default.removeItem(at: execution.coverageFile)
+        let outcome: Outcome
+        switch execution.status {
+        case .passed: outcome = .passed
+        case .failed: outcome = .failed
+        case .crashed: outcome = .crashed
+        case .couldNotStart: outcome = .notRun
+        }
+        let record = TestResultRecord(
+            key: TestKey(binary: test.binary, name: test.name), build: build, outcome: outcome,
+            duration: execution.duration, coverage: coverage.state, hits: coverage.hits,
+            output: execution.status.isSuccess ? nil : execution.output)
+        do { try store.recordResult(record) } catch {
+            if storeFailure == nil { storeFailure = error }
+        }
+    }
+}
+
+final class Slots<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [T?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
+    var values: [T] { lock.withLock { slots.map { $0! } } }
+}

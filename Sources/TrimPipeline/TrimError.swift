@@ -1,0 +1,45 @@
+/// TrimPipeline: ties the stages of `trim run` together: build (CargoSupport),
+/// fingerprint (BlockIR), list, run (Runner → events → Reporting), map hits
+/// (Coverage) and record (Store).
+///
+/// Owns: the order of the stages and what each passes on; trim's paths.
+/// Invariant: every finished test's result is committed to the store as soon
+/// as it is known, each in its own transaction.
+/// Never depends on: argument parsing or terminal details.
+import BlockIR
+import CargoSupport
+import Coverage
+import Store
+
+/// A failure of a stage, with the exit status it maps to.
+public enum TrimError: Error, CustomStringConvertible {
+    case cargo(CargoError)
+    case bitcode(BlockIRError)
+    case store(StoreError)
+    case coverage(CoverageError)
+    case setup(String)
+
+    /// 101 when the build failed (as nextest), 2 for every other setup error.
+    public var exitCode: Int32 {
+        if case .cargo(.buildFailed) = self { return ExitStatus.buildFailed }
+        return ExitStatus.setupError
+    }
+
+    public var description: String {
+        switch self {
+        case .cargo(let e): return "\(e)"
+        case .bitcode(let e): return "\(e)"
+        case .store(let e): return "\(e)"
+        case .coverage(let e): return "\(e)"
+        case .setup(let message): return message
+        }
+    }
+}
+
+/// trim's exit statuses (documented in the README).
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    public static let setupError: Int32 = 2
+    public static let testsFailed: Int32 = 100
+    public static let buildFailed: Int32 = 101
+}

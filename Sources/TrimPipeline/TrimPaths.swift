@@ -1,0 +1,23 @@
+import Foundation
+
+/// Where trim keeps its things for one workspace: everything under
+/// `<cargo target dir>/trim`, so the user's `target/debug` stays untouched.
+public struct TrimPaths: Sendable {
+    /// cargo's target dir for the instrumented build.
+    public var targetDirectory: URL
+    public var database: URL
+    public var fingerprintCache: URL
+    public var runtimeCache: URL
+    /// Per-run scratch: test outputs and coverage dumps.
+    public var scratch: URL
+
+    /// `database` overrides the default `<target>/trim/trim.db` (`--db`, `TRIM_DB`).
+    public init(cargoTargetDirectory: String, database: String? = nil) {
+        let root = URL(fileURLWithPath: cargoTargetDirectory).appendingPathComponent("trim")
+        targetDirectory = root
+        self.database = database.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("trim.db")
+        fingerprintCache = root.appendingPathComponent("cache")
+        runtimeCache = root.appendingPathComponent("cache")
+        scratch = root.appendingPathComponent("run-\(getpid())")
+    }
+}

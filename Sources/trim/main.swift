@@ -1,0 +1,3 @@
+import TrimCLI
+
+TrimCommand.main(arguments: Array(CommandLine.arguments.dropFirst()))

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// A private copy of `Examples/ledger` with extra tests written into it, and
+/// the built `trim` executable run against it as a user would.
+struct ExampleWorkspace {
+    let root: URL
+
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `add` and `mul`, a test per branch, a failing test, an aborting test,
+    /// and a test that sleeps when TRIM_FIXTURE_SLOW is set.
+    static let extra = """
+        pub fn add(a: u64, b: u64) -> u64 {
+            a + b
+        }
+
+        pub fn mul(a: u64, b: u64) -> u64 {
+            a * b
+        }
+
+        #[cfg(test)]
+        mod tests {
+            use super::*;
+
+            #[test]
+            fn adds() {
+                assert_eq!(add(2, 3), 5);
+            }
+
+            #[test]
+            fn fails() {
+                assert_eq!(mul(2, 3), 7, "a deliberately failing test");
+            }
+
+            #[test]
+            fn aborts() {
+                if add(1, 1) == 2 {
+                    std::process::abort();
+                }
+            }
+
+            #[test]
+            fn slow() {
+                if std::env::var_os("TRIM_FIXTURE_SLOW").is_some() {
+                    std::thread::sleep(std::time::Duration::from_secs(60));
+                }
+            }
+
+            #[test]
+            #[ignore]
+            fn ignored() {}
+        }
+        """
+
+    init(withExtraTests: Bool = true) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("trim-run-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("Examples/ledger"), to: root)
+        try? FileManager.default.removeItem(at: root.appendingPathComponent("target"))
+        if withExtraTests {
+            try Self.extra.write(to: root.appendingPathComponent("src/extra.rs"), atomically: true, encoding: .utf8)
+            let lib = root.appendingPathComponent("src/lib.rs")
+            try (try String(contentsOf: lib, encoding: .utf8) + "\npub mod extra;\n")
+                .write(to: lib, atomically: true, encoding: .utf8)
+        }
+    }
+
+    var database: URL { root.appendingPathComponent("target/trim/trim.db") }
+
+    static var binDirectory: URL {
+        URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `trim ARGS` (or another built executable) with the workspace as
+    /// the current directory.
+    func run(_ arguments: [String], executable: String = "trim", environment: [String: String] = [:]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = Self.binDirectory.appendingPathComponent(executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let group = DispatchGroup()
+        let errors = Box()
+        let errHandle = err.fileHandleForReading
+        DispatchQueue.global().async(group: group) { errors.data = errHandle.readDataToEndOfFile() }
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+                       stderr: String(decoding: errors.data, as: UTF8.self))
+    }
+}
+
+final class Box: @unchecked Sendable {
+    var data = Data()
+}
