@@ -1,0 +1,223 @@
+import BlockIR
+import Foundation
+import GRDB
+
+extension TrimStore {
+    /// Records a build and its modules' fingerprints in one transaction.
+    /// Functions and modules are content-addressed: one byte-identical to a
+    /// stored one is not stored again; the build only adds rows that map its
+    /// modules (and a changed module's functions) to the stored ones.
+    public func recordBuild(_ facts: BuildFacts, modules: [StoredModule]) throws(StoreError) -> BuildID {
+        var paths = Set<String>()
+        for module in modules where !paths.insert(module.path).inserted {
+            throw .invalid(path: pathString, detail: "two modules with the path \(module.path) in one build")
+        }
+        // Encoding is pure CPU work: done before the write lock is taken.
+        let prepared = modules.map(PreparedModule.init)
+        let features = Self.encodeFeatures(facts.features)
+        return try write { db in
+            try db.execute(sql: """
+                INSERT INTO build(toolchain, rustflags, profile, features, git_commit, git_dirty, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [facts.toolchain, facts.rustflags, facts.profile, features, facts.gitCommit,
+                                 facts.gitDirty, facts.createdAt.timeIntervalSinceReferenceDate])
+            let buildID = db.lastInsertedRowID
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO build_module(build_id, ordinal, path, content_hash, module_id) VALUES (?, ?, ?, ?, ?)
+                """)
+            for (ordinal, module) in prepared.enumerated() {
+                var functionIDs: [Int64] = []
+                functionIDs.reserveCapacity(module.functions.count)
+                for function in module.functions {
+                    functionIDs.append(try Self.intern(function, db))
+                }
+                let moduleID = try Self.intern(module, functionIDs: functionIDs, db)
+                try insert.execute(arguments: [buildID, ordinal, module.path, module.contentHash, moduleID])
+            }
+            return BuildID(buildID)
+        }
+    }
+
+    /// The modules of `build` with their fingerprints, in the order recorded.
+    public func modules(of build: BuildID) throws(StoreError) -> [StoredModule] {
+        try read { db in
+            try requireBuild(build, db)
+            struct Partial {
+                var path: String
+                var contentHash: String
+                var header: (sourceFilename: String, files: [String], globals: [String: UInt64])
+                var fileIndex: [String: UInt32]
+                var functionCount: Int
+                var functions: [FunctionFingerprint]
+            }
+            var partials: [Partial] = []
+            var byOrdinal: [Int64: Int] = [:]
+            let heads = try Row.fetchCursor(db, sql: """
+                SELECT bm.ordinal, bm.path, bm.content_hash, m.function_count, m.header
+                FROM build_module bm JOIN module m ON m.id = bm.module_id
+                WHERE bm.build_id = ? ORDER BY bm.ordinal
+                """, arguments: [build.rawValue])
+            while let row = try heads.next() {
+                let header = try row.withBlob(at: 4, "module header") { try ModuleHeaderCodec.decode($0) }
+                var fileIndex: [String: UInt32] = [:]
+                for (index, name) in header.files.enumerated() where fileIndex[name] == nil {
+                    fileIndex[name] = UInt32(index)
+                }
+                let count: Int = row[3]
+                byOrdinal[row[0]] = partials.count
+                partials.append(Partial(path: row[1], contentHash: row[2], header: header, fileIndex: fileIndex,
+                                        functionCount: count, functions: []))
+                partials[partials.count - 1].functions.reserveCapacity(count)
+            }
+            let bodies = try Row.fetchCursor(db, sql: """
+                SELECT bm.ordinal, f.body
+                FROM build_module bm
+                JOIN module_function mf ON mf.module_id = bm.module_id
+                JOIN function f ON f.id = mf.function_id
+                WHERE bm.build_id = ? ORDER BY bm.ordinal, mf.ordinal
+                """, arguments: [build.rawValue])
+            while let row = try bodies.next() {
+                let ordinal: Int64 = row[0]
+                guard let index = byOrdinal[ordinal] else { continue }
+                let fileIndex = partials[index].fileIndex
+                let function = try row.withBlob(at: 1, "function body") {
+                    try StoredFunctionCodec.decodeTyped($0, fileIndex: fileIndex)
+                }
+                partials[index].functions.append(function)
+            }
+            return try partials.map { partial in
+                guard partial.functions.count == partial.functionCount else {
+                    throw StoreError.corrupt(path: pathString, detail: "module \(partial.path) of \(build) has "
+                        + "\(partial.functions.count) of its \(partial.functionCount) functions")
+                }
+                return StoredModule(
+                    path: partial.path, contentHash: partial.contentHash,
+                    fingerprint: ModuleFingerprint(sourceFilename: partial.header.sourceFilename,
+                                                   files: partial.header.files, functions: partial.functions,
+                                                   globals: partial.header.globals))
+            }
+        }
+    }
+
+    public func build(_ id: BuildID) throws(StoreError) -> BuildFacts? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM build WHERE id = ?", arguments: [id.rawValue])
+                .map { try facts(from: $0) }
+        }
+    }
+
+    /// The build recorded last (highest id).
+    public func latestBuild() throws(StoreError) -> (BuildID, BuildFacts)? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM build ORDER BY id DESC LIMIT 1")
+                .map { (BuildID($0["id"] as Int64), try facts(from: $0)) }
+        }
+    }
+
+    /// Every build still stored, oldest first.
+    public func builds() throws(StoreError) -> [(BuildID, BuildFacts)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM build ORDER BY id")
+                .map { (BuildID($0["id"] as Int64), try facts(from: $0)) }
+        }
+    }
+
+    // MARK: - Internals
+
+    func facts(from row: Row) throws -> BuildFacts {
+        let featuresText: String = row["features"]
+        guard let features = try? JSONDecoder().decode([String].self, from: Data(featuresText.utf8)) else {
+            throw StoreError.corrupt(path: pathString, detail: "build \(row["id"] as Int64): features are not a JSON list")
+        }
+        let dirty: Int64? = row["git_dirty"]
+        return BuildFacts(toolchain: row["toolchain"], rustflags: row["rustflags"], profile: row["profile"],
+                          features: features, gitCommit: row["git_commit"], gitDirty: dirty.map { $0 != 0 },
+                          createdAt: Date(timeIntervalSinceReferenceDate: row["created_at"]))
+    }
+
+    static func encodeFeatures(_ features: [String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(features)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    struct PreparedFunction {
+        var digest: Int64
+        var symbol: String
+        var body: [UInt8]
+    }
+
+    struct PreparedModule {
+        var path: String
+        var contentHash: String
+        var sourceFilename: String
+        var header: [UInt8]
+        var functions: [PreparedFunction]
+
+        init(_ module: StoredModule) {
+            path = module.path
+            contentHash = module.contentHash
+            sourceFilename = module.fingerprint.sourceFilename
+            header = ModuleHeaderCodec.encode(module.fingerprint)
+            let files = module.fingerprint.files
+            functions = module.fingerprint.functions.map { function in
+                let body = StoredFunctionCodec.encode(function, moduleFiles: files)
+                return PreparedFunction(digest: Int64(bitPattern: ContentHash.of(body)), symbol: function.symbol,
+                                        body: body)
+            }
+        }
+    }
+
+    /// The id of the stored function with exactly these bytes, stored now if new.
+    static func intern(_ function: PreparedFunction, _ db: Database) throws -> Int64 {
+        let candidates = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT id, body FROM function WHERE digest = ?"), arguments: [function.digest])
+        while let row = try candidates.next() {
+            if try row.withUnsafeData(atIndex: 1, { $0.map { equal($0, function.body) } ?? false }) {
+                return row[0]
+            }
+        }
+        try db.cachedStatement(sql: "INSERT INTO function(digest, symbol, body) VALUES (?, ?, ?)")
+            .execute(arguments: [function.digest, function.symbol, Data(function.body)])
+        return db.lastInsertedRowID
+    }
+
+    /// The id of the stored module with this header and exactly these functions, stored now if new.
+    static func intern(_ module: PreparedModule, functionIDs: [Int64], _ db: Database) throws -> Int64 {
+        var key = module.header
+        key.reserveCapacity(key.count + functionIDs.count * 8)
+        for id in functionIDs {
+            withUnsafeBytes(of: id.littleEndian) { key.append(contentsOf: $0) }
+        }
+        let digest = Int64(bitPattern: ContentHash.of(key, seed: 1))
+        let candidates = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT id, header FROM module WHERE digest = ? AND function_count = ?"),
+            arguments: [digest, functionIDs.count])
+        for row in candidates {
+            guard try row.withUnsafeData(atIndex: 1, { $0.map { equal($0, module.header) } ?? false }) else { continue }
+            let id: Int64 = row[0]
+            let stored = try Int64.fetchAll(
+                db.cachedStatement(sql: "SELECT function_id FROM module_function WHERE module_id = ? ORDER BY ordinal"),
+                arguments: [id])
+            if stored == functionIDs { return id }
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO module(digest, source_filename, function_count, header) VALUES (?, ?, ?, ?)
+            """).execute(arguments: [digest, module.sourceFilename, functionIDs.count, Data(module.header)])
+        let moduleID = db.lastInsertedRowID
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO module_function(module_id, ordinal, function_id) VALUES (?, ?, ?)
+            """)
+        for (ordinal, functionID) in functionIDs.enumerated() {
+            try insert.execute(arguments: [moduleID, ordinal, functionID])
+        }
+        return moduleID
+    }
+
+    static func equal(_ data: Data, _ bytes: [UInt8]) -> Bool {
+        guard data.count == bytes.count else { return false }
+        return data.withUnsafeBytes { a in
+            bytes.withUnsafeBytes { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+        }
+    }
+}

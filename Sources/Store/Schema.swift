@@ -1,0 +1,107 @@
+import GRDB
+
+/// The schema, as GRDB migrations. Never edit a shipped migration: add one.
+/// A database that records a migration not listed here was written by a newer
+/// trim and is refused (`StoreError.newerSchema`). SCHEMA.md documents the
+/// result; keep the two in step.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    static var knownMigrations: [String] { migrator.migrations }
+
+    static let v1 = """
+        CREATE TABLE build (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            toolchain TEXT NOT NULL,
+            rustflags TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            features TEXT NOT NULL,          -- JSON array of strings
+            git_commit TEXT,
+            git_dirty INTEGER,               -- 0/1, NULL outside a repository
+            created_at REAL NOT NULL         -- seconds since 2001-01-01Z (Foundation reference date)
+        );
+
+        CREATE TABLE function (
+            id INTEGER PRIMARY KEY,
+            digest INTEGER NOT NULL,         -- 64-bit hash of body; identity is the body bytes
+            symbol TEXT NOT NULL,
+            body BLOB NOT NULL               -- StoredFunctionCodec
+        );
+        CREATE INDEX function_digest ON function(digest);
+
+        CREATE TABLE module (
+            id INTEGER PRIMARY KEY,
+            digest INTEGER NOT NULL,         -- hash of header + function ids
+            source_filename TEXT NOT NULL,
+            function_count INTEGER NOT NULL,
+            header BLOB NOT NULL             -- ModuleHeaderCodec: source filename, files, globals
+        );
+        CREATE INDEX module_digest ON module(digest);
+
+        CREATE TABLE module_function (
+            module_id INTEGER NOT NULL REFERENCES module(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            function_id INTEGER NOT NULL REFERENCES function(id),
+            PRIMARY KEY (module_id, ordinal)
+        ) WITHOUT ROWID;
+        CREATE INDEX module_function_function ON module_function(function_id);
+
+        CREATE TABLE build_module (
+            build_id INTEGER NOT NULL REFERENCES build(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            module_id INTEGER NOT NULL REFERENCES module(id),
+            PRIMARY KEY (build_id, ordinal),
+            UNIQUE (build_id, path)
+        ) WITHOUT ROWID;
+        CREATE INDEX build_module_module ON build_module(module_id);
+
+        CREATE TABLE test_binary (
+            build_id INTEGER NOT NULL REFERENCES build(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            package TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            executable TEXT NOT NULL,
+            PRIMARY KEY (build_id, id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE test (
+            id INTEGER PRIMARY KEY,
+            binary TEXT NOT NULL,
+            name TEXT NOT NULL,
+            UNIQUE (binary, name)
+        );
+
+        CREATE TABLE hit_symbol (
+            id INTEGER PRIMARY KEY,
+            module TEXT NOT NULL,
+            symbol TEXT NOT NULL,
+            UNIQUE (module, symbol)
+        );
+
+        CREATE TABLE test_result (
+            test_id INTEGER PRIMARY KEY REFERENCES test(id) ON DELETE CASCADE,
+            build_id INTEGER NOT NULL REFERENCES build(id),
+            outcome TEXT NOT NULL,           -- Outcome raw value
+            duration REAL NOT NULL,          -- seconds
+            coverage TEXT NOT NULL,          -- CoverageState raw value
+            hits BLOB NOT NULL,              -- HitsCodec over hit_symbol ids
+            output TEXT,                     -- capped at TrimStore.outputLimit bytes
+            recorded_at REAL NOT NULL        -- seconds since 2001-01-01Z (Foundation reference date)
+        );
+        CREATE INDEX test_result_build ON test_result(build_id);
+
+        CREATE TABLE store_state (
+            key TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO store_state(key, value) VALUES ('hit_symbol_generation', 0);
+        """
+}

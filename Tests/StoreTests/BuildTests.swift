@@ -1,0 +1,155 @@
+import BlockIR
+import Foundation
+import Store
+import Testing
+
+@Suite struct BuildTests {
+    @Test func realFingerprintsRoundTripThroughTheFile() throws {
+        let rust = try RustFixtures.get()
+        #expect(rust.alpha1.fingerprint.functions.count >= 4)
+        let scratch = try Scratch()
+        let modules = [rust.alpha1, rust.beta]
+        let id: BuildID
+        do {
+            let store = try scratch.open()
+            #expect(try store.latestBuild() == nil)
+            id = try store.recordBuild(facts(1), modules: modules)
+            #expect(try store.modules(of: id) == modules)
+        }
+        // A new connection reads the same values back from the file.
+        let store = try scratch.open()
+        #expect(try store.modules(of: id) == modules)
+        #expect(try store.build(id) == facts(1))
+        let latest = try #require(try store.latestBuild())
+        #expect(latest.0 == id && latest.1 == facts(1))
+        #expect(try store.build(BuildID(id.rawValue + 1)) == nil)
+    }
+
+    @Test func buildFactsWithoutARepositoryRoundTrip() throws {
+        let store = try Scratch().open()
+        let bare = BuildFacts(toolchain: "rustc 1.95.0", rustflags: "", profile: "dev", features: [],
+                              gitCommit: nil, gitDirty: nil, createdAt: Date(timeIntervalSince1970: 1_770_000_000.5))
+        let dirty = facts(2, dirty: true)
+        let a = try store.recordBuild(bare, modules: [])
+        let b = try store.recordBuild(dirty, modules: [])
+        #expect(try store.build(a) == bare)
+        #expect(try store.build(b) == dirty)
+        #expect(try store.modules(of: a) == [])
+        #expect(try store.builds().map(\.0) == [a, b])
+        #expect(try store.latestBuild()?.0 == b)
+    }
+
+    @Test func aChangedFunctionAddsExactlyOneFunctionRow() throws {
+        let rust = try RustFixtures.get()
+        // Precondition on the fixture: exactly one function differs.
+        let old = Dictionary(uniqueKeysWithValues: rust.alpha1.fingerprint.functions.map { ($0.symbol, $0) })
+        let changed = rust.alpha2.fingerprint.functions.filter { old[$0.symbol] != $0 }
+        #expect(changed.map(\.demangled).map { $0.contains("step") } == [true])
+        #expect(rust.alpha2.fingerprint.functions.count == rust.alpha1.fingerprint.functions.count)
+
+        let store = try Scratch().open()
+        let first = try store.recordBuild(facts(1), modules: [rust.alpha1, rust.beta])
+        let before = try store.statistics()
+        #expect(before.functions == rust.alpha1.fingerprint.functions.count + rust.beta.fingerprint.functions.count)
+
+        let second = try store.recordBuild(facts(2), modules: [rust.alpha2, rust.beta])
+        let after = try store.statistics()
+        #expect(after.functions == before.functions + 1)
+        #expect(after.modules == before.modules + 1)            // the new alpha; beta is shared
+        #expect(after.buildModules == before.buildModules + 2)
+        #expect(after.moduleFunctions == before.moduleFunctions + rust.alpha2.fingerprint.functions.count)
+
+        // An identical build adds mapping rows only.
+        let third = try store.recordBuild(facts(3), modules: [rust.alpha2, rust.beta])
+        let again = try store.statistics()
+        #expect(again.functions == after.functions && again.modules == after.modules)
+        #expect(again.buildModules == after.buildModules + 2)
+
+        // Every build still reads back as recorded.
+        #expect(try store.modules(of: first) == [rust.alpha1, rust.beta])
+        #expect(try store.modules(of: second) == [rust.alpha2, rust.beta])
+        #expect(try store.modules(of: third) == [rust.alpha2, rust.beta])
+    }
+
+    @Test func handMadeEdgeCasesRoundTrip() throws {
+        // Block file indices: nil, in range, out of range; a duplicate file
+        // name; external globals; coverage slots; the harness main; Unicode.
+        let weird = FunctionFingerprint(
+            symbol: "_ZN4día5ñandú17h0000000000000001E", demangled: "día::ñandú", file: nil, line: 0,
+            isTestHarnessMain: true,
+            blocks: [
+                BlockFingerprint(hash: .max, successors: [1, 2], file: 0, line: 1, instructionCount: 0,
+                                 externalGlobals: ["_ZN5other6STATIC17hE", "x"]),
+                BlockFingerprint(hash: 0, successors: [], file: nil, line: 0, instructionCount: 1, externalGlobals: []),
+                BlockFingerprint(hash: 42, successors: [0], file: 99, line: .max, instructionCount: .max,
+                                 externalGlobals: []),
+                BlockFingerprint(hash: 43, successors: [], file: 2, line: 3, instructionCount: 4, externalGlobals: []),
+            ],
+            coverageBlocks: [0, 2, 3])
+        let plain = Synthetic.function(index: 3, files: 3)
+        // The same function in two modules whose file tables differ: one
+        // stored row, decoded against each module's own table.
+        let a = ModuleFingerprint(sourceFilename: "a.rs", files: ["src/a.rs", "src/b.rs", "src/c.rs"],
+                                  functions: [weird, plain], globals: ["G": 1])
+        let b = ModuleFingerprint(sourceFilename: "b.rs", files: ["src/c.rs", "src/b.rs", "src/a.rs", "src/a.rs"],
+                                  functions: [remap(plain, from: a.files, to: ["src/c.rs", "src/b.rs", "src/a.rs"])],
+                                  globals: [:])
+        let empty = ModuleFingerprint(sourceFilename: "", files: [], functions: [], globals: [:])
+        let modules = [StoredModule(path: "a.bc", contentHash: "aa", fingerprint: a),
+                       StoredModule(path: "b.bc", contentHash: "bb", fingerprint: b),
+                       StoredModule(path: "empty.bc", contentHash: "", fingerprint: empty)]
+        let store = try Scratch().open()
+        let id = try store.recordBuild(facts(1), modules: modules)
+        #expect(try store.modules(of: id) == modules)
+        #expect(try store.statistics().functions == 2)
+    }
+
+    @Test func duplicateModulePathsAndUnknownBuildsAreErrors() throws {
+        let scratch = try Scratch()
+        let store = try scratch.open()
+        let module = StoredModule(path: "x.bc", contentHash: "1",
+                                  fingerprint: Synthetic.module(name: "x", functions: 2))
+        #expect(throws: StoreError.invalid(path: scratch.database.path,
+                                           detail: "two modules with the path x.bc in one build")) {
+            try store.recordBuild(facts(1), modules: [module, module])
+        }
+        #expect(try store.builds().isEmpty)  // nothing half-written
+        #expect(throws: StoreError.unknownBuild(path: scratch.database.path, build: BuildID(7))) {
+            try store.modules(of: BuildID(7))
+        }
+    }
+
+    @Test func functionCodecIsSelfContained() throws {
+        let files = ["src/lib.rs", "src/x.rs"]
+        let function = Synthetic.function(index: 11, files: files.count)
+        let bytes = StoredFunctionCodec.encode(function, moduleFiles: files)
+        let back = try bytes.withUnsafeBytes {
+            try StoredFunctionCodec.decode($0, fileIndex: ["src/lib.rs": 0, "src/x.rs": 1])
+        }
+        #expect(back == function)
+        // Truncated or extended bytes are errors, never a crash.
+        for cut in [0, 1, bytes.count / 2, bytes.count - 1] {
+            #expect(throws: (any Error).self) {
+                try Array(bytes.prefix(cut)).withUnsafeBytes {
+                    try StoredFunctionCodec.decode($0, fileIndex: ["src/lib.rs": 0, "src/x.rs": 1])
+                }
+            }
+        }
+        #expect(throws: (any Error).self) {
+            try (bytes + [0]).withUnsafeBytes {
+                try StoredFunctionCodec.decode($0, fileIndex: ["src/lib.rs": 0, "src/x.rs": 1])
+            }
+        }
+    }
+
+    /// `function` with its blocks' file indices re-pointed from one file table to another.
+    func remap(_ function: FunctionFingerprint, from: [String], to: [String]) -> FunctionFingerprint {
+        var copy = function
+        copy.blocks = function.blocks.map { block in
+            var block = block
+            if let index = block.file { block.file = UInt32(to.firstIndex(of: from[Int(index)])!) }
+            return block
+        }
+        return copy
+    }
+}

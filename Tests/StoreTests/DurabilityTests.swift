@@ -1,0 +1,295 @@
+import BlockIR
+import Foundation
+import Store
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct DamagedFileTests {
+    @Test func aFileThatIsNotADatabaseIsCorrupt() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(at: scratch.database.deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        try String(repeating: "this is a text file, not SQLite\n", count: 200)
+            .write(to: scratch.database, atomically: true, encoding: .utf8)
+        do {
+            _ = try TrimStore(path: scratch.database)
+            Issue.record("opened a text file as a database")
+        } catch {
+            guard case .corrupt(let path, _) = error else {
+                Issue.record("expected .corrupt, got \(error)")
+                return
+            }
+            #expect(path == scratch.database.path)
+            #expect(error.description.contains("delete \(scratch.database.path)"))
+            #expect(error.description.contains("re-records coverage"))
+        }
+    }
+
+    @Test func anotherProgramsDatabaseIsRefused() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(at: scratch.database.deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        let raw = try RawSQLite(path: scratch.database.path)
+        try raw.execute("CREATE TABLE notes(body TEXT); INSERT INTO notes VALUES ('mine');")
+        raw.closeConnection()
+        #expect(throws: StoreError.corrupt(path: scratch.database.path,
+                                           detail: "an SQLite database, but not trim's (tables: notes)")) {
+            try TrimStore(path: scratch.database)
+        }
+    }
+
+    /// Pages after the first overwritten with garbage: the store reports
+    /// `.corrupt` from whichever call first reads a damaged page, never crashes.
+    @Test(arguments: ["garbage", "truncated"])
+    func aDamagedDatabaseIsCorrupt(damage: String) throws {
+        let scratch = try Scratch()
+        do {
+            let store = try scratch.open()
+            let module = StoredModule(path: "m.bc", contentHash: "h",
+                                      fingerprint: Synthetic.module(name: "m", functions: 300))
+            let build = try store.recordBuild(facts(1), modules: [module])
+            try store.recordResults((0..<300).map { t in
+                TestResultRecord(key: TestKey(binary: "b", name: "t\(t)"), build: build, outcome: .passed,
+                                 duration: 1, coverage: .complete,
+                                 hits: Synthetic.hits(test: t, functions: 20, outOf: 300, module: "m.bc"))
+            })
+        }
+        // The last connection closed: the WAL was checkpointed into the file.
+        #expect(!FileManager.default.fileExists(atPath: scratch.database.path + "-wal"))
+        let handle = try FileHandle(forUpdating: scratch.database)
+        let size = try handle.seekToEnd()
+        #expect(size > 64 * 4096)
+        if damage == "garbage" {
+            try handle.seek(toOffset: 4096)
+            var generator = SystemRandomNumberGenerator()
+            try handle.write(contentsOf: Data((0..<Int(size) - 4096).map { _ in UInt8.random(in: 0...255, using: &generator) }))
+        } else {
+            try handle.truncate(atOffset: size / 3)
+        }
+        try handle.close()
+
+        do {
+            let store = try scratch.open()
+            _ = try store.lastResults()
+            _ = try store.modules(of: BuildID(1))
+            try store.check()
+            Issue.record("read a damaged database without an error")
+        } catch let error as StoreError {
+            guard case .corrupt(let path, _) = error else {
+                Issue.record("expected .corrupt, got \(error)")
+                return
+            }
+            #expect(path == scratch.database.path)
+        }
+    }
+
+    @Test func aDatabaseFromANewerTrimIsRefusedAndLeftAlone() throws {
+        let scratch = try Scratch()
+        do {
+            let store = try scratch.open()
+            _ = try store.recordBuild(facts(1), modules: [])
+        }
+        let raw = try RawSQLite(path: scratch.database.path)
+        try raw.execute("""
+            INSERT INTO grdb_migrations(identifier) VALUES ('v2-hit-counts');
+            CREATE TABLE hit_count(test_id INTEGER, n INTEGER);
+            """)
+        raw.closeConnection()
+        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v2-hit-counts", supported: "v1-initial")
+        #expect(throws: expected) { try scratch.open() }
+        #expect(expected.description.contains("upgrade trim or delete \(scratch.database.path)"))
+        // Refusing did not migrate or touch it: still refused, the newer table still there.
+        #expect(throws: expected) { try scratch.open() }
+        let check = try RawSQLite(path: scratch.database.path)
+        try check.execute("SELECT n FROM hit_count")
+    }
+
+    @Test func emptyFilesAndMissingDirectoriesAreFine() throws {
+        let scratch = try Scratch()
+        // A zero-byte file (e.g. `touch`) is an empty database.
+        try FileManager.default.createDirectory(at: scratch.database.deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: scratch.database.path, contents: Data())
+        let store = try scratch.open()
+        #expect(try store.latestBuild() == nil)
+        // Deeply nested directories are created.
+        let deep = scratch.root.appendingPathComponent("a/b/c/d/trim.sqlite")
+        _ = try TrimStore(path: deep)
+        #expect(FileManager.default.fileExists(atPath: deep.path))
+    }
+
+    @Test func unusablePathsAreIOErrors() throws {
+        let scratch = try Scratch()
+        let directory = scratch.root.appendingPathComponent("is-a-directory")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        #expect(throws: StoreError.io(path: directory.path, detail: "is a directory")) {
+            try TrimStore(path: directory)
+        }
+        let file = scratch.root.appendingPathComponent("plain-file")
+        _ = FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8))
+        do {
+            _ = try TrimStore(path: file.appendingPathComponent("trim.sqlite"))
+            Issue.record("created a database under a regular file")
+        } catch {
+            guard case .io(let path, _) = error else {
+                Issue.record("expected .io, got \(error)")
+                return
+            }
+            #expect(path == file.appendingPathComponent("trim.sqlite").path)
+        }
+    }
+}
+
+@Suite struct InterruptedWriteTests {
+    static let childDatabase = "TRIM_STORE_TEST_CHILD_DB"
+    static let childProgress = "TRIM_STORE_TEST_CHILD_PROGRESS"
+    static let committed = 50
+
+    static func committedResult(_ i: Int, build: BuildID) -> TestResultRecord {
+        TestResultRecord(key: TestKey(binary: "ledger::lib", name: "committed_\(i)"), build: build,
+                         outcome: i % 7 == 0 ? .failed : .passed, duration: Double(i) / 64, coverage: .complete,
+                         hits: Synthetic.hits(test: i, functions: 30, outOf: 2_000, module: "ledger.bc"),
+                         output: i % 7 == 0 ? "failure \(i)" : nil,
+                         recordedAt: Date(timeIntervalSinceReferenceDate: 800_000_000 + Double(i)))
+    }
+
+    /// Runs only inside the child process spawned by
+    /// `aWriterKilledMidTransactionLosesOnlyThatTransaction`: commits
+    /// `committed` results one transaction each, then starts one huge batch
+    /// transaction (which also replaces those results) and is killed in it.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[childDatabase] != nil))
+    func childWriterProcess() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let database = URL(fileURLWithPath: environment[Self.childDatabase]!)
+        let progress = URL(fileURLWithPath: environment[Self.childProgress]!)
+        func mark(_ line: String) throws {
+            let handle = try FileHandle(forWritingTo: progress)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data((line + "\n").utf8))
+            try handle.close()
+        }
+        let store = try TrimStore(path: database)
+        let build = try #require(try store.latestBuild()).0
+        for i in 0..<Self.committed {
+            try store.recordResult(Self.committedResult(i, build: build))
+        }
+        let patterns = (0..<500).map { Synthetic.hits(test: $0, functions: 50, outOf: 2_000, module: "ledger.bc") }
+        let batch = (0..<40_000).map { i in
+            TestResultRecord(key: TestKey(binary: "ledger::lib", name: i < Self.committed ? "committed_\(i)" : "batch_\(i)"),
+                             build: build, outcome: .crashed, duration: 99, coverage: .partial,
+                             hits: patterns[i % patterns.count])
+        }
+        try mark("batch-start")
+        // Nothing may be committed after this mark: the parent measures the WAL from here.
+        try store.recordResults(batch)
+        try mark("batch-done")
+    }
+
+    /// A real trim-like writer (this test binary, re-run as a child, writing
+    /// through `TrimStore`) is SIGKILLed while its batch transaction has
+    /// already spilled uncommitted pages into the WAL file. Afterwards every
+    /// result committed before is readable and unchanged, nothing of the
+    /// batch is visible, and the next run writes and reads correctly.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[childDatabase] == nil
+                   && FileManager.default.fileExists(atPath: "/proc/self/exe")))
+    func aWriterKilledMidTransactionLosesOnlyThatTransaction() throws {
+        let scratch = try Scratch()
+        let progress = scratch.root.appendingPathComponent("progress")
+        _ = FileManager.default.createFile(atPath: progress.path, contents: Data())
+        let build: BuildID
+        do {
+            let store = try scratch.open()
+            build = try store.recordBuild(facts(1), modules: [
+                StoredModule(path: "ledger.bc", contentHash: "c", fingerprint: Synthetic.module(name: "ledger", functions: 50)),
+            ])
+        }
+
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        child.arguments = ["--testing-library", "swift-testing", "--filter", "childWriterProcess"]
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.childDatabase] = scratch.database.path
+        environment[Self.childProgress] = progress.path
+        child.environment = environment
+        let log = scratch.root.appendingPathComponent("child.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: Data())
+        let logHandle = try FileHandle(forWritingTo: log)
+        child.standardOutput = logHandle
+        child.standardError = logHandle
+        try child.run()
+        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+
+        let wal = scratch.database.path + "-wal"
+        func walSize() -> UInt64 {
+            ((try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? UInt64) ?? 0
+        }
+        func progressText() -> String { (try? String(contentsOf: progress, encoding: .utf8)) ?? "" }
+        let deadline = Date().addingTimeInterval(300)
+        while !progressText().contains("batch-start") && child.isRunning && Date() < deadline { usleep(5_000) }
+        let committedWAL = walSize()
+        // Wait until the open transaction has spilled ≥ 2 MB of uncommitted pages to the WAL.
+        while walSize() < committedWAL + 2_000_000 && child.isRunning && Date() < deadline { usleep(2_000) }
+        let spilledWAL = walSize()
+        let wasRunning = child.isRunning
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        try logHandle.close()
+        let childLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        try #require(wasRunning, "the child ended before it was killed:\n\(childLog.suffix(3000))")
+        #expect(child.terminationReason == .uncaughtSignal)
+        #expect(progressText() == "batch-start\n")
+        #expect(spilledWAL >= committedWAL + 2_000_000)
+        print("killed writer: WAL \(committedWAL) bytes after the committed results, \(spilledWAL) with the open batch")
+
+        let store = try scratch.open()
+        let results = try store.lastResults()
+        let expected = Dictionary(uniqueKeysWithValues: (0..<Self.committed).map {
+            let r = Self.committedResult($0, build: build)
+            return (r.key, r)
+        })
+        #expect(results.count == Self.committed)
+        #expect(results == expected)
+        try store.check()
+
+        // The next run: record over the interrupted state and read it back.
+        let next = (0..<Self.committed + 10).map { i in
+            TestResultRecord(key: TestKey(binary: "ledger::lib", name: i < Self.committed ? "committed_\(i)" : "new_\(i)"),
+                             build: build, outcome: .passed, duration: 0.5, coverage: .complete,
+                             hits: Synthetic.hits(test: i + 1, functions: 5, outOf: 2_000, module: "ledger.bc"),
+                             recordedAt: Date(timeIntervalSinceReferenceDate: 800_001_000))
+        }
+        try store.recordResults(next)
+        #expect(try store.lastResults() == Dictionary(uniqueKeysWithValues: next.map { ($0.key, $0) }))
+        _ = try store.collectGarbage()
+        #expect(try scratch.open().lastResults() == Dictionary(uniqueKeysWithValues: next.map { ($0.key, $0) }))
+    }
+
+    /// A separate connection (another process's, through SQLite's C API)
+    /// opens a write transaction, changes everything and is abandoned:
+    /// readers keep seeing the last committed state, before and after.
+    @Test func anAbandonedWriteTransactionIsInvisible() throws {
+        let scratch = try Scratch()
+        let store = try scratch.open()
+        let build = try store.recordBuild(facts(1), modules: [])
+        let batch = (0..<20).map { InterruptedWriteTests.committedResult($0, build: build) }
+        try store.recordResults(batch)
+        let expected = Dictionary(uniqueKeysWithValues: batch.map { ($0.key, $0) })
+
+        let raw = try RawSQLite(path: scratch.database.path)
+        try raw.execute("""
+            BEGIN IMMEDIATE;
+            DELETE FROM test_result;
+            DELETE FROM test;
+            INSERT INTO build(toolchain, rustflags, profile, features, created_at) VALUES ('x', '', '', '[]', 0);
+            """)
+        #expect(try store.lastResults() == expected)
+        #expect(try store.latestBuild()?.0 == build)
+        raw.closeConnection()  // closing with the transaction open rolls it back
+        #expect(try store.lastResults() == expected)
+        try store.recordResult(InterruptedWriteTests.committedResult(99, build: build))
+        #expect(try store.lastResults().count == 21)
+    }
+}
