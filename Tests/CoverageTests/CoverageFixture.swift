@@ -98,6 +98,23 @@ struct CoverageFixture: Sendable {
             }
 
             #[test]
+            fn segfaults() {
+                if add(1, 1) == 2 {
+                    unsafe { std::ptr::null_mut::<u64>().write_volatile(1) }
+                }
+            }
+
+            fn deep(n: u64) -> u64 {
+                let frame = [n; 64];
+                if n == 0 { 0 } else { deep(n - 1) + std::hint::black_box(frame)[3] }
+            }
+
+            #[test]
+            fn overflows() {
+                deep(u64::MAX);
+            }
+
+            #[test]
             fn aborts() {
                 if add(1, 1) == 2 {
                     std::process::abort();
@@ -106,7 +123,9 @@ struct CoverageFixture: Sendable {
         }
         """
 
-    static let testNames = ["adds", "muls", "big", "small", "compass", "crunch", "fails", "aborts"]
+    static let testNames = ["adds", "muls", "big", "small", "compass", "crunch", "fails", "aborts", "segfaults"]
+    /// Tests that leave no dump (see `stackOverflowLeavesNoDump`).
+    static let undumped = ["overflows"]
 
     let root: URL
     let runtimeLibrary: URL
@@ -177,7 +196,7 @@ struct CoverageFixture: Sendable {
         mapper = SlotMapper(pcTable: pcTable, symbols: symbols, modules: [module])
 
         var runs: [String: TestRun] = [:]
-        for name in Self.testNames {
+        for name in Self.testNames + Self.undumped {
             let dump = root.appendingPathComponent("\(name).cov")
             let result = Self.run(executable.path, ["--exact", "tests::\(name)", "--nocapture"],
                                   environment: [SanitizerCoverage.coverageFileVariable: dump.path])

@@ -82,6 +82,29 @@ extension CoverageSuites {
             #expect(mapping.unmapped.isEmpty, "\(mapping.unmapped)")
         }
 
+        @Test func segfaultingTestDumpsFromTheSignalHandler() throws {
+            let fixture = try CoverageFixture.get()
+            let run = fixture.runs["segfaults"]!
+            #expect(run.termination == .signal(SIGSEGV), "\(run.output)")
+            let dump = try fixture.dump("segfaults")
+            #expect(dump.endedBySignal == SIGSEGV)
+            let mapping = try fixture.mapper.map(dump)
+            #expect(mapping.function(symbol: try fixture.function("fx::tests::segfaults").symbol) != nil)
+        }
+
+        /// Pins a limitation: libtest runs each test on a thread of its own,
+        /// which has no alternate signal stack once the runtime owns SIGSEGV
+        /// (std then skips installing its stack-overflow handler and the
+        /// per-thread alternate stacks). A stack overflow kills the process
+        /// with SIGSEGV, without Rust's "has overflowed its stack" message and
+        /// without a dump: the runner must treat the coverage as unknown.
+        @Test func stackOverflowLeavesNoDump() throws {
+            let fixture = try CoverageFixture.get()
+            let run = fixture.runs["overflows"]!
+            #expect(run.termination == .signal(SIGSEGV), "\(run.output)")
+            #expect(throws: CoverageError.fileNotFound(path: run.dumpPath.path)) { try fixture.dump("overflows") }
+        }
+
         @Test func everyHitSlotOfEveryTestIsMapped() throws {
             let fixture = try CoverageFixture.get()
             #expect(fixture.mapper.unmappedFunctions.isEmpty, "\(fixture.mapper.unmappedFunctions)")
@@ -170,6 +193,23 @@ extension CoverageSuites {
             let aborted = CoverageFixture.run(fixture.executable.path, ["--exact", "tests::aborts"], in: dir)
             #expect(aborted.termination == .signal(SIGABRT))
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        }
+
+        @Test func unwritableRuntimeCacheIsATypedError() throws {
+            let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("trim-rt-file-\(UUID().uuidString)")
+            try Data("a file where the cache directory should be".utf8).write(to: blocker)
+            defer { try? FileManager.default.removeItem(at: blocker) }
+            do {
+                _ = try CoverageRuntime.library(cacheDirectory: blocker)
+                Issue.record("built a runtime under a regular file")
+            } catch {
+                guard case .cacheUnwritable(let path, _) = error else {
+                    Issue.record("expected cacheUnwritable, got \(error)")
+                    return
+                }
+                #expect(path.hasPrefix(blocker.path))
+                #expect(error.description.contains("TRIM_CACHE_DIR"))
+            }
         }
 
         @Test func runtimeIsBuiltOnceAndSafelyInParallel() async throws {
