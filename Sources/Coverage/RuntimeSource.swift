@@ -70,6 +70,7 @@ static int trim_started;
 static pid_t trim_pid;
 static char trim_path[TRIM_PATH_MAX];
 static char trim_temp_path[TRIM_PATH_MAX + 32];
+static char trim_table_path[TRIM_PATH_MAX];
 static int trim_dump_state;                 /* 0 idle, 1 writing, 2 written */
 static const int trim_signals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGILL, SIGFPE};
 #define TRIM_SIGNAL_COUNT (sizeof trim_signals / sizeof trim_signals[0])
@@ -155,18 +156,32 @@ static void trim_on_exit(void) {
   trim_write_pc_table();
 }
 
+/* out = path made absolute against the current directory now, so a test that
+ * changes directory or its environment does not move the output. */
+static int trim_absolute(char *out, const char *path) {
+  if (!path || !path[0]) return 0;
+  size_t length = strlen(path), prefix = 0;
+  if (path[0] != '/') {
+    if (!getcwd(out, TRIM_PATH_MAX)) { out[0] = 0; return 0; }
+    prefix = strlen(out);
+    if (prefix + 1 + length >= TRIM_PATH_MAX) { out[0] = 0; return 0; }
+    out[prefix++] = '/';
+  } else if (length >= TRIM_PATH_MAX) {
+    return 0;
+  }
+  memcpy(out + prefix, path, length + 1);
+  return 1;
+}
+
 /* Runs once, from the first module constructor: reads the environment, and
- * only when a dump is wanted installs the exit and signal handlers. */
+ * only when output is wanted installs the exit (and signal) handlers. */
 static void trim_start(void) {
   trim_started = 1;
-  const char *path = getenv("TRIM_COVERAGE_FILE");
-  const char *table = getenv("TRIM_PCTABLE_FILE");
-  size_t length = path ? strlen(path) : 0;
-  int dump = length > 0 && length < TRIM_PATH_MAX;
+  int dump = trim_absolute(trim_path, getenv("TRIM_COVERAGE_FILE"));
+  int table = trim_absolute(trim_table_path, getenv("TRIM_PCTABLE_FILE"));
   if (dump) {
     trim_pid = getpid();
-    memcpy(trim_path, path, length + 1);
-    trim_temp_name(trim_temp_path, path, length);
+    trim_temp_name(trim_temp_path, trim_path, strlen(trim_path));
     stack_t current;
     if (sigaltstack(0, &current) == 0 && (current.ss_flags & SS_DISABLE)) {
       stack_t stack = {.ss_sp = trim_altstack, .ss_size = sizeof trim_altstack, .ss_flags = 0};
@@ -181,7 +196,7 @@ static void trim_start(void) {
       sigaction(trim_signals[i], &action, &trim_previous[i]);
     }
   }
-  if (dump || (table && table[0])) atexit(trim_on_exit);
+  if (dump || table) atexit(trim_on_exit);
 }
 
 void __sanitizer_cov_trace_pc_guard_init(uint32_t *start, uint32_t *stop) {
@@ -246,9 +261,9 @@ static int trim_find_object(struct dl_phdr_info *info, size_t size, void *data) 
 }
 
 static void trim_write_pc_table(void) {
-  const char *path = getenv("TRIM_PCTABLE_FILE");
-  size_t path_length = path ? strlen(path) : 0;
-  if (!path_length || path_length >= TRIM_PATH_MAX) return;
+  const char *path = trim_table_path;
+  size_t path_length = strlen(path);
+  if (!path_length) return;
   trim_object_query objects[TRIM_MAX_RANGES];
   size_t entries = 0, size = 32;
   for (unsigned r = 0; r < trim_pc_range_count; r++) {

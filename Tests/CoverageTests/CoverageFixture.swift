@@ -97,6 +97,15 @@ struct CoverageFixture: Sendable {
                 assert_eq!(add(2, 2), 5, "deliberately failing");
             }
 
+            // Moves away and hides the variables: the dump must still land where asked.
+            #[test]
+            fn wanders() {
+                std::env::set_current_dir("/").unwrap();
+                std::env::remove_var("TRIM_COVERAGE_FILE");
+                std::env::remove_var("TRIM_PCTABLE_FILE");
+                assert_eq!(add(1, 1), 2);
+            }
+
             #[test]
             fn segfaults() {
                 if add(1, 1) == 2 {

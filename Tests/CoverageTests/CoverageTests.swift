@@ -184,6 +184,22 @@ extension CoverageSuites {
             }
         }
 
+        @Test func relativePathsAreFixedAtStartUp() throws {
+            let fixture = try CoverageFixture.get()
+            let dir = fixture.root.appendingPathComponent("relative-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let result = CoverageFixture.run(
+                fixture.executable.path, ["--exact", "tests::wanders"], in: dir,
+                environment: [SanitizerCoverage.coverageFileVariable: "wanders.cov",
+                              SanitizerCoverage.pcTableFileVariable: "wanders.pctable"])
+            #expect(result.termination == .exit(0), "\(result.output)")
+            let dump = try HitDump.read(dir.appendingPathComponent("wanders.cov"))
+            let table = try PCTable.read(dir.appendingPathComponent("wanders.pctable"))
+            #expect(table.entries == fixture.pcTable.entries)
+            let mapping = try fixture.mapper.map(dump)
+            #expect(mapping.function(symbol: try fixture.function("fx::tests::wanders").symbol) != nil)
+        }
+
         @Test func noDumpWithoutTheVariable() throws {
             let fixture = try CoverageFixture.get()
             let dir = fixture.root.appendingPathComponent("quiet-\(UUID().uuidString)")
