@@ -142,17 +142,33 @@ extension TrimStore {
 
     // MARK: - Internals
 
-    typealias SymbolTable = [Int64: (module: String, symbol: String)]
+    /// `hit_symbol` by id. Ids are dense (GC leaves holes): an array indexed
+    /// by id when that is not much larger than the table, else a dictionary.
+    struct SymbolTable {
+        typealias Name = (module: String, symbol: String)
+        private var dense: [Name?] = []
+        private var sparse: [Int64: Name] = [:]
 
-    static func symbolTable(_ db: Database) throws -> SymbolTable {
-        var table: SymbolTable = [:]
-        table.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hit_symbol") ?? 0)
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, module, symbol FROM hit_symbol")
-        while let row = try rows.next() {
-            table[row[0]] = (row[1], row[2])
+        init(_ db: Database) throws {
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hit_symbol") ?? 0
+            let maxID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM hit_symbol") ?? 0
+            let useDense = maxID >= 0 && maxID <= Int64(count) * 4 + 4096
+            if useDense { dense = Array(repeating: nil, count: Int(maxID) + 1) } else { sparse.reserveCapacity(count) }
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, module, symbol FROM hit_symbol")
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                let name: Name = (row[1], row[2])
+                if useDense { dense[Int(id)] = name } else { sparse[id] = name }
+            }
         }
-        return table
+
+        subscript(id: Int64) -> Name? {
+            if !dense.isEmpty { return id >= 0 && id < Int64(dense.count) ? dense[Int(id)] : nil }
+            return sparse[id]
+        }
     }
+
+    static func symbolTable(_ db: Database) throws -> SymbolTable { try SymbolTable(db) }
 
     func result(from row: Row, symbols: SymbolTable) throws -> TestResultRecord {
         let key = TestKey(binary: row[0], name: row[1])

@@ -9,7 +9,8 @@ import Glibc
 import Darwin
 #endif
 
-/// A private temporary directory per test; the store file lives inside it.
+/// A private temporary directory per test (removed when the test process
+/// exits); the store file lives inside it.
 struct Scratch {
     let root: URL
 
@@ -18,12 +19,38 @@ struct Scratch {
         root = FileManager.default.temporaryDirectory
             .appendingPathComponent("trim-store-\(safe)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        ScratchCleanup.shared.add(root)
     }
 
     /// Nested on purpose: `TrimStore.init` must create the directories.
     var database: URL { root.appendingPathComponent("state/trim/trim.sqlite") }
 
     func open() throws -> TrimStore { try TrimStore(path: database) }
+}
+
+/// Removes every scratch directory at exit (a test's store may still be open
+/// when its `Scratch` value is gone, so not earlier).
+final class ScratchCleanup: @unchecked Sendable {
+    static let shared: ScratchCleanup = {
+        atexit { ScratchCleanup.shared.removeAll() }
+        return ScratchCleanup()
+    }()
+
+    private let lock = NSLock()
+    private var roots: [URL] = []
+
+    func add(_ root: URL) {
+        lock.lock()
+        roots.append(root)
+        lock.unlock()
+    }
+
+    func removeAll() {
+        lock.lock()
+        defer { lock.unlock() }
+        for root in roots { try? FileManager.default.removeItem(at: root) }
+        roots = []
+    }
 }
 
 struct FixtureError: Error, CustomStringConvertible {
@@ -108,6 +135,7 @@ struct RustFixtures: Sendable {
         alpha2 = try build("alpha2", crate: "alpha",
                            Self.alphaSource.replacingOccurrences(of: "x + 1 }", with: "x - 1 }"))
         beta = try build("beta", crate: "beta", Self.betaSource)
+        try? FileManager.default.removeItem(at: root)
     }
 }
 
