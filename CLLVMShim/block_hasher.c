@@ -455,6 +455,36 @@ static size_t depth_first_order(LLVMBasicBlockRef *layout, size_t count, u64map 
 static void record_coverage_blocks(fingerprint_state *st, LLVMValueRef fn, trim_function *f,
                                    u64map *layout_index);
 
+/// SanitizerCoverage leaves out functions whose entry block ends in
+/// `unreachable` (they only call a noreturn function, e.g. `fn boom() -> ! {
+/// panic!(..) }`): no test's coverage can ever show them. Their callers name
+/// them as external references, and the module lists their content like a
+/// global's, so a change in one changes every block that calls it.
+static bool is_uncoverable(LLVMValueRef fn) {
+  if (LLVMIsDeclaration(fn) || LLVMCountBasicBlocks(fn) == 0) return false;
+  LLVMValueRef term = LLVMGetBasicBlockTerminator(LLVMGetEntryBasicBlock(fn));
+  return term && LLVMGetInstructionOpcode(term) == LLVMUnreachable;
+}
+
+/// Callees that coverage cannot see: uncoverable functions defined here, and
+/// functions declared here (defined in another module, where they may be
+/// uncoverable), except Rust's std (v0 `_R` symbols) and LLVM intrinsics.
+static void collect_uncoverable_callee(fingerprint_state *st, LLVMValueRef inst) {
+  LLVMOpcode op = LLVMGetInstructionOpcode(inst);
+  if (op != LLVMCall && op != LLVMInvoke && op != LLVMCallBr) return;
+  LLVMValueRef callee = LLVMGetCalledValue(inst);
+  if (!callee || LLVMGetValueKind(callee) != LLVMFunctionValueKind) return;
+  if (LLVMIsDeclaration(callee)) {
+    if (name_has_prefix(callee, "_R") || name_has_prefix(callee, "llvm.") || name_has_prefix(callee, "__sanitizer_"))
+      return;
+  } else if (!is_uncoverable(callee)) {
+    return;
+  }
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(callee, &len);
+  VEC_PUSH(st->external_refs, interner_add(&st->strings, name, len));
+}
+
 static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
   size_t block_count = LLVMCountBasicBlocks(fn);
   LLVMBasicBlockRef *layout = malloc(block_count * sizeof(LLVMBasicBlockRef));
@@ -557,6 +587,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
         if (kind == LLVMGlobalVariableValueKind || kind == LLVMConstantExprValueKind)
           collect_external_refs(st, operand, 0);
       }
+      collect_uncoverable_callee(st, inst);
     }
     block.hash = h;
     block.external_ref_count = (uint32_t)(st->external_refs.count - block.first_external_ref);
@@ -632,6 +663,22 @@ void fingerprint_module(fingerprint_state *st) {
     if (LLVMGetLinkage(fn) == LLVMAvailableExternallyLinkage) continue; // never emitted here
     if (name_has_prefix(fn, "sancov.")) continue;                       // the instrumentation's own
     fingerprint_function(st, fn);
+    if (!is_uncoverable(fn)) continue;
+    // Its content, listed like a global's for the callers' external references.
+    trim_function *f = &st->functions.items[st->functions.count - 1];
+    uint64_t h = trim_mix(TAG_FUNCTION, f->block_count);
+    for (uint32_t b = 0; b < f->block_count; b++) {
+      trim_block *block = &st->blocks.items[f->first_block + b];
+      h = trim_mix(h, block->hash);
+      for (uint32_t k = 0; k < block->successor_count; k++)
+        h = trim_mix(h, st->successors.items[block->first_successor + k]);
+      for (uint32_t k = 0; k < block->external_ref_count; k++) {
+        const char *ref = st->strings.strings.items[st->external_refs.items[block->first_external_ref + k]];
+        h = trim_hash_bytes(h, ref, strlen(ref));
+      }
+    }
+    trim_global global = {f->symbol, h};
+    VEC_PUSH(st->globals, global);
   }
   for (LLVMValueRef g = LLVMGetFirstGlobal(st->module); g; g = LLVMGetNextGlobal(g)) {
     if (!LLVMGetInitializer(g)) continue;

@@ -30,7 +30,9 @@ typedef struct {
   uint32_t line;              ///< first source line of the block, 0 when unknown
   uint32_t instruction_count; ///< instructions counted in the hash
   uint32_t first_external_ref;///< index into trim_module.external_refs
-  uint32_t external_ref_count;///< globals used by the block but defined in another module
+  uint32_t external_ref_count;///< what the block uses whose content its hash cannot hold: globals
+                              ///< defined in another module, and callees coverage cannot see
+                              ///< (uncoverable here, or declared here and defined elsewhere)
 } trim_block;
 
 typedef struct {
@@ -68,7 +70,8 @@ typedef struct {
   uint32_t *coverage_blocks;  ///< per function, its blocks (layout indices) in PC-table order:
                               ///< coverage slot k of the function is block coverage_blocks[first + k]
   size_t coverage_block_count;
-  trim_global *globals;       ///< globals defined here with external linkage
+  trim_global *globals;       ///< globals defined here with external linkage, and the
+                              ///< uncoverable functions defined here, by symbol
   size_t global_count;
   uint32_t source_filename;   ///< index into strings
 } trim_module;

@@ -33,10 +33,9 @@ public struct BlockDiffEngine: Sendable {
             modules[key] = try result.get()
         }
 
-        var oldGlobals: [String: UInt64] = [:], newGlobals: [String: UInt64] = [:]
-        for file in pairFiles.map(\.0) + oldOnly { oldGlobals.merge(modules[file.contentHash]!.globals) { a, _ in a } }
-        for file in pairFiles.map(\.1) + newOnly { newGlobals.merge(modules[file.contentHash]!.globals) { a, _ in a } }
-        let differ = FunctionDiffer(oldGlobals: oldGlobals, newGlobals: newGlobals)
+        let differ = FunctionDiffer(
+            oldGlobals: FunctionDiffer.environment(of: (pairFiles.map(\.0) + oldOnly).map { modules[$0.contentHash]! }),
+            newGlobals: FunctionDiffer.environment(of: (pairFiles.map(\.1) + newOnly).map { modules[$0.contentHash]! }))
         let empty = ModuleFingerprint(sourceFilename: "", files: [], functions: [], globals: [:])
 
         var result = BitcodeDiff()

@@ -17,8 +17,11 @@ public struct BlockFingerprint: Sendable, Hashable {
     /// First source line of the block, 0 when unknown.
     public var line: UInt32
     public var instructionCount: UInt32
-    /// Globals the block uses that are defined in another module (their content
-    /// is compared through `ModuleFingerprint.globals` of the defining module).
+    /// What the block uses whose content its hash cannot hold: globals defined
+    /// in another module, and callees coverage cannot see (functions whose
+    /// entry block ends in `unreachable` get no SanitizerCoverage slots), here
+    /// or declared here. Their content is compared through the
+    /// `ModuleFingerprint.globals` of the modules that define them.
     public var externalGlobals: [String]
 
     public init(hash: UInt64, successors: [UInt32], file: UInt32?, line: UInt32,
@@ -60,12 +63,15 @@ public struct FunctionFingerprint: Sendable, Hashable {
 
 /// Everything trim keeps of one bitcode module.
 public struct ModuleFingerprint: Sendable, Hashable {
-    /// The module's `source_filename` (the crate root for rustc, the .c file for clang).
+    /// The module's `source_filename`: for rustc the codegen unit's name
+    /// (`ledger.f9fb3a49e6d55c25-cgu.0`, also the `STT_FILE` of its local
+    /// symbols in the linked binary), for clang the .c file.
     public var sourceFilename: String
     /// Source file names referenced by blocks.
     public var files: [String]
     public var functions: [FunctionFingerprint]
-    /// Content hashes of globals defined here with external linkage, by symbol.
+    /// Content hashes, by symbol, of the globals defined here with external
+    /// linkage and of the functions defined here that coverage cannot see.
     public var globals: [String: UInt64]
 
     public init(sourceFilename: String, files: [String], functions: [FunctionFingerprint],

@@ -11,6 +11,17 @@ public struct FunctionDiffer: Sendable {
         self.newGlobals = newGlobals
     }
 
+    /// The globals table of a whole build. A name defined in several modules
+    /// (C `static` functions, say) gets the sum of their hashes: independent of
+    /// module order, and different whenever any of them changes.
+    public static func environment(of modules: [ModuleFingerprint]) -> [String: UInt64] {
+        var environment: [String: UInt64] = [:]
+        for module in modules {
+            for (name, hash) in module.globals { environment[name, default: 0] &+= hash }
+        }
+        return environment
+    }
+
     public func diff(old: ModuleFingerprint, new: ModuleFingerprint, module: String) -> [BitcodeDiff.FunctionChange] {
         let oldFunctions = old.functions.filter { !$0.isTestHarnessMain }
         let newFunctions = new.functions.filter { !$0.isTestHarnessMain }
@@ -106,7 +117,7 @@ public struct FunctionDiffer: Sendable {
 
     /// A global from another module is unchanged when both builds know the
     /// same content for it, or neither knows it (defined outside the inputs).
-    private func externalGlobalsDiffer(_ old: BlockFingerprint, _ new: BlockFingerprint) -> Bool {
+    func externalGlobalsDiffer(_ old: BlockFingerprint, _ new: BlockFingerprint) -> Bool {
         if old.externalGlobals != new.externalGlobals { return true }
         return new.externalGlobals.contains { oldGlobals[$0] != newGlobals[$0] }
     }

@@ -217,3 +217,39 @@ import Testing
         #expect(compute.coverageBlocks.count >= compute.blocks.filter { $0.instructionCount > 1 }.count)
     }
 }
+
+extension RustNormalisationTests {
+    static let withNoreturn = """
+        pub fn boom(code: u32) -> ! {
+            panic!("ledger failure {code}")
+        }
+
+        pub fn check(x: u32) -> u32 {
+            if x > 10 {
+                boom(x);
+            }
+            x
+        }
+
+        pub fn other(x: u32) -> u32 {
+            x + 1
+        }
+        """
+
+    /// SanitizerCoverage gives a function whose entry ends in `unreachable` no
+    /// slots: no test's coverage shows it, so its callers must change with it.
+    @Test func aFunctionCoverageCannotSeeChangesItsCallers() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.withNoreturn, extraArguments: Self.sanitizerCoverage)
+        let module = try builds.fingerprint(old)
+        let boom = try #require(module.functions.first { $0.symbol.contains("4boom") })
+        #expect(boom.coverageBlocks.isEmpty, "sancov leaves it out")
+        #expect(module.globals[boom.symbol] != nil)
+
+        let new = try builds.rust("new", Self.withNoreturn.replacingOccurrences(of: "ledger failure", with: "ledger fault"),
+                                  extraArguments: Self.sanitizerCoverage)
+        let diff = try builds.diff(old, new)
+        #expect(diff.names == ["fx::boom", "fx::check"])
+        #expect(diff.function(named: "fx::check")?.blocks.count == 1, "only the block that calls boom")
+    }
+}

@@ -1,0 +1,73 @@
+/// Finds, in a newer build of a module, the function that an older build's
+/// function became: same symbol; else the same hash-free name where unique in
+/// both; else, among generic instances sharing that name, identical content.
+public struct FunctionIndex: Sendable {
+    public let module: ModuleFingerprint
+    private let bySymbol: [String: Int]
+    private let byStripped: [String: [Int]]
+
+    public init(_ module: ModuleFingerprint) {
+        self.module = module
+        var bySymbol: [String: Int] = [:]
+        var byStripped: [String: [Int]] = [:]
+        for (i, f) in module.functions.enumerated() where !f.isTestHarnessMain {
+            bySymbol[f.symbol] = i
+            byStripped[SymbolNames.withoutHash(f.symbol), default: []].append(i)
+        }
+        self.bySymbol = bySymbol
+        self.byStripped = byStripped
+    }
+
+    public func function(symbol: String) -> FunctionFingerprint? {
+        bySymbol[symbol].map { module.functions[$0] }
+    }
+
+    /// The counterpart of `old` (from `oldIndex`'s module) in this module, or nil when it is gone.
+    public func counterpart(of old: FunctionFingerprint, in oldIndex: FunctionIndex) -> FunctionFingerprint? {
+        if let same = function(symbol: old.symbol) { return same }
+        let name = SymbolNames.withoutHash(old.symbol)
+        guard let candidates = byStripped[name] else { return nil }
+        if candidates.count == 1, oldIndex.byStripped[name]?.count == 1 { return module.functions[candidates[0]] }
+        return candidates.lazy.map { self.module.functions[$0] }.first { $0.hasSameContent(as: old) }
+    }
+}
+
+extension FunctionFingerprint {
+    /// Same blocks, successors and external globals: the same behaviour.
+    public func hasSameContent(as other: FunctionFingerprint) -> Bool {
+        blocks.count == other.blocks.count
+            && zip(blocks, other.blocks).allSatisfy {
+                $0.hash == $1.hash && $0.successors == $1.successors && $0.externalGlobals == $1.externalGlobals
+            }
+    }
+}
+
+extension FunctionDiffer {
+    /// The blocks of `old` whose behaviour may differ in `new`: removed, with a
+    /// different hash or successor structure, or using a global from another
+    /// module whose content changed. A test that executed none of them runs
+    /// the same code in the new build.
+    public func affectedOldBlocks(old: FunctionFingerprint, new: FunctionFingerprint) -> Set<Int> {
+        let pairing = BlockPairing(old: old.blocks, new: new.blocks)
+        var affected = Set<Int>()
+        for (o, block) in old.blocks.enumerated() {
+            guard let n = pairing.oldToNew[o] else {
+                affected.insert(o)
+                continue
+            }
+            let after = new.blocks[n]
+            if block.hash != after.hash || !pairing.sameSuccessors(old: block, new: after)
+                || externalGlobalsDiffer(block, after)
+            {
+                affected.insert(o)
+            }
+        }
+        return affected
+    }
+
+    /// The new build's partner of each old block (nil when removed), for
+    /// naming where a change is.
+    public func partners(old: FunctionFingerprint, new: FunctionFingerprint) -> [Int?] {
+        BlockPairing(old: old.blocks, new: new.blocks).oldToNew
+    }
+}
