@@ -63,10 +63,11 @@ extension TrimStore {
                 for (index, name) in header.files.enumerated() where fileIndex[name] == nil {
                     fileIndex[name] = UInt32(index)
                 }
-                let count: Int = row[3]
-                byOrdinal[row[0]] = partials.count
-                partials.append(Partial(path: row[1], contentHash: row[2], header: header, fileIndex: fileIndex,
-                                        functionCount: count, functions: []))
+                let ordinal = try row.decode(Int64.self, atIndex: 0)
+                let count = try row.decode(Int.self, atIndex: 3)
+                byOrdinal[ordinal] = partials.count
+                partials.append(Partial(path: try row.decode(atIndex: 1), contentHash: try row.decode(atIndex: 2),
+                                        header: header, fileIndex: fileIndex, functionCount: count, functions: []))
                 partials[partials.count - 1].functions.reserveCapacity(count)
             }
             let bodies = try Row.fetchCursor(db, sql: """
@@ -77,7 +78,7 @@ extension TrimStore {
                 WHERE bm.build_id = ? ORDER BY bm.ordinal, mf.ordinal
                 """, arguments: [build.rawValue])
             while let row = try bodies.next() {
-                let ordinal: Int64 = row[0]
+                let ordinal: Int64 = try row.decode(atIndex: 0)
                 guard let index = byOrdinal[ordinal] else { continue }
                 let fileIndex = partials[index].fileIndex
                 let function = try row.withBlob(at: 1, "function body") {
@@ -110,7 +111,7 @@ extension TrimStore {
     public func latestBuild() throws(StoreError) -> (BuildID, BuildFacts)? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM build ORDER BY id DESC LIMIT 1")
-                .map { (BuildID($0["id"] as Int64), try facts(from: $0)) }
+                .map { (BuildID(try $0.decode(Int64.self, forColumn: "id")), try facts(from: $0)) }
         }
     }
 
@@ -118,21 +119,26 @@ extension TrimStore {
     public func builds() throws(StoreError) -> [(BuildID, BuildFacts)] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM build ORDER BY id")
-                .map { (BuildID($0["id"] as Int64), try facts(from: $0)) }
+                .map { (BuildID(try $0.decode(Int64.self, forColumn: "id")), try facts(from: $0)) }
         }
     }
 
     // MARK: - Internals
 
     func facts(from row: Row) throws -> BuildFacts {
-        let featuresText: String = row["features"]
+        let id = try row.decode(Int64.self, forColumn: "id")
+        let featuresText = try row.decode(String.self, forColumn: "features")
         guard let features = try? JSONDecoder().decode([String].self, from: Data(featuresText.utf8)) else {
-            throw StoreError.corrupt(path: pathString, detail: "build \(row["id"] as Int64): features are not a JSON list")
+            throw StoreError.corrupt(path: pathString, detail: "build \(id): features are not a JSON list")
         }
-        let dirty: Int64? = row["git_dirty"]
-        return BuildFacts(toolchain: row["toolchain"], rustflags: row["rustflags"], profile: row["profile"],
-                          features: features, gitCommit: row["git_commit"], gitDirty: dirty.map { $0 != 0 },
-                          createdAt: Date(timeIntervalSinceReferenceDate: row["created_at"]))
+        let dirty = try row.decode(Int64?.self, forColumn: "git_dirty")
+        return BuildFacts(toolchain: try row.decode(forColumn: "toolchain"),
+                          rustflags: try row.decode(forColumn: "rustflags"),
+                          profile: try row.decode(forColumn: "profile"),
+                          features: features,
+                          gitCommit: try row.decode(forColumn: "git_commit"),
+                          gitDirty: dirty.map { $0 != 0 },
+                          createdAt: Date(timeIntervalSinceReferenceDate: try row.decode(forColumn: "created_at")))
     }
 
     static func encodeFeatures(_ features: [String]) -> String {
@@ -174,7 +180,7 @@ extension TrimStore {
             db.cachedStatement(sql: "SELECT id, body FROM function WHERE digest = ?"), arguments: [function.digest])
         while let row = try candidates.next() {
             if try row.withUnsafeData(atIndex: 1, { $0.map { equal($0, function.body) } ?? false }) {
-                return row[0]
+                return try row.decode(atIndex: 0)
             }
         }
         try db.cachedStatement(sql: "INSERT INTO function(digest, symbol, body) VALUES (?, ?, ?)")
@@ -195,7 +201,7 @@ extension TrimStore {
             arguments: [digest, functionIDs.count])
         for row in candidates {
             guard try row.withUnsafeData(atIndex: 1, { $0.map { equal($0, module.header) } ?? false }) else { continue }
-            let id: Int64 = row[0]
+            let id: Int64 = try row.decode(atIndex: 0)
             let stored = try Int64.fetchAll(
                 db.cachedStatement(sql: "SELECT function_id FROM module_function WHERE module_id = ? ORDER BY ordinal"),
                 arguments: [id])

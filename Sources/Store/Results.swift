@@ -23,7 +23,10 @@ extension TrimStore {
             try Row.fetchAll(db, sql: """
                 SELECT id, package, kind, executable FROM test_binary WHERE build_id = ? ORDER BY id
                 """, arguments: [build.rawValue])
-                .map { TestBinaryRecord(id: $0[0], package: $0[1], kind: $0[2], executable: $0[3]) }
+                .map { row in
+                    TestBinaryRecord(id: try row.decode(atIndex: 0), package: try row.decode(atIndex: 1),
+                                     kind: try row.decode(atIndex: 2), executable: try row.decode(atIndex: 3))
+                }
         }
     }
 
@@ -35,11 +38,11 @@ extension TrimStore {
             let existing = try Row.fetchAll(db, sql: "SELECT id, name FROM test WHERE binary = ?", arguments: [binary])
             var present = Set<String>()
             for row in existing {
-                let name: String = row[1]
+                let name: String = try row.decode(atIndex: 1)
                 if wanted.contains(name) {
                     present.insert(name)
                 } else {
-                    try db.execute(sql: "DELETE FROM test WHERE id = ?", arguments: [row[0] as Int64])
+                    try db.execute(sql: "DELETE FROM test WHERE id = ?", arguments: [try row.decode(Int64.self, atIndex: 0)])
                 }
             }
             let insert = try db.cachedStatement(sql: "INSERT INTO test(binary, name) VALUES (?, ?)")
@@ -156,8 +159,8 @@ extension TrimStore {
             if useDense { dense = Array(repeating: nil, count: Int(maxID) + 1) } else { sparse.reserveCapacity(count) }
             let rows = try Row.fetchCursor(db, sql: "SELECT id, module, symbol FROM hit_symbol")
             while let row = try rows.next() {
-                let id: Int64 = row[0]
-                let name: Name = (row[1], row[2])
+                let id: Int64 = try row.decode(atIndex: 0)
+                let name: Name = (try row.decode(atIndex: 1), try row.decode(atIndex: 2))
                 if useDense { dense[Int(id)] = name } else { sparse[id] = name }
             }
         }
@@ -171,9 +174,9 @@ extension TrimStore {
     static func symbolTable(_ db: Database) throws -> SymbolTable { try SymbolTable(db) }
 
     func result(from row: Row, symbols: SymbolTable) throws -> TestResultRecord {
-        let key = TestKey(binary: row[0], name: row[1])
-        let outcomeText: String = row[3]
-        let coverageText: String = row[5]
+        let key = TestKey(binary: try row.decode(atIndex: 0), name: try row.decode(atIndex: 1))
+        let outcomeText: String = try row.decode(atIndex: 3)
+        let coverageText: String = try row.decode(atIndex: 5)
         guard let outcome = Outcome(rawValue: outcomeText), let coverage = CoverageState(rawValue: coverageText) else {
             throw StoreError.corrupt(path: pathString,
                                      detail: "result of \(key): unknown outcome \(outcomeText) or coverage \(coverageText)")
@@ -187,9 +190,10 @@ extension TrimStore {
                 hits.append(HitFunction(module: name.module, symbol: name.symbol, blocks: blocks))
             }
         }
-        return TestResultRecord(key: key, build: BuildID(row[2] as Int64), outcome: outcome, duration: row[4],
-                                coverage: coverage, hits: hits, output: row[7],
-                                recordedAt: Date(timeIntervalSinceReferenceDate: row[8]))
+        return TestResultRecord(key: key, build: BuildID(try row.decode(Int64.self, atIndex: 2)), outcome: outcome,
+                                duration: try row.decode(atIndex: 4), coverage: coverage, hits: hits,
+                                output: try row.decode(atIndex: 7),
+                                recordedAt: Date(timeIntervalSinceReferenceDate: try row.decode(atIndex: 8)))
     }
 
     static func testID(_ key: TestKey, _ db: Database) throws -> Int64 {

@@ -54,6 +54,9 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     static func from(_ error: any Error, path: String) -> StoreError {
         if let error = error as? StoreError { return error }
         if let error = error as? BlobError { return .corrupt(path: path, detail: error.description) }
+        if let error = error as? RowDecodingError {
+            return .corrupt(path: path, detail: "unexpected value: \(error)")
+        }
         if let error = error as? DatabaseError {
             let detail = error.message ?? "\(error.resultCode)"
             switch error.resultCode {

@@ -86,6 +86,49 @@ import Glibc
         }
     }
 
+    /// Values that SQLite accepts but trim never writes (a hand edit, a bug
+    /// elsewhere): each read that meets one reports `.corrupt`.
+    @Test(arguments: [
+        "UPDATE test_result SET hits = x'01ff'",
+        "UPDATE test_result SET hits = x'02'",
+        "UPDATE test_result SET outcome = 'exploded'",
+        "DELETE FROM hit_symbol",
+        "UPDATE function SET body = substr(body, 1, 10)",
+        "UPDATE module SET header = x''",
+        "DELETE FROM module_function WHERE ordinal = 3",
+        "UPDATE build SET created_at = 'yesterday'",
+        "UPDATE build SET features = 'default'",
+    ])
+    func damagedRowsAreCorrupt(edit: String) throws {
+        let scratch = try Scratch()
+        do {
+            let store = try scratch.open()
+            let build = try store.recordBuild(facts(1), modules: [
+                StoredModule(path: "m.bc", contentHash: "h", fingerprint: Synthetic.module(name: "m", functions: 10)),
+            ])
+            try store.recordResult(TestResultRecord(
+                key: TestKey(binary: "b", name: "t"), build: build, outcome: .passed, duration: 1, coverage: .complete,
+                hits: Synthetic.hits(test: 1, functions: 3, outOf: 10, module: "m.bc")))
+        }
+        let raw = try RawSQLite(path: scratch.database.path)
+        try raw.execute(edit)
+        raw.closeConnection()
+        let store = try scratch.open()
+        do {
+            _ = try store.lastResults()
+            _ = try store.modules(of: BuildID(1))
+            _ = try store.builds()
+            Issue.record("read past \(edit) without an error")
+        } catch {
+            guard case .corrupt(let path, let detail) = error else {
+                Issue.record("expected .corrupt, got \(error)")
+                return
+            }
+            #expect(path == scratch.database.path)
+            #expect(!detail.isEmpty)
+        }
+    }
+
     @Test func aDatabaseFromANewerTrimIsRefusedAndLeftAlone() throws {
         let scratch = try Scratch()
         do {
