@@ -48,9 +48,10 @@ let package = Package(
         .target(name: "Coverage", dependencies: ["BlockIR"]),
         .target(name: "CargoSupport"),
         .target(name: "Store", dependencies: ["BlockIR", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Selection", dependencies: ["BlockIR", "Store"]),
         .target(name: "Runner"),
         .target(name: "Reporting", dependencies: ["Runner"]),
-        .target(name: "TrimPipeline", dependencies: ["BlockIR", "Coverage", "CargoSupport", "Store", "Runner", "Reporting"]),
+        .target(name: "TrimPipeline", dependencies: ["BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "Reporting"]),
         .target(
             name: "TrimCLI",
             dependencies: ["TrimPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -65,6 +66,7 @@ let package = Package(
         .testTarget(name: "BlockDiffCLITests", dependencies: ["BlockIR"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR"]),
+        .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR"]),
         .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,4 +1,3 @@
-import CLLVMShim
 import Foundation
 
 /// A bitcode file's bytes checked for the cheap failures (missing, empty, not
@@ -30,10 +29,6 @@ public struct BitcodeFile: Sendable {
         }
         guard isBitcode else { throw .notBitcode(path: path) }
         self.size = data.count
-        self.contentHash = data.withUnsafeBytes { raw in
-            var digest = [UInt8](repeating: 0, count: 16)
-            trim_blake3(raw.baseAddress, raw.count, &digest, digest.count)
-            return digest.map { String(format: "%02x", $0) }.joined()
-        }
+        self.contentHash = ContentHash.of(data)
     }
 }

@@ -43,31 +43,45 @@ extension FunctionFingerprint {
 }
 
 extension FunctionDiffer {
-    /// The blocks of `old` whose behaviour may differ in `new`: removed, with a
-    /// different hash or successor structure, or using a global from another
-    /// module whose content changed. A test that executed none of them runs
-    /// the same code in the new build.
-    public func affectedOldBlocks(old: FunctionFingerprint, new: FunctionFingerprint) -> Set<Int> {
+    /// Why an old block's behaviour may differ in the new build.
+    public enum BlockChange: Sendable, Equatable {
+        /// No partner in the new build.
+        case removed
+        /// Its own instructions differ.
+        case instructions(partner: Int)
+        /// Same instructions, but a successor leads elsewhere.
+        case successors(partner: Int)
+        /// Same instructions and successors; a global from another module, or a
+        /// callee coverage cannot see, changed.
+        case externals(partner: Int)
+
+        public var partner: Int? {
+            switch self {
+            case .removed: return nil
+            case .instructions(let p), .successors(let p), .externals(let p): return p
+            }
+        }
+    }
+
+    /// The blocks of `old` whose behaviour may differ in `new`, and why. A
+    /// test that executed none of them runs the same code in the new build.
+    public func affectedOldBlocks(old: FunctionFingerprint, new: FunctionFingerprint) -> [Int: BlockChange] {
         let pairing = BlockPairing(old: old.blocks, new: new.blocks)
-        var affected = Set<Int>()
+        var affected: [Int: BlockChange] = [:]
         for (o, block) in old.blocks.enumerated() {
             guard let n = pairing.oldToNew[o] else {
-                affected.insert(o)
+                affected[o] = .removed
                 continue
             }
             let after = new.blocks[n]
-            if block.hash != after.hash || !pairing.sameSuccessors(old: block, new: after)
-                || externalGlobalsDiffer(block, after)
-            {
-                affected.insert(o)
+            if block.hash != after.hash {
+                affected[o] = .instructions(partner: n)
+            } else if !pairing.sameSuccessors(old: block, new: after) {
+                affected[o] = .successors(partner: n)
+            } else if externalGlobalsDiffer(block, after) {
+                affected[o] = .externals(partner: n)
             }
         }
         return affected
-    }
-
-    /// The new build's partner of each old block (nil when removed), for
-    /// naming where a change is.
-    public func partners(old: FunctionFingerprint, new: FunctionFingerprint) -> [Int?] {
-        BlockPairing(old: old.blocks, new: new.blocks).oldToNew
     }
 }

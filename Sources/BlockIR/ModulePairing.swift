@@ -82,7 +82,7 @@ public struct ModulePairing: Sendable, Equatable {
     }
 
     /// `ledger-0f1e2d3c4b5a6978.bc` → `ledger`.
-    static func crateName(_ path: String) -> String {
+    public static func crateName(_ path: String) -> String {
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         guard let dash = name.lastIndex(of: "-") else { return name }
         let suffix = name[name.index(after: dash)...]

@@ -1,0 +1,209 @@
+import BlockIR
+import Store
+
+/// What changed between a recorded build and the current one, asked function
+/// by function and remembered, so that ten thousand tests sharing a few
+/// hundred functions cost a few hundred comparisons.
+final class BuildComparison {
+    let old: BuildSnapshot
+    let new: BuildSnapshot
+    private let differ: FunctionDiffer
+    private var moduleMatch: [String: String?] = [:]
+    private var indexes: [String: FunctionIndex] = [:]
+    private var verdicts: [HitKey: FunctionVerdict] = [:]
+
+    init(old: BuildSnapshot, new: BuildSnapshot) {
+        self.old = old
+        self.new = new
+        differ = FunctionDiffer(oldGlobals: FunctionDiffer.environment(of: Array(old.modules.values)),
+                                newGlobals: FunctionDiffer.environment(of: Array(new.modules.values)))
+    }
+
+    /// Why two builds' binaries cannot be compared block by block, or nil.
+    /// The git commit is not among them: a new commit is what selection is for.
+    static func factChange(_ old: BuildFacts, _ new: BuildFacts) -> String? {
+        if old.toolchain != new.toolchain { return "the toolchain changed" }
+        if old.rustflags != new.rustflags { return "the compiler flags changed" }
+        if old.profile != new.profile { return "the cargo profile changed (\(old.profile) → \(new.profile))" }
+        if old.features != new.features {
+            return "the features changed ([\(old.features.joined(separator: ","))] → [\(new.features.joined(separator: ","))])"
+        }
+        return nil
+    }
+
+    struct HitKey: Hashable {
+        var module: String
+        var symbol: String
+    }
+
+    /// One recorded function against the current build.
+    struct FunctionVerdict {
+        var name: String
+        /// Old blocks whose behaviour may differ; empty when none.
+        var affectedBlocks: Set<Int>
+        /// The function changed at all (function grain).
+        var changed: Bool
+        /// Where: by old block index, `file:line` in the new build where it has a partner.
+        var locations: [Int: String]
+        /// Affected blocks whose own instructions are the same and only a global
+        /// from another module (or a callee coverage cannot see) changed.
+        var constantOnly: Set<Int>
+        /// Files of the old function's blocks, by old block index.
+        var files: [Int: String]
+        var gone: String?
+    }
+
+    func reasons(for hits: [HitFunction], granularity: Granularity) -> [Reason] {
+        var changedFunctions: [String] = []
+        var locations: [String] = []
+        var constantOnly = true
+        var gone: [String] = []
+        var changedFiles = Set<String>()
+        for hit in hits {
+            let verdict = self.verdict(HitKey(module: hit.module, symbol: hit.symbol))
+            if let why = verdict.gone {
+                gone.append(why)
+                changedFunctions.append(verdict.name)
+                continue
+            }
+            switch granularity {
+            case .block:
+                let touched = hit.blocks.map(Int.init).filter { verdict.affectedBlocks.contains($0) }
+                guard !touched.isEmpty else { continue }
+                changedFunctions.append(verdict.name)
+                locations += touched.compactMap { verdict.locations[$0] }
+                if !touched.allSatisfy({ verdict.constantOnly.contains($0) }) { constantOnly = false }
+            case .function:
+                guard verdict.changed else { continue }
+                changedFunctions.append(verdict.name)
+                locations += verdict.affectedBlocks.sorted().compactMap { verdict.locations[$0] }
+                constantOnly = false
+            case .file:
+                for block in hit.blocks {
+                    guard let file = verdict.files[Int(block)], fileChanged(file) else { continue }
+                    changedFiles.insert(file)
+                }
+            }
+        }
+        if granularity == .file {
+            var reasons: [Reason] = []
+            if !gone.isEmpty { reasons.append(Reason(.blocksChanged, functions: changedFunctions, detail: gone[0])) }
+            if !changedFiles.isEmpty {
+                let files = changedFiles.sorted()
+                reasons.append(Reason(.fileChanged, locations: files,
+                                      detail: "a source file it executed changed: \(files.joined(separator: ", "))"))
+            }
+            return reasons
+        }
+        guard !changedFunctions.isEmpty else { return [] }
+        let functions = Array(NSOrderedSetLike(changedFunctions))
+        let places = Array(NSOrderedSetLike(locations))
+        if !gone.isEmpty {
+            return [Reason(.blocksChanged, functions: functions, locations: places, detail: gone[0])]
+        }
+        if constantOnly && granularity == .block {
+            return [Reason(.constantChanged, functions: functions, locations: places,
+                           detail: "a constant or static it used changed (in \(functions[0]))")]
+        }
+        let what = granularity == .block ? "a block it executed changed" : "a function it executed changed"
+        return [Reason(.blocksChanged, functions: functions, locations: places,
+                       detail: "\(what): \(functions[0])" + (places.first.map { " at \($0)" } ?? ""))]
+    }
+
+    private func fileChanged(_ file: String) -> Bool {
+        // A file no longer known is a change; one never hashed on either side
+        // (outside the workspace) is not comparable and left to block grain.
+        switch (old.sourceFiles[file], new.sourceFiles[file]) {
+        case (nil, nil): return false
+        case let (a, b): return a != b
+        }
+    }
+
+    func verdict(_ key: HitKey) -> FunctionVerdict {
+        if let known = verdicts[key] { return known }
+        let verdict = computeVerdict(key)
+        verdicts[key] = verdict
+        return verdict
+    }
+
+    private func computeVerdict(_ key: HitKey) -> FunctionVerdict {
+        let name = key.symbol
+        guard let oldModule = old.modules[key.module], let oldIndex = index(.old, key.module),
+            let oldFunction = oldIndex.function(symbol: key.symbol)
+        else {
+            return FunctionVerdict(name: name, affectedBlocks: [], changed: true, locations: [:], constantOnly: [],
+                                   files: [:], gone: "its recorded coverage names \(key.symbol), which the recorded build lacks")
+        }
+        let display = SymbolNames.display(demangled: oldFunction.demangled, keepHash: false)
+        var files: [Int: String] = [:]
+        for (i, block) in oldFunction.blocks.enumerated() { files[i] = oldModule.fileName(of: block) }
+
+        guard let newKey = matchingModule(key.module), let newIndex = index(.new, newKey),
+            let newFunction = newIndex.counterpart(of: oldFunction, in: oldIndex)
+        else {
+            return FunctionVerdict(name: display, affectedBlocks: Set(oldFunction.blocks.indices), changed: true,
+                                   locations: [:], constantOnly: [], files: files,
+                                   gone: "a function it executed is gone: \(display)")
+        }
+        // Same module bytes on both sides: nothing in it can differ, except
+        // through another module's globals.
+        let sameBytes = old.moduleContent[key.module] != nil && old.moduleContent[key.module] == new.moduleContent[newKey]
+        let usesExternals = oldFunction.blocks.contains { !$0.externalGlobals.isEmpty }
+        if sameBytes && !usesExternals {
+            return FunctionVerdict(name: display, affectedBlocks: [], changed: false, locations: [:], constantOnly: [],
+                                   files: files, gone: nil)
+        }
+        let affected = differ.affectedOldBlocks(old: oldFunction, new: newFunction)
+        var locations: [Int: String] = [:]
+        var constantOnly = Set<Int>()
+        for (o, change) in affected {
+            let oldBlock = oldFunction.blocks[o]
+            if let n = change.partner {
+                let newBlock = newFunction.blocks[n]
+                if let file = new.modules[newKey]!.fileName(of: newBlock) {
+                    locations[o] = newBlock.line > 0 ? "\(file):\(newBlock.line)" : file
+                }
+                if case .externals = change { constantOnly.insert(o) }
+            } else if let file = oldModule.fileName(of: oldBlock) {
+                locations[o] = oldBlock.line > 0 ? "\(file):\(oldBlock.line)" : file
+            }
+        }
+        let changed = !affected.isEmpty || !oldFunction.hasSameContent(as: newFunction)
+        return FunctionVerdict(name: display, affectedBlocks: Set(affected.keys), changed: changed,
+                               locations: locations, constantOnly: constantOnly, files: files, gone: nil)
+    }
+
+    /// The current module for a recorded module key: the same file name, else
+    /// the same crate name (cargo's hash suffix moves with metadata) where unique.
+    private func matchingModule(_ key: String) -> String? {
+        if let known = moduleMatch[key] { return known }
+        var match: String?
+        if new.modules[key] != nil {
+            match = key
+        } else {
+            let crate = ModulePairing.crateName(key)
+            let candidates = new.modules.keys.filter { ModulePairing.crateName($0) == crate }
+            let rivals = old.modules.keys.filter { ModulePairing.crateName($0) == crate }
+            if candidates.count == 1, rivals.count == 1 { match = candidates[0] }
+        }
+        moduleMatch[key] = match
+        return match
+    }
+
+    private enum Side { case old, new }
+
+    private func index(_ side: Side, _ key: String) -> FunctionIndex? {
+        let cacheKey = (side == .old ? "old:" : "new:") + key
+        if let known = indexes[cacheKey] { return known }
+        guard let module = (side == .old ? old : new).modules[key] else { return nil }
+        let index = FunctionIndex(module)
+        indexes[cacheKey] = index
+        return index
+    }
+}
+
+/// Keeps the first occurrence of each element, in order.
+private func NSOrderedSetLike(_ items: [String]) -> [String] {
+    var seen = Set<String>()
+    return items.filter { seen.insert($0).inserted }
+}

@@ -1,0 +1,108 @@
+/// Selection: which tests a change can affect, and why. One pure function of
+/// (recorded fingerprints, current fingerprints, hit maps, outcomes, build
+/// facts): no I/O, no clock, no cargo.
+///
+/// Invariant (safety first): a test is skipped only when its last run passed
+/// with complete coverage on a build with the same facts, and none of the
+/// blocks it executed (or, by grain, functions or files) changed. Whenever in
+/// doubt, it is selected with a reason that says why.
+/// Never depends on: the runner, printing, the database itself.
+import BlockIR
+import Store
+
+public enum Granularity: String, CaseIterable, Codable, Sendable {
+    case block, function, file
+}
+
+/// Why a test is selected.
+public struct Reason: Hashable, Codable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        case newTest = "new-test"
+        case noCoverage = "no-coverage"
+        case failedLastRun = "failed-last-run"
+        case buildChanged = "build-changed"
+        case blocksChanged = "blocks-changed"
+        case constantChanged = "constant-changed"
+        case fileChanged = "file-changed"
+        case forced
+    }
+
+    public var kind: Kind
+    /// Demangled names of the changed functions it executed.
+    public var functions: [String]
+    /// `file:line` of the changed blocks it executed (or changed files at file grain).
+    public var locations: [String]
+    /// One human sentence.
+    public var detail: String
+
+    public init(_ kind: Kind, functions: [String] = [], locations: [String] = [], detail: String) {
+        self.kind = kind
+        self.functions = functions
+        self.locations = locations
+        self.detail = detail
+    }
+}
+
+public struct SelectedTest: Hashable, Sendable {
+    public var key: TestKey
+    /// Never empty; the first is the one shown on a single line.
+    public var reasons: [Reason]
+}
+
+public struct Selection: Sendable {
+    public var granularity: Granularity
+    /// Tests that exist now.
+    public var total: Int
+    public var selected: [SelectedTest]
+    public var skipped: [TestKey]
+
+    public func isSelected(_ key: TestKey) -> Bool { selected.contains { $0.key == key } }
+}
+
+/// A build as selection sees it.
+public struct BuildSnapshot: Sendable {
+    public var facts: BuildFacts
+    /// Module key (the `.bc` file name) → fingerprint.
+    public var modules: [String: ModuleFingerprint]
+    /// Module key → BLAKE3 of the `.bc` bytes: equal bytes, nothing changed.
+    public var moduleContent: [String: String]
+    /// Source file (as debug info names it) → content hash, for file grain.
+    public var sourceFiles: [String: String]
+
+    public init(facts: BuildFacts, modules: [String: ModuleFingerprint], moduleContent: [String: String] = [:],
+                sourceFiles: [String: String] = [:]) {
+        self.facts = facts
+        self.modules = modules
+        self.moduleContent = moduleContent
+        self.sourceFiles = sourceFiles
+    }
+
+    public init(facts: BuildFacts, modules: [StoredModule], sourceFiles: [String: String] = [:]) {
+        self.init(facts: facts,
+                  modules: Dictionary(modules.map { ($0.path, $0.fingerprint) }, uniquingKeysWith: { a, _ in a }),
+                  moduleContent: Dictionary(modules.map { ($0.path, $0.contentHash) }, uniquingKeysWith: { a, _ in a }),
+                  sourceFiles: sourceFiles)
+    }
+}
+
+public struct SelectionInput: Sendable {
+    public var current: BuildSnapshot
+    /// The builds the recorded results ran on.
+    public var recorded: [BuildID: BuildSnapshot]
+    /// The tests that exist now (listed, not ignored).
+    public var tests: [TestKey]
+    public var results: [TestKey: TestResultRecord]
+    public var granularity: Granularity
+    /// `--all`: every test, reason `forced`.
+    public var force: Bool
+
+    public init(current: BuildSnapshot, recorded: [BuildID: BuildSnapshot], tests: [TestKey],
+                results: [TestKey: TestResultRecord], granularity: Granularity = .block, force: Bool = false) {
+        self.current = current
+        self.recorded = recorded
+        self.tests = tests
+        self.results = results
+        self.granularity = granularity
+        self.force = force
+    }
+}

@@ -1,0 +1,60 @@
+import BlockIR
+import Store
+
+/// The selection rule (DESIGN.md section 7), as one pure function.
+public enum Selector {
+    public static func select(_ input: SelectionInput) -> Selection {
+        var comparisons: [BuildID: BuildComparison] = [:]
+        var selected: [SelectedTest] = []
+        var skipped: [TestKey] = []
+        for key in input.tests.sorted() {
+            let reasons = reasons(for: key, input, &comparisons)
+            if reasons.isEmpty {
+                skipped.append(key)
+            } else {
+                selected.append(SelectedTest(key: key, reasons: reasons))
+            }
+        }
+        return Selection(granularity: input.granularity, total: input.tests.count, selected: selected,
+                         skipped: skipped)
+    }
+
+    static func reasons(for key: TestKey, _ input: SelectionInput,
+                        _ comparisons: inout [BuildID: BuildComparison]) -> [Reason] {
+        if input.force { return [Reason(.forced, detail: "every test runs (--all)")] }
+        guard let result = input.results[key] else {
+            return [Reason(.newTest, detail: "a new test: never run")]
+        }
+        var reasons: [Reason] = []
+        switch result.outcome {
+        case .failed: reasons.append(Reason(.failedLastRun, detail: "failed last time"))
+        case .crashed: reasons.append(Reason(.failedLastRun, detail: "crashed last time"))
+        case .timedOut: reasons.append(Reason(.failedLastRun, detail: "timed out last time"))
+        case .passed, .ignored, .notRun: break
+        }
+        if result.outcome == .notRun || result.outcome == .ignored {
+            reasons.append(Reason(.noCoverage, detail: "did not run last time"))
+        } else if result.coverage != .complete {
+            reasons.append(Reason(.noCoverage, detail: "its coverage is \(result.coverage.rawValue): "
+                                  + "it ended before writing it, or not all of it could be mapped"))
+        }
+        guard let recorded = input.recorded[result.build] else {
+            reasons.append(Reason(.noCoverage, detail: "the build its coverage was recorded on is gone"))
+            return reasons
+        }
+        if let change = BuildComparison.factChange(recorded.facts, input.current.facts) {
+            reasons.append(Reason(.buildChanged, detail: change))
+            return reasons
+        }
+        guard reasons.isEmpty else { return reasons }
+
+        let comparison: BuildComparison
+        if let known = comparisons[result.build] {
+            comparison = known
+        } else {
+            comparison = BuildComparison(old: recorded, new: input.current)
+            comparisons[result.build] = comparison
+        }
+        return comparison.reasons(for: result.hits, granularity: input.granularity)
+    }
+}
