@@ -50,11 +50,14 @@ let package = Package(
         .target(name: "Store", dependencies: ["BlockIR", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Selection", dependencies: ["BlockIR", "Store"]),
         .target(name: "Runner"),
-        .target(name: "Reporting", dependencies: ["Runner"]),
+        .target(name: "Reporting", dependencies: ["Runner", "Selection"]),
         .target(name: "TrimPipeline", dependencies: ["BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "Reporting"]),
         .target(
             name: "TrimCLI",
-            dependencies: ["TrimPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "TrimPipeline", "Reporting", "Selection",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(name: "trim", dependencies: ["TrimCLI"]),
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI"]),

@@ -7,7 +7,10 @@ extension TrimStore {
     /// Functions and modules are content-addressed: one byte-identical to a
     /// stored one is not stored again; the build only adds rows that map its
     /// modules (and a changed module's functions) to the stored ones.
-    public func recordBuild(_ facts: BuildFacts, modules: [StoredModule]) throws(StoreError) -> BuildID {
+    /// `sourceFiles`: source path (as debug info names it) → content hash.
+    public func recordBuild(_ facts: BuildFacts, modules: [StoredModule], sourceFiles: [String: String] = [:])
+        throws(StoreError) -> BuildID
+    {
         var paths = Set<String>()
         for module in modules where !paths.insert(module.path).inserted {
             throw .invalid(path: pathString, detail: "two modules with the path \(module.path) in one build")
@@ -34,7 +37,23 @@ extension TrimStore {
                 let moduleID = try Self.intern(module, functionIDs: functionIDs, db)
                 try insert.execute(arguments: [buildID, ordinal, module.path, module.contentHash, moduleID])
             }
+            let file = try db.cachedStatement(sql: "INSERT INTO build_source_file(build_id, path, content_hash) VALUES (?, ?, ?)")
+            for (path, hash) in sourceFiles { try file.execute(arguments: [buildID, path, hash]) }
             return BuildID(buildID)
+        }
+    }
+
+    /// The source files recorded with `build`: path → content hash.
+    public func sourceFiles(of build: BuildID) throws(StoreError) -> [String: String] {
+        try read { db in
+            var files: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, content_hash FROM build_source_file WHERE build_id = ?",
+                                           arguments: [build.rawValue])
+            while let row = try rows.next() {
+                guard let path = row[0] as String?, let hash = row[1] as String? else { continue }
+                files[path] = hash
+            }
+            return files
         }
     }
 

@@ -10,10 +10,24 @@ enum Schema {
         migrator.registerMigration("v1-initial") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-source-files") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
     static var knownMigrations: [String] { migrator.migrations }
+
+    /// Content hashes of the source files a build's blocks point at, for
+    /// `--granularity file`.
+    static let v2 = """
+        CREATE TABLE build_source_file (
+            build_id INTEGER NOT NULL REFERENCES build(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            PRIMARY KEY (build_id, path)
+        ) WITHOUT ROWID;
+        """
 
     static let v1 = """
         CREATE TABLE build (

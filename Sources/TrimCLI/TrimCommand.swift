@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Reporting
+import Selection
 import TrimPipeline
 
 public struct TrimCommand: ParsableCommand {
@@ -10,7 +11,7 @@ public struct TrimCommand: ParsableCommand {
         commandName: "trim",
         abstract: "Run only the tests a change can affect, decided per LLVM basic block.",
         discussion: "Exit status: 0 success, 100 a test failed, 101 the build failed, 2 any other error.",
-        subcommands: [RunCommand.self, ListCommand.self])
+        subcommands: [RunCommand.self, PlanCommand.self, ListCommand.self])
 
     public init() {}
 
@@ -76,20 +77,49 @@ struct WorkspaceArguments: ParsableArguments {
     }
 }
 
+extension Granularity: ExpressibleByArgument {}
+
+/// How to choose tests: grain and `--all`.
+struct SelectionArguments: ParsableArguments {
+    @Option(help: "What a change is compared at: block (default), function or file.")
+    var granularity: Granularity = .block
+
+    @Flag(name: [.long, .customLong("force-rerun")], help: "Run every test, affected or not.")
+    var all = false
+}
+
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Build the workspace's tests instrumented, run each test in its own process, record coverage.")
+        abstract: "Build the tests instrumented, run those a change can affect (each in its own process), record coverage.")
 
     @OptionGroup var workspace: WorkspaceArguments
+    @OptionGroup var selection: SelectionArguments
 
     @Flag(help: "Plain lines, no live progress line (the default when stdout is not a terminal).")
     var noProgress = false
 
     func run() throws {
         let reporter = HumanReporter.forStandardOutput(progress: !noProgress)
-        let statistics = try RunPipeline.run(workspace.options, reporter: reporter)
+        let statistics = try RunPipeline.run(workspace.options, granularity: selection.granularity,
+                                             force: selection.all, reporter: reporter)
         if statistics.failed > 0 { throw ExitCode(ExitStatus.testsFailed) }
+    }
+}
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan", abstract: "Print which tests `trim run` would run and why, without running any.")
+
+    @OptionGroup var workspace: WorkspaceArguments
+    @OptionGroup var selection: SelectionArguments
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() throws {
+        let plan = try RunPipeline.plan(workspace.options, granularity: selection.granularity, force: selection.all)
+        print(json ? PlanPrinter.json(plan) : PlanPrinter.text(plan), terminator: "")
     }
 }
 

@@ -4,13 +4,16 @@ import Coverage
 import Foundation
 import Reporting
 import Runner
+import Selection
 import Store
 
 /// `trim run` and `trim list`.
 public enum RunPipeline {
-    /// Builds, lists, runs every test in its own process, and records outcomes
-    /// and coverage. Returns the run's statistics.
-    public static func run(_ options: WorkspaceOptions, reporter: TestReporter,
+    /// Builds, lists, selects the tests the change can affect (all of them the
+    /// first time), runs each in its own process, and records outcomes and
+    /// coverage. Returns the run's statistics.
+    public static func run(_ options: WorkspaceOptions, granularity: Granularity = .block, force: Bool = false,
+                           reporter: TestReporter,
                            warn: @escaping @Sendable (String) -> Void = standardErrorLine) throws(TrimError)
         -> RunStatistics
     {
@@ -19,7 +22,8 @@ public enum RunPipeline {
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
         let buildID: BuildID
         do {
-            buildID = try store.recordBuild(build.facts, modules: build.modules.values.sorted { $0.path < $1.path })
+            buildID = try store.recordBuild(build.facts, modules: build.modules.values.sorted { $0.path < $1.path },
+                                            sourceFiles: build.sourceFiles)
             try store.recordBinaries(build.binaries.map {
                 TestBinaryRecord(id: $0.id, package: $0.package, kind: $0.kind.rawValue, executable: $0.executable)
             }, build: buildID)
@@ -34,8 +38,13 @@ public enum RunPipeline {
             }
         } catch { throw .store(error) }
 
+        // Selection reads the results recorded before this run; the new build is
+        // only the "current" side.
+        let selection = Selector.select(try SelectionLoader.input(
+            store: store, build: build, tests: listed, granularity: granularity, force: force))
+        let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
-        let instances = listed.filter { !$0.ignored }.map { test in
+        let instances = listed.filter { !$0.ignored && chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }.map { test in
             let binary = binaries[test.binary]!
             return TestInstance(binary: binary.id, name: test.name, executable: binary.executable,
                                 directory: binary.packageDirectory, environment: binary.environment)
@@ -45,7 +54,7 @@ public enum RunPipeline {
                                     coverageFileVariable: SanitizerCoverage.coverageFileVariable)
         let executions: [TestExecution]
         do {
-            executions = try executor.run(instances) { event in
+            executions = try executor.run(instances, skipped: selection.skipped.count) { event in
                 if case .testFinished(let execution) = event { recorder.record(execution) }
                 reporter.handle(event)
             }
@@ -53,7 +62,23 @@ public enum RunPipeline {
             throw .setup("cannot prepare the run directory \(scratch.path): \(error)")
         }
         if let failure = recorder.storeFailure { throw .store(failure) }
-        return statistics(of: executions)
+        do { _ = try store.collectGarbage() } catch { warn("could not tidy the database: \(error)") }
+        var result = statistics(of: executions)
+        result.skipped = selection.skipped.count
+        return result
+    }
+
+    /// What `trim run` would run and why, without running anything or
+    /// recording anything.
+    public static func plan(_ options: WorkspaceOptions, granularity: Granularity, force: Bool) throws(TrimError)
+        -> Selection
+    {
+        let build = try WorkspaceBuild.make(options)
+        let tests = try build.listTests(jobs: options.jobs)
+        let store: TrimStore
+        do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
+        return Selector.select(try SelectionLoader.input(store: store, build: build, tests: tests,
+                                                         granularity: granularity, force: force))
     }
 
     /// Builds and lists every test, without running any.

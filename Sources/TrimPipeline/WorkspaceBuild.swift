@@ -51,6 +51,8 @@ public struct WorkspaceBuild: Sendable {
     /// For each binary id, the keys of the modules linked into it: its own first.
     public var modulesOfBinary: [String: [String]]
     public var facts: BuildFacts
+    /// Workspace source files the blocks point at → content hash (file grain).
+    public var sourceFiles: [String: String]
 
     /// Builds with instrumentation and bitcode, then fingerprints every module.
     public static func make(_ options: WorkspaceOptions) throws(TrimError) -> WorkspaceBuild {
@@ -93,8 +95,9 @@ public struct WorkspaceBuild: Sendable {
         }
         let facts = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: result.rustflags,
                                           features: options.features)
+        let sourceFiles = SourceFiles.hashes(of: modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
-                              modulesOfBinary: modulesOfBinary, facts: facts)
+                              modulesOfBinary: modulesOfBinary, facts: facts, sourceFiles: sourceFiles)
     }
 
     /// A module's key in the store: its file name (`ledger-0123456789abcdef.bc`).

@@ -4,7 +4,7 @@ import Foundation
 
 // Exit 0: no change, 1: changes, 2: any error (bad arguments included), like diff(1).
 do {
-    var command = try BlockDiffCommand.parseAsRoot() as! BlockDiffCommand
+    var command = try BlockDiffCommand.parseAsRoot()
     try command.run()
 } catch let error as BlockIRError {
     FileHandle.standardError.write(Data("blockdiff: error: \(error)\n".utf8))

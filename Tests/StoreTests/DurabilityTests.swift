@@ -137,11 +137,11 @@ import Glibc
         }
         let raw = try RawSQLite(path: scratch.database.path)
         try raw.execute("""
-            INSERT INTO grdb_migrations(identifier) VALUES ('v2-hit-counts');
+            INSERT INTO grdb_migrations(identifier) VALUES ('v9-hit-counts');
             CREATE TABLE hit_count(test_id INTEGER, n INTEGER);
             """)
         raw.closeConnection()
-        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v2-hit-counts", supported: "v1-initial")
+        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v2-source-files")
         #expect(throws: expected) { try scratch.open() }
         #expect(expected.description.contains("upgrade trim or delete \(scratch.database.path)"))
         // Refusing did not migrate or touch it: still refused, the newer table still there.
@@ -334,5 +334,19 @@ import Glibc
         #expect(try store.lastResults() == expected)
         try store.recordResult(InterruptedWriteTests.committedResult(99, build: build))
         #expect(try store.lastResults().count == 21)
+    }
+}
+
+@Suite struct SourceFileTests {
+    @Test func sourceFilesRoundTripPerBuildAndGoWithTheirBuild() throws {
+        let scratch = try Scratch()
+        let store = try scratch.open()
+        let first = try store.recordBuild(facts(1), modules: [], sourceFiles: ["src/lib.rs": "aa", "src/x.rs": "bb"])
+        let second = try store.recordBuild(facts(2), modules: [], sourceFiles: ["src/lib.rs": "cc"])
+        #expect(try store.sourceFiles(of: first) == ["src/lib.rs": "aa", "src/x.rs": "bb"])
+        #expect(try store.sourceFiles(of: second) == ["src/lib.rs": "cc"])
+        _ = try store.collectGarbage()
+        #expect(try store.sourceFiles(of: first).isEmpty, "an unreferenced old build goes, with its files")
+        #expect(try store.sourceFiles(of: second) == ["src/lib.rs": "cc"])
     }
 }
