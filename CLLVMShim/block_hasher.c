@@ -530,7 +530,10 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
         size_t len = 0;
         const char *name = callee && LLVMGetValueKind(callee) == LLVMFunctionValueKind
                                ? LLVMGetValueName2(callee, &len) : NULL;
-        if (name && strstr(name, "test_main_static")) harness_main = true;
+        if (name && strstr(name, "test_main_static")) {
+          harness_main = true;
+          fingerprint_test_descriptors(st, inst);
+        }
       }
       if (!used_outside(inst, order[b])) continue;
       uint64_t s = structural_hash(st, &fs, inst);
@@ -689,5 +692,82 @@ void fingerprint_module(fingerprint_state *st) {
     const char *name = LLVMGetValueName2(g, &len);
     trim_global global = {interner_add(&st->strings, name, len), hash_constant(st, g)};
     VEC_PUSH(st->globals, global);
+  }
+}
+
+// ---- libtest descriptors ------------------------------------------------------
+
+/// Zeroes, in a descriptor's raw bytes, every run of four 8-byte integers that
+/// reads as (start_line, start_col, end_line, end_col): small, start_line <=
+/// end_line. That is where libtest keeps a test's position; masking it keeps
+/// a moved test unchanged while every attribute still counts.
+static void mask_positions(unsigned char *bytes, size_t n) {
+  for (size_t i = 0; i + 32 <= n; i += 8) {
+    uint64_t v[4];
+    memcpy(v, bytes + i, 32);
+    if (v[0] > 0 && v[0] <= v[2] && v[2] < (1u << 24) && v[1] < (1u << 16) && v[3] < (1u << 16)) {
+      memset(bytes + i, 0, 32);
+      i += 24;
+    }
+  }
+}
+
+static uint64_t hash_descriptor(fingerprint_state *st, LLVMValueRef value, int depth) {
+  LLVMValueKind kind = LLVMGetValueKind(value);
+  uint64_t h = trim_mix(0xde5c, kind);
+  if (depth > 4) return trim_mix(h, hash_constant(st, value));
+  if (kind == LLVMConstantDataArrayValueKind) {
+    size_t n = 0;
+    const char *raw = LLVMGetRawDataValues(value, &n);
+    unsigned char *copy = malloc(n ? n : 1);
+    memcpy(copy, raw, n);
+    mask_positions(copy, n);
+    h = trim_hash_bytes(h, copy, n);
+    free(copy);
+    return h;
+  }
+  if (kind == LLVMConstantStructValueKind || kind == LLVMConstantArrayValueKind) {
+    int n = LLVMGetNumOperands(value);
+    for (int i = 0; i < n; i++) h = trim_mix(h, hash_descriptor(st, LLVMGetOperand(value, i), depth + 1));
+    return h;
+  }
+  return trim_mix(h, hash_constant(st, value));
+}
+
+/// The strings a descriptor points at directly (its name, file, messages).
+static void collect_descriptor_strings(fingerprint_state *st, LLVMValueRef value, int depth) {
+  LLVMValueKind kind = LLVMGetValueKind(value);
+  if (kind == LLVMGlobalVariableValueKind) {
+    LLVMValueRef init = LLVMGetInitializer(value);
+    if (init && LLVMGetValueKind(init) == LLVMConstantDataArrayValueKind && LLVMIsConstantString(init)) {
+      size_t n = 0;
+      const char *text = LLVMGetAsString(init, &n);
+      VEC_PUSH(st->descriptor_strings, interner_add(&st->strings, text, n));
+    }
+    return;
+  }
+  if (depth > 4 || (kind != LLVMConstantStructValueKind && kind != LLVMConstantArrayValueKind)) return;
+  int n = LLVMGetNumOperands(value);
+  for (int i = 0; i < n; i++) collect_descriptor_strings(st, LLVMGetOperand(value, i), depth + 1);
+}
+
+void fingerprint_test_descriptors(fingerprint_state *st, LLVMValueRef call) {
+  if (LLVMGetNumOperands(call) < 2) return;
+  LLVMValueRef list = LLVMGetOperand(call, 0);
+  if (LLVMGetValueKind(list) != LLVMGlobalVariableValueKind || !LLVMGetInitializer(list)) return;
+  LLVMValueRef array = LLVMGetInitializer(list);
+  LLVMValueKind kind = LLVMGetValueKind(array);
+  if (kind != LLVMConstantStructValueKind && kind != LLVMConstantArrayValueKind) return;
+  int n = LLVMGetNumOperands(array);
+  for (int i = 0; i < n; i++) {
+    LLVMValueRef descriptor = LLVMGetOperand(array, i);
+    if (LLVMGetValueKind(descriptor) != LLVMGlobalVariableValueKind || !LLVMGetInitializer(descriptor)) continue;
+    LLVMValueRef init = LLVMGetInitializer(descriptor);
+    trim_test_descriptor d;
+    d.digest = hash_descriptor(st, init, 0);
+    d.first_string = (uint32_t)st->descriptor_strings.count;
+    collect_descriptor_strings(st, init, 0);
+    d.string_count = (uint32_t)(st->descriptor_strings.count - d.first_string);
+    VEC_PUSH(st->test_descriptors, d);
   }
 }

@@ -15,6 +15,8 @@ typedef struct {
   VEC(uint32_t) external_refs;
   VEC(trim_global) globals;
   VEC(uint32_t) coverage_blocks;
+  VEC(trim_test_descriptor) test_descriptors;
+  VEC(uint32_t) descriptor_strings;
   u64map pc_tables;       // function -> its SanitizerCoverage PC table global
 
   u64map type_hashes;     // LLVMTypeRef -> hash
@@ -23,6 +25,9 @@ typedef struct {
   u64map reference_names; // GlobalValue -> hash of the name used when it is referenced
   u64map stripped_counts; // hash of a symbol without its legacy hash suffix -> count
 } fingerprint_state;
+
+/// Reads libtest's test descriptors passed to test_main_static by `call`.
+void fingerprint_test_descriptors(fingerprint_state *state, LLVMValueRef call);
 
 /// Walks every defined function of state->module and fills the tables.
 void fingerprint_module(fingerprint_state *state);

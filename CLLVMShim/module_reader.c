@@ -100,6 +100,8 @@ trim_module *trim_read_bitcode(const char *path) {
   MOVE_VEC(m->external_refs, m->external_ref_count, state.external_refs);
   MOVE_VEC(m->globals, m->global_count, state.globals);
   MOVE_VEC(m->coverage_blocks, m->coverage_block_count, state.coverage_blocks);
+  MOVE_VEC(m->test_descriptors, m->test_descriptor_count, state.test_descriptors);
+  MOVE_VEC(m->descriptor_strings, m->descriptor_string_count, state.descriptor_strings);
 
   u64map_free(&state.strings.index);
   u64map_free(&state.type_hashes);
@@ -145,6 +147,8 @@ void trim_module_free(trim_module *m) {
   free(m->external_refs);
   free(m->globals);
   free(m->coverage_blocks);
+  free(m->test_descriptors);
+  free(m->descriptor_strings);
   free(m->error);
   free(m->producer_hint);
   free(m);

@@ -52,6 +52,15 @@ typedef struct {
   uint64_t content_hash;      ///< normalised hash of the initializer
 } trim_global;
 
+/// One libtest test descriptor (`#[test]` with its attributes), found through
+/// the harness `main`'s call to test_main_static.
+typedef struct {
+  uint64_t digest;        ///< its content with source line/column masked: attributes
+                          ///< such as #[should_panic(expected = ..)] and #[ignore] are in it
+  uint32_t first_string;  ///< index into trim_module.descriptor_strings
+  uint32_t string_count;  ///< the strings it points at (the test's name among them)
+} trim_test_descriptor;
+
 typedef struct {
   trim_status status;
   char *error;                ///< set when status != TRIM_OK
@@ -74,6 +83,10 @@ typedef struct {
                               ///< uncoverable functions defined here, by symbol
   size_t global_count;
   uint32_t source_filename;   ///< index into strings
+  trim_test_descriptor *test_descriptors;
+  size_t test_descriptor_count;
+  uint32_t *descriptor_strings; ///< indices into strings
+  size_t descriptor_string_count;
 } trim_module;
 
 /// Reads and fingerprints one bitcode file. Never returns NULL.

@@ -61,6 +61,20 @@ public struct FunctionFingerprint: Sendable, Hashable {
     }
 }
 
+/// One libtest test descriptor: a `#[test]` and its attributes.
+public struct TestDescriptor: Sendable, Hashable {
+    /// Its content with the source position masked (`#[should_panic]`,
+    /// `#[ignore]`, expected messages count; moving the test does not).
+    public var digest: UInt64
+    /// The strings it points at: the test's name, file, messages.
+    public var strings: [String]
+
+    public init(digest: UInt64, strings: [String]) {
+        self.digest = digest
+        self.strings = strings
+    }
+}
+
 /// Everything trim keeps of one bitcode module.
 public struct ModuleFingerprint: Sendable, Hashable {
     /// The module's `source_filename`: for rustc the codegen unit's name
@@ -73,13 +87,25 @@ public struct ModuleFingerprint: Sendable, Hashable {
     /// Content hashes, by symbol, of the globals defined here with external
     /// linkage and of the functions defined here that coverage cannot see.
     public var globals: [String: UInt64]
+    /// libtest's descriptors of the tests defined here (test harness modules only).
+    public var testDescriptors: [TestDescriptor]
 
     public init(sourceFilename: String, files: [String], functions: [FunctionFingerprint],
-                globals: [String: UInt64]) {
+                globals: [String: UInt64], testDescriptors: [TestDescriptor] = []) {
         self.sourceFilename = sourceFilename
         self.files = files
         self.functions = functions
         self.globals = globals
+        self.testDescriptors = testDescriptors
+    }
+
+    /// The digest of the descriptor of the test named `name`: the descriptor
+    /// that points at exactly that string. Several match (a name that is also
+    /// another test's message): their sum, so any change shows. Nil: none.
+    public func descriptorDigest(ofTest name: String) -> UInt64? {
+        let matches = testDescriptors.filter { $0.strings.contains(name) }
+        guard !matches.isEmpty else { return nil }
+        return matches.reduce(0) { $0 &+ $1.digest }
     }
 
     public func fileName(of block: BlockFingerprint) -> String? {

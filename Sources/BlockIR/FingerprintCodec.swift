@@ -1,7 +1,7 @@
 /// A compact binary form of `ModuleFingerprint`, for the cache and for the
 /// worker's answer. Little-endian, length-prefixed; decoding checks every bound.
 public enum FingerprintCodec {
-    static let magic: [UInt8] = Array("TRIMFP03".utf8)
+    static let magic: [UInt8] = Array("TRIMFP04".utf8)
 
     public struct DecodingError: Error, CustomStringConvertible {
         public var description: String
@@ -17,6 +17,12 @@ public enum FingerprintCodec {
         for (name, hash) in module.globals.sorted(by: { $0.key < $1.key }) {
             w.string(name)
             w.u64(hash)
+        }
+        w.u32(UInt32(module.testDescriptors.count))
+        for d in module.testDescriptors {
+            w.u64(d.digest)
+            w.u32(UInt32(d.strings.count))
+            d.strings.forEach { w.string($0) }
         }
         w.u32(UInt32(module.functions.count))
         for f in module.functions {
@@ -53,6 +59,11 @@ public enum FingerprintCodec {
             let name = try r.string()
             globals[name] = try r.u64()
         }
+        var descriptors: [TestDescriptor] = []
+        for _ in 0..<(try r.count()) {
+            let digest = try r.u64()
+            descriptors.append(TestDescriptor(digest: digest, strings: try (0..<r.count()).map { _ in try r.string() }))
+        }
         let functionCount = try r.count()
         var functions: [FunctionFingerprint] = []
         functions.reserveCapacity(functionCount)
@@ -84,7 +95,8 @@ public enum FingerprintCodec {
                 isTestHarnessMain: harness, blocks: blocks, coverageBlocks: coverageBlocks))
         }
         guard r.atEnd else { throw DecodingError(description: "trailing bytes") }
-        return ModuleFingerprint(sourceFilename: source, files: files, functions: functions, globals: globals)
+        return ModuleFingerprint(sourceFilename: source, files: files, functions: functions, globals: globals,
+                                 testDescriptors: descriptors)
     }
 }
 

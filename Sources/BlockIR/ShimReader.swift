@@ -77,8 +77,12 @@ public enum ShimReader {
         for g in slice(m.globals, 0, UInt32(m.global_count)) {
             globals[strings[Int(g.symbol)]] = g.content_hash
         }
+        let descriptors = slice(m.test_descriptors, 0, UInt32(m.test_descriptor_count)).map { d in
+            TestDescriptor(digest: d.digest,
+                           strings: slice(m.descriptor_strings, d.first_string, d.string_count).map { strings[Int($0)] })
+        }
         return ModuleFingerprint(
             sourceFilename: strings[Int(m.source_filename)], files: files,
-            functions: functions, globals: globals)
+            functions: functions, globals: globals, testDescriptors: descriptors)
     }
 }

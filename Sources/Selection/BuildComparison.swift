@@ -110,6 +110,23 @@ final class BuildComparison {
                        detail: "\(what): \(functions[0])" + (places.first.map { " at \($0)" } ?? ""))]
     }
 
+    /// libtest keeps `#[should_panic(expected = ..)]`, `#[ignore]` and the like
+    /// in a descriptor outside every function: compared on its own. The
+    /// test's module is the one whose harness `main` it executed.
+    func descriptorChange(of test: TestKey, hits: [HitFunction]) -> Reason? {
+        for hit in hits {
+            guard let module = old.modules[hit.module],
+                module.functions.contains(where: { $0.isTestHarnessMain && $0.symbol == hit.symbol })
+            else { continue }
+            let before = module.descriptorDigest(ofTest: test.name)
+            let after = matchingModule(hit.module).flatMap { new.modules[$0] }?.descriptorDigest(ofTest: test.name)
+            guard before != after else { return nil }
+            return Reason(.blocksChanged, functions: [test.name],
+                          detail: "its test attributes changed (#[should_panic], #[ignore], ...)")
+        }
+        return nil
+    }
+
     private func fileChanged(_ file: String) -> Bool {
         // A file no longer known is a change; one never hashed on either side
         // (outside the workspace) is not comparable and left to block grain.

@@ -55,6 +55,7 @@ public enum Selector {
             comparison = BuildComparison(old: recorded, new: input.current)
             comparisons[result.build] = comparison
         }
+        if let changed = comparison.descriptorChange(of: key, hits: result.hits) { return [changed] }
         return comparison.reasons(for: result.hits, granularity: input.granularity)
     }
 }

@@ -268,7 +268,15 @@ public enum StoredFunctionCodec {
 /// A module's own fields (everything but its functions): `u8 1`, source
 /// filename, files, globals sorted by name (name, `u64` hash).
 enum ModuleHeaderCodec {
-    static let format: UInt8 = 1
+    /// 2 adds libtest's test descriptors; 1 (without them) still reads.
+    static let format: UInt8 = 2
+
+    struct Header {
+        var sourceFilename: String
+        var files: [String]
+        var globals: [String: UInt64]
+        var testDescriptors: [TestDescriptor]
+    }
 
     static func encode(_ module: ModuleFingerprint) -> [UInt8] {
         var w = BlobWriter(capacity: 256)
@@ -281,14 +289,21 @@ enum ModuleHeaderCodec {
             w.string(name)
             w.u64(hash)
         }
+        w.varint(module.testDescriptors.count)
+        for descriptor in module.testDescriptors {
+            w.u64(descriptor.digest)
+            w.varint(descriptor.strings.count)
+            descriptor.strings.forEach { w.string($0) }
+        }
         return w.bytes
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer) throws(BlobError)
-        -> (sourceFilename: String, files: [String], globals: [String: UInt64]) {
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws(BlobError) -> Header {
         var r = BlobReader(bytes)
         let version = try r.u8()
-        guard version == format else { throw BlobError(description: "module blob format \(version), expected \(format)") }
+        guard version == 1 || version == format else {
+            throw BlobError(description: "module blob format \(version), expected at most \(format)")
+        }
         let source = try r.string()
         let fileCount = try r.count()
         var files: [String] = []
@@ -301,8 +316,17 @@ enum ModuleHeaderCodec {
             let name = try r.string()
             globals[name] = try r.u64()
         }
+        var descriptors: [TestDescriptor] = []
+        if version >= 2 {
+            for _ in 0..<(try r.count()) {
+                let digest = try r.u64()
+                var strings: [String] = []
+                for _ in 0..<(try r.count()) { strings.append(try r.string()) }
+                descriptors.append(TestDescriptor(digest: digest, strings: strings))
+            }
+        }
         try r.finish("module header")
-        return (source, files, globals)
+        return Header(sourceFilename: source, files: files, globals: globals, testDescriptors: descriptors)
     }
 }
 

@@ -64,7 +64,7 @@ extension TrimStore {
             struct Partial {
                 var path: String
                 var contentHash: String
-                var header: (sourceFilename: String, files: [String], globals: [String: UInt64])
+                var header: ModuleHeaderCodec.Header
                 var fileIndex: [String: UInt32]
                 var functionCount: Int
                 var functions: [FunctionFingerprint]
@@ -114,7 +114,8 @@ extension TrimStore {
                     path: partial.path, contentHash: partial.contentHash,
                     fingerprint: ModuleFingerprint(sourceFilename: partial.header.sourceFilename,
                                                    files: partial.header.files, functions: partial.functions,
-                                                   globals: partial.header.globals))
+                                                   globals: partial.header.globals,
+                                                   testDescriptors: partial.header.testDescriptors))
             }
         }
     }

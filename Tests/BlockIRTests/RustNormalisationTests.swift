@@ -253,3 +253,49 @@ extension RustNormalisationTests {
         #expect(diff.function(named: "fx::check")?.blocks.count == 1, "only the block that calls boom")
     }
 }
+
+extension RustNormalisationTests {
+    static let attributed = """
+        pub fn f(x: u32) -> u32 {
+            if x > 3 {
+                panic!("big")
+            }
+            x
+        }
+
+        #[cfg(test)]
+        mod tests {
+            #[test]
+            #[should_panic(expected = "big")]
+            fn panics() {
+                super::f(5);
+            }
+
+            #[test]
+            fn plain() {
+                super::f(1);
+            }
+        }
+        """
+
+    /// libtest keeps `#[should_panic]`, `#[ignore]` and the like in each test's
+    /// descriptor, outside any function: the descriptor itself is compared.
+    @Test func testAttributesAreInTheDescriptorAndPositionsAreNot() throws {
+        let builds = try FixtureBuilds()
+        func digests(_ name: String, _ source: String) throws -> (UInt64?, UInt64?) {
+            let module = try builds.fingerprint(try builds.rust(name, source, test: true))
+            return (module.descriptorDigest(ofTest: "tests::panics"), module.descriptorDigest(ofTest: "tests::plain"))
+        }
+        let old = try digests("old", Self.attributed)
+        #expect(old.0 != nil && old.1 != nil && old.0 != old.1)
+        let moved = try digests("moved", "// a comment\n\n" + Self.attributed.replacingOccurrences(
+            of: "fn plain() {", with: "fn plain()\n    {"))
+        #expect(moved == old, "moving tests changes no descriptor")
+        let expecting = try digests("expecting", Self.attributed.replacingOccurrences(
+            of: "expected = \"big\"", with: "expected = \"huge\""))
+        #expect(expecting.0 != old.0 && expecting.1 == old.1)
+        let ignoring = try digests("ignoring", Self.attributed.replacingOccurrences(
+            of: "#[test]\n    fn plain", with: "#[test]\n    #[ignore]\n    fn plain"))
+        #expect(ignoring.0 == old.0 && ignoring.1 != old.1)
+    }
+}
