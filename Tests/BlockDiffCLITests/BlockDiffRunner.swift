@@ -86,8 +86,8 @@ enum BlockDiffRunner {
 
         let outURL = scratch.url.appendingPathComponent("stdout")
         let errURL = scratch.url.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL)
         let err = try FileHandle(forWritingTo: errURL)
         defer {
@@ -119,10 +119,11 @@ enum BlockDiffRunner {
                 }
                 let pid = process.processIdentifier
                 DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                    if process.isRunning {
-                        killed.set()
-                        kill(pid, SIGKILL)
-                    }
+                    guard process.isRunning else { return }
+                    killed.set()
+                    // The worker first: killing blockdiff alone would leave it spinning, orphaned.
+                    for child in descendants(of: pid) { kill(child, SIGKILL) }
+                    kill(pid, SIGKILL)
                 }
             }
         let seconds = Date().timeIntervalSince(start)
@@ -133,6 +134,30 @@ enum BlockDiffRunner {
             stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self),
             seconds: seconds)
     }
+}
+
+/// The processes below `pid` (its workers), read from /proc; deepest first.
+func descendants(of pid: pid_t) -> [pid_t] {
+    var children: [pid_t: [pid_t]] = [:]
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    for entry in entries {
+        guard let child = pid_t(entry),
+            let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { continue }
+        // "pid (comm) state ppid …": comm may hold spaces, so split after its ')'.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        if fields.count > 1, let parent = pid_t(fields[1]) { children[parent, default: []].append(child) }
+    }
+    var result: [pid_t] = []
+    func visit(_ p: pid_t) {
+        for c in children[p] ?? [] {
+            visit(c)
+            result.append(c)
+        }
+    }
+    visit(pid)
+    return result
 }
 
 /// A directory under the system's temporary directory, removed by `remove()`.

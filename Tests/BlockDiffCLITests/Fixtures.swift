@@ -108,7 +108,9 @@ enum Fixtures {
     }
 
     /// `rustc --edition 2021 --crate-type lib --emit=llvm-bc -g -o OUT src/lib.rs`,
-    /// run in a directory of its own under `directory`.
+    /// run in a directory of its own under `directory`. The directory is remapped
+    /// to `/fixture` in the debug info, so the same source gives the same bytes
+    /// wherever it is compiled (the damaged variants are then reproducible).
     static func compileRust(_ source: String, named name: String, in directory: URL) throws -> URL {
         let work = directory.appendingPathComponent("\(name)-src")
         try FileManager.default.createDirectory(
@@ -116,31 +118,45 @@ enum Fixtures {
         try Data(source.utf8).write(to: work.appendingPathComponent("src/lib.rs"))
         let output = directory.appendingPathComponent("\(name).bc")
         try runTool(["rustc", "--edition", "2021", "--crate-type", "lib", "--emit=llvm-bc", "-g",
-                     "-o", output.path, "src/lib.rs"], in: work)
+                     "--remap-path-prefix=\(work.path)=/fixture", "-o", output.path, "src/lib.rs"], in: work)
         return output
     }
 
-    /// `clang-22 -emit-llvm -c -g` (or, with `bitcode: false`, a plain object file).
+    /// `clang-22 -emit-llvm -c -g` (or, with `bitcode: false`, a plain object file),
+    /// with the directory remapped to `/fixture` like `compileRust`.
     static func compileC(_ source: String, named name: String, in directory: URL,
                          bitcode: Bool = true) throws -> URL {
         let file = directory.appendingPathComponent("\(name).c")
         try Data(source.utf8).write(to: file)
         let output = directory.appendingPathComponent(bitcode ? "\(name).bc" : "\(name).o")
-        try runTool(["clang-22"] + (bitcode ? ["-emit-llvm"] : []) + ["-c", "-g", "-o", output.path, file.path],
+        try runTool(["clang-22"] + (bitcode ? ["-emit-llvm"] : [])
+                        + ["-c", "-g", "-ffile-prefix-map=\(directory.path)=/fixture", "-o", output.path, "\(name).c"],
                     in: directory)
         return output
     }
 
     /// The Rust library compiled once per test process, shared read-only by tests
-    /// (copy it before damaging it).
+    /// (copy it before damaging it). Its directory is removed when the process exits.
     static let sharedRustBitcode: Result<URL, CompileError> = {
         do {
             let directory = try TemporaryDirectory(prefix: "blockdiff-fixtures")
+            sharedDirectory.set(directory.url)
+            atexit { Fixtures.sharedDirectory.remove() }
             return .success(try compileRust(rustLibrary(), named: "ledger", in: directory.url))
         } catch {
             return .failure(CompileError(description: "\(error)"))
         }
     }()
+
+    /// Where `sharedRustBitcode` lives, for the exit handler.
+    private static let sharedDirectory = SharedDirectory()
+
+    private final class SharedDirectory: @unchecked Sendable {
+        private let lock = NSLock()
+        private var url: URL?
+        func set(_ url: URL) { lock.withLock { self.url = url } }
+        func remove() { lock.withLock { url.map { try? FileManager.default.removeItem(at: $0) } } }
+    }
 
     private static func runTool(_ arguments: [String], in directory: URL) throws {
         let process = Process()
