@@ -170,6 +170,20 @@ static int trim_absolute(char *out, const char *path) {
     return 0;
   }
   memcpy(out + prefix, path, length + 1);
+  /* "%p" becomes this process's id: a test's children that run instrumented
+   * code (its own binary, a CARGO_BIN_EXE_*) write dumps of their own instead
+   * of overwriting the test's. */
+  char *mark = strstr(out, "%p");
+  if (mark) {
+    char digits[16];
+    int n = 0;
+    unsigned p = (unsigned)getpid();
+    do { digits[n++] = (char)('0' + p % 10); p /= 10; } while (p);
+    size_t tail = strlen(mark + 2);
+    if ((size_t)(mark - out) + (size_t)n + tail + 1 >= TRIM_PATH_MAX) { out[0] = 0; return 0; }
+    memmove(mark + n, mark + 2, tail + 1);
+    for (int i = 0; i < n; i++) mark[i] = digits[n - 1 - i];
+  }
   return 1;
 }
 

@@ -13,7 +13,8 @@ import Foundation
 /// environment variables the runtime reads.
 public enum SanitizerCoverage {
     /// Path the runtime writes its hit dump to (at exit and on fatal signals);
-    /// nothing is written when unset.
+    /// nothing is written when unset. `%p` in it becomes the writer's process
+    /// id, so a test's instrumented children do not overwrite its dump.
     public static let coverageFileVariable = "TRIM_COVERAGE_FILE"
     /// Path the runtime writes the binary's PC table to at normal exit.
     public static let pcTableFileVariable = "TRIM_PCTABLE_FILE"

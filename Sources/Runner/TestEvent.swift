@@ -51,7 +51,7 @@ public struct TestExecution: Sendable {
     public var duration: Double
     /// stdout and stderr, interleaved as written.
     public var output: String
-    /// Where the coverage runtime was asked to write its dump (it may not exist).
+    /// Where the test's own process wrote its coverage dump, if it did.
     public var coverageFile: URL
 }
 

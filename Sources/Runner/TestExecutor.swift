@@ -51,16 +51,17 @@ public final class TestExecutor: Sendable {
 
     func execute(_ test: TestInstance, slot: Int) -> TestExecution {
         let outputFile = scratchDirectory.appendingPathComponent("\(slot).out")
-        let coverageFile = scratchDirectory.appendingPathComponent("\(slot).cov")
-        try? FileManager.default.removeItem(at: coverageFile)
         var environment = baseEnvironment.merging(test.environment) { _, new in new }
-        environment[coverageFileVariable] = coverageFile.path
+        // `%p`: each process writes its own dump; the test's is the one with its pid.
+        environment[coverageFileVariable] = scratchDirectory.appendingPathComponent("\(slot).%p.cov").path
         let start = Date()
         let status: TestStatus
+        var coverageFile = scratchDirectory.appendingPathComponent("\(slot).none.cov")
         do {
             let process = try SpawnedProcess.spawn(
                 executable: test.executable, arguments: test.arguments, directory: test.directory,
                 environment: environment, outputFile: outputFile.path)
+            coverageFile = scratchDirectory.appendingPathComponent("\(slot).\(process.pid).cov")
             switch process.wait() {
             case .exited(0): status = .passed
             case .exited(let code): status = .failed(exitCode: code)

@@ -48,6 +48,22 @@ struct ExampleWorkspace {
                 }
             }
 
+            /// Its child (this binary, running `adds`) writes a complete dump;
+            /// then this process is killed and writes none. Its coverage must
+            /// stay unknown, not become the child's.
+            #[test]
+            fn killed_after_its_child() {
+                let me = std::env::current_exe().unwrap();
+                let child = std::process::Command::new(me)
+                    .args(["--exact", "extra::tests::adds"])
+                    .status()
+                    .unwrap();
+                assert!(child.success());
+                let pid = std::process::id().to_string();
+                let _ = std::process::Command::new("kill").args(["-9", pid.as_str()]).status();
+                std::thread::sleep(std::time::Duration::from_secs(5));
+            }
+
             #[test]
             #[ignore]
             fn ignored() {}

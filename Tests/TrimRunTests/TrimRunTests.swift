@@ -18,7 +18,7 @@ import Testing
         "ledger entry::tests::rejects_garbage", "ledger balance::tests::deposit_adds",
         "ledger balance::tests::overdraft_is_refused", "ledger balance::tests::exact_withdrawal_empties_the_account",
         "ledger balance::tests::fee_is_charged", "ledger extra::tests::adds", "ledger extra::tests::fails",
-        "ledger extra::tests::aborts", "ledger extra::tests::slow",
+        "ledger extra::tests::aborts", "ledger extra::tests::slow", "ledger extra::tests::killed_after_its_child",
         "ledger::report reports_the_final_balance", "ledger::report counts_refused_lines",
         "ledger::report starts_with_the_header",
         "audit tests::fees_above_balance_are_suspicious", "audit tests::healthy_account_is_not",
@@ -38,7 +38,7 @@ import Testing
             #expect(outcome.stdout.contains("] \(parts[0]) \(parts[1])\n"), "no line for \(test)")
         }
         #expect(outcome.stdout.contains("PASS ["))
-        #expect(outcome.stdout.contains("16 tests run: 14 passed, 2 failed"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("17 tests run: 14 passed, 3 failed"), "\(outcome.stdout)")
     }
 
     @Test func runExitsWithTestFailureStatus() throws {
@@ -86,6 +86,15 @@ import Testing
         #expect(aborts.outcome == .crashed)
         #expect(aborts.coverage != .complete)
         #expect(outcome.stdout.contains("SIGABRT ["), "\(outcome.stdout)")
+    }
+
+    @Test func aKilledTestDoesNotTakeItsChildsCoverage() throws {
+        let (_, outcome, results, _) = try results()
+        let killed = try #require(results[TestKey(binary: "ledger", name: "extra::tests::killed_after_its_child")])
+        #expect(killed.outcome == .crashed)
+        #expect(killed.coverage == .unknown, "its child's dump is not its own")
+        #expect(killed.hits.isEmpty)
+        #expect(outcome.stdout.contains("SIGKILL ["))
     }
 
     @Test func theUsersOwnTargetIsUntouched() throws {
