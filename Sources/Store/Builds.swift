@@ -50,8 +50,7 @@ extension TrimStore {
             let rows = try Row.fetchCursor(db, sql: "SELECT path, content_hash FROM build_source_file WHERE build_id = ?",
                                            arguments: [build.rawValue])
             while let row = try rows.next() {
-                guard let path = row[0] as String?, let hash = row[1] as String? else { continue }
-                files[path] = hash
+                files[try row.decode(String.self, atIndex: 0)] = try row.decode(String.self, atIndex: 1)
             }
             return files
         }

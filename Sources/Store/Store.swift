@@ -16,8 +16,10 @@
 ///       init(path: URL) throws(StoreError)           // creates dirs, migrates, WAL
 ///       static let outputLimit: Int, busyTimeout: TimeInterval
 ///       // builds and fingerprints
-///       func recordBuild(_: BuildFacts, modules: [StoredModule]) throws(StoreError) -> BuildID
+///       func recordBuild(_: BuildFacts, modules: [StoredModule], sourceFiles: [String: String] = [:])
+///           throws(StoreError) -> BuildID                 // one transaction
 ///       func modules(of: BuildID) throws(StoreError) -> [StoredModule]
+///       func sourceFiles(of: BuildID) throws(StoreError) -> [String: String]   // path → content hash
 ///       func build(_: BuildID) throws(StoreError) -> BuildFacts?
 ///       func latestBuild() throws(StoreError) -> (BuildID, BuildFacts)?
 ///       func builds() throws(StoreError) -> [(BuildID, BuildFacts)]
