@@ -47,7 +47,10 @@ let package = Package(
         // the runner and its reporters, and the pipeline that ties them.
         .target(name: "Coverage", dependencies: ["BlockIR"]),
         .target(name: "CargoSupport"),
-        .target(name: "Store", dependencies: ["BlockIR", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "Store", dependencies: ["BlockIR", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["SCHEMA.md"]
+        ),
         .target(name: "Selection", dependencies: ["BlockIR", "Store"]),
         .target(name: "Runner"),
         .target(name: "Reporting", dependencies: ["Runner", "Selection"]),

@@ -100,7 +100,8 @@ int trim_parse_only(const char *path, char **error);
 /// Frees everything trim_read_bitcode allocated.
 void trim_module_free(trim_module *module);
 
-/// The LLVM version this shim is linked against, e.g. "22.1.8".
+/// The LLVM version this shim is linked against, e.g. "22.1.8". Formats into
+/// a static buffer: not for concurrent first calls.
 const char *trim_llvm_version(void);
 
 /// BLAKE3 of a byte range (from libLLVM), truncated to `out_len` bytes.

@@ -8,6 +8,7 @@ public enum BlockIRError: Error, Equatable, CustomStringConvertible, Sendable {
     case truncated(path: String, llvmMessage: String)
     case tooNew(path: String, producer: String, reader: String)
     case parserCrashed(path: String, signal: Int32)
+    case parserTimedOut(path: String, seconds: Int)
     case workerFailed(path: String, detail: String)
     case workerNotFound(searched: [String])
     case noBitcodeInDirectory(path: String)
@@ -16,7 +17,7 @@ public enum BlockIRError: Error, Equatable, CustomStringConvertible, Sendable {
         switch self {
         case .fileNotFound(let p), .unreadable(let p, _), .empty(let p), .notBitcode(let p),
             .corrupt(let p, _), .truncated(let p, _), .tooNew(let p, _, _),
-            .parserCrashed(let p, _), .workerFailed(let p, _), .noBitcodeInDirectory(let p):
+            .parserCrashed(let p, _), .parserTimedOut(let p, _), .workerFailed(let p, _), .noBitcodeInDirectory(let p):
             return p
         case .workerNotFound: return nil
         }
@@ -43,6 +44,9 @@ public enum BlockIRError: Error, Equatable, CustomStringConvertible, Sendable {
         case .parserCrashed(let path, let signal):
             return "\(path): LLVM's bitcode reader crashed on this file (signal \(signal)); "
                 + "the file is damaged: rebuild it"
+        case .parserTimedOut(let path, let seconds):
+            return "\(path): LLVM's bitcode reader did not finish within \(seconds) s on this file; "
+                + "the file is damaged: rebuild it (or raise TRIM_PARSE_TIMEOUT)"
         case .workerFailed(let path, let detail):
             return "\(path): the fingerprint worker failed: \(detail)"
         case .workerNotFound(let searched):

@@ -50,8 +50,18 @@ public struct IsolatedReader: Sendable {
         } catch {
             throw .workerFailed(path: file.path, detail: "cannot start \(workerPath): \(error)")
         }
+        // LLVM's reader can also loop forever on a damaged file: a time limit.
+        let limit = Self.timeLimit(forBytes: file.size)
+        let watchdog = Watchdog()
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
+            if watchdog.fire() { kill(pid, SIGKILL) }
+        }
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        if !watchdog.disarm() {
+            throw .parserTimedOut(path: file.path, seconds: Int(limit))
+        }
         if process.terminationReason == .uncaughtSignal {
             throw .parserCrashed(path: file.path, signal: process.terminationStatus)
         }
@@ -67,6 +77,27 @@ public struct IsolatedReader: Sendable {
                 detail: "exit status \(process.terminationStatus): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
+}
+
+extension IsolatedReader {
+    /// 30 s plus 2 s per MB (a 27 MB file parses in about 2 s), or
+    /// `$TRIM_PARSE_TIMEOUT` seconds.
+    static func timeLimit(forBytes size: Int,
+                          environment: [String: String] = ProcessInfo.processInfo.environment) -> TimeInterval {
+        if let text = environment["TRIM_PARSE_TIMEOUT"], let seconds = TimeInterval(text), seconds > 0 { return seconds }
+        return 30 + 2 * Double(size) / 1_000_000
+    }
+}
+
+/// Either the watchdog fires or the worker ends first; never both.
+private final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var state = 0 // 0 armed, 1 fired, 2 disarmed
+
+    /// True when it fired (the worker was still running).
+    func fire() -> Bool { lock.withLock { state == 0 ? { state = 1; return true }() : false } }
+    /// True when disarmed in time; false when it had fired.
+    func disarm() -> Bool { lock.withLock { state == 0 ? { state = 2; return true }() : state != 1 } }
 }
 
 /// What the worker and its parent agree on: exit codes and the error report.
@@ -91,12 +122,24 @@ public enum WorkerProtocol {
            let readerMajor = Int(reader.split(separator: ".").first ?? ""), producerMajor > readerMajor {
             return .tooNew(path: path, producer: producer, reader: reader)
         }
-        // Bitcode is a stream of 32-bit words: a size that is not a multiple of 4 was cut short.
+        // Bitcode is a stream of 32-bit words: a size that is not a multiple of 4
+        // was cut short; so was a file whose reader ran off its end.
         if file.size % 4 != 0 || message.localizedCaseInsensitiveContains("end of")
-            || message.localizedCaseInsensitiveContains("truncated") {
+            || message.localizedCaseInsensitiveContains("truncated")
+            || message.localizedCaseInsensitiveContains("ends too soon")
+            || skipsPastTheEnd(message, bytes: file.size)
+        {
             return .truncated(path: path, llvmMessage: message)
         }
         return .corrupt(path: path, llvmMessage: message)
+    }
+
+    /// LLVM's "can't skip to bit N from M" with N beyond the file's last bit.
+    static func skipsPastTheEnd(_ message: String, bytes: Int) -> Bool {
+        guard let range = message.range(of: "skip to bit ") else { return false }
+        let digits = message[range.upperBound...].prefix(while: \.isNumber)
+        guard let bit = Int(digits) else { return false }
+        return bit > bytes * 8
     }
 
     /// 23 from "LLVM23.0.0-rust-..." or "LLVM 23.0.0".

@@ -4,8 +4,9 @@ import CLLVMShim
 /// damaged input, so only the fingerprint worker calls this; everything else
 /// goes through `IsolatedReader`.
 public enum ShimReader {
-    /// The LLVM version the shim is linked against, e.g. "22.1.8".
-    public static var llvmVersion: String { String(cString: trim_llvm_version()) }
+    /// The LLVM version the shim is linked against, e.g. "22.1.8". Read once:
+    /// the shim formats it into a static buffer.
+    public static let llvmVersion: String = String(cString: trim_llvm_version())
 
     public enum Failure: Error, Sendable {
         case open(message: String)

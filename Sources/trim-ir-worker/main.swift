@@ -23,12 +23,14 @@ case .success(let module):
         .appendingPathComponent(".\(output.lastPathComponent).\(getpid()).tmp")
     do {
         try Data(FingerprintCodec.encode(module)).write(to: temporary)
-        if rename(temporary.path, output.path) != 0 {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: output.path])
-        }
     } catch {
+        FileHandle.standardError.write(Data("cannot write \(temporary.path): \(error.localizedDescription)\n".utf8))
+        exit(1)
+    }
+    if rename(temporary.path, output.path) != 0 {
+        let reason = String(cString: strerror(errno))
         try? FileManager.default.removeItem(at: temporary)
-        FileHandle.standardError.write(Data("cannot write \(output.path): \(error)\n".utf8))
+        FileHandle.standardError.write(Data("cannot write \(output.path): \(reason)\n".utf8))
         exit(1)
     }
 }

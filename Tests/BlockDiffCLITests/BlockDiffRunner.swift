@@ -69,7 +69,7 @@ enum BlockDiffRunner {
     /// stdout and stderr go to files (no pipe can fill up); a run that outlives
     /// `timeout` is killed and reported with `timedOut`.
     static func run(_ arguments: [String], cache: Cache = .fresh,
-                    timeout: TimeInterval = 60) async throws -> BlockDiffRun {
+                    timeout: TimeInterval = 60, environment extra: [String: String] = [:]) async throws -> BlockDiffRun {
         let executable = try executable.get()
         let scratch = try TemporaryDirectory(prefix: "blockdiff-run")
         defer { scratch.remove() }
@@ -83,6 +83,7 @@ enum BlockDiffRunner {
         var environment = ProcessInfo.processInfo.environment
         environment["TRIM_CACHE_DIR"] = scratch.url.appendingPathComponent("env-cache").path
         environment["TRIM_IR_WORKER"] = nil  // the worker built with this blockdiff, found next to it
+        environment.merge(extra) { _, new in new }
 
         let outURL = scratch.url.appendingPathComponent("stdout")
         let errURL = scratch.url.appendingPathComponent("stderr")
