@@ -47,6 +47,7 @@ let package = Package(
         // the runner and its reporters, and the pipeline that ties them.
         .target(name: "Coverage", dependencies: ["BlockIR"]),
         .target(name: "CargoSupport"),
+        .target(name: "TestFilter"),
         .target(
             name: "Store", dependencies: ["BlockIR", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["SCHEMA.md"]
