@@ -74,6 +74,7 @@ let package = Package(
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR"]),
+        .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store"]),
     ],
     cxxLanguageStandard: .cxx17
