@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(
@@ -54,6 +55,7 @@ let package = Package(
         ),
         .target(name: "Selection", dependencies: ["BlockIR", "Store"]),
         .target(name: "Runner"),
+        .target(name: "TrimConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reporting", dependencies: ["Runner", "Selection"]),
         .target(name: "TrimPipeline", dependencies: ["BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "Reporting"]),
         .target(
@@ -75,6 +77,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
+        .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
         .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,0 +1,125 @@
+/// TrimConfig: the profiles in `<workspace>/.config/trim.toml`, in
+/// cargo-nextest's format and with nextest's defaults (retries, slow and
+/// terminate timeouts, fail-fast / max-fail, test threads, status levels,
+/// JUnit, per-test overrides by filter expression).
+///
+/// Owns: reading and checking the file, the built-in defaults, how profiles
+/// inherit (`default` ← `[profile.default]` ← `[profile.<name>]`), override
+/// precedence, and laying command line options over a profile.
+/// Invariants: `load` checks every profile, so a configuration that loaded
+/// yields any of its profiles without error; a missing file is the built-in
+/// defaults, never an error; every error names the file and the key path.
+/// Never depends on: the runner, cargo, the store, printing, the filter
+/// language (filters are strings here; the caller checks them through
+/// `validateFilter`).
+///
+/// Data flow: file text → TOMLKit table → `ConfigReader` (one
+/// `ProfileLayer` per `[profile.<name>]`, nil = unset) → `profile(named:)`
+/// lays `<name>` over `default` over `Profile.builtInDefault` → `Profile`.
+///
+/// API (all errors are `ConfigError`, naming the file):
+///
+///     struct TrimConfiguration: Sendable
+///       static let relativePath = ".config/trim.toml", defaultProfileName = "default"
+///       static func load(workspaceRoot: URL, validateFilter: ((String) throws -> Void)? = nil)
+///           throws(ConfigError) -> TrimConfiguration          // no file = built-in defaults
+///       static func load(file: URL, validateFilter:) throws(ConfigError) -> TrimConfiguration  // must exist
+///       static func parse(_ text: String, file: String, validateFilter:) throws(ConfigError) -> TrimConfiguration
+///       static func builtIn(workspaceRoot: URL) -> TrimConfiguration   // as if there were no file
+///       let file: URL; let fileExists: Bool
+///       var profileNames: [String]                                 // sorted, always has "default"
+///       func profile(named: String = "default") throws(ConfigError) -> Profile
+///     struct Profile: Sendable, Hashable
+///       name, retryPolicy (retries: Int), slowTimeout, failFast, testThreads, statusLevel,
+///       finalStatusLevel, failureOutput, successOutput, junit: JUnitSettings?, overrides: [Override]
+///       static let builtInDefault: Profile
+///       func settings(where matches: (Override) throws -> Bool) rethrows -> TestSettings
+///       func applying(retries:failFast:testThreads:junitPath:statusLevel:slowTimeout:) -> Profile
+///       func storeDirectory(trimDirectory: URL) -> URL             // <target>/trim/<name>
+///       func junitReportURL(trimDirectory: URL) -> URL?
+///     struct Override { filter: String; retryPolicy: RetryPolicy?; slowTimeout: SlowTimeout?; keyPath }
+///     enum RetryPolicy { fixed(count:delay:jitter:), exponential(count:delay:jitter:maxDelay:) }
+///     struct SlowTimeout { period: Double; terminateAfter: Int?; gracePeriod: Double }
+///     enum FailFast { failFast, maxFail(Int), noFailFast }
+///     enum TestThreads { count(Int), numCPUs, numCPUsMinus(Int) }; init?(argument:)
+///     struct ConfigDuration { seconds; init(parsing:) throws(DurationParseError); init?(argument:) }
+import Foundation
+
+public struct TrimConfiguration: Sendable {
+    /// Where the file lives, relative to the workspace root (nextest: `.config/nextest.toml`).
+    public static let relativePath = ".config/trim.toml"
+    /// The profile used without `--profile`, and the one every other inherits from.
+    public static let defaultProfileName = "default"
+
+    /// The configuration file (whether or not it exists).
+    public let file: URL
+    /// False when there was no file and everything is the built-in default.
+    public let fileExists: Bool
+    let layers: [String: ProfileLayer]
+
+    /// Every profile that can be asked for: those the file defines, and `default`.
+    public var profileNames: [String] {
+        Set(layers.keys).union([Self.defaultProfileName]).sorted()
+    }
+
+    /// Reads `<workspaceRoot>/.config/trim.toml`; a missing file gives the
+    /// built-in defaults. `validateFilter` is called with each override's
+    /// filter; whatever it throws becomes `ConfigError.invalidFilter` with
+    /// the file and key path (its `description` is the detail).
+    public static func load(workspaceRoot: URL, validateFilter: ((String) throws -> Void)? = nil)
+        throws(ConfigError) -> TrimConfiguration
+    {
+        let file = workspaceRoot.appendingPathComponent(relativePath)
+        if !FileManager.default.fileExists(atPath: file.path) {
+            return TrimConfiguration(file: file, fileExists: false, layers: [:])
+        }
+        return try load(file: file, validateFilter: validateFilter)
+    }
+
+    /// Reads a configuration file that must exist (e.g. one named on the command line).
+    public static func load(file: URL, validateFilter: ((String) throws -> Void)? = nil)
+        throws(ConfigError) -> TrimConfiguration
+    {
+        let path = file.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .unreadable(file: path, detail: "no such file")
+        }
+        if isDirectory.boolValue { throw .unreadable(file: path, detail: "it is a directory, not a file") }
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw .unreadable(file: path, detail: (error as NSError).localizedDescription)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .unreadable(file: path, detail: "not UTF-8 text")
+        }
+        return try parse(text, file: path, validateFilter: validateFilter)
+    }
+
+    /// Checks `text` as the contents of `file` (used in messages only).
+    public static func parse(_ text: String, file: String, validateFilter: ((String) throws -> Void)? = nil)
+        throws(ConfigError) -> TrimConfiguration
+    {
+        let layers = try ConfigReader(file: file, validateFilter: validateFilter).read(text)
+        return TrimConfiguration(file: URL(fileURLWithPath: file), fileExists: true, layers: layers)
+    }
+
+    /// The built-in defaults alone, as when there is no file.
+    public static func builtIn(workspaceRoot: URL) -> TrimConfiguration {
+        TrimConfiguration(file: workspaceRoot.appendingPathComponent(relativePath), fileExists: false, layers: [:])
+    }
+
+    /// The profile `name`, resolved: `[profile.<name>]` over
+    /// `[profile.default]` over the built-in defaults. Its overrides are its
+    /// own, then `default`'s.
+    public func profile(named name: String = TrimConfiguration.defaultProfileName) throws(ConfigError) -> Profile {
+        let base = layers[Self.defaultProfileName] ?? ProfileLayer()
+        if name == Self.defaultProfileName { return base.resolved(name: name) }
+        guard let layer = layers[name] else {
+            throw .unknownProfile(file: file.path, name: name, defined: profileNames)
+        }
+        return layer.laid(over: base).resolved(name: name)
+    }
+}
