@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "TrimCLI",
             dependencies: [
-                "TrimPipeline", "Reporting", "Selection",
+                "TrimPipeline", "Reporting", "Selection", "Runner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

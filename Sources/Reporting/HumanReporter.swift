@@ -8,8 +8,16 @@ public protocol TestReporter: AnyObject, Sendable {
     func handle(_ event: TestEvent)
 }
 
+/// Several reporters fed the same stream, in order.
+public final class ReporterFanOut: TestReporter, @unchecked Sendable {
+    private let reporters: [TestReporter]
+    public init(_ reporters: [TestReporter]) { self.reporters = reporters }
+    public func handle(_ event: TestEvent) { reporters.forEach { $0.handle(event) } }
+}
+
 /// Lines like cargo-nextest's: `PASS [0.004s] ledger::report name`, failures
-/// with their output, a live progress line on a terminal, and a summary.
+/// with their output, SLOW/RETRY/FLAKY/TIMEOUT/LEAK, a live progress line on a
+/// terminal, and a summary.
 public final class HumanReporter: TestReporter, @unchecked Sendable {
     private let write: @Sendable (String) -> Void
     private let progress: Bool
@@ -17,7 +25,7 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
     private var total = 0
     private var finished = 0
     private var running = 0
-    private var failures: [TestExecution] = []
+    private var notable: [TestResult] = []
     private var progressShown = false
 
     /// `progress`: redraw a status line (terminals only). `colors`: ANSI colours.
@@ -27,14 +35,21 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
         self.write = write
     }
 
-    /// For stdout: progress and colours when it is a terminal (progress only
-    /// if `progress`), colours unless NO_COLOR is set.
-    public static func forStandardOutput(progress: Bool = true,
+    public enum ColorChoice: String, CaseIterable, Sendable { case auto, always, never }
+
+    /// For stdout: a progress line when it is a terminal (and `progress`);
+    /// colours by `color`, where `auto` means a terminal and no `NO_COLOR`.
+    public static func forStandardOutput(progress: Bool = true, color: ColorChoice = .auto,
                                          environment: [String: String] = ProcessInfo.processInfo.environment)
         -> HumanReporter
     {
         let terminal = isatty(STDOUT_FILENO) == 1
-        let colors = terminal && (environment["NO_COLOR"] ?? "").isEmpty
+        let colors: Bool
+        switch color {
+        case .always: colors = true
+        case .never: colors = false
+        case .auto: colors = terminal && (environment["NO_COLOR"] ?? "").isEmpty
+        }
         return HumanReporter(progress: terminal && progress, colors: colors) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
@@ -46,40 +61,79 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
             total = toRun
             emit("    Starting \(toRun) test\(toRun == 1 ? "" : "s")"
                  + (skipped > 0 ? " (\(skipped) skipped: not affected)" : "") + "\n")
-        case .testStarted:
-            running += 1
+        case .testStarted(_, let attempt):
+            if attempt == 1 { running += 1 }
             redrawProgress()
-        case .testFinished(let execution):
+        case .testSlow(let test, _, let elapsed):
+            emit(label("SLOW", .yellow) + " [>\(Self.seconds(elapsed))] \(test.binary) \(test.name)\n")
+        case .testRetrying(let execution):
+            emit(label("TRY \(execution.attempt) \(Self.word(execution.status))", .red)
+                 + " [\(Self.seconds(execution.duration))] \(execution.test.binary) \(execution.test.name)\n")
+            emit(outputBlock(for: execution))
+            emit(label("RETRY", .yellow) + " \(execution.attempt + 1) \(execution.test.binary) \(execution.test.name)\n")
+        case .testFinished(let result):
             running -= 1
             finished += 1
-            emit(line(for: execution))
-            if !execution.status.isSuccess {
-                failures.append(execution)
-                emit(outputBlock(for: execution))
+            emit(line(for: result))
+            if result.last.leaked {
+                emit(label("LEAK", .yellow) + " \(result.test.binary) \(result.test.name): "
+                     + "processes it left running were killed\n")
             }
+            if !result.isSuccess { emit(outputBlock(for: result.last)) }
+            if result.verdict != .passed { notable.append(result) }
             redrawProgress()
-        case .runFinished(let statistics):
+        case .testSkipped:
+            break
+        case .runCancelled(let reason):
+            switch reason {
+            case .failureLimit(let n):
+                emit(label("Cancelling", .red) + " after \(n) failed test\(n == 1 ? "" : "s"): "
+                     + "\(running) still running (use --no-fail-fast to run everything)\n")
+            case .signal(let signal):
+                emit(label("Cancelling", .red) + " on signal \(Self.signalName(signal)): stopping running tests\n")
+            }
+        case .runFinished(let s):
             clearProgress()
-            var summary = "     Summary [\(Self.seconds(statistics.elapsed))] \(statistics.run) test"
-                + "\(statistics.run == 1 ? "" : "s") run: \(statistics.passed) passed"
-            summary += statistics.failed > 0 ? ", " + paint("\(statistics.failed) failed", red: true) : ""
-            summary += statistics.skipped > 0 ? ", \(statistics.skipped) skipped (not affected)" : ""
-            write(summary + "\n")
-            for failure in failures { write(line(for: failure)) }
+            var parts = ["\(s.passed) passed" + (s.flaky > 0 ? " (\(s.flaky) flaky)" : "")]
+            if s.failed > 0 {
+                let failed = s.failed - s.timedOut
+                if failed > 0 { parts.append(paint("\(failed) failed", .red)) }
+                if s.timedOut > 0 { parts.append(paint("\(s.timedOut) timed out", .red)) }
+            }
+            if s.skipped > 0 { parts.append("\(s.skipped) skipped (not affected)") }
+            if s.notRun > 0 { parts.append("\(s.notRun) not run (cancelled)") }
+            write("     Summary [\(Self.seconds(s.elapsed))] \(s.run) test\(s.run == 1 ? "" : "s") run: "
+                  + parts.joined(separator: ", ") + "\n")
+            for result in notable { write(line(for: result)) }
         }
     }
 
-    func line(for execution: TestExecution) -> String {
-        let label: String
-        switch execution.status {
-        case .passed: label = "PASS"
-        case .failed: label = "FAIL"
-        case .crashed(let signal): label = "SIG\(Self.signalName(signal))"
-        case .couldNotStart: label = "ERROR"
+    func line(for result: TestResult) -> String {
+        let word: String
+        let color: Color
+        switch result.verdict {
+        case .passed: word = "PASS"; color = .green
+        case .flaky: word = "FLAKY"; color = .yellow
+        case .failed: word = "FAIL"; color = .red
+        case .timedOut: word = "TIMEOUT"; color = .red
+        case .crashed: word = Self.word(result.last.status); color = .red
+        case .couldNotStart: word = "ERROR"; color = .red
         }
-        let padded = String(repeating: " ", count: max(0, 12 - label.count)) + label
-        return paint(padded, red: !execution.status.isSuccess)
-            + " [\(Self.seconds(execution.duration))] \(execution.test.binary) \(execution.test.name)\n"
+        let attempts = result.attempts.count == 1 ? ""
+            : result.verdict == .flaky ? " (passed on try \(result.attempts.count))"
+            : " (after \(result.attempts.count) tries)"
+        return label(word, color) + " [\(Self.seconds(result.duration))] \(result.test.binary) \(result.test.name)"
+            + attempts + "\n"
+    }
+
+    static func word(_ status: TestStatus) -> String {
+        switch status {
+        case .passed: return "PASS"
+        case .failed: return "FAIL"
+        case .crashed(let signal): return "SIG\(signalName(signal))"
+        case .timedOut: return "TIMEOUT"
+        case .couldNotStart: return "ERROR"
+        }
     }
 
     func outputBlock(for execution: TestExecution) -> String {
@@ -107,9 +161,22 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
         progressShown = false
     }
 
-    private func paint(_ text: String, red: Bool) -> String {
+    enum Color { case red, green, yellow }
+
+    /// A status word right-aligned in 12 columns, as nextest aligns them.
+    private func label(_ word: String, _ color: Color) -> String {
+        paint(String(repeating: " ", count: max(0, 12 - word.count)) + word, color)
+    }
+
+    private func paint(_ text: String, _ color: Color) -> String {
         guard colors else { return text }
-        return (red ? "\u{1B}[1;31m" : "\u{1B}[1;32m") + text + "\u{1B}[0m"
+        let code: String
+        switch color {
+        case .red: code = "\u{1B}[1;31m"
+        case .green: code = "\u{1B}[1;32m"
+        case .yellow: code = "\u{1B}[1;33m"
+        }
+        return code + text + "\u{1B}[0m"
     }
 
     static func seconds(_ value: Double) -> String {
@@ -126,6 +193,7 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
         case SIGILL: return "ILL"
         case SIGFPE: return "FPE"
         case SIGTERM: return "TERM"
+        case SIGINT: return "INT"
         default: return "\(signal)"
         }
     }

@@ -7,7 +7,7 @@ import Glibc
 /// A child process in a process group of its own, its stdout and stderr going
 /// to one file. posix_spawn rather than Foundation's Process so the group can
 /// be signalled as a whole and nothing of Foundation runs between fork and exec.
-struct SpawnedProcess {
+struct SpawnedProcess: Sendable {
     let pid: pid_t
 
     enum Exit: Equatable {
@@ -76,6 +76,14 @@ struct SpawnedProcess {
     /// Sends `signal` to the child's whole process group.
     func signalGroup(_ signal: Int32) {
         kill(-pid, signal)
+    }
+
+    /// After the child ended: kills whatever it left running in its group.
+    /// True when something was left.
+    func reapLeftovers() -> Bool {
+        guard kill(-pid, 0) == 0 else { return false }
+        kill(-pid, SIGKILL)
+        return true
     }
 }
 

@@ -1,8 +1,21 @@
 import Foundation
 
-/// Runs tests, each in its own process, `jobs` at a time, emitting events in
-/// the order things happen. Events are delivered on one serial queue, so a
-/// reporter never sees two at once.
+/// A test to skip, named in the event stream for reports that list skipped tests.
+public struct SkippedTest: Sendable, Hashable {
+    public var binary: String
+    public var name: String
+    public var reason: String
+
+    public init(binary: String, name: String, reason: String) {
+        self.binary = binary
+        self.name = name
+        self.reason = reason
+    }
+}
+
+/// Runs tests, each in its own process group, `jobs` at a time, with retries,
+/// slow-test reports and timeouts, and stops early on request. Events are
+/// delivered on one serial queue, so a reporter never sees two at once.
 public final class TestExecutor: Sendable {
     public let jobs: Int
     /// Where outputs and coverage dumps of this run go.
@@ -11,58 +24,142 @@ public final class TestExecutor: Sendable {
     public let coverageFileVariable: String
     /// The environment every test starts from (trim's own, by default).
     public let baseEnvironment: [String: String]
+    public let policy: ExecutionPolicy
+    /// Per-test adjustments of `policy` (profile overrides).
+    private let policyFor: @Sendable (TestInstance) -> ExecutionPolicy
+    private let control = RunControl()
 
     public init(jobs: Int, scratchDirectory: URL, coverageFileVariable: String,
-                baseEnvironment: [String: String] = ProcessInfo.processInfo.environment) {
+                baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+                policy: ExecutionPolicy = ExecutionPolicy(),
+                policyFor: (@Sendable (TestInstance) -> ExecutionPolicy)? = nil) {
         self.jobs = max(1, jobs)
         self.scratchDirectory = scratchDirectory
         self.coverageFileVariable = coverageFileVariable
         self.baseEnvironment = baseEnvironment
+        self.policy = policy
+        self.policyFor = policyFor ?? { _ in policy }
+    }
+
+    /// Stops the run: no further test starts. For a signal, running tests'
+    /// process groups get SIGTERM, then SIGKILL after the grace period.
+    /// Safe to call from any thread, any number of times.
+    public func cancel(_ reason: CancelReason) {
+        guard control.cancel(reason) else { return }
+        control.announce(.runCancelled(reason))
+        if case .signal = reason {
+            let grace = policy.gracePeriod
+            for process in control.runningProcesses {
+                process.signalGroup(SIGTERM)
+                DispatchQueue.global().asyncAfter(deadline: .now() + grace) { process.signalGroup(SIGKILL) }
+            }
+        }
     }
 
     /// Runs `tests`; `emit` receives every event, `runStarted` first and
-    /// `runFinished` last. Returns the executions in the order of `tests`.
-    public func run(_ tests: [TestInstance], skipped: Int = 0,
-                    emit: @escaping @Sendable (TestEvent) -> Void) throws -> [TestExecution] {
+    /// `runFinished` last. Returns the results of the tests that started, in
+    /// the order of `tests`.
+    public func run(_ tests: [TestInstance], skipped: [SkippedTest] = [],
+                    emit: @escaping @Sendable (TestEvent) -> Void) throws -> [TestResult] {
         try FileManager.default.createDirectory(at: scratchDirectory, withIntermediateDirectories: true)
         let events = DispatchQueue(label: "trim.runner.events")
         let start = Date()
-        events.sync { emit(.runStarted(toRun: tests.count, skipped: skipped)) }
-
-        let state = ExecutorState(count: tests.count)
+        events.sync {
+            emit(.runStarted(toRun: tests.count, skipped: skipped.count))
+            for skip in skipped { emit(.testSkipped(binary: skip.binary, name: skip.name, reason: skip.reason)) }
+        }
+        control.setAnnouncer { event in events.async { emit(event) } }
+        defer { control.setAnnouncer(nil) }
+        let results = ResultSlots(count: tests.count)
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(tests.count, 1))) { _ in
-            while let index = state.next(), index < tests.count {
-                let test = tests[index]
-                events.sync { emit(.testStarted(test)) }
-                let execution = execute(test, slot: index)
-                state.finish(index, execution)
-                events.sync { emit(.testFinished(execution)) }
+            while let index = control.nextTest(of: tests.count) {
+                let result = runWithRetries(tests[index], slot: index, events: events, emit: emit)
+                results.set(index, result)
+                events.sync { emit(.testFinished(result)) }
+                if !result.isSuccess, let limit = policy.maxFail, control.countFailure() >= limit {
+                    cancel(.failureLimit(limit))
+                }
             }
         }
-        let executions = state.results
-        var statistics = RunStatistics(skipped: skipped, elapsed: Date().timeIntervalSince(start))
-        for execution in executions {
+        events.sync {}  // everything announced so far is delivered before the summary
+        let finished = results.values
+        var statistics = RunStatistics(skipped: skipped.count, notRun: tests.count - finished.count,
+                                       cancelled: control.cancelReason, elapsed: Date().timeIntervalSince(start))
+        for result in finished {
             statistics.run += 1
-            if execution.status.isSuccess { statistics.passed += 1 } else { statistics.failed += 1 }
+            switch result.verdict {
+            case .passed: statistics.passed += 1
+            case .flaky:
+                statistics.passed += 1
+                statistics.flaky += 1
+            case .timedOut:
+                statistics.failed += 1
+                statistics.timedOut += 1
+            case .failed, .crashed, .couldNotStart: statistics.failed += 1
+            }
         }
         events.sync { emit(.runFinished(statistics)) }
-        return executions
+        return finished
     }
 
-    func execute(_ test: TestInstance, slot: Int) -> TestExecution {
-        let outputFile = scratchDirectory.appendingPathComponent("\(slot).out")
+    private func runWithRetries(_ test: TestInstance, slot: Int, events: DispatchQueue,
+                                emit: @escaping @Sendable (TestEvent) -> Void) -> TestResult {
+        let policy = policyFor(test)
+        let total = policy.retries + 1
+        var attempts: [TestExecution] = []
+        for attempt in 1...total {
+            events.sync { emit(.testStarted(test, attempt: attempt)) }
+            let execution = execute(test, slot: slot, attempt: attempt, of: total, policy: policy, events: events,
+                                    emit: emit)
+            attempts.append(execution)
+            if execution.status.isSuccess || attempt == total || control.cancelledBySignal { break }
+            events.sync { emit(.testRetrying(execution)) }
+        }
+        return TestResult(test: test, attempts: attempts, verdict: Self.verdict(attempts))
+    }
+
+    static func verdict(_ attempts: [TestExecution]) -> TestResult.Verdict {
+        let last = attempts[attempts.count - 1].status
+        switch last {
+        case .passed: return attempts.count > 1 ? .flaky : .passed
+        case .failed: return .failed
+        case .crashed: return .crashed
+        case .timedOut: return .timedOut
+        case .couldNotStart: return .couldNotStart
+        }
+    }
+
+    func execute(_ test: TestInstance, slot: Int, attempt: Int, of total: Int, policy: ExecutionPolicy,
+                 events: DispatchQueue, emit: @escaping @Sendable (TestEvent) -> Void) -> TestExecution {
+        let stem = "\(slot)-\(attempt)"
+        let outputFile = scratchDirectory.appendingPathComponent("\(stem).out")
         var environment = baseEnvironment.merging(test.environment) { _, new in new }
         // `%p`: each process writes its own dump; the test's is the one with its pid.
-        environment[coverageFileVariable] = scratchDirectory.appendingPathComponent("\(slot).%p.cov").path
+        environment[coverageFileVariable] = scratchDirectory.appendingPathComponent("\(stem).%p.cov").path
+        environment[AttemptVariables.attempt] = "\(attempt)"
+        environment[AttemptVariables.totalAttempts] = "\(total)"
         let start = Date()
-        let status: TestStatus
-        var coverageFile = scratchDirectory.appendingPathComponent("\(slot).none.cov")
+        var status: TestStatus
+        var leaked = false
+        var coverageFile = scratchDirectory.appendingPathComponent("\(stem).none.cov")
         do {
             let process = try SpawnedProcess.spawn(
                 executable: test.executable, arguments: test.arguments, directory: test.directory,
                 environment: environment, outputFile: outputFile.path)
-            coverageFile = scratchDirectory.appendingPathComponent("\(slot).\(process.pid).cov")
-            switch process.wait() {
+            coverageFile = scratchDirectory.appendingPathComponent("\(stem).\(process.pid).cov")
+            if control.started(process) {
+                // Cancelled by a signal while it was being started.
+                process.signalGroup(SIGTERM)
+            }
+            let watch = SlowWatch(process: process, policy: policy) { elapsed in
+                events.async { emit(.testSlow(test, attempt: attempt, elapsed: elapsed)) }
+            }
+            let exit = process.wait()
+            let timedOut = watch.stop()
+            leaked = process.reapLeftovers()
+            control.finished(process)
+            switch exit {
+            case _ where timedOut: status = .timedOut
             case .exited(0): status = .passed
             case .exited(let code): status = .failed(exitCode: code)
             case .signalled(let signal): status = .crashed(signal: signal)
@@ -73,25 +170,111 @@ public final class TestExecutor: Sendable {
         let duration = Date().timeIntervalSince(start)
         let output = (try? Data(contentsOf: outputFile)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         try? FileManager.default.removeItem(at: outputFile)
-        return TestExecution(test: test, status: status, duration: duration, output: output, coverageFile: coverageFile)
+        return TestExecution(test: test, attempt: attempt, status: status, duration: duration, output: output,
+                             coverageFile: coverageFile, leaked: leaked)
     }
 }
 
-private final class ExecutorState: @unchecked Sendable {
+/// Reports a running test as slow once per period and kills its process group
+/// (SIGTERM, then SIGKILL after the grace period) after `terminateAfter` periods.
+private final class SlowWatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private let timer: DispatchSourceTimer
+    private var periods = 0
+    private var killed = false
+    private var stopped = false
+
+    init(process: SpawnedProcess, policy: ExecutionPolicy, slow: @escaping @Sendable (Double) -> Void) {
+        timer = DispatchSource.makeTimerSource(queue: .global())
+        let period = max(policy.slowPeriod, 0.001)
+        timer.schedule(deadline: .now() + period, repeating: period)
+        timer.setEventHandler { [unowned self] in
+            let (count, kill) = self.lock.withLock { () -> (Int, Bool) in
+                guard !self.stopped else { return (0, false) }
+                self.periods += 1
+                let kill = policy.terminateAfter.map { self.periods >= $0 } ?? false
+                if kill { self.killed = true }
+                return (self.periods, kill)
+            }
+            guard count > 0 else { return }
+            if kill {
+                process.signalGroup(SIGTERM)
+                DispatchQueue.global().asyncAfter(deadline: .now() + policy.gracePeriod) {
+                    process.signalGroup(SIGKILL)
+                }
+                self.timer.cancel()
+            } else {
+                slow(Double(count) * period)
+            }
+        }
+        timer.resume()
+    }
+
+    /// Stops watching; true when the watch killed the test.
+    func stop() -> Bool {
+        lock.withLock {
+            stopped = true
+            timer.cancel()
+            return killed
+        }
+    }
+}
+
+/// What the workers share: the next test, the failure count, cancellation,
+/// and the processes running now.
+private final class RunControl: @unchecked Sendable {
     private let lock = NSLock()
     private var cursor = 0
-    private var slots: [TestExecution?]
+    private var failures = 0
+    private var reason: CancelReason?
+    private var running: [pid_t: SpawnedProcess] = [:]
+    private var announcer: (@Sendable (TestEvent) -> Void)?
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func setAnnouncer(_ announce: (@Sendable (TestEvent) -> Void)?) { lock.withLock { announcer = announce } }
 
-    func next() -> Int? {
+    /// Delivers an event of the run in progress, if any, in order with the others.
+    func announce(_ event: TestEvent) { lock.withLock { announcer }?(event) }
+
+    func nextTest(of count: Int) -> Int? {
         lock.withLock {
+            guard reason == nil, cursor < count else { return nil }
             defer { cursor += 1 }
             return cursor
         }
     }
 
-    func finish(_ index: Int, _ execution: TestExecution) { lock.withLock { slots[index] = execution } }
+    func countFailure() -> Int { lock.withLock { failures += 1; return failures } }
 
-    var results: [TestExecution] { lock.withLock { slots.compactMap { $0 } } }
+    /// True for the first cancellation.
+    func cancel(_ why: CancelReason) -> Bool {
+        lock.withLock {
+            guard reason == nil else { return false }
+            reason = why
+            return true
+        }
+    }
+
+    var cancelReason: CancelReason? { lock.withLock { reason } }
+    var cancelledBySignal: Bool {
+        lock.withLock { if case .signal = reason { return true } else { return false } }
+    }
+
+    /// Registers a running process; true when the run was already cancelled by a signal.
+    func started(_ process: SpawnedProcess) -> Bool {
+        lock.withLock {
+            running[process.pid] = process
+            if case .signal = reason { return true }
+            return false
+        }
+    }
+    func finished(_ process: SpawnedProcess) { _ = lock.withLock { running.removeValue(forKey: process.pid) } }
+    var runningProcesses: [SpawnedProcess] { lock.withLock { Array(running.values) } }
+}
+
+private final class ResultSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [TestResult?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: TestResult) { lock.withLock { slots[index] = value } }
+    var values: [TestResult] { lock.withLock { slots.compactMap { $0 } } }
 }

@@ -30,6 +30,7 @@ public enum Selector {
         case .failed: reasons.append(Reason(.failedLastRun, detail: "failed last time"))
         case .crashed: reasons.append(Reason(.failedLastRun, detail: "crashed last time"))
         case .timedOut: reasons.append(Reason(.failedLastRun, detail: "timed out last time"))
+        case .flaky: reasons.append(Reason(.failedLastRun, detail: "was flaky last time (failed, then passed on a retry)"))
         case .passed, .ignored, .notRun: break
         }
         if result.outcome == .notRun || result.outcome == .ignored {

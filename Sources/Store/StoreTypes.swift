@@ -88,6 +88,8 @@ public struct TestBinaryRecord: Hashable, Codable, Sendable {
 
 public enum Outcome: String, Hashable, Codable, Sendable, CaseIterable {
     case passed, failed, crashed, timedOut, ignored, notRun
+    /// Failed, then passed on a retry: selected again next time, like a failure.
+    case flaky
 }
 
 /// How far a result's hits can be trusted: only `complete` coverage lets

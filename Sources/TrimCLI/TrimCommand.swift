@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Reporting
+import Runner
 import Selection
 import TrimPipeline
 
@@ -88,6 +89,35 @@ struct SelectionArguments: ParsableArguments {
     var all = false
 }
 
+extension HumanReporter.ColorChoice: ExpressibleByArgument {}
+
+/// How tests run: retries, fail-fast, timeouts.
+struct RunnerArguments: ParsableArguments {
+    @Option(help: "Retry a failing test up to N times; one that then passes is FLAKY.")
+    var retries: Int?
+
+    @Flag(help: "Run every selected test even after failures.")
+    var noFailFast = false
+
+    @Option(help: "Stop starting tests after N failures (default 1: fail fast).")
+    var maxFail: Int?
+
+    @Option(help: "Report a test as SLOW every N seconds it runs (default 60).")
+    var slowTimeout: Double?
+
+    @Option(help: "Kill a test (its whole process group) after N slow periods: TIMEOUT.")
+    var terminateAfter: Int?
+
+    func policy() throws -> ExecutionPolicy {
+        if let retries, retries < 0 { throw ValidationError("--retries must be 0 or more") }
+        if let maxFail, maxFail < 1 { throw ValidationError("--max-fail must be 1 or more") }
+        if let slowTimeout, slowTimeout <= 0 { throw ValidationError("--slow-timeout must be positive") }
+        if let terminateAfter, terminateAfter < 1 { throw ValidationError("--terminate-after must be 1 or more") }
+        return ExecutionPolicy(retries: retries ?? 0, slowPeriod: slowTimeout ?? 60, terminateAfter: terminateAfter,
+                               maxFail: noFailFast ? nil : (maxFail ?? 1))
+    }
+}
+
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -95,14 +125,19 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var workspace: WorkspaceArguments
     @OptionGroup var selection: SelectionArguments
+    @OptionGroup var runner: RunnerArguments
 
     @Flag(help: "Plain lines, no live progress line (the default when stdout is not a terminal).")
     var noProgress = false
 
+    @Option(help: "Colours: auto (a terminal without NO_COLOR), always or never.")
+    var color: HumanReporter.ColorChoice = .auto
+
     func run() throws {
-        let reporter = HumanReporter.forStandardOutput(progress: !noProgress)
+        let reporter = HumanReporter.forStandardOutput(progress: !noProgress, color: color)
         let statistics = try RunPipeline.run(workspace.options, granularity: selection.granularity,
-                                             force: selection.all, reporter: reporter)
+                                             force: selection.all, policy: try runner.policy(), reporter: reporter)
+        if case .signal = statistics.cancelled { throw ExitCode(ExitStatus.interrupted) }
         if statistics.failed > 0 { throw ExitCode(ExitStatus.testsFailed) }
     }
 }

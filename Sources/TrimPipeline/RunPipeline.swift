@@ -13,7 +13,7 @@ public enum RunPipeline {
     /// first time), runs each in its own process, and records outcomes and
     /// coverage. Returns the run's statistics.
     public static func run(_ options: WorkspaceOptions, granularity: Granularity = .block, force: Bool = false,
-                           reporter: TestReporter,
+                           policy: ExecutionPolicy = ExecutionPolicy(), reporter: TestReporter,
                            warn: @escaping @Sendable (String) -> Void = standardErrorLine) throws(TrimError)
         -> RunStatistics
     {
@@ -51,21 +51,24 @@ public enum RunPipeline {
         }
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps, warn: warn)
         let executor = TestExecutor(jobs: options.jobs, scratchDirectory: scratch.appendingPathComponent("tests"),
-                                    coverageFileVariable: SanitizerCoverage.coverageFileVariable)
-        let executions: [TestExecution]
-        do {
-            executions = try executor.run(instances, skipped: selection.skipped.count) { event in
-                if case .testFinished(let execution) = event { recorder.record(execution) }
-                reporter.handle(event)
+                                    coverageFileVariable: SanitizerCoverage.coverageFileVariable, policy: policy)
+        let skipped = selection.skipped.map { SkippedTest(binary: $0.binary, name: $0.name, reason: "not affected") }
+        let statistics = try SignalWatch.whileRunning(cancel: { executor.cancel(.signal($0)) }) { () throws(TrimError) in
+            let box = StatisticsBox()
+            do {
+                _ = try executor.run(instances, skipped: skipped) { event in
+                    if case .testFinished(let result) = event { recorder.record(result) }
+                    if case .runFinished(let statistics) = event { box.value = statistics }
+                    reporter.handle(event)
+                }
+            } catch {
+                throw .setup("cannot prepare the run directory \(scratch.path): \(error)")
             }
-        } catch {
-            throw .setup("cannot prepare the run directory \(scratch.path): \(error)")
+            return box.value
         }
         if let failure = recorder.storeFailure { throw .store(failure) }
         do { _ = try store.collectGarbage() } catch { warn("could not tidy the database: \(error)") }
-        var result = statistics(of: executions)
-        result.skipped = selection.skipped.count
-        return result
+        return statistics
     }
 
     /// What `trim run` would run and why, without running anything or
@@ -124,15 +127,6 @@ public enum RunPipeline {
         return (tests, try BinaryCoverageMap(binary: binary, pcTable: pcTable, modules: modules))
     }
 
-    static func statistics(of executions: [TestExecution]) -> RunStatistics {
-        var s = RunStatistics()
-        for e in executions {
-            s.run += 1
-            if e.status.isSuccess { s.passed += 1 } else { s.failed += 1 }
-        }
-        return s
-    }
-
     public static let standardErrorLine: @Sendable (String) -> Void = { line in
         FileHandle.standardError.write(Data("trim: warning: \(line)\n".utf8))
     }
@@ -154,32 +148,40 @@ final class ResultRecorder: @unchecked Sendable {
         self.warn = warn
     }
 
-    /// Called on the runner's event queue, one execution at a time.
-    func record(_ execution: TestExecution) {
-        let test = execution.test
+    /// Called on the runner's event queue, one test at a time. Coverage comes
+    /// from the last attempt; a flaky or failed test runs again next time anyway.
+    func record(_ result: TestResult) {
+        let test = result.test
+        let last = result.last
         var coverage = (state: CoverageState.unknown, hits: [HitFunction](), problem: String?.none)
-        if let map = maps[test.binary] {
-            coverage = map.coverage(of: execution.coverageFile)
+        if let map = maps[test.binary], last.status != .timedOut {
+            coverage = map.coverage(of: last.coverageFile)
         }
-        if let problem = coverage.problem, execution.status.isSuccess || coverage.state == .partial {
+        if let problem = coverage.problem, result.isSuccess || coverage.state == .partial {
             warn("\(test.binary) \(test.name): \(problem); it will run again next time")
         }
-        try? FileManager.default.removeItem(at: execution.coverageFile)
+        for attempt in result.attempts { try? FileManager.default.removeItem(at: attempt.coverageFile) }
         let outcome: Outcome
-        switch execution.status {
+        switch result.verdict {
         case .passed: outcome = .passed
+        case .flaky: outcome = .flaky
         case .failed: outcome = .failed
         case .crashed: outcome = .crashed
+        case .timedOut: outcome = .timedOut
         case .couldNotStart: outcome = .notRun
         }
+        let failedOutput = result.attempts.last { !$0.status.isSuccess }?.output
         let record = TestResultRecord(
             key: TestKey(binary: test.binary, name: test.name), build: build, outcome: outcome,
-            duration: execution.duration, coverage: coverage.state, hits: coverage.hits,
-            output: execution.status.isSuccess ? nil : execution.output)
+            duration: result.duration, coverage: coverage.state, hits: coverage.hits, output: failedOutput)
         do { try store.recordResult(record) } catch {
             if storeFailure == nil { storeFailure = error }
         }
     }
+}
+
+final class StatisticsBox: @unchecked Sendable {
+    var value = RunStatistics()
 }
 
 final class Slots<T>: @unchecked Sendable {

@@ -42,4 +42,6 @@ public enum ExitStatus {
     public static let setupError: Int32 = 2
     public static let testsFailed: Int32 = 100
     public static let buildFailed: Int32 = 101
+    /// Stopped by Ctrl-C or SIGTERM: finished results were kept.
+    public static let interrupted: Int32 = 130
 }

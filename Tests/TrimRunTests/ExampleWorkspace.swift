@@ -70,6 +70,11 @@ struct ExampleWorkspace {
         }
         """
 
+    /// An existing workspace directory.
+    init(root: URL) {
+        self.root = root
+    }
+
     init(withExtraTests: Bool = true) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("trim-run-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("Examples/ledger"), to: root)
