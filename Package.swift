@@ -57,17 +57,21 @@ let package = Package(
         .target(name: "Runner"),
         .target(name: "TrimConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reporting", dependencies: ["Runner", "Selection"]),
-        .target(name: "TrimPipeline", dependencies: ["BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "Reporting"]),
+        .target(name: "TrimPipeline", dependencies: [
+                "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "Reporting", "TestFilter",
+                "TrimConfig",
+            ]),
         .target(
             name: "TrimCLI",
             dependencies: [
-                "TrimPipeline", "Reporting", "Selection", "Runner",
+                "TrimPipeline", "Reporting", "Selection", "Runner", "TestFilter", "TrimConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "trim", dependencies: ["TrimCLI"]),
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI"]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
+        .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "BlockIR"], path: "Benchmarks/Selection"),
         .testTarget(
             name: "BlockIRTests",
             dependencies: ["BlockIR", "BlockDiffReport"]
@@ -79,6 +83,7 @@ let package = Package(
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
         .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
     ],
     cxxLanguageStandard: .cxx17
 )

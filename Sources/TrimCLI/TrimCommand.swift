@@ -3,6 +3,8 @@
 import ArgumentParser
 import Foundation
 import Reporting
+import TestFilter
+import TrimConfig
 import Runner
 import Selection
 import TrimPipeline
@@ -79,6 +81,40 @@ struct WorkspaceArguments: ParsableArguments {
 }
 
 extension Granularity: ExpressibleByArgument {}
+extension HumanReporter.ColorChoice: ExpressibleByArgument {}
+extension RunIgnored: ExpressibleByArgument {}
+
+/// Which tests: name filters, -E expressions, ignored ones, a partition.
+struct FilterArguments: ParsableArguments {
+    @Argument(help: "Run only tests whose names contain one of these (as cargo test).")
+    var names: [String] = []
+
+    @Flag(help: "Names must match exactly.")
+    var exact = false
+
+    @Option(help: "Leave out tests whose names contain this (repeatable).")
+    var skip: [String] = []
+
+    @Option(name: [.customShort("E"), .customLong("filter-expr")],
+            help: "A filter expression, e.g. 'test(parse) & package(ledger)' (repeatable: any may match).")
+    var expressions: [String] = []
+
+    @Option(help: "default (not ignored), only (only ignored), all.")
+    var runIgnored: RunIgnored = .default
+
+    @Option(help: "Run one shard: count:K/N or hash:K/N.")
+    var partition: String?
+
+    func filter() throws -> (TestSelectionFilter, Partition?) {
+        do {
+            let filter = try TestSelectionFilter(names: NameFilter(patterns: names, exact: exact, skip: skip),
+                                                 parsing: expressions, runIgnored: runIgnored)
+            return (filter, try partition.map { text throws(FilterError) in try Partition(parsing: text) })
+        } catch {
+            throw ValidationError(error.message + "\n" + error.caretLines)
+        }
+    }
+}
 
 /// How to choose tests: grain and `--all`.
 struct SelectionArguments: ParsableArguments {
@@ -89,34 +125,46 @@ struct SelectionArguments: ParsableArguments {
     var all = false
 }
 
-extension HumanReporter.ColorChoice: ExpressibleByArgument {}
-
-/// How tests run: retries, fail-fast, timeouts.
+/// How tests run: profile, retries, fail-fast, timeouts. The command line wins over the profile.
 struct RunnerArguments: ParsableArguments {
+    @Option(help: "The profile of .config/trim.toml to use (default: default).")
+    var profile: String = "default"
+
     @Option(help: "Retry a failing test up to N times; one that then passes is FLAKY.")
     var retries: Int?
 
     @Flag(help: "Run every selected test even after failures.")
     var noFailFast = false
 
-    @Option(help: "Stop starting tests after N failures (default 1: fail fast).")
+    @Option(help: "Stop starting tests after N failures (default: the profile's; fail fast).")
     var maxFail: Int?
 
-    @Option(help: "Report a test as SLOW every N seconds it runs (default 60).")
+    @Option(help: "Report a test as SLOW every N seconds it runs (default: the profile's, 60).")
     var slowTimeout: Double?
 
     @Option(help: "Kill a test (its whole process group) after N slow periods: TIMEOUT.")
     var terminateAfter: Int?
 
-    func policy() throws -> ExecutionPolicy {
+    @Option(help: "Write a JUnit XML report here (default: the profile's junit.path).")
+    var junit: String?
+
+    func apply(to request: inout RunRequest) throws {
         if let retries, retries < 0 { throw ValidationError("--retries must be 0 or more") }
         if let maxFail, maxFail < 1 { throw ValidationError("--max-fail must be 1 or more") }
         if let slowTimeout, slowTimeout <= 0 { throw ValidationError("--slow-timeout must be positive") }
         if let terminateAfter, terminateAfter < 1 { throw ValidationError("--terminate-after must be 1 or more") }
-        return ExecutionPolicy(retries: retries ?? 0, slowPeriod: slowTimeout ?? 60, terminateAfter: terminateAfter,
-                               maxFail: noFailFast ? nil : (maxFail ?? 1))
+        if terminateAfter != nil && slowTimeout == nil {
+            throw ValidationError("--terminate-after counts --slow-timeout periods: give --slow-timeout too")
+        }
+        request.profile = profile
+        request.retries = retries
+        request.failFast = noFailFast ? .noFailFast : maxFail.map { .maxFail($0) }
+        request.slowTimeout = slowTimeout.map { SlowTimeout(period: $0, terminateAfter: terminateAfter) }
+        request.junitPath = junit.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
     }
 }
+
+enum MessageFormat: String, ExpressibleByArgument { case human, json }
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -124,6 +172,7 @@ struct RunCommand: ParsableCommand {
         abstract: "Build the tests instrumented, run those a change can affect (each in its own process), record coverage.")
 
     @OptionGroup var workspace: WorkspaceArguments
+    @OptionGroup var filters: FilterArguments
     @OptionGroup var selection: SelectionArguments
     @OptionGroup var runner: RunnerArguments
 
@@ -133,10 +182,19 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Colours: auto (a terminal without NO_COLOR), always or never.")
     var color: HumanReporter.ColorChoice = .auto
 
+    @Option(help: "human (default), or json: one JSON event per line on stdout (people's output goes to stderr).")
+    var messageFormat: MessageFormat = .human
+
     func run() throws {
-        let reporter = HumanReporter.forStandardOutput(progress: !noProgress, color: color)
-        let statistics = try RunPipeline.run(workspace.options, granularity: selection.granularity,
-                                             force: selection.all, policy: try runner.policy(), reporter: reporter)
+        let (filter, partition) = try filters.filter()
+        var request = RunRequest(workspace: workspace.options, granularity: selection.granularity,
+                                 force: selection.all, filter: filter, partition: partition,
+                                 testThreads: workspace.jobs)
+        try runner.apply(to: &request)
+        let statistics = try RunPipeline.run(request) { profile, trimDirectory in
+            ReporterChoice.reporters(format: messageFormat, progress: !noProgress, color: color, profile: profile,
+                                     trimDirectory: trimDirectory)
+        }
         if case .signal = statistics.cancelled { throw ExitCode(ExitStatus.interrupted) }
         if statistics.failed > 0 { throw ExitCode(ExitStatus.testsFailed) }
     }
@@ -147,13 +205,16 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan", abstract: "Print which tests `trim run` would run and why, without running any.")
 
     @OptionGroup var workspace: WorkspaceArguments
+    @OptionGroup var filters: FilterArguments
     @OptionGroup var selection: SelectionArguments
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
     func run() throws {
-        let plan = try RunPipeline.plan(workspace.options, granularity: selection.granularity, force: selection.all)
+        let (filter, partition) = try filters.filter()
+        let plan = try RunPipeline.plan(RunRequest(workspace: workspace.options, granularity: selection.granularity,
+                                                   force: selection.all, filter: filter, partition: partition))
         print(json ? PlanPrinter.json(plan) : PlanPrinter.text(plan), terminator: "")
     }
 }
@@ -163,9 +224,12 @@ struct ListCommand: ParsableCommand {
         commandName: "list", abstract: "Build the workspace's tests and list them, without running any.")
 
     @OptionGroup var workspace: WorkspaceArguments
+    @OptionGroup var filters: FilterArguments
 
     func run() throws {
-        for test in try RunPipeline.list(workspace.options) {
+        let (filter, partition) = try filters.filter()
+        let request = RunRequest(workspace: workspace.options, filter: filter, partition: partition)
+        for test in try RunPipeline.list(request) {
             print("\(test.binary) \(test.name)" + (test.ignored ? " (ignored)" : ""))
         }
     }

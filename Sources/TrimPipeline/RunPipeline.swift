@@ -6,18 +6,24 @@ import Reporting
 import Runner
 import Selection
 import Store
+import TestFilter
+import TrimConfig
 
 /// `trim run` and `trim list`.
 public enum RunPipeline {
-    /// Builds, lists, selects the tests the change can affect (all of them the
-    /// first time), runs each in its own process, and records outcomes and
-    /// coverage. Returns the run's statistics.
-    public static func run(_ options: WorkspaceOptions, granularity: Granularity = .block, force: Bool = false,
-                           policy: ExecutionPolicy = ExecutionPolicy(), reporter: TestReporter,
+    /// Builds, lists, filters, selects the tests the change can affect (all
+    /// of them the first time), runs each in its own process under the
+    /// profile's policy, and records outcomes and coverage. `reporters` gets
+    /// the resolved profile and trim's directory (for JUnit paths) and returns
+    /// who hears the events.
+    public static func run(_ request: RunRequest,
+                           reporters: (Profile, URL) -> TestReporter,
                            warn: @escaping @Sendable (String) -> Void = standardErrorLine) throws(TrimError)
         -> RunStatistics
     {
+        let options = request.workspace
         let build = try WorkspaceBuild.make(options)
+        let profile = try request.resolvedProfile(workspaceRoot: build.workspace.root)
         let store: TrimStore
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
         let buildID: BuildID
@@ -38,21 +44,28 @@ public enum RunPipeline {
             }
         } catch { throw .store(error) }
 
-        // Selection reads the results recorded before this run; the new build is
-        // only the "current" side.
+        // Filters and the partition narrow; selection picks among what is left.
+        let candidates = candidates(listed, build: build, request: request)
         let selection = Selector.select(try SelectionLoader.input(
-            store: store, build: build, tests: listed, granularity: granularity, force: force))
+            store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
+            granularity: request.granularity, force: request.force))
         let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
-        let instances = listed.filter { !$0.ignored && chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }.map { test in
+        let instances = candidates.filter { chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }.map { test in
             let binary = binaries[test.binary]!
             return TestInstance(binary: binary.id, name: test.name, executable: binary.executable,
-                                directory: binary.packageDirectory, environment: binary.environment)
+                                directory: binary.packageDirectory, environment: binary.environment,
+                                ignored: test.ignored)
         }
+        let policy = RunPolicy(profile: profile, tests: candidates)
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps, warn: warn)
-        let executor = TestExecutor(jobs: options.jobs, scratchDirectory: scratch.appendingPathComponent("tests"),
-                                    coverageFileVariable: SanitizerCoverage.coverageFileVariable, policy: policy)
+        let jobs = request.testThreads
+            ?? profile.testThreads.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
+        let executor = TestExecutor(jobs: jobs, scratchDirectory: scratch.appendingPathComponent("tests"),
+                                    coverageFileVariable: SanitizerCoverage.coverageFileVariable,
+                                    policy: policy.base, policyFor: { policy.policy(for: $0) })
         let skipped = selection.skipped.map { SkippedTest(binary: $0.binary, name: $0.name, reason: "not affected") }
+        let reporter = reporters(profile, build.paths.targetDirectory)
         let statistics = try SignalWatch.whileRunning(cancel: { executor.cancel(.signal($0)) }) { () throws(TrimError) in
             let box = StatisticsBox()
             do {
@@ -71,23 +84,28 @@ public enum RunPipeline {
         return statistics
     }
 
-    /// What `trim run` would run and why, without running anything or
-    /// recording anything.
-    public static func plan(_ options: WorkspaceOptions, granularity: Granularity, force: Bool) throws(TrimError)
-        -> Selection
-    {
-        let build = try WorkspaceBuild.make(options)
-        let tests = try build.listTests(jobs: options.jobs)
-        let store: TrimStore
-        do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
-        return Selector.select(try SelectionLoader.input(store: store, build: build, tests: tests,
-                                                         granularity: granularity, force: force))
+    /// The listed tests the filters admit, then the partition's share of them.
+    static func candidates(_ listed: [ListedTest], build: WorkspaceBuild, request: RunRequest) -> [FilterableTest] {
+        let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
+        let all = listed.compactMap { test in binaries[test.binary].map { $0.filterable(test) } }
+        return Partition.apply(request.partition, to: request.filter.filter(all))
     }
 
-    /// Builds and lists every test, without running any.
-    public static func list(_ options: WorkspaceOptions) throws(TrimError) -> [ListedTest] {
-        let build = try WorkspaceBuild.make(options)
-        return try build.listTests(jobs: options.jobs)
+    /// What `trim run` would run and why, without running or recording anything.
+    public static func plan(_ request: RunRequest) throws(TrimError) -> Selection {
+        let build = try WorkspaceBuild.make(request.workspace)
+        let tests = try build.listTests(jobs: request.workspace.jobs)
+        let store: TrimStore
+        do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
+        let keys = candidates(tests, build: build, request: request).map { TestKey(binary: $0.binary, name: $0.name) }
+        return Selector.select(try SelectionLoader.input(store: store, build: build, tests: keys,
+                                                         granularity: request.granularity, force: request.force))
+    }
+
+    /// Builds and lists the tests the filters admit, without running any.
+    public static func list(_ request: RunRequest) throws(TrimError) -> [FilterableTest] {
+        let build = try WorkspaceBuild.make(request.workspace)
+        return candidates(try build.listTests(jobs: request.workspace.jobs), build: build, request: request)
     }
 
     /// Lists each binary's tests with the runtime asked for the binary's PC

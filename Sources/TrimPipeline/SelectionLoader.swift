@@ -5,7 +5,8 @@ import Store
 /// Gathers what the selection rule needs: the current build as built, and
 /// from the store the last results and the builds they were recorded on.
 enum SelectionLoader {
-    static func input(store: TrimStore, build: WorkspaceBuild, tests: [ListedTest], granularity: Granularity,
+    /// `tests`: the candidates (listed, admitted by the filters, in the partition).
+    static func input(store: TrimStore, build: WorkspaceBuild, tests: [TestKey], granularity: Granularity,
                       force: Bool) throws(TrimError) -> SelectionInput {
         do {
             let results = try store.lastResults()
@@ -19,7 +20,7 @@ enum SelectionLoader {
                                         sourceFiles: build.sourceFiles)
             return SelectionInput(
                 current: current, recorded: recorded,
-                tests: tests.filter { !$0.ignored }.map { TestKey(binary: $0.binary, name: $0.name) },
+                tests: tests,
                 results: results, granularity: granularity, force: force)
         } catch {
             throw .store(error)

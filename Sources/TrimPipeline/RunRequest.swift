@@ -1,0 +1,105 @@
+import CargoSupport
+import Foundation
+import Runner
+import Selection
+import TestFilter
+import TrimConfig
+
+/// Everything a `trim run` is asked: the workspace, which tests (filters,
+/// partition, grain), and how to run them (profile plus command-line
+/// overrides, which win).
+public struct RunRequest: Sendable {
+    public var workspace: WorkspaceOptions
+    public var granularity: Granularity
+    public var force: Bool
+    public var filter: TestSelectionFilter
+    public var partition: Partition?
+    /// `--profile`, `default` when not given.
+    public var profile: String
+    /// Command-line settings; nil: the profile decides.
+    public var retries: Int?
+    public var failFast: FailFast?
+    public var slowTimeout: SlowTimeout?
+    public var testThreads: Int?
+    public var junitPath: String?
+
+    public init(workspace: WorkspaceOptions, granularity: Granularity = .block, force: Bool = false,
+                filter: TestSelectionFilter = .default, partition: Partition? = nil, profile: String = "default",
+                retries: Int? = nil, failFast: FailFast? = nil, slowTimeout: SlowTimeout? = nil,
+                testThreads: Int? = nil, junitPath: String? = nil) {
+        self.workspace = workspace
+        self.granularity = granularity
+        self.force = force
+        self.filter = filter
+        self.partition = partition
+        self.profile = profile
+        self.retries = retries
+        self.failFast = failFast
+        self.slowTimeout = slowTimeout
+        self.testThreads = testThreads
+        self.junitPath = junitPath
+    }
+
+    /// The profile from `.config/trim.toml` (override filters checked with
+    /// trim's filter parser), with the command line applied on top.
+    func resolvedProfile(workspaceRoot: String) throws(TrimError) -> Profile {
+        do {
+            let configuration = try TrimConfiguration.load(
+                workspaceRoot: URL(fileURLWithPath: workspaceRoot),
+                validateFilter: { text in try Self.validate(filter: text) })
+            return try configuration.profile(named: profile).applying(
+                retries: retries, failFast: failFast, junitPath: junitPath, slowTimeout: slowTimeout)
+        } catch {
+            throw .setup("\(error)")
+        }
+    }
+}
+
+extension RunRequest {
+    static func validate(filter text: String) throws {
+        do { _ = try FilterExpression(parsing: text) } catch { throw ConfigFilterProblem(error.message) }
+    }
+}
+
+struct ConfigFilterProblem: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+}
+
+/// A profile turned into what the runner understands, per test.
+struct RunPolicy: Sendable {
+    let profile: Profile
+    /// Each override's parsed filter (validated when the file was loaded).
+    let filters: [String: FilterExpression]
+    let identities: [String: FilterableTest]
+
+    init(profile: Profile, tests: [FilterableTest]) {
+        self.profile = profile
+        var filters: [String: FilterExpression] = [:]
+        for o in profile.overrides { filters[o.filter] = try? FilterExpression(parsing: o.filter) }
+        self.filters = filters
+        identities = Dictionary(tests.map { ($0.fullName, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    var base: ExecutionPolicy {
+        Self.policy(retries: profile.retries, slow: profile.slowTimeout, maxFail: profile.failFast.maxFailures)
+    }
+
+    static func policy(retries: Int, slow: SlowTimeout, maxFail: Int?) -> ExecutionPolicy {
+        ExecutionPolicy(retries: retries, slowPeriod: slow.period, terminateAfter: slow.terminateAfter,
+                        maxFail: maxFail, gracePeriod: slow.gracePeriod)
+    }
+
+    /// The policy for one test: the profile's overrides that match it win.
+    func policy(for test: TestInstance) -> ExecutionPolicy {
+        guard !profile.overrides.isEmpty, let identity = identities["\(test.binary) \(test.name)"] else { return base }
+        let settings = profile.settings { filters[$0.filter]?.matches(identity) ?? false }
+        return Self.policy(retries: settings.retries, slow: settings.slowTimeout, maxFail: profile.failFast.maxFailures)
+    }
+}
+
+extension TestBinary {
+    func filterable(_ test: ListedTest) -> FilterableTest {
+        FilterableTest(binary: id, package: package, kind: kind.rawValue, name: test.name, ignored: test.ignored)
+    }
+}
