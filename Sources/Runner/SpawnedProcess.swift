@@ -27,6 +27,9 @@ struct SpawnedProcess: Sendable {
             throw SpawnError(executable: executable, reason: "posix_spawn_file_actions_addchdir_np is missing (glibc < 2.29)")
         }
         _ = directory.withCString { addChdir(&actions, $0) }
+        // Nothing of trim's (the database, pipes its own parent waits on) leaks
+        // into the test: a test's leftover child must not keep them open.
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -63,6 +66,14 @@ struct SpawnedProcess: Sendable {
     private static let addChdir: AddChdir? = {
         guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np") else { return nil }
         return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+
+    /// glibc ≥ 2.34.
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
 
     /// Blocks until the child ends.

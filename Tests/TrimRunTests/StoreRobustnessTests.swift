@@ -1,0 +1,72 @@
+import Foundation
+import Store
+import Testing
+
+/// The database under a killed trim and a damaged file, through the real command.
+@Suite struct StoreRobustnessTests {
+    static let tests = """
+            #[test]
+            fn a_quick() {
+                assert_eq!(half(2), 1);
+            }
+
+            #[test]
+            fn b_quick() {
+                assert_eq!(half(4), 2);
+            }
+
+            #[test]
+            fn c_stalls() {
+                if std::env::var_os("TRIM_FIXTURE_STALL").is_some() {
+                    std::fs::write(std::env::var("TRIM_FIXTURE_STALL").unwrap(), "stalled").unwrap();
+                    std::thread::sleep(std::time::Duration::from_secs(20));
+                }
+            }
+        """
+
+    @Test func aTrimKilledMidRunKeepsWhatItFinishedAndTheNextRunIsCorrect() async throws {
+        let workspace = try RunnerBehaviourTests.workspace(Self.tests)
+        let marker = workspace.root.appendingPathComponent("stalled")
+        let process = Process()
+        process.executableURL = ExampleWorkspace.binDirectory.appendingPathComponent("trim")
+        process.arguments = ["run", "--no-progress", "-j", "1"]
+        process.currentDirectoryURL = workspace.root
+        process.environment = ProcessInfo.processInfo.environment.merging(["TRIM_FIXTURE_STALL": marker.path]) { _, b in b }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: marker.path) && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try #require(FileManager.default.fileExists(atPath: marker.path))
+        let t0 = Date()
+        kill(process.processIdentifier, SIGKILL)  // no chance to clean up
+        process.waitUntilExit()
+        #expect(Date().timeIntervalSince(t0) < 10, "nothing of trim's is held open by its test's process")
+        _ = Process.launchedProcess(launchPath: "/usr/bin/pkill", arguments: ["-KILL", "-f", "tests::c_stalls"])
+
+        let store = try TrimStore(path: workspace.database)
+        try store.check()
+        let kept = try store.lastResults()
+        #expect(kept[TestKey(binary: "fixture", name: "tests::a_quick")]?.outcome == .passed)
+        #expect(kept[TestKey(binary: "fixture", name: "tests::c_stalls")] == nil, "never finished: not recorded")
+
+        let next = try workspace.run(["plan", "--json"])
+        #expect(next.stdout.contains("tests::c_stalls"), "the unfinished test runs next time")
+        #expect(!next.stdout.contains("tests::a_quick"), "the finished one does not")
+        let again = try workspace.run(["run", "--no-progress"])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(try TrimStore(path: workspace.database).lastResults().count == 3)
+    }
+
+    @Test func aDamagedDatabaseIsAClearError() throws {
+        let workspace = try RunnerBehaviourTests.workspace(Self.tests)
+        let database = workspace.root.appendingPathComponent("damaged.db")
+        try Data("this is not a database, just text that happens to be here".utf8).write(to: database)
+        let outcome = try workspace.run(["run", "--no-progress", "--db", database.path])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains(database.path), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("delete"), "it says how to recover")
+    }
+}
