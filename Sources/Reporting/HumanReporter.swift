@@ -179,9 +179,10 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
         return code + text + "\u{1B}[0m"
     }
 
+    /// nextest's column: `   0.004s`.
     static func seconds(_ value: Double) -> String {
         let text = String(format: "%.3f", value) + "s"
-        return String(repeating: " ", count: max(0, 8 - text.count)) + text
+        return String(repeating: " ", count: max(0, 9 - text.count)) + text
     }
 
     static func signalName(_ signal: Int32) -> String {

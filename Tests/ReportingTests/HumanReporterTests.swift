@@ -25,20 +25,20 @@ import Testing
     @Test func oneStatusLinePerEnding() {
         let lines = self.lines
         for expected in [
-            "        PASS [  0.004s] ledger::report entry::tests::parses_deposit",
-            "        FAIL [  0.010s] ledger::report balance::tests::overdraft_is_refused",
-            "     SIGABRT [  0.020s] ledger::report balance::tests::aborts",
-            "        PASS [  0.030s] ledger::report tests::spawns_helper",
+            "        PASS [   0.004s] ledger::report entry::tests::parses_deposit",
+            "        FAIL [   0.010s] ledger::report balance::tests::overdraft_is_refused",
+            "     SIGABRT [   0.020s] ledger::report balance::tests::aborts",
+            "        PASS [   0.030s] ledger::report tests::spawns_helper",
             "        LEAK ledger::report tests::spawns_helper: processes it left running were killed",
-            "        SLOW [>  1.000s] ledger balance::tests::slow_audit",
-            "     TIMEOUT [  2.000s] ledger balance::tests::slow_audit",
-            "  TRY 1 FAIL [  0.012s] ledger tests::flaky_clock",
+            "        SLOW [>   1.000s] ledger balance::tests::slow_audit",
+            "     TIMEOUT [   2.000s] ledger balance::tests::slow_audit",
+            "  TRY 1 FAIL [   0.012s] ledger tests::flaky_clock",
             "       RETRY 2 ledger tests::flaky_clock",
-            "       FLAKY [  0.020s] ledger tests::flaky_clock (passed on try 2)",
-            "  TRY 1 FAIL [  0.005s] ledger tests::always_fails",
+            "       FLAKY [   0.020s] ledger tests::flaky_clock (passed on try 2)",
+            "  TRY 1 FAIL [   0.005s] ledger tests::always_fails",
             "       RETRY 2 ledger tests::always_fails",
-            "     SIGSEGV [  0.011s] ledger tests::always_fails (after 2 tries)",
-            "       ERROR [  0.000s] ledger tests::missing_binary",
+            "     SIGSEGV [   0.011s] ledger tests::always_fails (after 2 tries)",
+            "       ERROR [   0.000s] ledger tests::missing_binary",
         ] {
             #expect(lines.contains(expected), "\(expected)")
         }
@@ -48,19 +48,19 @@ import Testing
 
     @Test func summaryCountsEveryKind() {
         #expect(lines.contains(
-            "     Summary [  2.500s] 8 tests run: 3 passed (1 flaky), 4 failed, 1 timed out, 2 skipped (not affected)"))
+            "     Summary [   2.500s] 8 tests run: 3 passed (1 flaky), 4 failed, 1 timed out, 2 skipped (not affected)"))
     }
 
     @Test func summaryIsFollowedByEveryTestThatDidNotSimplyPass() throws {
         let lines = self.lines
         let summary = try #require(lines.firstIndex { $0.hasPrefix("     Summary") })
         #expect(Array(lines[(summary + 1)...]) == [
-            "        FAIL [  0.010s] ledger::report balance::tests::overdraft_is_refused",
-            "     SIGABRT [  0.020s] ledger::report balance::tests::aborts",
-            "     TIMEOUT [  2.000s] ledger balance::tests::slow_audit",
-            "       FLAKY [  0.020s] ledger tests::flaky_clock (passed on try 2)",
-            "     SIGSEGV [  0.011s] ledger tests::always_fails (after 2 tries)",
-            "       ERROR [  0.000s] ledger tests::missing_binary",
+            "        FAIL [   0.010s] ledger::report balance::tests::overdraft_is_refused",
+            "     SIGABRT [   0.020s] ledger::report balance::tests::aborts",
+            "     TIMEOUT [   2.000s] ledger balance::tests::slow_audit",
+            "       FLAKY [   0.020s] ledger tests::flaky_clock (passed on try 2)",
+            "     SIGSEGV [   0.011s] ledger tests::always_fails (after 2 tries)",
+            "       ERROR [   0.000s] ledger tests::missing_binary",
             "",
         ])
     }
@@ -68,11 +68,11 @@ import Testing
     @Test func failuresAndRetriesShowTheirOutput() {
         let text = transcript()
         #expect(text.contains(
-            "        FAIL [  0.010s] ledger::report balance::tests::overdraft_is_refused\n"
+            "        FAIL [   0.010s] ledger::report balance::tests::overdraft_is_refused\n"
                 + "--- output: ledger::report balance::tests::overdraft_is_refused ---\n"
                 + RecordedRun.nastyOutput))
         #expect(text.contains(
-            "  TRY 1 FAIL [  0.012s] ledger tests::flaky_clock\n--- output: ledger tests::flaky_clock ---\n"
+            "  TRY 1 FAIL [   0.012s] ledger tests::flaky_clock\n--- output: ledger tests::flaky_clock ---\n"
                 + RecordedRun.flakyAttempt1.output + "       RETRY 2 ledger tests::flaky_clock\n"))
         #expect(text.contains(
             "--- output: ledger tests::missing_binary ---\n"
@@ -91,8 +91,8 @@ import Testing
         ])
         #expect(text == """
                 Starting 1 test
-                    PASS [  0.004s] ledger::report entry::tests::parses_deposit
-                 Summary [  0.250s] 1 test run: 1 passed
+                    PASS [   0.004s] ledger::report entry::tests::parses_deposit
+                 Summary [   0.250s] 1 test run: 1 passed
 
             """)
     }
@@ -112,12 +112,12 @@ import Testing
         #expect(text.contains(
             "  Cancelling after 1 failed test: 1 still running (use --no-fail-fast to run everything)\n"))
         #expect(text.contains("  Cancelling on signal INT: stopping running tests\n"))
-        #expect(text.contains("     Summary [  1.000s] 2 tests run: 1 passed, 1 failed, 1 not run (cancelled)\n"))
+        #expect(text.contains("     Summary [   1.000s] 2 tests run: 1 passed, 1 failed, 1 not run (cancelled)\n"))
     }
 
     @Test func colorsPaintTheStatusWords() {
         let text = transcript(colors: true)
-        #expect(text.contains("\u{1B}[1;32m        PASS\u{1B}[0m [  0.004s] ledger::report entry::tests::parses_deposit"))
+        #expect(text.contains("\u{1B}[1;32m        PASS\u{1B}[0m [   0.004s] ledger::report entry::tests::parses_deposit"))
         #expect(text.contains("\u{1B}[1;31m        FAIL\u{1B}[0m"))
         #expect(text.contains("\u{1B}[1;33m       FLAKY\u{1B}[0m"))
         #expect(text.contains("\u{1B}[1;33m        SLOW\u{1B}[0m"))
