@@ -64,10 +64,14 @@ let package = Package(
         .target(
             name: "TrimCLI",
             dependencies: [
-                "TrimPipeline", "Reporting", "Selection", "Runner", "TestFilter", "TrimConfig",
+                "TrimPipeline", "Reporting", "Selection", "Runner", "TestFilter", "TrimConfig", "History",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // trim simulate-history: replay a repository's commits, compare the grains, mutants.
+        .target(name: "History", dependencies: [
+                "TrimPipeline", "CargoSupport", "Reporting", "Runner", "Selection", "Store", "TrimConfig",
+            ]),
         .executableTarget(name: "trim", dependencies: ["TrimCLI"]),
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI"]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
@@ -84,6 +88,7 @@ let package = Package(
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
         .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Selection"]),
     ],
     cxxLanguageStandard: .cxx17
 )

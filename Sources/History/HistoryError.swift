@@ -1,0 +1,40 @@
+import TrimPipeline
+
+/// Why a replay could not start or had to stop. A commit that does not
+/// build is not an error: it is recorded as such and skipped.
+public enum HistoryError: Error, CustomStringConvertible {
+    case notARepository(path: String, gitSays: String)
+    case git(arguments: [String], directory: String, says: String)
+    case noCommits(revision: String)
+    /// cargo's target dir is not the scratch one: replay would share built
+    /// artifacts with another copy of the workspace (DESIGN.md §6).
+    case targetDirectoryNotPrivate(expected: String, actual: String?)
+    /// Another replay of this repository holds the scratch directory.
+    case scratchBusy(path: String)
+    case pipeline(TrimError)
+    case setup(String)
+    /// Ctrl-C or SIGTERM during a run.
+    case interrupted
+
+    public var description: String {
+        switch self {
+        case .notARepository(let path, let says):
+            return "\(path): not inside a git repository (git says: \(says))"
+        case .git(let arguments, let directory, let says):
+            return "git \(arguments.joined(separator: " ")) failed in \(directory): \(says)"
+        case .noCommits(let revision):
+            return "no commits to replay from \(revision)"
+        case .targetDirectoryNotPrivate(let expected, let actual):
+            return "CARGO_TARGET_DIR must be the replay's own \(expected) (it is \(actual ?? "unset")): "
+                + "a target dir shared with another copy of the workspace makes cargo reuse the other copy's binaries"
+        case .scratchBusy(let path):
+            return "\(path) is in use by another `trim simulate-history` of this repository"
+        case .pipeline(let error):
+            return "\(error)"
+        case .setup(let message):
+            return message
+        case .interrupted:
+            return "interrupted"
+        }
+    }
+}

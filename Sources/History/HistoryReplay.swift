@@ -1,0 +1,287 @@
+/// History: `trim simulate-history`. Replays the last N commits of a git
+/// repository in one scratch worktree at a fixed path and measures, commit by
+/// commit, what trim would have selected at block, function and file grain
+/// against the truth of a full run; optionally injects mutants into the code
+/// each commit changed and checks every test failing under them was selected.
+///
+///     for each commit, oldest first:        (ScratchWorktree: git worktree, fixed path)
+///       checkout ─► build once ─► select at 3 grains vs the previous commit's data   (RunPipeline.plan(at:))
+///                 └► full run (--all, no fail-fast) ─► truth + coverage recorded     (RunPipeline.run)
+///       for each mutant: mutate ─► copy db ─► select ─► full run on the copy ─► restore
+///     rows ─► CSV (HistoryCSV) ─► summary (HistorySummary)
+///
+/// Owns: the replay order, the scratch space, mutation operators, the CSV and
+/// the summary. Invariant: the user's working tree, index, HEAD and branch
+/// are never touched (every git command runs in the scratch worktree or only
+/// adds/removes that worktree), and every build of a replay uses the same
+/// worktree path and the same private target dir (DESIGN.md §6).
+/// Never depends on: argument parsing, terminal details.
+import CargoSupport
+import Foundation
+import Reporting
+import Runner
+import Selection
+import Store
+import TrimConfig
+import TrimPipeline
+
+public struct HistoryOptions: Sendable {
+    /// The repository, or a directory inside it holding the cargo workspace
+    /// (its path relative to the repository root is where the workspace is in every commit).
+    public var directory: URL
+    public var commits: Int
+    public var revision: String
+    /// `--package` and the like, for every build.
+    public var cargoArguments: [String]
+    /// Mutants to try per commit (0: no mutation check).
+    public var mutants: Int
+    public var jobs: Int
+    /// nil: `ScratchSpace.default` for the repository.
+    public var scratch: URL?
+    /// Leave the scratch worktree registered after the replay.
+    public var keepWorktree: Bool
+
+    public init(directory: URL, commits: Int, revision: String = "HEAD", cargoArguments: [String] = [],
+                mutants: Int = 0, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, scratch: URL? = nil,
+                keepWorktree: Bool = false) {
+        self.directory = directory
+        self.commits = commits
+        self.revision = revision
+        self.cargoArguments = cargoArguments
+        self.mutants = mutants
+        self.jobs = max(1, jobs)
+        self.scratch = scratch
+        self.keepWorktree = keepWorktree
+    }
+}
+
+/// The repository a replay works on, as git sees it.
+public struct ReplayTarget: Sendable {
+    /// The repository's top level (the user's working tree).
+    public var topLevel: URL
+    /// The cargo workspace's path inside the repository ("" for the top level).
+    public var subdirectory: String
+    public var scratch: ScratchSpace
+
+    /// Resolves `options.directory` to its repository and scratch space.
+    public static func resolve(_ options: HistoryOptions) throws(HistoryError) -> ReplayTarget {
+        let directory = options.directory.standardizedFileURL
+        let output = try Git.capture(["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir"],
+                                     in: directory)
+        guard output.status == 0 else { throw .notARepository(path: directory.path, gitSays: output.stderr) }
+        let lines = output.stdout.split(separator: "\n").map(String.init)
+        guard lines.count == 2 else { throw .notARepository(path: directory.path, gitSays: output.stdout) }
+        let top = URL(fileURLWithPath: lines[0]).resolvingSymlinksInPath()
+        let inside = directory.resolvingSymlinksInPath().path
+        var subdirectory = ""
+        if inside.hasPrefix(top.path + "/") { subdirectory = String(inside.dropFirst(top.path.count + 1)) }
+        let scratch = options.scratch.map(ScratchSpace.init(root:)) ?? ScratchSpace.default(gitCommonDirectory: lines[1])
+        return ReplayTarget(topLevel: top, subdirectory: subdirectory, scratch: scratch)
+    }
+}
+
+public enum HistoryReplay {
+    /// The environment every build of a replay needs: cargo's target dir
+    /// inside the scratch space. The caller sets it on its own process
+    /// (`setenv`) before `run`, which refuses to start without it: the
+    /// pipeline's cargo runs inherit the process environment.
+    public static func requiredEnvironment(_ target: ReplayTarget) -> [String: String] {
+        ["CARGO_TARGET_DIR": target.scratch.targetDirectory.path]
+    }
+
+    /// Replays the commits. `progress` gets one line per step (commit, mutant).
+    public static func run(_ options: HistoryOptions, target: ReplayTarget,
+                           progress: @escaping @Sendable (String) -> Void) throws(HistoryError) -> HistoryReport {
+        let expected = target.scratch.targetDirectory.path
+        let actual = ProcessInfo.processInfo.environment["CARGO_TARGET_DIR"]
+        guard actual == expected else { throw .targetDirectoryNotPrivate(expected: expected, actual: actual) }
+        guard options.commits > 0 else { throw .noCommits(revision: options.revision) }
+
+        let repository = Git(directory: target.topLevel)
+        let commits = try repository.commits(last: options.commits, from: options.revision)
+        guard let first = commits.first else { throw .noCommits(revision: options.revision) }
+
+        let lock = try ScratchLock(target.scratch)
+        defer { lock.release() }
+        let worktree = ScratchWorktree(repository: repository, space: target.scratch)
+        try worktree.prepare(at: first.sha)
+        defer { if !options.keepWorktree { worktree.remove() } }
+        ScratchSpace.removeDatabase(target.scratch.database)
+
+        var replay = Replay(options: options, target: target, worktree: worktree, progress: progress)
+        var report = HistoryReport()
+        for (index, commit) in commits.enumerated() {
+            let label = "[\(index + 1)/\(commits.count)] \(commit.sha.prefix(10)) \(commit.subject)"
+            progress(label)
+            let (record, mutants) = try replay.step(commit)
+            report.commits.append(record)
+            report.mutants += mutants
+            progress("    " + Replay.describe(record))
+        }
+        ScratchSpace.removeDatabase(target.scratch.mutantDatabase)
+        return report
+    }
+}
+
+/// The replay's state from one commit to the next.
+struct Replay {
+    let options: HistoryOptions
+    let target: ReplayTarget
+    let worktree: ScratchWorktree
+    let progress: @Sendable (String) -> Void
+    /// A full run has been recorded: the next commit is compared against it.
+    var haveBase = false
+
+    init(options: HistoryOptions, target: ReplayTarget, worktree: ScratchWorktree,
+         progress: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.target = target
+        self.worktree = worktree
+        self.progress = progress
+    }
+
+    var workspaceDirectory: URL {
+        target.subdirectory.isEmpty
+            ? target.scratch.worktree : target.scratch.worktree.appendingPathComponent(target.subdirectory)
+    }
+
+    func request(database: URL, force: Bool) -> RunRequest {
+        RunRequest(workspace: WorkspaceOptions(directory: workspaceDirectory, database: database.path,
+                                               cargoArguments: options.cargoArguments, jobs: options.jobs),
+                   force: force, failFast: .noFailFast, testThreads: options.jobs)
+    }
+
+    mutating func step(_ commit: CommitInfo) throws(HistoryError) -> (CommitRecord, [MutantRecord]) {
+        try worktree.checkout(commit.sha)
+        let files = try worktree.repository.changedFiles(commit)
+        var record = CommitRecord(commit: commit.sha, subject: commit.subject,
+                                  status: haveBase ? .compared : .baseline, filesChanged: files.count)
+        let database = target.scratch.database
+
+        // Build once; select at every grain against the previous commit's data.
+        let plan: GrainPlan
+        do {
+            plan = try RunPipeline.plan(request(database: database, force: false),
+                                        at: haveBase ? historyGrains : [])
+        } catch {
+            if case .cargo(.buildFailed) = error {
+                record.status = .buildFailed
+                record.note = "the build failed"
+            } else {
+                record.status = .error
+                record.note = "\(error)"
+            }
+            return (record, [])
+        }
+        record.buildSeconds = plan.buildSeconds
+        record.testsTotal = plan.tests.count
+        if haveBase {
+            record.selectionSeconds = plan.selectionSeconds
+            for grain in historyGrains { record.selected[grain] = plan.selections[grain]?.selected.count ?? 0 }
+        }
+
+        // The truth: every test, recorded as the base of the next commit.
+        let truth: FullRun
+        do { truth = try FullRun.execute(request(database: database, force: true), progress: progress) } catch {
+            if case .interrupted = error { throw error }
+            record.status = .error
+            record.note = "the full run failed: \(error)"
+            return (record, [])
+        }
+        haveBase = true
+        record.fullRunSeconds = truth.seconds
+        record.failing = truth.failing.count
+        record.failingTests = truth.failing.sorted().map(\.description)
+        if record.status == .compared {
+            for grain in historyGrains {
+                let chosen = Set(plan.selections[grain]?.selected.map(\.key) ?? [])
+                let missed = truth.failing.filter { !chosen.contains($0) }.sorted()
+                record.missed[grain] = missed.count
+                record.missedTests += missed.map { "\(grain.rawValue):\($0)" }
+            }
+        }
+
+        var mutants: [MutantRecord] = []
+        if options.mutants > 0 {
+            mutants = try MutantCheck(replay: self, commit: commit, base: truth).run(limit: options.mutants)
+            record.mutantsTried = mutants.filter { $0.status == .caught || $0.status == .survived }.count
+            record.mutantsUnviable = mutants.filter { $0.status == .unviable }.count
+            record.mutantsCaught = mutants.filter { $0.status == .caught }.count
+            for grain in historyGrains {
+                record.mutantMissed[grain] = mutants.reduce(0) { $0 + ($1.missed[grain]?.count ?? 0) }
+            }
+            for mutant in mutants {
+                for grain in historyGrains {
+                    record.missedTests += (mutant.missed[grain] ?? []).map {
+                        "\(grain.rawValue):\($0) (mutant \(mutant.mutation))"
+                    }
+                }
+            }
+        }
+        return (record, mutants)
+    }
+
+    static func describe(_ r: CommitRecord) -> String {
+        var parts = ["\(r.filesChanged) files"]
+        switch r.status {
+        case .buildFailed, .error:
+            return (parts + ["\(r.status.rawValue): \(r.note)"]).joined(separator: "; ")
+        case .baseline:
+            parts.append("baseline")
+        case .compared:
+            let total = r.testsTotal ?? 0
+            parts.append("selected " + historyGrains.map { String(r.selected[$0] ?? 0) }.joined(separator: "/")
+                + " of \(total) (block/function/file)")
+        }
+        if let b = r.buildSeconds { parts.append(String(format: "build %.1fs", b)) }
+        if let f = r.fullRunSeconds {
+            parts.append(String(format: "full run %d failing (%.1fs)", r.failing ?? 0, f))
+        }
+        if r.status == .compared {
+            parts.append("missed " + historyGrains.map { String(r.missed[$0] ?? 0) }.joined(separator: "/"))
+        }
+        if r.mutantsTried + r.mutantsUnviable > 0 {
+            parts.append("mutants \(r.mutantsTried) run, \(r.mutantsCaught) caught, missed "
+                + historyGrains.map { String(r.mutantMissed[$0] ?? 0) }.joined(separator: "/"))
+        }
+        return parts.joined(separator: "; ")
+    }
+}
+
+/// `trim run --all --no-fail-fast`, its outcome per test.
+struct FullRun {
+    var tests: Set<TestKey>
+    var failing: Set<TestKey>
+    var seconds: Double
+
+    static func execute(_ request: RunRequest, progress: @escaping @Sendable (String) -> Void)
+        throws(HistoryError) -> FullRun
+    {
+        let collector = OutcomeCollector()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let statistics: RunStatistics
+        do {
+            statistics = try RunPipeline.run(request, reporters: { _, _ in collector },
+                                             warn: { progress("    trim: warning: \($0)") })
+        } catch { throw .pipeline(error) }
+        if case .signal = statistics.cancelled { throw .interrupted }
+        let (whole, fraction) = (clock.now - started).components
+        return FullRun(tests: collector.tests, failing: collector.failing,
+                       seconds: Double(whole) + Double(fraction) / 1e18)
+    }
+}
+
+/// Keeps each finished test's verdict.
+final class OutcomeCollector: TestReporter, @unchecked Sendable {
+    private let lock = NSLock()
+    private var finished: [TestKey: Bool] = [:]
+
+    func handle(_ event: TestEvent) {
+        guard case .testFinished(let result) = event else { return }
+        lock.withLock { finished[TestKey(binary: result.test.binary, name: result.test.name)] = result.isSuccess }
+    }
+
+    var tests: Set<TestKey> { lock.withLock { Set(finished.keys) } }
+    var failing: Set<TestKey> { lock.withLock { Set(finished.filter { !$0.value }.keys) } }
+}
