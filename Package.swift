@@ -47,6 +47,7 @@ let package = Package(
         // trim run: coverage runtime and slot mapping, cargo driving, the store,
         // the runner and its reporters, and the pipeline that ties them.
         .target(name: "Coverage", dependencies: ["BlockIR"]),
+        .target(name: "InputTracing", dependencies: ["BlockIR"]),
         .target(name: "CargoSupport"),
         .target(name: "TestFilter"),
         .target(
@@ -82,6 +83,7 @@ let package = Package(
         ),
         .testTarget(name: "BlockDiffCLITests", dependencies: ["BlockIR"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR"]),
+        .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),

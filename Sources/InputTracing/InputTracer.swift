@@ -1,0 +1,267 @@
+/// InputTracing: what a test reads outside the code — the files it opens (in
+/// the workspace), the environment variables it reads, the network addresses
+/// it connects to — recorded while it runs, for the test and every process it
+/// starts.
+///
+/// Owns: the LD_PRELOAD interposer (C source, built once per content hash
+/// into `libtrimio.so`), the `strace -f` fallback for executables preloading
+/// cannot reach (statically linked), the choice between them, the trace
+/// formats and their readers, and turning traces into `TestInputs` (paths
+/// made workspace-relative, contents and values hashed, noise dropped).
+/// Invariants: tracing never changes what a wrapped call does (result and
+/// errno are the real call's); whatever could not be observed makes the
+/// `TestInputs` incomplete rather than silently smaller; file contents and
+/// variable values are hashed by the same functions when recorded and when
+/// compared (`InputHash`).
+/// Never depends on: the runner, the store, the configuration file, cargo.
+///
+/// Flow, per test attempt:
+///
+///     InputTracer(cacheDirectory:)                  once per run: builds libtrimio.so, finds strace
+///       .method(for: executable)                    preload (dynamically linked) | strace | unavailable
+///       .session(method:directory:stem:)            where this attempt's traces go
+///         .environment(adding: env)                 LD_PRELOAD (appended) + TRIM_INPUTS_FILE
+///         .command(executable:arguments:)           wrapped in `strace -f ...` when needed
+///         ... the test runs ...
+///         .inputs(testPID:filter:environment:watchPatterns:)  → TestInputs
+///         .removeFiles()
+///
+/// API:
+///
+///     struct InputTracer: Sendable
+///       static let traceFileVariable = "TRIM_INPUTS_FILE"
+///       static var source: String, sourceHash: String
+///       static func library(cacheDirectory: URL) throws(InputTracingError) -> URL
+///       static func environment(library: URL, traceFile: String, base: [String: String] = [:]) -> [String: String]
+///       static func linkage(of: String) throws(InputTracingError) -> Linkage      // ELF: PT_INTERP or not
+///       init(cacheDirectory: URL, environment: [String: String] = ProcessInfo's) throws(InputTracingError)
+///       init(library: URL?, strace: String?)
+///       func method(for executable: String) -> TracingMethod
+///       func session(method: TracingMethod, directory: URL, stem: String) -> TraceSession
+///     enum TracingMethod { preload(library:), strace(path:), unavailable(reason:) }; name
+///     struct TraceSession: environment(adding:), command(executable:arguments:), traces(testPID:),
+///       inputs(testPID:filter:environment:watchPatterns:), removeFiles()
+///     struct ProcessTrace (one interposer trace file), StraceLog (one strace output)
+///     struct TraceEvents { files, listings, variables, endpoints, environmentUnknown, incomplete, problems }
+///     struct TestInputs: Codable { files, env, network, watched, watchPatterns, method, complete, problems }
+///     struct InputFilter (workspace, target dir, ignore globs, ignored variables)
+///     enum InputCollector { static func inputs(...) -> TestInputs }
+///     final class InputState (the current files and environment, cached; for selection)
+///     struct PathPattern (globs: *, **, ?), enum Endpoint (normalised addresses, loopback)
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+public struct InputTracer: Sendable {
+    /// The variable naming each process's trace file; `%p` in it becomes the
+    /// writer's process id (a test's children write traces of their own).
+    public static let traceFileVariable = "TRIM_INPUTS_FILE"
+    /// Set by the interposer on a child whose environment it had to restore.
+    public static let injectedVariable = "TRIM_INPUTS_INJECTED"
+    /// Flags the interposer is compiled with (part of the cache key).
+    static let compileFlags = ["-shared", "-fPIC", "-O2"]
+    static let linkFlags = ["-ldl"]
+
+    /// The interposer, when it could be built.
+    public let library: URL?
+    /// `strace`, when it is installed.
+    public let strace: String?
+
+    // MARK: - The interposer library
+
+    /// The C source of the interposer.
+    public static var source: String { InterposerSource.c }
+
+    /// Cache key: changes whenever the source or the flags change.
+    public static var sourceHash: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (InterposerSource.c + "\0" + (compileFlags + linkFlags).joined(separator: " ")).utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let text = String(hash, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - text.count)) + text
+    }
+
+    /// `<cacheDirectory>/inputs/<hash of source>/libtrimio.so`, compiled with
+    /// `cc -shared -fPIC -O2 ... -ldl` when absent. Built under a temporary
+    /// name and renamed into place, so concurrent callers each see no library
+    /// or a complete one.
+    public static func library(cacheDirectory: URL) throws(InputTracingError) -> URL {
+        let directory = cacheDirectory.appendingPathComponent("inputs").appendingPathComponent(sourceHash)
+        let library = directory.appendingPathComponent("libtrimio.so")
+        if isNonEmptyFile(library.path) { return library }
+
+        let fileManager = FileManager.default
+        let scratch = directory.appendingPathComponent("tmp-\(UUID().uuidString)")
+        do {
+            try fileManager.createDirectory(at: scratch, withIntermediateDirectories: true)
+        } catch {
+            throw .cacheUnwritable(path: directory.path, reason: "\(error.localizedDescription)")
+        }
+        defer { try? fileManager.removeItem(at: scratch) }
+
+        let sourceFile = scratch.appendingPathComponent("trimio.c")
+        do {
+            try Data(InterposerSource.c.utf8).write(to: sourceFile)
+        } catch {
+            throw .cacheUnwritable(path: sourceFile.path, reason: "\(error.localizedDescription)")
+        }
+        guard let compiler = which("cc", in: ProcessInfo.processInfo.environment) else {
+            throw .toolNotFound(tool: "cc", reason: "not found on PATH")
+        }
+        let arguments = compileFlags + ["-o", "libtrimio.so", "trimio.c"] + linkFlags
+        let (status, output) = ToolRun.run(compiler, arguments, in: scratch)
+        guard status == 0 else {
+            throw .libraryBuildFailed(path: library.path, command: ([compiler] + arguments).joined(separator: " "),
+                                      output: output.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        // The source next to the library, for whoever wonders what is preloaded.
+        _ = rename(sourceFile.path, directory.appendingPathComponent("trimio.c").path)
+        guard rename(scratch.appendingPathComponent("libtrimio.so").path, library.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if isNonEmptyFile(library.path) { return library }
+            throw .cacheUnwritable(path: library.path, reason: reason)
+        }
+        return library
+    }
+
+    /// The variables a traced process needs: `LD_PRELOAD` with `library`
+    /// appended to any value `base` has, and `TRIM_INPUTS_FILE = traceFile`
+    /// (a path with `%p`; relative paths are taken against the process's
+    /// directory at start-up). Merge the result over the test's environment.
+    public static func environment(library: URL, traceFile: String, base: [String: String] = [:])
+        -> [String: String]
+    {
+        var preload = library.path
+        if let existing = base["LD_PRELOAD"], !existing.isEmpty {
+            let entries = existing.split(whereSeparator: { $0 == ":" || $0 == " " }).map(String.init)
+            preload = entries.contains(library.path) ? existing : existing + ":" + library.path
+        }
+        return ["LD_PRELOAD": preload, traceFileVariable: traceFile]
+    }
+
+    // MARK: - Choosing how to trace
+
+    /// Builds the interposer into `cacheDirectory` and looks for `strace` on
+    /// `PATH`. Throws only when neither is usable.
+    public init(cacheDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(InputTracingError)
+    {
+        var library: URL?
+        var failure: InputTracingError?
+        do {
+            library = try Self.library(cacheDirectory: cacheDirectory)
+        } catch {
+            failure = error
+        }
+        let strace = Self.which("strace", in: environment)
+        if library == nil, strace == nil, let failure { throw failure }
+        self.init(library: library, strace: strace)
+    }
+
+    public init(library: URL?, strace: String?) {
+        self.library = library
+        self.strace = strace
+    }
+
+    /// Preloading when `executable` is a dynamically linked ELF file (it has
+    /// an interpreter, `PT_INTERP`, which is what honours `LD_PRELOAD`);
+    /// `strace -f` otherwise (statically linked, static-pie, not ELF) or when
+    /// the interposer could not be built; `unavailable` when neither works.
+    public func method(for executable: String) -> TracingMethod {
+        let linkage: Linkage
+        do {
+            linkage = try Self.linkage(of: executable)
+        } catch {
+            return strace.map { .strace(path: $0) } ?? .unavailable(reason: error.description)
+        }
+        if case .dynamic = linkage, let library { return .preload(library: library) }
+        if let strace { return .strace(path: strace) }
+        switch linkage {
+        case .dynamic: return .unavailable(reason: "the input tracer could not be built and strace is not installed")
+        case .static:
+            return .unavailable(reason: "\(executable) is statically linked (LD_PRELOAD cannot reach it) "
+                                + "and strace is not installed")
+        case .notELF:
+            return .unavailable(reason: "\(executable) is not an ELF executable and strace is not installed")
+        }
+    }
+
+    /// Where one test attempt's traces go: `<directory>/<stem>.<pid>.io`
+    /// (preload) or `<directory>/<stem>.strace` (strace).
+    public func session(method: TracingMethod, directory: URL, stem: String) -> TraceSession {
+        TraceSession(method: method, directory: directory, stem: stem)
+    }
+
+    static func isNonEmptyFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0
+    }
+
+    /// `tool` on `PATH` (an absolute or relative path with a slash is taken as it is).
+    static func which(_ tool: String, in environment: [String: String]) -> String? {
+        if tool.contains("/") { return FileManager.default.isExecutableFile(atPath: tool) ? tool : nil }
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
+
+/// How a test's inputs are traced.
+public enum TracingMethod: Hashable, Sendable, CustomStringConvertible {
+    /// `LD_PRELOAD` of the interposer: files, variables, addresses.
+    case preload(library: URL)
+    /// `strace -f`: files and addresses; variable reads are not system calls,
+    /// so the whole environment counts as read.
+    case strace(path: String)
+    /// Neither works here; the test's inputs are not recorded.
+    case unavailable(reason: String)
+
+    /// `preload`, `strace` or `none`: what `TestInputs.method` records.
+    public var name: String {
+        switch self {
+        case .preload: return "preload"
+        case .strace: return "strace"
+        case .unavailable: return "none"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .preload(let library): return "preload (\(library.path))"
+        case .strace(let path): return "strace (\(path))"
+        case .unavailable(let reason): return "none: \(reason)"
+        }
+    }
+}
+
+/// Runs a tool to completion, output captured.
+enum ToolRun {
+    static func run(_ tool: String, _ arguments: [String], in directory: URL) -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return (-1, "\(error.localizedDescription)")
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationReason != .exit { return (-1, "signal \(process.terminationStatus)\n" + text) }
+        return (process.terminationStatus, text)
+    }
+}

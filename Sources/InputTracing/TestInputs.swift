@@ -1,0 +1,104 @@
+import BlockIR
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What one test run read outside the code, merged over the test's process
+/// and every process it started, normalised and hashed. Stored with the
+/// test's result; compared with `InputState` by selection.
+public struct TestInputs: Hashable, Codable, Sendable {
+    /// The hash of a file or listing that does not exist.
+    public static let missing = "missing"
+    /// The hash of a variable that is not set.
+    public static let unset = "unset"
+    /// The hash of a directory that was stat'ed or opened but not listed.
+    public static let directory = "directory"
+    /// The `env` key standing for the whole environment (strace cannot see
+    /// which variables a process reads).
+    public static let wholeEnvironment = "*"
+
+    /// Workspace-relative path (`tests/data/x.txt`) → `InputHash.file`: the
+    /// BLAKE3 of a regular file's bytes, `missing`, `directory`, `unreadable`
+    /// or `special`. A key ending in `/` (`tests/data/`, `./` for the root)
+    /// is a directory that was listed → `InputHash.listing` of its entry names.
+    public var files: [String: String]
+    /// Variable name → `InputHash.value` of the value the test was given
+    /// (`unset` when it had none); `*` → the hash of the whole environment.
+    public var env: [String: String]
+    /// Addresses connected or sent to, sorted, in `Endpoint`'s normal form.
+    public var network: [String]
+    /// For addresses whose network policy is `when-files-change`: the files
+    /// its patterns matched when the test ran (path → `InputHash.file`).
+    public var watched: [String: String]
+    /// The patterns `watched` was taken with, sorted.
+    public var watchPatterns: [String]
+    /// `preload`, `strace` or `none` (`TracingMethod.name`).
+    public var method: String
+    /// What could not be observed; empty when the record is complete.
+    public var problems: [String]
+
+    public init(files: [String: String] = [:], env: [String: String] = [:], network: [String] = [],
+                watched: [String: String] = [:], watchPatterns: [String] = [], method: String = "preload",
+                problems: [String] = []) {
+        self.files = files
+        self.env = env
+        self.network = Array(Set(network)).sorted()
+        self.watched = watched
+        self.watchPatterns = Array(Set(watchPatterns)).sorted()
+        self.method = method
+        self.problems = problems
+    }
+
+    /// Everything the test used was observed.
+    public var isComplete: Bool { problems.isEmpty }
+
+    /// Nothing read, nothing connected to.
+    public var isEmpty: Bool { files.isEmpty && env.isEmpty && network.isEmpty }
+}
+
+/// The hashes of file contents, listings and variable values: one
+/// definition for recording and for comparing.
+public enum InputHash {
+    /// BLAKE3 of a regular file's bytes (following symbolic links), else
+    /// `missing`, `directory`, `unreadable` or `special` (a device, a socket, a fifo).
+    public static func file(atPath path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return errno == ENOENT || errno == ENOTDIR ? TestInputs.missing : "unreadable" }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return TestInputs.directory
+        case S_IFREG: return ContentHash.of(file: path) ?? "unreadable"
+        default: return "special"
+        }
+    }
+
+    /// BLAKE3 of a directory's entry names (sorted, one per line, a `/`
+    /// after subdirectories), else `missing`, `not-a-directory` or `unreadable`.
+    public static func listing(atPath path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return errno == ENOENT || errno == ENOTDIR ? TestInputs.missing : "unreadable" }
+        guard info.st_mode & S_IFMT == S_IFDIR else { return "not-a-directory" }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return "unreadable" }
+        let lines = names.sorted().map { name -> String in
+            var entry = stat()
+            let isDirectory = stat(path + "/" + name, &entry) == 0 && entry.st_mode & S_IFMT == S_IFDIR
+            return isDirectory ? name + "/" : name
+        }
+        return ContentHash.of(Data(lines.joined(separator: "\n").utf8))
+    }
+
+    /// BLAKE3 of a value's UTF-8 bytes, `unset` for nil.
+    public static func value(_ value: String?) -> String {
+        guard let value else { return TestInputs.unset }
+        return ContentHash.of(Data(value.utf8))
+    }
+
+    /// BLAKE3 of every tracked variable, sorted by name (`NAME=value`, NUL-separated).
+    public static func environment(_ environment: [String: String], filter: InputFilter) -> String {
+        let entries = environment.filter { filter.tracks(variable: $0.key) }.sorted { $0.key < $1.key }
+        return ContentHash.of(Data(entries.map { "\($0.key)=\($0.value)" }.joined(separator: "\0").utf8))
+    }
+}
