@@ -160,12 +160,15 @@ struct Replay {
 
         // Build once; select at every grain against the previous commit's data.
         let plan: GrainPlan
+        let clock = ContinuousClock()
+        let started = clock.now
         do {
             plan = try RunPipeline.plan(request(database: database, force: false),
                                         at: haveBase ? historyGrains : [])
         } catch {
             if case .cargo(.buildFailed) = error {
                 record.status = .buildFailed
+                record.buildSeconds = (clock.now - started).seconds
                 record.note = "the build failed"
             } else {
                 record.status = .error
@@ -266,9 +269,14 @@ struct FullRun {
                                              warn: { progress("    trim: warning: \($0)") })
         } catch { throw .pipeline(error) }
         if case .signal = statistics.cancelled { throw .interrupted }
-        let (whole, fraction) = (clock.now - started).components
-        return FullRun(tests: collector.tests, failing: collector.failing,
-                       seconds: Double(whole) + Double(fraction) / 1e18)
+        return FullRun(tests: collector.tests, failing: collector.failing, seconds: (clock.now - started).seconds)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) / 1e18
     }
 }
 
