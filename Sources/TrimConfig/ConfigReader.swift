@@ -74,7 +74,7 @@ struct ConfigReader {
 
     // MARK: keys
 
-    static let rootKeys = ["profile"]
+    static let rootKeys = ["inputs", "network", "profile"]
     static let profileKeys = [
         "fail-fast", "failure-output", "final-status-level", "junit", "max-fail", "overrides", "retries",
         "slow-timeout", "status-level", "success-output", "test-threads",
@@ -97,6 +97,11 @@ struct ConfigReader {
     // MARK: the document
 
     func read(_ text: String) throws(ConfigError) -> [String: ProfileLayer] {
+        try profiles(root(text))
+    }
+
+    /// The document's top-level table.
+    func root(_ text: String) throws(ConfigError) -> TOMLTable {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -108,6 +113,11 @@ struct ConfigReader {
             throw .syntax(file: file, line: 0, column: 0, detail: "\(error)")
         }
         try checkKeys(root, at: nil, allowed: Self.rootKeys)
+        return root
+    }
+
+    /// One layer per `[profile.<name>]`.
+    func profiles(_ root: TOMLTable) throws(ConfigError) -> [String: ProfileLayer] {
         guard let profilesValue = root["profile"] else { return [:] }
         let profiles = try table(profilesValue, at: "profile", expected: "a table of profiles ([profile.<name>])")
         var layers: [String: ProfileLayer] = [:]

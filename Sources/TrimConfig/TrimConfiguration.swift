@@ -29,6 +29,8 @@
 ///       let file: URL; let fileExists: Bool
 ///       var profileNames: [String]                                 // sorted, always has "default"
 ///       func profile(named: String = "default") throws(ConfigError) -> Profile
+///       var network: NetworkPolicy                                 // [[network.rules]], top level
+///       var inputs: InputSettings                                  // [inputs] ignore, ignore-env
 ///     struct Profile: Sendable, Hashable
 ///       name, retryPolicy (retries: Int), slowTimeout, failFast, testThreads, statusLevel,
 ///       finalStatusLevel, failureOutput, successOutput, junit: JUnitSettings?, overrides: [Override]
@@ -43,6 +45,9 @@
 ///     enum FailFast { failFast, maxFail(Int), noFailFast }
 ///     enum TestThreads { count(Int), numCPUs, numCPUsMinus(Int) }; init?(argument:)
 ///     struct ConfigDuration { seconds; init(parsing:) throws(DurationParseError); init?(argument:) }
+///     struct NetworkPolicy { rules: [Rule]; decision(for: endpoint) -> (Action, Rule?); filePatterns(for:) }
+///       enum Action { always, ignore, whenFilesChange([String]) }; static func matches(_:_:), problem(with:)
+///     struct InputSettings { ignore: [String]; ignoreEnv: [String]? }
 import Foundation
 
 public struct TrimConfiguration: Sendable {
@@ -56,6 +61,10 @@ public struct TrimConfiguration: Sendable {
     /// False when there was no file and everything is the built-in default.
     public let fileExists: Bool
     let layers: [String: ProfileLayer]
+    /// `[[network.rules]]`: what a test's use of an address means for selection (NetworkPolicy.swift).
+    public var network: NetworkPolicy = .builtInDefault
+    /// `[inputs]`: files and variables left out of a test's recorded inputs.
+    public var inputs = InputSettings()
 
     /// Every profile that can be asked for: those the file defines, and `default`.
     public var profileNames: [String] {
@@ -102,8 +111,10 @@ public struct TrimConfiguration: Sendable {
     public static func parse(_ text: String, file: String, validateFilter: ((String) throws -> Void)? = nil)
         throws(ConfigError) -> TrimConfiguration
     {
-        let layers = try ConfigReader(file: file, validateFilter: validateFilter).read(text)
-        return TrimConfiguration(file: URL(fileURLWithPath: file), fileExists: true, layers: layers)
+        let reader = ConfigReader(file: file, validateFilter: validateFilter)
+        let root = try reader.root(text)
+        return TrimConfiguration(file: URL(fileURLWithPath: file), fileExists: true, layers: try reader.profiles(root),
+                                 network: try reader.network(root), inputs: try reader.inputs(root))
     }
 
     /// The built-in defaults alone, as when there is no file.

@@ -44,7 +44,7 @@ import TrimConfig
             says: ["a cargo-nextest setting trim does not support", "retries"])
         try expectError(
             "[store]\ndir = \"target/nextest\"\n", kind: "unknownKey", keyPath: "store",
-            says: ["cargo-nextest", "allowed here: profile"])
+            says: ["cargo-nextest", "allowed here: inputs, network, profile"])
     }
 
     @Test func unknownKeysInNestedTables() throws {
