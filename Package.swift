@@ -54,7 +54,7 @@ let package = Package(
             name: "Store", dependencies: ["BlockIR", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["SCHEMA.md"]
         ),
-        .target(name: "Selection", dependencies: ["BlockIR", "Store"]),
+        .target(name: "Selection", dependencies: ["BlockIR", "Store", "InputTracing", "TrimConfig"]),
         .target(name: "Runner"),
         .target(name: "TrimConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reporting", dependencies: ["Runner", "Selection"]),
@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR"]),
         .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR"]),
-        .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR"]),
+        .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
         .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store"]),

@@ -24,6 +24,8 @@ public struct Reason: Hashable, Codable, Sendable {
         case blocksChanged = "blocks-changed"
         case constantChanged = "constant-changed"
         case fileChanged = "file-changed"
+        case envChanged = "env-changed"
+        case network
         case forced
     }
 
