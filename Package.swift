@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "CargoSupport"),
         .target(name: "TestFilter"),
         .target(
-            name: "Store", dependencies: ["BlockIR", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "Store", dependencies: ["BlockIR", "InputTracing", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["SCHEMA.md"]
         ),
         .target(name: "Selection", dependencies: ["BlockIR", "Store", "InputTracing", "TrimConfig"]),
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "BlockDiffCLITests", dependencies: ["BlockIR"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR"]),
         .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR", "InputTracing"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import InputTracing
 
 extension TrimStore {
     // MARK: - Binaries and tests
@@ -64,14 +65,15 @@ extension TrimStore {
     // MARK: - Results
 
     /// Records one result in its own transaction, replacing the test's
-    /// previous result and hits.
-    public func recordResult(_ result: TestResultRecord) throws(StoreError) {
-        try recordResults([result])
+    /// previous result and hits, and its recorded inputs with `inputs`.
+    public func recordResult(_ result: TestResultRecord, inputs: TestInputs? = nil) throws(StoreError) {
+        try recordResults([result], inputs: inputs.map { [result.key: $0] } ?? [:])
     }
 
     /// Records results in one transaction (all or none), each replacing its
-    /// test's previous result and hits.
-    public func recordResults(_ batch: [TestResultRecord]) throws(StoreError) {
+    /// test's previous result and hits, and its recorded inputs with
+    /// `inputs[key]` (none when absent).
+    public func recordResults(_ batch: [TestResultRecord], inputs: [TestKey: TestInputs] = [:]) throws(StoreError) {
         guard !batch.isEmpty else { return }
         let outputs = batch.map { $0.output.map(Self.capOutput) }
         let (generation, learned) = try write { db -> (Int64, [SymbolCache.Key: Int64]) in
@@ -108,6 +110,7 @@ extension TrimStore {
                     testID, record.build.rawValue, record.outcome.rawValue, record.duration, record.coverage.rawValue,
                     Data(HitsCodec.encode(hits)), outputs[index], record.recordedAt.timeIntervalSinceReferenceDate,
                 ])
+                try Self.replaceInputs(inputs[record.key], testID: testID, db)
             }
             return (generation, learned)
         }

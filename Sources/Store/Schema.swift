@@ -13,6 +13,9 @@ enum Schema {
         migrator.registerMigration("v2-source-files") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-test-inputs") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -26,6 +29,25 @@ enum Schema {
             path TEXT NOT NULL,
             content_hash TEXT NOT NULL,
             PRIMARY KEY (build_id, path)
+        ) WITHOUT ROWID;
+        """
+
+    /// The inputs (files, variables, addresses) each test's last result
+    /// read, written with the result (Inputs.swift).
+    static let v3 = """
+        CREATE TABLE test_inputs (
+            test_id INTEGER PRIMARY KEY REFERENCES test(id) ON DELETE CASCADE,
+            method TEXT NOT NULL,            -- preload, strace, none
+            problems TEXT NOT NULL,          -- JSON array of strings: what was not observed; [] = complete
+            watch_patterns TEXT NOT NULL     -- JSON array of the when-files-change globs `watched` rows were taken with
+        );
+
+        CREATE TABLE test_input (
+            test_id INTEGER NOT NULL REFERENCES test_inputs(test_id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,              -- file, env, network, watched
+            name TEXT NOT NULL,              -- workspace-relative path (a listing ends in /), variable, address
+            value TEXT NOT NULL,             -- content or value hash, 'missing', 'unset', 'directory'; '' for network
+            PRIMARY KEY (test_id, kind, name)
         ) WITHOUT ROWID;
         """
 

@@ -29,10 +29,15 @@
 ///       func recordTests(_ names: [String], inBinary: String) throws(StoreError)  // replaces the listing
 ///       func tests(inBinary: String) throws(StoreError) -> [TestKey]
 ///       // results (one row per test: its last result, hits as one blob)
-///       func recordResult(_: TestResultRecord) throws(StoreError)        // own transaction
-///       func recordResults(_: [TestResultRecord]) throws(StoreError)     // one transaction
+///       func recordResult(_: TestResultRecord, inputs: TestInputs? = nil) throws(StoreError)   // own transaction
+///       func recordResults(_: [TestResultRecord], inputs: [TestKey: TestInputs] = [:])
+///           throws(StoreError)                                            // one transaction
 ///       func lastResults() throws(StoreError) -> [TestKey: TestResultRecord]
 ///       func lastResult(for: TestKey) throws(StoreError) -> TestResultRecord?
+///       // inputs of the last result (Inputs.swift; replaced with every result)
+///       func recordInputs(_: TestInputs?, for: TestKey) throws(StoreError)
+///       func lastInputs() throws(StoreError) -> [TestKey: TestInputs]
+///       func inputs(for: TestKey) throws(StoreError) -> TestInputs?
 ///       // upkeep
 ///       func collectGarbage() throws(StoreError) -> GarbageReport
 ///       func statistics() throws(StoreError) -> StoreStatistics

@@ -141,7 +141,7 @@ import Glibc
             CREATE TABLE hit_count(test_id INTEGER, n INTEGER);
             """)
         raw.closeConnection()
-        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v2-source-files")
+        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v3-test-inputs")
         #expect(throws: expected) { try scratch.open() }
         #expect(expected.description.contains("upgrade trim or delete \(scratch.database.path)"))
         // Refusing did not migrate or touch it: still refused, the newer table still there.
