@@ -83,7 +83,7 @@ let package = Package(
         ),
         .testTarget(name: "BlockDiffCLITests", dependencies: ["BlockIR"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR"]),
-        .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR"]),
+        .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR", "Selection", "TrimConfig"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR", "InputTracing"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),

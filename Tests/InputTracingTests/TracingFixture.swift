@@ -263,7 +263,7 @@ struct TracingFixture: Sendable {
     /// Runs `arguments` of `executable` in the workspace with `method`, as the
     /// pipeline will: the session's environment and command, a pid for the trace.
     func run(_ executable: URL, _ arguments: [String], method: TracingMethod, stem: String,
-             environment extra: [String: String] = [:]) -> Run {
+             environment extra: [String: String] = [:], in directory: URL? = nil) -> Run {
         let session = tracer.session(method: method, directory: scratch, stem: stem)
         session.removeFiles()
         var environment = ProcessInfo.processInfo.environment
@@ -273,7 +273,7 @@ struct TracingFixture: Sendable {
         environment = session.environment(adding: environment)
         let command = session.command(executable: executable.path, arguments: arguments)
         let output = scratch.appendingPathComponent("\(stem).out")
-        let (status, pid) = Self.spawn(command.executable, command.arguments, in: workspace.path,
+        let (status, pid) = Self.spawn(command.executable, command.arguments, in: (directory ?? workspace).path,
                                        environment: environment, output: output.path)
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         return Run(status: status, pid: pid, output: text, session: session, environment: given)
@@ -281,16 +281,17 @@ struct TracingFixture: Sendable {
 
     /// Runs one libtest test of `executable` traced by `method` and returns its inputs.
     func inputs(of test: String, method: TracingMethod, executable: URL? = nil, stem: String? = nil,
-                environment: [String: String] = [:], watchPatterns: ([String]) -> [String] = { _ in [] }) throws
-        -> (TestInputs, Run)
+                environment: [String: String] = [:], in directory: URL? = nil, filter: InputFilter? = nil,
+                watchPatterns: ([String]) -> [String] = { _ in [] }) throws -> (TestInputs, Run)
     {
         let run = run(executable ?? self.executable, ["--exact", "tests::\(test)", "--nocapture"], method: method,
-                      stem: stem ?? "\(test)-\(method.name)", environment: environment)
+                      stem: stem ?? "\(test)-\(method.name)", environment: environment, in: directory)
         guard run.exitedCleanly else {
             throw FixtureError(description: "tests::\(test) under \(method.name): wait status \(run.status)\n\(run.output)")
         }
-        let inputs = run.session.inputs(testPID: run.pid, testDirectory: workspace.path, filter: filter,
-                                        environment: run.environment, watchPatterns: watchPatterns)
+        let inputs = run.session.inputs(testPID: run.pid, testDirectory: (directory ?? workspace).path,
+                                        filter: filter ?? self.filter, environment: run.environment,
+                                        watchPatterns: watchPatterns)
         return (inputs, run)
     }
 
