@@ -390,7 +390,7 @@ for grain in grains {
     row("select, \(grain.rawValue) grain (\(selectedCounts[grain]!) of \(options.tests) selected)", selectStats[grain]!)
 }
 if let loadStats, let loadSelectStats {
-    row("load: lastResults + build + modules(of:) + sourceFiles(of:)", loadStats)
+    row("load: lastResults, build, modules(of:), sourceFiles(of:)", loadStats)
     row("load + select, block grain", loadSelectStats)
     for (label, seconds) in setup {
         print("  " + "(setup) \(label)".padding(toLength: 58, withPad: " ", startingAt: 0) + " " + ms(seconds))
