@@ -85,7 +85,7 @@ public enum HistoryCSV {
             fields += [seconds(r.buildSeconds), seconds(r.selectionSeconds), seconds(r.fullRunSeconds)]
             fields += [String(r.mutantsTried), String(r.mutantsUnviable), String(r.mutantsCaught)]
             fields += historyGrains.map { String(r.mutantMissed[$0] ?? 0) }
-            fields += [r.failingTests.joined(separator: ";"), r.missedTests.joined(separator: ";"), r.note]
+            fields += [r.failingTests.joined(separator: ";"), r.missedTests.joined(separator: ";"), oneLine(r.note)]
             return CSV.line(fields)
         }.joined()
     }
@@ -106,9 +106,14 @@ public enum HistoryCSV {
             fields += historyGrains.map { ran ? String(r.missed[$0]?.count ?? 0) : "" }
             fields.append(historyGrains.flatMap { g in (r.missed[g] ?? []).map { "\(g.rawValue):\($0)" } }
                 .joined(separator: ";"))
-            fields.append(r.note)
+            fields.append(oneLine(r.note))
             return CSV.line(fields)
         }.joined()
+    }
+
+    /// Notes (error messages) on one line, so a row is a line: tools that read lines still work.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " | ")
     }
 
     /// Reads back a commit CSV (the columns it needs; others are ignored).

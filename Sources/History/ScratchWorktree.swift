@@ -116,7 +116,7 @@ struct ScratchWorktree {
                 throw .setup("cannot remove the stale scratch worktree \(path.path): \(error)")
             }
         }
-        try repository.run(["worktree", "prune"])
+        // --force: the path may still be registered from a replay that was killed (its directory gone).
         try repository.run(["worktree", "add", "--detach", "--force", path.path, commit])
     }
 
@@ -127,10 +127,10 @@ struct ScratchWorktree {
     }
 
     /// Unregisters and deletes the worktree (the target dir and databases stay).
+    /// No `git worktree prune`: that would also drop the user's own stale worktrees.
     func remove() {
         _ = repository.attempt(["worktree", "remove", "--force", "--force", space.worktree.path])
         try? FileManager.default.removeItem(at: space.worktree)
-        _ = repository.attempt(["worktree", "prune"])
     }
 }
 
