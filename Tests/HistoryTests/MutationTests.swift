@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import History
@@ -203,5 +204,28 @@ import Testing
         #expect(summary.text.contains("block                     20.0%   20.0%   30.0%                1"))
         #expect(HistorySummary.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9)
         #expect(HistorySummary.median([4, 1, 3, 2]) == 2.5)
+    }
+}
+
+@Suite struct ScratchSpaceTests {
+    @Test func theDefaultPathIsFixedPerRepository() {
+        let a = ScratchSpace.default(gitCommonDirectory: "/home/me/project/.git")
+        let again = ScratchSpace.default(gitCommonDirectory: "/home/me/project/.git")
+        let other = ScratchSpace.default(gitCommonDirectory: "/home/me/other/.git")
+        #expect(a.root == again.root)
+        #expect(a.root != other.root)
+        #expect(a.worktree.path.hasPrefix(a.root.path + "/") && a.targetDirectory.path.hasPrefix(a.root.path + "/"))
+        #expect(a.root.lastPathComponent.count == 16)
+    }
+
+    @Test func refusesToReplayWithASharedTargetDirectory() throws {
+        // The test process has no CARGO_TARGET_DIR pointing into this scratch space.
+        let space = ScratchSpace(root: URL(fileURLWithPath: "/nonexistent/trim-history-test"))
+        let target = ReplayTarget(topLevel: URL(fileURLWithPath: "/nonexistent"), subdirectory: "", scratch: space)
+        #expect(throws: HistoryError.self) {
+            try HistoryReplay.run(HistoryOptions(directory: target.topLevel, commits: 1), target: target,
+                                  progress: { _ in })
+        }
+        #expect(HistoryReplay.requiredEnvironment(target) == ["CARGO_TARGET_DIR": space.targetDirectory.path])
     }
 }
