@@ -108,16 +108,31 @@ public enum HistoryReplay {
         defer { if !options.keepWorktree { worktree.remove() } }
         ScratchSpace.removeDatabase(target.scratch.database)
 
-        var replay = Replay(options: options, target: target, worktree: worktree, progress: progress)
+        // Ctrl-C / SIGTERM: the step under way is dropped (a build or a run cut short proves
+        // nothing), the commits before it are kept, the worktree is removed on the way out.
+        let interrupt = InterruptWatch()
+        defer { interrupt.stop() }
+        var replay = Replay(options: options, target: target, worktree: worktree, progress: progress,
+                            interrupted: { interrupt.fired })
         var report = HistoryReport()
         for (index, commit) in commits.enumerated() {
             let label = "[\(index + 1)/\(commits.count)] \(commit.sha.prefix(10)) \(commit.subject)"
             progress(label)
-            let (record, mutants) = try replay.step(commit)
-            report.commits.append(record)
-            report.mutants += mutants
-            progress("    " + Replay.describe(record))
+            let step: (CommitRecord, [MutantRecord])
+            do { step = try replay.step(commit) } catch {
+                guard case .interrupted = error else { throw error }
+                report.interrupted = true
+                break
+            }
+            if interrupt.fired {
+                report.interrupted = true
+                break
+            }
+            report.commits.append(step.0)
+            report.mutants += step.1
+            progress("    " + Replay.describe(step.0))
         }
+        if report.interrupted { progress("interrupted: \(report.commits.count) of \(commits.count) commits replayed") }
         ScratchSpace.removeDatabase(target.scratch.mutantDatabase)
         return report
     }
@@ -129,15 +144,18 @@ struct Replay {
     let target: ReplayTarget
     let worktree: ScratchWorktree
     let progress: @Sendable (String) -> Void
+    /// A signal arrived: stop at the next check.
+    let interrupted: @Sendable () -> Bool
     /// A full run has been recorded: the next commit is compared against it.
     var haveBase = false
 
     init(options: HistoryOptions, target: ReplayTarget, worktree: ScratchWorktree,
-         progress: @escaping @Sendable (String) -> Void) {
+         progress: @escaping @Sendable (String) -> Void, interrupted: @escaping @Sendable () -> Bool) {
         self.options = options
         self.target = target
         self.worktree = worktree
         self.progress = progress
+        self.interrupted = interrupted
     }
 
     var workspaceDirectory: URL {
@@ -176,6 +194,7 @@ struct Replay {
             }
             return (record, [])
         }
+        if interrupted() { throw .interrupted }
         record.buildSeconds = plan.buildSeconds
         record.testsTotal = plan.tests.count
         if haveBase {
@@ -277,6 +296,35 @@ extension Duration {
     var seconds: Double {
         let (whole, fraction) = components
         return Double(whole) + Double(fraction) / 1e18
+    }
+}
+
+/// Notes SIGINT, SIGTERM and SIGHUP while a replay runs instead of dying
+/// mid-step (trim's runner stops its tests on the same signals).
+final class InterruptWatch: @unchecked Sendable {
+    private static let signals = [SIGINT, SIGTERM, SIGHUP]
+    private let lock = NSLock()
+    private var received = false
+    private var sources: [DispatchSourceSignal] = []
+    private var previous: [Int32: sig_t?] = [:]
+
+    init() {
+        for number in Self.signals {
+            previous[number] = signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.lock.withLock { self?.received = true } }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var fired: Bool { lock.withLock { received } }
+
+    func stop() {
+        sources.forEach { $0.cancel() }
+        sources = []
+        for (number, handler) in previous { signal(number, handler ?? SIG_DFL) }
+        previous = [:]
     }
 }
 

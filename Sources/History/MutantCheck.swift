@@ -21,6 +21,7 @@ struct MutantCheck {
         var records: [MutantRecord] = []
         var ran = 0
         for mutation in candidates.prefix(2 * limit) where ran < limit {
+            if replay.interrupted() { throw .interrupted }
             let record = try attempt(mutation)
             if record.status == .caught || record.status == .survived { ran += 1 }
             records.append(record)

@@ -91,6 +91,8 @@ public struct MutantRecord: Sendable, Equatable {
 public struct HistoryReport: Sendable {
     public var commits: [CommitRecord] = []
     public var mutants: [MutantRecord] = []
+    /// Stopped by a signal: `commits` holds the commits replayed before it.
+    public var interrupted = false
     public init(commits: [CommitRecord] = [], mutants: [MutantRecord] = []) {
         self.commits = commits
         self.mutants = mutants

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import History
+import TrimPipeline
 
 /// `trim simulate-history`: replays the last N commits in a scratch worktree
 /// and measures selection at each grain against full runs (see History).
@@ -79,5 +80,6 @@ struct SimulateHistoryCommand: ParsableCommand {
             try HistoryCSV.mutants(report.mutants).write(to: absolute(mutantsCsv), atomically: true, encoding: .utf8)
         }
         print(HistorySummary(report.commits).text, terminator: "")
+        if report.interrupted { throw ExitCode(ExitStatus.interrupted) }
     }
 }
