@@ -7,8 +7,9 @@
 // panic Location constants, and the identity of successor blocks (the caller
 // pairs blocks by walking both CFGs and compares successor structure itself).
 //
-// Local value naming: a value used only inside its own block is named by its
-// position in the block. A value used by other blocks gets a function-wide
+// Local value naming: stack slots (allocas) are named by their type and the
+// order of their first use, and left out of the block that allocates them. A
+// value used only inside its own block is named by its position in the block. A value used by other blocks gets a function-wide
 // name: its structural hash S (opcode, type, flags, operands' S) and its
 // occurrence number among such values with the same S, counted in depth-first
 // block order. Either way the name is unique where it is used, and a change in
@@ -20,7 +21,7 @@
 enum {
   TAG_INSTRUCTION = 0x11, TAG_ARGUMENT, TAG_BLOCK, TAG_FUNCTION, TAG_GLOBAL, TAG_GLOBAL_DECL,
   TAG_CONST_INT, TAG_CONST_FP, TAG_CONST_DATA, TAG_CONST_AGGREGATE, TAG_CONST_EXPR, TAG_CONST_OTHER,
-  TAG_METADATA, TAG_ASM, TAG_PHI_EDGE, TAG_CYCLE, TAG_LOCATION, TAG_ALIAS, TAG_LOCAL, TAG_DEFINES
+  TAG_METADATA, TAG_ASM, TAG_PHI_EDGE, TAG_CYCLE, TAG_LOCATION, TAG_ALIAS, TAG_LOCAL, TAG_DEFINES, TAG_ALLOCA
 };
 
 // ---- types -----------------------------------------------------------------
@@ -345,6 +346,10 @@ static uint64_t hash_operand(fingerprint_state *st, function_state *fs, LLVMValu
   case LLVMInstructionValueKind: {
     if (!block) return trim_mix(TAG_INSTRUCTION, structural_hash(st, fs, v));
     uint64_t key = (uint64_t)(uintptr_t)v;
+    if (LLVMGetInstructionOpcode(v) == LLVMAlloca) {
+      uint64_t *slot = u64map_find(&fs->names, key);
+      return trim_mix(TAG_ALLOCA, slot ? *slot : 0);
+    }
     if (LLVMGetInstructionParent(v) == block) {
       uint64_t *position = u64map_find(&fs->positions, key);
       return trim_mix(TAG_LOCAL, position ? *position : UINT32_MAX);
@@ -523,8 +528,25 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
         *u64map_upsert(&fs.ignored, (uint64_t)(uintptr_t)inst) = 1;
         continue;
       }
-      *u64map_upsert(&fs.positions, (uint64_t)(uintptr_t)inst) = position++;
       LLVMOpcode op = LLVMGetInstructionOpcode(inst);
+      // Stack slots: debug builds put every local's in the entry block, so a
+      // new local anywhere would change it. They are left out of every
+      // block's hash and named where they are used instead: by their type and
+      // their order of first use, so a new slot renames only slots first used
+      // after it.
+      if (op == LLVMAlloca) continue;
+      *u64map_upsert(&fs.positions, (uint64_t)(uintptr_t)inst) = position++;
+      int operands = LLVMGetNumOperands(inst);
+      for (int i = 0; i < operands; i++) {
+        LLVMValueRef operand = LLVMGetOperand(inst, i);
+        if (LLVMGetValueKind(operand) != LLVMInstructionValueKind || LLVMGetInstructionOpcode(operand) != LLVMAlloca)
+          continue;
+        uint64_t key = (uint64_t)(uintptr_t)operand;
+        if (u64map_find(&fs.names, key)) continue;
+        uint64_t slot = trim_mix(TAG_ALLOCA, structural_hash(st, &fs, operand));
+        uint64_t occurrence = (*u64map_upsert(&fs.occurrences, slot))++;
+        *u64map_upsert(&fs.names, key) = trim_mix(slot, occurrence);
+      }
       if (op == LLVMCall || op == LLVMInvoke) {
         LLVMValueRef callee = LLVMGetCalledValue(inst);
         size_t len = 0;
@@ -572,6 +594,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
     uint64_t h = 0xb10c;
     for (LLVMValueRef inst = LLVMGetFirstInstruction(layout[b]); inst; inst = LLVMGetNextInstruction(inst)) {
       if (u64map_find(&fs.ignored, (uint64_t)(uintptr_t)inst)) continue;
+      if (LLVMGetInstructionOpcode(inst) == LLVMAlloca) continue; // named where used
       h = trim_mix(h, instruction_hash(st, &fs, inst, layout[b]));
       block.instruction_count++;
       if (block.line == 0) {

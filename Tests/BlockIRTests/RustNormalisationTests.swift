@@ -299,3 +299,18 @@ extension RustNormalisationTests {
         #expect(ignoring.0 == old.0 && ignoring.1 != old.1)
     }
 }
+
+extension RustNormalisationTests {
+    /// Debug builds allocate every local's stack slot in the entry block: a
+    /// new local must not make the entry block (run by every caller) change.
+    @Test func aNewLocalChangesOnlyTheBlocksThatUseIt() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.ledger)
+        let new = try builds.rust("new", Self.ledger.replacingOccurrences(
+            of: "        sum += compute(*v);", with: "        let doubled = compute(*v) * 2;\n        sum += doubled / 2;"))
+        let diff = try builds.diff(old, new)
+        #expect(diff.names == ["fx::total"])
+        let total = try #require(diff.function(named: "fx::total"))
+        #expect(!total.blocks.contains { $0.index == 0 }, "the entry block is unchanged: \(total.blocks)")
+    }
+}
