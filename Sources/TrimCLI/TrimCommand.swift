@@ -227,7 +227,9 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var filters: FilterArguments
 
     func run() throws {
-        let (filter, partition) = try filters.filter()
+        var (filter, partition) = try filters.filter()
+        // Listing shows ignored tests too (marked), unless --run-ignored says otherwise.
+        if filters.runIgnored == .default { filter.runIgnored = .all }
         let request = RunRequest(workspace: workspace.options, filter: filter, partition: partition)
         for test in try RunPipeline.list(request) {
             print("\(test.binary) \(test.name)" + (test.ignored ? " (ignored)" : ""))

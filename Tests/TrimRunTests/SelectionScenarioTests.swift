@@ -43,7 +43,7 @@ import Testing
     /// Runs what trim selects (or everything with --all); returns the failing tests.
     @discardableResult
     func run(all: Bool = false, _ extra: [String] = []) throws -> Set<String> {
-        let outcome = try workspace.run(["run", "--no-progress"] + (all ? ["--all"] : []) + extra)
+        let outcome = try workspace.run(["run", "--no-progress", "--no-fail-fast"] + (all ? ["--all"] : []) + extra)
         #expect(outcome.status == 0 || outcome.status == 100, "\(outcome.stderr)")
         return Set(outcome.stdout.split(separator: "\n").compactMap { line -> String? in
             guard line.contains("FAIL [") || line.contains("SIGABRT [") else { return nil }

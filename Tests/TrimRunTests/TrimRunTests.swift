@@ -9,7 +9,7 @@ import Testing
     /// The first run of the example with the extra tests, made once.
     static let firstRun: Result<(ExampleWorkspace, ExampleWorkspace.Outcome), any Error> = Result {
         let workspace = try ExampleWorkspace()
-        let outcome = try workspace.run(["run", "--no-progress"])
+        let outcome = try workspace.run(["run", "--no-progress", "--no-fail-fast"])
         return (workspace, outcome)
     }
 
