@@ -76,12 +76,17 @@ public struct InputFilter: Hashable, Sendable {
     /// The workspace-relative form of an absolute path when it is an input
     /// (`.` for the root itself), else nil.
     public func relativePath(forAbsolute path: String) -> String? {
-        let normalized = PathNormalizer.normalize(path)
+        // Most paths a process touches are outside the workspace (the loader, /proc, /etc): say so
+        // cheaply, for paths normalising cannot move (no `.` or `..` segment, no `//`).
+        if !Self.mayNeedNormalizing(path), !rootForms.contains(where: { path.utf8.starts(with: $0.utf8) }) {
+            return nil
+        }
+        let normalized = Self.mayNeedNormalizing(path) ? PathNormalizer.normalize(path) : path
         guard normalized.hasPrefix("/") else { return nil }
-        for directory in ignoredDirectories where Self.isWithin(normalized, directory) { return nil }
         for root in rootForms where Self.isWithin(normalized, root) {
-            let relative = normalized == root ? "." : String(normalized.dropFirst(root == "/" ? 1 : root.count + 1))
-            return tracks(relativePath: relative) ? relative : nil
+            let relative = normalized.utf8.count == root.utf8.count
+                ? "." : String(decoding: normalized.utf8.dropFirst(root == "/" ? 1 : root.utf8.count + 1), as: UTF8.self)
+            return tracks(relative: relative, absolute: normalized) ? relative : nil
         }
         return nil
     }
@@ -90,10 +95,17 @@ public struct InputFilter: Hashable, Sendable {
     /// filter's ignore list (for comparing against an older record).
     public func tracks(relativePath: String) -> Bool {
         let path = relativePath.hasSuffix("/") ? String(relativePath.dropLast()) : relativePath
-        if path != ".", ignore.contains(where: { !$0.isAbsolute && $0.matches(path) }) { return false }
-        let absolute = PathNormalizer.normalize(workspaceRoot + "/" + path)
-        if ignore.contains(where: { $0.isAbsolute && $0.matches(absolute) }) { return false }
-        return !ignoredDirectories.contains { Self.isWithin(absolute, $0) }
+        return tracks(relative: path, absolute: PathNormalizer.normalize(workspaceRoot + "/" + path))
+    }
+
+    private func tracks(relative: String, absolute: String) -> Bool {
+        if ignoredDirectories.contains(where: { Self.isWithin(absolute, $0) }) { return false }
+        for pattern in ignore {
+            if pattern.isAbsolute ? pattern.matches(absolute) : relative != "." && pattern.matches(relative) {
+                return false
+            }
+        }
+        return true
     }
 
     public func tracks(variable name: String) -> Bool {
@@ -110,6 +122,19 @@ public struct InputFilter: Hashable, Sendable {
 
     static func isWithin(_ path: String, _ directory: String) -> Bool {
         if directory == "/" { return true }
-        return path == directory || (path.hasPrefix(directory) && path.dropFirst(directory.count).first == "/")
+        let bytes = path.utf8, prefix = directory.utf8
+        guard bytes.starts(with: prefix) else { return false }
+        let rest = bytes.dropFirst(prefix.count)
+        return rest.isEmpty || rest.first == UInt8(ascii: "/")
+    }
+
+    /// Whether `path` has a `.` or `..` segment or a `//` (so normalising may change it).
+    static func mayNeedNormalizing(_ path: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if previous == UInt8(ascii: "/"), byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") { return true }
+            previous = byte
+        }
+        return false
     }
 }

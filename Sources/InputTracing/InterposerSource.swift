@@ -22,7 +22,7 @@
 /// Trace file (`$TRIM_INPUTS_FILE`, `%p` replaced by the process id, or by
 /// `<pid>-x<n>` for the copy written just before the n-th exec of a process):
 ///
-///     TRIMIO1 <pid> <parent pid> <signal, 0 at exit> <flags>\n
+///     TRIMIO1 <pid> <parent pid> <signal, 0 at exit> <flags> <length of the records>\n
 ///     then records, each: one kind byte, the text, a NUL
 ///       'f' a path opened for reading, stat'ed, accessed or executed
 ///       'd' a directory listed (opendir, or open with O_DIRECTORY)
@@ -35,7 +35,9 @@
 /// Paths are absolute (joined to the current directory, or to the directory
 /// an `at` call's descriptor names, at the time of the call) but not
 /// normalised. Each distinct record is written once per process, in the
-/// order first seen. The file is written under a temporary name and renamed.
+/// order first seen. The file is written in place (no temporary file: creating
+/// files is what costs); a file shorter than its header says was cut short by
+/// a kill while it was written.
 enum InterposerSource {
     static let formatVersion = 1
 
@@ -100,12 +102,6 @@ static char tio_altstack[65536];
 
 /* ---- the real functions ------------------------------------------------ */
 
-#define TIO_REAL_LIST(X) \
-  X(open) X(open64) X(openat) X(openat64) X(__open_2) X(__open64_2) X(__openat_2) X(__openat64_2) \
-  X(fopen) X(fopen64) X(opendir) X(stat) X(stat64) X(lstat) X(lstat64) X(fstatat) X(fstatat64) \
-  X(statx) X(access) X(faccessat) X(connect) X(sendto) X(sendmsg) X(execve) X(execv) X(execvp) \
-  X(execvpe) X(posix_spawn) X(posix_spawnp)
-
 typedef int (*tio_open_fn)(const char *, int, ...);
 typedef int (*tio_openat_fn)(int, const char *, int, ...);
 typedef int (*tio_open2_fn)(const char *, int);
@@ -126,46 +122,33 @@ typedef int (*tio_spawn_fn)(pid_t *, const char *, const posix_spawn_file_action
                             const posix_spawnattr_t *, char *const[], char *const[]);
 typedef int (*tio_xstat_fn)(int, const char *, void *);
 typedef int (*tio_fxstatat_fn)(int, int, const char *, void *, int);
+typedef void (*tio_exit_fn)(int);
 
-#define TIO_DECLARE(name) static void *tio_real_##name;
-TIO_REAL_LIST(TIO_DECLARE)
-static void *tio_real__exit, *tio_real__Exit;
-static void *tio_real___xstat, *tio_real___xstat64, *tio_real___lxstat, *tio_real___lxstat64,
-    *tio_real___fxstatat, *tio_real___fxstatat64;
-static int tio_resolve_state; /* 0 not yet, 1 resolving, 2 done */
+/* Set while this thread is inside dlsym: dlsym may allocate, an allocator
+ * may open a file, and that wrapper must not call dlsym again. */
+static __thread int tio_in_dlsym __attribute__((tls_model("initial-exec")));
 
-static void *tio_old_symbol(const char *name) {
-  void *f = dlsym(RTLD_NEXT, name);
-  if (!f) f = dlvsym(RTLD_NEXT, name, "GLIBC_2.2.5"); /* x86_64 */
-  if (!f) f = dlvsym(RTLD_NEXT, name, "GLIBC_2.17");  /* aarch64 */
+/* The next definition of `name` (libc's), looked up the first time a
+ * wrapper needs it: a process resolves only what it calls. NULL while
+ * dlsym is running on this thread; wrappers then make the system call
+ * themselves. errno is left as it was. */
+static void *tio_next(void **slot, const char *name, int old) {
+  void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+  if (f || tio_in_dlsym) return f;
+  int saved = errno;
+  tio_in_dlsym = 1;
+  f = dlsym(RTLD_NEXT, name);
+  if (!f && old) f = dlvsym(RTLD_NEXT, name, "GLIBC_2.2.5"); /* x86_64 */
+  if (!f && old) f = dlvsym(RTLD_NEXT, name, "GLIBC_2.17");  /* aarch64 */
+  tio_in_dlsym = 0;
+  errno = saved;
+  if (f) __atomic_store_n(slot, f, __ATOMIC_RELEASE);
   return f;
 }
 
-/* dlsym may allocate, and an allocator may open files: a wrapper called while
- * this runs finds its pointer NULL and falls back to the system call. */
-static void tio_resolve(void) {
-  int expected = 0;
-  if (!__atomic_compare_exchange_n(&tio_resolve_state, &expected, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) return;
-#define TIO_RESOLVE(name) __atomic_store_n(&tio_real_##name, dlsym(RTLD_NEXT, #name), __ATOMIC_RELEASE);
-  TIO_REAL_LIST(TIO_RESOLVE)
-  tio_real___xstat = tio_old_symbol("__xstat");
-  tio_real___xstat64 = tio_old_symbol("__xstat64");
-  tio_real___lxstat = tio_old_symbol("__lxstat");
-  tio_real___lxstat64 = tio_old_symbol("__lxstat64");
-  tio_real___fxstatat = tio_old_symbol("__fxstatat");
-  tio_real___fxstatat64 = tio_old_symbol("__fxstatat64");
-  __atomic_store_n(&tio_real__exit, dlsym(RTLD_NEXT, "_exit"), __ATOMIC_RELEASE);
-  __atomic_store_n(&tio_real__Exit, dlsym(RTLD_NEXT, "_Exit"), __ATOMIC_RELEASE);
-  __atomic_store_n(&tio_resolve_state, 2, __ATOMIC_RELEASE);
-}
-
-static void *tio_real(void **slot) {
-  void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-  if (f) return f;
-  if (__atomic_load_n(&tio_resolve_state, __ATOMIC_ACQUIRE) == 0) tio_resolve();
-  return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-}
-#define REAL(name) tio_real(&tio_real_##name)
+#define REAL(name) ({ static void *tio_slot; tio_next(&tio_slot, #name, 0); })
+/* The glibc < 2.33 stat entry points exist only as versioned compat symbols. */
+#define REAL_OLD(name) ({ static void *tio_slot; tio_next(&tio_slot, #name, 1); })
 
 /* ---- the set of events ------------------------------------------------- */
 
@@ -333,8 +316,11 @@ static void tio_write_all(int fd, const char *buffer, size_t size, int *ok) {
 }
 
 /* Writes the trace to the pattern with "%p" replaced by the pid (and suffix,
- * for the copy written before an exec): a temporary file, then a rename.
- * System calls only: async-signal-safe, and never seen by the wrappers. */
+ * for the copy written before an exec). Written in place (creating a file
+ * is the expensive part; a rename would add another metadata update): the
+ * header gives the length of the records, so a reader knows a file cut
+ * short by a kill. System calls only: async-signal-safe, never seen by the
+ * wrappers. */
 static void tio_write(int signal_number, const char *suffix) {
   if (!tio_pattern[0]) return;
   if (__atomic_exchange_n(&tio_writing, 1, __ATOMIC_ACQ_REL)) {
@@ -344,7 +330,7 @@ static void tio_write(int signal_number, const char *suffix) {
     return;
   }
   int saved = errno;
-  char path[TIO_PATH_MAX + 64], temp[TIO_PATH_MAX + 96];
+  char path[TIO_PATH_MAX + 64];
   char *mark = strstr(tio_pattern, "%p");
   long pid = syscall(SYS_getpid);
   char *p = path;
@@ -361,13 +347,9 @@ static void tio_write(int signal_number, const char *suffix) {
     p += tail;
   }
   *p = 0;
-  size_t length = (size_t)(p - path);
-  memcpy(temp, path, length);
-  memcpy(temp + length, ".tmp.", 5);
-  char *t = tio_put_unsigned(temp + length + 5, (unsigned long)pid);
-  *t = 0;
 
-  char header[128];
+  uint32_t used = __atomic_load_n(&tio_used, __ATOMIC_ACQUIRE);
+  char header[160];
   char *h = header;
   memcpy(h, "TRIMIO1 ", 8);
   h = tio_put_unsigned(h + 8, (unsigned long)pid);
@@ -379,16 +361,16 @@ static void tio_write(int signal_number, const char *suffix) {
   unsigned flags = (signal_number ? TIO_FLAG_SIGNAL : 0u) |
                    (__atomic_load_n(&tio_incomplete, __ATOMIC_RELAXED) ? TIO_FLAG_INCOMPLETE : 0u);
   h = tio_put_unsigned(h, flags);
+  *h++ = ' ';
+  h = tio_put_unsigned(h, used);
   *h++ = '\n';
 
-  int fd = (int)syscall(SYS_openat, AT_FDCWD, temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd >= 0) {
     int ok = 1;
     tio_write_all(fd, header, (size_t)(h - header), &ok);
-    tio_write_all(fd, tio_arena, __atomic_load_n(&tio_used, __ATOMIC_ACQUIRE), &ok);
-    if (syscall(SYS_close, fd) != 0) ok = 0;
-    if (ok) syscall(SYS_renameat, AT_FDCWD, temp, AT_FDCWD, path);
-    else syscall(SYS_unlinkat, AT_FDCWD, temp, 0);
+    tio_write_all(fd, tio_arena, used, &ok);
+    syscall(SYS_close, fd);
   }
   errno = saved;
   __atomic_store_n(&tio_writing, 0, __ATOMIC_RELEASE);
@@ -451,7 +433,6 @@ __attribute__((constructor)) static void tio_start(void) {
     tio_remove_from_environ(TIO_VARIABLE);
     tio_remove_from_environ("LD_PRELOAD");
   }
-  tio_resolve();
   pthread_atfork(0, 0, tio_after_fork);
   stack_t current;
   if (sigaltstack(0, &current) == 0 && (current.ss_flags & SS_DISABLE)) {
@@ -733,7 +714,7 @@ int statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *b
 /* The glibc < 2.33 names, still used by binaries linked against older glibc. */
 #define TIO_XSTAT(name)                                                    \
   int name(int version, const char *path, void *buffer) {                  \
-    tio_xstat_fn f = (tio_xstat_fn)tio_real(&tio_real_##name);             \
+    tio_xstat_fn f = (tio_xstat_fn)REAL_OLD(name);                         \
     int r = f ? f(version, path, buffer) : (errno = ENOSYS, -1);           \
     TIO_RECORD(tio_path('f', AT_FDCWD, path));                             \
     return r;                                                              \
@@ -745,7 +726,7 @@ TIO_XSTAT(__lxstat64)
 
 #define TIO_FXSTATAT(name)                                                          \
   int name(int version, int dirfd, const char *path, void *buffer, int flags) {     \
-    tio_fxstatat_fn f = (tio_fxstatat_fn)tio_real(&tio_real_##name);                \
+    tio_fxstatat_fn f = (tio_fxstatat_fn)REAL_OLD(name);                            \
     int r = f ? f(version, dirfd, path, buffer, flags) : (errno = ENOSYS, -1);      \
     TIO_RECORD(tio_path('f', dirfd, path));                                         \
     return r;                                                                       \
@@ -825,18 +806,16 @@ ssize_t sendmsg(int fd, const struct msghdr *message, int flags) {
 /* ---- ends that skip exit handlers --------------------------------------- */
 
 /* A shell (dash) leaves through _exit: write the trace first. */
-typedef void (*tio_exit_fn)(int);
-
 void _exit(int status) {
   tio_write(0, "");
-  tio_exit_fn f = (tio_exit_fn)tio_real(&tio_real__exit);
+  tio_exit_fn f = (tio_exit_fn)REAL(_exit);
   if (f) f(status);
   for (;;) syscall(SYS_exit_group, status);
 }
 
 void _Exit(int status) {
   tio_write(0, "");
-  tio_exit_fn f = (tio_exit_fn)tio_real(&tio_real__Exit);
+  tio_exit_fn f = (tio_exit_fn)REAL(_Exit);
   if (f) f(status);
   for (;;) syscall(SYS_exit_group, status);
 }

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What one process (or, for strace, one traced tree) was seen to use. Paths
 /// are absolute as recorded, not yet normalised; addresses in `Endpoint`'s
 /// normal form.
@@ -58,24 +64,45 @@ public struct ProcessTrace: Hashable, Sendable {
 
     /// Parses a trace: the header line, then `kind text NUL` records.
     public static func parse(_ data: Data, path: String) throws(InputTracingError) -> ProcessTrace {
-        let bytes = [UInt8](data)
-        guard let newline = bytes.firstIndex(of: 0x0A) else {
+        let parsed = data.withUnsafeBytes { raw -> Result<ProcessTrace, InputTracingError> in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            do throws(InputTracingError) {
+                return .success(try parse(bytes, path: path))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try parsed.get()
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(InputTracingError)
+        -> ProcessTrace
+    {
+        guard let base = bytes.baseAddress, let newline = memchr(base, 0x0A, bytes.count) else {
             throw .malformedTrace(path: path, reason: "no header line")
         }
-        let header = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ")
-        guard header.count == 5, header[0] == magic, let pid = Int32(header[1]), let parent = Int32(header[2]),
-            let signal = Int32(header[3]), let flags = UInt32(header[4])
+        let headerLength = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
+        let headerText = String(decoding: UnsafeBufferPointer(start: base, count: headerLength), as: UTF8.self)
+        let header = headerText.split(separator: " ")
+        guard header.count == 6, header[0] == magic, let pid = Int32(header[1]), let parent = Int32(header[2]),
+            let signal = Int32(header[3]), let flags = UInt32(header[4]), let length = Int(header[5])
         else {
-            throw .malformedTrace(path: path, reason: "bad header \"\(String(decoding: bytes[..<newline], as: UTF8.self))\"")
+            throw .malformedTrace(path: path, reason: "bad header \"\(headerText)\"")
+        }
+        var index = headerLength + 1
+        guard bytes.count - index == length else {
+            throw .malformedTrace(path: path, reason: "\(bytes.count - index) bytes of records where the header "
+                                  + "says \(length): the process was killed while writing it")
         }
         var events = TraceEvents()
-        var index = newline + 1
         while index < bytes.count {
-            guard let end = bytes[index...].firstIndex(of: 0) else {
+            guard let end = memchr(base + index, 0, bytes.count - index) else {
                 throw .malformedTrace(path: path, reason: "a record at byte \(index) has no end")
             }
+            let endIndex = UnsafeRawPointer(end) - UnsafeRawPointer(base)
             let kind = bytes[index]
-            let text = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
+            let text = String(decoding: UnsafeBufferPointer(start: base + index + 1, count: endIndex - index - 1),
+                              as: UTF8.self)
             switch kind {
             case UInt8(ascii: "f"): events.files.insert(text)
             case UInt8(ascii: "d"): events.listings.insert(text)
@@ -83,7 +110,7 @@ public struct ProcessTrace: Hashable, Sendable {
             case UInt8(ascii: "n"): if let endpoint = Endpoint.normalize(text) { events.endpoints.insert(endpoint) }
             default: throw .malformedTrace(path: path, reason: "unknown record kind \(kind) at byte \(index)")
             }
-            index = end + 1
+            index = endIndex + 1
         }
         if flags & 2 != 0 {
             events.problems.append("process \(pid) could not record every event (too many, or a path too long)")

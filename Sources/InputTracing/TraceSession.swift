@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One test attempt's tracing: the environment and command line it runs
 /// with, and, once it has ended, its traces read back as `TestInputs`.
 ///
@@ -88,8 +94,7 @@ public struct TraceSession: Hashable, Sendable {
         case .strace: return FileManager.default.fileExists(atPath: straceOutput.path) ? [straceOutput] : []
         case .preload:
             let prefix = stem + "."
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-            return names.filter { name in
+            return Self.names(in: directory.path, prefix: prefix).filter { name in
                 guard name.hasPrefix(prefix), name.hasSuffix(".io") else { return false }
                 let middle = name.dropFirst(prefix.count).dropLast(3)
                 let parts = middle.split(separator: "-", maxSplits: 1)
@@ -99,12 +104,30 @@ public struct TraceSession: Hashable, Sendable {
         }
     }
 
-    /// Deletes this attempt's trace files, temporary ones included.
+    /// Deletes this attempt's trace files.
     public func removeFiles() {
-        let fileManager = FileManager.default
-        let names = (try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []
-        for name in names where name.hasPrefix(stem + ".") && (name.contains(".io") || name.hasSuffix(".strace")) {
-            try? fileManager.removeItem(at: directory.appendingPathComponent(name))
+        for name in Self.names(in: directory.path, prefix: stem + ".")
+        where name.hasSuffix(".io") || name.hasSuffix(".strace") {
+            unlink(directory.appendingPathComponent(name).path)
         }
+    }
+
+    /// The entries of `directory` starting with `prefix`, by readdir (a run's
+    /// scratch directory holds every test's files: Foundation's listing of
+    /// it costs more than the rest of collecting a test's inputs).
+    static func names(in directory: String, prefix: String) -> [String] {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        let length = prefix.utf8.count
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) {
+                    name -> String? in strncmp(name, prefix, length) == 0 ? String(validatingCString: name) : nil
+                }
+            }
+            if let name { names.append(name) }
+        }
+        return names
     }
 }

@@ -5,10 +5,11 @@ import Testing
 
 /// The trace formats, addresses, patterns and the filter, on hand-written input.
 @Suite struct TraceFormatTests {
+    /// A trace file: `header` (the first five fields), the length of the records, the records.
     static func trace(_ header: String, _ records: [String]) -> Data {
-        var data = Data((header + "\n").utf8)
-        for record in records { data.append(contentsOf: Array(record.utf8) + [0]) }
-        return data
+        var body = Data()
+        for record in records { body.append(contentsOf: Array(record.utf8) + [0]) }
+        return Data((header + " \(body.count)\n").utf8) + body
     }
 
     @Test func interposerTraceParses() throws {
@@ -31,10 +32,11 @@ import Testing
 
     @Test func malformedTracesAreErrors() {
         for (data, reason) in [
-            (Data("TRIMIO1 1 2 0 0".utf8), "no header line"),
-            (Data("TRIMIO9 1 2 0 0\n".utf8), "bad header"),
-            (Data("TRIMIO1 1 2 0\n".utf8), "bad header"),
-            (Data("TRIMIO1 1 2 0 0\nf/no-end".utf8), "has no end"),
+            (Data("TRIMIO1 1 2 0 0 0".utf8), "no header line"),
+            (Data("TRIMIO9 1 2 0 0 0\n".utf8), "bad header"),
+            (Data("TRIMIO1 1 2 0 0\n".utf8), "bad header"),
+            (Data("TRIMIO1 1 2 0 0 8\nf/no-end".utf8), "has no end"),
+            (Data("TRIMIO1 1 2 0 0 20\nf/cut\0".utf8), "killed while writing it"),
             (Self.trace("TRIMIO1 1 2 0 0", ["z/what"]), "unknown record kind"),
         ] {
             do {
