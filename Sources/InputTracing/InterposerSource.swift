@@ -73,7 +73,8 @@ extern char **environ;
 
 #define TIO_PATH_MAX 4096
 #define TIO_ARENA_SIZE (4u << 20)
-#define TIO_SLOT_COUNT 65536u /* a power of two; at most 3/4 used */
+#define TIO_SMALL_SLOTS 4096u  /* powers of two; at most 3/4 used. The small table */
+#define TIO_LARGE_SLOTS 65536u /* touches 4 pages, the large one (used after) 64 */
 #define TIO_ENV_MAX 8192
 #define TIO_FLAG_SIGNAL 1u
 #define TIO_FLAG_INCOMPLETE 2u
@@ -84,8 +85,10 @@ extern char **environ;
  * file is a header line followed by exactly these bytes. */
 static char tio_arena[TIO_ARENA_SIZE];
 static uint32_t tio_used;                    /* bytes of complete records */
-static uint32_t tio_slots[TIO_SLOT_COUNT];   /* 0 empty, else record offset + 1 */
-static uint32_t tio_slot_used;
+static uint32_t tio_small_slots[TIO_SMALL_SLOTS]; /* 0 empty, else record offset + 1 */
+static uint32_t tio_large_slots[TIO_LARGE_SLOTS];
+static uint32_t *tio_slots = tio_small_slots;
+static uint32_t tio_slot_count = TIO_SMALL_SLOTS, tio_slot_used;
 static int tio_lock;
 static int tio_incomplete;
 static int tio_active = 1;      /* active until the constructor finds no output wanted */
@@ -175,13 +178,28 @@ static int tio_acquire(void) {
 
 static void tio_release(void) { __atomic_store_n(&tio_lock, 0, __ATOMIC_RELEASE); }
 
+/* Moves to the large table: every record, rehashed from the arena. */
+static void tio_grow(void) {
+  uint32_t mask = TIO_LARGE_SLOTS - 1;
+  for (uint32_t at = 0; at < tio_used;) {
+    size_t length = strlen(tio_arena + at + 1);
+    uint32_t i = (uint32_t)tio_hash(tio_arena[at], tio_arena + at + 1, length) & mask;
+    while (tio_large_slots[i]) i = (i + 1) & mask;
+    tio_large_slots[i] = at + 1;
+    at += (uint32_t)length + 2;
+  }
+  tio_slots = tio_large_slots;
+  tio_slot_count = TIO_LARGE_SLOTS;
+}
+
 /* Adds (kind, text[0..length)) unless already there. No allocation, no libc
  * state: callable before libc is ready and from signal handlers. */
 static void tio_add(char kind, const char *text, size_t length) {
   if (!__atomic_load_n(&tio_active, __ATOMIC_RELAXED) || length == 0) return;
   uint64_t h = tio_hash(kind, text, length);
   if (!tio_acquire()) { __atomic_store_n(&tio_incomplete, 1, __ATOMIC_RELAXED); return; }
-  uint32_t mask = TIO_SLOT_COUNT - 1, i = (uint32_t)h & mask;
+  if (tio_slot_used >= tio_slot_count / 4 * 3 && tio_slot_count == TIO_SMALL_SLOTS) tio_grow();
+  uint32_t mask = tio_slot_count - 1, i = (uint32_t)h & mask;
   for (;;) {
     uint32_t slot = tio_slots[i];
     if (!slot) break;
@@ -193,7 +211,7 @@ static void tio_add(char kind, const char *text, size_t length) {
     i = (i + 1) & mask;
   }
   uint32_t used = tio_used;
-  if (tio_slot_used >= TIO_SLOT_COUNT / 4 * 3 || (size_t)used + length + 2 > TIO_ARENA_SIZE) {
+  if (tio_slot_used >= tio_slot_count / 4 * 3 || (size_t)used + length + 2 > TIO_ARENA_SIZE) {
     __atomic_store_n(&tio_incomplete, 1, __ATOMIC_RELAXED);
     tio_release();
     return;

@@ -221,6 +221,28 @@ import Glibc
         #expect(abortedInputs.files.keys.contains("tests/data/abort.txt"))
     }
 
+    /// Thousands of distinct events (the table grows), each seen twice (recorded once); past
+    /// the table's capacity the record says it is incomplete instead of silently dropping events.
+    @Test func manyEventsAndOverflow() throws {
+        let fixture = try TracingFixture.get()
+        let run = fixture.run(fixture.manyExecutable, [], method: fixture.preload, stem: "many",
+                              environment: ["COUNT": "5000", "BASE": "tests/data/none"])
+        #expect(run.exitedCleanly)
+        let inputs = run.session.inputs(testPID: run.pid, testDirectory: fixture.workspace.path,
+                                        filter: fixture.filter, environment: run.environment)
+        #expect(inputs.files.count == 5000)
+        #expect(inputs.files["tests/data/none/4999"] == TestInputs.missing)
+        #expect(inputs.isComplete)
+
+        let overflow = fixture.run(fixture.manyExecutable, [], method: fixture.preload, stem: "many-overflow",
+                                   environment: ["COUNT": "60000", "BASE": "/nonexistent/trim"])
+        #expect(overflow.exitedCleanly)
+        let traces = try overflow.session.traceFiles().map(ProcessTrace.read)
+        #expect(traces.count == 1)
+        #expect((traces.first?.events.files.count ?? 0) + (traces.first?.events.variables.count ?? 0) == 49152)
+        #expect(traces.first?.events.isComplete == false)
+    }
+
     @Test func removeFilesLeavesNoTrace() throws {
         let fixture = try TracingFixture.get()
         let (_, run) = try fixture.inputs(of: "spawns_child", method: fixture.preload, stem: "cleanup")

@@ -186,6 +186,26 @@ struct TracingFixture: Sendable {
         }
         """
 
+    /// Stats `$COUNT` distinct paths under `$BASE`, twice: the event table
+    /// grows, deduplicates, and overflows (the trace then says it is incomplete).
+    static let manyProgram = """
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include <sys/stat.h>
+        int main(void) {
+          int n = atoi(getenv("COUNT"));
+          const char *base = getenv("BASE");
+          char path[4096];
+          struct stat st;
+          for (int round = 0; round < 2; round++)
+            for (int i = 0; i < n; i++) {
+              snprintf(path, sizeof path, "%s/%d", base, i);
+              stat(path, &st);
+            }
+          return 0;
+        }
+        """
+
     let root: URL
     let workspace: URL
     let scratch: URL
@@ -194,6 +214,7 @@ struct TracingFixture: Sendable {
     let instrumented: URL
     let staticExecutable: URL
     let behaviourExecutable: URL
+    let manyExecutable: URL
     let tracer: InputTracer
     let filter: InputFilter
 
@@ -244,6 +265,11 @@ struct TracingFixture: Sendable {
         try Self.behaviourProgram.write(to: behaviourSource, atomically: true, encoding: .utf8)
         behaviourExecutable = build.appendingPathComponent("behaviour")
         try Self.check("cc", Self.tool("cc", ["-O1", "-o", behaviourExecutable.path, behaviourSource.path], in: root))
+
+        let manySource = root.appendingPathComponent("many.c")
+        try Self.manyProgram.write(to: manySource, atomically: true, encoding: .utf8)
+        manyExecutable = build.appendingPathComponent("many")
+        try Self.check("cc", Self.tool("cc", ["-O1", "-o", manyExecutable.path, manySource.path], in: root))
 
         filter = InputFilter(workspaceRoot: workspace, targetDirectory: build)
     }
