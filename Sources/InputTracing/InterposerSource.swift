@@ -153,6 +153,15 @@ static void *tio_next(void **slot, const char *name, int old) {
 /* The glibc < 2.33 stat entry points exist only as versioned compat symbols. */
 #define REAL_OLD(name) ({ static void *tio_slot; tio_next(&tio_slot, #name, 1); })
 
+/* The async-signal-safe ones are resolved by the constructor (about 10 us):
+ * a signal handler's first open() must not be the one that calls dlsym. */
+#define TIO_EAGER(X) X(open) X(open64) X(openat) X(openat64) X(__open_2) X(__open64_2) X(__openat_2) \
+  X(__openat64_2) X(stat) X(stat64) X(lstat) X(lstat64) X(fstatat) X(fstatat64) X(statx) X(access)   \
+  X(faccessat) X(connect) X(sendto) X(sendmsg) X(execve) X(_exit) X(_Exit)
+#define TIO_EAGER_SLOT(name) static void *tio_real_##name;
+TIO_EAGER(TIO_EAGER_SLOT)
+#define REAL_EAGER(name) tio_next(&tio_real_##name, #name, 0)
+
 /* ---- the set of events ------------------------------------------------- */
 
 static uint64_t tio_hash(char kind, const char *text, size_t length) {
@@ -451,6 +460,8 @@ __attribute__((constructor)) static void tio_start(void) {
     tio_remove_from_environ(TIO_VARIABLE);
     tio_remove_from_environ("LD_PRELOAD");
   }
+#define TIO_RESOLVE(name) tio_next(&tio_real_##name, #name, 0);
+  TIO_EAGER(TIO_RESOLVE)
   pthread_atfork(0, 0, tio_after_fork);
   stack_t current;
   if (sigaltstack(0, &current) == 0 && (current.ss_flags & SS_DISABLE)) {
@@ -518,7 +529,7 @@ int execve(const char *path, char *const argv[], char *const envp[]) {
   char *copy[capacity ? capacity : 1];
   char *const *env = tio_child_env(envp, copy, capacity);
   tio_before_exec(path);
-  tio_execve_fn f = (tio_execve_fn)REAL(execve);
+  tio_execve_fn f = (tio_execve_fn)REAL_EAGER(execve);
   if (!f) return (int)syscall(SYS_execve, path, argv, env);
   return f(path, argv, env);
 }
@@ -539,7 +550,7 @@ int execv(const char *path, char *const argv[]) {
   char *const *env = tio_child_env(environ, copy, capacity);
   tio_before_exec(path);
   if (env != environ) {
-    tio_execve_fn f = (tio_execve_fn)REAL(execve);
+    tio_execve_fn f = (tio_execve_fn)REAL_EAGER(execve);
     if (f) return f(path, argv, env);
   }
   tio_execv_fn f = (tio_execv_fn)REAL(execv);
@@ -603,7 +614,7 @@ int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t 
 
 int open(const char *path, int flags, ...) {
   TIO_MODE(flags, mode)
-  tio_open_fn f = (tio_open_fn)REAL(open);
+  tio_open_fn f = (tio_open_fn)REAL_EAGER(open);
   int r = f ? f(path, flags, mode) : (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
   TIO_RECORD(tio_open_event(AT_FDCWD, path, flags));
   return r;
@@ -611,7 +622,7 @@ int open(const char *path, int flags, ...) {
 
 int open64(const char *path, int flags, ...) {
   TIO_MODE(flags, mode)
-  tio_open_fn f = (tio_open_fn)REAL(open64);
+  tio_open_fn f = (tio_open_fn)REAL_EAGER(open64);
   int r = f ? f(path, flags, mode) : (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_LARGEFILE, mode);
   TIO_RECORD(tio_open_event(AT_FDCWD, path, flags));
   return r;
@@ -619,7 +630,7 @@ int open64(const char *path, int flags, ...) {
 
 int openat(int dirfd, const char *path, int flags, ...) {
   TIO_MODE(flags, mode)
-  tio_openat_fn f = (tio_openat_fn)REAL(openat);
+  tio_openat_fn f = (tio_openat_fn)REAL_EAGER(openat);
   int r = f ? f(dirfd, path, flags, mode) : (int)syscall(SYS_openat, dirfd, path, flags, mode);
   TIO_RECORD(tio_open_event(dirfd, path, flags));
   return r;
@@ -627,35 +638,35 @@ int openat(int dirfd, const char *path, int flags, ...) {
 
 int openat64(int dirfd, const char *path, int flags, ...) {
   TIO_MODE(flags, mode)
-  tio_openat_fn f = (tio_openat_fn)REAL(openat64);
+  tio_openat_fn f = (tio_openat_fn)REAL_EAGER(openat64);
   int r = f ? f(dirfd, path, flags, mode) : (int)syscall(SYS_openat, dirfd, path, flags | O_LARGEFILE, mode);
   TIO_RECORD(tio_open_event(dirfd, path, flags));
   return r;
 }
 
 int __open_2(const char *path, int flags) {
-  tio_open2_fn f = (tio_open2_fn)REAL(__open_2);
+  tio_open2_fn f = (tio_open2_fn)REAL_EAGER(__open_2);
   int r = f ? f(path, flags) : (int)syscall(SYS_openat, AT_FDCWD, path, flags, 0);
   TIO_RECORD(tio_open_event(AT_FDCWD, path, flags));
   return r;
 }
 
 int __open64_2(const char *path, int flags) {
-  tio_open2_fn f = (tio_open2_fn)REAL(__open64_2);
+  tio_open2_fn f = (tio_open2_fn)REAL_EAGER(__open64_2);
   int r = f ? f(path, flags) : (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_LARGEFILE, 0);
   TIO_RECORD(tio_open_event(AT_FDCWD, path, flags));
   return r;
 }
 
 int __openat_2(int dirfd, const char *path, int flags) {
-  tio_openat2_fn f = (tio_openat2_fn)REAL(__openat_2);
+  tio_openat2_fn f = (tio_openat2_fn)REAL_EAGER(__openat_2);
   int r = f ? f(dirfd, path, flags) : (int)syscall(SYS_openat, dirfd, path, flags, 0);
   TIO_RECORD(tio_open_event(dirfd, path, flags));
   return r;
 }
 
 int __openat64_2(int dirfd, const char *path, int flags) {
-  tio_openat2_fn f = (tio_openat2_fn)REAL(__openat64_2);
+  tio_openat2_fn f = (tio_openat2_fn)REAL_EAGER(__openat64_2);
   int r = f ? f(dirfd, path, flags) : (int)syscall(SYS_openat, dirfd, path, flags | O_LARGEFILE, 0);
   TIO_RECORD(tio_open_event(dirfd, path, flags));
   return r;
@@ -684,7 +695,7 @@ DIR *opendir(const char *path) {
 
 #define TIO_STAT(name, nofollow)                                                          \
   int name(const char *path, struct stat *buffer) {                                       \
-    tio_stat_fn f = (tio_stat_fn)REAL(name);                                              \
+    tio_stat_fn f = (tio_stat_fn)REAL_EAGER(name);                                        \
     int r = f ? f(path, buffer)                                                           \
               : (int)syscall(SYS_newfstatat, AT_FDCWD, path, buffer, nofollow);           \
     TIO_RECORD(tio_path('f', AT_FDCWD, path));                                            \
@@ -694,14 +705,14 @@ TIO_STAT(stat, 0)
 TIO_STAT(lstat, AT_SYMLINK_NOFOLLOW)
 
 int stat64(const char *path, struct stat64 *buffer) {
-  tio_stat_fn f = (tio_stat_fn)REAL(stat64);
+  tio_stat_fn f = (tio_stat_fn)REAL_EAGER(stat64);
   int r = f ? f(path, buffer) : (int)syscall(SYS_newfstatat, AT_FDCWD, path, buffer, 0);
   TIO_RECORD(tio_path('f', AT_FDCWD, path));
   return r;
 }
 
 int lstat64(const char *path, struct stat64 *buffer) {
-  tio_stat_fn f = (tio_stat_fn)REAL(lstat64);
+  tio_stat_fn f = (tio_stat_fn)REAL_EAGER(lstat64);
   int r = f ? f(path, buffer) : (int)syscall(SYS_newfstatat, AT_FDCWD, path, buffer, AT_SYMLINK_NOFOLLOW);
   TIO_RECORD(tio_path('f', AT_FDCWD, path));
   return r;
@@ -709,21 +720,21 @@ int lstat64(const char *path, struct stat64 *buffer) {
 
 /* fstatat with AT_EMPTY_PATH and "" is an fstat: no path, nothing recorded. */
 int fstatat(int dirfd, const char *path, struct stat *buffer, int flags) {
-  tio_fstatat_fn f = (tio_fstatat_fn)REAL(fstatat);
+  tio_fstatat_fn f = (tio_fstatat_fn)REAL_EAGER(fstatat);
   int r = f ? f(dirfd, path, buffer, flags) : (int)syscall(SYS_newfstatat, dirfd, path, buffer, flags);
   TIO_RECORD(tio_path('f', dirfd, path));
   return r;
 }
 
 int fstatat64(int dirfd, const char *path, struct stat64 *buffer, int flags) {
-  tio_fstatat_fn f = (tio_fstatat_fn)REAL(fstatat64);
+  tio_fstatat_fn f = (tio_fstatat_fn)REAL_EAGER(fstatat64);
   int r = f ? f(dirfd, path, buffer, flags) : (int)syscall(SYS_newfstatat, dirfd, path, buffer, flags);
   TIO_RECORD(tio_path('f', dirfd, path));
   return r;
 }
 
 int statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *buffer) {
-  tio_statx_fn f = (tio_statx_fn)REAL(statx);
+  tio_statx_fn f = (tio_statx_fn)REAL_EAGER(statx);
   int r = f ? f(dirfd, path, flags, mask, buffer) : (int)syscall(SYS_statx, dirfd, path, flags, mask, buffer);
   TIO_RECORD(tio_path('f', dirfd, path));
   return r;
@@ -753,14 +764,14 @@ TIO_FXSTATAT(__fxstatat)
 TIO_FXSTATAT(__fxstatat64)
 
 int access(const char *path, int mode) {
-  tio_access_fn f = (tio_access_fn)REAL(access);
+  tio_access_fn f = (tio_access_fn)REAL_EAGER(access);
   int r = f ? f(path, mode) : (int)syscall(SYS_faccessat, AT_FDCWD, path, mode);
   TIO_RECORD(tio_path('f', AT_FDCWD, path));
   return r;
 }
 
 int faccessat(int dirfd, const char *path, int mode, int flags) {
-  tio_faccessat_fn f = (tio_faccessat_fn)REAL(faccessat);
+  tio_faccessat_fn f = (tio_faccessat_fn)REAL_EAGER(faccessat);
   int r = f ? f(dirfd, path, mode, flags) : (errno = ENOSYS, -1);
   TIO_RECORD(tio_path('f', dirfd, path));
   return r;
@@ -799,7 +810,7 @@ char *secure_getenv(const char *name) {
 /* ---- the network ------------------------------------------------------- */
 
 int connect(int fd, const struct sockaddr *address, socklen_t length) {
-  tio_connect_fn f = (tio_connect_fn)REAL(connect);
+  tio_connect_fn f = (tio_connect_fn)REAL_EAGER(connect);
   int r = f ? f(fd, address, length) : (int)syscall(SYS_connect, fd, address, length);
   TIO_RECORD(tio_endpoint(address, length));
   return r;
@@ -807,7 +818,7 @@ int connect(int fd, const struct sockaddr *address, socklen_t length) {
 
 ssize_t sendto(int fd, const void *buffer, size_t size, int flags, const struct sockaddr *address,
                socklen_t length) {
-  tio_sendto_fn f = (tio_sendto_fn)REAL(sendto);
+  tio_sendto_fn f = (tio_sendto_fn)REAL_EAGER(sendto);
   ssize_t r = f ? f(fd, buffer, size, flags, address, length)
                 : syscall(SYS_sendto, fd, buffer, size, flags, address, length);
   if (address) TIO_RECORD(tio_endpoint(address, length));
@@ -815,7 +826,7 @@ ssize_t sendto(int fd, const void *buffer, size_t size, int flags, const struct 
 }
 
 ssize_t sendmsg(int fd, const struct msghdr *message, int flags) {
-  tio_sendmsg_fn f = (tio_sendmsg_fn)REAL(sendmsg);
+  tio_sendmsg_fn f = (tio_sendmsg_fn)REAL_EAGER(sendmsg);
   ssize_t r = f ? f(fd, message, flags) : syscall(SYS_sendmsg, fd, message, flags);
   if (message && message->msg_name) TIO_RECORD(tio_endpoint(message->msg_name, message->msg_namelen));
   return r;
@@ -826,14 +837,14 @@ ssize_t sendmsg(int fd, const struct msghdr *message, int flags) {
 /* A shell (dash) leaves through _exit: write the trace first. */
 void _exit(int status) {
   tio_write(0, "");
-  tio_exit_fn f = (tio_exit_fn)REAL(_exit);
+  tio_exit_fn f = (tio_exit_fn)REAL_EAGER(_exit);
   if (f) f(status);
   for (;;) syscall(SYS_exit_group, status);
 }
 
 void _Exit(int status) {
   tio_write(0, "");
-  tio_exit_fn f = (tio_exit_fn)REAL(_Exit);
+  tio_exit_fn f = (tio_exit_fn)REAL_EAGER(_Exit);
   if (f) f(status);
   for (;;) syscall(SYS_exit_group, status);
 }
