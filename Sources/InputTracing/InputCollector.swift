@@ -11,9 +11,11 @@ public enum InputCollector {
     ///   - environment: the environment the test was started with.
     ///   - watchPatterns: for the addresses the test used, the file patterns
     ///     of their `when-files-change` policies (`NetworkPolicy.filePatterns(for:)`).
-    public static func inputs(from events: TraceEvents, method: String, filter: InputFilter,
-                              environment: [String: String],
-                              watchPatterns: ([String]) -> [String] = { _ in [] }) -> TestInputs {
+    public static func inputs(
+        from events: TraceEvents, method: String, filter: InputFilter,
+        environment: [String: String],
+        watchPatterns: ([String]) -> [String] = { _ in [] }
+    ) -> TestInputs {
         var files: [String: String] = [:]
         for path in events.files {
             guard let relative = filter.relativePath(forAbsolute: path) else { continue }
@@ -33,8 +35,9 @@ public enum InputCollector {
         let network = events.endpoints.sorted()
         let patterns = Array(Set(watchPatterns(network))).sorted()
         let watched = patterns.isEmpty ? [:] : WorkspaceFiles.matching(patterns, filter: filter)
-        return TestInputs(files: files, env: env, network: network, watched: watched, watchPatterns: patterns,
-                          method: method, problems: events.problems)
+        return TestInputs(
+            files: files, env: env, network: network, watched: watched, watchPatterns: patterns,
+            method: method, problems: events.problems)
     }
 }
 
@@ -80,7 +83,7 @@ public enum WorkspaceFiles {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -40,9 +40,11 @@ public struct InputFilter: Hashable, Sendable {
     ///   - ignore: `[inputs] ignore` globs.
     ///   - ignoreVariables: `[inputs] ignore-env` (nil: `defaultIgnoredVariables`); trim's own are added.
     ///   - toolchainDirectories: e.g. `rustc --print sysroot`; the rustup and cargo homes are added from `environment`.
-    public init(workspaceRoot: URL, targetDirectory: URL?, ignore: [String] = [], ignoreVariables: [String]? = nil,
-                toolchainDirectories: [String] = [],
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        workspaceRoot: URL, targetDirectory: URL?, ignore: [String] = [], ignoreVariables: [String]? = nil,
+        toolchainDirectories: [String] = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         let root = PathNormalizer.normalize(workspaceRoot.path)
         self.workspaceRoot = root
         let real = PathNormalizer.normalize(workspaceRoot.resolvingSymlinksInPath().path)
@@ -64,10 +66,14 @@ public struct InputFilter: Hashable, Sendable {
     static func toolchainHomes(_ environment: [String: String]) -> [String] {
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
         var result: [String] = []
-        if let rustup = environment["RUSTUP_HOME"], !rustup.isEmpty { result.append(rustup) } else if let home {
+        if let rustup = environment["RUSTUP_HOME"], !rustup.isEmpty {
+            result.append(rustup)
+        } else if let home {
             result.append(home + "/.rustup")
         }
-        if let cargo = environment["CARGO_HOME"], !cargo.isEmpty { result.append(cargo) } else if let home {
+        if let cargo = environment["CARGO_HOME"], !cargo.isEmpty {
+            result.append(cargo)
+        } else if let home {
             result.append(home + "/.cargo")
         }
         return result
@@ -84,8 +90,10 @@ public struct InputFilter: Hashable, Sendable {
         let normalized = Self.mayNeedNormalizing(path) ? PathNormalizer.normalize(path) : path
         guard normalized.hasPrefix("/") else { return nil }
         for root in rootForms where Self.isWithin(normalized, root) {
-            let relative = normalized.utf8.count == root.utf8.count
-                ? "." : String(decoding: normalized.utf8.dropFirst(root == "/" ? 1 : root.utf8.count + 1), as: UTF8.self)
+            let relative =
+                normalized.utf8.count == root.utf8.count
+                ? "."
+                : String(decoding: normalized.utf8.dropFirst(root == "/" ? 1 : root.utf8.count + 1), as: UTF8.self)
             return tracks(relative: relative, absolute: normalized) ? relative : nil
         }
         return nil
@@ -122,7 +130,8 @@ public struct InputFilter: Hashable, Sendable {
 
     static func isWithin(_ path: String, _ directory: String) -> Bool {
         if directory == "/" { return true }
-        let bytes = path.utf8, prefix = directory.utf8
+        let bytes = path.utf8
+        let prefix = directory.utf8
         guard bytes.starts(with: prefix) else { return false }
         let rest = bytes.dropFirst(prefix.count)
         return rest.isEmpty || rest.first == UInt8(ascii: "/")

@@ -17,8 +17,10 @@ public final class InputState: @unchecked Sendable {
     ///   - file: workspace-relative path (a `/` at the end: a listing) → hash.
     ///   - variable: name (`*`: the whole environment) → value hash.
     ///   - matching: sorted patterns → the files they match, with hashes.
-    public init(file: @escaping (String) -> String?, variable: @escaping (String) -> String?,
-                matching: @escaping ([String]) -> [String: String] = { _ in [:] }) {
+    public init(
+        file: @escaping (String) -> String?, variable: @escaping (String) -> String?,
+        matching: @escaping ([String]) -> [String: String] = { _ in [:] }
+    ) {
         fileAnswer = file
         variableAnswer = variable
         matchingAnswer = matching

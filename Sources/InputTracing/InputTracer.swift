@@ -52,9 +52,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 public struct InputTracer: Sendable {
@@ -118,8 +118,9 @@ public struct InputTracer: Sendable {
         let arguments = compileFlags + ["-o", "libtrimio.so", "trimio.c"] + linkFlags
         let (status, output) = ToolRun.run(compiler, arguments, in: scratch)
         guard status == 0 else {
-            throw .libraryBuildFailed(path: library.path, command: ([compiler] + arguments).joined(separator: " "),
-                                      output: output.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw .libraryBuildFailed(
+                path: library.path, command: ([compiler] + arguments).joined(separator: " "),
+                output: output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         // The source next to the library, for whoever wonders what is preloaded.
         _ = rename(sourceFile.path, directory.appendingPathComponent("trimio.c").path)
@@ -186,8 +187,9 @@ public struct InputTracer: Sendable {
         switch linkage {
         case .dynamic: return .unavailable(reason: "the input tracer could not be built and strace is not installed")
         case .static:
-            return .unavailable(reason: "\(executable) is statically linked (LD_PRELOAD cannot reach it) "
-                                + "and strace is not installed")
+            return .unavailable(
+                reason: "\(executable) is statically linked (LD_PRELOAD cannot reach it) "
+                    + "and strace is not installed")
         case .notELF:
             return .unavailable(reason: "\(executable) is not an ELF executable and strace is not installed")
         }
@@ -205,7 +207,8 @@ public struct InputTracer: Sendable {
             return fields.count > 2 && fields[1] == "/dev/shm" && fields[2] == "tmpfs"
         }
         if shmIsTmpfs, access("/dev/shm", W_OK) == 0 {
-            let directory = URL(fileURLWithPath: "/dev/shm/trim-inputs-\(getuid())-\(getpid())-\(UUID().uuidString.prefix(8))")
+            let directory = URL(
+                fileURLWithPath: "/dev/shm/trim-inputs-\(getuid())-\(getpid())-\(UUID().uuidString.prefix(8))")
             if mkdir(directory.path, 0o700) == 0 { return directory }
         }
         let directory = fallback.appendingPathComponent("inputs-\(UUID().uuidString.prefix(8))")

@@ -80,8 +80,10 @@ struct ELFHeaders {
     }
 
     /// `DT_NEEDED` names, through `DT_STRTAB` mapped back to a file offset.
-    private func needed(_ dynamic: (offset: UInt64, size: UInt64)?,
-                        _ loads: [(vaddr: UInt64, offset: UInt64, size: UInt64)]) throws(InputTracingError) -> [String] {
+    private func needed(
+        _ dynamic: (offset: UInt64, size: UInt64)?,
+        _ loads: [(vaddr: UInt64, offset: UInt64, size: UInt64)]
+    ) throws(InputTracingError) -> [String] {
         guard let dynamic else { return [] }
         let entry: UInt64 = is64 ? 16 : 8
         var neededOffsets: [UInt64] = []

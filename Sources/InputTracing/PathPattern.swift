@@ -44,12 +44,14 @@ public struct PathPattern: Hashable, Sendable, CustomStringConvertible {
                 tail = tail.dropFirst()
             }
         }
-        guard let segment = path.first, matchSegment(Array(first.unicodeScalars)[...], Array(segment.unicodeScalars)[...])
+        guard let segment = path.first,
+            matchSegment(Array(first.unicodeScalars)[...], Array(segment.unicodeScalars)[...])
         else { return false }
         return match(pattern.dropFirst(), path.dropFirst())
     }
 
-    private static func matchSegment(_ pattern: ArraySlice<Unicode.Scalar>, _ text: ArraySlice<Unicode.Scalar>) -> Bool {
+    private static func matchSegment(_ pattern: ArraySlice<Unicode.Scalar>, _ text: ArraySlice<Unicode.Scalar>) -> Bool
+    {
         guard let first = pattern.first else { return text.isEmpty }
         switch first {
         case "*":

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What one process (or, for strace, one traced tree) was seen to use. Paths
@@ -91,8 +91,10 @@ public struct ProcessTrace: Hashable, Sendable {
         }
         var index = headerLength + 1
         guard bytes.count - index == length else {
-            throw .malformedTrace(path: path, reason: "\(bytes.count - index) bytes of records where the header "
-                                  + "says \(length): the process was killed while writing it")
+            throw .malformedTrace(
+                path: path,
+                reason: "\(bytes.count - index) bytes of records where the header "
+                    + "says \(length): the process was killed while writing it")
         }
         var events = TraceEvents()
         while index < bytes.count {
@@ -101,8 +103,9 @@ public struct ProcessTrace: Hashable, Sendable {
             }
             let endIndex = UnsafeRawPointer(end) - UnsafeRawPointer(base)
             let kind = bytes[index]
-            let text = String(decoding: UnsafeBufferPointer(start: base + index + 1, count: endIndex - index - 1),
-                              as: UTF8.self)
+            let text = String(
+                decoding: UnsafeBufferPointer(start: base + index + 1, count: endIndex - index - 1),
+                as: UTF8.self)
             switch kind {
             case UInt8(ascii: "f"): events.files.insert(text)
             case UInt8(ascii: "d"): events.listings.insert(text)

@@ -27,8 +27,13 @@ public struct StraceLog: Hashable, Sendable {
     public static func command(strace: String, output: String, executable: String, arguments: [String])
         -> (executable: String, arguments: [String])
     {
-        (strace, ["-f", "-qq", "--seccomp-bpf", "-y", "-s", "4096", "-e", "signal=none",
-                  "-e", "trace=" + syscalls.joined(separator: ","), "-o", output, "--", executable] + arguments)
+        (
+            strace,
+            [
+                "-f", "-qq", "--seccomp-bpf", "-y", "-s", "4096", "-e", "signal=none",
+                "-e", "trace=" + syscalls.joined(separator: ","), "-o", output, "--", executable,
+            ] + arguments
+        )
     }
 
     /// Reads strace's output file. A missing or empty file is an empty log
@@ -256,7 +261,9 @@ public struct StraceLog: Hashable, Sendable {
                 case UInt8(ascii: "v"): out.append(0x0B)
                 case UInt8(ascii: "f"): out.append(0x0C)
                 case UInt8(ascii: "x"):
-                    let hex = bytes.prefix(2).prefix { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+                    let hex = bytes.prefix(2).prefix {
+                        ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66)
+                    }
                     bytes = bytes.dropFirst(hex.count)
                     out.append(UInt8(String(decoding: hex, as: UTF8.self), radix: 16) ?? 0)
                 case UInt8(ascii: "0")...UInt8(ascii: "7"):

@@ -2,9 +2,9 @@ import BlockIR
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What one test run read outside the code, merged over the test's process
@@ -41,9 +41,11 @@ public struct TestInputs: Hashable, Codable, Sendable {
     /// What could not be observed; empty when the record is complete.
     public var problems: [String]
 
-    public init(files: [String: String] = [:], env: [String: String] = [:], network: [String] = [],
-                watched: [String: String] = [:], watchPatterns: [String] = [], method: String = "preload",
-                problems: [String] = []) {
+    public init(
+        files: [String: String] = [:], env: [String: String] = [:], network: [String] = [],
+        watched: [String: String] = [:], watchPatterns: [String] = [], method: String = "preload",
+        problems: [String] = []
+    ) {
         self.files = files
         self.env = env
         self.network = Array(Set(network)).sorted()
@@ -73,10 +75,13 @@ public enum InputHash {
     /// `missing`, `directory`, `unreadable` or `special` (a device, a socket, a fifo).
     public static func file(atPath path: String) -> String {
         var info = stat()
-        guard stat(path, &info) == 0 else { return errno == ENOENT || errno == ENOTDIR ? TestInputs.missing : "unreadable" }
+        guard stat(path, &info) == 0 else {
+            return errno == ENOENT || errno == ENOTDIR ? TestInputs.missing : "unreadable"
+        }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return TestInputs.directory
-        case S_IFREG: return HashCache.shared.hash(of: info, listing: false) { ContentHash.of(file: path) ?? "unreadable" }
+        case S_IFREG:
+            return HashCache.shared.hash(of: info, listing: false) { ContentHash.of(file: path) ?? "unreadable" }
         default: return "special"
         }
     }
@@ -85,7 +90,9 @@ public enum InputHash {
     /// after subdirectories), else `missing`, `not-a-directory` or `unreadable`.
     public static func listing(atPath path: String) -> String {
         var info = stat()
-        guard stat(path, &info) == 0 else { return errno == ENOENT || errno == ENOTDIR ? TestInputs.missing : "unreadable" }
+        guard stat(path, &info) == 0 else {
+            return errno == ENOENT || errno == ENOTDIR ? TestInputs.missing : "unreadable"
+        }
         guard info.st_mode & S_IFMT == S_IFDIR else { return "not-a-directory" }
         return HashCache.shared.hash(of: info, listing: true) {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return "unreadable" }
@@ -133,10 +140,11 @@ final class HashCache: @unchecked Sendable {
     }
 
     func hash(of info: stat, listing: Bool, compute: () -> String) -> String {
-        let key = FileKey(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                          modified: Int64(info.st_mtim.tv_sec), modifiedNanoseconds: Int64(info.st_mtim.tv_nsec),
-                          changed: Int64(info.st_ctim.tv_sec), changedNanoseconds: Int64(info.st_ctim.tv_nsec),
-                          listing: listing)
+        let key = FileKey(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            modified: Int64(info.st_mtim.tv_sec), modifiedNanoseconds: Int64(info.st_mtim.tv_nsec),
+            changed: Int64(info.st_ctim.tv_sec), changedNanoseconds: Int64(info.st_ctim.tv_nsec),
+            listing: listing)
         if let known = lock.withLock({ files[key] }) { return known }
         let hash = compute()
         // Racily clean: changed within two seconds of now, so a later change might keep this identity.

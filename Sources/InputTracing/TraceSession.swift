@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One test attempt's tracing: the environment and command line it runs
@@ -33,14 +33,16 @@ public struct TraceSession: Hashable, Sendable {
     public func environment(adding environment: [String: String]) -> [String: String] {
         guard case .preload(let library) = method else { return environment }
         return environment.merging(
-            InputTracer.environment(library: library, traceFile: tracePattern, base: environment)) { _, new in new }
+            InputTracer.environment(library: library, traceFile: tracePattern, base: environment)
+        ) { _, new in new }
     }
 
     /// The command to start: the test itself, or strace running it.
     public func command(executable: String, arguments: [String]) -> (executable: String, arguments: [String]) {
         guard case .strace(let strace) = method else { return (executable, arguments) }
-        return StraceLog.command(strace: strace, output: straceOutput.path, executable: executable,
-                                 arguments: arguments)
+        return StraceLog.command(
+            strace: strace, output: straceOutput.path, executable: executable,
+            arguments: arguments)
     }
 
     /// The events of every process of the attempt, merged.
@@ -71,19 +73,23 @@ public struct TraceSession: Hashable, Sendable {
                 }
             }
             if let testPID, !sawTest {
-                events.problems.append("the test's process (\(testPID)) left no input trace: it was killed, "
-                                       + "or LD_PRELOAD did not reach it")
+                events.problems.append(
+                    "the test's process (\(testPID)) left no input trace: it was killed, "
+                        + "or LD_PRELOAD did not reach it")
             }
             return (events, testPID)
         }
     }
 
     /// Reads the traces and makes them `TestInputs` (see `InputCollector.inputs`).
-    public func inputs(testPID: Int32?, testDirectory: String, filter: InputFilter, environment: [String: String],
-                       watchPatterns: ([String]) -> [String] = { _ in [] }) -> TestInputs {
+    public func inputs(
+        testPID: Int32?, testDirectory: String, filter: InputFilter, environment: [String: String],
+        watchPatterns: ([String]) -> [String] = { _ in [] }
+    ) -> TestInputs {
         let (events, _) = traces(testPID: testPID, testDirectory: testDirectory)
-        return InputCollector.inputs(from: events, method: method.name, filter: filter, environment: environment,
-                                     watchPatterns: watchPatterns)
+        return InputCollector.inputs(
+            from: events, method: method.name, filter: filter, environment: environment,
+            watchPatterns: watchPatterns)
     }
 
     /// This attempt's trace files (finished ones; temporary files left by a

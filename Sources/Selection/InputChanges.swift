@@ -23,8 +23,11 @@ public enum InputChanges {
     public static func reasons(recorded: TestInputs, current: InputState, policy: NetworkPolicy) -> [Reason] {
         var reasons: [Reason] = []
         if !recorded.isComplete {
-            reasons.append(Reason(.noCoverage, detail: "not all of its inputs (files, variables, network) were "
-                                  + "recorded: " + recorded.problems.joined(separator: "; ")))
+            reasons.append(
+                Reason(
+                    .noCoverage,
+                    detail: "not all of its inputs (files, variables, network) were "
+                        + "recorded: " + recorded.problems.joined(separator: "; ")))
         }
         if let files = fileReason(recorded, current) { reasons.append(files) }
         if let env = envReason(recorded, current) { reasons.append(env) }
@@ -41,7 +44,9 @@ public enum InputChanges {
             if now == TestInputs.missing {
                 sentence = listing ? "a directory it listed is gone: \(path)" : "a file it read is gone: \(path)"
             } else if then == TestInputs.missing {
-                sentence = listing ? "a directory it looked for now exists: \(path)"
+                sentence =
+                    listing
+                    ? "a directory it looked for now exists: \(path)"
                     : "a file it looked for now exists: \(path)"
             } else {
                 sentence = listing ? "a directory it listed changed: \(path)" : "a file it read changed: \(path)"
@@ -57,8 +62,12 @@ public enum InputChanges {
         for (name, then) in recorded.env.sorted(by: { $0.key < $1.key }) {
             guard let now = current.variableHash(name), now != then else { continue }
             if name == TestInputs.wholeEnvironment {
-                changes.append((name, "its environment changed (traced with strace, which cannot see which "
-                                + "variables a process reads: all of them count)"))
+                changes.append(
+                    (
+                        name,
+                        "its environment changed (traced with strace, which cannot see which "
+                            + "variables a process reads: all of them count)"
+                    ))
             } else if now == TestInputs.unset {
                 changes.append((name, "\(name) is now unset"))
             } else if then == TestInputs.unset {
@@ -68,7 +77,9 @@ public enum InputChanges {
             }
         }
         guard let first = changes.first else { return nil }
-        let sentence = first.name == TestInputs.wholeEnvironment ? first.sentence
+        let sentence =
+            first.name == TestInputs.wholeEnvironment
+            ? first.sentence
             : "a variable it read: " + first.sentence
         return Reason(.envChanged, locations: changes.map(\.name), detail: sentence + more(changes.count))
     }
@@ -91,9 +102,10 @@ public enum InputChanges {
                 let unrecorded = patterns.filter { !recordedPatterns.contains($0) }
                 if !unrecorded.isEmpty {
                     endpoints.append(endpoint)
-                    sentences.append("it connected to \(endpoint), and the network policy (\(source)"
-                                     + "when-files-change) watches files not recorded when it ran: "
-                                     + unrecorded.joined(separator: ", "))
+                    sentences.append(
+                        "it connected to \(endpoint), and the network policy (\(source)"
+                            + "when-files-change) watches files not recorded when it ran: "
+                            + unrecorded.joined(separator: ", "))
                     continue
                 }
                 let globs = patterns.map(PathPattern.init)
@@ -104,8 +116,9 @@ public enum InputChanges {
                 endpoints.append(endpoint)
                 files += changed
                 let what = then[first] == nil ? "was added" : now[first] == nil ? "is gone" : "changed"
-                sentences.append("it connected to \(endpoint) and \(first) \(what) (network policy \(source)"
-                                 + "when-files-change)" + more(changed.count, noun: "file"))
+                sentences.append(
+                    "it connected to \(endpoint) and \(first) \(what) (network policy \(source)"
+                        + "when-files-change)" + more(changed.count, noun: "file"))
             }
         }
         guard let first = sentences.first else { return nil }

@@ -27,10 +27,12 @@ extension TrimStore {
     public func lastInputs() throws(StoreError) -> [TestKey: TestInputs] {
         try read { db in
             var byID: [Int64: (TestKey, TestInputs)] = [:]
-            let heads = try Row.fetchCursor(db, sql: """
-                SELECT i.test_id, t.binary, t.name, i.method, i.problems, i.watch_patterns
-                FROM test_inputs i JOIN test t ON t.id = i.test_id
-                """)
+            let heads = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT i.test_id, t.binary, t.name, i.method, i.problems, i.watch_patterns
+                    FROM test_inputs i JOIN test t ON t.id = i.test_id
+                    """)
             while let row = try heads.next() {
                 let (id, key, inputs) = try head(row)
                 byID[id] = (key, inputs)
@@ -49,14 +51,19 @@ extension TrimStore {
     /// The inputs recorded with `key`'s last result, or nil.
     public func inputs(for key: TestKey) throws(StoreError) -> TestInputs? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT i.test_id, t.binary, t.name, i.method, i.problems, i.watch_patterns
-                FROM test_inputs i JOIN test t ON t.id = i.test_id WHERE t.binary = ? AND t.name = ?
-                """, arguments: [key.binary, key.name]) else { return nil }
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT i.test_id, t.binary, t.name, i.method, i.problems, i.watch_patterns
+                        FROM test_inputs i JOIN test t ON t.id = i.test_id WHERE t.binary = ? AND t.name = ?
+                        """, arguments: [key.binary, key.name])
+            else { return nil }
             let (id, _, recorded) = try head(row)
             var inputs = recorded
-            let rows = try Row.fetchCursor(db, sql: "SELECT test_id, kind, name, value FROM test_input WHERE test_id = ?",
-                                           arguments: [id])
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT test_id, kind, name, value FROM test_input WHERE test_id = ?",
+                arguments: [id])
             while let row = try rows.next() { try add(row, to: &inputs, of: key) }
             return inputs
         }
@@ -68,11 +75,16 @@ extension TrimStore {
     static func replaceInputs(_ inputs: TestInputs?, testID: Int64, _ db: Database) throws {
         try db.cachedStatement(sql: "DELETE FROM test_inputs WHERE test_id = ?").execute(arguments: [testID])
         guard let inputs else { return }
-        try db.cachedStatement(sql: """
-            INSERT INTO test_inputs(test_id, method, problems, watch_patterns) VALUES (?, ?, ?, ?)
-            """).execute(arguments: [testID, inputs.method, try json(inputs.problems), try json(inputs.watchPatterns)])
-        let insert = try db.cachedStatement(sql: "INSERT INTO test_input(test_id, kind, name, value) VALUES (?, ?, ?, ?)")
-        for (path, hash) in inputs.files { try insert.execute(arguments: [testID, InputKind.file.rawValue, path, hash]) }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO test_inputs(test_id, method, problems, watch_patterns) VALUES (?, ?, ?, ?)
+                """
+        ).execute(arguments: [testID, inputs.method, try json(inputs.problems), try json(inputs.watchPatterns)])
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO test_input(test_id, kind, name, value) VALUES (?, ?, ?, ?)")
+        for (path, hash) in inputs.files {
+            try insert.execute(arguments: [testID, InputKind.file.rawValue, path, hash])
+        }
         for (name, hash) in inputs.env { try insert.execute(arguments: [testID, InputKind.env.rawValue, name, hash]) }
         for endpoint in Set(inputs.network) {
             try insert.execute(arguments: [testID, InputKind.network.rawValue, endpoint, ""])
@@ -84,9 +96,10 @@ extension TrimStore {
 
     private func head(_ row: Row) throws -> (Int64, TestKey, TestInputs) {
         let key = TestKey(binary: try row.decode(atIndex: 1), name: try row.decode(atIndex: 2))
-        let inputs = TestInputs(watchPatterns: try strings(row, 5, "watch patterns of the inputs of \(key)"),
-                                method: try row.decode(atIndex: 3),
-                                problems: try strings(row, 4, "problems of the inputs of \(key)"))
+        let inputs = TestInputs(
+            watchPatterns: try strings(row, 5, "watch patterns of the inputs of \(key)"),
+            method: try row.decode(atIndex: 3),
+            problems: try strings(row, 4, "problems of the inputs of \(key)"))
         return (try row.decode(atIndex: 0), key, inputs)
     }
 

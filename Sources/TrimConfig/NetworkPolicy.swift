@@ -2,9 +2,9 @@ import Foundation
 import TOMLKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a test's use of a network address means for selection, from the
@@ -115,7 +115,8 @@ public struct NetworkPolicy: Hashable, Sendable {
     public static func matches(_ pattern: String, _ endpoint: String) -> Bool {
         if pattern.hasPrefix("unix:") || endpoint.hasPrefix("unix:") {
             return pattern.hasPrefix("unix:") && endpoint.hasPrefix("unix:")
-                && wildcard(Array(pattern.dropFirst(5).unicodeScalars)[...], Array(endpoint.dropFirst(5).unicodeScalars)[...])
+                && wildcard(
+                    Array(pattern.dropFirst(5).unicodeScalars)[...], Array(endpoint.dropFirst(5).unicodeScalars)[...])
         }
         guard let (patternHost, patternPort) = splitPattern(pattern), let (host, port) = split(endpoint) else {
             return false
@@ -147,7 +148,8 @@ public struct NetworkPolicy: Hashable, Sendable {
     /// Host (brackets kept) and port text.
     static func splitPattern(_ text: String) -> (host: String, port: String)? {
         guard let colon = text.lastIndex(of: ":") else { return nil }
-        let host = String(text[..<colon]), port = String(text[text.index(after: colon)...])
+        let host = String(text[..<colon])
+        let port = String(text[text.index(after: colon)...])
         guard !host.isEmpty, !port.isEmpty, !host.hasPrefix("[") || host.hasSuffix("]") else { return nil }
         if !host.hasPrefix("["), host.contains(":") { return nil }
         return (host, port)
@@ -216,11 +218,13 @@ extension ConfigReader {
             settings.ignore = try strings(value, at: "inputs.ignore", what: "a glob such as \"logs/**\"")
         }
         if let value = table["ignore-env"] {
-            let names = try strings(value, at: "inputs.ignore-env", what: "a variable name such as \"TERM\" or \"CI_*\"")
+            let names = try strings(
+                value, at: "inputs.ignore-env", what: "a variable name such as \"TERM\" or \"CI_*\"")
             for (index, name) in names.enumerated()
             where name.contains("=") || name.dropLast().contains("*") {
-                throw .invalidValue(file: file, keyPath: "inputs.ignore-env[\(index)]", value: Self.quote(name),
-                                    allowed: "a variable name, or a prefix followed by * (\"CI_*\")")
+                throw .invalidValue(
+                    file: file, keyPath: "inputs.ignore-env[\(index)]", value: Self.quote(name),
+                    allowed: "a variable name, or a prefix followed by * (\"CI_*\")")
             }
             settings.ignoreEnv = names
         }
@@ -233,8 +237,9 @@ extension ConfigReader {
         try checkKeys(table, at: "network", allowed: Self.networkKeys)
         guard let rulesValue = table["rules"] else { return .builtInDefault }
         guard let array = rulesValue.array else {
-            throw .wrongType(file: file, keyPath: "network.rules", found: Self.describe(rulesValue),
-                             expected: "an array of tables ([[network.rules]] blocks)")
+            throw .wrongType(
+                file: file, keyPath: "network.rules", found: Self.describe(rulesValue),
+                expected: "an array of tables ([[network.rules]] blocks)")
         }
         var rules: [NetworkPolicy.Rule] = []
         for index in 0..<array.count {
@@ -248,15 +253,17 @@ extension ConfigReader {
     func rule(_ table: TOMLTable, at path: String) throws(ConfigError) -> NetworkPolicy.Rule {
         try checkKeys(table, at: path, allowed: Self.ruleKeys)
         let addressPath = Self.join(path, "address")
-        let addressExpected = "an address pattern such as \"127.0.0.1:5432\", \"*:443\", \"localhost:*\" or "
+        let addressExpected =
+            "an address pattern such as \"127.0.0.1:5432\", \"*:443\", \"localhost:*\" or "
             + "\"unix:/run/*.sock\""
         guard let addressValue = table["address"] else {
             throw .missingKey(file: file, keyPath: addressPath, expected: addressExpected)
         }
         let address = try string(addressValue, at: addressPath, expected: addressExpected)
         if let problem = NetworkPolicy.problem(with: address) {
-            throw .invalidValue(file: file, keyPath: addressPath, value: Self.quote(address),
-                                allowed: "\(addressExpected) (\(problem))")
+            throw .invalidValue(
+                file: file, keyPath: addressPath, value: Self.quote(address),
+                allowed: "\(addressExpected) (\(problem))")
         }
         let policyPath = Self.join(path, "policy")
         let policyExpected = "one of " + Self.policyNames.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -270,12 +277,14 @@ extension ConfigReader {
         let filesPath = Self.join(path, "when-files-change")
         if let value = table["when-files-change"] {
             if let policy, policy != "when-files-change" {
-                throw .conflictingKeys(file: file, keyPath: path, keys: ["policy = \"\(policy)\"", "when-files-change"])
+                throw .conflictingKeys(
+                    file: file, keyPath: path, keys: ["policy = \"\(policy)\"", "when-files-change"])
             }
             let patterns = try strings(value, at: filesPath, what: "a glob such as \"migrations/**\"")
             guard !patterns.isEmpty else {
-                throw .invalidValue(file: file, keyPath: filesPath, value: "[]",
-                                    allowed: "at least one glob such as \"migrations/**\"")
+                throw .invalidValue(
+                    file: file, keyPath: filesPath, value: "[]",
+                    allowed: "at least one glob such as \"migrations/**\"")
             }
             return NetworkPolicy.Rule(address: address, action: .whenFilesChange(patterns), keyPath: path)
         }
@@ -283,18 +292,21 @@ extension ConfigReader {
         case "always": return NetworkPolicy.Rule(address: address, action: .always, keyPath: path)
         case "ignore": return NetworkPolicy.Rule(address: address, action: .ignore, keyPath: path)
         case "when-files-change":
-            throw .missingKey(file: file, keyPath: filesPath,
-                              expected: "the globs of the files whose change re-runs the test (e.g. [\"migrations/**\"])")
+            throw .missingKey(
+                file: file, keyPath: filesPath,
+                expected: "the globs of the files whose change re-runs the test (e.g. [\"migrations/**\"])")
         default:
-            throw .missingKey(file: file, keyPath: policyPath,
-                              expected: policyExpected + ", or when-files-change = [globs]")
+            throw .missingKey(
+                file: file, keyPath: policyPath,
+                expected: policyExpected + ", or when-files-change = [globs]")
         }
     }
 
     /// An array of non-empty strings.
     func strings(_ value: TOMLValueConvertible, at path: String, what: String) throws(ConfigError) -> [String] {
         guard let array = value.array else {
-            throw .wrongType(file: file, keyPath: path, found: Self.describe(value), expected: "an array of strings (\(what))")
+            throw .wrongType(
+                file: file, keyPath: path, found: Self.describe(value), expected: "an array of strings (\(what))")
         }
         var result: [String] = []
         for index in 0..<array.count {

@@ -24,13 +24,16 @@ import TrimConfig
             self.method = method
             root = fixture.root.appendingPathComponent("scenario-\(name)")
             try? FileManager.default.removeItem(at: root)
-            try FileManager.default.createDirectory(at: root.appendingPathComponent("tests/data"),
-                                                    withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(at: root.appendingPathComponent("migrations"),
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("tests/data"),
+                withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("migrations"),
+                withIntermediateDirectories: true)
             try "hello\n".write(to: root.appendingPathComponent("tests/data/x.txt"), atomically: true, encoding: .utf8)
-            try "create table t();\n".write(to: root.appendingPathComponent("migrations/001.sql"), atomically: true,
-                                            encoding: .utf8)
+            try "create table t();\n".write(
+                to: root.appendingPathComponent("migrations/001.sql"), atomically: true,
+                encoding: .utf8)
             // One environment for every test, as trim gives it.
             var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TRIM_") }
             environment["MY_FLAG"] = "on"
@@ -41,7 +44,8 @@ import TrimConfig
 
         static func configure(_ root: URL, _ text: String) throws -> TrimConfiguration {
             let file = root.appendingPathComponent(TrimConfiguration.relativePath)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: file, atomically: true, encoding: .utf8)
             return try TrimConfiguration.load(workspaceRoot: root)
         }
@@ -49,8 +53,9 @@ import TrimConfig
         mutating func reconfigure(_ text: String) throws { configuration = try Self.configure(root, text) }
 
         var filter: InputFilter {
-            InputFilter(workspaceRoot: root, targetDirectory: fixture.executable.deletingLastPathComponent(),
-                        ignore: configuration.inputs.ignore, ignoreVariables: configuration.inputs.ignoreEnv)
+            InputFilter(
+                workspaceRoot: root, targetDirectory: fixture.executable.deletingLastPathComponent(),
+                ignore: configuration.inputs.ignore, ignoreVariables: configuration.inputs.ignoreEnv)
         }
 
         /// Runs each test traced and keeps its inputs, as `trim run` will.
@@ -104,8 +109,9 @@ import TrimConfig
         #expect(selected.keys.sorted() == ["reads_flag"])
         #expect(selected["reads_flag"]?.first?.detail == "a variable it read: MY_FLAG changed")
         changed["MY_FLAG"] = nil
-        #expect(scenario.selected(environment: changed)["reads_flag"]?.first?.detail
-            == "a variable it read: MY_FLAG is now unset")
+        #expect(
+            scenario.selected(environment: changed)["reads_flag"]?.first?.detail
+                == "a variable it read: MY_FLAG is now unset")
 
         // The policy: the test's own listener on 127.0.0.1 is ignored by default.
         try scenario.reconfigure("[[network.rules]]\naddress = \"127.0.0.1:*\"\npolicy = \"always\"\n")

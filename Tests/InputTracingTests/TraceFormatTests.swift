@@ -13,10 +13,12 @@ import Testing
     }
 
     @Test func interposerTraceParses() throws {
-        let data = Self.trace("TRIMIO1 42 7 0 0", [
-            "f/ws/tests/data/x.txt", "d/ws/tests/data", "eMY_FLAG", "n127.0.0.1:5432",
-            "n[0:0:0:0:0:0:0:1]:80", "n[0:0:0:0:0:ffff:a00:1]:443", "nunix:/run/db.sock", "f/ws/tests/data/x.txt",
-        ])
+        let data = Self.trace(
+            "TRIMIO1 42 7 0 0",
+            [
+                "f/ws/tests/data/x.txt", "d/ws/tests/data", "eMY_FLAG", "n127.0.0.1:5432",
+                "n[0:0:0:0:0:0:0:1]:80", "n[0:0:0:0:0:ffff:a00:1]:443", "nunix:/run/db.sock", "f/ws/tests/data/x.txt",
+            ])
         let trace = try ProcessTrace.parse(data, path: "t.io")
         #expect(trace.pid == 42 && trace.parentPID == 7 && trace.signal == 0)
         #expect(trace.events.files == ["/ws/tests/data/x.txt"])
@@ -49,7 +51,8 @@ import Testing
     }
 
     @Test func straceOutputParses() {
-        let log = StraceLog.parse(#"""
+        let log = StraceLog.parse(
+            #"""
             100 execve("./fx", ["./fx", "--exact"], 0x7ffc /* 35 vars */) = 0
             100 openat(AT_FDCWD</ws>, "/proc/self/maps", O_RDONLY|O_CLOEXEC) = 3</proc/100/maps>
             101 openat(AT_FDCWD</ws>, "tests/data/x.txt", O_RDONLY|O_CLOEXEC) = 3</ws/tests/data/x.txt>
@@ -74,11 +77,12 @@ import Testing
             """#, initialDirectory: "/ws")
         #expect(log.rootPID == 100)
         #expect(log.pids == [100, 101, 102])
-        #expect(log.events.files == [
-            "/ws/./fx", "/proc/self/maps", "/ws/tests/data/x.txt", "/ws/tests/data/dir/inner",
-            "/ws/tests/data/maybe.txt", "/ws/with \"quote\" and é\\", "/ws/tests/data/x.txt", "/etc/passwd",
-            "/ws/tests/rel",
-        ])
+        #expect(
+            log.events.files == [
+                "/ws/./fx", "/proc/self/maps", "/ws/tests/data/x.txt", "/ws/tests/data/dir/inner",
+                "/ws/tests/data/maybe.txt", "/ws/with \"quote\" and é\\", "/ws/tests/data/x.txt", "/etc/passwd",
+                "/ws/tests/rel",
+            ])
         #expect(log.events.listings == ["/ws/tests/data/dir"])
         #expect(log.events.endpoints == ["127.0.0.1:5432", "[2001:db8::1]:443", "unix:/run/db.sock", "unix:@abstract"])
         #expect(log.events.environmentUnknown)
@@ -86,13 +90,15 @@ import Testing
     }
 
     @Test func straceCommandWrapsTheTest() {
-        let command = StraceLog.command(strace: "/usr/bin/strace", output: "/s/t.strace", executable: "/b/fx",
-                                        arguments: ["--exact", "a"])
+        let command = StraceLog.command(
+            strace: "/usr/bin/strace", output: "/s/t.strace", executable: "/b/fx",
+            arguments: ["--exact", "a"])
         #expect(command.executable == "/usr/bin/strace")
         #expect(command.arguments.starts(with: ["-f", "-qq"]))
         #expect(command.arguments.suffix(5) == ["/s/t.strace", "--", "/b/fx", "--exact", "a"])
-        #expect(StraceLog.read(URL(fileURLWithPath: "/nonexistent/t.strace"), initialDirectory: "/").events.problems
-            .first?.contains("strace wrote no trace") == true)
+        #expect(
+            StraceLog.read(URL(fileURLWithPath: "/nonexistent/t.strace"), initialDirectory: "/").events.problems
+                .first?.contains("strace wrote no trace") == true)
     }
 
     @Test func endpointsNormalise() {
@@ -104,7 +110,8 @@ import Testing
         for bad in ["127.0.0.1", "example.com:80", "1.2.3.4:70000", "[::1:80", "unix:", ":80"] {
             #expect(Endpoint.normalize(bad) == nil, "\(bad)")
         }
-        #expect(Endpoint.isLoopback("127.0.0.1:80") && Endpoint.isLoopback("127.8.0.1:1") && Endpoint.isLoopback("[::1]:1"))
+        #expect(
+            Endpoint.isLoopback("127.0.0.1:80") && Endpoint.isLoopback("127.8.0.1:1") && Endpoint.isLoopback("[::1]:1"))
         #expect(Endpoint.isLoopback("0.0.0.0:80"))
         #expect(!Endpoint.isLoopback("10.0.0.1:80") && !Endpoint.isLoopback("unix:/x"))
     }
@@ -117,8 +124,10 @@ import Testing
         #expect(PathPattern("tests/*.txt").matches("tests/a.txt"))
         #expect(!PathPattern("tests/*.txt").matches("tests/sub/a.txt"))
         #expect(PathPattern("**/*.db").matches("a/b/c.db") && PathPattern("**/*.db").matches("c.db"))
-        #expect(PathPattern("tests/?.txt").matches("tests/a.txt") && !PathPattern("tests/?.txt").matches("tests/ab.txt"))
-        #expect(PathPattern("/etc/app/**").matches("/etc/app/x.toml") && !PathPattern("/etc/app/**").matches("etc/app/x"))
+        #expect(
+            PathPattern("tests/?.txt").matches("tests/a.txt") && !PathPattern("tests/?.txt").matches("tests/ab.txt"))
+        #expect(
+            PathPattern("/etc/app/**").matches("/etc/app/x.toml") && !PathPattern("/etc/app/**").matches("etc/app/x"))
         #expect(PathPattern("logs/").matches("logs/today"))
         #expect(PathPattern("a/*/c/**").literalPrefix == "a")
         #expect(PathPattern("/etc/app/*.toml").literalPrefix == "etc/app")
@@ -128,9 +137,10 @@ import Testing
     }
 
     @Test func filterKeepsTheWorkspaceOnly() {
-        let filter = InputFilter(workspaceRoot: URL(fileURLWithPath: "/ws"),
-                                 targetDirectory: URL(fileURLWithPath: "/ws/target"),
-                                 ignore: ["logs/**", "*.tmp", "/ws/cache"], environment: ["HOME": "/ws/home"])
+        let filter = InputFilter(
+            workspaceRoot: URL(fileURLWithPath: "/ws"),
+            targetDirectory: URL(fileURLWithPath: "/ws/target"),
+            ignore: ["logs/**", "*.tmp", "/ws/cache"], environment: ["HOME": "/ws/home"])
         #expect(filter.relativePath(forAbsolute: "/ws/tests/data/x.txt") == "tests/data/x.txt")
         #expect(filter.relativePath(forAbsolute: "/ws/src/../tests/./x.txt") == "tests/x.txt")
         #expect(filter.relativePath(forAbsolute: "/ws") == ".")
@@ -145,8 +155,9 @@ import Testing
         #expect(filter.tracks(variable: "MY_FLAG") && filter.tracks(variable: "RUST_TEST_THREADS"))
         #expect(!filter.tracks(variable: "TRIM_COVERAGE_FILE") && !filter.tracks(variable: "LD_PRELOAD"))
         #expect(!filter.tracks(variable: "TERM"))
-        let custom = InputFilter(workspaceRoot: URL(fileURLWithPath: "/ws"), targetDirectory: nil,
-                                 ignoreVariables: ["CI_*"])
+        let custom = InputFilter(
+            workspaceRoot: URL(fileURLWithPath: "/ws"), targetDirectory: nil,
+            ignoreVariables: ["CI_*"])
         #expect(custom.tracks(variable: "TERM") && !custom.tracks(variable: "CI_JOB_ID"))
         #expect(!custom.tracks(variable: "TRIM_ATTEMPT"))
         // A workspace under an ignored system directory is not hidden by it.
@@ -156,12 +167,16 @@ import Testing
 
     @Test func preloadEnvironmentAppends() {
         let library = URL(fileURLWithPath: "/c/libtrimio.so")
-        #expect(InputTracer.environment(library: library, traceFile: "/s/t.%p.io")
-            == ["LD_PRELOAD": "/c/libtrimio.so", "TRIM_INPUTS_FILE": "/s/t.%p.io"])
-        #expect(InputTracer.environment(library: library, traceFile: "t", base: ["LD_PRELOAD": "/x/asan.so"])["LD_PRELOAD"]
-            == "/x/asan.so:/c/libtrimio.so")
-        #expect(InputTracer.environment(library: library, traceFile: "t", base: ["LD_PRELOAD": "/c/libtrimio.so"])["LD_PRELOAD"]
-            == "/c/libtrimio.so")
+        #expect(
+            InputTracer.environment(library: library, traceFile: "/s/t.%p.io")
+                == ["LD_PRELOAD": "/c/libtrimio.so", "TRIM_INPUTS_FILE": "/s/t.%p.io"])
+        #expect(
+            InputTracer.environment(library: library, traceFile: "t", base: ["LD_PRELOAD": "/x/asan.so"])["LD_PRELOAD"]
+                == "/x/asan.so:/c/libtrimio.so")
+        #expect(
+            InputTracer.environment(library: library, traceFile: "t", base: ["LD_PRELOAD": "/c/libtrimio.so"])[
+                "LD_PRELOAD"]
+                == "/c/libtrimio.so")
     }
 
     @Test func libraryIsBuiltOncePerSource() throws {
@@ -173,7 +188,9 @@ import Testing
         #expect(first == second)
         #expect(try FileManager.default.attributesOfItem(atPath: second.path)[.modificationDate] as? Date == modified)
         #expect(first.path.contains("/inputs/\(InputTracer.sourceHash)/libtrimio.so"))
-        #expect(FileManager.default.fileExists(atPath: first.deletingLastPathComponent().appendingPathComponent("trimio.c").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: first.deletingLastPathComponent().appendingPathComponent("trimio.c").path))
 
         let unwritable = URL(fileURLWithPath: "/proc/trim-cannot-write")
         #expect(throws: InputTracingError.self) { try InputTracer.library(cacheDirectory: unwritable) }
@@ -183,13 +200,16 @@ import Testing
     @Test func collectorHashesWhatWasRead() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trim-collect-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("migrations"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("migrations"), withIntermediateDirectories: true)
         try "one".write(to: root.appendingPathComponent("migrations/001.sql"), atomically: true, encoding: .utf8)
         try "x".write(to: root.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
         let filter = InputFilter(workspaceRoot: root, targetDirectory: root.appendingPathComponent("target"))
         var events = TraceEvents()
-        events.files = [root.path + "/x.txt", root.path + "/gone.txt", root.path + "/target/fx", "/etc/hosts",
-                        root.path + "/migrations"]
+        events.files = [
+            root.path + "/x.txt", root.path + "/gone.txt", root.path + "/target/fx", "/etc/hosts",
+            root.path + "/migrations",
+        ]
         events.listings = [root.path + "/migrations"]
         events.variables = ["MY_FLAG", "NOT_SET", "TRIM_ATTEMPT", "TERM"]
         events.endpoints = ["127.0.0.1:5432", "10.1.1.1:443"]
@@ -197,10 +217,11 @@ import Testing
             from: events, method: "preload", filter: filter,
             environment: ["MY_FLAG": "1", "TRIM_ATTEMPT": "1", "TERM": "xterm"],
             watchPatterns: { endpoints in endpoints.contains("127.0.0.1:5432") ? ["migrations/**"] : [] })
-        #expect(inputs.files == [
-            "x.txt": ContentHash.of(Data("x".utf8)), "gone.txt": TestInputs.missing,
-            "migrations": TestInputs.directory, "migrations/": InputHash.listing(atPath: root.path + "/migrations"),
-        ])
+        #expect(
+            inputs.files == [
+                "x.txt": ContentHash.of(Data("x".utf8)), "gone.txt": TestInputs.missing,
+                "migrations": TestInputs.directory, "migrations/": InputHash.listing(atPath: root.path + "/migrations"),
+            ])
         #expect(inputs.env == ["MY_FLAG": InputHash.value("1"), "NOT_SET": TestInputs.unset])
         #expect(inputs.network == ["10.1.1.1:443", "127.0.0.1:5432"])
         #expect(inputs.watchPatterns == ["migrations/**"])
@@ -214,6 +235,7 @@ import Testing
         #expect(state.filesMatching(["migrations/**"]) == inputs.watched)
         try "two".write(to: root.appendingPathComponent("migrations/002.sql"), atomically: true, encoding: .utf8)
         #expect(InputState.live(filter: filter, environment: [:]).filesMatching(["migrations/**"]).count == 2)
-        #expect(InputState.live(filter: filter, environment: [:]).fileHash("migrations/") != inputs.files["migrations/"])
+        #expect(
+            InputState.live(filter: filter, environment: [:]).fileHash("migrations/") != inputs.files["migrations/"])
     }
 }

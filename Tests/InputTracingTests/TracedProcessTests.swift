@@ -5,7 +5,7 @@ import InputTracing
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Real test processes (rustc-built libtest binaries, C programs), traced by
@@ -55,8 +55,9 @@ import Glibc
 
     @Test(arguments: methods) func variableRead(_ name: String) throws {
         let fixture = try TracingFixture.get()
-        let (set, _) = try fixture.inputs(of: "reads_flag", method: method(name, fixture), stem: "flag-set-\(name)",
-                                          environment: ["MY_FLAG": "on"])
+        let (set, _) = try fixture.inputs(
+            of: "reads_flag", method: method(name, fixture), stem: "flag-set-\(name)",
+            environment: ["MY_FLAG": "on"])
         let (unset, _) = try fixture.inputs(of: "reads_flag", method: method(name, fixture), stem: "flag-unset-\(name)")
         #expect(set.files.isEmpty && set.network.isEmpty)
         if name == "preload" {
@@ -75,8 +76,9 @@ import Glibc
     @Test(arguments: methods) func connection(_ name: String) throws {
         let fixture = try TracingFixture.get()
         let portFile = fixture.scratch.appendingPathComponent("port-\(name)")
-        let (inputs, _) = try fixture.inputs(of: "connects", method: method(name, fixture),
-                                             environment: ["PORT_FILE": portFile.path])
+        let (inputs, _) = try fixture.inputs(
+            of: "connects", method: method(name, fixture),
+            environment: ["PORT_FILE": portFile.path])
         let port = try String(contentsOf: portFile, encoding: .utf8)
         #expect(inputs.network == ["127.0.0.1:\(port)"])
         #expect(inputs.files.isEmpty)
@@ -86,7 +88,8 @@ import Glibc
         let fixture = try TracingFixture.get()
         let (inputs, _) = try fixture.inputs(of: "spawns_child", method: method(name, fixture))
         // The shell stats its directory (the workspace root) at start-up.
-        #expect(inputs.files == ["tests/data/child.txt": hash(fixture, "tests/data/child.txt"), ".": TestInputs.directory])
+        #expect(
+            inputs.files == ["tests/data/child.txt": hash(fixture, "tests/data/child.txt"), ".": TestInputs.directory])
         #expect(inputs.isComplete, "\(inputs.problems)")
     }
 
@@ -131,8 +134,10 @@ import Glibc
         #expect(inputs.network.isEmpty)
         #expect(inputs.isComplete, "\(inputs.problems)")
         if name == "preload" {
-            let libtest: Set<String> = ["HOME", "RUST_TEST_THREADS", "RUST_MIN_STACK", "RUST_BACKTRACE",
-                                        "RUST_TEST_NOCAPTURE", "RUST_LIB_BACKTRACE"]
+            let libtest: Set<String> = [
+                "HOME", "RUST_TEST_THREADS", "RUST_MIN_STACK", "RUST_BACKTRACE",
+                "RUST_TEST_NOCAPTURE", "RUST_LIB_BACKTRACE",
+            ]
             #expect(Set(inputs.env.keys).isSubset(of: libtest), "\(inputs.env.keys.sorted())")
         }
     }
@@ -141,14 +146,16 @@ import Glibc
         let fixture = try TracingFixture.get()
         let method = fixture.tracer.method(for: fixture.staticExecutable.path)
         #expect(method.name == "strace")
-        let run = fixture.run(fixture.staticExecutable, [], method: method, stem: "static",
-                              environment: ["MY_FLAG": "static", "PORT": "9"])
+        let run = fixture.run(
+            fixture.staticExecutable, [], method: method, stem: "static",
+            environment: ["MY_FLAG": "static", "PORT": "9"])
         #expect(run.exitedCleanly, "\(run.output)")
         #expect(run.output.contains("static"))
         let (events, testPID) = run.session.traces(testPID: run.pid, testDirectory: fixture.workspace.path)
         #expect(testPID != nil && testPID != run.pid)  // strace's child, not strace
-        let inputs = InputCollector.inputs(from: events, method: method.name, filter: fixture.filter,
-                                           environment: run.environment)
+        let inputs = InputCollector.inputs(
+            from: events, method: method.name, filter: fixture.filter,
+            environment: run.environment)
         #expect(inputs.files == ["tests/data/x.txt": hash(fixture, "tests/data/x.txt")])
         #expect(inputs.network == ["127.0.0.1:9"])
         #expect(inputs.env.keys.sorted() == [TestInputs.wholeEnvironment])
@@ -160,16 +167,18 @@ import Glibc
         let fixture = try TracingFixture.get()
         let run = fixture.run(fixture.staticExecutable, [], method: fixture.preload, stem: "static-preload")
         #expect(run.exitedCleanly)
-        let inputs = run.session.inputs(testPID: run.pid, testDirectory: fixture.workspace.path,
-                                        filter: fixture.filter, environment: run.environment)
+        let inputs = run.session.inputs(
+            testPID: run.pid, testDirectory: fixture.workspace.path,
+            filter: fixture.filter, environment: run.environment)
         #expect(!inputs.isComplete)
         #expect(inputs.problems.first?.contains("left no input trace") == true)
     }
 
     @Test func unavailableMethodIsIncomplete() throws {
         let fixture = try TracingFixture.get()
-        let session = fixture.tracer.session(method: .unavailable(reason: "no strace"), directory: fixture.scratch,
-                                             stem: "none")
+        let session = fixture.tracer.session(
+            method: .unavailable(reason: "no strace"), directory: fixture.scratch,
+            stem: "none")
         #expect(session.command(executable: "/bin/true", arguments: ["x"]) == ("/bin/true", ["x"]))
         #expect(session.environment(adding: ["A": "1"]) == ["A": "1"])
         let inputs = session.inputs(testPID: 1, testDirectory: "/", filter: fixture.filter, environment: [:])
@@ -180,14 +189,17 @@ import Glibc
     /// Results and errno of wrapped calls are the real calls' (checked inside the process).
     @Test func wrappedCallsBehaveAsTheRealOnes() throws {
         let fixture = try TracingFixture.get()
-        let run = fixture.run(fixture.behaviourExecutable, [], method: fixture.preload, stem: "behaviour",
-                              environment: ["MY_FLAG": "on=1"])
+        let run = fixture.run(
+            fixture.behaviourExecutable, [], method: fixture.preload, stem: "behaviour",
+            environment: ["MY_FLAG": "on=1"])
         #expect(run.exitedCleanly, "\(run.output)")
-        let plain = fixture.run(fixture.behaviourExecutable, [], method: .unavailable(reason: ""), stem: "behaviour-plain",
-                                environment: ["MY_FLAG": "on=1"])
+        let plain = fixture.run(
+            fixture.behaviourExecutable, [], method: .unavailable(reason: ""), stem: "behaviour-plain",
+            environment: ["MY_FLAG": "on=1"])
         #expect(plain.exitedCleanly, "\(plain.output)")
-        let inputs = run.session.inputs(testPID: run.pid, testDirectory: fixture.workspace.path,
-                                        filter: fixture.filter, environment: run.environment)
+        let inputs = run.session.inputs(
+            testPID: run.pid, testDirectory: fixture.workspace.path,
+            filter: fixture.filter, environment: run.environment)
         #expect(inputs.files["tests/data/none.txt"] == TestInputs.missing)
         #expect(inputs.files["tests/data/none/"] == TestInputs.missing)
         #expect(inputs.files["tests/data/x.txt"] == hash(fixture, "tests/data/x.txt"))
@@ -208,16 +220,18 @@ import Glibc
         #expect(FileManager.default.fileExists(atPath: dump.replacingOccurrences(of: "%p", with: "\(run.pid)")))
 
         let abortDump = fixture.scratch.appendingPathComponent("covered-abort.%p.cov").path
-        let aborted = fixture.run(fixture.instrumented, ["--exact", "tests::reads_then_aborts", "--ignored"],
-                                  method: fixture.preload, stem: "covered-abort",
-                                  environment: [SanitizerCoverage.coverageFileVariable: abortDump])
+        let aborted = fixture.run(
+            fixture.instrumented, ["--exact", "tests::reads_then_aborts", "--ignored"],
+            method: fixture.preload, stem: "covered-abort",
+            environment: [SanitizerCoverage.coverageFileVariable: abortDump])
         #expect(aborted.status & 0x7F == SIGABRT)
         let path = abortDump.replacingOccurrences(of: "%p", with: "\(aborted.pid)")
         #expect(try HitDump.read(URL(fileURLWithPath: path)).endedBySignal == SIGABRT)
         let traces = try aborted.session.traceFiles().map(ProcessTrace.read)
         #expect(traces.map(\.signal) == [SIGABRT])
-        let abortedInputs = aborted.session.inputs(testPID: aborted.pid, testDirectory: fixture.workspace.path,
-                                                   filter: fixture.filter, environment: aborted.environment)
+        let abortedInputs = aborted.session.inputs(
+            testPID: aborted.pid, testDirectory: fixture.workspace.path,
+            filter: fixture.filter, environment: aborted.environment)
         #expect(abortedInputs.files.keys.contains("tests/data/abort.txt"))
     }
 
@@ -225,17 +239,20 @@ import Glibc
     /// the table's capacity the record says it is incomplete instead of silently dropping events.
     @Test func manyEventsAndOverflow() throws {
         let fixture = try TracingFixture.get()
-        let run = fixture.run(fixture.manyExecutable, [], method: fixture.preload, stem: "many",
-                              environment: ["COUNT": "5000", "BASE": "tests/data/none"])
+        let run = fixture.run(
+            fixture.manyExecutable, [], method: fixture.preload, stem: "many",
+            environment: ["COUNT": "5000", "BASE": "tests/data/none"])
         #expect(run.exitedCleanly)
-        let inputs = run.session.inputs(testPID: run.pid, testDirectory: fixture.workspace.path,
-                                        filter: fixture.filter, environment: run.environment)
+        let inputs = run.session.inputs(
+            testPID: run.pid, testDirectory: fixture.workspace.path,
+            filter: fixture.filter, environment: run.environment)
         #expect(inputs.files.count == 5000)
         #expect(inputs.files["tests/data/none/4999"] == TestInputs.missing)
         #expect(inputs.isComplete)
 
-        let overflow = fixture.run(fixture.manyExecutable, [], method: fixture.preload, stem: "many-overflow",
-                                   environment: ["COUNT": "60000", "BASE": "/nonexistent/trim"])
+        let overflow = fixture.run(
+            fixture.manyExecutable, [], method: fixture.preload, stem: "many-overflow",
+            environment: ["COUNT": "60000", "BASE": "/nonexistent/trim"])
         #expect(overflow.exitedCleanly)
         let traces = try overflow.session.traceFiles().map(ProcessTrace.read)
         #expect(traces.count == 1)

@@ -3,7 +3,7 @@ import Foundation
 import InputTracing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A workspace with a small Rust test crate compiled by real rustc (`--test`,
@@ -239,28 +239,40 @@ struct TracingFixture: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
         try Self.crate.write(to: workspace.appendingPathComponent("lib.rs"), atomically: true, encoding: .utf8)
-        for (name, text) in [("x.txt", "hello\n"), ("child.txt", "child\n"), ("cleared.txt", "cleared\n"),
-                             ("abort.txt", "abort\n"), ("dir/a", "a"), ("dir/b", "b")] {
-            try text.write(to: workspace.appendingPathComponent("tests/data/\(name)"), atomically: true, encoding: .utf8)
+        for (name, text) in [
+            ("x.txt", "hello\n"), ("child.txt", "child\n"), ("cleared.txt", "cleared\n"),
+            ("abort.txt", "abort\n"), ("dir/a", "a"), ("dir/b", "b"),
+        ] {
+            try text.write(
+                to: workspace.appendingPathComponent("tests/data/\(name)"), atomically: true, encoding: .utf8)
         }
         let cache = root.appendingPathComponent("cache")
         library = try InputTracer.library(cacheDirectory: cache)
         tracer = try InputTracer(cacheDirectory: cache)
 
         executable = build.appendingPathComponent("fx")
-        try Self.check("rustc", Self.tool("rustc", ["--edition", "2021", "--test", "-o", executable.path, "lib.rs"],
-                                          in: workspace))
+        try Self.check(
+            "rustc",
+            Self.tool(
+                "rustc", ["--edition", "2021", "--test", "-o", executable.path, "lib.rs"],
+                in: workspace))
         let coverage = try CoverageRuntime.library(cacheDirectory: cache)
         instrumented = build.appendingPathComponent("fx-instrumented")
-        try Self.check("rustc (instrumented)", Self.tool(
-            "rustc", ["--edition", "2021", "--test", "-o", instrumented.path, "lib.rs"]
-                + SanitizerCoverage.rustcFlags(runtimeLibrary: coverage), in: workspace))
+        try Self.check(
+            "rustc (instrumented)",
+            Self.tool(
+                "rustc",
+                ["--edition", "2021", "--test", "-o", instrumented.path, "lib.rs"]
+                    + SanitizerCoverage.rustcFlags(runtimeLibrary: coverage), in: workspace))
 
         let cSource = root.appendingPathComponent("static.c")
         try Self.staticProgram.write(to: cSource, atomically: true, encoding: .utf8)
         staticExecutable = build.appendingPathComponent("static-reader")
-        try Self.check("cc -static", Self.tool("cc", ["-static", "-O1", "-o", staticExecutable.path, cSource.path],
-                                               in: root))
+        try Self.check(
+            "cc -static",
+            Self.tool(
+                "cc", ["-static", "-O1", "-o", staticExecutable.path, cSource.path],
+                in: root))
         let behaviourSource = root.appendingPathComponent("behaviour.c")
         try Self.behaviourProgram.write(to: behaviourSource, atomically: true, encoding: .utf8)
         behaviourExecutable = build.appendingPathComponent("behaviour")
@@ -288,8 +300,10 @@ struct TracingFixture: Sendable {
 
     /// Runs `arguments` of `executable` in the workspace with `method`, as the
     /// pipeline will: the session's environment and command, a pid for the trace.
-    func run(_ executable: URL, _ arguments: [String], method: TracingMethod, stem: String,
-             environment extra: [String: String] = [:], in directory: URL? = nil) -> Run {
+    func run(
+        _ executable: URL, _ arguments: [String], method: TracingMethod, stem: String,
+        environment extra: [String: String] = [:], in directory: URL? = nil
+    ) -> Run {
         let session = tracer.session(method: method, directory: scratch, stem: stem)
         session.removeFiles()
         var environment = ProcessInfo.processInfo.environment
@@ -299,25 +313,30 @@ struct TracingFixture: Sendable {
         environment = session.environment(adding: environment)
         let command = session.command(executable: executable.path, arguments: arguments)
         let output = scratch.appendingPathComponent("\(stem).out")
-        let (status, pid) = Self.spawn(command.executable, command.arguments, in: (directory ?? workspace).path,
-                                       environment: environment, output: output.path)
+        let (status, pid) = Self.spawn(
+            command.executable, command.arguments, in: (directory ?? workspace).path,
+            environment: environment, output: output.path)
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         return Run(status: status, pid: pid, output: text, session: session, environment: given)
     }
 
     /// Runs one libtest test of `executable` traced by `method` and returns its inputs.
-    func inputs(of test: String, method: TracingMethod, executable: URL? = nil, stem: String? = nil,
-                environment: [String: String] = [:], in directory: URL? = nil, filter: InputFilter? = nil,
-                watchPatterns: ([String]) -> [String] = { _ in [] }) throws -> (TestInputs, Run)
-    {
-        let run = run(executable ?? self.executable, ["--exact", "tests::\(test)", "--nocapture"], method: method,
-                      stem: stem ?? "\(test)-\(method.name)", environment: environment, in: directory)
+    func inputs(
+        of test: String, method: TracingMethod, executable: URL? = nil, stem: String? = nil,
+        environment: [String: String] = [:], in directory: URL? = nil, filter: InputFilter? = nil,
+        watchPatterns: ([String]) -> [String] = { _ in [] }
+    ) throws -> (TestInputs, Run) {
+        let run = run(
+            executable ?? self.executable, ["--exact", "tests::\(test)", "--nocapture"], method: method,
+            stem: stem ?? "\(test)-\(method.name)", environment: environment, in: directory)
         guard run.exitedCleanly else {
-            throw FixtureError(description: "tests::\(test) under \(method.name): wait status \(run.status)\n\(run.output)")
+            throw FixtureError(
+                description: "tests::\(test) under \(method.name): wait status \(run.status)\n\(run.output)")
         }
-        let inputs = run.session.inputs(testPID: run.pid, testDirectory: (directory ?? workspace).path,
-                                        filter: filter ?? self.filter, environment: run.environment,
-                                        watchPatterns: watchPatterns)
+        let inputs = run.session.inputs(
+            testPID: run.pid, testDirectory: (directory ?? workspace).path,
+            filter: filter ?? self.filter, environment: run.environment,
+            watchPatterns: watchPatterns)
         return (inputs, run)
     }
 
@@ -326,14 +345,16 @@ struct TracingFixture: Sendable {
 
     /// Starts `path` in `directory` with exactly `environment`, output to
     /// `output`; returns the wait status (as waitpid gives it) and the pid.
-    static func spawn(_ path: String, _ arguments: [String], in directory: String, environment: [String: String],
-                      output: String) -> (Int32, Int32) {
+    static func spawn(
+        _ path: String, _ arguments: [String], in directory: String, environment: [String: String],
+        output: String
+    ) -> (Int32, Int32) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = environment
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: output) else { return (-1, 0) }
         defer { try? handle.close() }
         process.standardOutput = handle
@@ -346,7 +367,8 @@ struct TracingFixture: Sendable {
         }
         let pid = process.processIdentifier
         process.waitUntilExit()
-        let status = process.terminationReason == .exit
+        let status =
+            process.terminationReason == .exit
             ? (process.terminationStatus & 0xFF) << 8 : process.terminationStatus & 0x7F
         return (status, pid)
     }

@@ -4,7 +4,7 @@ import InputTracing
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Measures (prints, does not assert) what tracing costs a recording run: a
@@ -28,7 +28,8 @@ import Glibc
             let body: String
             switch index % 5 {
             case 0:
-                body = "let dir = std::env::var(\"DATA\").unwrap(); "
+                body =
+                    "let dir = std::env::var(\"DATA\").unwrap(); "
                     + "assert!(std::fs::read_to_string(format!(\"{dir}/x.txt\")).unwrap().len() > 0);"
             case 1: body = "assert!(std::env::var(\"MY_FLAG\").map(|v| v.len()).unwrap_or(0) < 100);"
             default: body = "assert_ne!(work(\(index)), 1);"
@@ -41,17 +42,23 @@ import Glibc
     @Test func recordingRunOverhead() throws {
         let fixture = try TracingFixture.get()
         let root = fixture.root.appendingPathComponent("overhead")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
         try "data\n".write(to: root.appendingPathComponent("data/x.txt"), atomically: true, encoding: .utf8)
         try Self.crate.write(to: root.appendingPathComponent("lib.rs"), atomically: true, encoding: .utf8)
         let plain = root.appendingPathComponent("suite")
         let instrumented = root.appendingPathComponent("suite-covered")
-        try TracingFixture.check("rustc", TracingFixture.tool(
-            "rustc", ["--edition", "2021", "--test", "-o", plain.path, "lib.rs"], in: root))
+        try TracingFixture.check(
+            "rustc",
+            TracingFixture.tool(
+                "rustc", ["--edition", "2021", "--test", "-o", plain.path, "lib.rs"], in: root))
         let runtime = try CoverageRuntime.library(cacheDirectory: fixture.root.appendingPathComponent("cache"))
-        try TracingFixture.check("rustc", TracingFixture.tool(
-            "rustc", ["--edition", "2021", "--test", "-o", instrumented.path, "lib.rs"]
-                + SanitizerCoverage.rustcFlags(runtimeLibrary: runtime), in: root))
+        try TracingFixture.check(
+            "rustc",
+            TracingFixture.tool(
+                "rustc",
+                ["--edition", "2021", "--test", "-o", instrumented.path, "lib.rs"]
+                    + SanitizerCoverage.rustcFlags(runtimeLibrary: runtime), in: root))
 
         let disk = root.appendingPathComponent("traces")
         try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
@@ -76,14 +83,16 @@ import Glibc
             let session = fixture.tracer.session(method: method, directory: scratch, stem: stem)
             var environment = session.environment(adding: base)
             if coverage {
-                environment[SanitizerCoverage.coverageFileVariable] = scratch.appendingPathComponent("\(stem).%p.cov").path
+                environment[SanitizerCoverage.coverageFileVariable] =
+                    scratch.appendingPathComponent("\(stem).%p.cov").path
             }
             let command = session.command(executable: executable.path, arguments: ["--exact", "tests::t\(test)"])
             let start = DispatchTime.now().uptimeNanoseconds
             let (status, pid) = Self.spawn(command.executable, command.arguments, environment: environment)
             let middle = DispatchTime.now().uptimeNanoseconds
             if status != 0 { Issue.record("t\(test) under \(method.name): wait status \(status)") }
-            if case .unavailable = method {} else {
+            if case .unavailable = method {
+            } else {
                 let inputs = session.inputs(testPID: pid, testDirectory: root.path, filter: filter, environment: base)
                 if !inputs.isComplete { Issue.record("t\(test) under \(method.name): \(inputs.problems)") }
                 if test % 5 == 0, inputs.files["data/x.txt"] == nil { Issue.record("t\(test): the read was missed") }
@@ -99,7 +108,9 @@ import Glibc
         }
 
         let rounds = 7
-        var process: [String: [Double]] = [:], collect: [String: [Double]] = [:], totals: [String: [Double]] = [:]
+        var process: [String: [Double]] = [:]
+        var collect: [String: [Double]] = [:]
+        var totals: [String: [Double]] = [:]
         for round in 0..<rounds {
             for (suite, executable) in [("plain", plain), ("coverage", instrumented)] {
                 var roundTotals: [String: Double] = [:]
@@ -108,8 +119,9 @@ import Glibc
                     for offset in 0..<variants.count {
                         let (name, method, scratch) = variants[(offset + test + round) % variants.count]
                         let key = "\(suite) \(name)"
-                        let (p, c) = run(executable, test, method, coverage: suite == "coverage", round: round,
-                                         in: scratch)
+                        let (p, c) = run(
+                            executable, test, method, coverage: suite == "coverage", round: round,
+                            in: scratch)
                         process[key, default: []].append(p)
                         collect[key, default: []].append(c)
                         roundTotals[key, default: 0] += p + c
@@ -119,8 +131,10 @@ import Glibc
             }
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        var lines = ["[input tracing overhead] \(Self.testCount) tests, one process each, \(rounds) rounds, "
-                     + "\(ProcessInfo.processInfo.activeProcessorCount) cores; medians"]
+        var lines = [
+            "[input tracing overhead] \(Self.testCount) tests, one process each, \(rounds) rounds, "
+                + "\(ProcessInfo.processInfo.activeProcessorCount) cores; medians"
+        ]
         for suite in ["plain", "coverage"] {
             let baseline = median(totals["\(suite) untraced"]!)
             lines.append("  \(suite == "plain" ? "uninstrumented build" : "coverage build (+ dump), as trim records"):")
@@ -128,9 +142,12 @@ import Glibc
                 let key = "\(suite) \(name)"
                 let total = median(totals[key]!)
                 let label = name.padding(toLength: 26, withPad: " ", startingAt: 0)
-                lines.append("    " + label + String(
-                    format: "suite %7.1f ms (%+5.1f%%)   per test: process %.2f ms, reading traces %.2f ms", total,
-                    (total / baseline - 1) * 100, median(process[key]!), median(collect[key]!)))
+                lines.append(
+                    "    " + label
+                        + String(
+                            format: "suite %7.1f ms (%+5.1f%%)   per test: process %.2f ms, reading traces %.2f ms",
+                            total,
+                            (total / baseline - 1) * 100, median(process[key]!), median(collect[key]!)))
             }
         }
         print(lines.joined(separator: "\n"))

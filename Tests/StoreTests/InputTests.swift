@@ -10,16 +10,19 @@ import Testing
     static let other = TestKey(binary: "fx", name: "tests::nothing")
 
     static let inputs = TestInputs(
-        files: ["tests/data/x.txt": "0123456789abcdef0123456789abcdef", "tests/data/dir/": "aa",
-                "tests/data/maybe.txt": TestInputs.missing],
+        files: [
+            "tests/data/x.txt": "0123456789abcdef0123456789abcdef", "tests/data/dir/": "aa",
+            "tests/data/maybe.txt": TestInputs.missing,
+        ],
         env: ["MY_FLAG": "bb", "RUST_TEST_THREADS": TestInputs.unset],
         network: ["127.0.0.1:5432", "[::1]:80"], watched: ["migrations/001.sql": "cc"],
         watchPatterns: ["migrations/**"], method: "preload")
 
     static func result(_ key: TestKey, build: BuildID, outcome: Outcome = .passed) -> TestResultRecord {
-        TestResultRecord(key: key, build: build, outcome: outcome, duration: 0.01, coverage: .complete,
-                         hits: [HitFunction(module: "fx.bc", symbol: "f", blocks: [0, 1])],
-                         recordedAt: Date(timeIntervalSinceReferenceDate: 800_000_000))
+        TestResultRecord(
+            key: key, build: build, outcome: outcome, duration: 0.01, coverage: .complete,
+            hits: [HitFunction(module: "fx.bc", symbol: "f", blocks: [0, 1])],
+            recordedAt: Date(timeIntervalSinceReferenceDate: 800_000_000))
     }
 
     @Test func inputsRoundTripWithTheResult() throws {
@@ -33,8 +36,9 @@ import Testing
         #expect(try store.lastInputs() == [Self.key: Self.inputs, Self.other: TestInputs()])
         #expect(try store.lastResult(for: Self.key)?.hits.count == 1)
 
-        let incomplete = TestInputs(env: [TestInputs.wholeEnvironment: "e"], method: "strace",
-                                    problems: ["strace wrote no trace (x)", "a \"quoted\" problem"])
+        let incomplete = TestInputs(
+            env: [TestInputs.wholeEnvironment: "e"], method: "strace",
+            problems: ["strace wrote no trace (x)", "a \"quoted\" problem"])
         try store.recordResults([Self.result(Self.key, build: build)], inputs: [Self.key: incomplete])
         #expect(try store.inputs(for: Self.key) == incomplete)
         // Another process reads the same.
@@ -66,8 +70,9 @@ import Testing
         try store.recordResult(Self.result(Self.key, build: build), inputs: Self.inputs)
         let changed = TestInputs(files: ["tests/data/x.txt": "ff"])
         #expect(throws: StoreError.self) {
-            try store.recordResults([Self.result(Self.key, build: build), Self.result(Self.other, build: BuildID(99))],
-                                    inputs: [Self.key: changed, Self.other: changed])
+            try store.recordResults(
+                [Self.result(Self.key, build: build), Self.result(Self.other, build: BuildID(99))],
+                inputs: [Self.key: changed, Self.other: changed])
         }
         #expect(try store.inputs(for: Self.key) == Self.inputs)
         #expect(try store.inputs(for: Self.other) == nil)
@@ -77,8 +82,9 @@ import Testing
         let scratch = try Scratch()
         let store = try scratch.open()
         let build = try store.recordBuild(facts(1), modules: [])
-        try store.recordResults([Self.result(Self.key, build: build), Self.result(Self.other, build: build)],
-                                inputs: [Self.key: Self.inputs, Self.other: Self.inputs])
+        try store.recordResults(
+            [Self.result(Self.key, build: build), Self.result(Self.other, build: build)],
+            inputs: [Self.key: Self.inputs, Self.other: Self.inputs])
         try store.recordTests([Self.other.name], inBinary: "fx")
         #expect(try store.lastInputs().keys.sorted() == [Self.other])
         try store.collectGarbage()
@@ -94,7 +100,8 @@ import Testing
             try store.recordResult(Self.result(Self.key, build: build))
         }
         let raw = try RawSQLite(path: scratch.database.path)
-        try raw.execute("""
+        try raw.execute(
+            """
             DROP TABLE test_input; DROP TABLE test_inputs;
             DELETE FROM grdb_migrations WHERE identifier = 'v3-test-inputs';
             """)
@@ -122,7 +129,8 @@ import Testing
             return detail.contains("unknown kind socket")
         }
         let raw2 = try RawSQLite(path: scratch.database.path)
-        try raw2.execute("UPDATE test_input SET kind = 'network' WHERE kind = 'socket'; UPDATE test_inputs SET problems = 'x'")
+        try raw2.execute(
+            "UPDATE test_input SET kind = 'network' WHERE kind = 'socket'; UPDATE test_inputs SET problems = 'x'")
         raw2.closeConnection()
         #expect { try store.inputs(for: Self.key) } throws: { error in
             guard case .corrupt(_, let detail)? = error as? StoreError else { return false }

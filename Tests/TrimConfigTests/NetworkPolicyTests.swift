@@ -23,7 +23,8 @@ import Testing
     }
 
     @Test func rulesAndInputsParse() throws {
-        let configuration = try configuration("""
+        let configuration = try configuration(
+            """
             [inputs]
             ignore = ["logs/**", "/etc/app"]
             ignore-env = ["CI_*", "TERM"]
@@ -44,12 +45,14 @@ import Testing
             retries = 1
             """)
         #expect(configuration.inputs == InputSettings(ignore: ["logs/**", "/etc/app"], ignoreEnv: ["CI_*", "TERM"]))
-        #expect(configuration.network.rules == [
-            .init(address: "127.0.0.1:5432", action: .whenFilesChange(["migrations/**", "schema.sql"]),
-                  keyPath: "network.rules[0]"),
-            .init(address: "*:443", action: .ignore, keyPath: "network.rules[1]"),
-            .init(address: "localhost:*", action: .always, keyPath: "network.rules[2]"),
-        ])
+        #expect(
+            configuration.network.rules == [
+                .init(
+                    address: "127.0.0.1:5432", action: .whenFilesChange(["migrations/**", "schema.sql"]),
+                    keyPath: "network.rules[0]"),
+                .init(address: "*:443", action: .ignore, keyPath: "network.rules[1]"),
+                .init(address: "localhost:*", action: .always, keyPath: "network.rules[2]"),
+            ])
         #expect(try configuration.profile().retryPolicy.count == 1)
     }
 
@@ -96,12 +99,16 @@ import Testing
     }
 
     @Test func addressPatterns() {
-        for valid in ["127.0.0.1:5432", "*:443", "localhost:*", "10.*.*.*:80", "[::1]:80", "[2001:db8::1]:*",
-                      "unix:/run/*.sock", "*:*"] {
+        for valid in [
+            "127.0.0.1:5432", "*:443", "localhost:*", "10.*.*.*:80", "[::1]:80", "[2001:db8::1]:*",
+            "unix:/run/*.sock", "*:*",
+        ] {
             #expect(NetworkPolicy.problem(with: valid) == nil, "\(valid)")
         }
-        for invalid in ["127.0.0.1", "db.example.com:5432", "1.2.3:80", "1.2.3.256:80", "[::1:80", "[zz]:80",
-                        "*:70000", "*:http", "unix:", ":80", "::1:80"] {
+        for invalid in [
+            "127.0.0.1", "db.example.com:5432", "1.2.3:80", "1.2.3.256:80", "[::1:80", "[zz]:80",
+            "*:70000", "*:http", "unix:", ":80", "::1:80",
+        ] {
             #expect(NetworkPolicy.problem(with: invalid) != nil, "\(invalid)")
         }
         #expect(NetworkPolicy.matches("*:443", "[2001:db8::1]:443"))
@@ -112,20 +119,32 @@ import Testing
 
     @Test(arguments: [
         ("[[network.rules]]\npolicy = \"always\"\n", "missingKey", "network.rules[0].address"),
-        ("[[network.rules]]\naddress = \"db.example.com:5432\"\npolicy = \"always\"\n", "invalidValue",
-         "network.rules[0].address"),
+        (
+            "[[network.rules]]\naddress = \"db.example.com:5432\"\npolicy = \"always\"\n", "invalidValue",
+            "network.rules[0].address"
+        ),
         ("[[network.rules]]\naddress = \"*:443\"\n", "missingKey", "network.rules[0].policy"),
         ("[[network.rules]]\naddress = \"*:443\"\npolicy = \"sometimes\"\n", "invalidValue", "network.rules[0].policy"),
-        ("[[network.rules]]\naddress = \"*:443\"\npolicy = \"when-files-change\"\n", "missingKey",
-         "network.rules[0].when-files-change"),
-        ("[[network.rules]]\naddress = \"*:443\"\npolicy = \"always\"\nwhen-files-change = [\"a\"]\n",
-         "conflictingKeys", "network.rules[0]"),
-        ("[[network.rules]]\naddress = \"*:443\"\nwhen-files-change = []\n", "invalidValue",
-         "network.rules[0].when-files-change"),
-        ("[[network.rules]]\naddress = \"*:443\"\nwhen-files-change = \"migrations/**\"\n", "wrongType",
-         "network.rules[0].when-files-change"),
-        ("[[network.rules]]\naddress = \"*:443\"\npolicy = \"ignore\"\nport = 1\n", "unknownKey",
-         "network.rules[0].port"),
+        (
+            "[[network.rules]]\naddress = \"*:443\"\npolicy = \"when-files-change\"\n", "missingKey",
+            "network.rules[0].when-files-change"
+        ),
+        (
+            "[[network.rules]]\naddress = \"*:443\"\npolicy = \"always\"\nwhen-files-change = [\"a\"]\n",
+            "conflictingKeys", "network.rules[0]"
+        ),
+        (
+            "[[network.rules]]\naddress = \"*:443\"\nwhen-files-change = []\n", "invalidValue",
+            "network.rules[0].when-files-change"
+        ),
+        (
+            "[[network.rules]]\naddress = \"*:443\"\nwhen-files-change = \"migrations/**\"\n", "wrongType",
+            "network.rules[0].when-files-change"
+        ),
+        (
+            "[[network.rules]]\naddress = \"*:443\"\npolicy = \"ignore\"\nport = 1\n", "unknownKey",
+            "network.rules[0].port"
+        ),
         ("[network]\nrules = { address = \"*:443\" }\n", "wrongType", "network.rules"),
         ("[network]\ndefault = \"always\"\n", "unknownKey", "network.default"),
         ("network = 1\n", "wrongType", "network"),
