@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # trim run benchmark: what `trim run` costs against plain cargo, in one run.
 #
-#   Benchmarks/trim-run-bench.sh [--repeat R] [--modules N] [--keep] [--no-build]
+#   Benchmarks/trim-run-bench.sh [--repeat R] [--modules N] [--flags] [--keep] [--no-build]
 #
 # Builds trim in release mode into .build-bench, generates a workspace in a
 # temporary directory (library `shop`: N modules, default 8, of about 510
@@ -41,6 +41,11 @@
 # uninstrumented per-test run; incremental `trim run` <= 1.0x `cargo test
 # --workspace` (the issue names no figure: trim should not cost more than
 # running everything). Memory is reported, not judged.
+# --flags also times the incremental rebuild of `shop` after the same change
+# with plain `cargo test --no-run` under each part of trim's RUSTFLAGS (read
+# from cargo's fingerprint of trim's build): none, -C codegen-units=1,
+# --emit=llvm-bc,link, + -C debuginfo=line-tables-only, the SanitizerCoverage
+# flags alone, all of trim's flags (about 2 more minutes).
 # --keep keeps the temporary directory. --no-build uses the binaries already
 # in .build-bench. Exit status 0 even when a target is missed (the table says
 # MISS); non-zero only when something could not be built or run.
@@ -49,12 +54,14 @@ set -euo pipefail
 repeats=5
 modules=8
 keep=0
+flags=0
 build=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --repeat) repeats="$2"; shift 2 ;;
     --modules) modules="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
+    --flags) flags=1; shift ;;
     --no-build) build=0; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "trim-run-bench: unknown argument $1" >&2; exit 64 ;;
@@ -815,6 +822,35 @@ s_cargo_build=$(of "$i_cargo_build") s_ran=$(of "$i_ran") s_total=$i_total s_rss
 incremental ledger "$ledger" ledger_change ledger_revert
 l_trim=$(of "$i_trim") l_cargo=$(of "$i_cargo") l_trim_cargo=$(of "$i_trim_cargo") l_trim_phase=$(of "$i_trim_phase") l_trim_rest=$(of "$i_trim_rest")
 l_cargo_build=$(of "$i_cargo_build") l_ran=$(of "$i_ran") l_total=$i_total l_rss=$i_rss l_hwm=$i_hwm l_doc=$i_doc
+
+# ------------------------------------------ optional: which flag costs what ----
+
+# Each set in its own target dir: warm build, then per round the change,
+# a timed `cargo test --no-run`, the revert and an untimed rebuild.
+f_names=() f_stats=()
+if [[ $flags -eq 1 ]]; then
+  trimflags=$(grep -ho '"rustflags":\[[^]]*\]' "$shop"/target/trim/debug/.fingerprint/shop-*/lib-shop.json | head -n 1 \
+    | sed 's/"rustflags":\[//; s/\]$//; s/","/ /g; s/"//g')
+  [[ $trimflags == *sancov* ]] || { echo "trim-run-bench: could not read trim's RUSTFLAGS from cargo's fingerprint" >&2; exit 2; }
+  sanflags=$(sed 's/--emit=llvm-bc,link//; s/-C debuginfo=line-tables-only//' <<<"$trimflags")
+  f_names=("plain (no RUSTFLAGS)" "-C codegen-units=1" "--emit=llvm-bc,link" "  + -C debuginfo=line-tables-only"
+    "SanitizerCoverage flags only" "all of trim's flags")
+  f_flags=("" "-C codegen-units=1" "--emit=llvm-bc,link" "--emit=llvm-bc,link -C debuginfo=line-tables-only"
+    "$sanflags" "$trimflags")
+  echo "== flags: incremental cargo test --no-run of shop under each part of trim's RUSTFLAGS, $repeats rounds each"
+  for i in "${!f_names[@]}"; do
+    times=""
+    quiet in_dir "$shop" env RUSTFLAGS="${f_flags[$i]}" CARGO_TARGET_DIR="$work/flags-target-$i" cargo test --no-run --workspace
+    for ((k = 0; k < repeats; k++)); do
+      shop_change "$k"
+      measure "f-$i" "$shop" env RUSTFLAGS="${f_flags[$i]}" CARGO_TARGET_DIR="$work/flags-target-$i" cargo test --no-run --workspace
+      times+="$m_wall "
+      shop_revert "$k"
+      quiet in_dir "$shop" env RUSTFLAGS="${f_flags[$i]}" CARGO_TARGET_DIR="$work/flags-target-$i" cargo test --no-run --workspace
+    done
+    f_stats+=("$(of "$times")")
+  done
+fi
 echo "   done (load after: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 # ----------------------------------------------------------------- report ----
@@ -855,6 +891,11 @@ row "  the rest: trim itself, cargo start-up" "$l_trim_rest"
 row "cargo test --workspace" "$l_cargo"
 row "  of which cargo's own 'Finished in' (build)" "$l_cargo_build"
 printf '  %-52s %8.3f\n' "  (cargo test --workspace --doc alone, once)" "$l_doc"
+
+if [[ $flags -eq 1 ]]; then
+  echo "  incremental cargo test --no-run of shop after the change, by RUSTFLAGS"
+  for i in "${!f_names[@]}"; do row "${f_names[$i]}" "${f_stats[$i]}"; done
+fi
 
 echo
 echo "  peak memory (MiB, largest over rounds)          time -v (trim + children)   trim's own VmHWM"
