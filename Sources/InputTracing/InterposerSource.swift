@@ -27,6 +27,8 @@
 ///       'f' a path opened for reading, stat'ed, accessed or executed
 ///       'd' a directory listed (opendir, or open with O_DIRECTORY)
 ///       'e' the name of an environment variable read
+///       's' a statically linked program this process started (LD_PRELOAD cannot
+///           reach it: the reader reports its inputs as not recorded)
 ///       'n' a network address: "1.2.3.4:80", "[0:0:0:0:0:0:0:1]:80" (not
 ///           compressed), "unix:/path", "unix:@abstract"
 ///     flags: bit 0 written by a signal handler; bit 1 incomplete (the event
@@ -514,10 +516,73 @@ static size_t tio_env_room(char *const envp[]) {
   return n + 4 <= TIO_ENV_MAX ? n + 4 : 0;
 }
 
+static char *tio_lookup(const char *name);
+
+static uint64_t tio_get(const unsigned char *p, int size, int little) {
+  uint64_t v = 0;
+  for (int i = 0; i < size; i++) v |= (uint64_t)p[little ? i : size - 1 - i] << (8 * i);
+  return v;
+}
+
+/* 1 when path is an ELF executable without an interpreter (PT_INTERP):
+ * statically linked, out of LD_PRELOAD's reach. System calls only. */
+static int tio_is_static(const char *path) {
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  unsigned char h[64], ph[64];
+  int result = 0;
+  if (syscall(SYS_pread64, fd, h, sizeof h, 0) == (long)sizeof h && memcmp(h, "\177ELF", 4) == 0 &&
+      (h[4] == 1 || h[4] == 2) && (h[5] == 1 || h[5] == 2)) {
+    int wide = h[4] == 2, little = h[5] == 1;
+    uint64_t offset = wide ? tio_get(h + 32, 8, little) : tio_get(h + 28, 4, little);
+    uint64_t size = tio_get(h + (wide ? 54 : 42), 2, little), count = tio_get(h + (wide ? 56 : 44), 2, little);
+    uint64_t type = tio_get(h + 16, 2, little);
+    result = (type == 2 || type == 3) && size >= 8 && size <= sizeof ph; /* ET_EXEC or ET_DYN */
+    for (uint64_t i = 0; result && i < count && i < 4096; i++) {
+      if (syscall(SYS_pread64, fd, ph, size, offset + i * size) != (long)size) { result = 0; break; }
+      if (tio_get(ph, 4, little) == 3) result = 0; /* PT_INTERP */
+    }
+  }
+  syscall(SYS_close, fd);
+  return result;
+}
+
+/* A program about to be started: recorded as a file read; a statically
+ * linked one also as 's' (the reader makes it a hole in the record). For
+ * the p variants a bare name is looked up in this process's PATH. */
+static void tio_program(const char *file, int search) {
+  if (!file || !file[0]) return;
+  int saved = errno;
+  const char *path = file;
+  char found[TIO_PATH_MAX];
+  if (!strchr(file, '/')) {
+    if (!search) { errno = saved; return; }
+    const char *list = tio_lookup("PATH");
+    if (!list) list = "/bin:/usr/bin";
+    path = 0;
+    size_t length = strlen(file);
+    while (*list && !path) {
+      const char *end = strchr(list, ':');
+      size_t n = end ? (size_t)(end - list) : strlen(list);
+      if (n && n + 1 + length < sizeof found) {
+        memcpy(found, list, n);
+        found[n] = '/';
+        memcpy(found + n + 1, file, length + 1);
+        if (syscall(SYS_faccessat, AT_FDCWD, found, X_OK) == 0) path = found;
+      }
+      list += n + (end ? 1 : 0);
+    }
+    if (!path) { errno = saved; return; }
+  }
+  tio_path('f', AT_FDCWD, path);
+  if (tio_is_static(path)) tio_path('s', AT_FDCWD, path);
+  errno = saved;
+}
+
 /* The image is about to be replaced without running exit handlers: write
  * what this process saw so far under a name of its own. */
-static void tio_before_exec(const char *path) {
-  if (path && strchr(path, '/')) tio_path('f', AT_FDCWD, path);
+static void tio_before_exec(const char *path, int search) {
+  tio_program(path, search);
   char suffix[24] = "-x";
   char *end = tio_put_unsigned(suffix + 2, __atomic_add_fetch(&tio_exec_count, 1, __ATOMIC_RELAXED));
   *end = 0;
@@ -528,7 +593,7 @@ int execve(const char *path, char *const argv[], char *const envp[]) {
   size_t capacity = tio_env_room(envp);
   char *copy[capacity ? capacity : 1];
   char *const *env = tio_child_env(envp, copy, capacity);
-  tio_before_exec(path);
+  tio_before_exec(path, 0);
   tio_execve_fn f = (tio_execve_fn)REAL_EAGER(execve);
   if (!f) return (int)syscall(SYS_execve, path, argv, env);
   return f(path, argv, env);
@@ -538,7 +603,7 @@ int execvpe(const char *file, char *const argv[], char *const envp[]) {
   size_t capacity = tio_env_room(envp);
   char *copy[capacity ? capacity : 1];
   char *const *env = tio_child_env(envp, copy, capacity);
-  tio_before_exec(file);
+  tio_before_exec(file, 1);
   tio_execve_fn f = (tio_execve_fn)REAL(execvpe);
   if (!f) { errno = ENOSYS; return -1; }
   return f(file, argv, env);
@@ -548,7 +613,7 @@ int execv(const char *path, char *const argv[]) {
   size_t capacity = tio_env_room(environ);
   char *copy[capacity ? capacity : 1];
   char *const *env = tio_child_env(environ, copy, capacity);
-  tio_before_exec(path);
+  tio_before_exec(path, 0);
   if (env != environ) {
     tio_execve_fn f = (tio_execve_fn)REAL_EAGER(execve);
     if (f) return f(path, argv, env);
@@ -562,7 +627,7 @@ int execvp(const char *file, char *const argv[]) {
   size_t capacity = tio_env_room(environ);
   char *copy[capacity ? capacity : 1];
   char *const *env = tio_child_env(environ, copy, capacity);
-  tio_before_exec(file);
+  tio_before_exec(file, 1);
   if (env != environ) {
     tio_execve_fn f = (tio_execve_fn)REAL(execvpe);
     if (f) return f(file, argv, env);
@@ -572,26 +637,24 @@ int execvp(const char *file, char *const argv[]) {
   return f(file, argv);
 }
 
-static int tio_spawn(void *real, pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
+static int tio_spawn(void *real, int search, pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
                      const posix_spawnattr_t *attributes, char *const argv[], char *const envp[]) {
   size_t capacity = tio_env_room(envp);
   char *copy[capacity ? capacity : 1];
   char *const *env = tio_child_env(envp, copy, capacity);
-  int saved = errno;
-  if (path && strchr(path, '/')) tio_path('f', AT_FDCWD, path);
-  errno = saved;
+  tio_program(path, search);
   if (!real) return ENOSYS;
   return ((tio_spawn_fn)real)(pid, path, actions, attributes, argv, env);
 }
 
 int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
                 const posix_spawnattr_t *attributes, char *const argv[], char *const envp[]) {
-  return tio_spawn(REAL(posix_spawn), pid, path, actions, attributes, argv, envp);
+  return tio_spawn(REAL(posix_spawn), 0, pid, path, actions, attributes, argv, envp);
 }
 
 int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
                  const posix_spawnattr_t *attributes, char *const argv[], char *const envp[]) {
-  return tio_spawn(REAL(posix_spawnp), pid, file, actions, attributes, argv, envp);
+  return tio_spawn(REAL(posix_spawnp), 1, pid, file, actions, attributes, argv, envp);
 }
 
 /* ---- files ------------------------------------------------------------- */

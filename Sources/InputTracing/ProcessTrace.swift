@@ -111,6 +111,10 @@ public struct ProcessTrace: Hashable, Sendable {
             case UInt8(ascii: "d"): events.listings.insert(text)
             case UInt8(ascii: "e"): events.variables.insert(text)
             case UInt8(ascii: "n"): if let endpoint = Endpoint.normalize(text) { events.endpoints.insert(endpoint) }
+            case UInt8(ascii: "s"):
+                events.problems.append(
+                    "process \(pid) started \(text), a statically linked program LD_PRELOAD cannot reach: "
+                        + "what it reads is not recorded")
             default: throw .malformedTrace(path: path, reason: "unknown record kind \(kind) at byte \(index)")
             }
             index = endIndex + 1

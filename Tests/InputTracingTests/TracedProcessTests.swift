@@ -174,6 +174,30 @@ import Testing
         #expect(inputs.problems.first?.contains("left no input trace") == true)
     }
 
+    /// A preloaded process that starts a statically linked program: its reads cannot be seen, and the record says so.
+    @Test func staticChildMakesTheRecordIncomplete() throws {
+        let fixture = try TracingFixture.get()
+        let run = fixture.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "\(fixture.staticExecutable.path) > /dev/null"],
+            method: fixture.preload, stem: "static-child", environment: ["PORT": "9"])
+        #expect(run.exitedCleanly, "\(run.output)")
+        let inputs = run.session.inputs(
+            testPID: run.pid, testDirectory: fixture.workspace.path, filter: fixture.filter,
+            environment: run.environment)
+        #expect(!inputs.isComplete)
+        #expect(
+            inputs.problems.contains { $0.contains("started \(fixture.staticExecutable.path), a statically linked") })
+        // A dynamically linked child is no hole.
+        let dynamic = fixture.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "cat tests/data/x.txt > /dev/null"], method: fixture.preload,
+            stem: "dynamic-child")
+        let complete = dynamic.session.inputs(
+            testPID: dynamic.pid, testDirectory: fixture.workspace.path, filter: fixture.filter,
+            environment: dynamic.environment)
+        #expect(complete.isComplete, "\(complete.problems)")
+        #expect(complete.files.keys.contains("tests/data/x.txt"))
+    }
+
     @Test func unavailableMethodIsIncomplete() throws {
         let fixture = try TracingFixture.get()
         let session = fixture.tracer.session(
