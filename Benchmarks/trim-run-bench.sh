@@ -30,8 +30,9 @@
 #   incremental after a recorded `trim run --all`, a one-line change in one
 #               function (generated: `while b != 0` -> `while b > 0` in gcd of
 #               one module; ledger: `account.balance < amount` ->
-#               `amount > account.balance` in balance::apply; tests keep
-#               passing): `trim run` (rebuild, fingerprint, select, run the
+#               `amount > account.balance` in balance::apply; another
+#               equivalent spelling each round, so the tests keep passing and
+#               no round finds the changed bytes cached): `trim run` (rebuild, fingerprint, select, run the
 #               affected tests) against `cargo test --workspace` of the whole
 #               suite in its own warmed target dir, same change. Each round
 #               applies the change, times both (order alternates), reverts it
