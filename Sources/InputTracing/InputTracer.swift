@@ -18,12 +18,13 @@
 /// Flow, per test attempt:
 ///
 ///     InputTracer(cacheDirectory:)                  once per run: builds libtrimio.so, finds strace
+///     InputTracer.traceDirectory(fallback:)         once per run: a directory on tmpfs when there is one
 ///       .method(for: executable)                    preload (dynamically linked) | strace | unavailable
 ///       .session(method:directory:stem:)            where this attempt's traces go
 ///         .environment(adding: env)                 LD_PRELOAD (appended) + TRIM_INPUTS_FILE
 ///         .command(executable:arguments:)           wrapped in `strace -f ...` when needed
 ///         ... the test runs ...
-///         .inputs(testPID:filter:environment:watchPatterns:)  → TestInputs
+///         .inputs(testPID:testDirectory:filter:environment:watchPatterns:)  → TestInputs
 ///         .removeFiles()
 ///
 /// API:
@@ -40,11 +41,13 @@
 ///       func session(method: TracingMethod, directory: URL, stem: String) -> TraceSession
 ///       static func traceDirectory(fallback: URL) -> URL          // on /dev/shm when it is a tmpfs
 ///     enum TracingMethod { preload(library:), strace(path:), unavailable(reason:) }; name
-///     struct TraceSession: environment(adding:), command(executable:arguments:), traces(testPID:),
-///       inputs(testPID:filter:environment:watchPatterns:), removeFiles()
+///     struct TraceSession: environment(adding:), command(executable:arguments:),
+///       traces(testPID:testDirectory:) -> (TraceEvents, testPID), traceFiles(), removeFiles(),
+///       inputs(testPID:testDirectory:filter:environment:watchPatterns:) -> TestInputs
 ///     struct ProcessTrace (one interposer trace file), StraceLog (one strace output)
-///     struct TraceEvents { files, listings, variables, endpoints, environmentUnknown, incomplete, problems }
-///     struct TestInputs: Codable { files, env, network, watched, watchPatterns, method, complete, problems }
+///     struct TraceEvents { files, listings, variables, endpoints, environmentUnknown, problems }
+///     struct TestInputs: Codable { files, env, network, watched, watchPatterns, method, problems; isComplete }
+///     enum InputHash { file(atPath:), listing(atPath:), value(_:), environment(_:filter:) }
 ///     struct InputFilter (workspace, target dir, ignore globs, ignored variables)
 ///     enum InputCollector { static func inputs(...) -> TestInputs }
 ///     final class InputState (the current files and environment, cached; for selection)
