@@ -74,6 +74,8 @@ public struct InputTracer: Sendable {
     public let library: URL?
     /// `strace`, when it is installed.
     public let strace: String?
+    /// Whether `strace` can trace here (a container may forbid ptrace): tried once, when first needed.
+    private let straceCheck: StraceCheck
 
     // MARK: - The interposer library
 
@@ -172,6 +174,7 @@ public struct InputTracer: Sendable {
     public init(library: URL?, strace: String?) {
         self.library = library
         self.strace = strace
+        straceCheck = StraceCheck(strace)
     }
 
     /// Preloading when `executable` is a dynamically linked ELF file (it has
@@ -183,19 +186,20 @@ public struct InputTracer: Sendable {
         do {
             linkage = try Self.linkage(of: executable)
         } catch {
-            return strace.map { .strace(path: $0) } ?? .unavailable(reason: error.description)
+            return straceMethod(or: error.description)
         }
         if case .dynamic = linkage, let library { return .preload(library: library) }
-        if let strace { return .strace(path: strace) }
         switch linkage {
-        case .dynamic: return .unavailable(reason: "the input tracer could not be built and strace is not installed")
-        case .static:
-            return .unavailable(
-                reason: "\(executable) is statically linked (LD_PRELOAD cannot reach it) "
-                    + "and strace is not installed")
-        case .notELF:
-            return .unavailable(reason: "\(executable) is not an ELF executable and strace is not installed")
+        case .dynamic: return straceMethod(or: "the input tracer could not be built")
+        case .static: return straceMethod(or: "\(executable) is statically linked (LD_PRELOAD cannot reach it)")
+        case .notELF: return straceMethod(or: "\(executable) is not an ELF executable")
         }
+    }
+
+    private func straceMethod(or why: String) -> TracingMethod {
+        guard let strace else { return .unavailable(reason: why + " and strace is not installed") }
+        if let problem = straceCheck.problem { return .unavailable(reason: why + " and " + problem) }
+        return .strace(path: strace)
     }
 
     /// A new directory for one run's trace files: under `/dev/shm` when that
@@ -239,6 +243,32 @@ public struct InputTracer: Sendable {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
+    }
+}
+
+/// `strace -f -- /bin/true`, run once: nil when strace works, else why not.
+final class StraceCheck: @unchecked Sendable {
+    private let strace: String?
+    private let lock = NSLock()
+    private var result: String??
+
+    init(_ strace: String?) { self.strace = strace }
+
+    var problem: String? {
+        lock.withLock {
+            if let known = result { return known }
+            var answer: String?
+            if let strace {
+                let (status, output) = ToolRun.run(
+                    strace, ["-f", "-qq", "-o", "/dev/null", "--", "/bin/true"], in: URL(fileURLWithPath: "/"))
+                if status != 0 {
+                    let first = output.split(separator: "\n").first.map(String.init) ?? "exit status \(status)"
+                    answer = "strace cannot trace here (\(first))"
+                }
+            }
+            result = .some(answer)
+            return answer
+        }
     }
 }
 

@@ -42,6 +42,15 @@ import Testing
         }
         #expect(reason.contains("statically linked") && reason.contains("strace is not installed"))
         #expect(throws: InputTracingError.self) { try InputTracer.linkage(of: "/nonexistent/fx") }
+
+        // Installed but unusable (a container without ptrace): checked once, and said.
+        let brokenStrace = InputTracer(library: fixture.library, strace: "/bin/false")
+        guard case .unavailable(let why) = brokenStrace.method(for: fixture.staticExecutable.path) else {
+            Issue.record("a strace that cannot trace must not be used")
+            return
+        }
+        #expect(why.contains("strace cannot trace here (exit status 1)"), "\(why)")
+        #expect(brokenStrace.method(for: fixture.executable.path) == fixture.preload)
     }
 
     @Test(arguments: methods) func fileRead(_ name: String) throws {
