@@ -37,7 +37,14 @@ final class BuildComparison {
     }
 
     /// One recorded function against the current build.
-    struct FunctionVerdict {
+    final class FunctionVerdict {
+        init(name: String, affectedBlocks: Set<Int>, changed: Bool, locations: [Int: String], constantOnly: Set<Int>,
+             files: [Int: String], gone: String?, harnessModule: String? = nil) {
+            self.name = name; self.affectedBlocks = affectedBlocks; self.changed = changed; self.locations = locations
+            self.constantOnly = constantOnly; self.files = files; self.gone = gone; self.harnessModule = harnessModule
+        }
+        /// For libtest's generated `main`: the module whose test descriptors to compare.
+        var harnessModule: String?
         var name: String
         /// Old blocks whose behaviour may differ; empty when none.
         var affectedBlocks: Set<Int>
@@ -53,7 +60,9 @@ final class BuildComparison {
         var gone: String?
     }
 
-    func reasons(for hits: [HitFunction], granularity: Granularity) -> [Reason] {
+    /// Why `test`, which executed `hits` on the old build, may behave
+    /// differently now: its attributes, or what it executed, changed.
+    func reasons(for test: TestKey, hits: [HitFunction], granularity: Granularity) -> [Reason] {
         var changedFunctions: [String] = []
         var locations: [String] = []
         var constantOnly = true
@@ -61,6 +70,9 @@ final class BuildComparison {
         var changedFiles = Set<String>()
         for hit in hits {
             let verdict = self.verdict(HitKey(module: hit.module, symbol: hit.symbol))
+            if let module = verdict.harnessModule, let changed = descriptorChange(of: test, module: module) {
+                return [changed]
+            }
             if let why = verdict.gone {
                 gone.append(why)
                 changedFunctions.append(verdict.name)
@@ -68,6 +80,7 @@ final class BuildComparison {
             }
             switch granularity {
             case .block:
+                if verdict.affectedBlocks.isEmpty { continue }
                 let touched = hit.blocks.map(Int.init).filter { verdict.affectedBlocks.contains($0) }
                 guard !touched.isEmpty else { continue }
                 changedFunctions.append(verdict.name)
@@ -79,8 +92,9 @@ final class BuildComparison {
                 locations += verdict.affectedBlocks.sorted().compactMap { verdict.locations[$0] }
                 constantOnly = false
             case .file:
+                if verdict.files.isEmpty { continue }
                 for block in hit.blocks {
-                    guard let file = verdict.files[Int(block)], fileChanged(file) else { continue }
+                    guard let file = verdict.files[Int(block)] else { continue }
                     changedFiles.insert(file)
                 }
             }
@@ -111,20 +125,28 @@ final class BuildComparison {
     }
 
     /// libtest keeps `#[should_panic(expected = ..)]`, `#[ignore]` and the like
-    /// in a descriptor outside every function: compared on its own. The
-    /// test's module is the one whose harness `main` it executed.
-    func descriptorChange(of test: TestKey, hits: [HitFunction]) -> Reason? {
-        for hit in hits {
-            guard let module = old.modules[hit.module],
-                module.functions.contains(where: { $0.isTestHarnessMain && $0.symbol == hit.symbol })
-            else { continue }
-            let before = module.descriptorDigest(ofTest: test.name)
-            let after = matchingModule(hit.module).flatMap { new.modules[$0] }?.descriptorDigest(ofTest: test.name)
-            guard before != after else { return nil }
-            return Reason(.blocksChanged, functions: [test.name],
-                          detail: "its test attributes changed (#[should_panic], #[ignore], ...)")
+    /// in a descriptor outside every function: compared on its own, in the
+    /// module whose harness `main` the test executed.
+    func descriptorChange(of test: TestKey, module: String) -> Reason? {
+        let before = descriptorDigests(old: true, module)[test.name]
+        let after = matchingModule(module).flatMap { descriptorDigests(old: false, $0)[test.name] }
+        guard before != after else { return nil }
+        return Reason(.blocksChanged, functions: [test.name],
+                      detail: "its test attributes changed (#[should_panic], #[ignore], ...)")
+    }
+
+    private var digestsByModule: [String: [String: UInt64]] = [:]
+
+    /// Test name -> the sum of the digests of the descriptors pointing at it (as descriptorDigest(ofTest:)).
+    private func descriptorDigests(old side: Bool, _ key: String) -> [String: UInt64] {
+        let cacheKey = (side ? "old:" : "new:") + key
+        if let known = digestsByModule[cacheKey] { return known }
+        var digests: [String: UInt64] = [:]
+        for descriptor in (side ? old : new).modules[key]?.testDescriptors ?? [] {
+            for string in Set(descriptor.strings) { digests[string, default: 0] &+= descriptor.digest }
         }
-        return nil
+        digestsByModule[cacheKey] = digests
+        return digests
     }
 
     private func fileChanged(_ file: String) -> Bool {
@@ -151,7 +173,7 @@ final class BuildComparison {
             $0.isTestHarnessMain && $0.symbol == key.symbol
         }) {
             return FunctionVerdict(name: name, affectedBlocks: [], changed: false, locations: [:], constantOnly: [],
-                                   files: [:], gone: nil)
+                                   files: [:], gone: nil, harnessModule: key.module)
         }
         guard let oldModule = old.modules[key.module], let oldIndex = index(.old, key.module),
             let oldFunction = oldIndex.function(symbol: key.symbol)
@@ -161,7 +183,9 @@ final class BuildComparison {
         }
         let display = SymbolNames.display(demangled: oldFunction.demangled, keepHash: false)
         var files: [Int: String] = [:]
-        for (i, block) in oldFunction.blocks.enumerated() { files[i] = oldModule.fileName(of: block) }
+        for (i, block) in oldFunction.blocks.enumerated() {
+            if let file = oldModule.fileName(of: block), fileChanged(file) { files[i] = file }
+        }
 
         guard let newKey = matchingModule(key.module), let newIndex = index(.new, newKey),
             let newFunction = newIndex.counterpart(of: oldFunction, in: oldIndex)

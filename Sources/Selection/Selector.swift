@@ -1,14 +1,24 @@
 import BlockIR
+import Foundation
 import Store
 
 /// The selection rule (DESIGN.md section 7), as one pure function.
 public enum Selector {
     public static func select(_ input: SelectionInput) -> Selection {
-        var comparisons: [BuildID: BuildComparison] = [:]
+        let tests = input.tests.sorted()
+        // Large suites are split across the cores; each part keeps its own
+        // comparison caches, so nothing is shared while they run.
+        let parts = tests.count < 2_000 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let size = (tests.count + parts - 1) / max(parts, 1)
+        let answers = PartResults(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var comparisons: [BuildID: BuildComparison] = [:]
+            let slice = tests[min(part * size, tests.count)..<min((part + 1) * size, tests.count)]
+            answers.set(part, slice.map { key in (key, reasons(for: key, input, &comparisons)) })
+        }
         var selected: [SelectedTest] = []
         var skipped: [TestKey] = []
-        for key in input.tests.sorted() {
-            let reasons = reasons(for: key, input, &comparisons)
+        for (key, reasons) in answers.values.joined() {
             if reasons.isEmpty {
                 skipped.append(key)
             } else {
@@ -56,7 +66,14 @@ public enum Selector {
             comparison = BuildComparison(old: recorded, new: input.current)
             comparisons[result.build] = comparison
         }
-        if let changed = comparison.descriptorChange(of: key, hits: result.hits) { return [changed] }
-        return comparison.reasons(for: result.hits, granularity: input.granularity)
+        return comparison.reasons(for: key, hits: result.hits, granularity: input.granularity)
     }
+}
+
+private final class PartResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [[(TestKey, [Reason])]]
+    init(count: Int) { parts = Array(repeating: [], count: count) }
+    func set(_ index: Int, _ value: [(TestKey, [Reason])]) { lock.withLock { parts[index] = value } }
+    var values: [[(TestKey, [Reason])]] { lock.withLock { parts } }
 }
