@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Reporting", dependencies: ["Runner", "Selection"]),
         .target(name: "TrimPipeline", dependencies: [
                 "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "Reporting", "TestFilter",
-                "TrimConfig",
+                "TrimConfig", "InputTracing",
             ]),
         .target(
             name: "TrimCLI",

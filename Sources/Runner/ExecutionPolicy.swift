@@ -31,3 +31,27 @@ public enum AttemptVariables {
     public static let attempt = "TRIM_ATTEMPT"
     public static let totalAttempts = "TRIM_TOTAL_ATTEMPTS"
 }
+
+/// How one attempt is started, as an instrumentation (input tracing) may
+/// change it, and what it learns once the attempt's process has ended.
+public struct AttemptSetup: Sendable {
+    public var executable: String
+    public var arguments: [String]
+    public var environment: [String: String]
+    /// Given the pid of the spawned process: the pid of the test process itself
+    /// (a wrapper such as strace may stand between them) and anything to keep
+    /// with the execution.
+    public var finish: @Sendable (Int32) -> (testPID: Int32, payload: (any Sendable)?)
+
+    public init(executable: String, arguments: [String], environment: [String: String],
+                finish: @escaping @Sendable (Int32) -> (testPID: Int32, payload: (any Sendable)?) = { ($0, nil) }) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.finish = finish
+    }
+}
+
+/// Adjusts an attempt before it starts: the test, a name unique to the
+/// attempt (for files it writes), and the setup so far.
+public typealias AttemptPreparer = @Sendable (TestInstance, String, AttemptSetup) -> AttemptSetup

@@ -61,6 +61,8 @@ public struct TestExecution: Sendable {
     public var coverageFile: URL
     /// Processes the test left running were found and killed.
     public var leaked: Bool
+    /// What an `AttemptPreparer` kept with this attempt (the inputs it read).
+    public var payload: (any Sendable)? = nil
 }
 
 /// The last word on a test, after its retries.

@@ -27,18 +27,21 @@ public final class TestExecutor: Sendable {
     public let policy: ExecutionPolicy
     /// Per-test adjustments of `policy` (profile overrides).
     private let policyFor: @Sendable (TestInstance) -> ExecutionPolicy
+    private let prepareAttempt: AttemptPreparer?
     private let control = RunControl()
 
     public init(jobs: Int, scratchDirectory: URL, coverageFileVariable: String,
                 baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
                 policy: ExecutionPolicy = ExecutionPolicy(),
-                policyFor: (@Sendable (TestInstance) -> ExecutionPolicy)? = nil) {
+                policyFor: (@Sendable (TestInstance) -> ExecutionPolicy)? = nil,
+                prepareAttempt: AttemptPreparer? = nil) {
         self.jobs = max(1, jobs)
         self.scratchDirectory = scratchDirectory
         self.coverageFileVariable = coverageFileVariable
         self.baseEnvironment = baseEnvironment
         self.policy = policy
         self.policyFor = policyFor ?? { _ in policy }
+        self.prepareAttempt = prepareAttempt
     }
 
     /// Stops the run: no further test starts. For a signal, running tests'
@@ -138,15 +141,17 @@ public final class TestExecutor: Sendable {
         environment[coverageFileVariable] = scratchDirectory.appendingPathComponent("\(stem).%p.cov").path
         environment[AttemptVariables.attempt] = "\(attempt)"
         environment[AttemptVariables.totalAttempts] = "\(total)"
+        var setup = AttemptSetup(executable: test.executable, arguments: test.arguments, environment: environment)
+        if let prepareAttempt { setup = prepareAttempt(test, stem, setup) }
         let start = Date()
         var status: TestStatus
         var leaked = false
+        var payload: (any Sendable)?
         var coverageFile = scratchDirectory.appendingPathComponent("\(stem).none.cov")
         do {
             let process = try SpawnedProcess.spawn(
-                executable: test.executable, arguments: test.arguments, directory: test.directory,
-                environment: environment, outputFile: outputFile.path)
-            coverageFile = scratchDirectory.appendingPathComponent("\(stem).\(process.pid).cov")
+                executable: setup.executable, arguments: setup.arguments, directory: test.directory,
+                environment: setup.environment, outputFile: outputFile.path)
             if control.started(process) {
                 // Cancelled by a signal while it was being started.
                 process.signalGroup(SIGTERM)
@@ -158,6 +163,9 @@ public final class TestExecutor: Sendable {
             let timedOut = watch.stop()
             leaked = process.reapLeftovers()
             control.finished(process)
+            let (testPID, kept) = setup.finish(process.pid)
+            payload = kept
+            coverageFile = scratchDirectory.appendingPathComponent("\(stem).\(testPID).cov")
             switch exit {
             case _ where timedOut: status = .timedOut
             case .exited(0): status = .passed
@@ -171,7 +179,7 @@ public final class TestExecutor: Sendable {
         let output = (try? Data(contentsOf: outputFile)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         try? FileManager.default.removeItem(at: outputFile)
         return TestExecution(test: test, attempt: attempt, status: status, duration: duration, output: output,
-                             coverageFile: coverageFile, leaked: leaked)
+                             coverageFile: coverageFile, leaked: leaked, payload: payload)
     }
 }
 

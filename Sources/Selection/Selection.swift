@@ -8,7 +8,9 @@
 /// doubt, it is selected with a reason that says why.
 /// Never depends on: the runner, printing, the database itself.
 import BlockIR
+import InputTracing
 import Store
+import TrimConfig
 
 public enum Granularity: String, CaseIterable, Codable, Sendable {
     case block, function, file
@@ -97,6 +99,12 @@ public struct SelectionInput: Sendable {
     public var granularity: Granularity
     /// `--all`: every test, reason `forced`.
     public var force: Bool
+    /// What each test read outside the code on its last run (files,
+    /// variables, network), the state of those now, and the network policy.
+    /// Without `inputState`, inputs are not considered.
+    public var inputs: [TestKey: TestInputs] = [:]
+    public var inputState: InputState?
+    public var networkPolicy: NetworkPolicy = .builtInDefault
 
     public init(current: BuildSnapshot, recorded: [BuildID: BuildSnapshot], tests: [TestKey],
                 results: [TestKey: TestResultRecord], granularity: Granularity = .block, force: Bool = false) {

@@ -1,5 +1,6 @@
 import BlockIR
 import Foundation
+import InputTracing
 import Store
 
 /// The selection rule (DESIGN.md section 7), as one pure function.
@@ -67,6 +68,16 @@ public enum Selector {
             comparisons[result.build] = comparison
         }
         return comparison.reasons(for: key, hits: result.hits, granularity: input.granularity)
+            + inputReasons(for: key, input)
+    }
+
+    /// Files, variables and network the test read, against their state now.
+    static func inputReasons(for key: TestKey, _ input: SelectionInput) -> [Reason] {
+        guard let state = input.inputState else { return [] }
+        guard let recorded = input.inputs[key] else {
+            return [Reason(.noCoverage, detail: "the files and variables it reads were not recorded")]
+        }
+        return InputChanges.reasons(recorded: recorded, current: state, policy: input.networkPolicy)
     }
 }
 

@@ -63,7 +63,7 @@ struct WorkspaceArguments: ParsableArguments {
     @Flag(help: "Do not enable the default features.")
     var noDefaultFeatures = false
 
-    @Option(name: [.customShort("j"), .long], help: "Tests run at once (default: the number of cores).")
+    @Option(name: [.customShort("j", allowingJoined: true), .long], help: "Tests run at once (default: the number of cores).")
     var jobs: Int?
 
     var options: WorkspaceOptions {

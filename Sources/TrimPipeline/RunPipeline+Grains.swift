@@ -31,8 +31,9 @@ extension RunPipeline {
         if let first = granularities.first {
             let store: TrimStore
             do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
-            var input = try SelectionLoader.input(store: store, build: build, tests: keys, granularity: first,
-                                                  force: request.force)
+            var input = try SelectionLoader.input(
+                store: store, build: build, tests: keys, granularity: first, force: request.force,
+                configuration: try request.configuration(workspaceRoot: build.workspace.root))
             for granularity in granularities {
                 input.granularity = granularity
                 selections[granularity] = Selector.select(input)

@@ -2,6 +2,7 @@ import BlockIR
 import CargoSupport
 import Coverage
 import Foundation
+import InputTracing
 import Reporting
 import Runner
 import Selection
@@ -23,7 +24,10 @@ public enum RunPipeline {
     {
         let options = request.workspace
         let build = try WorkspaceBuild.make(options)
+        let configuration = try request.configuration(workspaceRoot: build.workspace.root)
         let profile = try request.resolvedProfile(workspaceRoot: build.workspace.root)
+        let inputs = try InputRecording(build: build, configuration: configuration)
+        defer { inputs.cleanUp() }
         let store: TrimStore
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
         let buildID: BuildID
@@ -48,7 +52,7 @@ public enum RunPipeline {
         let candidates = candidates(listed, build: build, request: request)
         let selection = Selector.select(try SelectionLoader.input(
             store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
-            granularity: request.granularity, force: request.force))
+            granularity: request.granularity, force: request.force, configuration: configuration))
         let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
         let instances = candidates.filter { chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }.map { test in
@@ -63,7 +67,8 @@ public enum RunPipeline {
             ?? profile.testThreads.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
         let executor = TestExecutor(jobs: jobs, scratchDirectory: scratch.appendingPathComponent("tests"),
                                     coverageFileVariable: SanitizerCoverage.coverageFileVariable,
-                                    policy: policy.base, policyFor: { policy.policy(for: $0) })
+                                    policy: policy.base, policyFor: { policy.policy(for: $0) },
+                                    prepareAttempt: inputs.preparer)
         let skipped = selection.skipped.map { SkippedTest(binary: $0.binary, name: $0.name, reason: "not affected") }
         let reporter = reporters(profile, build.paths.targetDirectory)
         let statistics = try SignalWatch.whileRunning(cancel: { executor.cancel(.signal($0)) }) { () throws(TrimError) in
@@ -98,8 +103,10 @@ public enum RunPipeline {
         let store: TrimStore
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
         let keys = candidates(tests, build: build, request: request).map { TestKey(binary: $0.binary, name: $0.name) }
+        let configuration = try request.configuration(workspaceRoot: build.workspace.root)
         return Selector.select(try SelectionLoader.input(store: store, build: build, tests: keys,
-                                                         granularity: request.granularity, force: request.force))
+                                                         granularity: request.granularity, force: request.force,
+                                                         configuration: configuration))
     }
 
     /// Builds and lists the tests the filters admit, without running any.
@@ -192,7 +199,7 @@ final class ResultRecorder: @unchecked Sendable {
         let record = TestResultRecord(
             key: TestKey(binary: test.binary, name: test.name), build: build, outcome: outcome,
             duration: result.duration, coverage: coverage.state, hits: coverage.hits, output: failedOutput)
-        do { try store.recordResult(record) } catch {
+        do { try store.recordResult(record, inputs: result.last.payload as? TestInputs) } catch {
             if storeFailure == nil { storeFailure = error }
         }
     }

@@ -44,11 +44,19 @@ public struct RunRequest: Sendable {
     /// trim's filter parser), with the command line applied on top.
     func resolvedProfile(workspaceRoot: String) throws(TrimError) -> Profile {
         do {
-            let configuration = try TrimConfiguration.load(
+            return try configuration(workspaceRoot: workspaceRoot).profile(named: profile).applying(
+                retries: retries, failFast: failFast, junitPath: junitPath, slowTimeout: slowTimeout)
+        } catch {
+            throw .setup("\(error)")
+        }
+    }
+
+    /// `.config/trim.toml` (defaults when absent), override filters checked.
+    func configuration(workspaceRoot: String) throws(TrimError) -> TrimConfiguration {
+        do {
+            return try TrimConfiguration.load(
                 workspaceRoot: URL(fileURLWithPath: workspaceRoot),
                 validateFilter: { text in try Self.validate(filter: text) })
-            return try configuration.profile(named: profile).applying(
-                retries: retries, failFast: failFast, junitPath: junitPath, slowTimeout: slowTimeout)
         } catch {
             throw .setup("\(error)")
         }

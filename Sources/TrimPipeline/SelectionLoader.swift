@@ -1,4 +1,7 @@
 import CargoSupport
+import Foundation
+import InputTracing
+import TrimConfig
 import Selection
 import Store
 
@@ -7,7 +10,7 @@ import Store
 enum SelectionLoader {
     /// `tests`: the candidates (listed, admitted by the filters, in the partition).
     static func input(store: TrimStore, build: WorkspaceBuild, tests: [TestKey], granularity: Granularity,
-                      force: Bool) throws(TrimError) -> SelectionInput {
+                      force: Bool, configuration: TrimConfiguration) throws(TrimError) -> SelectionInput {
         do {
             let results = try store.lastResults()
             var recorded: [BuildID: BuildSnapshot] = [:]
@@ -18,10 +21,15 @@ enum SelectionLoader {
             }
             let current = BuildSnapshot(facts: build.facts, modules: Array(build.modules.values),
                                         sourceFiles: build.sourceFiles)
-            return SelectionInput(
+            var input = SelectionInput(
                 current: current, recorded: recorded,
                 tests: tests,
                 results: results, granularity: granularity, force: force)
+            input.inputs = try store.lastInputs()
+            input.inputState = InputState.live(filter: InputRecording.filter(build: build, configuration: configuration),
+                                               environment: ProcessInfo.processInfo.environment)
+            input.networkPolicy = configuration.network
+            return input
         } catch {
             throw .store(error)
         }

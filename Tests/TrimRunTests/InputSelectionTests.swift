@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// Files, variables and network a test reads, through `trim run` and `trim plan`.
+@Suite struct InputSelectionTests {
+    static let tests = """
+            #[test]
+            fn reads_a_file() {
+                let text = std::fs::read_to_string("tests/data/x.txt").unwrap();
+                assert!(!text.is_empty());
+            }
+
+            #[test]
+            fn reads_a_flag() {
+                let _ = std::env::var("MY_FLAG");
+            }
+
+            #[test]
+            fn connects_to_itself() {
+                let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+                let address = listener.local_addr().unwrap();
+                let _client = std::net::TcpStream::connect(address).unwrap();
+            }
+
+            #[test]
+            fn reads_nothing() {
+                assert_eq!(half(4), 2);
+            }
+        """
+
+    func planned(_ workspace: ExampleWorkspace, environment: [String: String] = [:]) throws -> [String: String] {
+        let outcome = try workspace.run(["plan", "--json"], environment: environment)
+        try #require(outcome.status == 0, "\(outcome.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        var kinds: [String: String] = [:]
+        for test in try #require(object["selected"] as? [[String: Any]]) {
+            kinds[test["test"] as! String] = (test["reasons"] as? [[String: Any]])?.first?["kind"] as? String
+        }
+        return kinds
+    }
+
+    @Test func eachKindOfInputSelectsExactlyTheTestThatReadIt() throws {
+        let workspace = try RunnerBehaviourTests.workspace(Self.tests)
+        let data = workspace.root.appendingPathComponent("tests/data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try "first".write(to: data.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
+        let first = try workspace.run(["run", "--no-progress"], environment: ["MY_FLAG": "on"])
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(try planned(workspace, environment: ["MY_FLAG": "on"]).isEmpty)
+
+        try "second".write(to: data.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
+        #expect(try planned(workspace, environment: ["MY_FLAG": "on"]) == ["tests::reads_a_file": "file-changed"])
+        _ = try workspace.run(["run", "--no-progress"], environment: ["MY_FLAG": "on"])
+
+        #expect(try planned(workspace, environment: ["MY_FLAG": "off"]) == ["tests::reads_a_flag": "env-changed"])
+        #expect(try planned(workspace, environment: [:]) == ["tests::reads_a_flag": "env-changed"], "unset is a change")
+
+        let config = workspace.root.appendingPathComponent(".config")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try """
+            [[network.rules]]
+            address = "127.0.0.1:*"
+            policy = "always"
+            """.write(to: config.appendingPathComponent("trim.toml"), atomically: true, encoding: .utf8)
+        #expect(try planned(workspace, environment: ["MY_FLAG": "on"]) == ["tests::connects_to_itself": "network"])
+    }
+}
