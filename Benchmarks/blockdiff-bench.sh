@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
 # blockdiff benchmark: one run, one large real input, four numbers.
 #
-#   Benchmarks/blockdiff-bench.sh [--modules N] [--repeat R] [--large] [--keep]
+#   Benchmarks/blockdiff-bench.sh [--modules N] [--repeat R] [--large] [--keep] [--no-build]
 #
 # Builds trim in release mode into .build-bench, generates a synthetic Rust
-# crate (no dependencies; N modules, about 285 lines each, default 40 = ~11.5k
+# crate (no dependencies; N modules, about 335 lines each, default 40 = ~13.4k
 # lines), compiles it twice from the same path (old, then a one-operator change
-# for new) to LLVM bitcode, and measures, median of R runs each (default 3):
+# for new) to LLVM bitcode, and measures in R interleaved rounds (default 3),
+# reporting median, min and max of each:
 #
 #   llvm-diff     llvm-diff-22 old.bc new.bc
 #   parse old/new trim_parse_only on each file, same process (trim-bench-parse)
+#                 (both files in one process, like llvm-diff; new is parsed
+#                 second, on a warmed heap: also shown alone in a fresh process)
 #   cold          blockdiff with an empty cache: both sides parsed, in parallel
 #   warm          blockdiff with only old's fingerprint cached: new side parsed
 #   same bytes    blockdiff old.bc old.bc (identical bytes short-circuit)
 #   both cached   blockdiff old.bc new.bc with both fingerprints cached
+#                 (reported, not a target: the diff itself runs here)
 #
-# and checks the targets: cold <= 0.6x llvm-diff; warm <= 1.1x parse(new);
-# unchanged (same bytes, and both cached) < 50 ms.
+# and checks the targets on the medians: cold <= 0.6x llvm-diff;
+# warm <= 1.1x bare parse(new); unchanged (same bytes) < 50 ms.
 # --large also runs a second input four times the size. --keep keeps the
-# temporary directory. Exit status 0 even when a target is missed (the table
+# temporary directory. --no-build uses the binaries already in .build-bench.
+# Exit status 0 even when a target is missed (the table
 # says MISS); non-zero only when something could not be built or run.
 set -euo pipefail
 
@@ -26,13 +31,15 @@ modules=40
 repeats=3
 large=0
 keep=0
+build=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --modules) modules="$2"; shift 2 ;;
     --repeat) repeats="$2"; shift 2 ;;
     --large) large=1; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-build) build=0; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "blockdiff-bench: unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -46,12 +53,27 @@ for tool in rustc "$llvm_diff" swift; do
   command -v "$tool" >/dev/null || { echo "blockdiff-bench: $tool not found" >&2; exit 2; }
 done
 
-echo "== building trim (release, $scratch)"
-(cd "$root" && swift build -c release --scratch-path "$scratch" \
-  --product blockdiff >/dev/null \
-  && swift build -c release --scratch-path "$scratch" --product trim-ir-worker >/dev/null \
-  && swift build -c release --scratch-path "$scratch" --product trim-bench-parse >/dev/null) \
-  || { echo "blockdiff-bench: release build failed (run swift build -c release --scratch-path .build-bench)" >&2; exit 2; }
+if [[ $build -eq 1 ]]; then
+echo "== building blockdiff, trim-ir-worker, trim-bench-parse (release, $scratch)"
+build_log="$(mktemp "${TMPDIR:-/tmp}/blockdiff-bench-build.XXXXXX")"
+# One product at a time (the rest of the package may be mid-edit). Sources can
+# change between two products' builds, leaving blockdiff and its worker out of
+# step, so build again until a pass compiles nothing.
+for pass in 1 2 3 4; do
+  compiled=0
+  for product in blockdiff trim-ir-worker trim-bench-parse; do
+    (cd "$root" && swift build -c release --scratch-path "$scratch" --product "$product") >"$build_log" 2>&1 || {
+      tail -n 40 "$build_log" >&2
+      echo "blockdiff-bench: release build of $product failed (log: $build_log)" >&2
+      exit 2
+    }
+    if grep -qE 'Compiling|Linking' "$build_log"; then compiled=1; fi
+  done
+  [[ $compiled -eq 0 ]] && break
+  [[ $pass -eq 4 ]] && echo "blockdiff-bench: warning: sources kept changing during the build" >&2
+done
+rm -f "$build_log"
+fi
 for b in blockdiff trim-ir-worker trim-bench-parse; do
   [[ -x "$bin/$b" ]] || { echo "blockdiff-bench: $bin/$b missing" >&2; exit 2; }
 done
@@ -435,23 +457,36 @@ compile() { # $1 = crate dir, $2 = output .bc  (always from the same source path
 # ---------------------------------------------------------------- timing ----
 
 now() { date +%s.%N; }
-# median of the numbers on stdin
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# time_cmd VAR setup-cmd -- cmd... : runs setup (untimed) then cmd, R times;
-# blockdiff/llvm-diff exit 1 on "differs", so only >= 2 counts as failure.
-time_runs() {
-  local setup=$1; shift
-  local t0 t1 status k
-  for ((k = 0; k < repeats; k++)); do
-    eval "$setup"
-    t0=$(now)
-    set +e; "$@" >/dev/null 2>"$work/last.err"; status=$?; set -e
-    t1=$(now)
-    if [[ $status -ge 2 ]]; then
-      echo "blockdiff-bench: '$*' failed with status $status:" >&2; cat "$work/last.err" >&2; exit 2
-    fi
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", b - a }'
-  done | median
+# "median min max" of the numbers on stdin
+stats() {
+  sort -g | awk '{ v[NR] = $1 } END {
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%.4f %.4f %.4f\n", m, v[1], v[NR] }'
+}
+# run_once NAME SETUP CMD...: runs SETUP (eval'd, untimed), then times CMD
+# and appends its wall seconds to $out/t.NAME.wall and its CPU seconds (user +
+# sys, children included: blockdiff's workers) to $out/t.NAME.cpu. blockdiff
+# and llvm-diff exit 1 for "differs", so only a status >= 2 is a failure.
+# CMD's stderr is kept in $work/last.err.
+run_once() {
+  local name=$1 setup=$2; shift 2
+  local status times
+  eval "$setup"
+  local TIMEFORMAT='%3R %3U %3S'
+  set +e
+  times=$( { time "$@" >/dev/null 2>"$work/last.err"; } 2>&1; echo "status $?")
+  set -e
+  status=${times##*status }
+  if [[ $status -ge 2 ]]; then
+    echo "blockdiff-bench: '$*' failed with status $status:" >&2; cat "$work/last.err" >&2; exit 2
+  fi
+  read -r wall user sys _ <<<"$times"
+  echo "$wall" >>"$out/t.$name.wall"
+  awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f\n", u + s }' >>"$out/t.$name.cpu"
+}
+expect_stats() { # $1 = the --verbose line expected in $work/last.err
+  grep -q "$1" "$work/last.err" \
+    || { echo "blockdiff-bench: expected '$1', got:" >&2; cat "$work/last.err" >&2; exit 2; }
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "PASS" : "MISS" }'; }
@@ -486,55 +521,82 @@ bench() { # $1 = label, $2 = modules
   set -e
   [[ $status -le 1 ]] || { cat "$out/blockdiff.txt" >&2; exit 2; }
 
-  # Cache with old's entry only: prime with old vs the tiny file, then drop tiny's entry.
-  "$bin/blockdiff" --cache-dir "$out/prime" "$work/tiny.bc" "$work/tiny.bc" >/dev/null 2>&1 || true
+  # A cache holding old's entry only: fingerprint tiny+old and tiny+new in two
+  # scratch caches; the entry only the first has is old's.
   "$bin/blockdiff" --cache-dir "$out/prime-tiny" "$work/tiny.bc" "$out/old.bc" >/dev/null 2>&1 || true
   "$bin/blockdiff" --cache-dir "$out/prime-tinyonly" "$work/tiny.bc" "$out/new.bc" >/dev/null 2>&1 || true
-  # entries in prime-tiny that are not in prime-tinyonly = old's entry (tiny's is in both)
   mkdir -p "$out/warm-seed/fingerprints"
   local entry
   for entry in "$out/prime-tiny/fingerprints/"*.fp; do
     [[ -e "$out/prime-tinyonly/fingerprints/$(basename "$entry")" ]] || cp "$entry" "$out/warm-seed/fingerprints/"
   done
   [[ $(ls "$out/warm-seed/fingerprints" | wc -l) -eq 1 ]] || { echo "blockdiff-bench: could not isolate old's cache entry" >&2; exit 2; }
-  rm -rf "$out/prime" "$out/prime-tiny" "$out/prime-tinyonly"
+  rm -rf "$out/prime-tiny" "$out/prime-tinyonly"
 
-  echo "   measuring (median of $repeats each)"
-  local t_llvm t_cold t_warm t_same t_cached parse_old parse_new
-  t_llvm=$(time_runs ":" "$llvm_diff" "$out/old.bc" "$out/new.bc")
-  read -r parse_old _ <<<"$("$bin/trim-bench-parse" --repeat "$repeats" "$out/old.bc")"
-  read -r parse_new _ <<<"$("$bin/trim-bench-parse" --repeat "$repeats" "$out/new.bc")"
-  t_cold=$(time_runs "rm -rf '$out/cold-cache'" \
-    "$bin/blockdiff" --cache-dir "$out/cold-cache" "$out/old.bc" "$out/new.bc")
-  t_warm=$(time_runs "rm -rf '$out/warm-cache'; cp -r '$out/warm-seed' '$out/warm-cache'" \
-    "$bin/blockdiff" --verbose --cache-dir "$out/warm-cache" "$out/old.bc" "$out/new.bc")
-  grep -q '1 from cache, 1 parsed' "$work/last.err" \
-    || { echo "blockdiff-bench: warm run was not 1 cached + 1 parsed:" >&2; cat "$work/last.err" >&2; exit 2; }
-  t_same=$(time_runs ":" "$bin/blockdiff" --cache-dir "$out/cold-cache" "$out/old.bc" "$out/old.bc")
-  t_cached=$(time_runs ":" "$bin/blockdiff" --verbose --cache-dir "$out/cold-cache" "$out/old.bc" "$out/new.bc")
-  grep -q '2 from cache, 0 parsed' "$work/last.err" \
-    || { echo "blockdiff-bench: cached run was not 2 cached:" >&2; cat "$work/last.err" >&2; exit 2; }
+  # Rounds interleave the measurements, so a burst of load from something
+  # else on the machine hits all of them alike rather than one.
+  echo "   measuring: $repeats rounds, each runs every measurement once (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
+  local k parses
+  rm -f "$out"/t.*
+  for ((k = 0; k < repeats; k++)); do
+    run_once llvm ":" "$llvm_diff" "$out/old.bc" "$out/new.bc"
+    parses=$("$bin/trim-bench-parse" --repeat 1 "$out/old.bc" "$out/new.bc")
+    sed -n 1p <<<"$parses" | cut -d' ' -f1 >>"$out/t.pold.wall"
+    sed -n 2p <<<"$parses" | cut -d' ' -f1 >>"$out/t.pnew.wall"
+    "$bin/trim-bench-parse" --repeat 1 "$out/new.bc" | cut -d' ' -f1 >>"$out/t.pfresh.wall"
+    run_once cold "rm -rf '$out/cold-cache'" \
+      "$bin/blockdiff" --verbose --cache-dir "$out/cold-cache" "$out/old.bc" "$out/new.bc"
+    expect_stats '0 from cache, 2 parsed'
+    run_once warm "rm -rf '$out/warm-cache'; cp -r '$out/warm-seed' '$out/warm-cache'" \
+      "$bin/blockdiff" --verbose --cache-dir "$out/warm-cache" "$out/old.bc" "$out/new.bc"
+    expect_stats '1 from cache, 1 parsed'
+    run_once same ":" "$bin/blockdiff" --cache-dir "$out/cold-cache" "$out/old.bc" "$out/old.bc"
+    run_once cached ":" "$bin/blockdiff" --verbose --cache-dir "$out/cold-cache" "$out/old.bc" "$out/new.bc"
+    expect_stats '2 from cache, 0 parsed'
+  done
+  echo "   done (load after: $(cut -d' ' -f1-3 /proc/loadavg))"
 
-  local r_cold r_warm r_llvm_parse
-  r_cold=$(ratio "$t_cold" "$t_llvm")
-  r_warm=$(ratio "$t_warm" "$parse_new")
-  r_llvm_parse=$(ratio "$t_llvm" "$parse_new")
+  local s_llvm s_pold s_pnew s_pfresh s_cold s_warm s_same s_cached
+  s_llvm=$(stats <"$out/t.llvm.wall")
+  s_pold=$(stats <"$out/t.pold.wall")
+  s_pnew=$(stats <"$out/t.pnew.wall")
+  s_pfresh=$(stats <"$out/t.pfresh.wall")
+  s_cold=$(stats <"$out/t.cold.wall")
+  s_warm=$(stats <"$out/t.warm.wall")
+  s_same=$(stats <"$out/t.same.wall")
+  s_cached=$(stats <"$out/t.cached.wall")
+  med() { cut -d' ' -f1 <<<"$1"; }
+  low() { cut -d' ' -f2 <<<"$1"; }
+  cpu() { if [[ -e "$out/t.$1.cpu" ]]; then stats <"$out/t.$1.cpu" | awk '{ printf "%.3f", $1 }'; else echo "-"; fi; }
+
+  local r_cold r_warm r_cold_min r_warm_min
+  r_cold=$(ratio "$(med "$s_cold")" "$(med "$s_llvm")")
+  r_warm=$(ratio "$(med "$s_warm")" "$(med "$s_pnew")")
+  r_cold_min=$(ratio "$(low "$s_cold")" "$(low "$s_llvm")")
+  r_warm_min=$(ratio "$(low "$s_warm")" "$(low "$s_pnew")")
   echo
   echo "input '$label': $n modules, $lines lines of Rust; old.bc $old_size bytes, new.bc $new_size bytes"
-  echo "blockdiff says: $(grep -c . "$out/blockdiff.txt") line(s) of report; first: $(head -n 1 "$out/blockdiff.txt")"
-  printf '  %-34s %10s\n' "measurement" "seconds"
-  printf '  %-34s %10.3f   (%sx one parse of new)\n' "llvm-diff-22 old new" "$t_llvm" "$r_llvm_parse"
-  printf '  %-34s %10.3f\n' "bare parse old (same process)" "$parse_old"
-  printf '  %-34s %10.3f\n' "bare parse new (same process)" "$parse_new"
-  printf '  %-34s %10.3f\n' "blockdiff cold (both parsed)" "$t_cold"
-  printf '  %-34s %10.3f\n' "blockdiff warm (old cached)" "$t_warm"
-  printf '  %-34s %10.3f\n' "blockdiff same bytes" "$t_same"
-  printf '  %-34s %10.3f\n' "blockdiff both cached" "$t_cached"
-  printf '  %-34s %10s %8s  %s\n' "target" "value" "limit" "verdict"
-  printf '  %-34s %9sx %7sx  %s\n' "cold / llvm-diff" "$r_cold" "0.6" "$(verdict "$r_cold" 0.6)"
-  printf '  %-34s %9sx %7sx  %s\n' "warm / bare parse(new)" "$r_warm" "1.1" "$(verdict "$r_warm" 1.1)"
-  printf '  %-34s %8sms %6sms  %s\n' "unchanged: same bytes" "$(ms "$t_same")" "50" "$(verdict "$t_same" 0.05)"
-  printf '  %-34s %8sms %6sms  %s\n' "unchanged: both cached" "$(ms "$t_cached")" "50" "$(verdict "$t_cached" 0.05)"
+  echo "blockdiff reports: $(tail -n 1 "$out/blockdiff.txt")"
+  printf '  %-36s %8s %8s %8s %8s\n' "seconds (over $repeats rounds)" "median" "min" "max" "cpu"
+  row() { printf '  %-36s %8.3f %8.3f %8.3f %8s\n' "$1" $2 "$3"; }
+  row "llvm-diff-22 old.bc new.bc" "$s_llvm" "$(cpu llvm)"
+  row "bare LLVM parse old.bc" "$s_pold" "$(cpu pold)"
+  row "bare LLVM parse new.bc" "$s_pnew" "$(cpu pnew)"
+  row "  same, alone in a fresh process" "$s_pfresh" "-"
+  row "blockdiff cold (both parsed)" "$s_cold" "$(cpu cold)"
+  row "blockdiff warm (old cached)" "$s_warm" "$(cpu warm)"
+  row "blockdiff unchanged (same bytes)" "$s_same" "$(cpu same)"
+  row "blockdiff both sides cached" "$s_cached" "$(cpu cached)"
+  echo "  (cpu: median user+sys seconds, workers included; '-' where timed in-process)"
+  printf '  %-36s %8s %8s %8s  %s\n' "target (from medians; min-based)" "value" "min" "limit" "verdict"
+  printf '  %-36s %7sx %7sx %7sx  %s\n' "cold / llvm-diff" "$r_cold" "$r_cold_min" "0.6" "$(verdict "$r_cold" 0.6)"
+  printf '  %-36s %7sx %7sx %7sx  %s\n' "warm / bare parse(new)" "$r_warm" "$r_warm_min" "1.1" "$(verdict "$r_warm" 1.1)"
+  printf '  %-36s %6sms %6sms %6sms  %s\n' "unchanged, same bytes" "$(ms "$(med "$s_same")")" \
+    "$(ms "$(low "$s_same")")" "50" "$(verdict "$(med "$s_same")" 0.05)"
+  printf '  %-36s %6sms %6sms %6sms  %s\n' "unchanged, both cached (not a target)" "$(ms "$(med "$s_cached")")" \
+    "$(ms "$(low "$s_cached")")" "50" "$(verdict "$(med "$s_cached")" 0.05)"
+  printf '  %-36s %7sx\n' "(warm / fresh-process parse(new))" "$(ratio "$(med "$s_warm")" "$(med "$s_pfresh")")"
+  printf '  %-36s %7sx\n' "(llvm-diff / bare parse(new))" "$(ratio "$(med "$s_llvm")" "$(med "$s_pnew")")"
 }
 
 echo "machine: $(nproc) cores; $(rustc --version); $("$llvm_diff" --version 2>/dev/null | grep -i 'llvm version' | sed 's/^ *//')"
