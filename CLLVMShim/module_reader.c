@@ -52,7 +52,13 @@ static trim_module *failure(trim_status status, const char *message) {
 #define MOVE_VEC(dst, dst_count, v) \
   do { (dst) = (v).items; (dst_count) = (v).count; } while (0)
 
-trim_module *trim_read_bitcode(const char *path) {
+static trim_module *read_bitcode(const char *path, int dispose_llvm);
+
+trim_module *trim_read_bitcode(const char *path) { return read_bitcode(path, 1); }
+
+trim_module *trim_read_bitcode_then_exit(const char *path) { return read_bitcode(path, 0); }
+
+static trim_module *read_bitcode(const char *path, int dispose_llvm) {
   LLVMMemoryBufferRef buffer = NULL;
   char *open_error = NULL;
   if (LLVMCreateMemoryBufferWithContentsOfFile(path, &buffer, &open_error)) {
@@ -110,9 +116,11 @@ trim_module *trim_read_bitcode(const char *path) {
   u64map_free(&state.reference_names);
   u64map_free(&state.stripped_counts);
   u64map_free(&state.pc_tables);
-  LLVMDisposeModule(module);
-  LLVMDisposeMemoryBuffer(buffer);
-  LLVMContextDispose(context);
+  if (dispose_llvm) {
+    LLVMDisposeModule(module);
+    LLVMDisposeMemoryBuffer(buffer);
+    LLVMContextDispose(context);
+  }
   return m;
 }
 

@@ -95,6 +95,12 @@ public struct FunctionDiffer: Sendable {
 
     func compareBlocks(old: FunctionFingerprint, new: FunctionFingerprint,
                        oldModule: ModuleFingerprint, newModule: ModuleFingerprint) -> [BitcodeDiff.BlockChange] {
+        // Identical blocks and successors: only another module's globals can differ.
+        if old.hasSameContent(as: new)
+            && !new.blocks.contains(where: { block in block.externalGlobals.contains { oldGlobals[$0] != newGlobals[$0] } })
+        {
+            return []
+        }
         let pairing = BlockPairing(old: old.blocks, new: new.blocks)
         var changes: [BitcodeDiff.BlockChange] = []
         for (n, block) in new.blocks.enumerated() {

@@ -38,43 +38,40 @@ public struct IsolatedReader: Sendable {
 
     /// Fingerprints `file` into `output` (written atomically by the worker).
     public func fingerprint(_ file: BitcodeFile, into output: URL) throws(BlockIRError) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: workerPath)
-        process.arguments = [file.path, output.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
+        // The worker's stderr goes to a file beside its answer; posix_spawn and
+        // waitpid rather than Foundation's Process, which polls for the exit
+        // every 50 ms.
+        let errorsFile = output.deletingLastPathComponent()
+            .appendingPathComponent(".\(output.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).err")
+        defer { unlink(errorsFile.path) }
+        let pid: pid_t
         do {
-            try process.run()
+            pid = try WorkerSpawn.start(workerPath, [file.path, output.path], stderr: errorsFile.path)
         } catch {
             throw .workerFailed(path: file.path, detail: "cannot start \(workerPath): \(error)")
         }
         // LLVM's reader can also loop forever on a damaged file: a time limit.
         let limit = Self.timeLimit(forBytes: file.size)
         let watchdog = Watchdog()
-        let pid = process.processIdentifier
         DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
             if watchdog.fire() { kill(pid, SIGKILL) }
         }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if !watchdog.disarm() {
-            throw .parserTimedOut(path: file.path, seconds: Int(limit))
-        }
-        if process.terminationReason == .uncaughtSignal {
-            throw .parserCrashed(path: file.path, signal: process.terminationStatus)
-        }
-        switch process.terminationStatus {
-        case 0: return
-        case WorkerProtocol.openFailed:
-            throw .unreadable(path: file.path, reason: message.trimmingCharacters(in: .whitespacesAndNewlines))
-        case WorkerProtocol.parseFailed:
+        let exit = WorkerSpawn.wait(pid)
+        let timedOut = !watchdog.disarm()
+        let message = ((try? String(contentsOf: errorsFile, encoding: .utf8)) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if timedOut { throw .parserTimedOut(path: file.path, seconds: Int(limit)) }
+        switch exit {
+        case .signalled(let signal):
+            throw .parserCrashed(path: file.path, signal: signal)
+        case .exited(0):
+            return
+        case .exited(WorkerProtocol.openFailed):
+            throw .unreadable(path: file.path, reason: message)
+        case .exited(WorkerProtocol.parseFailed):
             throw WorkerProtocol.parseError(path: file.path, file: file, report: message)
-        default:
-            throw .workerFailed(
-                path: file.path,
-                detail: "exit status \(process.terminationStatus): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+        case .exited(let status):
+            throw .workerFailed(path: file.path, detail: "exit status \(status): \(message)")
         }
     }
 }
@@ -147,5 +144,39 @@ public enum WorkerProtocol {
         guard let range = producer.range(of: "LLVM") else { return nil }
         let digits = producer[range.upperBound...].drop(while: { $0 == " " }).prefix(while: \.isNumber)
         return Int(digits)
+    }
+}
+
+/// Starting and reaping the worker without Foundation's Process.
+enum WorkerSpawn {
+    enum Exit: Equatable {
+        case exited(Int32)
+        case signalled(Int32)
+    }
+
+    struct SpawnFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func start(_ executable: String, _ arguments: [String], stderr: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard status == 0 else { throw SpawnFailure(description: String(cString: strerror(status))) }
+        return pid
+    }
+
+    static func wait(_ pid: pid_t) -> Exit {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        if status & 0x7f == 0 { return .exited((status >> 8) & 0xff) }
+        return .signalled(status & 0x7f)
     }
 }

@@ -13,8 +13,10 @@ public enum ShimReader {
         case parse(message: String, producer: String?)
     }
 
-    public static func read(path: String) -> Result<ModuleFingerprint, Failure> {
-        guard let module = trim_read_bitcode(path) else {
+    /// `thenExit`: the caller exits right after (the worker): LLVM's own
+    /// structures are not torn down.
+    public static func read(path: String, thenExit: Bool = false) -> Result<ModuleFingerprint, Failure> {
+        guard let module = thenExit ? trim_read_bitcode_then_exit(path) : trim_read_bitcode(path) else {
             return .failure(.open(message: "out of memory"))
         }
         defer { trim_module_free(module) }

@@ -10,7 +10,7 @@ guard arguments.count == 3 else {
     exit(64)
 }
 
-switch ShimReader.read(path: arguments[1]) {
+switch ShimReader.read(path: arguments[1], thenExit: true) {
 case .failure(.open(let message)):
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(WorkerProtocol.openFailed)

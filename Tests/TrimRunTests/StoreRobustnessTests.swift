@@ -19,12 +19,12 @@ import Testing
             fn c_stalls() {
                 if std::env::var_os("TRIM_FIXTURE_STALL").is_some() {
                     std::fs::write(std::env::var("TRIM_FIXTURE_STALL").unwrap(), "stalled").unwrap();
-                    std::thread::sleep(std::time::Duration::from_secs(20));
+                    std::thread::sleep(std::time::Duration::from_secs(300));
                 }
             }
         """
 
-    @Test func aTrimKilledMidRunKeepsWhatItFinishedAndTheNextRunIsCorrect() async throws {
+    @Test func aTrimKilledMidRunKeepsWhatItFinishedAndTheNextRunIsCorrect() throws {
         let workspace = try RunnerBehaviourTests.workspace(Self.tests)
         let marker = workspace.root.appendingPathComponent("stalled")
         let process = Process()
@@ -37,7 +37,7 @@ import Testing
         try process.run()
         let deadline = Date().addingTimeInterval(120)
         while !FileManager.default.fileExists(atPath: marker.path) && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(100))
+            usleep(100_000)  // a blocking wait: the test's task may not be resumed in time on a busy pool
         }
         try #require(FileManager.default.fileExists(atPath: marker.path))
         let t0 = Date()
