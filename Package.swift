@@ -47,7 +47,7 @@ let package = Package(
         // trim run: coverage runtime and slot mapping, cargo driving, the store,
         // the runner and its reporters, and the pipeline that ties them.
         .target(name: "Coverage", dependencies: ["BlockIR"]),
-        .target(name: "InputTracing", dependencies: ["BlockIR"]),
+        .target(name: "InputTracing", dependencies: ["BlockIR", "Coverage"]),
         .target(name: "CargoSupport"),
         .target(name: "TestFilter"),
         .target(

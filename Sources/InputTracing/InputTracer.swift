@@ -52,6 +52,7 @@
 ///     enum InputCollector { static func inputs(...) -> TestInputs }
 ///     final class InputState (the current files and environment, cached; for selection)
 ///     struct PathPattern (globs: *, **, ?), enum Endpoint (normalised addresses, loopback)
+import Coverage
 import Foundation
 
 #if canImport(Glibc)
@@ -84,57 +85,25 @@ public struct InputTracer: Sendable {
 
     /// Cache key: changes whenever the source or the flags change.
     public static var sourceHash: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (InterposerSource.c + "\0" + (compileFlags + linkFlags).joined(separator: " ")).utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let text = String(hash, radix: 16)
-        return String(repeating: "0", count: max(0, 16 - text.count)) + text
+        CachedNativeBuild.hash(source: InterposerSource.c, flags: compileFlags + linkFlags)
     }
 
     /// `<cacheDirectory>/inputs/<hash of source>/libtrimio.so`, compiled with
-    /// `cc -shared -fPIC -O2 ... -ldl` when absent. Built under a temporary
-    /// name and renamed into place, so concurrent callers each see no library
-    /// or a complete one.
+    /// `cc -shared -fPIC -O2 ... -ldl` when absent (see `CachedNativeBuild`).
     public static func library(cacheDirectory: URL) throws(InputTracingError) -> URL {
         let directory = cacheDirectory.appendingPathComponent("inputs").appendingPathComponent(sourceHash)
-        let library = directory.appendingPathComponent("libtrimio.so")
-        if isNonEmptyFile(library.path) { return library }
-
-        let fileManager = FileManager.default
-        let scratch = directory.appendingPathComponent("tmp-\(UUID().uuidString)")
         do {
-            try fileManager.createDirectory(at: scratch, withIntermediateDirectories: true)
+            return try CachedNativeBuild.library(
+                in: directory, product: "libtrimio.so", sourceName: "trimio.c", source: InterposerSource.c,
+                steps: [.init("cc", compileFlags + ["-o", "libtrimio.so", "trimio.c"] + linkFlags)])
         } catch {
-            throw .cacheUnwritable(path: directory.path, reason: "\(error.localizedDescription)")
+            switch error {
+            case .cacheUnwritable(let path, let reason): throw .cacheUnwritable(path: path, reason: reason)
+            case .toolNotFound(let tool, let reason): throw .toolNotFound(tool: tool, reason: reason)
+            case .buildFailed(let path, let command, let output):
+                throw .libraryBuildFailed(path: path, command: command, output: output)
+            }
         }
-        defer { try? fileManager.removeItem(at: scratch) }
-
-        let sourceFile = scratch.appendingPathComponent("trimio.c")
-        do {
-            try Data(InterposerSource.c.utf8).write(to: sourceFile)
-        } catch {
-            throw .cacheUnwritable(path: sourceFile.path, reason: "\(error.localizedDescription)")
-        }
-        guard let compiler = which("cc", in: ProcessInfo.processInfo.environment) else {
-            throw .toolNotFound(tool: "cc", reason: "not found on PATH")
-        }
-        let arguments = compileFlags + ["-o", "libtrimio.so", "trimio.c"] + linkFlags
-        let (status, output) = ToolRun.run(compiler, arguments, in: scratch)
-        guard status == 0 else {
-            throw .libraryBuildFailed(
-                path: library.path, command: ([compiler] + arguments).joined(separator: " "),
-                output: output.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        // The source next to the library, for whoever wonders what is preloaded.
-        _ = rename(sourceFile.path, directory.appendingPathComponent("trimio.c").path)
-        guard rename(scratch.appendingPathComponent("libtrimio.so").path, library.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if isNonEmptyFile(library.path) { return library }
-            throw .cacheUnwritable(path: library.path, reason: reason)
-        }
-        return library
     }
 
     /// The variables a traced process needs: `LD_PRELOAD` with `library`
@@ -227,11 +196,6 @@ public struct InputTracer: Sendable {
     /// (preload) or `<directory>/<stem>.strace` (strace).
     public func session(method: TracingMethod, directory: URL, stem: String) -> TraceSession {
         TraceSession(method: method, directory: directory, stem: stem)
-    }
-
-    static func isNonEmptyFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0
     }
 
     /// `tool` on `PATH` (an absolute or relative path with a slash is taken as it is).
