@@ -10,7 +10,9 @@ final class BuildComparison {
     private let differ: FunctionDiffer
     private var moduleMatch: [String: String?] = [:]
     private var indexes: [String: FunctionIndex] = [:]
-    private var verdicts: [HitKey: FunctionVerdict] = [:]
+    /// By symbol first (one string hashed per hit), then module: a symbol
+    /// rarely lives in more than one module.
+    private var verdicts: [String: [(module: String, verdict: FunctionVerdict)]] = [:]
 
     init(old: BuildSnapshot, new: BuildSnapshot) {
         self.old = old
@@ -159,9 +161,11 @@ final class BuildComparison {
     }
 
     func verdict(_ key: HitKey) -> FunctionVerdict {
-        if let known = verdicts[key] { return known }
+        if let known = verdicts[key.symbol] {
+            for entry in known where entry.module == key.module { return entry.verdict }
+        }
         let verdict = computeVerdict(key)
-        verdicts[key] = verdict
+        verdicts[key.symbol, default: []].append((key.module, verdict))
         return verdict
     }
 
