@@ -70,8 +70,10 @@ final class BuildComparison {
         var constantOnly = true
         var gone: [String] = []
         var changedFiles = Set<String>()
-        for hit in hits {
-            let verdict = self.verdict(HitKey(module: hit.module, symbol: hit.symbol))
+        // Indexing rather than copying each hit: this loop runs once per hit of
+        // every test, and copies cost retains.
+        for index in hits.indices {
+            let verdict = self.verdict(module: hits[index].module, symbol: hits[index].symbol)
             if let module = verdict.harnessModule, let changed = descriptorChange(of: test, module: module) {
                 return [changed]
             }
@@ -83,7 +85,7 @@ final class BuildComparison {
             switch granularity {
             case .block:
                 if verdict.affectedBlocks.isEmpty { continue }
-                let touched = hit.blocks.map(Int.init).filter { verdict.affectedBlocks.contains($0) }
+                let touched = hits[index].blocks.map(Int.init).filter { verdict.affectedBlocks.contains($0) }
                 guard !touched.isEmpty else { continue }
                 changedFunctions.append(verdict.name)
                 locations += touched.compactMap { verdict.locations[$0] }
@@ -95,7 +97,7 @@ final class BuildComparison {
                 constantOnly = false
             case .file:
                 if verdict.files.isEmpty { continue }
-                for block in hit.blocks {
+                for block in hits[index].blocks {
                     guard let file = verdict.files[Int(block)] else { continue }
                     changedFiles.insert(file)
                 }
@@ -160,12 +162,12 @@ final class BuildComparison {
         }
     }
 
-    func verdict(_ key: HitKey) -> FunctionVerdict {
-        if let known = verdicts[key.symbol] {
-            for entry in known where entry.module == key.module { return entry.verdict }
+    func verdict(module: String, symbol: String) -> FunctionVerdict {
+        if let known = verdicts[symbol] {
+            for entry in known where entry.module == module { return entry.verdict }
         }
-        let verdict = computeVerdict(key)
-        verdicts[key.symbol, default: []].append((key.module, verdict))
+        let verdict = computeVerdict(HitKey(module: module, symbol: symbol))
+        verdicts[symbol, default: []].append((module, verdict))
         return verdict
     }
 
