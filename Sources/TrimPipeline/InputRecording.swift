@@ -52,9 +52,11 @@ struct InputRecording: Sendable {
                 executable: command.executable, arguments: command.arguments,
                 environment: session.environment(adding: given),
                 finish: { pid in
-                    let (_, testPID) = session.traces(testPID: pid, testDirectory: test.directory)
-                    let inputs = session.inputs(
-                        testPID: pid, testDirectory: test.directory, filter: filter, environment: given,
+                    // The traces are read once: for the test's own pid (strace stands
+                    // between) and for its inputs.
+                    let (events, testPID) = session.traces(testPID: pid, testDirectory: test.directory)
+                    let inputs = InputCollector.inputs(
+                        from: events, method: session.method.name, filter: filter, environment: given,
                         watchPatterns: { network.filePatterns(for: $0) })
                     session.removeFiles()
                     return (testPID ?? pid, inputs)
