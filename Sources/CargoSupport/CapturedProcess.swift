@@ -58,3 +58,16 @@ struct CapturedProcess {
 private final class DataBox: @unchecked Sendable {
     var data = Data()
 }
+
+/// The stdout of a tool that succeeded, for the small facts trim asks
+/// (`rustc -vV`, `git rev-parse HEAD`, ...): nil when the tool is missing or fails.
+public enum ToolOutput {
+    public static func stdout(of tool: String, _ arguments: [String], in directory: String) -> String? {
+        guard let executable = CapturedProcess.which(tool),
+            let output = try? CapturedProcess(executable: executable, arguments: arguments,
+                                              directory: URL(fileURLWithPath: directory)).run(),
+            output.status == 0
+        else { return nil }
+        return String(decoding: output.stdout, as: UTF8.self)
+    }
+}

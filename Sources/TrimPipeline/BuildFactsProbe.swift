@@ -1,3 +1,4 @@
+import CargoSupport
 import Foundation
 import Store
 
@@ -19,16 +20,6 @@ enum BuildFactsProbe {
 
     /// stdout of a successful run, nil otherwise (tool missing, not a repository, ...).
     static func output(of tool: String, _ arguments: [String], in directory: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+        ToolOutput.stdout(of: tool, arguments, in: directory)
     }
 }

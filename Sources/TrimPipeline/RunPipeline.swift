@@ -52,7 +52,8 @@ public enum RunPipeline {
         let candidates = candidates(listed, build: build, request: request)
         let selection = Selector.select(try SelectionLoader.input(
             store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
-            granularity: request.granularity, force: request.force, configuration: configuration))
+            granularity: request.granularity, force: request.force, configuration: configuration,
+            inputFilter: inputs.filter))
         let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
         let instances = candidates.filter { chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }.map { test in

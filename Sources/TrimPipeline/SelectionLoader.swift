@@ -10,7 +10,8 @@ import Store
 enum SelectionLoader {
     /// `tests`: the candidates (listed, admitted by the filters, in the partition).
     static func input(store: TrimStore, build: WorkspaceBuild, tests: [TestKey], granularity: Granularity,
-                      force: Bool, configuration: TrimConfiguration) throws(TrimError) -> SelectionInput {
+                      force: Bool, configuration: TrimConfiguration,
+                      inputFilter: InputFilter? = nil) throws(TrimError) -> SelectionInput {
         do {
             let results = try store.lastResults()
             var recorded: [BuildID: BuildSnapshot] = [:]
@@ -26,7 +27,9 @@ enum SelectionLoader {
                 tests: tests,
                 results: results, granularity: granularity, force: force)
             input.inputs = try store.lastInputs()
-            input.inputState = InputState.live(filter: InputRecording.filter(build: build, configuration: configuration),
+            // `inputFilter`: the run's own, when it has one (building it asks rustc for its sysroot).
+            let filter = inputFilter ?? InputRecording.filter(build: build, configuration: configuration)
+            input.inputState = InputState.live(filter: filter,
                                                environment: ProcessInfo.processInfo.environment)
             input.networkPolicy = configuration.network
             return input
