@@ -2,28 +2,39 @@
 # History benchmark: how much finer block grain selects than function and
 # file grain on real histories, and whether any grain misses a failing test.
 #
-#   Benchmarks/history-bench.sh [--mutants K] [--commits N] [--keep] [--no-build] [REPO...]
+#   Benchmarks/history-bench.sh [--mutants K] [--histories LIST] [--commits N] [--keep] [--no-build] [REPO...]
 #
 # Runs `trim simulate-history --mutants K` (default 2) on
-#   * ledger: the scripted history of the bundled example
-#     (Benchmarks/ledger-history/make-history.sh: 24 commits, every one replayed)
+#   * the scripted histories of the bundled examples, every commit replayed
+#     (--histories, comma-separated; default ledger,shop; "" for none):
+#       ledger: Examples/ledger, a 200-line toy (12 tests; 24 commits,
+#               Benchmarks/ledger-history/make-history.sh)
+#       shop:   Examples/shop, an order-processing library of ~3,100 lines
+#               (102 tests at the start, 119 at the end; 30 commits,
+#               Benchmarks/shop-history/make-history.sh)
 #   * each REPO given (a git repository, or the cargo workspace's directory
 #     inside one): its last N commits (default 20)
-# and prints trim's summary for each, then a side-by-side table: % of tests
-# selected per grain (average, median, P90 over the compared commits), failing
-# tests missed per grain (in the commits' own full runs and under mutants),
-# and the ratios block/file and block/function of the average shares.
+# and prints trim's summary for each, then two tables with a row per
+# history: selection (% of tests selected per grain: average, median, P90
+# over the compared commits; the ratios block/file and block/function of the
+# average shares) and safety (failing tests in the commits' own full runs,
+# failing tests missed per grain, mutants run and caught, failing tests
+# missed per grain under mutants).
 #
 # Goal: block <= 1/3 of file and <= 2/3 of function; 0 missed at block and
 # function grain (commits and mutants).
 #
-# Everything happens in a temporary directory (the generated repository, the
-# replays' scratch worktrees and target dirs, the CSVs), removed at the end
-# unless --keep. REPOs are never modified: replays check commits out in a
-# worktree of their own. Needs swift, cargo (1.95), git, perl.
+# trim is $TRIM, else the debug build (`swift build` first unless
+# --no-build); trim-ir-worker must sit next to it or be given as
+# $TRIM_IR_WORKER. Everything happens in a temporary directory (the
+# generated repositories, the replays' scratch worktrees and target dirs,
+# the CSVs), removed at the end unless --keep. REPOs are never modified:
+# replays check commits out in a worktree of their own. Needs swift, cargo
+# (1.95), git, perl.
 set -euo pipefail
 
 mutants=2
+histories=ledger,shop
 commits=20
 keep=0
 build=1
@@ -31,6 +42,7 @@ repos=()
 while [ $# -gt 0 ]; do
     case $1 in
         --mutants) mutants=$2; shift 2 ;;
+        --histories) histories=$2; shift 2 ;;
         --commits) commits=$2; shift 2 ;;
         --keep) keep=1; shift ;;
         --no-build) build=0; shift ;;
@@ -45,20 +57,32 @@ cd "$root"
 if [ "$build" = 1 ]; then swift build >&2; fi
 trim=${TRIM:-$(swift build --show-bin-path)/trim}
 [ -x "$trim" ] || { echo "history-bench: no trim at $trim (build first, or set TRIM)" >&2; exit 2; }
+worker=${TRIM_IR_WORKER:-$(dirname "$trim")/trim-ir-worker}
+[ -x "$worker" ] || { echo "history-bench: no trim-ir-worker at $worker (build it, or set TRIM_IR_WORKER)" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/trim-history-bench.XXXXXX")
 if [ "$keep" = 0 ]; then trap 'rm -rf "$work"' EXIT; else echo "history-bench: keeping $work" >&2; fi
 
-Benchmarks/ledger-history/make-history.sh "$work/ledger" >&2
-names=(ledger)
-paths=("$work/ledger")
-counts=("$(git -C "$work/ledger" rev-list --count HEAD)")
+names=()
+paths=()
+counts=()
+IFS=, read -r -a scripted <<< "$histories"
+for name in "${scripted[@]}"; do
+    [ -n "$name" ] || continue
+    script="Benchmarks/$name-history/make-history.sh"
+    [ -x "$script" ] || { echo "history-bench: no scripted history $name ($script)" >&2; exit 2; }
+    "$script" "$work/$name" >&2
+    names+=("$name")
+    paths+=("$work/$name")
+    counts+=("$(git -C "$work/$name" rev-list --count HEAD)")
+done
 for repo in "${repos[@]}"; do
     names+=("$(basename "$repo")")
     paths+=("$repo")
     counts+=("$commits")
 done
 
+[ "${#names[@]}" -gt 0 ] || { echo "history-bench: nothing to replay (no history, no REPO)" >&2; exit 2; }
 csvs=()
 for i in "${!names[@]}"; do
     name=${names[$i]}
@@ -74,8 +98,22 @@ for i in "${!names[@]}"; do
     csvs+=("$name=$work/$name.csv")
 done
 
-perl -MText::ParseWords -e '
+perl -e '
     my (@names, %v);
+    # One CSV line (RFC 4180: quoted fields, "" inside them) into its fields.
+    sub csv {
+        my ($line) = @_;
+        my @fields;
+        while (1) {
+            my ($field, $end);
+            if ($line =~ s/^"((?:[^"]|"")*)"(,|\z)//) { ($field, $end) = ($1, $2); $field =~ s/""/"/g }
+            elsif ($line =~ s/^([^,"]*)(,|\z)//) { ($field, $end) = ($1, $2) }
+            else { die "bad CSV line: $line\n" }
+            push @fields, $field;
+            last if $end eq "";
+        }
+        @fields
+    }
     sub pct { my ($s, $t) = @_; 100 * $s / $t }
     sub median { my @s = sort { $a <=> $b } @_; return 0 unless @s; my $m = int(@s / 2);
                  @s % 2 ? $s[$m] : ($s[$m - 1] + $s[$m]) / 2 }
@@ -85,11 +123,11 @@ perl -MText::ParseWords -e '
         push @names, $name;
         open my $fh, "<", $file or die "$file: $!";
         chomp(my $header = <$fh>);
-        my @columns = parse_line(",", 0, $header);
+        my @columns = csv($header);
         my (%share, %missed, %mmissed, $compared, $tried, $caught, $unviable, $failing);
         while (my $line = <$fh>) {
             chomp $line;
-            my %row; @row{@columns} = parse_line(",", 0, $line);
+            my %row; @row{@columns} = csv($line);
             for my $g (qw(block function file)) { $mmissed{$g} += $row{"mutant_missed_$g"} || 0 }
             $tried += $row{mutants_tried}; $caught += $row{mutants_caught}; $unviable += $row{mutants_unviable};
             next unless $row{status} eq "compared" && $row{tests_total} > 0;
@@ -114,25 +152,28 @@ perl -MText::ParseWords -e '
         $r{bfn} = $r{avg_function} ? $r{avg_block} / $r{avg_function} : 0;
         $v{$name} = \%r;
     }
-    my @rows = (
-        ["commits compared", sub { $_[0]{compared} }],
-        ["failing tests (full runs)", sub { $_[0]{failing} }],
-        (map { my $g = $_; ["% selected $g: avg / median / P90",
-              sub { sprintf "%.1f / %.1f / %.1f", $_[0]{"avg_$g"}, $_[0]{"median_$g"}, $_[0]{"p90_$g"} }] }
-             qw(block function file)),
-        (map { my $g = $_; ["missed failures $g", sub { $_[0]{"missed_$g"} }] } qw(block function file)),
-        ["mutants run / caught (unviable)", sub { "$_[0]{tried} / $_[0]{caught} ($_[0]{unviable})" }],
-        (map { my $g = $_; ["missed under mutants $g", sub { $_[0]{"mmissed_$g"} }] } qw(block function file)),
-        ["block/file (goal <= 0.33)", sub { sprintf "%.2f", $_[0]{bf} }],
-        ["block/function (goal <= 0.67)", sub { sprintf "%.2f", $_[0]{bfn} }],
-        ["goal met", sub { my $r = $_[0];
-            my $ok = $r->{bf} <= 1/3 && $r->{bfn} <= 2/3 && !$r->{missed_block} && !$r->{missed_function}
-                && !$r->{mmissed_block} && !$r->{mmissed_function};
-            $ok ? "yes" : "no" }],
-    );
-    my $w = 40;
-    printf "%-${w}s" . ("%24s" x @names) . "\n", "", @names;
-    for my $row (@rows) {
-        printf "%-${w}s" . ("%24s" x @names) . "\n", $row->[0], map { $row->[1]->($v{$_}) } @names;
+    my $w = 12;
+    sub line { my ($fmt, @cells) = @_; printf "$fmt\n", @cells }
+    my $sel = "%-${w}s %9s %22s %22s %22s %11s %15s %9s";
+    line $sel, "selection", "commits", "block avg/med/P90", "function avg/med/P90", "file avg/med/P90",
+        "block/file", "block/function", "goal met";
+    for my $name (@names) {
+        my $r = $v{$name};
+        my $ok = $r->{bf} <= 1/3 && $r->{bfn} <= 2/3 && !$r->{missed_block} && !$r->{missed_function}
+            && !$r->{mmissed_block} && !$r->{mmissed_function};
+        line $sel, $name, $r->{compared},
+            (map { sprintf "%.1f / %.1f / %.1f", $r->{"avg_$_"}, $r->{"median_$_"}, $r->{"p90_$_"} } qw(block function file)),
+            sprintf("%.2f", $r->{bf}), sprintf("%.2f", $r->{bfn}), $ok ? "yes" : "no";
     }
+    print "(% of the tests selected per compared commit; goal: block/file <= 0.33, block/function <= 0.67,\n";
+    print " nothing missed at block and function grain)\n\n";
+    my $saf = "%-${w}s %9s %22s %33s %36s";
+    line $saf, "safety", "failing", "missed block/fn/file", "mutants run / caught (unviable)",
+        "missed under mutants block/fn/file";
+    for my $name (@names) {
+        my $r = $v{$name};
+        line $saf, $name, $r->{failing}, join(" / ", map { $r->{"missed_$_"} } qw(block function file)),
+            "$r->{tried} / $r->{caught} ($r->{unviable})", join(" / ", map { $r->{"mmissed_$_"} } qw(block function file));
+    }
+    print "(failing: tests failing in the full run of each commit; missed: failing tests a grain would have skipped)\n";
 ' "${csvs[@]}"
