@@ -34,7 +34,8 @@ let package = Package(
                 .linkedLibrary("stdc++"),
             ]
         ),
-        .target(name: "BlockIR", dependencies: ["CLLVMShim"]),
+        .target(name: "ProcessSpawn"),
+        .target(name: "BlockIR", dependencies: ["CLLVMShim", "ProcessSpawn"]),
         .target(name: "BlockDiffReport", dependencies: ["BlockIR"]),
         .executableTarget(
             name: "blockdiff",
@@ -55,7 +56,7 @@ let package = Package(
             exclude: ["SCHEMA.md"]
         ),
         .target(name: "Selection", dependencies: ["BlockIR", "Store", "InputTracing", "TrimConfig"]),
-        .target(name: "Runner"),
+        .target(name: "Runner", dependencies: ["ProcessSpawn"]),
         .target(name: "TrimConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reporting", dependencies: ["Runner", "Selection"]),
         .target(name: "TrimPipeline", dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -10,10 +11,7 @@ import Glibc
 struct SpawnedProcess: Sendable {
     let pid: pid_t
 
-    enum Exit: Equatable {
-        case exited(Int32)
-        case signalled(Int32)
-    }
+    typealias Exit = ProcessSpawn.Exit
 
     static func spawn(executable: String, arguments: [String], directory: String,
                       environment: [String: String], outputFile: String) throws -> SpawnedProcess {
@@ -23,13 +21,11 @@ struct SpawnedProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        guard let addChdir = Self.addChdir else {
+        guard ProcessSpawn.changeDirectory(&actions, directory) else {
             throw SpawnError(executable: executable, reason: "posix_spawn_file_actions_addchdir_np is missing (glibc < 2.29)")
         }
-        _ = directory.withCString { addChdir(&actions, $0) }
-        // Nothing of trim's (the database, pipes its own parent waits on) leaks
-        // into the test: a test's leftover child must not keep them open.
-        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
+        // A test's leftover child must not keep the database or trim's pipes open.
+        ProcessSpawn.closeFrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -58,31 +54,8 @@ struct SpawnedProcess: Sendable {
         return SpawnedProcess(pid: pid)
     }
 
-    private typealias AddChdir = @convention(c) (
-        UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?
-    ) -> Int32
-
-    /// glibc ≥ 2.29 has it, but its header hides it from Swift's importer.
-    private static let addChdir: AddChdir? = {
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np") else { return nil }
-        return unsafeBitCast(symbol, to: AddChdir.self)
-    }()
-
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
-
-    /// glibc ≥ 2.34.
-    private static let addCloseFrom: AddCloseFrom? = {
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: AddCloseFrom.self)
-    }()
-
     /// Blocks until the child ends.
-    func wait() -> Exit {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        if status & 0x7f == 0 { return .exited((status >> 8) & 0xff) }
-        return .signalled(status & 0x7f)
-    }
+    func wait() -> Exit { ProcessSpawn.wait(pid) }
 
     /// Sends `signal` to the child's whole process group.
     func signalGroup(_ signal: Int32) {

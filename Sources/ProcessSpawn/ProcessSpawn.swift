@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the posix_spawn users (the test runner, the bitcode worker) share:
+/// the glibc file actions Swift's importer cannot see, and waiting for a child.
+public enum ProcessSpawn {
+    /// How a child ended.
+    public enum Exit: Equatable, Sendable {
+        case exited(Int32)
+        case signalled(Int32)
+    }
+
+    /// Blocks until `pid` ends.
+    public static func wait(_ pid: pid_t) -> Exit {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        if status & 0x7f == 0 { return .exited((status >> 8) & 0xff) }
+        return .signalled(status & 0x7f)
+    }
+
+    /// Closes every descriptor from `lowest` up in the child (glibc ≥ 2.34):
+    /// nothing of the parent's (databases, pipes its own parent waits on)
+    /// leaks into the child or into whatever the child leaves behind.
+    /// False when this glibc lacks it.
+    @discardableResult
+    public static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) -> Bool {
+        guard let addCloseFrom else { return false }
+        return addCloseFrom(&actions, lowest) == 0
+    }
+
+    /// Changes the child's directory before exec (glibc ≥ 2.29). False when
+    /// this glibc lacks it.
+    public static func changeDirectory(_ actions: inout posix_spawn_file_actions_t, _ path: String) -> Bool {
+        guard let addChdir else { return false }
+        return path.withCString { addChdir(&actions, $0) } == 0
+    }
+
+    private typealias AddChdir = @convention(c) (
+        UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?
+    ) -> Int32
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+
+    // glibc has both, but its header hides them from Swift's importer.
+    private static let addChdir: AddChdir? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
+}
