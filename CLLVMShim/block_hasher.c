@@ -471,6 +471,23 @@ static bool is_uncoverable(LLVMValueRef fn) {
   return term && LLVMGetInstructionOpcode(term) == LLVMUnreachable;
 }
 
+bool fingerprint_is_uncoverable(LLVMValueRef fn) { return is_uncoverable(fn); }
+
+uint64_t fingerprint_symbol_key(LLVMValueRef function) {
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(function, &len);
+  return trim_hash_bytes(0x0c0e, name, len);
+}
+
+/// is_uncoverable for a defined callee whose body another part may have read.
+static bool callee_is_uncoverable(fingerprint_state *st, LLVMValueRef callee) {
+  if (LLVMCountBasicBlocks(callee) > 0) return is_uncoverable(callee);
+  uint64_t key = fingerprint_symbol_key(callee);
+  for (unsigned i = 0; i < st->uncoverable_set_count; i++)
+    if (u64map_find(&st->uncoverable_sets[i], key)) return true;
+  return false;
+}
+
 /// Callees that coverage cannot see: uncoverable functions defined here, and
 /// functions declared here (defined in another module, where they may be
 /// uncoverable), except Rust's std (v0 `_R` symbols) and LLVM intrinsics.
@@ -482,7 +499,7 @@ static void collect_uncoverable_callee(fingerprint_state *st, LLVMValueRef inst)
   if (LLVMIsDeclaration(callee)) {
     if (name_has_prefix(callee, "_R") || name_has_prefix(callee, "llvm.") || name_has_prefix(callee, "__sanitizer_"))
       return;
-  } else if (!is_uncoverable(callee)) {
+  } else if (!callee_is_uncoverable(st, callee)) {
     return;
   }
   size_t len = 0;
@@ -684,11 +701,17 @@ void fingerprint_module(fingerprint_state *st) {
   for (LLVMValueRef fn = LLVMGetFirstFunction(st->module); fn; fn = LLVMGetNextFunction(fn)) count_stripped(st, fn);
   for (LLVMValueRef g = LLVMGetFirstGlobal(st->module); g; g = LLVMGetNextGlobal(g)) count_stripped(st, g);
 
-  for (LLVMValueRef fn = LLVMGetFirstFunction(st->module); fn; fn = LLVMGetNextFunction(fn)) {
+  uint32_t index = 0;
+  size_t next_own = 0;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(st->module); fn && next_own < st->own_count;
+       fn = LLVMGetNextFunction(fn), index++) {
+    if (st->own[next_own] != index) continue;
+    next_own++;
     if (LLVMIsDeclaration(fn) || LLVMCountBasicBlocks(fn) == 0) continue;
     if (LLVMGetLinkage(fn) == LLVMAvailableExternallyLinkage) continue; // never emitted here
     if (name_has_prefix(fn, "sancov.")) continue;                       // the instrumentation's own
     fingerprint_function(st, fn);
+    VEC_PUSH(st->function_indices, index);
     if (!is_uncoverable(fn)) continue;
     // Its content, listed like a global's for the callers' external references.
     trim_function *f = &st->functions.items[st->functions.count - 1];
@@ -704,8 +727,10 @@ void fingerprint_module(fingerprint_state *st) {
       }
     }
     trim_global global = {f->symbol, h};
-    VEC_PUSH(st->globals, global);
+    VEC_PUSH(st->function_globals, global);
+    VEC_PUSH(st->function_global_indices, index);
   }
+  if (st->part != 0) return;
   for (LLVMValueRef g = LLVMGetFirstGlobal(st->module); g; g = LLVMGetNextGlobal(g)) {
     if (!LLVMGetInitializer(g)) continue;
     LLVMLinkage linkage = LLVMGetLinkage(g);

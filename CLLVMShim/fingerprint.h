@@ -5,6 +5,7 @@
 #include "CLLVMShim.h"
 #include "tables.h"
 #include <llvm-c/Core.h>
+#include <stdbool.h>
 
 typedef struct {
   LLVMModuleRef module;
@@ -24,7 +25,28 @@ typedef struct {
   u64map in_progress;     // globals whose initializer is being hashed (cycle guard)
   u64map reference_names; // GlobalValue -> hash of the name used when it is referenced
   u64map stripped_counts; // hash of a symbol without its legacy hash suffix -> count
+
+  // Reading in parts (threads, each with its own context): this state walks
+  // the functions at `own` (ascending indices in the module's function list,
+  // bodies read); globals are listed by part 0 only.
+  unsigned part;
+  const uint32_t *own;
+  size_t own_count;
+  VEC(uint32_t) function_indices;        // per entry of `functions`: its index in the module
+  VEC(trim_global) function_globals;     // uncoverable functions' content, listed like globals
+  VEC(uint32_t) function_global_indices; // per entry of `function_globals`: the function's index
+  /// Every part's uncoverable functions (hash of symbol -> 1): a callee whose
+  /// body another part read is looked up here.
+  const u64map *uncoverable_sets;
+  unsigned uncoverable_set_count;
 } fingerprint_state;
+
+/// The key of a symbol in the uncoverable sets.
+uint64_t fingerprint_symbol_key(LLVMValueRef function);
+
+/// Whether `fn` (whose body is read) ends its entry block in `unreachable`,
+/// which SanitizerCoverage takes as "never instrument".
+bool fingerprint_is_uncoverable(LLVMValueRef fn);
 
 /// Reads libtest's test descriptors passed to test_main_static by `call`.
 void fingerprint_test_descriptors(fingerprint_state *state, LLVMValueRef call);

@@ -1,8 +1,12 @@
 // Opens a bitcode file safely (diagnostics captured, never exit()) and hands
 // the parsed module to the hasher; then flattens the tables into trim_module.
 #include "fingerprint.h"
+#include "lazy_module.h"
+#include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
 #include <llvm-c/Core.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <llvm-c/blake3.h>
 #include <stdio.h>
 
@@ -52,13 +56,332 @@ static trim_module *failure(trim_status status, const char *message) {
 #define MOVE_VEC(dst, dst_count, v) \
   do { (dst) = (v).items; (dst_count) = (v).count; } while (0)
 
-static trim_module *read_bitcode(const char *path, int dispose_llvm);
+// ---- reading in parts ----------------------------------------------------------
+//
+// Function bodies are read lazily, one function at a time, so a module can be
+// read by several threads at once: each part has its own LLVM context, reads
+// the module's globals, types and metadata (cheap), then takes functions in
+// small chunks, in module order, from a shared counter: it reads their
+// bodies, checks each with the verifier (as a full parse checks the module)
+// and notes which are uncoverable. Once every part is done, each fingerprints
+// the functions it read; the parts' tables are merged in module order, so the
+// result does not depend on the number of parts.
 
-trim_module *trim_read_bitcode(const char *path) { return read_bitcode(path, 1); }
+enum { CHUNK = 8 };
 
-trim_module *trim_read_bitcode_then_exit(const char *path) { return read_bitcode(path, 0); }
+typedef struct reader_run reader_run;
 
-static trim_module *read_bitcode(const char *path, int dispose_llvm) {
+typedef struct {
+  reader_run *run;
+  unsigned part;
+  diagnostics diag;
+  LLVMContextRef context;
+  LLVMModuleRef module;
+  LLVMValueRef *functions; // by index in the module's function list
+  size_t function_count;
+  VEC(uint32_t) own;       // indices of the defined functions this part read
+  fingerprint_state state;
+  u64map uncoverable;      // symbol key -> 1, for this part's functions
+  char *error;             // set when this part failed
+  int fingerprinted;       // state holds tables to free
+  pthread_t thread;
+  int threaded;            // the phase ran on `thread` (else inline)
+} reader_part;
+
+struct reader_run {
+  const char *bytes;
+  size_t size;
+  unsigned parts;
+  reader_part *part;
+  u64map *uncoverable_sets; // one per part, complete once every part has read its bodies
+  size_t function_count;
+  _Atomic size_t next_function;
+};
+
+static void state_init(fingerprint_state *st, LLVMModuleRef module, unsigned part) {
+  memset(st, 0, sizeof *st);
+  st->module = module;
+  st->part = part;
+  interner_init(&st->strings);
+  u64map_init(&st->type_hashes, 1024);
+  u64map_init(&st->constant_hashes, 4096);
+  u64map_init(&st->in_progress, 16);
+  u64map_init(&st->reference_names, 4096);
+  u64map_init(&st->stripped_counts, 4096);
+  u64map_init(&st->pc_tables, 1024);
+}
+
+static void state_free(fingerprint_state *st) {
+  for (size_t i = 0; i < st->strings.strings.count; i++) free(st->strings.strings.items[i]);
+  free(st->strings.strings.items);
+  u64map_free(&st->strings.index);
+  free(st->functions.items);
+  free(st->blocks.items);
+  free(st->successors.items);
+  free(st->external_refs.items);
+  free(st->globals.items);
+  free(st->coverage_blocks.items);
+  free(st->test_descriptors.items);
+  free(st->descriptor_strings.items);
+  free(st->function_indices.items);
+  free(st->function_globals.items);
+  free(st->function_global_indices.items);
+  u64map_free(&st->type_hashes);
+  u64map_free(&st->constant_hashes);
+  u64map_free(&st->in_progress);
+  u64map_free(&st->reference_names);
+  u64map_free(&st->stripped_counts);
+  u64map_free(&st->pc_tables);
+}
+
+static char *part_error(reader_part *p, const char *fallback, char *llvm_message) {
+  const char *text = p->diag.seen ? p->diag.message : (llvm_message ? llvm_message : fallback);
+  char *out = copy_string(text);
+  free(llvm_message);
+  return out;
+}
+
+/// The module with its bodies unread, and its functions by index.
+static void *load_part(void *argument) {
+  reader_part *p = argument;
+  p->context = LLVMContextCreate();
+  LLVMContextSetDiagnosticHandler(p->context, on_diagnostic, &p->diag);
+  LLVMContextSetDiscardValueNames(p->context, 1);
+  char *message = NULL;
+  if (trim_lazy_load(p->context, p->run->bytes, p->run->size, &p->module, &message) || p->diag.seen) {
+    p->error = part_error(p, "invalid bitcode", message);
+    return NULL;
+  }
+  for (LLVMValueRef fn = LLVMGetFirstFunction(p->module); fn; fn = LLVMGetNextFunction(fn)) p->function_count++;
+  p->functions = malloc((p->function_count ? p->function_count : 1) * sizeof(LLVMValueRef));
+  size_t i = 0;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(p->module); fn; fn = LLVMGetNextFunction(fn)) p->functions[i++] = fn;
+  return NULL;
+}
+
+/// Reads one function's body and checks it. 0 on success.
+static int read_body(reader_part *p, LLVMValueRef fn) {
+  char *message = NULL;
+  if (trim_is_materializable(fn) && trim_materialize(fn, &message)) {
+    p->error = part_error(p, "invalid function body", message);
+    return 1;
+  }
+  if (p->diag.seen) {
+    p->error = part_error(p, "invalid function body", NULL);
+    return 1;
+  }
+  if (LLVMVerifyFunction(fn, LLVMReturnStatusAction)) {
+    size_t len = 0;
+    const char *name = LLVMGetValueName2(fn, &len);
+    char text[512];
+    snprintf(text, sizeof text, "malformed IR in function %.*s (it does not pass LLVM's verifier)",
+             (int)(len > 300 ? 300 : len), name);
+    p->error = copy_string(text);
+    return 1;
+  }
+  return 0;
+}
+
+/// Phase one: chunks of functions from the shared counter, bodies read.
+static void *read_part(void *argument) {
+  reader_part *p = argument;
+  reader_run *run = p->run;
+  if (p->error) return NULL;
+  if (p->function_count != run->function_count) {
+    p->error = copy_string("the module read differently in two threads");
+    return NULL;
+  }
+  for (;;) {
+    size_t start = atomic_fetch_add(&run->next_function, CHUNK);
+    if (start >= run->function_count) return NULL;
+    size_t end = start + CHUNK < run->function_count ? start + CHUNK : run->function_count;
+    for (size_t i = start; i < end; i++) {
+      LLVMValueRef fn = p->functions[i];
+      if (LLVMIsDeclaration(fn)) continue;
+      if (read_body(p, fn)) return NULL;
+      VEC_PUSH(p->own, (uint32_t)i);
+      if (fingerprint_is_uncoverable(fn)) *u64map_upsert(&p->uncoverable, fingerprint_symbol_key(fn)) = 1;
+    }
+  }
+}
+
+/// Phase two, once every part knows its uncoverable functions: the fingerprints.
+static void *fingerprint_part(void *argument) {
+  reader_part *p = argument;
+  state_init(&p->state, p->module, p->part);
+  p->state.own = p->own.items;
+  p->state.own_count = p->own.count;
+  p->state.uncoverable_sets = p->run->uncoverable_sets;
+  p->state.uncoverable_set_count = p->run->parts;
+  p->fingerprinted = 1;
+  fingerprint_module(&p->state);
+  return NULL;
+}
+
+/// Runs `phase` for parts 1... on threads (inline should a thread not
+/// start) and for part 0 here.
+static void run_phase(reader_run *run, void *(*phase)(void *)) {
+  for (unsigned k = 1; k < run->parts; k++) {
+    reader_part *p = &run->part[k];
+    p->threaded = pthread_create(&p->thread, NULL, phase, p) == 0;
+    if (!p->threaded) phase(p);
+  }
+  phase(&run->part[0]);
+  for (unsigned k = 1; k < run->parts; k++)
+    if (run->part[k].threaded) pthread_join(run->part[k].thread, NULL);
+}
+
+/// Whether parts pay: not for a small module, nor unless most function
+/// bodies are still unread after loading (LLVM reads with the module the
+/// bodies a global's blockaddress names when it must resolve them at once).
+static int parts_pay(reader_part *p) {
+  size_t defined = 0, unread = 0;
+  for (size_t i = 0; i < p->function_count; i++) {
+    if (LLVMIsDeclaration(p->functions[i])) continue;
+    defined++;
+    if (trim_is_materializable(p->functions[i])) unread++;
+  }
+  return defined >= 256 && unread * 2 >= defined;
+}
+
+static void discard_part(reader_part *p, int dispose_llvm) {
+  free(p->error);
+  p->error = NULL;
+  if (p->fingerprinted) state_free(&p->state);
+  p->fingerprinted = 0;
+  free(p->own.items);
+  free(p->functions);
+  u64map_free(&p->uncoverable);
+  if (dispose_llvm) {
+    if (p->module) LLVMDisposeModule(p->module);
+    if (p->context) LLVMContextDispose(p->context);
+  }
+}
+
+// ---- merging the parts ------------------------------------------------------------
+
+typedef struct {
+  fingerprint_state *state;
+  uint32_t *strings; // the part's string index -> the merged index
+} merge_source;
+
+static uint32_t remap_string(interner *merged, merge_source *src, uint32_t index) {
+  if (index == UINT32_MAX) return UINT32_MAX;
+  if (src->strings[index] == UINT32_MAX) {
+    const char *s = src->state->strings.strings.items[index];
+    src->strings[index] = interner_add(merged, s, strlen(s));
+  }
+  return src->strings[index];
+}
+
+static trim_module *merge_parts(reader_part *parts, unsigned count, const char *source, size_t source_length) {
+  fingerprint_state out;
+  memset(&out, 0, sizeof out);
+  interner_init(&out.strings);
+  uint32_t source_filename = interner_add(&out.strings, source, source_length);
+  merge_source *src = calloc(count, sizeof *src);
+  size_t *next = calloc(count, sizeof *next), *next_global = calloc(count, sizeof *next_global);
+  for (unsigned k = 0; k < count; k++) {
+    src[k].state = &parts[k].state;
+    size_t n = parts[k].state.strings.strings.count;
+    src[k].strings = malloc((n ? n : 1) * sizeof(uint32_t));
+    memset(src[k].strings, 0xff, (n ? n : 1) * sizeof(uint32_t));
+  }
+  // Functions in module order (each part's list is in module order).
+  for (;;) {
+    unsigned best = count;
+    uint32_t best_index = UINT32_MAX;
+    for (unsigned k = 0; k < count; k++) {
+      fingerprint_state *st = src[k].state;
+      if (next[k] < st->function_indices.count && st->function_indices.items[next[k]] < best_index) {
+        best = k;
+        best_index = st->function_indices.items[next[k]];
+      }
+    }
+    if (best == count) break;
+    merge_source *s = &src[best];
+    fingerprint_state *st = s->state;
+    trim_function f = st->functions.items[next[best]++];
+    f.symbol = remap_string(&out.strings, s, f.symbol);
+    f.demangled = remap_string(&out.strings, s, f.demangled);
+    f.file = remap_string(&out.strings, s, f.file);
+    uint32_t first_block = f.first_block;
+    f.first_block = (uint32_t)out.blocks.count;
+    for (uint32_t b = 0; b < f.block_count; b++) {
+      trim_block block = st->blocks.items[first_block + b];
+      block.file = remap_string(&out.strings, s, block.file);
+      uint32_t first_successor = block.first_successor, first_ref = block.first_external_ref;
+      block.first_successor = (uint32_t)out.successors.count;
+      for (uint32_t i = 0; i < block.successor_count; i++)
+        VEC_PUSH(out.successors, st->successors.items[first_successor + i]);
+      block.first_external_ref = (uint32_t)out.external_refs.count;
+      for (uint32_t i = 0; i < block.external_ref_count; i++)
+        VEC_PUSH(out.external_refs, remap_string(&out.strings, s, st->external_refs.items[first_ref + i]));
+      VEC_PUSH(out.blocks, block);
+    }
+    uint32_t first_coverage = f.first_coverage_block;
+    f.first_coverage_block = (uint32_t)out.coverage_blocks.count;
+    for (uint32_t i = 0; i < f.coverage_block_count; i++)
+      VEC_PUSH(out.coverage_blocks, st->coverage_blocks.items[first_coverage + i]);
+    VEC_PUSH(out.functions, f);
+    // Its entry among the uncoverable functions' content, if any.
+    size_t g = next_global[best];
+    if (g < st->function_global_indices.count && st->function_global_indices.items[g] == best_index) {
+      trim_global global = st->function_globals.items[g];
+      global.symbol = remap_string(&out.strings, s, global.symbol);
+      VEC_PUSH(out.globals, global);
+      next_global[best]++;
+    }
+  }
+  for (unsigned k = 0; k < count; k++) {
+    fingerprint_state *st = src[k].state;
+    for (size_t i = 0; i < st->globals.count; i++) {
+      trim_global global = st->globals.items[i];
+      global.symbol = remap_string(&out.strings, &src[k], global.symbol);
+      VEC_PUSH(out.globals, global);
+    }
+    for (size_t i = 0; i < st->test_descriptors.count; i++) {
+      trim_test_descriptor d = st->test_descriptors.items[i];
+      uint32_t first = d.first_string;
+      d.first_string = (uint32_t)out.descriptor_strings.count;
+      for (uint32_t j = 0; j < d.string_count; j++)
+        VEC_PUSH(out.descriptor_strings, remap_string(&out.strings, &src[k], st->descriptor_strings.items[first + j]));
+      VEC_PUSH(out.test_descriptors, d);
+    }
+  }
+
+  trim_module *m = calloc(1, sizeof(trim_module));
+  m->status = TRIM_OK;
+  m->source_filename = source_filename;
+  m->strings = (const char **)out.strings.strings.items;
+  m->string_count = out.strings.strings.count;
+  MOVE_VEC(m->functions, m->function_count, out.functions);
+  MOVE_VEC(m->blocks, m->block_count, out.blocks);
+  MOVE_VEC(m->successors, m->successor_count, out.successors);
+  MOVE_VEC(m->external_refs, m->external_ref_count, out.external_refs);
+  MOVE_VEC(m->globals, m->global_count, out.globals);
+  MOVE_VEC(m->coverage_blocks, m->coverage_block_count, out.coverage_blocks);
+  MOVE_VEC(m->test_descriptors, m->test_descriptor_count, out.test_descriptors);
+  MOVE_VEC(m->descriptor_strings, m->descriptor_string_count, out.descriptor_strings);
+  u64map_free(&out.strings.index);
+  for (unsigned k = 0; k < count; k++) free(src[k].strings);
+  free(src);
+  free(next);
+  free(next_global);
+  return m;
+}
+
+// ---- the entry points ----------------------------------------------------------
+
+static trim_module *read_bitcode(const char *path, int dispose_llvm, unsigned threads);
+
+trim_module *trim_read_bitcode(const char *path, unsigned threads) { return read_bitcode(path, 1, threads); }
+
+trim_module *trim_read_bitcode_then_exit(const char *path, unsigned threads) {
+  return read_bitcode(path, 0, threads);
+}
+
+static trim_module *read_bitcode(const char *path, int dispose_llvm, unsigned threads) {
   LLVMMemoryBufferRef buffer = NULL;
   char *open_error = NULL;
   if (LLVMCreateMemoryBufferWithContentsOfFile(path, &buffer, &open_error)) {
@@ -66,61 +389,56 @@ static trim_module *read_bitcode(const char *path, int dispose_llvm) {
     LLVMDisposeMessage(open_error);
     return m;
   }
-
-  diagnostics diag = {{0}, 0};
-  LLVMContextRef context = LLVMContextCreate();
-  LLVMContextSetDiagnosticHandler(context, on_diagnostic, &diag);
-  LLVMContextSetDiscardValueNames(context, 1);
-
-  LLVMModuleRef module = NULL;
-  if (LLVMParseBitcodeInContext2(context, buffer, &module)) {
-    trim_module *m = failure(TRIM_ERR_PARSE, diag.seen ? diag.message : "invalid bitcode");
+  reader_run run;
+  memset(&run, 0, sizeof run);
+  run.bytes = LLVMGetBufferStart(buffer);
+  run.size = LLVMGetBufferSize(buffer);
+  run.parts = threads < 1 ? 1 : threads > 8 ? 8 : threads;
+  run.part = calloc(run.parts, sizeof(reader_part));
+  for (unsigned k = 0; k < run.parts; k++) {
+    run.part[k].run = &run;
+    run.part[k].part = k;
+    u64map_init(&run.part[k].uncoverable, 64);
+  }
+  // Every part loads the module at once; part 0's then tells whether the
+  // others are worth keeping.
+  run_phase(&run, load_part);
+  if (run.part[0].error) {
+    trim_module *m = failure(TRIM_ERR_PARSE, run.part[0].error);
+    for (unsigned k = 0; k < run.parts; k++) discard_part(&run.part[k], 1);
+    free(run.part);
     LLVMDisposeMemoryBuffer(buffer);
-    LLVMContextDispose(context);
     return m;
   }
-
-  fingerprint_state state;
-  memset(&state, 0, sizeof state);
-  state.module = module;
-  interner_init(&state.strings);
-  u64map_init(&state.type_hashes, 1024);
-  u64map_init(&state.constant_hashes, 4096);
-  u64map_init(&state.in_progress, 16);
-  u64map_init(&state.reference_names, 4096);
-  u64map_init(&state.stripped_counts, 4096);
-  u64map_init(&state.pc_tables, 1024);
-
-  fingerprint_module(&state);
-  size_t name_length = 0;
-  const char *source = LLVMGetSourceFileName(module, &name_length);
-
-  trim_module *m = calloc(1, sizeof(trim_module));
-  m->status = TRIM_OK;
-  m->source_filename = interner_add(&state.strings, source ? source : "", source ? name_length : 0);
-  m->strings = (const char **)state.strings.strings.items;
-  m->string_count = state.strings.strings.count;
-  MOVE_VEC(m->functions, m->function_count, state.functions);
-  MOVE_VEC(m->blocks, m->block_count, state.blocks);
-  MOVE_VEC(m->successors, m->successor_count, state.successors);
-  MOVE_VEC(m->external_refs, m->external_ref_count, state.external_refs);
-  MOVE_VEC(m->globals, m->global_count, state.globals);
-  MOVE_VEC(m->coverage_blocks, m->coverage_block_count, state.coverage_blocks);
-  MOVE_VEC(m->test_descriptors, m->test_descriptor_count, state.test_descriptors);
-  MOVE_VEC(m->descriptor_strings, m->descriptor_string_count, state.descriptor_strings);
-
-  u64map_free(&state.strings.index);
-  u64map_free(&state.type_hashes);
-  u64map_free(&state.constant_hashes);
-  u64map_free(&state.in_progress);
-  u64map_free(&state.reference_names);
-  u64map_free(&state.stripped_counts);
-  u64map_free(&state.pc_tables);
-  if (dispose_llvm) {
-    LLVMDisposeModule(module);
-    LLVMDisposeMemoryBuffer(buffer);
-    LLVMContextDispose(context);
+  int others_loaded = 1;
+  for (unsigned k = 1; k < run.parts; k++)
+    if (run.part[k].error) others_loaded = 0;
+  if (run.parts > 1 && (!others_loaded || !parts_pay(&run.part[0]))) {
+    for (unsigned k = 1; k < run.parts; k++) discard_part(&run.part[k], dispose_llvm);
+    run.parts = 1;
   }
+  run.function_count = run.part[0].function_count;
+  run.uncoverable_sets = calloc(run.parts, sizeof(u64map));
+
+  run_phase(&run, read_part);
+  unsigned failed = run.parts;
+  for (unsigned k = 0; k < run.parts && failed == run.parts; k++)
+    if (run.part[k].error) failed = k;
+  trim_module *m;
+  if (failed < run.parts) {
+    m = failure(TRIM_ERR_PARSE, run.part[failed].error);
+  } else {
+    for (unsigned k = 0; k < run.parts; k++) run.uncoverable_sets[k] = run.part[k].uncoverable;
+    run_phase(&run, fingerprint_part);
+    size_t name_length = 0;
+    const char *source = LLVMGetSourceFileName(run.part[0].module, &name_length);
+    m = merge_parts(run.part, run.parts, source ? source : "", source ? name_length : 0);
+    m->threads_used = run.parts;
+  }
+  for (unsigned k = 0; k < run.parts; k++) discard_part(&run.part[k], dispose_llvm);
+  free(run.uncoverable_sets);
+  free(run.part);
+  if (dispose_llvm) LLVMDisposeMemoryBuffer(buffer);
   return m;
 }
 

@@ -87,15 +87,19 @@ typedef struct {
   size_t test_descriptor_count;
   uint32_t *descriptor_strings; ///< indices into strings
   size_t descriptor_string_count;
+  unsigned threads_used;      ///< how many threads read the module (1 unless it could be split)
 } trim_module;
 
-/// Reads and fingerprints one bitcode file. Never returns NULL.
-trim_module *trim_read_bitcode(const char *path);
+/// Reads and fingerprints one bitcode file with up to `threads` threads
+/// (each with its own LLVM context and its share of the function bodies),
+/// when the module's bodies can be read one by one; the result is the same
+/// for any number of threads. Never returns NULL.
+trim_module *trim_read_bitcode(const char *path, unsigned threads);
 
-/// The same, but leaves LLVM's module and context allocated: for a process
+/// The same, but leaves LLVM's modules and contexts allocated: for a process
 /// that exits right after (the fingerprint worker), where tearing them down
 /// costs about a fifth of the parse.
-trim_module *trim_read_bitcode_then_exit(const char *path);
+trim_module *trim_read_bitcode_then_exit(const char *path, unsigned threads);
 
 /// Parses a bitcode file and throws the module away: the bare LLVM parse
 /// cost, for benchmarks. Returns 0 on success; on failure a message the

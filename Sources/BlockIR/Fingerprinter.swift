@@ -23,24 +23,29 @@ public final class Fingerprinter: Sendable {
         let results = ResultSlots<Result<ModuleFingerprint, BlockIRError>>(count: files.count)
         let next = Counters()
         let workers = min(parallelism, files.count)
+        // Cores no other worker needs go to the parses themselves: one file
+        // to parse (the other side cached) gets every core.
+        let toParse = files.filter { !FileManager.default.fileExists(atPath: cache.entry(for: $0).path) }.count
+        let threads = max(1, parallelism / max(1, min(parallelism, toParse)))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let index = next.take()
                 guard index < files.count else { return }
-                results.set(index, Result { () throws(BlockIRError) in try self.fingerprint(files[index]) })
+                results.set(
+                    index, Result { () throws(BlockIRError) in try self.fingerprint(files[index], threads: threads) })
             }
         }
         return results.values
     }
 
-    public func fingerprint(_ file: BitcodeFile) throws(BlockIRError) -> ModuleFingerprint {
+    public func fingerprint(_ file: BitcodeFile, threads: Int = 1) throws(BlockIRError) -> ModuleFingerprint {
         if let cached = cache.load(file) {
             counters.count(cached: true)
             return cached
         }
         try cache.prepare()
         let entry = cache.entry(for: file)
-        try reader.fingerprint(file, into: entry)
+        try reader.fingerprint(file, into: entry, threads: threads)
         counters.count(cached: false)
         guard let module = cache.load(file) else {
             throw .workerFailed(path: file.path, detail: "the worker's answer at \(entry.path) is unreadable")

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 
 /// Parses bitcode in a child process (`trim-ir-worker`), so that a crash of
 /// LLVM's reader on a damaged file becomes an error naming the file instead of
@@ -36,8 +37,9 @@ public struct IsolatedReader: Sendable {
         throw .workerNotFound(searched: Array(searched.prefix(3)) + (searched.count > 3 ? ["PATH"] : []))
     }
 
-    /// Fingerprints `file` into `output` (written atomically by the worker).
-    public func fingerprint(_ file: BitcodeFile, into output: URL) throws(BlockIRError) {
+    /// Fingerprints `file` into `output` (written atomically by the worker),
+    /// which may read it with up to `threads` threads.
+    public func fingerprint(_ file: BitcodeFile, into output: URL, threads: Int = 1) throws(BlockIRError) {
         // The worker's stderr goes to a file beside its answer; posix_spawn and
         // waitpid rather than Foundation's Process, which polls for the exit
         // every 50 ms.
@@ -46,7 +48,8 @@ public struct IsolatedReader: Sendable {
         defer { unlink(errorsFile.path) }
         let pid: pid_t
         do {
-            pid = try WorkerSpawn.start(workerPath, [file.path, output.path], stderr: errorsFile.path)
+            pid = try WorkerSpawn.start(
+                workerPath, ["--threads", String(max(1, threads)), file.path, output.path], stderr: errorsFile.path)
         } catch {
             throw .workerFailed(path: file.path, detail: "cannot start \(workerPath): \(error)")
         }
@@ -149,10 +152,7 @@ public enum WorkerProtocol {
 
 /// Starting and reaping the worker without Foundation's Process.
 enum WorkerSpawn {
-    enum Exit: Equatable {
-        case exited(Int32)
-        case signalled(Int32)
-    }
+    typealias Exit = ProcessSpawn.Exit
 
     struct SpawnFailure: Error, CustomStringConvertible {
         var description: String
@@ -165,18 +165,24 @@ enum WorkerSpawn {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // A worker that crashes must not hold its parent's pipes open (nor
+        // anything a crash handler it starts inherits).
+        ProcessSpawn.closeFrom(&actions, 3)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        // A crash is an expected answer on damaged input: no Swift backtrace
+        // (it takes seconds, and its helper outlives the worker).
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let status = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         guard status == 0 else { throw SpawnFailure(description: String(cString: strerror(status))) }
         return pid
     }
 
-    static func wait(_ pid: pid_t) -> Exit {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        if status & 0x7f == 0 { return .exited((status >> 8) & 0xff) }
-        return .signalled(status & 0x7f)
-    }
+    static func wait(_ pid: pid_t) -> Exit { ProcessSpawn.wait(pid) }
 }

@@ -14,22 +14,34 @@ public enum ShimReader {
     }
 
     /// `thenExit`: the caller exits right after (the worker): LLVM's own
-    /// structures are not torn down.
-    public static func read(path: String, thenExit: Bool = false) -> Result<ModuleFingerprint, Failure> {
-        guard let module = thenExit ? trim_read_bitcode_then_exit(path) : trim_read_bitcode(path) else {
-            return .failure(.open(message: "out of memory"))
+    /// structures are not torn down, and up to `threads` threads read the
+    /// function bodies (the answer is the same for any number).
+    public static func read(path: String, thenExit: Bool = false, threads: Int = 1)
+        -> Result<ModuleFingerprint, Failure>
+    {
+        readCountingThreads(path: path, thenExit: thenExit, threads: threads).result
+    }
+
+    /// `read`, and how many threads read the module.
+    public static func readCountingThreads(path: String, thenExit: Bool = false, threads: Int = 1)
+        -> (result: Result<ModuleFingerprint, Failure>, threadsUsed: Int)
+    {
+        let count = UInt32(clamping: max(1, threads))
+        let reader = thenExit ? trim_read_bitcode_then_exit(path, count) : trim_read_bitcode(path, count)
+        guard let module = reader else {
+            return (.failure(.open(message: "out of memory")), 0)
         }
         defer { trim_module_free(module) }
         let m = module.pointee
         switch m.status {
         case TRIM_OK: break
         case TRIM_ERR_OPEN:
-            return .failure(.open(message: String(cString: m.error)))
+            return (.failure(.open(message: String(cString: m.error))), 0)
         default:
             let producer = m.producer_hint.map { String(cString: $0) }
-            return .failure(.parse(message: String(cString: m.error), producer: producer))
+            return (.failure(.parse(message: String(cString: m.error), producer: producer)), 0)
         }
-        return .success(convert(m))
+        return (.success(convert(m)), Int(m.threads_used))
     }
 
     /// A C array's range; the shim leaves arrays it never filled as NULL.

@@ -1,16 +1,22 @@
-// trim-ir-worker IN.bc OUT.fp — parses one bitcode file and writes its
-// fingerprint to OUT.fp atomically. Run by trim and blockdiff in a child
-// process, so that LLVM crashing on a damaged file cannot take them down.
+// trim-ir-worker [--threads N] IN.bc OUT.fp — parses one bitcode file (with
+// up to N threads, default 1) and writes its fingerprint to OUT.fp
+// atomically. Run by trim and blockdiff in a child process, so that LLVM
+// crashing on a damaged file cannot take them down.
 import BlockIR
 import Foundation
 
-let arguments = CommandLine.arguments
-guard arguments.count == 3 else {
-    FileHandle.standardError.write(Data("usage: trim-ir-worker IN.bc OUT.fp\n".utf8))
+var arguments = Array(CommandLine.arguments.dropFirst())
+var threads = 1
+if arguments.count == 4, arguments[0] == "--threads", let n = Int(arguments[1]), n >= 1 {
+    threads = n
+    arguments.removeFirst(2)
+}
+guard arguments.count == 2 else {
+    FileHandle.standardError.write(Data("usage: trim-ir-worker [--threads N] IN.bc OUT.fp\n".utf8))
     exit(64)
 }
 
-switch ShimReader.read(path: arguments[1], thenExit: true) {
+switch ShimReader.read(path: arguments[0], thenExit: true, threads: threads) {
 case .failure(.open(let message)):
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(WorkerProtocol.openFailed)
@@ -18,7 +24,7 @@ case .failure(.parse(let message, let producer)):
     FileHandle.standardError.write(Data(WorkerProtocol.report(message: message, producer: producer).utf8))
     exit(WorkerProtocol.parseFailed)
 case .success(let module):
-    let output = URL(fileURLWithPath: arguments[2])
+    let output = URL(fileURLWithPath: arguments[1])
     let temporary = output.deletingLastPathComponent()
         .appendingPathComponent(".\(output.lastPathComponent).\(getpid()).tmp")
     do {

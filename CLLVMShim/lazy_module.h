@@ -1,0 +1,27 @@
+// Internal to CLLVMShim: lazy loading, one function at a time (lazy_module.cpp).
+#ifndef TRIM_LAZY_MODULE_H
+#define TRIM_LAZY_MODULE_H
+
+#include <llvm-c/Types.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Reads the module's globals, types and metadata from `bytes` (which must
+/// outlive the module), leaving function bodies to trim_materialize. Returns 0
+/// on success, else sets `*error` (malloc'd).
+int trim_lazy_load(LLVMContextRef context, const char *bytes, size_t size, LLVMModuleRef *out, char **error);
+
+/// Whether `function`'s body is still in the bitcode, not yet read.
+int trim_is_materializable(LLVMValueRef function);
+
+/// Reads `function`'s body. Returns 0 on success, else sets `*error` (malloc'd).
+int trim_materialize(LLVMValueRef function, char **error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
