@@ -24,6 +24,9 @@
 #               time (xargs -P 2 starting EXE itself), the parallelism trim is
 #               given (-j 2); and, for scale, each executable run once as
 #               cargo test would (libtest's threads, --test-threads 2).
+#               Input tracing: the same `trim run --all` with
+#               TRIM_INPUT_TRACING=off (no tracing) and =strace (strace for
+#               every test), rotating order; the test phases compared.
 #   memory      peak RSS: /usr/bin/time -v (largest of trim and every process
 #               it waited for, so rustc during a build) and trim's own VmHWM
 #               (sampled from /proc every 50 ms).
@@ -39,7 +42,7 @@
 #               and re-warms both untimed. On `shop` and on Examples/ledger.
 #
 # Targets: build <= 1.5x plain; recording (test phase) <= 1.3x the
-# uninstrumented per-test run; incremental `trim run` <= 1.0x `cargo test
+# uninstrumented per-test run; input tracing <= 1.1x the same run untraced; incremental `trim run` <= 1.0x `cargo test
 # --workspace` (the issue names no figure: trim should not cost more than
 # running everything). Memory is reported, not judged.
 # --flags also times the incremental rebuild of `shop` after the same change
@@ -766,16 +769,26 @@ run_per_test() {
 run_plain_binaries() { while read -r exe; do "$exe" --test-threads "$jobs" >/dev/null; done <"$work/plain-exes.txt"; }
 
 echo "== recording: $repeats rounds of trim list (no-op), trim run --all, the plain per-test loop, the plain binaries"
-r_list="" r_run="" r_rest="" r_phase="" r_base="" r_libtest="" r_rss="" r_hwm="" ran=""
+r_list="" r_run="" r_rest="" r_phase="" r_phase_off="" r_phase_strace="" r_base="" r_libtest="" r_rss="" r_hwm="" ran=""
 for ((k = 0; k < repeats; k++)); do
   measure b-list "$shop" "$trim" list -j "$jobs"
   r_list+="$m_wall "
-  measure b-run "$shop" "$trim" run --all -j "$jobs" --no-progress
-  r_run+="$m_wall "; r_rss+="$m_rss "; r_hwm+="$m_hwm "
-  read -r phase ran <<<"$(trim_summary "$work/b-run.out")"
-  [[ $ran -eq $listed ]] || { echo "trim-run-bench: trim run --all ran $ran of $listed tests" >&2; exit 2; }
-  r_phase+="$phase "
-  r_rest+="$(sub "$m_wall" "$phase" "$(cargo_finished "$work/b-run.err")") "
+  # Input tracing as trim chooses it (preload), off, and strace for every test, in rotating order.
+  tracings=(auto off strace)
+  for ((t = 0; t < 3; t++)); do
+    tracing=${tracings[$(( (t + k) % 3 ))]}
+    measure "b-run-$tracing" "$shop" env TRIM_INPUT_TRACING="$tracing" "$trim" run --all -j "$jobs" --no-progress
+    read -r phase ran <<<"$(trim_summary "$work/b-run-$tracing.out")"
+    [[ $ran -eq $listed ]] || { echo "trim-run-bench: trim run --all ran $ran of $listed tests" >&2; exit 2; }
+    case $tracing in
+      auto)
+        r_run+="$m_wall "; r_rss+="$m_rss "; r_hwm+="$m_hwm "
+        r_phase+="$phase "
+        r_rest+="$(sub "$m_wall" "$phase" "$(cargo_finished "$work/b-run-auto.err")") " ;;
+      off) r_phase_off+="$phase " ;;
+      strace) r_phase_strace+="$phase " ;;
+    esac
+  done
   measure b-base "$shop" bash -c "$(declare -f run_per_test); work='$work' jobs=$jobs run_per_test"
   r_base+="$m_wall "
   measure b-libtest "$shop" bash -c "$(declare -f run_plain_binaries); work='$work' jobs=$jobs run_plain_binaries"
@@ -857,6 +870,7 @@ echo "   done (load after: $(cut -d' ' -f1-3 /proc/loadavg))"
 # ----------------------------------------------------------------- report ----
 
 S_plain=$(of "$b_plain") S_plain_cargo=$(of "$b_plain_cargo") S_trim=$(of "$b_trim") S_trim_cargo=$(of "$b_trim_cargo") S_trim_rest=$(of "$b_trim_rest")
+S_phase_off=$(of "$r_phase_off") S_phase_strace=$(of "$r_phase_strace")
 S_list=$(of "$r_list") S_run=$(of "$r_run") S_phase=$(of "$r_phase") S_rest=$(of "$r_rest") S_base=$(of "$r_base") S_libtest=$(of "$r_libtest")
 S_runminus=$(awk -v a="$(med "$S_run")" -v b="$(med "$S_list")" 'BEGIN { printf "%.4f", a - b }')
 
@@ -874,6 +888,8 @@ row "trim list, nothing to build" "$S_list"
 row "trim run --all" "$S_run"
 row "  of which the test phase (trim's Summary)" "$S_phase"
 row "  the rest: trim itself, cargo start-up" "$S_rest"
+row "  test phase, input tracing off" "$S_phase_off"
+row "  test phase, input tracing by strace" "$S_phase_strace"
 row "plain executables, one process per test, xargs -P $jobs" "$S_base"
 row "plain executables, libtest in-process (--test-threads $jobs)" "$S_libtest"
 echo "  incremental, one-line change (shop: $(span "$s_ran") of $s_total tests affected)"
@@ -911,6 +927,10 @@ r_build_cargo=$(ratio "$(med "$S_trim_cargo")" "$(med "$S_plain_cargo")")
 r_rec=$(ratio "$(med "$S_phase")" "$(med "$S_base")")
 r_rec_min=$(ratio "$(low "$S_phase")" "$(low "$S_base")")
 r_rec_minus=$(ratio "$S_runminus" "$(med "$S_base")")
+r_trace=$(ratio "$(med "$S_phase")" "$(med "$S_phase_off")")
+r_trace_min=$(ratio "$(low "$S_phase")" "$(low "$S_phase_off")")
+r_strace=$(ratio "$(med "$S_phase_strace")" "$(med "$S_phase_off")")
+r_strace_min=$(ratio "$(low "$S_phase_strace")" "$(low "$S_phase_off")")
 r_shop=$(ratio "$(med "$s_trim")" "$(med "$s_cargo")")
 r_shop_min=$(ratio "$(low "$s_trim")" "$(low "$s_cargo")")
 r_ledger=$(ratio "$(med "$l_trim")" "$(med "$l_cargo")")
@@ -921,5 +941,7 @@ printf '  %-52s %7sx %7sx %7sx  %s\n' "build: trim list / plain --no-run" "$r_bu
 printf '  %-52s %7sx %8s %7sx  %s\n' "  (cargo's part only: instrumented / plain)" "$r_build_cargo" "" "1.5" "$(verdict "$r_build_cargo" 1.5)"
 printf '  %-52s %7sx %7sx %7sx  %s\n' "recording: test phase / plain per-test" "$r_rec" "$r_rec_min" "1.3" "$(verdict "$r_rec" 1.3)"
 printf '  %-52s %7sx %8s %7sx  %s\n' "  (run --all minus no-op list) / plain per-test" "$r_rec_minus" "" "1.3" "$(verdict "$r_rec_minus" 1.3)"
+printf '  %-52s %7sx %7sx %7sx  %s\n' "input tracing: test phase traced / untraced" "$r_trace" "$r_trace_min" "1.1" "$(verdict "$r_trace" 1.1)"
+printf '  %-52s %7sx %7sx %8s\n' "  (strace for every test / untraced)" "$r_strace" "$r_strace_min" ""
 printf '  %-52s %7sx %7sx %7sx  %s\n' "incremental shop: trim run / cargo test" "$r_shop" "$r_shop_min" "1.0" "$(verdict "$r_shop" 1.0)"
 printf '  %-52s %7sx %7sx %7sx  %s\n' "incremental ledger: trim run / cargo test" "$r_ledger" "$r_ledger_min" "1.0" "$(verdict "$r_ledger" 1.0)"

@@ -165,6 +165,15 @@ public struct InputTracer: Sendable {
         }
     }
 
+    /// `method(for:)` unless `choice` asks for strace everywhere or for no tracing.
+    public func method(for executable: String, choice: TracingChoice) -> TracingMethod {
+        switch choice {
+        case .automatic: return method(for: executable)
+        case .strace: return straceMethod(or: "TRIM_INPUT_TRACING=strace")
+        case .off: return .unavailable(reason: "input tracing is off (TRIM_INPUT_TRACING=off)")
+        }
+    }
+
     private func straceMethod(or why: String) -> TracingMethod {
         guard let strace else { return .unavailable(reason: why + " and strace is not installed") }
         if let problem = straceCheck.problem { return .unavailable(reason: why + " and " + problem) }
@@ -233,6 +242,24 @@ final class StraceCheck: @unchecked Sendable {
             result = .some(answer)
             return answer
         }
+    }
+}
+
+/// What the user asked for (`TRIM_INPUT_TRACING`): the method that fits each
+/// binary, strace for every binary (to compare), or none (to measure what
+/// tracing costs; every test's inputs are then unknown, so it is selected on
+/// every run).
+public enum TracingChoice: String, Sendable, CaseIterable {
+    case automatic = "auto"
+    case strace
+    case off
+
+    public static let variable = "TRIM_INPUT_TRACING"
+
+    /// The choice in `environment`; nil when the value is not one of the names.
+    public static func from(environment: [String: String]) -> TracingChoice? {
+        guard let text = environment[variable], !text.isEmpty else { return .automatic }
+        return TracingChoice(rawValue: text)
     }
 }
 

@@ -21,8 +21,14 @@ struct InputRecording: Sendable {
         filter = Self.filter(build: build, configuration: configuration)
         network = configuration.network
         traceDirectory = InputTracer.traceDirectory(fallback: build.paths.scratch.appendingPathComponent("inputs"))
+        let environment = ProcessInfo.processInfo.environment
+        guard let choice = TracingChoice.from(environment: environment) else {
+            let names = TracingChoice.allCases.map(\.rawValue).joined(separator: ", ")
+            throw .setup(
+                "\(TracingChoice.variable)=\(environment[TracingChoice.variable] ?? "") is not one of \(names)")
+        }
         var methods: [String: TracingMethod] = [:]
-        for binary in build.binaries { methods[binary.id] = tracer.method(for: binary.executable) }
+        for binary in build.binaries { methods[binary.id] = tracer.method(for: binary.executable, choice: choice) }
         self.methods = methods
     }
 

@@ -64,4 +64,30 @@ import Testing
             """.write(to: config.appendingPathComponent("trim.toml"), atomically: true, encoding: .utf8)
         #expect(try planned(workspace, environment: ["MY_FLAG": "on"]) == ["tests::connects_to_itself": "network"])
     }
+
+    /// TRIM_INPUT_TRACING: strace records the same file reads; off records
+    /// nothing, so every test is selected again (never skipped on a guess);
+    /// a value that is not a choice is an error before anything runs.
+    @Test func tracingChoiceIsHonouredAndOffNeverSkips() throws {
+        let workspace = try RunnerBehaviourTests.workspace(Self.tests)
+        let data = workspace.root.appendingPathComponent("tests/data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try "first".write(to: data.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
+
+        let bad = try workspace.run(["run", "--no-progress"], environment: ["TRIM_INPUT_TRACING": "ptrace"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("TRIM_INPUT_TRACING=ptrace is not one of auto, strace, off"), "\(bad.stderr)")
+
+        let off = try workspace.run(["run", "--no-progress"], environment: ["TRIM_INPUT_TRACING": "off"])
+        #expect(off.status == 0, "\(off.stdout)\(off.stderr)")
+        let afterOff = try planned(workspace)
+        #expect(afterOff.count == 4, "\(afterOff)")
+        #expect(afterOff.values.allSatisfy { $0 == "no-coverage" }, "\(afterOff)")
+
+        let traced = try workspace.run(["run", "--no-progress"], environment: ["TRIM_INPUT_TRACING": "strace"])
+        #expect(traced.status == 0, "\(traced.stdout)\(traced.stderr)")
+        try "second".write(to: data.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
+        // strace cannot see variable reads: any change of the environment selects every test it traced.
+        #expect(try planned(workspace) == ["tests::reads_a_file": "file-changed"])
+    }
 }
