@@ -196,7 +196,10 @@ private final class SlowWatch: @unchecked Sendable {
         timer = DispatchSource.makeTimerSource(queue: .global())
         let period = max(policy.slowPeriod, 0.001)
         timer.schedule(deadline: .now() + period, repeating: period)
-        timer.setEventHandler { [unowned self] in
+        // Weak: a tick already on its way when the test ends and the watch is
+        // released must find nothing to do (cancel does not wait for it).
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
             let (count, kill) = self.lock.withLock { () -> (Int, Bool) in
                 guard !self.stopped else { return (0, false) }
                 self.periods += 1
