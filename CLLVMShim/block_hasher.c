@@ -15,6 +15,7 @@
 // block order. Either way the name is unique where it is used, and a change in
 // one block does not rename the values of another.
 #include "fingerprint.h"
+#include "lazy_module.h"
 #include <llvm-c/DebugInfo.h>
 #include <stdbool.h>
 
@@ -82,27 +83,56 @@ static size_t stripped_length(const char *name, size_t len) {
   return len - 20;
 }
 
+uint64_t fingerprint_subprogram_hash(LLVMValueRef fn) {
+  size_t len = 0;
+  const char *name = trim_subprogram_name(fn, &len);
+  return name ? trim_hash_bytes(0x5b, name, len) : 0;
+}
+
+/// The debug-info name hash of a function defined here, whichever part read its body.
+static uint64_t subprogram_hash(fingerprint_state *st, LLVMValueRef global) {
+  if (LLVMGetValueKind(global) != LLVMFunctionValueKind || LLVMIsDeclaration(global)) return 0;
+  if (LLVMCountBasicBlocks(global) > 0) return fingerprint_subprogram_hash(global);
+  uint64_t key = fingerprint_symbol_key(global);
+  for (unsigned i = 0; i < st->subprogram_set_count; i++) {
+    uint64_t *h = u64map_find(&st->subprogram_sets[i], key);
+    if (h) return *h;
+  }
+  return 0;
+}
+
+/// A symbol without its legacy hash suffix, and for a function defined here
+/// its debug-info name: legacy symbols of a generic's instances differ only
+/// in the hash, their debug-info names by the type arguments. So a new
+/// instance of a generic leaves the others' names unique.
+static uint64_t stripped_key(fingerprint_state *st, LLVMValueRef global, const char *name, size_t short_len) {
+  return trim_mix(trim_hash_bytes(0x5e, name, short_len), subprogram_hash(st, global));
+}
+
 static void count_stripped(fingerprint_state *st, LLVMValueRef global) {
   size_t len = 0;
   const char *name = LLVMGetValueName2(global, &len);
   size_t short_len = stripped_length(name, len);
   if (short_len == len) return;
-  (*u64map_upsert(&st->stripped_counts, trim_hash_bytes(0x5e, name, short_len)))++;
+  (*u64map_upsert(&st->stripped_counts, stripped_key(st, global, name, short_len)))++;
 }
 
 /// The hash a reference to `global` contributes: its symbol, without the
-/// legacy hash suffix when the rest of the name is unique in this module.
+/// legacy hash suffix (but with its debug-info name) when that is unique in
+/// this module.
 static uint64_t reference_name(fingerprint_state *st, LLVMValueRef global) {
   uint64_t *memo = u64map_find(&st->reference_names, (uint64_t)(uintptr_t)global);
   if (memo) return *memo;
   size_t len = 0;
   const char *name = LLVMGetValueName2(global, &len);
   size_t short_len = stripped_length(name, len);
-  if (short_len != len) {
-    uint64_t *count = u64map_find(&st->stripped_counts, trim_hash_bytes(0x5e, name, short_len));
-    if (!count || *count != 1) short_len = len;
-  }
-  uint64_t h = trim_hash_bytes(0x6e, name, short_len);
+  uint64_t h;
+  uint64_t *count = short_len != len ? u64map_find(&st->stripped_counts, stripped_key(st, global, name, short_len))
+                                     : NULL;
+  if (count && *count == 1)
+    h = trim_mix(trim_hash_bytes(0x6e, name, short_len), subprogram_hash(st, global));
+  else
+    h = trim_hash_bytes(0x6e, name, len);
   *u64map_upsert(&st->reference_names, (uint64_t)(uintptr_t)global) = h;
   return h;
 }

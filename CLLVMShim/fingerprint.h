@@ -39,7 +39,14 @@ typedef struct {
   /// body another part read is looked up here.
   const u64map *uncoverable_sets;
   unsigned uncoverable_set_count;
+  /// Every part's defined functions: symbol key -> fingerprint_subprogram_hash.
+  const u64map *subprogram_sets;
+  unsigned subprogram_set_count;
 } fingerprint_state;
+
+/// A hash of the debug-info name of `fn` (whose body is read): a generic
+/// instance's type arguments are there; 0 without debug info.
+uint64_t fingerprint_subprogram_hash(LLVMValueRef fn);
 
 /// The key of a symbol in the uncoverable sets.
 uint64_t fingerprint_symbol_key(LLVMValueRef function);

@@ -1,7 +1,9 @@
 // Lazy reading has no C API for loading from borrowed bytes or for
-// materializing one function; these are its C entries.
+// materializing one function, and debug info none for a subprogram's name;
+// these are their C entries.
 #include "lazy_module.h"
 #include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -44,4 +46,15 @@ extern "C" int trim_materialize(LLVMValueRef function, char **error) {
     return 1;
   }
   return 0;
+}
+
+extern "C" const char *trim_subprogram_name(LLVMValueRef function, size_t *length) {
+  DISubprogram *subprogram = unwrap<Function>(function)->getSubprogram();
+  if (!subprogram) {
+    *length = 0;
+    return nullptr;
+  }
+  StringRef name = subprogram->getName();
+  *length = name.size();
+  return name.data();
 }

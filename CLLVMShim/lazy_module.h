@@ -1,4 +1,5 @@
-// Internal to CLLVMShim: lazy loading, one function at a time (lazy_module.cpp).
+// Internal to CLLVMShim: lazy loading, one function at a time, and what
+// only the C++ API tells (lazy_module.cpp).
 #ifndef TRIM_LAZY_MODULE_H
 #define TRIM_LAZY_MODULE_H
 
@@ -19,6 +20,10 @@ int trim_is_materializable(LLVMValueRef function);
 
 /// Reads `function`'s body. Returns 0 on success, else sets `*error` (malloc'd).
 int trim_materialize(LLVMValueRef function, char **error);
+
+/// The name of `function`'s debug-info subprogram (rustc puts a generic
+/// instance's type arguments there: `pick<u32>`), or NULL. Read once its body is.
+const char *trim_subprogram_name(LLVMValueRef function, size_t *length);
 
 #ifdef __cplusplus
 }

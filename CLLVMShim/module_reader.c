@@ -82,6 +82,7 @@ typedef struct {
   VEC(uint32_t) own;       // indices of the defined functions this part read
   fingerprint_state state;
   u64map uncoverable;      // symbol key -> 1, for this part's functions
+  u64map subprograms;      // symbol key -> debug-info name hash, for this part's functions
   char *error;             // set when this part failed
   int fingerprinted;       // state holds tables to free
   pthread_t thread;
@@ -94,6 +95,7 @@ struct reader_run {
   unsigned parts;
   reader_part *part;
   u64map *uncoverable_sets; // one per part, complete once every part has read its bodies
+  u64map *subprogram_sets;  // likewise
   size_t function_count;
   _Atomic size_t next_function;
 };
@@ -200,7 +202,9 @@ static void *read_part(void *argument) {
       if (LLVMIsDeclaration(fn)) continue;
       if (read_body(p, fn)) return NULL;
       VEC_PUSH(p->own, (uint32_t)i);
-      if (fingerprint_is_uncoverable(fn)) *u64map_upsert(&p->uncoverable, fingerprint_symbol_key(fn)) = 1;
+      uint64_t key = fingerprint_symbol_key(fn);
+      if (fingerprint_is_uncoverable(fn)) *u64map_upsert(&p->uncoverable, key) = 1;
+      *u64map_upsert(&p->subprograms, key) = fingerprint_subprogram_hash(fn);
     }
   }
 }
@@ -213,6 +217,8 @@ static void *fingerprint_part(void *argument) {
   p->state.own_count = p->own.count;
   p->state.uncoverable_sets = p->run->uncoverable_sets;
   p->state.uncoverable_set_count = p->run->parts;
+  p->state.subprogram_sets = p->run->subprogram_sets;
+  p->state.subprogram_set_count = p->run->parts;
   p->fingerprinted = 1;
   fingerprint_module(&p->state);
   return NULL;
@@ -252,6 +258,7 @@ static void discard_part(reader_part *p, int dispose_llvm) {
   free(p->own.items);
   free(p->functions);
   u64map_free(&p->uncoverable);
+  u64map_free(&p->subprograms);
   if (dispose_llvm) {
     if (p->module) LLVMDisposeModule(p->module);
     if (p->context) LLVMContextDispose(p->context);
@@ -399,6 +406,7 @@ static trim_module *read_bitcode(const char *path, int dispose_llvm, unsigned th
     run.part[k].run = &run;
     run.part[k].part = k;
     u64map_init(&run.part[k].uncoverable, 64);
+    u64map_init(&run.part[k].subprograms, 1024);
   }
   // Every part loads the module at once; part 0's then tells whether the
   // others are worth keeping.
@@ -419,6 +427,7 @@ static trim_module *read_bitcode(const char *path, int dispose_llvm, unsigned th
   }
   run.function_count = run.part[0].function_count;
   run.uncoverable_sets = calloc(run.parts, sizeof(u64map));
+  run.subprogram_sets = calloc(run.parts, sizeof(u64map));
 
   run_phase(&run, read_part);
   unsigned failed = run.parts;
@@ -428,7 +437,10 @@ static trim_module *read_bitcode(const char *path, int dispose_llvm, unsigned th
   if (failed < run.parts) {
     m = failure(TRIM_ERR_PARSE, run.part[failed].error);
   } else {
-    for (unsigned k = 0; k < run.parts; k++) run.uncoverable_sets[k] = run.part[k].uncoverable;
+    for (unsigned k = 0; k < run.parts; k++) {
+      run.uncoverable_sets[k] = run.part[k].uncoverable;
+      run.subprogram_sets[k] = run.part[k].subprograms;
+    }
     run_phase(&run, fingerprint_part);
     size_t name_length = 0;
     const char *source = LLVMGetSourceFileName(run.part[0].module, &name_length);
@@ -437,6 +449,7 @@ static trim_module *read_bitcode(const char *path, int dispose_llvm, unsigned th
   }
   for (unsigned k = 0; k < run.parts; k++) discard_part(&run.part[k], dispose_llvm);
   free(run.uncoverable_sets);
+  free(run.subprogram_sets);
   free(run.part);
   if (dispose_llvm) LLVMDisposeMemoryBuffer(buffer);
   return m;

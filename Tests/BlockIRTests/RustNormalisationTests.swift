@@ -165,6 +165,57 @@ import Testing
         #expect(diff.function(named: "fx::both")?.status == .changed)
     }
 
+    /// A generic's second instance must not rename the first: callers
+    /// of the untouched instance stay unchanged (legacy symbols of instances
+    /// differ only in their hash; debug info names the type arguments).
+    @Test func aNewInstanceLeavesCallersOfTheOthersUnchanged() throws {
+        let builds = try FixtureBuilds()
+        let source = """
+            pub fn pick<T: Copy + Default>(v: &[T]) -> T {
+                v.first().copied().unwrap_or_default()
+            }
+
+            pub fn first_word(v: &[u32]) -> u32 {
+                pick(v) + 1
+            }
+            """
+        let old = try builds.rust("old", source)
+        let new = try builds.rust("new", source + """
+
+            pub fn first_byte(v: &[u8]) -> u8 {
+                pick(v)
+            }
+            """)
+        let diff = try builds.diff(old, new)
+        #expect(diff.function(named: "fx::first_word") == nil, "\(diff.functions.map { "\($0.name) \($0.status)" })")
+        #expect(diff.function(named: "fx::first_byte")?.status == .added)
+        #expect(diff.functions.filter { $0.name.hasPrefix("fx::pick") }.map(\.status) == [.added])
+    }
+
+    /// Switching a caller to another instance with the same machine signature
+    /// is a change of the caller (its block calls other code now).
+    @Test func aCallerSwitchingInstancesChanges() throws {
+        let builds = try FixtureBuilds()
+        let source = """
+            pub fn size<T>() -> usize {
+                std::mem::size_of::<T>() + 1
+            }
+
+            pub fn word() -> usize {
+                size::<u32>()
+            }
+
+            pub fn half() -> usize {
+                size::<u16>()
+            }
+            """
+        let old = try builds.rust("old", source)
+        let new = try builds.rust("new", source.replacingOccurrences(of: "size::<u32>()", with: "size::<u16>()"))
+        let diff = try builds.diff(old, new)
+        #expect(diff.function(named: "fx::word")?.status == .changed)
+        #expect(diff.function(named: "fx::half") == nil)
+    }
+
     @Test func testHarnessMainIsIgnored() throws {
         let builds = try FixtureBuilds()
         let tests = Self.ledger + """
