@@ -78,7 +78,11 @@ public final class TestExecutor: Sendable {
             while let index = control.nextTest(of: tests.count) {
                 let result = runWithRetries(tests[index], slot: index, events: events, emit: emit)
                 results.set(index, result)
-                events.sync { emit(.testFinished(result)) }
+                // Not waited for: recording a result (coverage mapped, the
+                // store written) overlaps the next test instead of holding
+                // this slot; the queue keeps the events in order, and the run
+                // waits for all of them before its summary.
+                events.async { emit(.testFinished(result)) }
                 if !result.isSuccess, let limit = policy.maxFail, control.countFailure() >= limit {
                     cancel(.failureLimit(limit))
                 }
