@@ -19,44 +19,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-example="$here/../../Examples/shop"
-dest=${1:?usage: make-history.sh DEST}
-[ ! -e "$dest" ] || { echo "make-history: $dest exists" >&2; exit 2; }
-
-mkdir -p "$dest"
-cp -R "$example/." "$dest/"
-rm -rf "$dest/target" "$dest/Cargo.lock"
-cd "$dest"
-printf '/target\n' > .gitignore
-
-export GIT_AUTHOR_NAME="Shop Developer" GIT_AUTHOR_EMAIL="dev@shop.example"
-export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
-git init -q -b main .
-git config commit.gpgsign false
-n=0
-commit() {
-    n=$((n + 1))
-    local date; date=$(printf '2025-03-%02dT12:00:00Z' "$n")
-    git add -A
-    GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date git commit -q -m "$1"
-}
-
-# replace FILE OLD NEW: the first occurrence of OLD (literal, may span lines) becomes NEW.
-replace() {
-    OLD=$2 NEW=$3 perl -0pi -e '$ENV{OLD} ne "" or die; s/\Q$ENV{OLD}\E/$ENV{NEW}/ or die "not found\n"' "$1" \
-        || { echo "make-history: commit $((n + 1)): no '$2' in $1" >&2; exit 1; }
-}
-# replace_all FILE OLD NEW: every occurrence (at least one) of OLD becomes NEW.
-replace_all() {
-    OLD=$2 NEW=$3 perl -0pi -e '$ENV{OLD} ne "" or die; s/\Q$ENV{OLD}\E/$ENV{NEW}/g or die "not found\n"' "$1" \
-        || { echo "make-history: commit $((n + 1)): no '$2' in $1" >&2; exit 1; }
-}
-# before_last_brace FILE: stdin goes before the file's last `}` (the end of its test module).
-before_last_brace() {
-    TEXT=$(cat) perl -0pi -e 's/\}\s*\z/$ENV{TEXT}\n}\n/ or die' "$1"
-}
-# text: stdin, for OLD and NEW texts holding quotes (`x=$(text <<'EOF' ... EOF)`).
-text() { cat; }
+# shellcheck source=../history-lib.sh
+. "$here/../history-lib.sh"
+start_history shop "${1:?usage: make-history.sh DEST}" "Shop Developer" "dev@shop.example" 2025-03
 
 commit "Import the shop example"
 
