@@ -39,11 +39,17 @@ import Testing
         return kinds
     }
 
-    @Test func eachKindOfInputSelectsExactlyTheTestThatReadIt() throws {
+    /// The fixture's workspace with `tests/data/x.txt` ("first"), and that directory.
+    static func workspaceWithData() throws -> (ExampleWorkspace, URL) {
         let workspace = try RunnerBehaviourTests.workspace(Self.tests)
         let data = workspace.root.appendingPathComponent("tests/data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         try "first".write(to: data.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
+        return (workspace, data)
+    }
+
+    @Test func eachKindOfInputSelectsExactlyTheTestThatReadIt() throws {
+        let (workspace, data) = try Self.workspaceWithData()
         let first = try workspace.run(["run", "--no-progress"], environment: ["MY_FLAG": "on"])
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         #expect(try planned(workspace, environment: ["MY_FLAG": "on"]).isEmpty)
@@ -69,10 +75,7 @@ import Testing
     /// nothing, so every test is selected again (never skipped on a guess);
     /// a value that is not a choice is an error before anything runs.
     @Test func tracingChoiceIsHonouredAndOffNeverSkips() throws {
-        let workspace = try RunnerBehaviourTests.workspace(Self.tests)
-        let data = workspace.root.appendingPathComponent("tests/data")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        try "first".write(to: data.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
+        let (workspace, data) = try Self.workspaceWithData()
 
         let bad = try workspace.run(["run", "--no-progress"], environment: ["TRIM_INPUT_TRACING": "ptrace"])
         #expect(bad.status == 2)
