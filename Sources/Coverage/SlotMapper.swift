@@ -128,6 +128,10 @@ public struct SlotMapper: Sendable {
     }
 
     private let targets: [Target]
+    /// Per target, its place in (module, symbol) order, and the targets in that
+    /// order: mapped functions come out sorted.
+    private let ranks: [Int]
+    private let byRank: [Int]
     private let slots: [SlotTarget]
 
     public init(pcTable: PCTable, symbols: ELFSymbols, modules: [ModuleFingerprint]) {
@@ -185,6 +189,13 @@ public struct SlotMapper: Sendable {
             start = end
         }
         self.targets = targets
+        let byRank = targets.indices.sorted {
+            (targets[$0].module, targets[$0].symbol) < (targets[$1].module, targets[$1].symbol)
+        }
+        var ranks = Array(repeating: 0, count: targets.count)
+        for (rank, index) in byRank.enumerated() { ranks[index] = rank }
+        self.ranks = ranks
+        self.byRank = byRank
         self.slots = slots
         self.unmappedFunctions = unmappedFunctions
         self.mappedFunctionCount = targets.count
@@ -224,24 +235,35 @@ public struct SlotMapper: Sendable {
             throw .slotCountMismatch(dumpPath: dump.path, dumpSlots: dump.slotCount,
                                      pcTablePath: pcTable.path, tableSlots: pcTable.slotCount)
         }
-        var hit: [Int: Set<UInt32>] = [:]
+        // (rank of the function, block) per hit, sorted: runs of one function,
+        // functions in (module, symbol) order. Called once per test: no
+        // dictionaries or sets.
+        var hits: [(rank: Int, block: UInt32)] = []
+        hits.reserveCapacity(dump.hitSlots.count)
         var unmapped: [UnmappedSlot] = []
         for slot in dump.hitSlots {
             switch slots[Int(slot)] {
             case .block(let function, let block):
-                hit[function, default: []].insert(block)
+                hits.append((ranks[function], block))
             case .unmapped(let reason):
                 unmapped.append(UnmappedSlot(slot: slot, pc: pcTable.entries[Int(slot)].address, reason: reason))
             }
         }
+        hits.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.block < $1.block }
         var functions: [CoveredFunction] = []
-        functions.reserveCapacity(hit.count)
-        for (index, blocks) in hit {
-            let target = targets[index]
-            functions.append(CoveredFunction(module: target.module, symbol: target.symbol,
-                                             blocks: blocks.union(target.uninstrumented).sorted()))
+        var start = 0
+        while start < hits.count {
+            var end = start
+            while end < hits.count, hits[end].rank == hits[start].rank { end += 1 }
+            let target = targets[byRank[hits[start].rank]]
+            var blocks = hits[start..<end].map(\.block) + target.uninstrumented
+            if !target.uninstrumented.isEmpty { blocks.sort() }
+            var unique: [UInt32] = []
+            unique.reserveCapacity(blocks.count)
+            for block in blocks where unique.last != block { unique.append(block) }
+            functions.append(CoveredFunction(module: target.module, symbol: target.symbol, blocks: unique))
+            start = end
         }
-        functions.sort { ($0.module, $0.symbol) < ($1.module, $1.symbol) }
         return SlotMapping(functions: functions, unmapped: unmapped.sorted { $0.slot < $1.slot })
     }
 }
