@@ -83,6 +83,21 @@ static size_t stripped_length(const char *name, size_t len) {
   return len - 20;
 }
 
+/// Whether `fn`'s body is read in this context (LLVMCountBasicBlocks walks the
+/// whole block list; this is for lookups made per call and per reference).
+static bool has_body(LLVMValueRef fn) { return LLVMGetFirstBasicBlock(fn) != NULL; }
+
+/// A fact another part recorded for a function whose body it read: the
+/// value in the first of `sets` that has `function`, or NULL.
+static const uint64_t *shared_fact(const u64map *sets, unsigned count, LLVMValueRef function) {
+  uint64_t key = fingerprint_symbol_key(function);
+  for (unsigned i = 0; i < count; i++) {
+    uint64_t *value = u64map_find(&sets[i], key);
+    if (value) return value;
+  }
+  return NULL;
+}
+
 uint64_t fingerprint_subprogram_hash(LLVMValueRef fn) {
   size_t len = 0;
   const char *name = trim_subprogram_name(fn, &len);
@@ -92,13 +107,9 @@ uint64_t fingerprint_subprogram_hash(LLVMValueRef fn) {
 /// The debug-info name hash of a function defined here, whichever part read its body.
 static uint64_t subprogram_hash(fingerprint_state *st, LLVMValueRef global) {
   if (LLVMGetValueKind(global) != LLVMFunctionValueKind || LLVMIsDeclaration(global)) return 0;
-  if (LLVMCountBasicBlocks(global) > 0) return fingerprint_subprogram_hash(global);
-  uint64_t key = fingerprint_symbol_key(global);
-  for (unsigned i = 0; i < st->subprogram_set_count; i++) {
-    uint64_t *h = u64map_find(&st->subprogram_sets[i], key);
-    if (h) return *h;
-  }
-  return 0;
+  if (has_body(global)) return fingerprint_subprogram_hash(global);
+  const uint64_t *h = shared_fact(st->subprogram_sets, st->subprogram_set_count, global);
+  return h ? *h : 0;
 }
 
 /// A symbol without its legacy hash suffix, and for a function defined here
@@ -496,7 +507,7 @@ static void record_coverage_blocks(fingerprint_state *st, LLVMValueRef fn, trim_
 /// them as external references, and the module lists their content like a
 /// global's, so a change in one changes every block that calls it.
 static bool is_uncoverable(LLVMValueRef fn) {
-  if (LLVMIsDeclaration(fn) || LLVMCountBasicBlocks(fn) == 0) return false;
+  if (LLVMIsDeclaration(fn) || !has_body(fn)) return false;
   LLVMValueRef term = LLVMGetBasicBlockTerminator(LLVMGetEntryBasicBlock(fn));
   return term && LLVMGetInstructionOpcode(term) == LLVMUnreachable;
 }
@@ -511,11 +522,8 @@ uint64_t fingerprint_symbol_key(LLVMValueRef function) {
 
 /// is_uncoverable for a defined callee whose body another part may have read.
 static bool callee_is_uncoverable(fingerprint_state *st, LLVMValueRef callee) {
-  if (LLVMCountBasicBlocks(callee) > 0) return is_uncoverable(callee);
-  uint64_t key = fingerprint_symbol_key(callee);
-  for (unsigned i = 0; i < st->uncoverable_set_count; i++)
-    if (u64map_find(&st->uncoverable_sets[i], key)) return true;
-  return false;
+  if (has_body(callee)) return is_uncoverable(callee);
+  return shared_fact(st->uncoverable_sets, st->uncoverable_set_count, callee) != NULL;
 }
 
 /// Callees that coverage cannot see: uncoverable functions defined here, and
@@ -737,7 +745,7 @@ void fingerprint_module(fingerprint_state *st) {
        fn = LLVMGetNextFunction(fn), index++) {
     if (st->own[next_own] != index) continue;
     next_own++;
-    if (LLVMIsDeclaration(fn) || LLVMCountBasicBlocks(fn) == 0) continue;
+    if (LLVMIsDeclaration(fn) || !has_body(fn)) continue;
     if (LLVMGetLinkage(fn) == LLVMAvailableExternallyLinkage) continue; // never emitted here
     if (name_has_prefix(fn, "sancov.")) continue;                       // the instrumentation's own
     fingerprint_function(st, fn);

@@ -55,6 +55,11 @@ uint64_t fingerprint_symbol_key(LLVMValueRef function);
 /// which SanitizerCoverage takes as "never instrument".
 bool fingerprint_is_uncoverable(LLVMValueRef fn);
 
+/// One trim_module from the states of a module's parts (each fingerprinted
+/// with its own `own` functions), in module order.
+trim_module *fingerprint_merge(fingerprint_state **states, unsigned count, const char *source,
+                               size_t source_length);
+
 /// Reads libtest's test descriptors passed to test_main_static by `call`.
 void fingerprint_test_descriptors(fingerprint_state *state, LLVMValueRef call);
 

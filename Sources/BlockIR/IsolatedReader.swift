@@ -169,11 +169,7 @@ enum WorkerSpawn {
         // anything a crash handler it starts inherits).
         ProcessSpawn.closeFrom(&actions, 3)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        // A crash is an expected answer on damaged input: no Swift backtrace
-        // (it takes seconds, and its helper outlives the worker).
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let envp = workerEnvironment.map { strdup($0) } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
@@ -185,4 +181,13 @@ enum WorkerSpawn {
     }
 
     static func wait(_ pid: pid_t) -> Exit { ProcessSpawn.wait(pid) }
+
+    /// This process's environment for every worker, made once. A crash is an
+    /// expected answer on damaged input: no Swift backtrace (it takes seconds,
+    /// and its helper outlives the worker).
+    private static let workerEnvironment: [String] = {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        return environment.map { "\($0.key)=\($0.value)" }
+    }()
 }
