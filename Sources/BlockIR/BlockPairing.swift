@@ -1,7 +1,8 @@
 /// Pairs the blocks of one function across two builds by walking both CFGs
-/// from the entry in successor order, then anchors what is left by unique
-/// equal hashes. A block that differs does not disturb the pairing of its
-/// successors, so one changed block marks one block.
+/// from the entry in successor order (equal hashes first, then by position),
+/// with what is left anchored by unique equal hashes. A block that differs
+/// does not disturb the pairing of its successors, so one changed block marks
+/// one block.
 struct BlockPairing {
     /// For each old block, its new partner.
     private(set) var oldToNew: [Int?]
@@ -12,7 +13,10 @@ struct BlockPairing {
         oldToNew = Array(repeating: nil, count: old.count)
         newToOld = Array(repeating: nil, count: new.count)
         guard !old.isEmpty, !new.isEmpty else { return }
-        walk(from: [(0, 0)], old: old, new: new)
+        // First only successors with equal hashes, so that a block inserted
+        // on a path does not take the place of the unchanged block after it;
+        // changed blocks pair by position once everything equal has its partner.
+        walk(from: [(0, 0)], positional: false, old: old, new: new)
 
         // Blocks the walk could not reach in step (a block inserted or removed
         // upstream): pair those whose hash is unique on both sides, then walk on.
@@ -24,7 +28,8 @@ struct BlockPairing {
             if let news = newByHash[hash], news.count == 1 { anchors.append((olds[0], news[0])) }
         }
         anchors.sort { $0.0 < $1.0 }
-        if !anchors.isEmpty { walk(from: anchors, old: old, new: new) }
+        if !anchors.isEmpty { walk(from: anchors, positional: false, old: old, new: new) }
+        walk(from: pairs, positional: true, old: old, new: new)
 
         // Last, equal blocks that are still alone (typically several bare
         // `unreachable` blocks) pair in layout order.
@@ -37,24 +42,38 @@ struct BlockPairing {
                 waiting[b.hash] = news
             }
         }
-        if !rest.isEmpty { walk(from: rest, old: old, new: new) }
+        if !rest.isEmpty { walk(from: rest, positional: true, old: old, new: new) }
     }
 
-    private mutating func walk(from start: [(Int, Int)], old: [BlockFingerprint], new: [BlockFingerprint]) {
+    /// The pairs made so far, in old layout order.
+    private var pairs: [(Int, Int)] {
+        oldToNew.enumerated().compactMap { o, n in n.map { (o, $0) } }
+    }
+
+    /// Pairs `start` (or, where already paired with each other, goes on from
+    /// them) and walks on through their successors.
+    private mutating func walk(from start: [(Int, Int)], positional: Bool, old: [BlockFingerprint],
+                               new: [BlockFingerprint]) {
+        var expanded = Array(repeating: false, count: old.count)
         var stack = Array(start.reversed())
         while let (o, n) = stack.popLast() {
-            guard o < old.count, n < new.count, oldToNew[o] == nil, newToOld[n] == nil else { continue }
-            oldToNew[o] = n
-            newToOld[n] = o
-            stack.append(contentsOf: successorPairs(old[o].successors, new[n].successors, old: old, new: new)
-                .reversed())
+            guard o < old.count, n < new.count, !expanded[o] else { continue }
+            if oldToNew[o] == nil, newToOld[n] == nil {
+                oldToNew[o] = n
+                newToOld[n] = o
+            } else if oldToNew[o] != n {
+                continue
+            }
+            expanded[o] = true
+            stack.append(contentsOf: successorPairs(old[o].successors, new[n].successors, positional: positional,
+                                                    old: old, new: new).reversed())
         }
     }
 
     /// Successors to pair next: position by position where the hashes agree,
     /// then by equal hash among the rest (a swapped branch), then by position.
-    private func successorPairs(_ so: [UInt32], _ sn: [UInt32], old: [BlockFingerprint], new: [BlockFingerprint])
-        -> [(Int, Int)]
+    private func successorPairs(_ so: [UInt32], _ sn: [UInt32], positional: Bool, old: [BlockFingerprint],
+                                new: [BlockFingerprint]) -> [(Int, Int)]
     {
         let count = min(so.count, sn.count)
         func hash(_ blocks: [BlockFingerprint], _ i: UInt32) -> UInt64? {
@@ -79,7 +98,9 @@ struct BlockPairing {
                 unmatchedOld.append(k)
             }
         }
-        for (k, j) in zip(unmatchedOld, leftNew.sorted()) { result.append((Int(so[k]), Int(sn[j]))) }
+        if positional {
+            for (k, j) in zip(unmatchedOld, leftNew.sorted()) { result.append((Int(so[k]), Int(sn[j]))) }
+        }
         return result
     }
 

@@ -5,11 +5,13 @@ public struct FunctionIndex: Sendable {
     public let module: ModuleFingerprint
     private let bySymbol: [String: Int]
     private let byStripped: [String: [Int]]
+    private let harnessMains: Set<String>
 
     public init(_ module: ModuleFingerprint) {
         self.module = module
         var bySymbol: [String: Int] = [:]
         var byStripped: [String: [Int]] = [:]
+        harnessMains = Set(module.functions.filter(\.isTestHarnessMain).map(\.symbol))
         for (i, f) in module.functions.enumerated() where !f.isTestHarnessMain {
             bySymbol[f.symbol] = i
             byStripped[SymbolNames.withoutHash(f.symbol), default: []].append(i)
@@ -17,6 +19,9 @@ public struct FunctionIndex: Sendable {
         self.bySymbol = bySymbol
         self.byStripped = byStripped
     }
+
+    /// Whether `symbol` is libtest's generated `main` here.
+    public func isHarnessMain(symbol: String) -> Bool { harnessMains.contains(symbol) }
 
     public func function(symbol: String) -> FunctionFingerprint? {
         bySymbol[symbol].map { module.functions[$0] }
@@ -83,5 +88,13 @@ extension FunctionDiffer {
             }
         }
         return affected
+    }
+}
+
+extension FunctionDiffer {
+    /// For each block of `old`, its partner in `new` (the pairing selection
+    /// and blockdiff use), or nil when it has none.
+    public static func blockPartners(old: FunctionFingerprint, new: FunctionFingerprint) -> [Int?] {
+        BlockPairing(old: old.blocks, new: new.blocks).oldToNew
     }
 }

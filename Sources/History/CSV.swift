@@ -66,11 +66,11 @@ public enum CSV {
 public enum HistoryCSV {
     public static let commitColumns = [
         "commit", "subject", "status", "files_changed", "tests_total",
-        "selected_block", "selected_function", "selected_file",
+        "selected_block", "selected_function", "selected_file", "affected", "nondeterministic",
         "failing", "missed_block", "missed_function", "missed_file",
         "build_seconds", "selection_seconds", "full_run_seconds",
         "mutants_tried", "mutants_unviable", "mutants_caught", "mutant_missed_block", "mutant_missed_function",
-        "mutant_missed_file", "failing_tests", "missed_tests", "note",
+        "mutant_missed_file", "failing_tests", "missed_tests", "unexplained_tests", "note",
     ]
 
     public static func commits(_ records: [CommitRecord]) -> String {
@@ -80,12 +80,15 @@ public enum HistoryCSV {
             func seconds(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "" }
             var fields = [r.commit, r.subject, r.status.rawValue, String(r.filesChanged), count(r.testsTotal)]
             fields += historyGrains.map { compared ? count(r.selected[$0]) : "" }
+            fields.append(compared ? count(r.affected) : "")
+            fields.append(compared ? String(r.nondeterministic) : "")
             fields.append(count(r.failing))
             fields += historyGrains.map { compared ? count(r.missed[$0]) : "" }
             fields += [seconds(r.buildSeconds), seconds(r.selectionSeconds), seconds(r.fullRunSeconds)]
             fields += [String(r.mutantsTried), String(r.mutantsUnviable), String(r.mutantsCaught)]
             fields += historyGrains.map { String(r.mutantMissed[$0] ?? 0) }
-            fields += [r.failingTests.joined(separator: ";"), r.missedTests.joined(separator: ";"), oneLine(r.note)]
+            fields += [r.failingTests.joined(separator: ";"), r.missedTests.joined(separator: ";"),
+                       r.unexplainedTests.joined(separator: ";"), oneLine(r.note)]
             return CSV.line(fields)
         }.joined()
     }
@@ -125,6 +128,8 @@ public enum HistoryCSV {
                                       filesChanged: Int(row["files_changed"] ?? "") ?? 0)
             record.testsTotal = Int(row["tests_total"] ?? "")
             record.failing = Int(row["failing"] ?? "")
+            record.affected = Int(row["affected"] ?? "")
+            record.nondeterministic = Int(row["nondeterministic"] ?? "") ?? 0
             for grain in historyGrains {
                 record.selected[grain] = Int(row["selected_\(grain.rawValue)"] ?? "")
                 record.missed[grain] = Int(row["missed_\(grain.rawValue)"] ?? "")
@@ -138,6 +143,7 @@ public enum HistoryCSV {
             record.mutantsCaught = Int(row["mutants_caught"] ?? "") ?? 0
             record.failingTests = (row["failing_tests"] ?? "").split(separator: ";").map(String.init)
             record.missedTests = (row["missed_tests"] ?? "").split(separator: ";").map(String.init)
+            record.unexplainedTests = (row["unexplained_tests"] ?? "").split(separator: ";").map(String.init)
             record.note = row["note"] ?? ""
             return record
         }

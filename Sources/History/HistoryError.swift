@@ -13,6 +13,8 @@ public enum HistoryError: Error, CustomStringConvertible {
     case scratchBusy(path: String)
     case pipeline(TrimError)
     case setup(String)
+    /// A file the replay was asked to write (`--plans`) could not be written.
+    case write(path: String, reason: String)
     /// Ctrl-C or SIGTERM during a run.
     case interrupted
 
@@ -33,6 +35,8 @@ public enum HistoryError: Error, CustomStringConvertible {
             return "\(error)"
         case .setup(let message):
             return message
+        case .write(let path, let reason):
+            return "cannot write \(path): \(reason)"
         case .interrupted:
             return "interrupted"
         }

@@ -40,10 +40,13 @@ public struct HistoryOptions: Sendable {
     public var scratch: URL?
     /// Leave the scratch worktree registered after the replay.
     public var keepWorktree: Bool
+    /// Where to write each compared commit's selections (`trim plan --json`
+    /// at every grain); nil: not written.
+    public var plansDirectory: URL?
 
     public init(directory: URL, commits: Int, revision: String = "HEAD", cargoArguments: [String] = [],
                 mutants: Int = 0, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, scratch: URL? = nil,
-                keepWorktree: Bool = false) {
+                keepWorktree: Bool = false, plansDirectory: URL? = nil) {
         self.directory = directory
         self.commits = commits
         self.revision = revision
@@ -52,6 +55,7 @@ public struct HistoryOptions: Sendable {
         self.jobs = max(1, jobs)
         self.scratch = scratch
         self.keepWorktree = keepWorktree
+        self.plansDirectory = plansDirectory
     }
 }
 
@@ -119,7 +123,7 @@ public enum HistoryReplay {
             let label = "[\(index + 1)/\(commits.count)] \(commit.sha.prefix(10)) \(commit.subject)"
             progress(label)
             let step: (CommitRecord, [MutantRecord])
-            do { step = try replay.step(commit) } catch {
+            do { step = try replay.step(commit, ordinal: index + 1) } catch {
                 guard case .interrupted = error else { throw error }
                 report.interrupted = true
                 break
@@ -169,7 +173,7 @@ struct Replay {
                    force: force, failFast: .noFailFast, testThreads: options.jobs)
     }
 
-    mutating func step(_ commit: CommitInfo) throws(HistoryError) -> (CommitRecord, [MutantRecord]) {
+    mutating func step(_ commit: CommitInfo, ordinal: Int) throws(HistoryError) -> (CommitRecord, [MutantRecord]) {
         try worktree.checkout(commit.sha)
         let files = try worktree.repository.changedFiles(commit)
         var record = CommitRecord(commit: commit.sha, subject: commit.subject,
@@ -200,7 +204,13 @@ struct Replay {
         if haveBase {
             record.selectionSeconds = plan.selectionSeconds
             for grain in historyGrains { record.selected[grain] = plan.selections[grain]?.selected.count ?? 0 }
+            if let directory = options.plansDirectory {
+                try PlanFiles(directory: directory).write(plan.selections, commit: commit, ordinal: ordinal)
+            }
         }
+
+        // What the previous commit's full run recorded, to tell afterwards which tests this commit affected.
+        let before = haveBase ? try RecordedRun.read(database) : nil
 
         // The truth: every test, recorded as the base of the next commit.
         let truth: FullRun
@@ -214,6 +224,22 @@ struct Replay {
         record.fullRunSeconds = truth.seconds
         record.failing = truth.failing.count
         record.failingTests = truth.failing.sorted().map(\.description)
+        if record.status == .compared, let before {
+            // A second full run on the same build: a test whose path differs between the two
+            // depends on something other than the code (a HashMap's seed, the clock).
+            let after = try RecordedRun.read(database)
+            do { _ = try FullRun.execute(request(database: database, force: true), progress: progress) } catch {
+                if case .interrupted = error { throw error }
+                record.note = "the second full run failed: \(error)"
+            }
+            let again = try RecordedRun.read(database)
+            let affected = AffectedTests(candidates: plan.tests, before: before, after: after,
+                                         blockSelected: Set(plan.selections[.block]?.selected.map(\.key) ?? []),
+                                         nondeterministic: AffectedTests.nondeterministic(after, again))
+            record.affected = affected.affected.count
+            record.nondeterministic = affected.nondeterministic
+            record.unexplainedTests = affected.unexplained.map(\.description)
+        }
         if record.status == .compared {
             for grain in historyGrains {
                 let chosen = Set(plan.selections[grain]?.selected.map(\.key) ?? [])

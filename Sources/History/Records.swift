@@ -24,6 +24,14 @@ public struct CommitRecord: Sendable, Equatable {
     public var selected: [Granularity: Int] = [:]
     /// Tests that failed in the full run.
     public var failing: Int?
+    /// Tests the commit affected as two full runs tell (`AffectedTests`):
+    /// the floor under every grain's selection (compared rows only).
+    public var affected: Int?
+    /// Tests whose path changed but differs between two runs of the same build too.
+    public var nondeterministic = 0
+    /// Tests that took another path although block grain saw no changed
+    /// block they executed (`BINARY NAME`): nondeterministic tests, or a miss.
+    public var unexplainedTests: [String] = []
     /// Failing tests the grain's selection left out.
     public var missed: [Granularity: Int] = [:]
     public var buildSeconds: Double?
@@ -49,6 +57,12 @@ public struct CommitRecord: Sendable, Equatable {
         self.subject = subject
         self.status = status
         self.filesChanged = filesChanged
+    }
+
+    /// Percent of the tests the commit affected, for compared rows with tests.
+    public var percentAffected: Double? {
+        guard status == .compared, let total = testsTotal, total > 0, let affected else { return nil }
+        return 100 * Double(affected) / Double(total)
     }
 
     /// Percent of the tests selected at `grain`, for compared rows with tests.

@@ -21,6 +21,11 @@ public struct HistorySummary: Sendable, Equatable {
     public var buildFailed: Int
     public var errors: Int
     public var grains: [Granularity: Grain]
+    /// The share of tests the commits affected (`AffectedTests`): the floor
+    /// under every grain; nil when no compared row has it.
+    public var affected: Grain?
+    /// Tests that took another path without a changed block they executed, over all commits.
+    public var unexplained: Int
     public var mutantsTried: Int
     public var mutantsUnviable: Int
     public var mutantsCaught: Int
@@ -41,6 +46,11 @@ public struct HistorySummary: Sendable, Equatable {
                 mutantMissed: records.reduce(0) { $0 + ($1.mutantMissed[grain] ?? 0) })
         }
         self.grains = grains
+        let floors = records.compactMap(\.percentAffected)
+        affected = floors.isEmpty ? nil : Grain(
+            average: floors.reduce(0, +) / Double(floors.count), median: Self.median(floors),
+            p90: Self.percentile(floors, 90), missed: 0, mutantMissed: 0)
+        unexplained = records.reduce(0) { $0 + $1.unexplainedTests.count }
         mutantsTried = records.reduce(0) { $0 + $1.mutantsTried }
         mutantsUnviable = records.reduce(0) { $0 + $1.mutantsUnviable }
         mutantsCaught = records.reduce(0) { $0 + $1.mutantsCaught }
@@ -79,9 +89,22 @@ public struct HistorySummary: Sendable, Equatable {
                 + Self.column(g.average, 21) + Self.column(g.median, 8) + Self.column(g.p90, 8)
                 + String(g.missed).leftPadded(17))
         }
+        if let floor = affected {
+            lines.append("affected".padding(toLength: 10, withPad: " ", startingAt: 0)
+                + Self.column(floor.average, 21) + Self.column(floor.median, 8) + Self.column(floor.p90, 8)
+                + "   (the floor: new, failed or changed path/outcome)")
+        }
         if let file = ratio(.block, to: .file), let function = ratio(.block, to: .function) {
             lines.append("")
-            lines.append(String(format: "block/file %.2f   block/function %.2f   (average share selected)", file, function))
+            var ratios = String(format: "block/file %.2f   block/function %.2f", file, function)
+            if let floor = affected, floor.average > 0, let block = grains[.block]?.average {
+                ratios += String(format: "   block/affected %.2f", block / floor.average)
+            }
+            lines.append(ratios + "   (average share selected)")
+        }
+        if unexplained > 0 {
+            lines.append("\(unexplained) tests took another path without a changed block they executed "
+                + "(nondeterministic tests, or a change block grain missed: the CSV's unexplained_tests)")
         }
         if mutantsTried + mutantsUnviable > 0 {
             lines.append("")

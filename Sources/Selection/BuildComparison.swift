@@ -232,17 +232,17 @@ final class BuildComparison {
     /// the same crate name (cargo's hash suffix moves with metadata) where unique.
     private func matchingModule(_ key: String) -> String? {
         if let known = moduleMatch[key] { return known }
-        var match: String?
-        if new.modules[key] != nil {
-            match = key
-        } else {
-            let crate = ModulePairing.crateName(key)
-            let candidates = new.modules.keys.filter { ModulePairing.crateName($0) == crate }
-            let rivals = old.modules.keys.filter { ModulePairing.crateName($0) == crate }
-            if candidates.count == 1, rivals.count == 1 { match = candidates[0] }
-        }
+        let match = Self.currentModule(for: key, old: old, new: new)
         moduleMatch[key] = match
         return match
+    }
+
+    static func currentModule(for key: String, old: BuildSnapshot, new: BuildSnapshot) -> String? {
+        if new.modules[key] != nil { return key }
+        let crate = ModulePairing.crateName(key)
+        let candidates = new.modules.keys.filter { ModulePairing.crateName($0) == crate }
+        let rivals = old.modules.keys.filter { ModulePairing.crateName($0) == crate }
+        return candidates.count == 1 && rivals.count == 1 ? candidates[0] : nil
     }
 
     private enum Side { case old, new }

@@ -38,6 +38,9 @@ struct SimulateHistoryCommand: ParsableCommand {
     @Option(help: "Write one row per mutant here.")
     var mutantsCsv: String?
 
+    @Option(help: "Write each compared commit's selections here, one `trim plan --json` file per grain (<n>-<commit>.<grain>.json).")
+    var plans: String?
+
     @Option(help: "The scratch directory (default: <temp>/trim-history/<hash of the repository>; must stay the same between replays).")
     var scratch: String?
 
@@ -65,7 +68,7 @@ struct SimulateHistoryCommand: ParsableCommand {
             directory: absolute(repo ?? "."), commits: commits, revision: rev,
             cargoArguments: package.flatMap { ["--package", $0] }, mutants: mutants,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, scratch: scratch.map(absolute),
-            keepWorktree: keepWorktree)
+            keepWorktree: keepWorktree, plansDirectory: plans.map(absolute))
         let resolved = try ReplayTarget.resolve(options)
         // This process is the replay: cargo must build into the scratch target dir.
         for (name, value) in HistoryReplay.requiredEnvironment(resolved) { setenv(name, value, 1) }

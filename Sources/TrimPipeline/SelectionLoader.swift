@@ -7,19 +7,14 @@ import Store
 
 /// Gathers what the selection rule needs: the current build as built, and
 /// from the store the last results and the builds they were recorded on.
-enum SelectionLoader {
+public enum SelectionLoader {
     /// `tests`: the candidates (listed, admitted by the filters, in the partition).
     static func input(store: TrimStore, build: WorkspaceBuild, tests: [TestKey], granularity: Granularity,
                       force: Bool, configuration: TrimConfiguration,
                       inputFilter: InputFilter? = nil) throws(TrimError) -> SelectionInput {
         do {
             let results = try store.lastResults()
-            var recorded: [BuildID: BuildSnapshot] = [:]
-            for id in Set(results.values.map(\.build)) {
-                guard let facts = try store.build(id) else { continue }
-                recorded[id] = BuildSnapshot(facts: facts, modules: try store.modules(of: id),
-                                             sourceFiles: try store.sourceFiles(of: id))
-            }
+            let recorded = try recordedBuilds(store, of: results)
             let current = BuildSnapshot(facts: build.facts, modules: Array(build.modules.values),
                                         sourceFiles: build.sourceFiles)
             var input = SelectionInput(
@@ -36,5 +31,18 @@ enum SelectionLoader {
         } catch {
             throw .store(error)
         }
+    }
+
+    /// The builds `results` ran on, as the store keeps them; a build it no longer has is left out.
+    public static func recordedBuilds(_ store: TrimStore, of results: [TestKey: TestResultRecord])
+        throws(StoreError) -> [BuildID: BuildSnapshot]
+    {
+        var recorded: [BuildID: BuildSnapshot] = [:]
+        for id in Set(results.values.map(\.build)) {
+            guard let facts = try store.build(id) else { continue }
+            recorded[id] = BuildSnapshot(facts: facts, modules: try store.modules(of: id),
+                                         sourceFiles: try store.sourceFiles(of: id))
+        }
+        return recorded
     }
 }

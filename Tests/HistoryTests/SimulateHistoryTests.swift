@@ -87,14 +87,16 @@ import Testing
         }),
     ]
 
-    /// Expected per commit: status, then (block, function, file) selected and failing.
-    static let expected: [(status: String, selected: [Int]?, failing: Int?)] = [
-        ("baseline", nil, 0),
-        ("compared", [1, 2, 3], 0),
-        ("compared", [0, 0, 3], 0),
-        ("build-failed", nil, nil),
-        ("compared", [1, 1, 1], 1),
-        ("compared", [2, 2, 4], 1),
+    /// Expected per commit: status, then (block, function, file) selected, failing, and affected:
+    /// clamps_high now calls `min` (another path); nothing; shouts fails; shouts failed last time
+    /// (doubles runs `x + x` through the same blocks as `x * 2`: changed code, same path and outcome).
+    static let expected: [(status: String, selected: [Int]?, failing: Int?, affected: Int?)] = [
+        ("baseline", nil, 0, nil),
+        ("compared", [1, 2, 3], 0, 1),
+        ("compared", [0, 0, 3], 0, 0),
+        ("build-failed", nil, nil, nil),
+        ("compared", [1, 1, 1], 1, 1),
+        ("compared", [2, 2, 4], 1, 1),
     ]
 
     @Test func replaysAScriptedHistory() throws {
@@ -112,8 +114,10 @@ import Testing
 
         let csv = repo.scratch.appendingPathComponent("history.csv")
         let mutantsCSV = repo.scratch.appendingPathComponent("mutants.csv")
+        let plans = repo.scratch.appendingPathComponent("plans")
         let outcome = try repo.trim(["simulate-history", "--commits", "6", "--repo", repo.root.path,
                                      "--csv", csv.path, "--mutants", "1", "--mutants-csv", mutantsCSV.path,
+                                     "--plans", plans.path,
                                      "--scratch", repo.scratch.appendingPathComponent("replay").path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
 
@@ -131,6 +135,8 @@ import Testing
             let where_ = "commit \(index + 1) \(row.subject): \(row)"
             #expect(row.status.rawValue == expected.status, "\(where_)")
             #expect(row.failing == expected.failing, "\(where_)")
+            #expect(row.affected == expected.affected, "\(where_)")
+            #expect(row.unexplainedTests.isEmpty, "\(where_)")
             if let selected = expected.selected {
                 #expect(historyGrains.map { row.selected[$0] } == selected, "\(where_)")
                 #expect(row.testsTotal == 4, "\(where_)")
@@ -138,6 +144,15 @@ import Testing
                 #expect(row.selectionSeconds != nil && row.fullRunSeconds != nil, "\(where_)")
             }
         }
+        // --plans: each compared commit's selection at every grain, as `trim plan --json` writes it.
+        let planFiles = try FileManager.default.contentsOfDirectory(atPath: plans.path).sorted()
+        let compared = [2, 3, 5, 6].map { String(format: "%03d-", $0) + shas[$0 - 1].prefix(10) }
+        #expect(planFiles == compared.flatMap { stem in ["block", "file", "function"].map { "\(stem).\($0).json" } })
+        let clampPlan = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: plans.appendingPathComponent("\(compared[0]).block.json"))) as? [String: Any]
+        let clampTests = (clampPlan?["selected"] as? [[String: Any]])?.compactMap { $0["test"] as? String }
+        #expect(clampTests == ["math::tests::clamps_high"], "\(String(describing: clampPlan))")
+
         // The broken commit is recorded and skipped: no tests, no times but the (failed) build's.
         let broken = rows[3]
         #expect(broken.testsTotal == nil && broken.fullRunSeconds == nil && broken.filesChanged == 1)
@@ -158,6 +173,8 @@ import Testing
         // The summary table.
         #expect(outcome.stdout.contains("6 commits: 4 compared, 1 baseline, 1 did not build"), "\(outcome.stdout)")
         #expect(outcome.stdout.contains("block/file"))
+        #expect(outcome.stdout.contains("affected"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("block/affected"), "\(outcome.stdout)")
         #expect(outcome.stdout.contains("missed selections under mutants: block 0, function 0"))
     }
 

@@ -1,0 +1,60 @@
+import BlockIR
+import Selection
+import Store
+import Testing
+
+/// Whether a test took the same path on two builds, on hand-made fingerprints
+/// (SelectorTests' `check`: 0 → (1 | 2) → 3). End to end on real builds:
+/// SimulateHistoryTests' affected column.
+@Suite struct PathComparisonTests {
+    typealias S = SelectorTests
+    static let key = S.moduleKey
+    static func hits(_ blocks: [UInt32], symbol: String = S.check().symbol, module: String = key) -> [HitFunction] {
+        [HitFunction(module: module, symbol: symbol, blocks: blocks)]
+    }
+
+    @Test func theSameBlocksOnAChangedBlockAreTheSamePath() {
+        let comparison = PathComparison(old: S.snapshot(S.module([S.check()])),
+                                        new: S.snapshot(S.module([S.check(branch: 0xBB)])))
+        #expect(comparison.samePath(before: Self.hits([0, 1, 3]), after: Self.hits([0, 1, 3])))
+        #expect(!comparison.samePath(before: Self.hits([0, 1, 3]), after: Self.hits([0, 2, 3])))
+        #expect(!comparison.samePath(before: Self.hits([0, 1, 3]), after: Self.hits([0, 1])))
+    }
+
+    @Test func anInsertedBlockIsCarriedOverByThePairing() {
+        // New build: a block 4 inserted between the high branch and the exit: 0 → (1 → 4 | 2) → 3.
+        let old = S.check()
+        var new = old
+        new.blocks = [S.block(0xA0, [1, 2], line: 2), S.block(0xB1, [4], line: 3), S.block(0xB2, [3], line: 5),
+                      S.block(0xC0, [], line: 7), S.block(0xE0, [3], line: 6)]
+        let comparison = PathComparison(old: S.snapshot(S.module([old])), new: S.snapshot(S.module([new])))
+        // The low branch is carried over as it was; the high one now also runs block 4.
+        #expect(comparison.samePath(before: Self.hits([0, 2, 3]), after: Self.hits([0, 2, 3])))
+        #expect(!comparison.samePath(before: Self.hits([0, 1, 3]), after: Self.hits([0, 1, 3, 4])))
+    }
+
+    @Test func aFunctionRunOnlyNowOrGoneIsAnotherPath() {
+        let comparison = PathComparison(old: S.snapshot(S.module([S.check(), S.helper()])),
+                                        new: S.snapshot(S.module([S.check()])))
+        let helper = Self.hits([0], symbol: S.helper().symbol)
+        #expect(!comparison.samePath(before: Self.hits([0, 1, 3]) + helper, after: Self.hits([0, 1, 3])))
+        let back = PathComparison(old: S.snapshot(S.module([S.check()])),
+                                  new: S.snapshot(S.module([S.check(), S.helper()])))
+        #expect(!back.samePath(before: Self.hits([0, 1, 3]), after: Self.hits([0, 1, 3]) + helper))
+        #expect(back.samePath(before: Self.hits([0, 1, 3]), after: Self.hits([0, 1, 3])))
+    }
+
+    @Test func libtestsMainIsLeftOutAndModulesFollowTheirCrate() {
+        let main = FunctionFingerprint(symbol: "main", demangled: "main", file: nil, line: 0, isTestHarnessMain: true,
+                                       blocks: [S.block(0x11, [], line: 0)])
+        var newMain = main
+        newMain.blocks = [S.block(0x22, [1], line: 0), S.block(0x33, [], line: 0)]
+        // cargo's hash suffix moved: the same crate, one module on each side.
+        let comparison = PathComparison(old: S.snapshot(S.module([S.check(), main])),
+                                        new: S.snapshot(S.module([S.check(), newMain]), key: "fx-fedcba9876543210.bc"))
+        let before = Self.hits([0, 1, 3]) + Self.hits([0], symbol: "main")
+        let after = Self.hits([0, 1, 3], module: "fx-fedcba9876543210.bc")
+            + Self.hits([0, 1], symbol: "main", module: "fx-fedcba9876543210.bc")
+        #expect(comparison.samePath(before: before, after: after))
+    }
+}
