@@ -8,10 +8,15 @@ struct RecordedRun {
     var results: [TestKey: TestResultRecord]
     var builds: [BuildID: BuildSnapshot]
 
-    static func read(_ database: URL) throws(HistoryError) -> RecordedRun {
+    /// `reusing`: a run read before whose builds need not be decoded again
+    /// (the second full run of a commit records on the same build).
+    static func read(_ database: URL, reusing earlier: RecordedRun? = nil) throws(HistoryError) -> RecordedRun {
         do {
             let store = try TrimStore(path: database)
             let results = try store.lastResults()
+            if let earlier, Set(results.values.map(\.build)).isSubset(of: earlier.builds.keys) {
+                return RecordedRun(results: results, builds: earlier.builds)
+            }
             return RecordedRun(results: results, builds: try SelectionLoader.recordedBuilds(store, of: results))
         } catch {
             throw .pipeline(.store(error))

@@ -105,6 +105,7 @@ public enum HistoryReplay {
         let commits = try repository.commits(last: options.commits, from: options.revision)
         guard let first = commits.first else { throw .noCommits(revision: options.revision) }
 
+        let plans = try options.plansDirectory.map { (directory) throws(HistoryError) in try PlanFiles(directory: directory) }
         let lock = try ScratchLock(target.scratch)
         defer { lock.release() }
         let worktree = ScratchWorktree(repository: repository, space: target.scratch)
@@ -116,7 +117,7 @@ public enum HistoryReplay {
         // nothing), the commits before it are kept, the worktree is removed on the way out.
         let interrupt = InterruptWatch()
         defer { interrupt.stop() }
-        var replay = Replay(options: options, target: target, worktree: worktree, progress: progress,
+        var replay = Replay(options: options, target: target, worktree: worktree, plans: plans, progress: progress,
                             interrupted: { interrupt.fired })
         var report = HistoryReport()
         for (index, commit) in commits.enumerated() {
@@ -147,17 +148,19 @@ struct Replay {
     let options: HistoryOptions
     let target: ReplayTarget
     let worktree: ScratchWorktree
+    let plans: PlanFiles?
     let progress: @Sendable (String) -> Void
     /// A signal arrived: stop at the next check.
     let interrupted: @Sendable () -> Bool
     /// A full run has been recorded: the next commit is compared against it.
     var haveBase = false
 
-    init(options: HistoryOptions, target: ReplayTarget, worktree: ScratchWorktree,
+    init(options: HistoryOptions, target: ReplayTarget, worktree: ScratchWorktree, plans: PlanFiles?,
          progress: @escaping @Sendable (String) -> Void, interrupted: @escaping @Sendable () -> Bool) {
         self.options = options
         self.target = target
         self.worktree = worktree
+        self.plans = plans
         self.progress = progress
         self.interrupted = interrupted
     }
@@ -204,9 +207,7 @@ struct Replay {
         if haveBase {
             record.selectionSeconds = plan.selectionSeconds
             for grain in historyGrains { record.selected[grain] = plan.selections[grain]?.selected.count ?? 0 }
-            if let directory = options.plansDirectory {
-                try PlanFiles(directory: directory).write(plan.selections, commit: commit, ordinal: ordinal)
-            }
+            try plans?.write(plan.selections, commit: commit, ordinal: ordinal)
         }
 
         // What the previous commit's full run recorded, to tell afterwards which tests this commit affected.
@@ -232,7 +233,7 @@ struct Replay {
                 if case .interrupted = error { throw error }
                 record.note = "the second full run failed: \(error)"
             }
-            let again = try RecordedRun.read(database)
+            let again = try RecordedRun.read(database, reusing: after)
             let affected = AffectedTests(candidates: plan.tests, before: before, after: after,
                                          blockSelected: Set(plan.selections[.block]?.selected.map(\.key) ?? []),
                                          nondeterministic: AffectedTests.nondeterministic(after, again))

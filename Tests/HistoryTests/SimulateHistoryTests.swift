@@ -190,6 +190,23 @@ import Testing
         #expect(zero.status == 2)
         #expect(zero.stderr.contains("--commits must be 1 or more"), "\(zero.stderr)")
     }
+
+    @Test func aPlansDirectoryThatCannotBeWrittenStopsBeforeAnyBuild() throws {
+        let repo = try Repository.make()
+        defer { repo.delete() }
+        try Self.commits[0].1(repo)
+        try repo.commit("initial")
+        let blocker = repo.scratch.appendingPathComponent("a-file")
+        try FileManager.default.createDirectory(at: repo.scratch, withIntermediateDirectories: true)
+        try "".write(to: blocker, atomically: true, encoding: .utf8)
+        let outcome = try repo.trim(["simulate-history", "--commits", "1", "--repo", repo.root.path,
+                                     "--plans", blocker.appendingPathComponent("plans").path,
+                                     "--scratch", repo.scratch.appendingPathComponent("replay").path])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("cannot write \(blocker.path)/plans: \(blocker.path) is a file"),
+                "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("[1/1]"), "no commit was replayed: \(outcome.stderr)")
+    }
 }
 
 /// A git repository in a temporary directory, and the scratch space next to it.
