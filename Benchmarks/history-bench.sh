@@ -2,7 +2,7 @@
 # History benchmark: how much finer block grain selects than function and
 # file grain on real histories, and whether any grain misses a failing test.
 #
-#   Benchmarks/history-bench.sh [--mutants K] [--histories LIST] [--commits N] [--keep] [--no-build] [REPO...]
+#   Benchmarks/history-bench.sh [--mutants K] [--histories LIST] [--commits N] [--fixed-random] [--keep] [--no-build] [REPO...]
 #
 # Runs `trim simulate-history --mutants K` (default 2) on
 #   * the scripted histories of the bundled examples, every commit replayed
@@ -26,6 +26,10 @@
 # Goal: block <= 1/3 of file and <= 2/3 of function; 0 missed at block and
 # function grain (commits and mutants).
 #
+# --fixed-random is passed on to simulate-history (the same getrandom bytes
+# in every test process: HashMap order repeats, so seeds no longer blur the
+# floor on histories like shop's).
+#
 # trim is $TRIM, else the debug build (`swift build` first unless
 # --no-build); trim-ir-worker must sit next to it or be given as
 # $TRIM_IR_WORKER. Everything happens in a temporary directory (the
@@ -40,12 +44,14 @@ histories=ledger,shop
 commits=20
 keep=0
 build=1
+fixed=()
 repos=()
 while [ $# -gt 0 ]; do
     case $1 in
         --mutants) mutants=$2; shift 2 ;;
         --histories) histories=$2; shift 2 ;;
         --commits) commits=$2; shift 2 ;;
+        --fixed-random) fixed=(--fixed-random); shift ;;
         --keep) keep=1; shift ;;
         --no-build) build=0; shift ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -90,7 +96,7 @@ for i in "${!names[@]}"; do
     name=${names[$i]}
     echo "history-bench: ${name}: ${counts[$i]} commits, $mutants mutants each (log: $work/$name.log)" >&2
     start=$(date +%s)
-    "$trim" simulate-history --commits "${counts[$i]}" --repo "${paths[$i]}" --mutants "$mutants" \
+    "$trim" simulate-history --commits "${counts[$i]}" --repo "${paths[$i]}" --mutants "$mutants" ${fixed[@]+"${fixed[@]}"} \
         --csv "$work/$name.csv" --mutants-csv "$work/$name-mutants.csv" --scratch "$work/scratch-$name" \
         > "$work/$name.summary" 2> "$work/$name.log" \
         || { echo "history-bench: simulate-history failed on $name:" >&2; tail -20 "$work/$name.log" >&2; exit 1; }

@@ -43,10 +43,14 @@ public struct HistoryOptions: Sendable {
     /// Where to write each compared commit's selections (`trim plan --json`
     /// at every grain); nil: not written.
     public var plansDirectory: URL?
+    /// Give every test process the same `getrandom` bytes on every run
+    /// (`FixedRandomness`), so HashMap order, and with it the path a test
+    /// takes, repeats.
+    public var fixedRandom: Bool
 
     public init(directory: URL, commits: Int, revision: String = "HEAD", cargoArguments: [String] = [],
                 mutants: Int = 0, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, scratch: URL? = nil,
-                keepWorktree: Bool = false, plansDirectory: URL? = nil) {
+                keepWorktree: Bool = false, plansDirectory: URL? = nil, fixedRandom: Bool = false) {
         self.directory = directory
         self.commits = commits
         self.revision = revision
@@ -56,6 +60,7 @@ public struct HistoryOptions: Sendable {
         self.scratch = scratch
         self.keepWorktree = keepWorktree
         self.plansDirectory = plansDirectory
+        self.fixedRandom = fixedRandom
     }
 }
 
@@ -106,6 +111,11 @@ public enum HistoryReplay {
         guard let first = commits.first else { throw .noCommits(revision: options.revision) }
 
         let plans = try options.plansDirectory.map { (directory) throws(HistoryError) in try PlanFiles(directory: directory) }
+        let testEnvironment = try options.fixedRandom
+            ? FixedRandomness.environment(
+                library: FixedRandomness.library(cacheDirectory: target.scratch.fixedRandomDirectory),
+                base: ProcessInfo.processInfo.environment)
+            : [:]
         let lock = try ScratchLock(target.scratch)
         defer { lock.release() }
         let worktree = ScratchWorktree(repository: repository, space: target.scratch)
@@ -117,8 +127,8 @@ public enum HistoryReplay {
         // nothing), the commits before it are kept, the worktree is removed on the way out.
         let interrupt = InterruptWatch()
         defer { interrupt.stop() }
-        var replay = Replay(options: options, target: target, worktree: worktree, plans: plans, progress: progress,
-                            interrupted: { interrupt.fired })
+        var replay = Replay(options: options, target: target, worktree: worktree, plans: plans,
+                            testEnvironment: testEnvironment, progress: progress, interrupted: { interrupt.fired })
         var report = HistoryReport()
         for (index, commit) in commits.enumerated() {
             let label = "[\(index + 1)/\(commits.count)] \(commit.sha.prefix(10)) \(commit.subject)"
@@ -149,6 +159,8 @@ struct Replay {
     let target: ReplayTarget
     let worktree: ScratchWorktree
     let plans: PlanFiles?
+    /// Added to every test's environment (`--fixed-random`).
+    let testEnvironment: [String: String]
     let progress: @Sendable (String) -> Void
     /// A signal arrived: stop at the next check.
     let interrupted: @Sendable () -> Bool
@@ -156,11 +168,12 @@ struct Replay {
     var haveBase = false
 
     init(options: HistoryOptions, target: ReplayTarget, worktree: ScratchWorktree, plans: PlanFiles?,
-         progress: @escaping @Sendable (String) -> Void, interrupted: @escaping @Sendable () -> Bool) {
+         testEnvironment: [String: String], progress: @escaping @Sendable (String) -> Void, interrupted: @escaping @Sendable () -> Bool) {
         self.options = options
         self.target = target
         self.worktree = worktree
         self.plans = plans
+        self.testEnvironment = testEnvironment
         self.progress = progress
         self.interrupted = interrupted
     }
@@ -173,7 +186,7 @@ struct Replay {
     func request(database: URL, force: Bool) -> RunRequest {
         RunRequest(workspace: WorkspaceOptions(directory: workspaceDirectory, database: database.path,
                                                cargoArguments: options.cargoArguments, jobs: options.jobs),
-                   force: force, failFast: .noFailFast, testThreads: options.jobs)
+                   force: force, failFast: .noFailFast, testThreads: options.jobs, testEnvironment: testEnvironment)
     }
 
     mutating func step(_ commit: CommitInfo, ordinal: Int) throws(HistoryError) -> (CommitRecord, [MutantRecord]) {

@@ -43,6 +43,8 @@ public struct ScratchSpace: Sendable {
     public var targetDirectory: URL { root.appendingPathComponent("target") }
     public var database: URL { root.appendingPathComponent("trim.db") }
     public var mutantDatabase: URL { root.appendingPathComponent("mutant.db") }
+    /// Where `--fixed-random`'s library is built (kept between replays).
+    public var fixedRandomDirectory: URL { root.appendingPathComponent("fixed-random") }
     var lockFile: URL { root.appendingPathComponent("lock") }
 
     /// Deletes an SQLite database with its WAL and shared-memory files.

@@ -47,6 +47,9 @@ struct SimulateHistoryCommand: ParsableCommand {
     @Option(name: [.customShort("j"), .long], help: "Tests run at once (default: the number of cores).")
     var jobs: Int?
 
+    @Flag(help: "Give the tests the same getrandom bytes on every run (an LD_PRELOAD library), so HashMap order and the paths it decides repeat.")
+    var fixedRandom = false
+
     @Flag(help: "Leave the scratch worktree registered afterwards (git worktree list).")
     var keepWorktree = false
 
@@ -68,7 +71,7 @@ struct SimulateHistoryCommand: ParsableCommand {
             directory: absolute(repo ?? "."), commits: commits, revision: rev,
             cargoArguments: package.flatMap { ["--package", $0] }, mutants: mutants,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, scratch: scratch.map(absolute),
-            keepWorktree: keepWorktree, plansDirectory: plans.map(absolute))
+            keepWorktree: keepWorktree, plansDirectory: plans.map(absolute), fixedRandom: fixedRandom)
         let resolved = try ReplayTarget.resolve(options)
         // This process is the replay: cargo must build into the scratch target dir.
         for (name, value) in HistoryReplay.requiredEnvironment(resolved) { setenv(name, value, 1) }

@@ -59,7 +59,8 @@ public enum RunPipeline {
         let instances = candidates.filter { chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }.map { test in
             let binary = binaries[test.binary]!
             return TestInstance(binary: binary.id, name: test.name, executable: binary.executable,
-                                directory: binary.packageDirectory, environment: binary.environment,
+                                directory: binary.packageDirectory,
+                                environment: binary.environment.merging(request.testEnvironment) { _, given in given },
                                 ignored: test.ignored)
         }
         let policy = RunPolicy(profile: profile, tests: candidates)

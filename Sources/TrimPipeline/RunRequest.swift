@@ -22,11 +22,14 @@ public struct RunRequest: Sendable {
     public var slowTimeout: SlowTimeout?
     public var testThreads: Int?
     public var junitPath: String?
+    /// Variables every test process gets on top of its binary's own (the
+    /// replay's `--fixed-random` preload); empty for `trim run`.
+    public var testEnvironment: [String: String]
 
     public init(workspace: WorkspaceOptions, granularity: Granularity = .block, force: Bool = false,
                 filter: TestSelectionFilter = .default, partition: Partition? = nil, profile: String = "default",
                 retries: Int? = nil, failFast: FailFast? = nil, slowTimeout: SlowTimeout? = nil,
-                testThreads: Int? = nil, junitPath: String? = nil) {
+                testThreads: Int? = nil, junitPath: String? = nil, testEnvironment: [String: String] = [:]) {
         self.workspace = workspace
         self.granularity = granularity
         self.force = force
@@ -38,6 +41,7 @@ public struct RunRequest: Sendable {
         self.slowTimeout = slowTimeout
         self.testThreads = testThreads
         self.junitPath = junitPath
+        self.testEnvironment = testEnvironment
     }
 
     /// The profile from `.config/trim.toml` (override filters checked with

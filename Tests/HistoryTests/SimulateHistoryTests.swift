@@ -265,7 +265,7 @@ struct Repository {
         let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
         for file in files.sorted() where !file.hasPrefix(".git/") && file != ".git" {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: root.appendingPathComponent(file).path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: root.appendingPathComponent(file).path, isDirectory: &isDirectory)
             state.append(isDirectory.boolValue
                 ? "dir \(file)" : "\(file): \((try? Data(contentsOf: root.appendingPathComponent(file))) ?? Data())")
         }

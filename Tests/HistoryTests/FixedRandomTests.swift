@@ -1,0 +1,115 @@
+import Foundation
+import History
+import Testing
+
+/// `simulate-history --fixed-random`: tests whose path depends on HashMap
+/// order take the same path on every run, so the replay's second full run
+/// finds no nondeterministic test. Without the flag the same fixture does
+/// (each of its 8 tests takes one of 4 branches by the map's first key: all
+/// 8 agreeing between two runs by chance is 1 in 65,536).
+@Suite(.serialized) struct FixedRandomTests {
+    static let tests = (0..<8).map { i in
+        """
+            #[test]
+            fn order_\(i)() {
+                assert!(first_kind(\(40 + i)) < 4);
+            }
+
+        """
+    }.joined()
+
+    static let lib = """
+        use std::collections::HashMap;
+
+        /// Which of four kinds the first key the map yields is: a branch per kind.
+        pub fn first_kind(n: u32) -> u32 {
+            let map: HashMap<u32, u32> = (0..n).map(|k| (k, k)).collect();
+            let first = *map.keys().next().unwrap();
+            match first % 4 {
+                0 => first.count_ones() * 0,
+                1 => format!("{first}").len() as u32 * 0 + 1,
+                2 => (first as u64).pow(2) as u32 * 0 + 2,
+                _ => first.leading_zeros() * 0 + 3,
+            }
+        }
+
+        pub fn unrelated() -> u32 {
+            1
+        }
+
+        #[cfg(test)]
+        mod tests {
+            use super::*;
+
+        \(tests)}
+
+        """
+
+    func replay(fixedRandom: Bool) throws -> [CommitRecord] {
+        let repo = try Repository.make()
+        defer { repo.delete() }
+        try repo.write("Cargo.toml", "[package]\nname = \"orders\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        try repo.write("src/lib.rs", Self.lib)
+        try repo.write(".gitignore", "/target\n")
+        try repo.commit("initial")
+        try repo.replace("src/lib.rs", "    1\n", "    2\n")
+        try repo.commit("unrelated: 2")
+        let csv = repo.scratch.appendingPathComponent("history.csv")
+        let outcome = try repo.trim(["simulate-history", "--commits", "2", "--repo", repo.root.path, "--csv", csv.path,
+                                     "--scratch", repo.scratch.appendingPathComponent("replay").path]
+                                    + (fixedRandom ? ["--fixed-random"] : []))
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        return HistoryCSV.parseCommits(try String(contentsOf: csv, encoding: .utf8))
+    }
+
+    @Test func withFixedRandomEveryPathRepeats() throws {
+        let rows = try replay(fixedRandom: true)
+        #expect(rows.map(\.status) == [.baseline, .compared])
+        #expect(rows[1].testsTotal == 8)
+        #expect(rows[1].nondeterministic == 0, "\(rows[1])")
+        #expect(rows[1].unexplainedTests.isEmpty, "\(rows[1])")
+        #expect(rows[1].affected == 0, "\(rows[1])")
+    }
+
+    @Test func withoutItTheFixtureIsNondeterministic() throws {
+        let rows = try replay(fixedRandom: false)
+        #expect(rows.map(\.status) == [.baseline, .compared])
+        #expect(rows[1].nondeterministic > 0, "\(rows[1])")
+    }
+
+    @Test func theLibraryGivesTheSameBytesEveryRun() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trim-random-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let library = try FixedRandomness.library(cacheDirectory: directory)
+        #expect(try FixedRandomness.library(cacheDirectory: directory) == library, "built once, then reused")
+        let environment = FixedRandomness.environment(library: library, base: ["LD_PRELOAD": "/x/libother.so"])
+        #expect(environment == ["LD_PRELOAD": "/x/libother.so:\(library.path)"])
+        // A Rust program printing a hash under a fresh RandomState: the seed std takes from getrandom.
+        let program = directory.appendingPathComponent("seed.rs")
+        try """
+            use std::hash::BuildHasher;
+            fn main() { println!("{}", std::collections::hash_map::RandomState::new().hash_one(42u32)); }
+            """.write(to: program, atomically: true, encoding: .utf8)
+        let repo = Repository(root: directory, scratch: directory)
+        let compiled = try repo.run("/usr/bin/env", ["rustc", "-o", directory.appendingPathComponent("seed").path,
+                                                     program.path])
+        try #require(compiled.status == 0, "\(compiled.stderr)")
+        func bytes(preload: Bool) throws -> String {
+            let process = Process()
+            process.executableURL = directory.appendingPathComponent("seed")
+            var environment = ProcessInfo.processInfo.environment
+            environment["LD_PRELOAD"] = preload ? library.path : nil
+            process.environment = environment
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let unseeded = try bytes(preload: false), again = try bytes(preload: false)
+        #expect(unseeded != again, "std's seed is random without the library (equal by chance: 1 in 2^64)")
+        let first = try bytes(preload: true), second = try bytes(preload: true)
+        #expect(!first.isEmpty && first == second, "\(first) vs \(second)")
+    }
+}
