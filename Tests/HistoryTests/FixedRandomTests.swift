@@ -91,25 +91,15 @@ import Testing
             fn main() { println!("{}", std::collections::hash_map::RandomState::new().hash_one(42u32)); }
             """.write(to: program, atomically: true, encoding: .utf8)
         let repo = Repository(root: directory, scratch: directory)
-        let compiled = try repo.run("/usr/bin/env", ["rustc", "-o", directory.appendingPathComponent("seed").path,
-                                                     program.path])
+        let seed = directory.appendingPathComponent("seed").path
+        let compiled = try repo.run("/usr/bin/env", ["rustc", "-o", seed, program.path])
         try #require(compiled.status == 0, "\(compiled.stderr)")
-        func bytes(preload: Bool) throws -> String {
-            let process = Process()
-            process.executableURL = directory.appendingPathComponent("seed")
-            var environment = ProcessInfo.processInfo.environment
-            environment["LD_PRELOAD"] = preload ? library.path : nil
-            process.environment = environment
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+        func hash(preload: Bool) throws -> String {
+            try repo.run("/usr/bin/env", (preload ? ["LD_PRELOAD=\(library.path)"] : ["-u", "LD_PRELOAD"]) + [seed]).stdout
         }
-        let unseeded = try bytes(preload: false), again = try bytes(preload: false)
+        let unseeded = try hash(preload: false), again = try hash(preload: false)
         #expect(unseeded != again, "std's seed is random without the library (equal by chance: 1 in 2^64)")
-        let first = try bytes(preload: true), second = try bytes(preload: true)
+        let first = try hash(preload: true), second = try hash(preload: true)
         #expect(!first.isEmpty && first == second, "\(first) vs \(second)")
     }
 }
