@@ -49,7 +49,7 @@ let package = Package(
         // the runner and its reporters, and the pipeline that ties them.
         .target(name: "Coverage", dependencies: ["BlockIR"]),
         .target(name: "InputTracing", dependencies: ["BlockIR", "Coverage"]),
-        .target(name: "CargoSupport"),
+        .target(name: "CargoSupport", dependencies: ["ProcessSpawn"]),
         .target(name: "TestFilter"),
         .target(
             name: "Store", dependencies: ["BlockIR", "InputTracing", .product(name: "GRDB", package: "GRDB.swift")],
@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "Reporting", dependencies: ["Runner", "Selection"]),
         .target(name: "TrimPipeline", dependencies: [
                 "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "Reporting", "TestFilter",
-                "TrimConfig", "InputTracing",
+                "TrimConfig", "InputTracing", "ProcessSpawn",
             ]),
         .target(
             name: "TrimCLI",

@@ -168,6 +168,10 @@ enum WorkerSpawn {
         // A worker that crashes must not hold its parent's pipes open (nor
         // anything a crash handler it starts inherits).
         ProcessSpawn.closeFrom(&actions, 3)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        ProcessSpawn.ownGroupWithDefaultSignals(&attributes)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = workerEnvironment.map { strdup($0) } + [nil]
         defer {
@@ -175,12 +179,17 @@ enum WorkerSpawn {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard status == 0 else { throw SpawnFailure(description: String(cString: strerror(status))) }
+        // Known to trim's signal handling, which stops it on Ctrl-C.
+        ChildGroups.shared.register(pid)
         return pid
     }
 
-    static func wait(_ pid: pid_t) -> Exit { ProcessSpawn.wait(pid) }
+    static func wait(_ pid: pid_t) -> Exit {
+        defer { ChildGroups.shared.unregister(pid) }
+        return ProcessSpawn.wait(pid)
+    }
 
     /// This process's environment for every worker, made once. A crash is an
     /// expected answer on damaged input: no Swift backtrace (it takes seconds,

@@ -1,7 +1,8 @@
 import Foundation
+import ProcessSpawn
 
-/// Runs a short-lived helper process to completion, capturing its output.
-/// Stdout and stderr are drained concurrently so neither pipe can fill up.
+/// Runs a short-lived helper process to completion, capturing its output
+/// (through ProcessSpawn's one way of launching a process).
 struct CapturedProcess {
     var executable: String
     var arguments: [String]
@@ -17,46 +18,20 @@ struct CapturedProcess {
     }
 
     func run() throws(CargoError) -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = passStderrThrough ? FileHandle.standardError : err
-        process.standardInput = FileHandle.nullDevice
         do {
-            try process.run()
+            let finished = try ChildProcess.run(executable, arguments, directory: directory?.path,
+                                                environment: environment,
+                                                stderr: passStderrThrough ? .inherit : .capture)
+            return Output(status: finished.status, stdout: finished.stdout, stderr: finished.stderr)
         } catch {
-            throw .spawnFailed(executable: executable, detail: "\(error)")
+            throw .spawnFailed(executable: executable, detail: error.reason)
         }
-        let errors = DataBox()
-        let group = DispatchGroup()
-        if !passStderrThrough {
-            let handle = err.fileHandleForReading
-            DispatchQueue.global().async(group: group) { errors.data = handle.readDataToEndOfFile() }
-        }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: output, stderr: errors.data)
     }
 
     /// Absolute path of `tool` on PATH, or nil.
     static func which(_ tool: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        if tool.contains("/") { return FileManager.default.isExecutableFile(atPath: tool) ? tool : nil }
-        for dir in (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let candidate = "\(dir)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
+        ChildProcess.which(tool, environment: environment)
     }
-}
-
-/// Written by one reader thread, read after it is joined.
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
 }
 
 /// The stdout of a tool that succeeded, for the small facts trim asks

@@ -29,6 +29,21 @@ public enum ProcessSpawn {
         return addCloseFrom(&actions, lowest) == 0
     }
 
+    /// The child leads a process group of its own (so trim can stop it and
+    /// all it starts as one), with the signals trim ignores or handles back
+    /// at their defaults and none blocked.
+    public static func ownGroupWithDefaultSignals(_ attributes: inout posix_spawnattr_t) {
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    }
+
     /// Changes the child's directory before exec (glibc ≥ 2.29). False when
     /// this glibc lacks it.
     public static func changeDirectory(_ actions: inout posix_spawn_file_actions_t, _ path: String) -> Bool {

@@ -185,17 +185,5 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
         return String(repeating: " ", count: max(0, 9 - text.count)) + text
     }
 
-    static func signalName(_ signal: Int32) -> String {
-        switch signal {
-        case SIGABRT: return "ABRT"
-        case SIGSEGV: return "SEGV"
-        case SIGKILL: return "KILL"
-        case SIGBUS: return "BUS"
-        case SIGILL: return "ILL"
-        case SIGFPE: return "FPE"
-        case SIGTERM: return "TERM"
-        case SIGINT: return "INT"
-        default: return "\(signal)"
-        }
-    }
+    static func signalName(_ signal: Int32) -> String { SignalNames.shortName(signal) }
 }

@@ -311,24 +311,7 @@ public final class JUnitReporter: TestReporter, @unchecked Sendable {
         return formatter.string(from: date)
     }
 
-    static func signalName(_ signal: Int32) -> String {
-        switch signal {
-        case SIGHUP: return "SIGHUP"
-        case SIGINT: return "SIGINT"
-        case SIGQUIT: return "SIGQUIT"
-        case SIGILL: return "SIGILL"
-        case SIGTRAP: return "SIGTRAP"
-        case SIGABRT: return "SIGABRT"
-        case SIGBUS: return "SIGBUS"
-        case SIGFPE: return "SIGFPE"
-        case SIGKILL: return "SIGKILL"
-        case SIGSEGV: return "SIGSEGV"
-        case SIGPIPE: return "SIGPIPE"
-        case SIGALRM: return "SIGALRM"
-        case SIGTERM: return "SIGTERM"
-        default: return "signal \(signal)"
-        }
-    }
+    static func signalName(_ signal: Int32) -> String { SignalNames.name(signal) }
 
     // MARK: Writing
 

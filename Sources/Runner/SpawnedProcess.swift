@@ -30,15 +30,7 @@ struct SpawnedProcess: Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        ProcessSpawn.ownGroupWithDefaultSignals(&attributes)
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -51,6 +43,7 @@ struct SpawnedProcess: Sendable {
         guard status == 0 else {
             throw SpawnError(executable: executable, reason: String(cString: strerror(status)))
         }
+        ChildGroups.shared.register(pid)
         return SpawnedProcess(pid: pid)
     }
 
@@ -65,6 +58,7 @@ struct SpawnedProcess: Sendable {
     /// After the child ended: kills whatever it left running in its group.
     /// True when something was left.
     func reapLeftovers() -> Bool {
+        defer { ChildGroups.shared.unregister(pid) }
         guard kill(-pid, 0) == 0 else { return false }
         kill(-pid, SIGKILL)
         return true

@@ -22,7 +22,8 @@ public final class TestExecutor: Sendable {
     public let scratchDirectory: URL
     /// The environment variable naming the coverage dump file for each test.
     public let coverageFileVariable: String
-    /// The environment every test starts from (trim's own, by default).
+    /// The environment every test starts from (by default trim's own less
+    /// trim's settings: `inheritedEnvironment`).
     public let baseEnvironment: [String: String]
     public let policy: ExecutionPolicy
     /// Per-test adjustments of `policy` (profile overrides).
@@ -31,7 +32,7 @@ public final class TestExecutor: Sendable {
     private let control = RunControl()
 
     public init(jobs: Int, scratchDirectory: URL, coverageFileVariable: String,
-                baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+                baseEnvironment: [String: String] = TestExecutor.inheritedEnvironment(),
                 policy: ExecutionPolicy = ExecutionPolicy(),
                 policyFor: (@Sendable (TestInstance) -> ExecutionPolicy)? = nil,
                 prepareAttempt: AttemptPreparer? = nil) {
@@ -42,6 +43,17 @@ public final class TestExecutor: Sendable {
         self.policy = policy
         self.policyFor = policyFor ?? { _ in policy }
         self.prepareAttempt = prepareAttempt
+    }
+
+    /// What a test inherits from trim: its environment without trim's own
+    /// settings (`TRIM_*`: the database, tracing, profile), so a test that
+    /// runs trim itself never writes into the outer run's store. Tests get
+    /// what `cargo test` gives them, plus per attempt only what the coverage
+    /// runtime, the input tracer and `TRIM_ATTEMPT` add.
+    public static func inheritedEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> [String: String] {
+        environment.filter { !$0.key.hasPrefix("TRIM_") }
     }
 
     /// Stops the run: no further test starts. For a signal, running tests'

@@ -8,7 +8,8 @@ extension TrimStore {
     /// stored one is not stored again; the build only adds rows that map its
     /// modules (and a changed module's functions) to the stored ones.
     /// `sourceFiles`: source path (as debug info names it) → content hash.
-    public func recordBuild(_ facts: BuildFacts, modules: [StoredModule], sourceFiles: [String: String] = [:])
+    public func recordBuild(_ facts: BuildFacts, modules: [StoredModule], sourceFiles: [String: String] = [:],
+                            heldBy holder: String? = nil)
         throws(StoreError) -> BuildID
     {
         var paths = Set<String>()
@@ -25,6 +26,10 @@ extension TrimStore {
                 """, arguments: [facts.toolchain, facts.rustflags, facts.profile, features, facts.gitCommit,
                                  facts.gitDirty, facts.createdAt.timeIntervalSinceReferenceDate])
             let buildID = db.lastInsertedRowID
+            if let holder {
+                // In the same transaction: no garbage collection can come between.
+                try db.execute(sql: "INSERT INTO build_hold(build_id, holder) VALUES (?, ?)", arguments: [buildID, holder])
+            }
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO build_module(build_id, ordinal, path, content_hash, module_id) VALUES (?, ?, ?, ?, ?)
                 """)

@@ -2,18 +2,28 @@ import Foundation
 import GRDB
 
 extension TrimStore {
-    /// Deletes, in one transaction, every build that is neither the latest nor
-    /// the build of some test's last result, with its binaries and module
-    /// mappings; then modules and functions no remaining build holds, and hit
-    /// symbols no remaining result names. The file does not shrink (SQLite
-    /// reuses the freed pages).
+    /// Deletes, in one transaction, every build that is neither the latest,
+    /// nor the build of some test's last result, nor held by a live run, with
+    /// its binaries and module mappings; then modules and functions no
+    /// remaining build holds, and hit symbols no remaining result names. The
+    /// file does not shrink (SQLite reuses the freed pages).
+    ///
+    /// `isHolderAlive` decides which holds still count; the holds of ended
+    /// runs are dropped first. The default keeps every hold (never deletes a
+    /// held build), so only a caller that can tell live runs from dead ones
+    /// (TrimPipeline, through ProcessIdentity) lets a crashed run's build go.
     @discardableResult
-    public func collectGarbage() throws(StoreError) -> GarbageReport {
+    public func collectGarbage(isHolderAlive: (String) -> Bool = { _ in true }) throws(StoreError) -> GarbageReport {
         try write { db in
+            let holders = try String.fetchAll(db, sql: "SELECT DISTINCT holder FROM build_hold")
+            for holder in holders where !isHolderAlive(holder) {
+                try db.execute(sql: "DELETE FROM build_hold WHERE holder = ?", arguments: [holder])
+            }
             try db.execute(sql: """
                 DELETE FROM build
                 WHERE id <> (SELECT MAX(id) FROM build)
                   AND id NOT IN (SELECT DISTINCT build_id FROM test_result)
+                  AND id NOT IN (SELECT build_id FROM build_hold)
                 """)
             let builds = db.changesCount
             try db.execute(sql: "DELETE FROM module WHERE id NOT IN (SELECT module_id FROM build_module)")
@@ -43,6 +53,23 @@ extension TrimStore {
                     """)
             }
             return GarbageReport(builds: builds, modules: modules, functions: functions, hitSymbols: unused.count)
+        }
+    }
+
+    /// Ends `holder`'s hold on `build`: garbage collection may take the build
+    /// once no result refers to it.
+    public func releaseBuild(_ build: BuildID, heldBy holder: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM build_hold WHERE build_id = ? AND holder = ?",
+                           arguments: [build.rawValue, holder])
+        }
+    }
+
+    /// The processes holding `build`, as they were written.
+    public func holders(of build: BuildID) throws(StoreError) -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT holder FROM build_hold WHERE build_id = ? ORDER BY holder",
+                                arguments: [build.rawValue])
         }
     }
 }

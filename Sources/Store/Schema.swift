@@ -16,6 +16,9 @@ enum Schema {
         migrator.registerMigration("v3-test-inputs") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-build-holds") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -48,6 +51,16 @@ enum Schema {
             name TEXT NOT NULL,              -- workspace-relative path (a listing ends in /), variable, address
             value TEXT NOT NULL,             -- content or value hash, 'missing', 'unset', 'directory'; '' for network
             PRIMARY KEY (test_id, kind, name)
+        ) WITHOUT ROWID;
+        """
+
+    /// The builds live runs are using: garbage collection keeps them even
+    /// before their first result lands (GarbageCollection.swift).
+    static let v4 = """
+        CREATE TABLE build_hold (
+            build_id INTEGER NOT NULL REFERENCES build(id) ON DELETE CASCADE,
+            holder TEXT NOT NULL,            -- the holding process, as ProcessIdentity writes it
+            PRIMARY KEY (build_id, holder)
         ) WITHOUT ROWID;
         """
 

@@ -23,7 +23,10 @@ extension RunPipeline {
     public static func plan(_ request: RunRequest, at granularities: [Granularity]) throws(TrimError) -> GrainPlan {
         let clock = ContinuousClock()
         let started = clock.now
-        let build = try WorkspaceBuild.make(request.workspace)
+        let signals = SignalWatch.start()
+        defer { signals.stop() }
+        let build = try WorkspaceBuild.make(request.workspace, command: "plan", signals: signals)
+        defer { build.session.close() }
         let built = clock.now
         let tests = try build.listTests(jobs: request.workspace.jobs)
         let keys = candidates(tests, build: build, request: request).map { TestKey(binary: $0.binary, name: $0.name) }

@@ -2,6 +2,7 @@ import BlockIR
 import CargoSupport
 import Coverage
 import Foundation
+import ProcessSpawn
 import InputTracing
 import Reporting
 import Runner
@@ -22,26 +23,35 @@ public enum RunPipeline {
                            warn: @escaping @Sendable (String) -> Void = standardErrorLine) throws(TrimError)
         -> RunStatistics
     {
+        let signals = SignalWatch.start()
+        defer { signals.stop() }
         let options = request.workspace
-        let build = try WorkspaceBuild.make(options)
+        let build = try WorkspaceBuild.make(options, command: "run", signals: signals)
+        defer { build.session.close() }
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
         let profile = try request.resolvedProfile(workspaceRoot: build.workspace.root)
         let inputs = try InputRecording(build: build, configuration: configuration)
         defer { inputs.cleanUp() }
         let store: TrimStore
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
+        // Held from the moment it is recorded: no other trim's garbage
+        // collection may take it before this run's first result refers to it.
+        let holder = ProcessIdentity.current.description
         let buildID: BuildID
         do {
             buildID = try store.recordBuild(build.facts, modules: build.modules.values.sorted { $0.path < $1.path },
-                                            sourceFiles: build.sourceFiles)
+                                            sourceFiles: build.sourceFiles, heldBy: holder)
             try store.recordBinaries(build.binaries.map {
                 TestBinaryRecord(id: $0.id, package: $0.package, kind: $0.kind.rawValue, executable: $0.executable)
             }, build: buildID)
         } catch { throw .store(error) }
+        defer {
+            do { try store.releaseBuild(buildID, heldBy: holder) } catch { warn("could not release build \(buildID): \(error)") }
+        }
 
-        let scratch = build.paths.scratch
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        let scratch = build.session.scratch
         let (listed, maps) = try listWithCoverageMaps(build, scratch: scratch, jobs: options.jobs)
+        try signals.check()
         do {
             for binary in build.binaries {
                 try store.recordTests(listed.filter { $0.binary == binary.id }.map(\.name), inBinary: binary.id)
@@ -54,6 +64,7 @@ public enum RunPipeline {
             store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
             granularity: request.granularity, force: request.force, configuration: configuration,
             inputFilter: inputs.filter))
+        try signals.check()
         let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
         let instances = candidates.filter { chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }.map { test in
@@ -64,7 +75,8 @@ public enum RunPipeline {
                                 ignored: test.ignored)
         }
         let policy = RunPolicy(profile: profile, tests: candidates)
-        let recorder = ResultRecorder(store: store, build: buildID, maps: maps, warn: warn)
+        let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
+                                      binaryIdentities: build.binaryIdentities, warn: warn)
         let jobs = request.testThreads
             ?? profile.testThreads.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
         let executor = TestExecutor(jobs: jobs, scratchDirectory: scratch.appendingPathComponent("tests"),
@@ -73,22 +85,22 @@ public enum RunPipeline {
                                     prepareAttempt: inputs.preparer)
         let skipped = selection.skipped.map { SkippedTest(binary: $0.binary, name: $0.name, reason: "not affected") }
         let reporter = reporters(profile, build.paths.targetDirectory)
-        let statistics = try SignalWatch.whileRunning(cancel: { executor.cancel(.signal($0)) }) { () throws(TrimError) in
-            let box = StatisticsBox()
-            do {
-                _ = try executor.run(instances, skipped: skipped) { event in
-                    if case .testFinished(let result) = event { recorder.record(result) }
-                    if case .runFinished(let statistics) = event { box.value = statistics }
-                    reporter.handle(event)
-                }
-            } catch {
-                throw .setup("cannot prepare the run directory \(scratch.path): \(error)")
+        signals.onSignal { executor.cancel(.signal($0)) }
+        let box = StatisticsBox()
+        do {
+            _ = try executor.run(instances, skipped: skipped) { event in
+                if case .testFinished(let result) = event { recorder.record(result) }
+                if case .runFinished(let statistics) = event { box.value = statistics }
+                reporter.handle(event)
             }
-            return box.value
+        } catch {
+            throw .setup("cannot prepare the run directory \(scratch.path): \(error)")
         }
         if let failure = recorder.storeFailure { throw .store(failure) }
-        do { _ = try store.collectGarbage() } catch { warn("could not tidy the database: \(error)") }
-        return statistics
+        do { _ = try store.collectGarbage(isHolderAlive: { ProcessIdentity($0)?.isAlive ?? false }) } catch {
+            warn("could not tidy the database: \(error)")
+        }
+        return box.value
     }
 
     /// The listed tests the filters admit, then the partition's share of them.
@@ -100,7 +112,10 @@ public enum RunPipeline {
 
     /// What `trim run` would run and why, without running or recording anything.
     public static func plan(_ request: RunRequest) throws(TrimError) -> Selection {
-        let build = try WorkspaceBuild.make(request.workspace)
+        let signals = SignalWatch.start()
+        defer { signals.stop() }
+        let build = try WorkspaceBuild.make(request.workspace, command: "plan", signals: signals)
+        defer { build.session.close() }
         let tests = try build.listTests(jobs: request.workspace.jobs)
         let store: TrimStore
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
@@ -113,7 +128,10 @@ public enum RunPipeline {
 
     /// Builds and lists the tests the filters admit, without running any.
     public static func list(_ request: RunRequest) throws(TrimError) -> [FilterableTest] {
-        let build = try WorkspaceBuild.make(request.workspace)
+        let signals = SignalWatch.start()
+        defer { signals.stop() }
+        let build = try WorkspaceBuild.make(request.workspace, command: "list", signals: signals)
+        defer { build.session.close() }
         return candidates(try build.listTests(jobs: request.workspace.jobs), build: build, request: request)
     }
 
@@ -165,13 +183,16 @@ final class ResultRecorder: @unchecked Sendable {
     private let store: TrimStore
     private let build: BuildID
     private let maps: [String: BinaryCoverageMap]
+    private let binaryIdentities: [String: FileIdentity]
     private let warn: @Sendable (String) -> Void
     private(set) var storeFailure: StoreError?
 
-    init(store: TrimStore, build: BuildID, maps: [String: BinaryCoverageMap], warn: @escaping @Sendable (String) -> Void) {
+    init(store: TrimStore, build: BuildID, maps: [String: BinaryCoverageMap], binaryIdentities: [String: FileIdentity],
+         warn: @escaping @Sendable (String) -> Void) {
         self.store = store
         self.build = build
         self.maps = maps
+        self.binaryIdentities = binaryIdentities
         self.warn = warn
     }
 
@@ -180,6 +201,14 @@ final class ResultRecorder: @unchecked Sendable {
     func record(_ result: TestResult) {
         let test = result.test
         let last = result.last
+        // Checked after the test ended: a binary replaced before or while it
+        // ran produced a result that belongs to no recorded build.
+        guard let built = binaryIdentities[test.binary], FileIdentity(path: test.executable) == built else {
+            for attempt in result.attempts { try? FileManager.default.removeItem(at: attempt.coverageFile) }
+            warn("\(test.binary) \(test.name): its test binary \(test.executable) changed while trim ran "
+                 + "(rebuilt by another program?); its result is not recorded and it will run again next time")
+            return
+        }
         var coverage = (state: CoverageState.unknown, hits: [HitFunction](), problem: String?.none)
         if let map = maps[test.binary], last.status != .timedOut {
             coverage = map.coverage(of: last.coverageFile)

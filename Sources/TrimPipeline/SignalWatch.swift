@@ -1,26 +1,75 @@
 import Foundation
+import ProcessSpawn
 
-/// Ctrl-C and SIGTERM while tests run: instead of dying (and leaving test
-/// processes behind), trim stops scheduling, stops the running tests' process
-/// groups, reports, and keeps every finished result.
-enum SignalWatch {
+/// Ctrl-C, SIGTERM and SIGHUP in every phase of a command. Instead of dying
+/// and leaving cargo, rustc, bitcode workers or tests behind, trim stops every
+/// process group it started (SIGTERM, then SIGKILL after a grace period),
+/// lets the phase in progress end, keeps every result already recorded, and
+/// exits 130. Each phase asks `check()` before it starts; the test phase
+/// also hears the signal directly (`onSignal`) to stop scheduling tests.
+public final class SignalWatch: @unchecked Sendable {
     static let signals = [SIGINT, SIGTERM, SIGHUP]
+    /// How long a stopped child gets between SIGTERM and SIGKILL.
+    static let grace: TimeInterval = 2
 
-    static func whileRunning<T>(cancel: @escaping @Sendable (Int32) -> Void,
-                                _ body: () throws(TrimError) -> T) throws(TrimError) -> T {
-        var sources: [DispatchSourceSignal] = []
-        var previous: [Int32: sig_t?] = [:]
+    private let lock = NSLock()
+    private var received: Int32?
+    private var handlers: [@Sendable (Int32) -> Void] = []
+    private var sources: [DispatchSourceSignal] = []
+    private var previous: [Int32: sig_t?] = [:]
+
+    /// Starts watching; `stop()` (or release) restores the previous handlers.
+    public static func start() -> SignalWatch {
+        let watch = SignalWatch()
         for signal in signals {
-            previous[signal] = Glibc.signal(signal, SIG_IGN)
+            watch.previous[signal] = Glibc.signal(signal, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
-            source.setEventHandler { cancel(signal) }
+            source.setEventHandler { [weak watch] in watch?.deliver(signal) }
             source.resume()
-            sources.append(source)
+            watch.sources.append(source)
         }
-        defer {
-            sources.forEach { $0.cancel() }
-            for (signal, handler) in previous { Glibc.signal(signal, handler ?? SIG_DFL) }
-        }
-        return try body()
+        return watch
     }
+
+    private func deliver(_ signal: Int32) {
+        let first = lock.withLock { () -> [(@Sendable (Int32) -> Void)]? in
+            guard received == nil else { return nil }
+            received = signal
+            return handlers
+        }
+        guard let first else { return }
+        ChildGroups.shared.stopAll(signal: SIGTERM, grace: Self.grace)
+        first.forEach { $0(signal) }
+    }
+
+    /// `handler` runs once, on the first signal (at once if one came already).
+    public func onSignal(_ handler: @escaping @Sendable (Int32) -> Void) {
+        let already = lock.withLock { () -> Int32? in
+            if received == nil { handlers.append(handler) }
+            return received
+        }
+        if let already { handler(already) }
+    }
+
+    /// The signal received, if any.
+    public var signal: Int32? { lock.withLock { received } }
+
+    /// Throws `.interrupted` once a signal came.
+    public func check() throws(TrimError) {
+        if let signal { throw .interrupted(signal: signal) }
+    }
+
+    public func stop() {
+        let (sources, previous) = lock.withLock { () -> ([DispatchSourceSignal], [Int32: sig_t?]) in
+            defer {
+                self.sources = []
+                self.previous = [:]
+            }
+            return (self.sources, self.previous)
+        }
+        sources.forEach { $0.cancel() }
+        for (signal, handler) in previous { Glibc.signal(signal, handler ?? SIG_DFL) }
+    }
+
+    deinit { stop() }
 }

@@ -9,6 +9,7 @@
 import BlockIR
 import CargoSupport
 import Coverage
+import Runner
 import Store
 
 /// A failure of a stage, with the exit status it maps to.
@@ -18,10 +19,13 @@ public enum TrimError: Error, CustomStringConvertible {
     case store(StoreError)
     case coverage(CoverageError)
     case setup(String)
+    /// SIGINT, SIGTERM or SIGHUP arrived; trim stopped what it had started.
+    case interrupted(signal: Int32)
 
     /// 101 when the build failed (as nextest), 2 for every other setup error.
     public var exitCode: Int32 {
         if case .cargo(.buildFailed) = self { return ExitStatus.buildFailed }
+        if case .interrupted = self { return ExitStatus.interrupted }
         return ExitStatus.setupError
     }
 
@@ -32,6 +36,8 @@ public enum TrimError: Error, CustomStringConvertible {
         case .store(let e): return "\(e)"
         case .coverage(let e): return "\(e)"
         case .setup(let message): return message
+        case .interrupted(let signal):
+            return "interrupted by \(SignalNames.name(signal)): stopped everything trim had started; results already recorded are kept"
         }
     }
 }

@@ -53,12 +53,26 @@ public struct WorkspaceBuild: Sendable {
     public var facts: BuildFacts
     /// Workspace source files the blocks point at → content hash (file grain).
     public var sourceFiles: [String: String]
+    /// The lock and scratch directory held while these binaries are in use.
+    public var session: WorkspaceSession
+    /// Each test binary's identity as built, to tell whether it is still the
+    /// file that produced a result.
+    public var binaryIdentities: [String: FileIdentity]
 
-    /// Builds with instrumentation and bitcode, then fingerprints every module.
-    public static func make(_ options: WorkspaceOptions) throws(TrimError) -> WorkspaceBuild {
+    /// Takes the workspace lock, builds with instrumentation and bitcode, then
+    /// fingerprints every module. `command` names the holder of the lock for
+    /// whoever waits for it; a signal stops the phase in progress and throws
+    /// `.interrupted`.
+    public static func make(_ options: WorkspaceOptions, command: String, signals: SignalWatch) throws(TrimError)
+        -> WorkspaceBuild
+    {
         let workspace: CargoWorkspace
-        do { workspace = try CargoWorkspace.load(from: options.directory) } catch { throw .cargo(error) }
+        do { workspace = try CargoWorkspace.load(from: options.directory) } catch {
+            try signals.check()
+            throw .cargo(error)
+        }
         let paths = TrimPaths(cargoTargetDirectory: workspace.targetDirectory, database: options.database)
+        let session = try WorkspaceSession.open(paths: paths, command: command, signals: signals)
 
         let runtime: URL
         do { runtime = try CoverageRuntime.library(cacheDirectory: paths.runtimeCache) } catch { throw .coverage(error) }
@@ -67,7 +81,13 @@ public struct WorkspaceBuild: Sendable {
         let build = InstrumentedTestBuild(workspace: workspace, rustflags: flags, cargoArguments: options.cargoArguments,
                                           targetDirectory: paths.targetDirectory.path)
         let result: InstrumentedTestBuild.Result
-        do { result = try build.run() } catch { throw .cargo(error) }
+        do { result = try build.run() } catch {
+            try signals.check()  // cargo stopped by the signal is not a failed build
+            throw .cargo(error)
+        }
+        try signals.check()
+        var binaryIdentities: [String: FileIdentity] = [:]
+        for binary in result.binaries { binaryIdentities[binary.id] = FileIdentity(path: binary.executable) }
 
         // Every module once: the binaries' own and the libraries they link.
         var paths_: [String] = result.binaries.map(\.bitcode) + result.libraries.map(\.bitcode)
@@ -81,7 +101,9 @@ public struct WorkspaceBuild: Sendable {
         let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: paths.fingerprintCache), reader: reader,
                                           parallelism: options.jobs)
         var modules: [String: StoredModule] = [:]
-        for (file, fingerprint) in zip(files, fingerprinter.fingerprints(of: files)) {
+        let fingerprints = fingerprinter.fingerprints(of: files)
+        try signals.check()
+        for (file, fingerprint) in zip(files, fingerprints) {
             let key = Self.moduleKey(file.path)
             do {
                 modules[key] = StoredModule(path: key, contentHash: file.contentHash, fingerprint: try fingerprint.get())
@@ -97,7 +119,8 @@ public struct WorkspaceBuild: Sendable {
                                           features: options.features)
         let sourceFiles = SourceFiles.hashes(of: modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
-                              modulesOfBinary: modulesOfBinary, facts: facts, sourceFiles: sourceFiles)
+                              modulesOfBinary: modulesOfBinary, facts: facts, sourceFiles: sourceFiles,
+                              session: session, binaryIdentities: binaryIdentities)
     }
 
     /// A module's key in the store: its file name (`ledger-0123456789abcdef.bc`).
@@ -111,8 +134,12 @@ public struct WorkspaceBuild: Sendable {
         }
         var tests: [ListedTest] = []
         for result in results.values {
-            do { tests += try result.get() } catch { throw .cargo(error) }
+            do { tests += try result.get() } catch {
+                try session.signals.check()
+                throw .cargo(error)
+            }
         }
+        try session.signals.check()
         return tests
     }
 }

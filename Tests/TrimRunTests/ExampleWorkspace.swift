@@ -10,7 +10,7 @@ struct ExampleWorkspace {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `add` and `mul`, a test per branch, a failing test, an aborting test,
-    /// and a test that sleeps when TRIM_FIXTURE_SLOW is set.
+    /// and a test that sleeps when FIXTURE_SLOW is set.
     static let extra = """
         pub fn add(a: u64, b: u64) -> u64 {
             a + b
@@ -43,7 +43,7 @@ struct ExampleWorkspace {
 
             #[test]
             fn slow() {
-                if std::env::var_os("TRIM_FIXTURE_SLOW").is_some() {
+                if std::env::var_os("FIXTURE_SLOW").is_some() {
                     std::thread::sleep(std::time::Duration::from_secs(60));
                 }
             }

@@ -164,7 +164,7 @@ import Testing
 
                 #[test]
                 fn b_waits() {
-                    std::fs::write(std::env::var("TRIM_FIXTURE_MARKER").unwrap(), "started").unwrap();
+                    std::fs::write(std::env::var("FIXTURE_MARKER").unwrap(), "started").unwrap();
                     std::process::Command::new("bash").args(["-c", "exec -a \(marker) sleep 300"]).status().unwrap();
                 }
             """)
@@ -174,7 +174,7 @@ import Testing
         process.arguments = ["run", "--no-progress", "-j", "1"]
         process.currentDirectoryURL = workspace.root
         var environment = ProcessInfo.processInfo.environment
-        environment["TRIM_FIXTURE_MARKER"] = started.path
+        environment["FIXTURE_MARKER"] = started.path
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output

@@ -17,8 +17,8 @@ import Testing
 
             #[test]
             fn c_stalls() {
-                if std::env::var_os("TRIM_FIXTURE_STALL").is_some() {
-                    std::fs::write(std::env::var("TRIM_FIXTURE_STALL").unwrap(), "stalled").unwrap();
+                if std::env::var_os("FIXTURE_STALL").is_some() {
+                    std::fs::write(std::env::var("FIXTURE_STALL").unwrap(), "stalled").unwrap();
                     std::thread::sleep(std::time::Duration::from_secs(300));
                 }
             }
@@ -31,7 +31,7 @@ import Testing
         process.executableURL = ExampleWorkspace.binDirectory.appendingPathComponent("trim")
         process.arguments = ["run", "--no-progress", "-j", "1"]
         process.currentDirectoryURL = workspace.root
-        process.environment = ProcessInfo.processInfo.environment.merging(["TRIM_FIXTURE_STALL": marker.path]) { _, b in b }
+        process.environment = ProcessInfo.processInfo.environment.merging(["FIXTURE_STALL": marker.path]) { _, b in b }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

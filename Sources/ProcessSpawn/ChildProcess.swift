@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Runs a helper program to completion — cargo, rustc, cc, git, strace —
+/// in a process group of its own that `ChildGroups` knows, so Ctrl-C stops
+/// it and a later trim can stop what a killed one left. posix_spawn, and a
+/// blocking `waitpid` rather than Foundation's `Process` (whose
+/// `waitUntilExit` polls every 50 ms).
+public enum ChildProcess {
+    /// Where a child's output stream goes.
+    public enum Output: Sendable {
+        /// Read into memory and returned.
+        case capture
+        /// trim's own stream (cargo's progress and diagnostics).
+        case inherit
+        case discard
+    }
+
+    public struct Finished: Sendable {
+        public var exit: ProcessSpawn.Exit
+        public var stdout: Data
+        public var stderr: Data
+
+        /// The exit code, or 128 + the signal, as a shell reports it.
+        public var status: Int32 {
+            switch exit {
+            case .exited(let code): return code
+            case .signalled(let signal): return 128 + signal
+            }
+        }
+    }
+
+    public struct SpawnFailure: Error, CustomStringConvertible, Sendable {
+        public var executable: String
+        public var reason: String
+        public var description: String { "cannot run \(executable): \(reason)" }
+    }
+
+    /// `environment` nil: trim's own. `directory` nil: trim's own.
+    public static func run(_ executable: String, _ arguments: [String], directory: String? = nil,
+                           environment: [String: String]? = nil, stdout: Output = .capture,
+                           stderr: Output = .capture) throws(SpawnFailure) -> Finished {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var readEnds: [Int32] = [-1, -1]
+        var writeEnds: [Int32] = []
+        defer { writeEnds.forEach { close($0) } }
+        for (index, (fd, output)) in [(Int32(1), stdout), (Int32(2), stderr)].enumerated() {
+            switch output {
+            case .inherit: break
+            case .discard: posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0)
+            case .capture:
+                var ends: [Int32] = [-1, -1]
+                // Every child trim starts closes descriptors from 3 up (closeFrom), so
+                // a plain pipe cannot leak into another child.
+                guard pipe(&ends) == 0 else {
+                    readEnds.filter { $0 >= 0 }.forEach { close($0) }
+                    throw SpawnFailure(executable: executable, reason: "pipe: \(String(cString: strerror(errno)))")
+                }
+                readEnds[index] = ends[0]
+                writeEnds.append(ends[1])
+                posix_spawn_file_actions_adddup2(&actions, ends[1], fd)
+            }
+        }
+        if let directory, !ProcessSpawn.changeDirectory(&actions, directory) {
+            throw SpawnFailure(executable: executable, reason: "posix_spawn_file_actions_addchdir_np is missing")
+        }
+        ProcessSpawn.closeFrom(&actions, 3)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        ProcessSpawn.ownGroupWithDefaultSignals(&attributes)
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        writeEnds.forEach { close($0) }
+        writeEnds = []
+        guard spawned == 0 else {
+            readEnds.filter { $0 >= 0 }.forEach { close($0) }
+            throw SpawnFailure(executable: executable, reason: String(cString: strerror(spawned)))
+        }
+        ChildGroups.shared.register(pid)
+        defer { ChildGroups.shared.unregister(pid) }
+
+        // Both pipes drained at once, so a child filling one never blocks.
+        let errors = Drained()
+        let errorEnd = readEnds[1]
+        let errorReader = errorEnd >= 0 ? Thread { errors.data = drain(errorEnd); errors.done.signal() } : nil
+        errorReader?.start()
+        let output = readEnds[0] >= 0 ? drain(readEnds[0]) : Data()
+        if errorReader != nil { errors.done.wait() }
+        let exit = ProcessSpawn.wait(pid)
+        return Finished(exit: exit, stdout: output, stderr: errors.data)
+    }
+
+    /// Reads `fd` to its end and closes it.
+    private static func drain(_ fd: Int32) -> Data {
+        defer { close(fd) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                return data
+            }
+        }
+    }
+
+    /// Absolute path of `tool` on PATH, or nil.
+    public static func which(_ tool: String,
+                             environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if tool.contains("/") { return FileManager.default.isExecutableFile(atPath: tool) ? tool : nil }
+        for dir in (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
+
+/// Written by the reader thread before it signals `done`.
+private final class Drained: @unchecked Sendable {
+    var data = Data()
+    let done = DispatchSemaphore(value: 0)
+}

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A process named so that a reused pid is not mistaken for it: the boot it
+/// ran in, its pid, and its start time in clock ticks since that boot
+/// (`/proc/<pid>/stat`, field 22). Written as `boot/pid/start` into the
+/// store's build holds and trim's child ledgers, and read back by a later
+/// trim to decide whether the process is still alive.
+public struct ProcessIdentity: Hashable, Sendable, CustomStringConvertible {
+    public var boot: String
+    public var pid: pid_t
+    public var startTicks: UInt64
+
+    public init(boot: String, pid: pid_t, startTicks: UInt64) {
+        self.boot = boot
+        self.pid = pid
+        self.startTicks = startTicks
+    }
+
+    /// This process.
+    public static var current: ProcessIdentity {
+        of(getpid()) ?? ProcessIdentity(boot: bootID, pid: getpid(), startTicks: 0)
+    }
+
+    /// `pid` as it runs now, or nil when no such process exists.
+    public static func of(_ pid: pid_t) -> ProcessIdentity? {
+        guard let ticks = startTicks(of: pid) else { return nil }
+        return ProcessIdentity(boot: bootID, pid: pid, startTicks: ticks)
+    }
+
+    /// Parses `boot/pid/start`; nil for anything else.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, let pid = pid_t(parts[1]), pid > 0, let start = UInt64(parts[2]) else { return nil }
+        self.init(boot: String(parts[0]), pid: pid, startTicks: start)
+    }
+
+    public var description: String { "\(boot)/\(pid)/\(startTicks)" }
+
+    /// True while the process this names runs (a zombie counts as ended).
+    /// Another boot's process has ended, whatever its pid.
+    public var isAlive: Bool {
+        guard boot == Self.bootID, let now = Self.of(pid) else { return false }
+        return now.startTicks == startTicks && !Self.isZombie(pid)
+    }
+
+    static let bootID: String = {
+        let raw = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? "unknown-boot"
+        return raw.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "/", with: "-")
+    }()
+
+    /// Fields after the command name, which is in parentheses and may hold spaces.
+    private static func statFields(of pid: pid_t) -> [Substring]? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ")
+    }
+
+    private static func startTicks(of pid: pid_t) -> UInt64? {
+        // Field 22 overall; the first after ")" is field 3 (state).
+        guard let fields = statFields(of: pid), fields.count > 19 else { return nil }
+        return UInt64(fields[19])
+    }
+
+    private static func isZombie(_ pid: pid_t) -> Bool {
+        statFields(of: pid)?.first == "Z"
+    }
+}
