@@ -41,7 +41,7 @@
 ///       // upkeep
 ///       func collectGarbage() throws(StoreError) -> GarbageReport
 ///       func statistics() throws(StoreError) -> StoreStatistics
-///       func check() throws(StoreError)                                  // PRAGMA quick_check
+///       func check(thorough: Bool = false) throws(StoreError)            // quick_check / integrity_check
 ///
 /// Value types (StoreTypes.swift): BuildID, BuildFacts, StoredModule, TestKey,
 /// TestBinaryRecord, Outcome, CoverageState, HitFunction, TestResultRecord,
@@ -180,9 +180,12 @@ public final class TrimStore: Sendable {
         }
     }
 
-    /// `PRAGMA quick_check`: reads every page; throws `.corrupt` on damage.
-    public func check() throws(StoreError) {
-        let problems = try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+    /// `PRAGMA quick_check` (every page read), or with `thorough` the slower
+    /// `PRAGMA integrity_check` (indexes matched against their tables too);
+    /// throws `.corrupt` on damage.
+    public func check(thorough: Bool = false) throws(StoreError) {
+        let pragma = thorough ? "PRAGMA integrity_check" : "PRAGMA quick_check"
+        let problems = try read { db in try String.fetchAll(db, sql: pragma) }
         guard problems == ["ok"] else {
             throw .corrupt(path: pathString, detail: "malformed: " + problems.prefix(3).joined(separator: "; "))
         }

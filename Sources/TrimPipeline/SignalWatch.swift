@@ -38,8 +38,10 @@ public final class SignalWatch: @unchecked Sendable {
             return handlers
         }
         guard let first else { return }
-        ChildGroups.shared.stopAll(signal: SIGTERM, grace: Self.grace)
+        // The phase hears it first (the test phase marks the run cancelled
+        // by the signal), then everything trim started is stopped.
         first.forEach { $0(signal) }
+        ChildGroups.shared.stopAll(signal: SIGTERM, grace: Self.grace)
     }
 
     /// `handler` runs once, on the first signal (at once if one came already).

@@ -45,6 +45,35 @@ import Testing
         #expect(try store.collectGarbage() == GarbageReport(builds: 0, modules: 0, functions: 0, hitSymbols: 0))
     }
 
+    /// A live run's build has no result yet while the run lists and starts
+    /// its first tests: another trim's collection must leave it, and take it
+    /// only once the run ended without releasing it (killed).
+    @Test func aBuildHeldByALiveRunSurvivesCollectionUntilItsHolderIsGone() throws {
+        let store = try Scratch().open()
+        let held = try store.recordBuild(facts(1), modules: [], heldBy: "boot/100/1")
+        _ = try store.recordBuild(facts(2), modules: [])
+        #expect(try store.holders(of: held) == ["boot/100/1"])
+
+        try store.collectGarbage(isHolderAlive: { _ in true })
+        #expect(try store.build(held) != nil, "held by a live run")
+        try store.collectGarbage()
+        #expect(try store.build(held) != nil, "by default every hold counts")
+
+        // The run recorded a result on it: the hold is no longer what keeps it.
+        try store.recordResult(TestResultRecord(key: TestKey(binary: "b", name: "t"), build: held, outcome: .passed,
+                                                duration: 1, coverage: .complete, hits: []))
+        try store.releaseBuild(held, heldBy: "boot/100/1")
+        #expect(try store.holders(of: held).isEmpty)
+        try store.collectGarbage()
+        #expect(try store.build(held) != nil, "a result refers to it")
+
+        let orphan = try store.recordBuild(facts(3), modules: [], heldBy: "boot/200/5")
+        _ = try store.recordBuild(facts(4), modules: [])
+        try store.collectGarbage(isHolderAlive: { $0 != "boot/200/5" })
+        #expect(try store.build(orphan) == nil, "its holder died without releasing it")
+        #expect(try store.holders(of: orphan).isEmpty)
+    }
+
     /// The store caches hit-symbol ids; garbage collection deletes symbols.
     /// A symbol collected and then hit again must be stored again, not
     /// written under its stale id — also when the collection ran in another
