@@ -21,10 +21,14 @@ extension RunPipeline {
     /// (`request.granularity` is ignored). With no grain, only builds and
     /// lists: the database is not opened.
     public static func plan(_ request: RunRequest, at granularities: [Granularity]) throws(TrimError) -> GrainPlan {
+        try SignalWatch.guarding { signals throws(TrimError) in try plan(request, at: granularities, signals: signals) }
+    }
+
+    static func plan(_ request: RunRequest, at granularities: [Granularity], signals: SignalWatch) throws(TrimError)
+        -> GrainPlan
+    {
         let clock = ContinuousClock()
         let started = clock.now
-        let signals = SignalWatch.start()
-        defer { signals.stop() }
         let build = try WorkspaceBuild.make(request.workspace, command: "plan", signals: signals)
         defer { build.session.close() }
         let built = clock.now

@@ -23,8 +23,13 @@ public enum RunPipeline {
                            warn: @escaping @Sendable (String) -> Void = standardErrorLine) throws(TrimError)
         -> RunStatistics
     {
-        let signals = SignalWatch.start()
-        defer { signals.stop() }
+        try SignalWatch.guarding { signals throws(TrimError) in
+            try run(request, signals: signals, reporters: reporters, warn: warn)
+        }
+    }
+
+    static func run(_ request: RunRequest, signals: SignalWatch, reporters: (Profile, URL) -> TestReporter,
+                    warn: @escaping @Sendable (String) -> Void) throws(TrimError) -> RunStatistics {
         let options = request.workspace
         let build = try WorkspaceBuild.make(options, command: "run", signals: signals)
         defer { build.session.close() }
@@ -112,8 +117,10 @@ public enum RunPipeline {
 
     /// What `trim run` would run and why, without running or recording anything.
     public static func plan(_ request: RunRequest) throws(TrimError) -> Selection {
-        let signals = SignalWatch.start()
-        defer { signals.stop() }
+        try SignalWatch.guarding { signals throws(TrimError) in try plan(request, signals: signals) }
+    }
+
+    static func plan(_ request: RunRequest, signals: SignalWatch) throws(TrimError) -> Selection {
         let build = try WorkspaceBuild.make(request.workspace, command: "plan", signals: signals)
         defer { build.session.close() }
         let tests = try build.listTests(jobs: request.workspace.jobs)
@@ -128,8 +135,10 @@ public enum RunPipeline {
 
     /// Builds and lists the tests the filters admit, without running any.
     public static func list(_ request: RunRequest) throws(TrimError) -> [FilterableTest] {
-        let signals = SignalWatch.start()
-        defer { signals.stop() }
+        try SignalWatch.guarding { signals throws(TrimError) in try list(request, signals: signals) }
+    }
+
+    static func list(_ request: RunRequest, signals: SignalWatch) throws(TrimError) -> [FilterableTest] {
         let build = try WorkspaceBuild.make(request.workspace, command: "list", signals: signals)
         defer { build.session.close() }
         return candidates(try build.listTests(jobs: request.workspace.jobs), build: build, request: request)

@@ -44,6 +44,20 @@ public final class SignalWatch: @unchecked Sendable {
         ChildGroups.shared.stopAll(signal: SIGTERM, grace: Self.grace)
     }
 
+    /// Runs a command's pipeline with signals watched: a failure that
+    /// follows a signal (cargo, a worker or a listing stopped by it) is
+    /// reported as the interruption it is, never as that failure.
+    public static func guarding<T>(_ body: (SignalWatch) throws(TrimError) -> T) throws(TrimError) -> T {
+        let watch = start()
+        defer { watch.stop() }
+        do {
+            return try body(watch)
+        } catch {
+            try watch.check()
+            throw error
+        }
+    }
+
     /// `handler` runs once, on the first signal (at once if one came already).
     public func onSignal(_ handler: @escaping @Sendable (Int32) -> Void) {
         let already = lock.withLock { () -> Int32? in

@@ -20,7 +20,7 @@ import Testing
                 tests += """
                         #[test]
                         fn \(function)_\(n)() {
-                            std::thread::sleep(std::time::Duration::from_millis(60));
+                            std::thread::sleep(std::time::Duration::from_millis(200));
                             assert_eq!(crate::\(function)(\(n * 10)), \(n * 10 + 1));
                         }
 
