@@ -20,6 +20,8 @@ import Testing
                 tests += """
                         #[test]
                         fn \(function)_\(n)() {
+                            let markers = std::env::var("FIXTURE_MARKERS").unwrap();
+                            std::fs::write(format!("{markers}/\(function)_\(n)"), "started").unwrap();
                             std::thread::sleep(std::time::Duration::from_millis(200));
                             assert_eq!(crate::\(function)(\(n * 10)), \(n * 10 + 1));
                         }
@@ -53,10 +55,14 @@ import Testing
         case finished = "already finished"
     }
 
-    static func phase(_ outcome: ExampleWorkspace.Outcome, exitedBeforeSignal: Bool) -> Phase {
+    /// `testsStarted`: a test had written its marker when the signal was sent
+    /// (trim's stdout is a pipe, so its lines may not have been flushed yet).
+    static func phase(_ outcome: ExampleWorkspace.Outcome, exitedBeforeSignal: Bool, testsStarted: Bool) -> Phase {
         if exitedBeforeSignal { return .finished }
-        if outcome.stdout.contains("Summary [") { return .closing }
-        if outcome.stdout.contains("Starting ") { return .testing }
+        if testsStarted {
+            let cancelled = outcome.stdout.contains("Cancelling on signal")
+            return outcome.stdout.contains("Summary [") && !cancelled ? .closing : .testing
+        }
         if outcome.stderr.contains("Finished `") { return .preparing }
         if outcome.stderr.contains("Compiling ") { return .building }
         return .starting
@@ -65,16 +71,19 @@ import Testing
     @Test func killingTrimAnywhereLeavesASoundDatabaseNoProcessesAndEveryFailureSelected() throws {
         let kills = Int(ProcessInfo.processInfo.environment["CHAOS_KILLS"] ?? "") ?? 200
         let workspace = try Self.workspace()
+        let markers = workspace.root.appendingPathComponent("markers")
+        try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
+        let environment = ["FIXTURE_MARKERS": markers.path]
         var generator = SeededGenerator(seed: UInt64(ProcessInfo.processInfo.environment["CHAOS_SEED"] ?? "") ?? 20261204)
         var bugs = Set<String>()
         var comment = 0
 
         // How long a whole run takes after an edit: kills land anywhere in it.
-        let first = try workspace.run(["run", "--no-progress"])
+        let first = try workspace.run(["run", "--no-progress"], environment: environment)
         try #require(first.status == 0, "\(first.stdout)\(first.stderr)")
         let started = Date()
         try Self.write(bugs: bugs, comment: 1, in: workspace)
-        _ = try workspace.run(["run", "--no-progress"])
+        _ = try workspace.run(["run", "--no-progress"], environment: environment)
         let window = max(0.5, Date().timeIntervalSince(started) * 1.3)
 
         var violations: [String] = []
@@ -93,17 +102,22 @@ import Testing
             bySignal[signal, default: 0] += 1
             let delay = Double.random(in: 0...window, using: &generator)
 
-            let trim = try BackgroundTrim(workspace, ["run", "--no-progress", "--no-fail-fast", "-j", "2"])
+            for marker in try FileManager.default.contentsOfDirectory(atPath: markers.path) {
+                try FileManager.default.removeItem(at: markers.appendingPathComponent(marker))
+            }
+            let trim = try BackgroundTrim(workspace, ["run", "--no-progress", "--no-fail-fast", "-j", "2"],
+                                          environment: environment)
             let deadline = Date().addingTimeInterval(delay)
             while trim.process.isRunning && Date() < deadline { usleep(5_000) }
             let exitedBefore = !trim.process.isRunning
+            let testsStarted = !(try FileManager.default.contentsOfDirectory(atPath: markers.path)).isEmpty
             trim.signal(signal)
             guard let killed = trim.finish(timeout: 60) else {
                 violations.append("round \(round): trim did not end within 60 s of \(signal)")
                 trim.signal(SIGKILL)
                 continue
             }
-            let phase = Self.phase(killed, exitedBeforeSignal: exitedBefore)
+            let phase = Self.phase(killed, exitedBeforeSignal: exitedBefore, testsStarted: testsStarted)
             phases[phase, default: 0] += 1
             let what = "round \(round) (signal \(signal), \(phase.rawValue), \(String(format: "%.2f", delay)) s)"
             if signal != SIGKILL && !exitedBefore && ![130, 0, 100].contains(killed.status) {
@@ -118,7 +132,7 @@ import Testing
                 }
             }
 
-            let next = try workspace.run(["run", "--no-progress", "--no-fail-fast", "-j", "2"])
+            let next = try workspace.run(["run", "--no-progress", "--no-fail-fast", "-j", "2"], environment: environment)
             let expected = Set(bugs.flatMap { ["tests::\($0)_1", "tests::\($0)_2"] })
             let failed = ConcurrencyTests.failed(next)
             if failed != expected || next.status != (expected.isEmpty ? 0 : 100) {
