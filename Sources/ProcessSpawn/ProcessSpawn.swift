@@ -2,8 +2,18 @@
 import Glibc
 #endif
 
-/// What the posix_spawn users (the test runner, the bitcode worker) share:
-/// the glibc file actions Swift's importer cannot see, and waiting for a child.
+/// ProcessSpawn: how trim starts, waits for and stops processes.
+///
+/// Owns: posix_spawn details (file actions Swift's importer cannot see,
+/// process groups, signal defaults), waiting without polling
+/// (`ProcessSpawn.wait`), running a helper to completion with its output
+/// (`ChildProcess`), the registry of live child groups and its on-disk
+/// ledger (`ChildGroups`), and telling a live process from a reused pid
+/// (`ProcessIdentity`).
+/// Invariant: every child trim starts leads its own process group, is known
+/// to `ChildGroups` until it has been waited for, and inherits no descriptor
+/// above 2.
+/// Never depends on: any other trim module, cargo, the store.
 public enum ProcessSpawn {
     /// How a child ended.
     public enum Exit: Equatable, Sendable {
