@@ -48,7 +48,7 @@ let package = Package(
         // trim run: coverage runtime and slot mapping, cargo driving, the store,
         // the runner and its reporters, and the pipeline that ties them.
         .target(name: "Coverage", dependencies: ["BlockIR"]),
-        .target(name: "InputTracing", dependencies: ["BlockIR", "Coverage"]),
+        .target(name: "InputTracing", dependencies: ["BlockIR", "Coverage", "ProcessSpawn"]),
         .target(name: "CargoSupport", dependencies: ["ProcessSpawn"]),
         .target(name: "TestFilter"),
         .target(
@@ -72,7 +72,7 @@ let package = Package(
         ),
         // trim simulate-history: replay a repository's commits, compare the grains, mutants.
         .target(name: "History", dependencies: [
-                "TrimPipeline", "CargoSupport", "Reporting", "Runner", "Selection", "Store", "TrimConfig",
+                "TrimPipeline", "CargoSupport", "Reporting", "Runner", "Selection", "Store", "TrimConfig", "ProcessSpawn",
             ]),
         .executableTarget(name: "trim", dependencies: ["TrimCLI"]),
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI"]),

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 
 /// The few git commands replay needs, run as child processes. Every command
 /// runs with hooks disabled (`core.hooksPath=/dev/null`): checking commits
@@ -34,35 +35,21 @@ struct Git: Sendable {
     }
 
     static func capture(_ arguments: [String], in directory: URL) throws(HistoryError) -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "core.hooksPath=/dev/null", "-C", directory.path] + arguments
         var environment = ProcessInfo.processInfo.environment
         // A user's GIT_DIR / GIT_WORK_TREE would point every command at their tree.
         for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"] { environment[name] = nil }
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["LC_ALL"] = "C"
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch { throw .setup("cannot run git: \(error)") }
-        let errors = OutputBox()
-        let group = DispatchGroup()
-        let errHandle = err.fileHandleForReading
-        DispatchQueue.global().async(group: group) { errors.data = errHandle.readDataToEndOfFile() }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
-                      stderr: String(decoding: errors.data, as: UTF8.self)
+        let finished: ChildProcess.Finished
+        do {
+            finished = try ChildProcess.run(
+                "/usr/bin/env", ["git", "-c", "core.hooksPath=/dev/null", "-C", directory.path] + arguments,
+                environment: environment)
+        } catch { throw .setup("cannot run git: \(error.reason)") }
+        return Output(status: finished.status, stdout: String(decoding: finished.stdout, as: UTF8.self),
+                      stderr: String(decoding: finished.stderr, as: UTF8.self)
                         .trimmingCharacters(in: .whitespacesAndNewlines))
     }
-}
-
-private final class OutputBox: @unchecked Sendable {
-    var data = Data()
 }
 
 /// One commit to replay.

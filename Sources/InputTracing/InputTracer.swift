@@ -54,6 +54,7 @@
 ///     struct PathPattern (globs: *, **, ?), enum Endpoint (normalised addresses, loopback)
 import Coverage
 import Foundation
+import ProcessSpawn
 
 #if canImport(Glibc)
     import Glibc
@@ -294,22 +295,14 @@ public enum TracingMethod: Hashable, Sendable, CustomStringConvertible {
 /// Runs a tool to completion, output captured.
 enum ToolRun {
     static func run(_ tool: String, _ arguments: [String], in directory: URL) -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
+        let finished: ChildProcess.Finished
         do {
-            try process.run()
+            finished = try ChildProcess.run(tool, arguments, directory: directory.path, stderr: .toStdout)
         } catch {
-            return (-1, "\(error.localizedDescription)")
+            return (-1, error.reason)
         }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationReason != .exit { return (-1, "signal \(process.terminationStatus)\n" + text) }
-        return (process.terminationStatus, text)
+        let text = String(decoding: finished.stdout, as: UTF8.self)
+        if case .signalled(let signal) = finished.exit { return (-1, "signal \(signal)\n" + text) }
+        return (finished.status, text)
     }
 }

@@ -16,6 +16,8 @@ public enum ChildProcess {
         /// trim's own stream (cargo's progress and diagnostics).
         case inherit
         case discard
+        /// For stderr only: into the same place as stdout, interleaved as written.
+        case toStdout
     }
 
     public struct Finished: Sendable {
@@ -52,6 +54,7 @@ public enum ChildProcess {
         for (index, (fd, output)) in [(Int32(1), stdout), (Int32(2), stderr)].enumerated() {
             switch output {
             case .inherit: break
+            case .toStdout: posix_spawn_file_actions_adddup2(&actions, 1, fd)
             case .discard: posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0)
             case .capture:
                 var ends: [Int32] = [-1, -1]
