@@ -73,7 +73,8 @@ public final class TestExecutor: Sendable {
 
     /// Runs `tests`; `emit` receives every event, `runStarted` first and
     /// `runFinished` last. Returns the results of the tests that started, in
-    /// the order of `tests`.
+    /// the order of `tests`, without their output: that went out with the
+    /// events and is not kept for the whole run.
     public func run(_ tests: [TestInstance], skipped: [SkippedTest] = [],
                     emit: @escaping @Sendable (TestEvent) -> Void) throws -> [TestResult] {
         try FileManager.default.createDirectory(at: scratchDirectory, withIntermediateDirectories: true)
@@ -89,7 +90,7 @@ public final class TestExecutor: Sendable {
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(tests.count, 1))) { _ in
             while let index = control.nextTest(of: tests.count) {
                 let result = runWithRetries(tests[index], slot: index, events: events, emit: emit)
-                results.set(index, result)
+                results.set(index, result.withoutOutput)
                 // Not waited for: recording a result (coverage mapped, the
                 // store written) overlaps the next test instead of holding
                 // this slot; the queue keeps the events in order, and the run
@@ -192,7 +193,7 @@ public final class TestExecutor: Sendable {
             status = .couldNotStart(reason: "\(error)")
         }
         let duration = Date().timeIntervalSince(start)
-        let output = (try? Data(contentsOf: outputFile)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let output = OutputFile.read(outputFile)
         try? FileManager.default.removeItem(at: outputFile)
         return TestExecution(test: test, attempt: attempt, status: status, duration: duration, output: output,
                              coverageFile: coverageFile, leaked: leaked, payload: payload)
@@ -304,4 +305,13 @@ private final class ResultSlots: @unchecked Sendable {
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ index: Int, _ value: TestResult) { lock.withLock { slots[index] = value } }
     var values: [TestResult] { lock.withLock { slots.compactMap { $0 } } }
+}
+
+extension TestResult {
+    /// The same result with every attempt's output dropped.
+    var withoutOutput: TestResult {
+        var copy = self
+        for index in copy.attempts.indices { copy.attempts[index].output = "" }
+        return copy
+    }
 }
