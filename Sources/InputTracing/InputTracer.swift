@@ -94,10 +94,11 @@ public struct InputTracer: Sendable {
         let directory = cacheDirectory.appendingPathComponent("inputs").appendingPathComponent(sourceHash)
         do {
             return try CachedNativeBuild.library(
-                in: directory, product: "libtrimio.so", sourceName: "trimio.c", source: InterposerSource.c,
+                in: directory, cacheRoot: cacheDirectory, product: "libtrimio.so", sourceName: "trimio.c", source: InterposerSource.c,
                 steps: [.init("cc", compileFlags + ["-o", "libtrimio.so", "trimio.c"] + linkFlags)])
         } catch {
             switch error {
+            case .notPrivate(let problem): throw .untrustedCache(problem)
             case .cacheUnwritable(let path, let reason): throw .cacheUnwritable(path: path, reason: reason)
             case .toolNotFound(let tool, let reason): throw .toolNotFound(tool: tool, reason: reason)
             case .buildFailed(let path, let command, let output):
@@ -124,7 +125,7 @@ public struct InputTracer: Sendable {
     // MARK: - Choosing how to trace
 
     /// Builds the interposer into `cacheDirectory` and looks for `strace` on
-    /// `PATH`. Throws only when neither is usable.
+    /// `PATH`. Throws when neither is usable, or when the cache is not private.
     public init(cacheDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(InputTracingError)
     {
@@ -133,6 +134,8 @@ public struct InputTracer: Sendable {
         do {
             library = try Self.library(cacheDirectory: cacheDirectory)
         } catch {
+            // A planted library is an attack to report, not a reason to fall back to strace.
+            if case .untrustedCache = error { throw error }
             failure = error
         }
         let strace = Self.which("strace", in: environment)
