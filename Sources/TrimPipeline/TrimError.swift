@@ -17,6 +17,8 @@ public enum TrimError: Error, CustomStringConvertible {
     case bitcode(BlockIRError)
     case store(StoreError)
     case coverage(CoverageError)
+    /// `--db` or `TRIM_DB` is a URL (only the scheme is kept: the rest may hold a password).
+    case databaseURL(scheme: String)
     case setup(String)
 
     /// 101 when the build failed (as nextest), 2 for every other setup error.
@@ -31,6 +33,9 @@ public enum TrimError: Error, CustomStringConvertible {
         case .bitcode(let e): return "\(e)"
         case .store(let e): return "\(e)"
         case .coverage(let e): return "\(e)"
+        case .databaseURL(let scheme):
+            return "the database (--db or TRIM_DB) is a \(scheme):// URL; trim keeps its data in a local "
+                + "SQLite file only: give a file path"
         case .setup(let message): return message
         }
     }
