@@ -54,6 +54,7 @@
 ///     struct PathPattern (globs: *, **, ?), enum Endpoint (normalised addresses, loopback)
 import Coverage
 import Foundation
+import PrivateFiles
 
 #if canImport(Glibc)
     import Glibc
@@ -195,13 +196,27 @@ public struct InputTracer: Sendable {
             return fields.count > 2 && fields[1] == "/dev/shm" && fields[2] == "tmpfs"
         }
         if shmIsTmpfs, access("/dev/shm", W_OK) == 0 {
+            removeAbandonedTraceDirectories(in: URL(fileURLWithPath: "/dev/shm"))
             let directory = URL(
-                fileURLWithPath: "/dev/shm/trim-inputs-\(getuid())-\(getpid())-\(UUID().uuidString.prefix(8))")
+                fileURLWithPath: "/dev/shm/\(traceDirectoryPrefix)\(getuid())-\(getpid())-\(UUID().uuidString.prefix(8))")
             if mkdir(directory.path, 0o700) == 0 { return directory }
         }
         let directory = fallback.appendingPathComponent("inputs-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
+    }
+
+    static let traceDirectoryPrefix = "trim-inputs-"
+
+    /// Removes this user's `trim-inputs-<uid>-<pid>-<random>` directories
+    /// whose run is gone (killed before it could clean up).
+    @discardableResult
+    public static func removeAbandonedTraceDirectories(in parent: URL) -> [URL] {
+        let ownName = "\(traceDirectoryPrefix)\(getuid())-"
+        return Leftovers.sweep(parent) { name in
+            guard name.hasPrefix(ownName) else { return nil }
+            return name.dropFirst(ownName.count).split(separator: "-").first.flatMap { pid_t($0) }
+        }
     }
 
     /// Where one test attempt's traces go: `<directory>/<stem>.<pid>.io`
