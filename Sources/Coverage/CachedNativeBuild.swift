@@ -71,6 +71,11 @@ public enum CachedNativeBuild {
             try run(tool, step.arguments, in: scratch, product: library)
         }
         _ = rename(sourceFile.path, directory.appendingPathComponent(sourceName).path)
+        // Under a umask of 002 the tools leave it group-writable, which the next run would refuse.
+        var built = stat()
+        if stat(scratch.appendingPathComponent(product).path, &built) == 0 {
+            chmod(scratch.appendingPathComponent(product).path, built.st_mode & 0o755)
+        }
         guard rename(scratch.appendingPathComponent(product).path, library.path) == 0 else {
             let reason = String(cString: strerror(errno))
             if try isTrustedNonEmptyFile(library) { return library }
