@@ -50,7 +50,14 @@ public enum CachedNativeBuild {
         do {
             _ = try PrivateDirectory.prepare(directory, below: cacheRoot.deletingLastPathComponent())
         } catch {
-            throw .notPrivate(error)
+            switch error {
+            case .cannotCreate(let path, let reason), .cannotInspect(let path, let reason):
+                throw .cacheUnwritable(path: path, reason: reason)
+            case .notADirectory(let path):
+                throw .cacheUnwritable(path: path, reason: "a file is in the way of the cache directory")
+            default:
+                throw .notPrivate(error)
+            }
         }
         let library = directory.appendingPathComponent(product)
         if try isTrustedNonEmptyFile(library) { return library }

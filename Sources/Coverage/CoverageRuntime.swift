@@ -24,7 +24,8 @@ public enum CoverageRuntime {
         let directory = cacheDirectory.appendingPathComponent("runtime").appendingPathComponent(sourceHash)
         do {
             return try CachedNativeBuild.library(
-                in: directory, cacheRoot: cacheDirectory, product: "libtrimrt.a", sourceName: "trimrt.c", source: RuntimeSource.c,
+                in: directory, cacheRoot: cacheDirectory, product: "libtrimrt.a", sourceName: "trimrt.c",
+                source: RuntimeSource.c,
                 steps: [.init("cc", compileFlags + ["trimrt.c", "-o", "trimrt.o"]),
                         .init("ar", ["rcs", "libtrimrt.a", "trimrt.o"])])
         } catch {

@@ -95,7 +95,8 @@ public struct InputTracer: Sendable {
         let directory = cacheDirectory.appendingPathComponent("inputs").appendingPathComponent(sourceHash)
         do {
             return try CachedNativeBuild.library(
-                in: directory, cacheRoot: cacheDirectory, product: "libtrimio.so", sourceName: "trimio.c", source: InterposerSource.c,
+                in: directory, cacheRoot: cacheDirectory, product: "libtrimio.so", sourceName: "trimio.c",
+                source: InterposerSource.c,
                 steps: [.init("cc", compileFlags + ["-o", "libtrimio.so", "trimio.c"] + linkFlags)])
         } catch {
             switch error {
@@ -197,8 +198,8 @@ public struct InputTracer: Sendable {
         }
         if shmIsTmpfs, access("/dev/shm", W_OK) == 0 {
             removeAbandonedTraceDirectories(in: URL(fileURLWithPath: "/dev/shm"))
-            let directory = URL(
-                fileURLWithPath: "/dev/shm/\(traceDirectoryPrefix)\(getuid())-\(getpid())-\(UUID().uuidString.prefix(8))")
+            let name = "\(traceDirectoryPrefix)\(getuid())-\(getpid())-\(UUID().uuidString.prefix(8))"
+            let directory = URL(fileURLWithPath: "/dev/shm/\(name)")
             if mkdir(directory.path, 0o700) == 0 { return directory }
         }
         let directory = fallback.appendingPathComponent("inputs-\(UUID().uuidString.prefix(8))")

@@ -34,7 +34,8 @@ public enum PrivacyError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(path): refused: owned by user \(owner), not by you (user \(user)) (\(advice))"
         case .writableByOthers(let path, let mode):
             let octal = String(mode, radix: 8)
-            return "\(path): refused: writable by group or others (mode \(String(repeating: "0", count: max(0, 4 - octal.count)) + octal)) (\(advice))"
+            let padded = String(repeating: "0", count: max(0, 4 - octal.count)) + octal
+            return "\(path): refused: writable by group or others (mode \(padded)) (\(advice))"
         case .cannotCreate(let path, let reason):
             return "\(path): cannot create: \(reason)"
         case .cannotInspect(let path, let reason):

@@ -16,7 +16,9 @@ struct SchemaProbe {
     static func read(_ path: String) -> SchemaProbe? {
         let wal = path + "-wal"
         let walSize = (try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? NSNumber
-        guard let walSize, walSize.intValue > 0 else { return query(uri: immutableURI(path), flags: SQLITE_OPEN_READONLY) }
+        guard let walSize, walSize.intValue > 0 else {
+            return query(uri: immutableURI(path), flags: SQLITE_OPEN_READONLY)
+        }
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("trim-probe-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: copy) }
         do {

@@ -78,7 +78,8 @@ public struct FilterError: Error, Equatable, Sendable, CustomStringConvertible {
         if characters.count > Self.shownLength {
             let start = max(0, min(caret - Self.shownLength / 2, characters.count - Self.shownLength))
             let end = min(characters.count, start + Self.shownLength)
-            characters = (start > 0 ? ["…"] : []) + Array(characters[start..<end]) + (end < characters.count ? ["…"] : [])
+            let head: [Character] = start > 0 ? ["…"] : [], tail: [Character] = end < characters.count ? ["…"] : []
+            characters = head + Array(characters[start..<end]) + tail
             caret = caret - start + (start > 0 ? 1 : 0)
         }
         return "  \(String(characters))\n  \(String(repeating: " ", count: caret))^"
