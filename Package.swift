@@ -35,7 +35,9 @@ let package = Package(
             ]
         ),
         .target(name: "ProcessSpawn"),
-        .target(name: "BlockIR", dependencies: ["CLLVMShim", "ProcessSpawn"]),
+        // Directories and files trim keeps private to the user, and leftovers of killed runs.
+        .target(name: "PrivateFiles"),
+        .target(name: "BlockIR", dependencies: ["CLLVMShim", "ProcessSpawn", "PrivateFiles"]),
         .target(name: "BlockDiffReport", dependencies: ["BlockIR"]),
         .executableTarget(
             name: "blockdiff",
@@ -47,8 +49,8 @@ let package = Package(
         .executableTarget(name: "trim-ir-worker", dependencies: ["BlockIR"]),
         // trim run: coverage runtime and slot mapping, cargo driving, the store,
         // the runner and its reporters, and the pipeline that ties them.
-        .target(name: "Coverage", dependencies: ["BlockIR"]),
-        .target(name: "InputTracing", dependencies: ["BlockIR", "Coverage", "ProcessSpawn"]),
+        .target(name: "Coverage", dependencies: ["BlockIR", "PrivateFiles"]),
+        .target(name: "InputTracing", dependencies: ["BlockIR", "Coverage", "PrivateFiles", "ProcessSpawn"]),
         .target(name: "CargoSupport", dependencies: ["ProcessSpawn"]),
         .target(name: "TestFilter"),
         .target(
@@ -72,7 +74,8 @@ let package = Package(
         ),
         // trim simulate-history: replay a repository's commits, compare the grains, mutants.
         .target(name: "History", dependencies: [
-                "TrimPipeline", "CargoSupport", "Reporting", "Runner", "Selection", "Store", "TrimConfig", "ProcessSpawn",
+                "TrimPipeline", "CargoSupport", "Reporting", "Runner", "Selection", "Store", "TrimConfig", "PrivateFiles",
+                "ProcessSpawn",
             ]),
         .executableTarget(name: "trim", dependencies: ["TrimCLI"]),
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI"]),
@@ -83,15 +86,16 @@ let package = Package(
             dependencies: ["BlockIR", "BlockDiffReport"]
         ),
         .testTarget(name: "BlockDiffCLITests", dependencies: ["BlockIR"]),
-        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR"]),
-        .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR", "Selection", "TrimConfig"]),
+        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR", "PrivateFiles"]),
+        .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR", "Selection", "TrimConfig", "PrivateFiles"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR", "InputTracing"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
-        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store"]),
+        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
-        .testTarget(name: "HistoryTests", dependencies: ["History", "Selection"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "Coverage"], exclude: ["Fixtures"]),
+        .testTarget(name: "PrivateFilesTests", dependencies: ["PrivateFiles"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -15,6 +15,7 @@ public struct BitcodeFile: Sendable {
             throw .fileNotFound(path: path)
         }
         if isDirectory.boolValue { throw .unreadable(path: path, reason: "is a directory") }
+        if let kind = Self.specialFileKind(path) { throw .notRegularFile(path: path, kind: kind) }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
@@ -30,5 +31,19 @@ public struct BitcodeFile: Sendable {
         guard isBitcode else { throw .notBitcode(path: path) }
         self.size = data.count
         self.contentHash = ContentHash.of(data)
+    }
+
+    /// What `path` is (links followed) when it is neither a regular file nor a directory.
+    static func specialFileKind(_ path: String) -> String? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        default: return "not a file"
+        }
     }
 }

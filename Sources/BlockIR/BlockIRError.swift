@@ -12,12 +12,15 @@ public enum BlockIRError: Error, Equatable, CustomStringConvertible, Sendable {
     case workerFailed(path: String, detail: String)
     case workerNotFound(searched: [String])
     case noBitcodeInDirectory(path: String)
+    /// A device, FIFO or socket: never opened (a FIFO would block forever).
+    case notRegularFile(path: String, kind: String)
 
     public var path: String? {
         switch self {
         case .fileNotFound(let p), .unreadable(let p, _), .empty(let p), .notBitcode(let p),
             .corrupt(let p, _), .truncated(let p, _), .tooNew(let p, _, _),
-            .parserCrashed(let p, _), .parserTimedOut(let p, _), .workerFailed(let p, _), .noBitcodeInDirectory(let p):
+            .parserCrashed(let p, _), .parserTimedOut(let p, _), .workerFailed(let p, _), .noBitcodeInDirectory(let p),
+            .notRegularFile(let p, _):
             return p
         case .workerNotFound: return nil
         }
@@ -29,6 +32,8 @@ public enum BlockIRError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(path): no such file or directory"
         case .unreadable(let path, let reason):
             return "\(path): cannot be read: \(reason)"
+        case .notRegularFile(let path, let kind):
+            return "\(path): not a regular file (\(kind)); give a .bc file or a directory of them"
         case .empty(let path):
             return "\(path): the file is empty, not LLVM bitcode (was the build interrupted?)"
         case .notBitcode(let path):

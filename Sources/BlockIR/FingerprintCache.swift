@@ -1,4 +1,5 @@
 import Foundation
+import PrivateFiles
 
 /// Fingerprints on disk, keyed by the content hash of the bitcode they came
 /// from (and the reader's version), so an unchanged file is never parsed twice.
@@ -44,6 +45,21 @@ public struct FingerprintCache: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw .unreadable(path: directory.path, reason: "cannot create the fingerprint cache: \(error)")
+        }
+        removeAbandonedFiles()
+    }
+
+    /// Removes what killed readers left: `.<entry>.<pid>.<random>.err` (a
+    /// worker's messages, written for trim's pid) and `.<entry>.<pid>.tmp`
+    /// (a worker's unfinished answer).
+    @discardableResult
+    public func removeAbandonedFiles() -> [URL] {
+        Leftovers.sweep(directory) { name in
+            guard name.hasPrefix(".") else { return nil }
+            let parts = name.split(separator: ".")
+            if name.hasSuffix(".err"), parts.count >= 4 { return pid_t(parts[parts.count - 3]) }
+            if name.hasSuffix(".tmp"), parts.count >= 3 { return pid_t(parts[parts.count - 2]) }
+            return nil
         }
     }
 }

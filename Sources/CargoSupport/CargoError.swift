@@ -7,6 +7,12 @@
 /// What can go wrong talking to cargo or a test binary, each with what to do.
 public enum CargoError: Error, CustomStringConvertible, Sendable, Equatable {
     case cargoNotFound
+    /// The workspace directory given (`--workspace`) does not exist.
+    case workspaceMissing(path: String)
+    /// The workspace path given is a file (or anything but a directory).
+    case workspaceNotADirectory(path: String)
+    /// The workspace directory given has no Cargo.toml.
+    case noManifest(directory: String)
     case notAWorkspace(directory: String, cargoSays: String)
     case metadataUnreadable(detail: String)
     case buildFailed(status: Int32)
@@ -17,6 +23,13 @@ public enum CargoError: Error, CustomStringConvertible, Sendable, Equatable {
         switch self {
         case .cargoNotFound:
             return "cargo is not on PATH; install Rust (rustup or Debian's cargo) and try again"
+        case .workspaceMissing(let path):
+            return "\(path): the workspace directory does not exist"
+        case .workspaceNotADirectory(let path):
+            return "\(path): the workspace is not a directory; give the directory that holds Cargo.toml"
+        case .noManifest(let directory):
+            return "\(directory): no Cargo.toml in the workspace directory; give the directory of the workspace "
+                + "or of one of its packages"
         case .notAWorkspace(let directory, let says):
             return "\(directory) is not inside a cargo workspace (no Cargo.toml found): \(says)"
         case .metadataUnreadable(let detail):

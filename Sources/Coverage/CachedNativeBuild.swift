@@ -1,4 +1,5 @@
 import Foundation
+import PrivateFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -7,9 +8,12 @@ import Glibc
 /// A small C library that trim compiles itself (the coverage runtime, the
 /// input tracer): built once per content hash under `directory`, under a
 /// temporary name and renamed into place, so concurrent callers each see no
-/// library or a complete one.
+/// library or a complete one. The cache is private (`PrivateDirectory`):
+/// a library found there is loaded into test processes, so a directory or
+/// library someone else could have planted is refused, never used or rebuilt.
 public enum CachedNativeBuild {
     public enum Failure: Error, Sendable {
+        case notPrivate(PrivacyError)
         case cacheUnwritable(path: String, reason: String)
         case toolNotFound(tool: String, reason: String)
         case buildFailed(path: String, command: String, output: String)
@@ -38,17 +42,29 @@ public enum CachedNativeBuild {
 
     /// `directory/product`, built by writing `source` to `directory/sourceName`'s
     /// scratch copy and running `steps` when the product is absent. The source
-    /// is kept beside the product, for whoever wonders what it is.
-    public static func library(in directory: URL, product: String, sourceName: String, source: String,
-                               steps: [Step]) throws(Failure) -> URL {
+    /// is kept beside the product, for whoever wonders what it is. Every
+    /// directory from `cacheRoot` (included) down to `directory` must be
+    /// private, and so must the product.
+    public static func library(in directory: URL, cacheRoot: URL, product: String, sourceName: String,
+                               source: String, steps: [Step]) throws(Failure) -> URL {
+        do {
+            _ = try PrivateDirectory.prepare(directory, below: cacheRoot.deletingLastPathComponent())
+        } catch {
+            switch error {
+            case .cannotCreate(let path, let reason), .cannotInspect(let path, let reason):
+                throw .cacheUnwritable(path: path, reason: reason)
+            case .notADirectory(let path):
+                throw .cacheUnwritable(path: path, reason: "a file is in the way of the cache directory")
+            default:
+                throw .notPrivate(error)
+            }
+        }
         let library = directory.appendingPathComponent(product)
-        if isNonEmptyFile(library.path) { return library }
+        if try isTrustedNonEmptyFile(library) { return library }
         let fileManager = FileManager.default
         let scratch = directory.appendingPathComponent("tmp-\(UUID().uuidString)")
-        do {
-            try fileManager.createDirectory(at: scratch, withIntermediateDirectories: true)
-        } catch {
-            throw .cacheUnwritable(path: directory.path, reason: "\(error.localizedDescription)")
+        guard mkdir(scratch.path, 0o700) == 0 else {
+            throw .cacheUnwritable(path: directory.path, reason: String(cString: strerror(errno)))
         }
         defer { try? fileManager.removeItem(at: scratch) }
         let sourceFile = scratch.appendingPathComponent(sourceName)
@@ -62,20 +78,26 @@ public enum CachedNativeBuild {
             try run(tool, step.arguments, in: scratch, product: library)
         }
         _ = rename(sourceFile.path, directory.appendingPathComponent(sourceName).path)
+        // Under a umask of 002 the tools leave it group-writable, which the next run would refuse.
+        var built = stat()
+        if stat(scratch.appendingPathComponent(product).path, &built) == 0 {
+            chmod(scratch.appendingPathComponent(product).path, built.st_mode & 0o755)
+        }
         guard rename(scratch.appendingPathComponent(product).path, library.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            if isNonEmptyFile(library.path) { return library }
+            if try isTrustedNonEmptyFile(library) { return library }
             throw .cacheUnwritable(path: library.path, reason: reason)
         }
         return library
     }
 
-    static func isNonEmptyFile(_ path: String) -> Bool {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            attributes[.type] as? FileAttributeType == .typeRegular,
-            let size = attributes[.size] as? NSNumber
-        else { return false }
-        return size.intValue > 0
+    /// True for a private, non-empty library; false when there is none or it
+    /// is empty (a build cut short: built again); refused when not private.
+    static func isTrustedNonEmptyFile(_ url: URL) throws(Failure) -> Bool {
+        var status = stat()
+        guard lstat(url.path, &status) == 0 else { return false }
+        do { try PrivateDirectory.checkFile(url) } catch { throw .notPrivate(error) }
+        return status.st_size > 0
     }
 
     /// `tool` on PATH.

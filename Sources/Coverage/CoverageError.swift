@@ -1,3 +1,5 @@
+import PrivateFiles
+
 /// Everything that can go wrong building the runtime or reading coverage
 /// output; each case names the file and says what to do.
 public enum CoverageError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -29,6 +31,8 @@ public enum CoverageError: Error, Equatable, CustomStringConvertible, Sendable {
     case runtimeBuildFailed(path: String, command: String, output: String)
     /// The runtime cache directory cannot be created or written.
     case cacheUnwritable(path: String, reason: String)
+    /// The runtime cache, or the runtime in it, is not private to the user.
+    case untrustedCache(PrivacyError)
 
     public var path: String? {
         switch self {
@@ -38,6 +42,7 @@ public enum CoverageError: Error, Equatable, CustomStringConvertible, Sendable {
             .cacheUnwritable(let p, _):
             return p
         case .slotCountMismatch(let p, _, _, _): return p
+        case .untrustedCache(let problem): return problem.path
         case .toolNotFound: return nil
         }
     }
@@ -78,6 +83,8 @@ public enum CoverageError: Error, Equatable, CustomStringConvertible, Sendable {
         case .cacheUnwritable(let path, let reason):
             return "\(path): cannot write trim's runtime cache: \(reason); make the directory writable "
                 + "or point the cache elsewhere (TRIM_CACHE_DIR)"
+        case .untrustedCache(let problem):
+            return "trim's coverage runtime cache: \(problem)"
         }
     }
 }

@@ -24,11 +24,13 @@ public enum CoverageRuntime {
         let directory = cacheDirectory.appendingPathComponent("runtime").appendingPathComponent(sourceHash)
         do {
             return try CachedNativeBuild.library(
-                in: directory, product: "libtrimrt.a", sourceName: "trimrt.c", source: RuntimeSource.c,
+                in: directory, cacheRoot: cacheDirectory, product: "libtrimrt.a", sourceName: "trimrt.c",
+                source: RuntimeSource.c,
                 steps: [.init("cc", compileFlags + ["trimrt.c", "-o", "trimrt.o"]),
                         .init("ar", ["rcs", "libtrimrt.a", "trimrt.o"])])
         } catch {
             switch error {
+            case .notPrivate(let problem): throw .untrustedCache(problem)
             case .cacheUnwritable(let path, let reason): throw .cacheUnwritable(path: path, reason: reason)
             case .toolNotFound(let tool, let reason): throw .toolNotFound(tool: tool, reason: reason)
             case .buildFailed(let path, let command, let output):

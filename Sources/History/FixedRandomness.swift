@@ -45,10 +45,13 @@ public enum FixedRandomness {
         let hash = CachedNativeBuild.hash(source: source, flags: flags)
         do {
             return try CachedNativeBuild.library(
-                in: directory.appendingPathComponent(hash), product: "libtrimrandom.so", sourceName: "trimrandom.c",
-                source: source, steps: [.init("cc", flags + ["-o", "libtrimrandom.so", "trimrandom.c"])])
+                in: directory.appendingPathComponent(hash), cacheRoot: directory, product: "libtrimrandom.so",
+                sourceName: "trimrandom.c", source: source,
+                steps: [.init("cc", flags + ["-o", "libtrimrandom.so", "trimrandom.c"])])
         } catch {
             switch error {
+            case .notPrivate(let problem):
+                throw .notPrivate(problem)
             case .cacheUnwritable(let path, let reason):
                 throw .write(path: path, reason: reason)
             case .toolNotFound(let tool, let reason):

@@ -1,3 +1,4 @@
+import PrivateFiles
 import TrimPipeline
 
 /// Why a replay could not start or had to stop. A commit that does not
@@ -11,6 +12,8 @@ public enum HistoryError: Error, CustomStringConvertible {
     case targetDirectoryNotPrivate(expected: String, actual: String?)
     /// Another replay of this repository holds the scratch directory.
     case scratchBusy(path: String)
+    /// The scratch space, or a library in it, is not private to the user.
+    case notPrivate(PrivacyError)
     case pipeline(TrimError)
     case setup(String)
     /// A file the replay was asked to write (`--plans`) could not be written.
@@ -31,6 +34,8 @@ public enum HistoryError: Error, CustomStringConvertible {
                 + "a target dir shared with another copy of the workspace makes cargo reuse the other copy's binaries"
         case .scratchBusy(let path):
             return "\(path) is in use by another `trim simulate-history` of this repository"
+        case .notPrivate(let problem):
+            return "simulate-history's scratch space: \(problem)"
         case .pipeline(let error):
             return "\(error)"
         case .setup(let message):

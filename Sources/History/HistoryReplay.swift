@@ -104,6 +104,7 @@ public enum HistoryReplay {
         let expected = target.scratch.targetDirectory.path
         let actual = ProcessInfo.processInfo.environment["CARGO_TARGET_DIR"]
         guard actual == expected else { throw .targetDirectoryNotPrivate(expected: expected, actual: actual) }
+        try target.scratch.preparePrivately()
         guard options.commits > 0 else { throw .noCommits(revision: options.revision) }
 
         let repository = Git(directory: target.topLevel)

@@ -1,4 +1,5 @@
 import Foundation
+import PrivateFiles
 
 #if canImport(Glibc)
     import Glibc
@@ -24,19 +25,44 @@ import Foundation
 /// workspace root and `.cargo/config.toml` in every parent directory, so a
 /// worktree nested in the user's checkout would pick up the user's (current,
 /// not the replayed commit's) manifest and configuration. The default root is
-/// `<temp>/trim-history/<64-bit FNV-1a of the repository's git directory>`.
+/// `<user cache>/trim/history/<64-bit FNV-1a of the repository's git directory>`.
+///
+/// Why private (`PrivateDirectory`): the replay deletes and builds inside the
+/// root and preloads a library from it, so a root someone else could have
+/// planted (a symbolic link, another user's or a world-writable directory)
+/// is refused before anything is touched.
 public struct ScratchSpace: Sendable {
     public let root: URL
+    /// The directory the user chose or owns, above everything trim creates.
+    public let trustedParent: URL
 
-    public init(root: URL) { self.root = root }
+    /// A root given by the user (`--scratch`): its parent is trusted, the root must be private.
+    public init(root: URL) {
+        self.root = root.standardizedFileURL
+        trustedParent = self.root.deletingLastPathComponent()
+    }
+
+    init(root: URL, trustedParent: URL) {
+        self.root = root
+        self.trustedParent = trustedParent
+    }
 
     /// The default scratch space of the repository whose common git
     /// directory (`git rev-parse --git-common-dir`, absolute) is given.
-    public static func `default`(gitCommonDirectory: String) -> ScratchSpace {
+    public static func `default`(gitCommonDirectory: String,
+                                 environment: [String: String] = ProcessInfo.processInfo.environment) -> ScratchSpace {
         let hash = String(FNV1a.hash(gitCommonDirectory), radix: 16)
         let name = String(repeating: "0", count: 16 - hash.count) + hash
-        return ScratchSpace(root: FileManager.default.temporaryDirectory
-            .appendingPathComponent("trim-history").appendingPathComponent(name))
+        return ScratchSpace(
+            root: UserCache.trimDirectory(environment: environment).appendingPathComponent("history")
+                .appendingPathComponent(name),
+            trustedParent: UserCache.base(environment: environment))
+    }
+
+    /// Creates the root (`0700`) and every directory trim makes above it, or
+    /// refuses them when they are not private to the user.
+    public func preparePrivately() throws(HistoryError) {
+        do { _ = try PrivateDirectory.prepare(root, below: trustedParent) } catch { throw .notPrivate(error) }
     }
 
     public var worktree: URL { root.appendingPathComponent("worktree") }
@@ -72,10 +98,8 @@ final class ScratchLock {
     private var descriptor: Int32
 
     init(_ space: ScratchSpace) throws(HistoryError) {
-        do { try FileManager.default.createDirectory(at: space.root, withIntermediateDirectories: true) } catch {
-            throw .setup("cannot create \(space.root.path): \(error)")
-        }
-        descriptor = open(space.lockFile.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        try space.preparePrivately()
+        descriptor = open(space.lockFile.path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw .setup("cannot open \(space.lockFile.path): errno \(errno)") }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)

@@ -54,6 +54,7 @@
 ///     struct PathPattern (globs: *, **, ?), enum Endpoint (normalised addresses, loopback)
 import Coverage
 import Foundation
+import PrivateFiles
 import ProcessSpawn
 
 #if canImport(Glibc)
@@ -95,10 +96,12 @@ public struct InputTracer: Sendable {
         let directory = cacheDirectory.appendingPathComponent("inputs").appendingPathComponent(sourceHash)
         do {
             return try CachedNativeBuild.library(
-                in: directory, product: "libtrimio.so", sourceName: "trimio.c", source: InterposerSource.c,
+                in: directory, cacheRoot: cacheDirectory, product: "libtrimio.so", sourceName: "trimio.c",
+                source: InterposerSource.c,
                 steps: [.init("cc", compileFlags + ["-o", "libtrimio.so", "trimio.c"] + linkFlags)])
         } catch {
             switch error {
+            case .notPrivate(let problem): throw .untrustedCache(problem)
             case .cacheUnwritable(let path, let reason): throw .cacheUnwritable(path: path, reason: reason)
             case .toolNotFound(let tool, let reason): throw .toolNotFound(tool: tool, reason: reason)
             case .buildFailed(let path, let command, let output):
@@ -125,7 +128,7 @@ public struct InputTracer: Sendable {
     // MARK: - Choosing how to trace
 
     /// Builds the interposer into `cacheDirectory` and looks for `strace` on
-    /// `PATH`. Throws only when neither is usable.
+    /// `PATH`. Throws when neither is usable, or when the cache is not private.
     public init(cacheDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(InputTracingError)
     {
@@ -134,6 +137,8 @@ public struct InputTracer: Sendable {
         do {
             library = try Self.library(cacheDirectory: cacheDirectory)
         } catch {
+            // A planted library is an attack to report, not a reason to fall back to strace.
+            if case .untrustedCache = error { throw error }
             failure = error
         }
         let strace = Self.which("strace", in: environment)
@@ -193,13 +198,27 @@ public struct InputTracer: Sendable {
             return fields.count > 2 && fields[1] == "/dev/shm" && fields[2] == "tmpfs"
         }
         if shmIsTmpfs, access("/dev/shm", W_OK) == 0 {
-            let directory = URL(
-                fileURLWithPath: "/dev/shm/trim-inputs-\(getuid())-\(getpid())-\(UUID().uuidString.prefix(8))")
+            removeAbandonedTraceDirectories(in: URL(fileURLWithPath: "/dev/shm"))
+            let name = "\(traceDirectoryPrefix)\(getuid())-\(getpid())-\(UUID().uuidString.prefix(8))"
+            let directory = URL(fileURLWithPath: "/dev/shm/\(name)")
             if mkdir(directory.path, 0o700) == 0 { return directory }
         }
         let directory = fallback.appendingPathComponent("inputs-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
+    }
+
+    static let traceDirectoryPrefix = "trim-inputs-"
+
+    /// Removes this user's `trim-inputs-<uid>-<pid>-<random>` directories
+    /// whose run is gone (killed before it could clean up).
+    @discardableResult
+    public static func removeAbandonedTraceDirectories(in parent: URL) -> [URL] {
+        let ownName = "\(traceDirectoryPrefix)\(getuid())-"
+        return Leftovers.sweep(parent) { name in
+            guard name.hasPrefix(ownName) else { return nil }
+            return name.dropFirst(ownName.count).split(separator: "-").first.flatMap { pid_t($0) }
+        }
     }
 
     /// Where one test attempt's traces go: `<directory>/<stem>.<pid>.io`

@@ -1,3 +1,5 @@
+import PrivateFiles
+
 /// Everything that can go wrong building the interposer or reading traces;
 /// each case names the file and says what to do.
 public enum InputTracingError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -7,6 +9,8 @@ public enum InputTracingError: Error, Equatable, CustomStringConvertible, Sendab
     case libraryBuildFailed(path: String, command: String, output: String)
     /// The cache directory cannot be created or written.
     case cacheUnwritable(path: String, reason: String)
+    /// The cache, or the interposer in it, is not private to the user: never preloaded.
+    case untrustedCache(PrivacyError)
     /// A trace file that exists but cannot be read.
     case unreadableTrace(path: String, reason: String)
     /// A trace file that is not in the interposer's format.
@@ -20,6 +24,7 @@ public enum InputTracingError: Error, Equatable, CustomStringConvertible, Sendab
         case .libraryBuildFailed(let path, _, _), .cacheUnwritable(let path, _), .unreadableTrace(let path, _),
             .malformedTrace(let path, _), .unreadableExecutable(let path, _):
             return path
+        case .untrustedCache(let problem): return problem.path
         }
     }
 
@@ -33,6 +38,8 @@ public enum InputTracingError: Error, Equatable, CustomStringConvertible, Sendab
         case .cacheUnwritable(let path, let reason):
             return "\(path): cannot write trim's input tracer cache: \(reason); make the directory writable "
                 + "or point the cache elsewhere (TRIM_CACHE_DIR)"
+        case .untrustedCache(let problem):
+            return "trim's input tracer cache: \(problem)"
         case .unreadableTrace(let path, let reason):
             return "\(path): cannot read the input trace: \(reason)"
         case .malformedTrace(let path, let reason):

@@ -81,6 +81,8 @@ public final class TrimStore: Sendable {
             throw .io(path: p, detail: "is a directory")
         }
 
+        try Self.refuseUnreadable(path: p)
+
         var configuration = Configuration()
         configuration.label = "trim"
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -110,19 +112,35 @@ public final class TrimStore: Sendable {
         }
     }
 
+    /// Refuses an existing database from another program or a newer trim
+    /// before opening it for writing: the read-write pool would switch it to
+    /// WAL, index and checkpoint it, changing files this trim must leave alone.
+    static func refuseUnreadable(path: String) throws(StoreError) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            (attributes[.size] as? NSNumber)?.intValue ?? 0 > 0,
+            let probe = SchemaProbe.read(path)
+        else { return }
+        try refuse(tables: probe.tables, migrations: probe.migrations, path: path)
+    }
+
     /// Refuses databases this trim cannot read: another program's, or a newer trim's.
     static func checkSchema(_ db: Database, path: String) throws {
-        guard try db.tableExists("grdb_migrations") else {
-            let tables = try String.fetchAll(db, sql: """
-                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
-                """)
+        let tables = try String.fetchAll(db, sql: """
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
+            """)
+        let migrations = tables.contains("grdb_migrations")
+            ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : nil
+        try refuse(tables: tables, migrations: migrations, path: path)
+    }
+
+    private static func refuse(tables: [String], migrations: [String]?, path: String) throws(StoreError) {
+        guard let applied = migrations else {
             if !tables.isEmpty {
                 throw StoreError.corrupt(path: path, detail: "an SQLite database, but not trim's (tables: "
                     + tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "") + ")")
             }
             return
         }
-        let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         let known = Schema.knownMigrations
         let unknown = applied.filter { !known.contains($0) }.sorted()
         if !unknown.isEmpty {

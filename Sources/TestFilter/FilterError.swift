@@ -37,6 +37,10 @@ public struct FilterError: Error, Equatable, Sendable, CustomStringConvertible {
         /// A nextest predicate trim has no data for: `deps`, `rdeps`,
         /// `platform`, `group`, `default`.
         case unsupportedPredicate(String)
+        /// Parentheses and `not` nested deeper than the limit (the column is where it was crossed).
+        case nestedTooDeep(limit: Int)
+        /// More binary operators (`&`, `|`, `-`, ...) than the limit.
+        case tooManyOperators(limit: Int)
         /// A partition not written `count:M/N`, `hash:M/N` or `slice:M/N`.
         case invalidPartitionFormat
         /// A shard or total that is not a whole number.
@@ -60,14 +64,29 @@ public struct FilterError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// `expected ')' at column 9 in "test(foo"`.
-    public var message: String { "\(Self.text(of: reason)) at column \(column) in \"\(input)\"" }
+    public var message: String {
+        let quoted = input.count <= Self.shownLength ? "\"\(input)\"" : "an expression of \(input.count) characters"
+        return "\(Self.text(of: reason)) at column \(column) in \(quoted)"
+    }
 
     /// The input on one line (line breaks and tabs shown as spaces) and a
-    /// caret under `column`, each indented by two spaces.
+    /// caret under `column`, each indented by two spaces. A long input is
+    /// shown only around the column, with `…` for what is left out.
     public var caretLines: String {
-        let shown = String(input.map { $0.isNewline || $0 == "\t" ? " " : $0 })
-        return "  \(shown)\n  \(String(repeating: " ", count: max(column - 1, 0)))^"
+        var characters = Array(input.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+        var caret = max(column - 1, 0)
+        if characters.count > Self.shownLength {
+            let start = max(0, min(caret - Self.shownLength / 2, characters.count - Self.shownLength))
+            let end = min(characters.count, start + Self.shownLength)
+            let head: [Character] = start > 0 ? ["…"] : [], tail: [Character] = end < characters.count ? ["…"] : []
+            characters = head + Array(characters[start..<end]) + tail
+            caret = caret - start + (start > 0 ? 1 : 0)
+        }
+        return "  \(String(characters))\n  \(String(repeating: " ", count: caret))^"
     }
+
+    /// Longer inputs are quoted only around the error.
+    static let shownLength = 120
 
     public var description: String { "error: \(message)\n\(caretLines)" }
 
@@ -92,6 +111,10 @@ public struct FilterError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownPredicate(let name): return "unknown predicate '\(name)' (known: \(knownPredicates))"
         case .unsupportedPredicate(let name):
             return "predicate '\(name)()' is nextest's but trim does not support it yet"
+        case .nestedTooDeep(let limit):
+            return "parentheses and 'not' nested more than \(limit) deep"
+        case .tooManyOperators(let limit):
+            return "more than \(limit) operators (&, |, -, and, or) in one expression"
         case .invalidPartitionFormat: return "expected a partition written count:M/N, hash:M/N or slice:M/N"
         case .invalidPartitionNumber(let text): return "expected a whole number, found '\(text)'"
         case .shardOutOfRange(let shard, let total): return "shard \(shard) is not between 1 and \(total)"

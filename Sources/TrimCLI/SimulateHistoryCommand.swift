@@ -41,7 +41,7 @@ struct SimulateHistoryCommand: ParsableCommand {
     @Option(help: "Write each compared commit's selections here, one `trim plan --json` file per grain (<n>-<commit>.<grain>.json).")
     var plans: String?
 
-    @Option(help: "The scratch directory (default: <temp>/trim-history/<hash of the repository>; must stay the same between replays).")
+    @Option(help: "The scratch directory, private to you (default: $XDG_CACHE_HOME/trim/history/<hash of the repository>, else ~/.cache/trim/...; must stay the same between replays).")
     var scratch: String?
 
     @Option(name: [.customShort("j"), .long], help: "Tests run at once (default: the number of cores).")

@@ -75,7 +75,8 @@ struct WorkspaceArguments: ParsableArguments {
         let directory = workspace.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let database = db ?? ProcessInfo.processInfo.environment["TRIM_DB"].flatMap { $0.isEmpty ? nil : $0 }
-        return WorkspaceOptions(directory: directory, database: database, cargoArguments: cargo,
+        return WorkspaceOptions(directory: directory, directoryIsExplicit: workspace != nil, database: database,
+                                cargoArguments: cargo,
                                 jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }

@@ -75,7 +75,8 @@ public enum ConfigError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(file): \(keyPath): the filter expression is empty; write one such as \"test(name)\" "
                 + "or \"package(crate)\" (an override without a filter would apply to every test)"
         case .invalidFilter(let file, let keyPath, let filter, let detail):
-            return "\(file): \(keyPath): invalid filter expression \"\(filter)\": \(detail)"
+            let shown = filter.count <= 120 ? "\"\(filter)\"" : "\"\(filter.prefix(60))…\" (\(filter.count) characters)"
+            return "\(file): \(keyPath): invalid filter expression \(shown): \(detail)"
         case .unknownProfile(let file, let name, let defined):
             return "\(file): no profile named \"\(name)\"; defined profiles: \(defined.joined(separator: ", "))"
         }

@@ -18,6 +18,8 @@ public enum TrimError: Error, CustomStringConvertible {
     case bitcode(BlockIRError)
     case store(StoreError)
     case coverage(CoverageError)
+    /// `--db` or `TRIM_DB` is a URL (only the scheme is kept: the rest may hold a password).
+    case databaseURL(scheme: String)
     case setup(String)
     /// SIGINT, SIGTERM or SIGHUP arrived; trim stopped what it had started.
     case interrupted(signal: Int32)
@@ -35,6 +37,9 @@ public enum TrimError: Error, CustomStringConvertible {
         case .bitcode(let e): return "\(e)"
         case .store(let e): return "\(e)"
         case .coverage(let e): return "\(e)"
+        case .databaseURL(let scheme):
+            return "the database (--db or TRIM_DB) is a \(scheme):// URL; trim keeps its data in a local "
+                + "SQLite file only: give a file path"
         case .setup(let message): return message
         case .interrupted(let signal):
             return "interrupted by \(SignalNames.name(signal)): stopped everything trim had started; results already recorded are kept"

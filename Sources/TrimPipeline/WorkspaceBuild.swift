@@ -8,6 +8,8 @@ import Store
 public struct WorkspaceOptions: Sendable {
     /// Where to look for the workspace (the current directory by default).
     public var directory: URL
+    /// The user named `directory` (`--workspace`): it must hold a Cargo.toml.
+    public var directoryIsExplicit: Bool
     /// `--db` / `TRIM_DB`; nil for `<target>/trim/trim.db`.
     public var database: String?
     /// Passed to `cargo test --no-run` (`--package`, `--features`, ...).
@@ -15,9 +17,10 @@ public struct WorkspaceOptions: Sendable {
     /// Parallelism of parsing, listing and running.
     public var jobs: Int
 
-    public init(directory: URL, database: String? = nil, cargoArguments: [String] = [],
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(directory: URL, directoryIsExplicit: Bool = false, database: String? = nil,
+                cargoArguments: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.directory = directory
+        self.directoryIsExplicit = directoryIsExplicit
         self.database = database
         self.cargoArguments = cargoArguments
         self.jobs = max(1, jobs)
@@ -66,8 +69,12 @@ public struct WorkspaceBuild: Sendable {
     public static func make(_ options: WorkspaceOptions, command: String, signals: SignalWatch) throws(TrimError)
         -> WorkspaceBuild
     {
+        if let database = options.database { try DatabaseLocation.check(database) }
         let workspace: CargoWorkspace
-        do { workspace = try CargoWorkspace.load(from: options.directory) } catch {
+        do {
+            try WorkspaceDirectory.check(options.directory, needsManifest: options.directoryIsExplicit)
+            workspace = try CargoWorkspace.load(from: options.directory)
+        } catch {
             try signals.check()
             throw .cargo(error)
         }

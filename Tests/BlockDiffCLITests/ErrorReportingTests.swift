@@ -37,6 +37,20 @@ struct ErrorReportingTests {
         expectError(try await BlockDiffRunner.run([good.path, missing]), naming: missing, cause: ["no such file"])
     }
 
+    @Test("/dev/null and a FIFO, as OLD or as NEW, are named as not regular files (a FIFO is never opened)")
+    func specialFiles() async throws {
+        let (scratch, good) = try scratchWithGoodBitcode()
+        defer { scratch.remove() }
+        let fifo = scratch.file("pipe.bc").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for special in ["/dev/null", fifo] {
+            expectError(try await BlockDiffRunner.run([special, good.path], timeout: 20), naming: special,
+                        cause: ["not a regular file"])
+            expectError(try await BlockDiffRunner.run([good.path, special], timeout: 20), naming: special,
+                        cause: ["not a regular file"])
+        }
+    }
+
     @Test("an empty file is named as empty")
     func emptyFile() async throws {
         let (scratch, good) = try scratchWithGoodBitcode()

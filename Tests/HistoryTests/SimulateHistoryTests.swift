@@ -283,11 +283,11 @@ struct Repository {
             ?? CommandLine.arguments[0]).deletingLastPathComponent()
     }
 
-    func trim(_ arguments: [String]) throws -> Outcome {
-        try run(Self.binDirectory.appendingPathComponent("trim").path, arguments)
+    func trim(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
+        try run(Self.binDirectory.appendingPathComponent("trim").path, arguments, environment: extra)
     }
 
-    func run(_ executable: String, _ arguments: [String]) throws -> Outcome {
+    func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -296,6 +296,7 @@ struct Repository {
         environment["TRIM_DB"] = nil
         // Fixed dates: the same commits, so the same mutants, on every run.
         for name in ["GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"] { environment[name] = "2024-01-01T00:00:00Z" }
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -141,13 +141,49 @@ import Glibc
             CREATE TABLE hit_count(test_id INTEGER, n INTEGER);
             """)
         raw.closeConnection()
+        let before = try Self.bytes(beside: scratch.database)
         let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v3-test-inputs")
         #expect(throws: expected) { try scratch.open() }
+        let after = try Self.bytes(beside: scratch.database)
+        #expect(after == before, "refusing changed the database's files: \(before.mapValues(\.count)) → \(after.mapValues(\.count)) differ: \(before.keys.filter { before[$0] != after[$0] })")
         #expect(expected.description.contains("upgrade trim or delete \(scratch.database.path)"))
         // Refusing did not migrate or touch it: still refused, the newer table still there.
         #expect(throws: expected) { try scratch.open() }
         let check = try RawSQLite(path: scratch.database.path)
         try check.execute("SELECT n FROM hit_count")
+    }
+
+    /// A newer trim still running: its WAL holds what it wrote and its
+    /// shared-memory index is live. Refusing the database leaves both alone.
+    @Test func aNewerDatabaseWithItsWALIsRefusedWithoutTouchingAnyOfItsFiles() throws {
+        let scratch = try Scratch()
+        do {
+            let store = try scratch.open()
+            _ = try store.recordBuild(facts(1), modules: [])
+        }
+        let newer = try RawSQLite(path: scratch.database.path)
+        try newer.execute("""
+            PRAGMA journal_mode = WAL;
+            PRAGMA wal_autocheckpoint = 0;
+            INSERT INTO grdb_migrations(identifier) VALUES ('v9-hit-counts');
+            """)
+        defer { newer.closeConnection() }
+        let before = try Self.bytes(beside: scratch.database)
+        #expect(before.keys.contains(scratch.database.lastPathComponent + "-wal"), "\(before.keys)")
+        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v3-test-inputs")
+        #expect(throws: expected) { try scratch.open() }
+        let after = try Self.bytes(beside: scratch.database)
+        #expect(after == before, "refusing changed the database's files: \(before.mapValues(\.count)) → \(after.mapValues(\.count)) differ: \(before.keys.filter { before[$0] != after[$0] })")
+    }
+
+    /// Every file of the database's directory (the database, -wal, -shm) and its bytes.
+    static func bytes(beside database: URL) throws -> [String: Data] {
+        let directory = database.deletingLastPathComponent()
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            files[name] = try Data(contentsOf: directory.appendingPathComponent(name))
+        }
+        return files
     }
 
     @Test func emptyFilesAndMissingDirectoriesAreFine() throws {

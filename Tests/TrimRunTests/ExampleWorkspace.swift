@@ -102,11 +102,12 @@ struct ExampleWorkspace {
 
     /// Runs `trim ARGS` (or another built executable) with the workspace as
     /// the current directory.
-    func run(_ arguments: [String], executable: String = "trim", environment: [String: String] = [:]) throws -> Outcome {
+    func run(_ arguments: [String], executable: String = "trim", environment: [String: String] = [:],
+             directory: URL? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = Self.binDirectory.appendingPathComponent(executable)
         process.arguments = arguments
-        process.currentDirectoryURL = root
+        process.currentDirectoryURL = directory ?? root
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

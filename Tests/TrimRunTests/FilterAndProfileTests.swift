@@ -135,4 +135,24 @@ import Testing
         #expect(badFilter.status == 2)
         #expect(badFilter.stderr.contains("profile.default.overrides[0].filter"), "\(badFilter.stderr)")
     }
+
+    /// Nested 30,000 deep, it used to overflow the parser's stack on every run.
+    @Test func aFilterNestedTooDeepIsAClearErrorNotACrash() throws {
+        let workspace = try RunnerBehaviourTests.workspace(Self.many)
+        let deep = String(repeating: "(", count: 30_000) + "test(a)" + String(repeating: ")", count: 30_000)
+        try writeConfig(workspace, """
+            [[profile.default.overrides]]
+            filter = "\(deep)"
+            retries = 2
+            """)
+        let configured = try workspace.run(["run", "--no-progress"])
+        #expect(configured.status == 2)
+        #expect(configured.stderr.contains("profile.default.overrides[0].filter"), "\(configured.stderr.prefix(500))")
+        #expect(configured.stderr.contains("nested more than 256 deep"), "\(configured.stderr.prefix(500))")
+        #expect(configured.stderr.count < 1_000, "the expression is not echoed whole")
+        try writeConfig(workspace, "")
+        let given = try workspace.run(["list", "-E", deep])
+        #expect(given.status == 2)
+        #expect(given.stderr.contains("nested more than 256 deep at column 257"), "\(given.stderr.prefix(500))")
+    }
 }

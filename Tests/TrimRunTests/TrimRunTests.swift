@@ -147,6 +147,9 @@ import Testing
         let workspace = try ExampleWorkspace(withExtraTests: false)
         let outcome = try workspace.run(["list", "--workspace", empty.path])
         #expect(outcome.status == 2)
-        #expect(outcome.stderr.contains("not inside a cargo workspace"))
+        #expect(outcome.stderr.contains("\(empty.path): no Cargo.toml in the workspace directory"), "\(outcome.stderr)")
+        let outside = try workspace.run(["list"], directory: empty)
+        #expect(outside.status == 2)
+        #expect(outside.stderr.contains("not inside a cargo workspace"), "\(outside.stderr)")
     }
 }

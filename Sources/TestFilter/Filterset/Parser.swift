@@ -19,10 +19,20 @@
 /// written `\/`; any other backslash pair is passed to the regex engine.
 ///
 /// The first error stops parsing; it carries the column where it was found.
+///
+/// Parsing, matching and freeing the tree all recurse, so hostile input could
+/// overflow the stack: parentheses and `not` may nest at most `maximumNesting`
+/// deep, and an expression has at most `maximumOperators` binary operators
+/// (each one deepens the tree by one).
 struct Parser {
+    static let maximumNesting = 256
+    static let maximumOperators = 1024
+
     let source: String
     let characters: [Character]
     var position = 0
+    private var nesting = 0
+    private var operators = 0
 
     init(_ source: String) {
         self.source = source
@@ -45,6 +55,7 @@ struct Parser {
         while true {
             skipWhitespace()
             if take("|") || take("+") || takeKeyword("or") {
+                try countOperator()
                 node = .or(node, try parseAnd())
             } else {
                 return node
@@ -57,8 +68,10 @@ struct Parser {
         while true {
             skipWhitespace()
             if take("&") || takeKeyword("and") {
+                try countOperator()
                 node = .and(node, try parseUnary())
             } else if take("-") {
+                try countOperator()
                 node = .difference(node, try parseUnary())
             } else {
                 return node
@@ -68,13 +81,33 @@ struct Parser {
 
     private mutating func parseUnary() throws(FilterError) -> FilterExpression.Node {
         skipWhitespace()
-        if take("!") || takeKeyword("not") { return .not(try parseUnary()) }
+        if take("!") || takeKeyword("not") {
+            try enterNesting()
+            defer { nesting -= 1 }
+            return .not(try parseUnary())
+        }
         return try parsePrimary()
+    }
+
+    private mutating func enterNesting() throws(FilterError) {
+        nesting += 1
+        guard nesting <= Self.maximumNesting else {
+            throw FilterError(.nestedTooDeep(limit: Self.maximumNesting), input: source, column: position)
+        }
+    }
+
+    private mutating func countOperator() throws(FilterError) {
+        operators += 1
+        guard operators <= Self.maximumOperators else {
+            throw FilterError(.tooManyOperators(limit: Self.maximumOperators), input: source, column: position)
+        }
     }
 
     private mutating func parsePrimary() throws(FilterError) -> FilterExpression.Node {
         skipWhitespace()
         if take("(") {
+            try enterNesting()
+            defer { nesting -= 1 }
             let inner = try parseExpression()
             skipWhitespace()
             guard take(")") else { throw error(.expectedCloseParen) }

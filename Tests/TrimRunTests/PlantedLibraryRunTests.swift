@@ -1,0 +1,37 @@
+import Foundation
+import InputTracing
+import Testing
+import TrimPipeline
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `trim run` with a library someone else could have planted where trim
+/// caches its input interposer: exit 2 naming the file, and no test process
+/// ever loads it.
+@Suite struct PlantedLibraryRunTests {
+    @Test func aGroupWritableInterposerIsRefusedAndNeverPreloaded() throws {
+        let workspace = try ExampleWorkspace(withExtraTests: false)
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        let cache = TrimPaths(cargoTargetDirectory: workspace.root.appendingPathComponent("target").path).runtimeCache
+        let directory = cache.appendingPathComponent("inputs/\(InputTracer.sourceHash)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let library = directory.appendingPathComponent("libtrimio.so")
+        let source = ExampleWorkspace.repository.appendingPathComponent("Tests/HistoryTests/Fixtures/planted.c")
+        let compile = Process()
+        compile.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        compile.arguments = ["cc", "-shared", "-fPIC", "-o", library.path, source.path]
+        try compile.run()
+        compile.waitUntilExit()
+        try #require(compile.terminationStatus == 0)
+        chmod(library.path, 0o775)
+        let marker = workspace.root.appendingPathComponent("planted-library-was-loaded")
+
+        let outcome = try workspace.run(["run", "--no-progress"], environment: ["PLANTED_MARKER": marker.path])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("\(library.path): refused: writable by group or others (mode 0775)"),
+                "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: marker.path), "the planted library was loaded")
+    }
+}
