@@ -54,8 +54,7 @@ let package = Package(
         .target(name: "CargoSupport", dependencies: ["ProcessSpawn"]),
         .target(name: "TestFilter"),
         .target(
-            name: "Store", dependencies: ["BlockIR", "InputTracing", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["SCHEMA.md"]
+            name: "Store", dependencies: ["BlockIR", "InputTracing", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "Selection", dependencies: ["BlockIR", "Store", "InputTracing", "TrimConfig"]),
         .target(name: "Runner", dependencies: ["ProcessSpawn"]),

@@ -19,7 +19,7 @@ public enum SanitizerCoverage {
     /// Path the runtime writes the binary's PC table to at normal exit.
     public static let pcTableFileVariable = "TRIM_PCTABLE_FILE"
 
-    /// The instrumentation flags (DESIGN.md section 4): one guard per basic
+    /// The instrumentation flags (ARCHITECTURE.md, toolchain facts): one guard per basic
     /// block (level 2, no CFG change, no pruning), trace-pc-guard callbacks and
     /// the PC table; then the runtime archive for the linker.
     public static let instrumentationFlags: [String] = [

@@ -8,7 +8,7 @@ public enum HistoryError: Error, CustomStringConvertible {
     case git(arguments: [String], directory: String, says: String)
     case noCommits(revision: String)
     /// cargo's target dir is not the scratch one: replay would share built
-    /// artifacts with another copy of the workspace (DESIGN.md §6).
+    /// artifacts with another copy of the workspace (ARCHITECTURE.md, toolchain facts: paths).
     case targetDirectoryNotPrivate(expected: String, actual: String?)
     /// Another replay of this repository holds the scratch directory.
     case scratchBusy(path: String)

@@ -14,7 +14,7 @@
 /// the summary. Invariant: the user's working tree, index, HEAD and branch
 /// are never touched (every git command runs in the scratch worktree or only
 /// adds/removes that worktree), and every build of a replay uses the same
-/// worktree path and the same private target dir (DESIGN.md §6).
+/// worktree path and the same private target dir (ARCHITECTURE.md, toolchain facts: paths).
 /// Never depends on: argument parsing, terminal details.
 import CargoSupport
 import Foundation

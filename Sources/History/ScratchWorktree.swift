@@ -14,7 +14,7 @@ import PrivateFiles
 ///     mutant.db   a throwaway copy of trim.db for one mutant's run
 ///     lock        held while a replay runs
 ///
-/// Why the path is fixed (DESIGN.md §5 and §6): cargo's fingerprints and
+/// Why the path is fixed (ARCHITECTURE.md, toolchain facts: paths): cargo's fingerprints and
 /// dep-info, `CARGO_MANIFEST_DIR`, `file!()` and absolute paths inside
 /// bitcode all depend on where the source lives. Checking every commit out at
 /// the same path makes consecutive builds differ only by what the commits

@@ -3,7 +3,7 @@ import Foundation
 import InputTracing
 import Store
 
-/// The selection rule (DESIGN.md section 7), as one pure function.
+/// The selection rule (ARCHITECTURE.md, Invariants), as one pure function.
 public enum Selector {
     public static func select(_ input: SelectionInput) -> Selection {
         let tests = input.tests.sorted()

@@ -2,7 +2,7 @@ import GRDB
 
 /// The schema, as GRDB migrations. Never edit a shipped migration: add one.
 /// A database that records a migration not listed here was written by a newer
-/// trim and is refused (`StoreError.newerSchema`). SCHEMA.md documents the
+/// trim and is refused (`StoreError.newerSchema`). ARCHITECTURE.md (Store schema) documents the
 /// result; keep the two in step.
 enum Schema {
     static var migrator: DatabaseMigrator {

@@ -2,7 +2,7 @@
 /// function fingerprints, test binaries, tests, each test's last outcome and
 /// the blocks it executed on the build it ran on.
 ///
-/// Owns: the schema and its migrations (SCHEMA.md), the blob encodings of
+/// Owns: the schema and its migrations (documented in ARCHITECTURE.md, Store schema), the blob encodings of
 /// fingerprints and hits, transactions, garbage collection.
 /// Invariants: every write is one SQLite transaction (a process killed
 /// mid-write leaves the last committed state); a function fingerprint is

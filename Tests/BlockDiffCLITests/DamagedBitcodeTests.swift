@@ -326,7 +326,7 @@ struct DamagedBitcodeTests {
         let firstProblems = problems.prefix(10).joined(separator: "\n\n")
         #expect(problems.isEmpty, "\(problems.count) runs went wrong; the first ones:\n\(firstProblems)")
         // The point of the worker: LLVM really crashed on some variants and blockdiff
-        // turned that into exit 2 (DESIGN.md §3 measured about a quarter).
+        // turned that into exit 2 (about a quarter of damaged variants crash LLVM's reader).
         #expect(total[.readerCrashed, default: 0] > 0, "no variant crashed LLVM's reader: isolation is not exercised")
         #expect(total[.same, default: 0] + total[.changed, default: 0] > 0, "no variant parsed at all")
 
