@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "TrimConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reporting", dependencies: ["Runner", "Selection"]),
         .target(name: "TrimPipeline", dependencies: [
-                "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "Reporting", "TestFilter",
+                "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "TestFilter",
                 "TrimConfig", "InputTracing", "ProcessSpawn",
             ]),
         .target(

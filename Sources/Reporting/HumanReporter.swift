@@ -3,18 +3,6 @@
 import Foundation
 import Runner
 
-/// Anything that consumes the event stream. Called from one queue at a time.
-public protocol TestReporter: AnyObject, Sendable {
-    func handle(_ event: TestEvent)
-}
-
-/// Several reporters fed the same stream, in order.
-public final class ReporterFanOut: TestReporter, @unchecked Sendable {
-    private let reporters: [TestReporter]
-    public init(_ reporters: [TestReporter]) { self.reporters = reporters }
-    public func handle(_ event: TestEvent) { reporters.forEach { $0.handle(event) } }
-}
-
 /// Lines like cargo-nextest's: `PASS [0.004s] ledger::report name`, failures
 /// with their output, SLOW/RETRY/FLAKY/TIMEOUT/LEAK, a live progress line on a
 /// terminal, and a summary.

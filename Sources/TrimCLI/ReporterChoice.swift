@@ -1,5 +1,6 @@
 import Foundation
 import Reporting
+import Runner
 import TrimConfig
 
 /// Who hears a run's events: the human reporter (stdout, or stderr when

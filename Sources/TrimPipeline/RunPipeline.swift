@@ -4,7 +4,6 @@ import Coverage
 import Foundation
 import ProcessSpawn
 import InputTracing
-import Reporting
 import Runner
 import Selection
 import Store
