@@ -49,8 +49,9 @@ let package = Package(
         .executableTarget(name: "trim-ir-worker", dependencies: ["BlockIR"]),
         // trim run: coverage runtime and slot mapping, cargo driving, the store,
         // the runner and its reporters, and the pipeline that ties them.
-        .target(name: "Coverage", dependencies: ["BlockIR", "PrivateFiles"]),
-        .target(name: "InputTracing", dependencies: ["BlockIR", "Coverage", "PrivateFiles", "ProcessSpawn"]),
+        .target(name: "Coverage", dependencies: ["BlockIR", "PrivateFiles"], resources: [.embedInCode("Runtime/trim_runtime.c")]),
+        .target(name: "InputTracing", dependencies: ["BlockIR", "Coverage", "PrivateFiles", "ProcessSpawn"],
+                resources: [.embedInCode("Interposer/trimio.c")]),
         .target(name: "CargoSupport", dependencies: ["ProcessSpawn"]),
         .target(name: "TestFilter"),
         .target(
@@ -75,7 +76,7 @@ let package = Package(
         .target(name: "History", dependencies: [
                 "TrimPipeline", "CargoSupport", "Reporting", "Runner", "Selection", "Store", "TrimConfig", "PrivateFiles",
                 "ProcessSpawn",
-            ]),
+            ], resources: [.embedInCode("FixedRandom/trim_fixed_random.c")]),
         .executableTarget(name: "trim", dependencies: ["TrimCLI"]),
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI"]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),

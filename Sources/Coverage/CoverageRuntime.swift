@@ -10,7 +10,7 @@ import Darwin
 /// hash into a static archive that instrumented binaries link.
 public enum CoverageRuntime {
     /// Flags the runtime is compiled with (part of the cache key).
-    static let compileFlags = ["-O2", "-fPIC", "-c"]
+    static let compileFlags = ["-O2", "-fPIC", "-Wall", "-Wextra", "-c"]
 
     /// The C source of the runtime.
     public static var source: String { RuntimeSource.c }

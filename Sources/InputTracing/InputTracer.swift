@@ -70,7 +70,7 @@ public struct InputTracer: Sendable {
     /// Set by the interposer on a child whose environment it had to restore.
     public static let injectedVariable = "TRIM_INPUTS_INJECTED"
     /// Flags the interposer is compiled with (part of the cache key).
-    static let compileFlags = ["-shared", "-fPIC", "-O2"]
+    static let compileFlags = ["-shared", "-fPIC", "-O2", "-Wall", "-Wextra"]
     static let linkFlags = ["-ldl"]
 
     /// The interposer, when it could be built.

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// The C trim compiles on users' machines (the coverage runtime, the input
+/// interposer, the fixed-random library) compiles here first, with every
+/// warning an error, by both compilers a user may have as `cc`.
+@Suite struct NativeSourceWarningTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let sources = [
+        "Sources/Coverage/Runtime/trim_runtime.c",
+        "Sources/InputTracing/Interposer/trimio.c",
+        "Sources/History/FixedRandom/trim_fixed_random.c",
+    ]
+
+    @Test(arguments: sources)
+    func compilesWithoutAWarning(source: String) throws {
+        for compiler in ["/usr/bin/cc", "/usr/bin/clang-22"] where FileManager.default.isExecutableFile(atPath: compiler) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: compiler)
+            process.arguments = ["-fsyntax-only", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror",
+                                 Self.repository.appendingPathComponent(source).path]
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0 && text.isEmpty, "\(compiler) \(source):\n\(text)")
+        }
+    }
+}
