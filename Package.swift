@@ -74,8 +74,8 @@ let package = Package(
         ),
         // trim simulate-history: replay a repository's commits, compare the grains, mutants.
         .target(name: "History", dependencies: [
-                "TrimPipeline", "CargoSupport", "Reporting", "Runner", "Selection", "Store", "TrimConfig", "PrivateFiles",
-                "ProcessSpawn",
+                "TrimPipeline", "CargoSupport", "Coverage", "Reporting", "Runner", "Selection", "Store", "TrimConfig",
+                "PrivateFiles", "ProcessSpawn",
             ], resources: [.embedInCode("FixedRandom/trim_fixed_random.c")]),
         .executableTarget(name: "trim", dependencies: ["TrimCLI"]),
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI"]),
@@ -92,9 +92,9 @@ let package = Package(
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
-        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing"]),
+        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
-        .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "Coverage"], exclude: ["Fixtures"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "Coverage", "BlockIR", "Store"], exclude: ["Fixtures"]),
         .testTarget(name: "PrivateFilesTests", dependencies: ["PrivateFiles"]),
     ],
     cxxLanguageStandard: .cxx17
