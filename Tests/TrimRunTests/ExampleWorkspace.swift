@@ -5,6 +5,8 @@ import Testing
 /// the built `trim` executable run against it as a user would.
 struct ExampleWorkspace {
     let root: URL
+    /// Whether `run` adds `--workspace` when the arguments select no package.
+    var wholeWorkspace = true
 
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -71,8 +73,9 @@ struct ExampleWorkspace {
         """
 
     /// An existing workspace directory.
-    init(root: URL) {
+    init(root: URL, wholeWorkspace: Bool = true) {
         self.root = root
+        self.wholeWorkspace = wholeWorkspace
     }
 
     init(withExtraTests: Bool = true) throws {
@@ -109,7 +112,7 @@ struct ExampleWorkspace {
              in directory: URL? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = Self.binDirectory.appendingPathComponent(executable)
-        process.arguments = executable == "trim" ? Self.wholeWorkspace(arguments) : arguments
+        process.arguments = executable == "trim" && wholeWorkspace ? Self.wholeWorkspace(arguments) : arguments
         process.currentDirectoryURL = directory ?? root
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = Pipe(), err = Pipe()
