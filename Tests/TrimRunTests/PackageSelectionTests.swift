@@ -9,10 +9,18 @@ import Testing
 
     @Test func defaultMembersRunAndTheBrokenMemberIsNotBuilt() throws {
         let workspace = try MemberWorkspace.make()
-        let outcome = try workspace.run(["run", "--no-progress"])
+        let junit = workspace.root.appendingPathComponent("junit.xml")
+        let outcome = try workspace.run(["run", "--no-progress", "--junit", junit.path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(ExampleWorkspace.ran(outcome) == all, "\(outcome.stdout)")
         #expect(!outcome.stderr.contains("broken"), "the member nobody asked for is not compiled")
+        // Reporters show doctests like any test.
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        #expect(xml.contains("<testsuite name=\"alpha::doctest\" tests=\"2\""), "\(xml)")
+        try workspace.edit("beta/src/lib.rs") { $0.replacingOccurrences(of: "/// One more.", with: "/// Plus one.") }
+        let json = try workspace.run(["run", "--message-format", "json"])
+        #expect(json.stdout.contains(#""binary":"beta::doctest""#), "\(json.stdout)")
+        #expect(json.stdout.contains(#""tests":1"#), "only beta's doctest: \(json.stdout)")
     }
 
     @Test func onePackageAndTwoPackages() throws {
