@@ -3,8 +3,9 @@ import CargoSupport
 import Foundation
 
 /// What a library's doctests can reach, as one digest: every file of the
-/// package and of the workspace members it depends on (sources, doc comments,
-/// included files, manifests), the workspace's Cargo.lock and Cargo.toml, the
+/// package, of the workspace members it depends on and of the path
+/// dependencies they name (sources, doc comments, included files,
+/// manifests), the workspace's Cargo.lock and Cargo.toml, the
 /// bitcode of the libraries from outside the workspace, and RUSTDOCFLAGS.
 ///
 /// Sources rather than the library's bitcode: a doctest instantiates the
@@ -19,8 +20,12 @@ enum CrateDigest {
             text += "\(path) \(ContentHash.of(file: path) ?? "missing")\n"
         }
         let otherPackages = Set(workspace.packages.map { standardized($0.directory) })
-        for member in workspace.memberClosure(of: package) {
-            for (path, hash) in files(of: member.directory, otherPackages: otherPackages) {
+        let closure = workspace.memberClosure(of: package)
+        // Path dependencies outside the workspace: their files too (their own
+        // dependencies are not known without resolving; their bitcode is below).
+        let outside = Set(closure.flatMap(\.pathDependencies).map(standardized)).subtracting(otherPackages)
+        for directory in closure.map(\.directory) + outside.sorted() {
+            for (path, hash) in files(of: directory, otherPackages: otherPackages) {
                 text += "\(path) \(hash)\n"
             }
         }
