@@ -12,6 +12,8 @@ public struct CargoWorkspace: Sendable {
         public var libraryCrateName: String? = nil
         /// The directories of the path dependencies it declares (every kind).
         public var pathDependencies: [String] = []
+        /// Its targets' names by kind (`bin`, `test`, `example`, ...).
+        public var targets: [String: [String]] = [:]
 
         public var directory: String { (manifestPath as NSString).deletingLastPathComponent }
     }
@@ -74,7 +76,9 @@ public struct CargoWorkspace: Sendable {
                         authors: $0.authors ?? [], description: $0.description,
                         libraryCrateName: $0.targets?.first { $0.kind.contains { ["lib", "rlib", "proc-macro"].contains($0) } }?
                             .name.replacingOccurrences(of: "-", with: "_"),
-                        pathDependencies: ($0.dependencies ?? []).compactMap(\.path))
+                        pathDependencies: ($0.dependencies ?? []).compactMap(\.path),
+                        targets: Dictionary(($0.targets ?? []).flatMap { target in target.kind.map { ($0, [target.name]) } },
+                                            uniquingKeysWith: +))
             },
             cargo: cargo)
     }

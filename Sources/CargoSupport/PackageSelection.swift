@@ -56,8 +56,8 @@ public struct PackageSelection: Sendable, Equatable {
     }
 
     /// Mistakes cargo would make a build failure of, found before building:
-    /// `--exclude` without `--workspace`, and package names or globs that
-    /// name no member of `workspace`.
+    /// `--exclude` without `--workspace`, and package or target names (or
+    /// globs) that name nothing in `workspace`.
     public func validate(against workspace: CargoWorkspace) throws(CargoError) {
         if !excluded.isEmpty && !self.workspace {
             throw .badSelection("--exclude \(excluded.joined(separator: ", ")) needs --workspace (as in cargo)")
@@ -66,6 +66,14 @@ public struct PackageSelection: Sendable, Equatable {
         for spec in packages where !Self.matchesAny(spec, members) {
             throw .badSelection("-p \(spec): no package of the workspace at \(workspace.root) is called that "
                                 + "(members: \(members.sorted().joined(separator: ", ")))")
+        }
+        for (flag, kind, names) in [("--bin", "bin", targets.bin), ("--test", "test", targets.test),
+                                    ("--example", "example", targets.example)] {
+            let known = workspace.packages.flatMap { $0.targets[kind] ?? [] }
+            for name in names where !Self.matchesAny(name, known) {
+                throw .badSelection("\(flag) \(name): no \(kind) target of the workspace at \(workspace.root) is "
+                                    + "called that (\(kind) targets: \(known.isEmpty ? "none" : known.sorted().joined(separator: ", ")))")
+            }
         }
     }
 

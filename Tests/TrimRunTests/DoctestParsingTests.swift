@@ -8,7 +8,8 @@ import Testing
     static func workspace() -> CargoWorkspace {
         CargoWorkspace(root: "/w", targetDirectory: "/w/target", packages: [
             .init(name: "my-lib", version: "0.1.0", manifestPath: "/w/my-lib/Cargo.toml", authors: [],
-                  description: nil, libraryCrateName: "my_lib", pathDependencies: ["/w/base"]),
+                  description: nil, libraryCrateName: "my_lib", pathDependencies: ["/w/base"],
+                  targets: ["lib": ["my_lib"], "test": ["api", "api_errors"], "bin": ["my-tool"]]),
             .init(name: "base", version: "0.1.0", manifestPath: "/w/base/Cargo.toml", authors: [], description: nil,
                   libraryCrateName: "base"),
             .init(name: "tool", version: "0.1.0", manifestPath: "/w/tool/Cargo.toml", authors: [], description: nil),
@@ -79,6 +80,13 @@ import Testing
         #expect(throws: CargoError.self) { try PackageSelection(packages: ["x*"]).validate(against: workspace) }
         #expect(throws: CargoError.self) { try PackageSelection(excluded: ["tool"]).validate(against: workspace) }
         try PackageSelection(workspace: true, excluded: ["tool"]).validate(against: workspace)
+        try PackageSelection(targets: TargetSelection(bin: ["my-tool"], test: ["api*"])).validate(against: workspace)
+        #expect(throws: CargoError.self) {
+            try PackageSelection(targets: TargetSelection(test: ["nosuch"])).validate(against: workspace)
+        }
+        #expect(throws: CargoError.self) {
+            try PackageSelection(targets: TargetSelection(example: ["demo"])).validate(against: workspace)
+        }
     }
 
     @Test func memberClosureFollowsPathDependencies() {
