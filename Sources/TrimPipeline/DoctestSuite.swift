@@ -66,17 +66,13 @@ struct DoctestSuite: Sendable {
         return result
     }
 
-    /// Binary id → digest, for recording results.
-    var binaryDigests: [String: String] {
-        Dictionary(digests.map { (Doctest.binaryID(package: $0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
-    }
-
-    /// Replaces the recorded doctests of every listed package (others' are left alone).
-    func record(in store: TrimStore) throws(StoreError) {
-        for package in list.packages {
-            try store.recordTests(doctests.filter { $0.package == package }.map(\.name),
-                                  inBinary: Doctest.binaryID(package: package))
-        }
+    /// The doctest names of every listed package by binary id (a package
+    /// whose doctests are all gone lists none: its old ones are forgotten).
+    var namesByBinary: [String: [String]] {
+        var names: [String: [String]] = [:]
+        for package in list.packages { names[Doctest.binaryID(package: package)] = [] }
+        for doctest in doctests { names[Doctest.binaryID(package: doctest.package), default: []].append(doctest.name) }
+        return names
     }
 
     /// What the runner starts for the chosen doctests.

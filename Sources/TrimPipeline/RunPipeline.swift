@@ -59,11 +59,11 @@ public enum RunPipeline {
         try signals.check()
         let doctests = try DoctestSuite.make(build: build, options: options)
         // Only what was built is listed again: other packages' records stay as they are.
+        var namesByBinary = doctests.namesByBinary
+        for binary in build.binaries { namesByBinary[binary.id, default: []] += [] }
+        for test in listed { namesByBinary[test.binary, default: []].append(test.name) }
         do {
-            for binary in build.binaries {
-                try store.recordTests(listed.filter { $0.binary == binary.id }.map(\.name), inBinary: binary.id)
-            }
-            try doctests.record(in: store)
+            for (binary, names) in namesByBinary { try store.recordTests(names, inBinary: binary) }
         } catch { throw .store(error) }
 
         // Filters and the partition narrow; selection picks among what is left.
@@ -85,7 +85,7 @@ public enum RunPipeline {
         } + doctests.instances(chosenTests.filter { $0.kind == Doctest.kind })
         let policy = RunPolicy(profile: profile, tests: candidates)
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
-                                      binaryIdentities: build.binaryIdentities, crateDigests: doctests.binaryDigests,
+                                      binaryIdentities: build.binaryIdentities, crateDigests: doctests.keyDigests,
                                       warn: warn)
         let jobs = request.testThreads
             ?? profile.testThreads.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
@@ -210,13 +210,13 @@ final class ResultRecorder: @unchecked Sendable {
     private let build: BuildID
     private let maps: [String: BinaryCoverageMap]
     private let binaryIdentities: [String: FileIdentity]
-    /// Doctest binary id → its crate's digest, recorded as its coverage.
-    private let crateDigests: [String: String]
+    /// Doctest → its crate's digest, recorded as its coverage.
+    private let crateDigests: [TestKey: String]
     private let warn: @Sendable (String) -> Void
     private(set) var storeFailure: StoreError?
 
     init(store: TrimStore, build: BuildID, maps: [String: BinaryCoverageMap], binaryIdentities: [String: FileIdentity],
-         crateDigests: [String: String] = [:], warn: @escaping @Sendable (String) -> Void) {
+         crateDigests: [TestKey: String] = [:], warn: @escaping @Sendable (String) -> Void) {
         self.store = store
         self.build = build
         self.maps = maps
@@ -230,7 +230,7 @@ final class ResultRecorder: @unchecked Sendable {
     func record(_ result: TestResult) {
         let test = result.test
         let last = result.last
-        if let digest = crateDigests[test.binary] {
+        if let digest = crateDigests[TestKey(binary: test.binary, name: test.name)] {
             save(result, coverage: .complete, hits: [CrateGrain.hit(digest: digest)], inputs: nil)
             return
         }

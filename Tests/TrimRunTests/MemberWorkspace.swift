@@ -2,7 +2,7 @@ import Foundation
 
 /// A virtual workspace of four members written for these tests: `alpha` (a
 /// library with doctests, a unit test and `tests/api.rs`), `beta` (depends on
-/// alpha), `gamma` (on its own) and `broken` (does not compile; not a
+/// alpha), `gamma` (on its own, with a test target called `doctest`) and `broken` (does not compile; not a
 /// default member). trim runs on it as a user would, without the
 /// `--workspace` the example tests add.
 enum MemberWorkspace {
@@ -92,6 +92,13 @@ enum MemberWorkspace {
                 }
             }
             """,
+        // Its id is `gamma::doctest`, as gamma's doctests': both must be kept.
+        "gamma/tests/doctest.rs": """
+            #[test]
+            fn shouts_from_a_test_target() {
+                assert_eq!(gamma::shout("x"), "X!");
+            }
+            """,
         "broken/Cargo.toml": manifest("broken"),
         "broken/src/lib.rs": """
             pub fn broken() -> u32 {
@@ -118,7 +125,8 @@ enum MemberWorkspace {
     ]
     static let alphaTests = Set(["alpha tests::adds", "alpha::api adds_through_the_api"]).union(alphaDoctests)
     static let betaTests: Set<String> = ["beta tests::increments", "beta::doctest beta/src/lib.rs - increment (line 3)"]
-    static let gammaTests: Set<String> = ["gamma tests::shouts", "gamma::doctest gamma/src/lib.rs - shout (line 3)"]
+    static let gammaTests: Set<String> = ["gamma tests::shouts", "gamma::doctest gamma/src/lib.rs - shout (line 3)",
+                                          "gamma::doctest shouts_from_a_test_target"]
 
     /// A fresh copy in a temporary directory.
     static func make() throws -> ExampleWorkspace {

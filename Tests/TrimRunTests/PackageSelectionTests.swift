@@ -81,7 +81,8 @@ import Testing
         #expect(ExampleWorkspace.listed(lib) == ["alpha tests::adds"], "\(lib.stdout)")
         let noDoctests = try workspace.run(["list", "--no-doctests"])
         #expect(ExampleWorkspace.listed(noDoctests)
-                == ["alpha tests::adds", "alpha::api adds_through_the_api", "beta tests::increments", "gamma tests::shouts"])
+                == ["alpha tests::adds", "alpha::api adds_through_the_api", "beta tests::increments", "gamma tests::shouts",
+                    "gamma::doctest shouts_from_a_test_target"])
     }
 
     @Test func doctestsAreSelectedPerCrate() throws {
