@@ -21,7 +21,7 @@ struct CargoSelectionArguments: ParsableArguments {
     @Option(help: "Only the unit tests of this binary (repeatable).")
     var bin: [String] = []
 
-    @Flag(help: "Only the tests of every test target (tests/*.rs and test = true targets).")
+    @Flag(help: "Every target with test = true (library and binary unit tests, tests/*.rs); no doctests.")
     var tests = false
 
     @Option(help: "Only this integration test target (repeatable).")
