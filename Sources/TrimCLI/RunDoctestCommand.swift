@@ -1,6 +1,7 @@
 import ArgumentParser
 import CargoSupport
 import Foundation
+import Runner
 import TrimPipeline
 
 /// `trim run-doctest` (internal): what the runner starts for one doctest, in
@@ -11,23 +12,33 @@ struct RunDoctestCommand: ParsableCommand {
 
     @Option var package: String
     @Option var name: String
-    @Option var filter: String
+    @Option var filter: [String] = []
     @Option var skip: [String] = []
     @Flag var ignored = false
     /// Feature flags for cargo.
     @Option(parsing: .unconditionalSingleValue) var cargoArgument: [String] = []
+    /// The directory of the package's batch (`DoctestBatch`), on a first attempt.
+    @Option var batch: String?
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         guard let cargo = environment["CARGO"].flatMap({ ToolOutput.which($0) }) ?? ToolOutput.which("cargo") else {
             throw TrimError.cargo(.cargoNotFound)
         }
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        // A retry runs the doctest alone: the batch's report is the first attempt's.
+        let firstAttempt = (environment[AttemptVariables.attempt] ?? "1") == "1"
         let verdict = try SignalWatch.guarding { _ throws(TrimError) in
             do throws(CargoError) {
-                return try DoctestRun.run(
-                    cargo: cargo, directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                    package: package, name: name, filter: DoctestFilter(filter: filter, skips: skip),
-                    ignored: ignored, cargoArguments: cargoArgument)
+                if let batch, firstAttempt, let verdict = try DoctestBatch.verdict(
+                    of: name, in: URL(fileURLWithPath: batch), cargo: cargo, workingDirectory: here)
+                {
+                    return verdict
+                }
+                let report = try DoctestRun.run(
+                    cargo: cargo, directory: here, package: package,
+                    filter: DoctestFilter(filters: filter, skips: skip), ignored: ignored, cargoArguments: cargoArgument)
+                return DoctestRun.verdict(of: report, name: name)
             } catch { throw .cargo(error) }
         }
         FileHandle.standardOutput.write(Data(verdict.report.utf8))

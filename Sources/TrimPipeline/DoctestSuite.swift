@@ -7,7 +7,7 @@ import TestFilter
 
 /// The doctests `cargo test` would run for the user's selection: listed by
 /// cargo, each keyed by its crate's digest (`CrateDigest`: crate grain), and
-/// run one at a time through `trim run-doctest` like any other test.
+/// each a test of its own to the runner, through `trim run-doctest`.
 struct DoctestSuite: Sendable {
     var list: DoctestList
     /// Package → the digest of what its doctests can reach.
@@ -75,16 +75,32 @@ struct DoctestSuite: Sendable {
         return names
     }
 
-    /// What the runner starts for the chosen doctests.
-    func instances(_ chosen: [FilterableTest]) -> [TestInstance] {
-        guard let cargo, let trim = Self.trimExecutable else { return [] }
+    /// What the runner starts for the chosen doctests: each its own test,
+    /// the chosen ones of a package run together (`DoctestBatch`, in a
+    /// directory under `batches`).
+    func instances(_ chosen: [FilterableTest], batches: URL) throws(TrimError) -> [TestInstance] {
+        guard let cargo, let trim = Self.trimExecutable, !chosen.isEmpty else { return [] }
         var siblings: [String: [String]] = [:]
         for doctest in doctests { siblings[doctest.package, default: []].append(doctest.name) }
+        var directories: [String: URL] = [:]
+        for (index, group) in Dictionary(grouping: chosen, by: { "\($0.package) \($0.ignored)" }).enumerated() {
+            let first = group.value[0]
+            let batch = DoctestBatch(package: first.package, names: group.value.map(\.name),
+                                     siblings: siblings[first.package] ?? [], cargoArguments: featureArguments,
+                                     ignored: first.ignored)
+            let directory = batches.appendingPathComponent("\(index)")
+            do { try batch.write(to: directory) } catch {
+                throw .setup("cannot write the doctest batch \(directory.path): \(error.localizedDescription)")
+            }
+            directories[group.key] = directory
+        }
         return chosen.map { test in
-            let filter = DoctestFilter.isolating(test.name, among: siblings[test.package] ?? [])
+            let filter = DoctestFilter.selecting([test.name], among: siblings[test.package] ?? [])
             // `--option=value`: a value may begin with a dash.
-            let arguments = ["run-doctest", "--package=\(test.package)", "--name=\(test.name)", "--filter=\(filter.filter)"]
-                + filter.skips.map { "--skip=\($0)" } + featureArguments.map { "--cargo-argument=\($0)" }
+            let arguments = ["run-doctest", "--package=\(test.package)", "--name=\(test.name)",
+                             "--batch=\(directories["\(test.package) \(test.ignored)"]!.path)"]
+                + filter.filters.map { "--filter=\($0)" } + filter.skips.map { "--skip=\($0)" }
+                + featureArguments.map { "--cargo-argument=\($0)" }
             var environment = cargo.environment(base: [:])
             environment["CARGO"] = cargo.workspace.cargo
             return TestInstance(binary: test.binary, name: test.name, executable: trim,

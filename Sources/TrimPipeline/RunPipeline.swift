@@ -76,13 +76,15 @@ public enum RunPipeline {
         let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
         let chosenTests = candidates.filter { chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }
+        // By kind, not id: a test target called `doctest` has the id of its package's doctests.
         let instances = chosenTests.compactMap { test -> TestInstance? in
-            guard let binary = binaries[test.binary] else { return nil }
+            guard test.kind != Doctest.kind, let binary = binaries[test.binary] else { return nil }
             return TestInstance(binary: binary.id, name: test.name, executable: binary.executable,
                                 directory: binary.packageDirectory,
                                 environment: binary.environment.merging(request.testEnvironment) { _, given in given },
                                 ignored: test.ignored)
-        } + doctests.instances(chosenTests.filter { $0.kind == Doctest.kind })
+        } + (try doctests.instances(chosenTests.filter { $0.kind == Doctest.kind },
+                                    batches: scratch.appendingPathComponent("doctests")))
         let policy = RunPolicy(profile: profile, tests: candidates)
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
                                       binaryIdentities: build.binaryIdentities, crateDigests: doctests.keyDigests,

@@ -37,23 +37,34 @@ import Testing
         }
     }
 
+    static func runs(_ name: String, _ filter: DoctestFilter) -> Bool {
+        filter.filters.contains { name.contains($0) } && !filter.skips.contains { name.contains($0) }
+    }
+
     @Test func theFilterIsolatesOneDoctestAmongSimilarNames() {
         let names = ["src/lib.rs - add (line 3)", "src/lib.rs - add (line 30)", "src/lib.rs - add_all (line 13)",
                      "src/other.rs - sub (line 3)"]
-        let filter = DoctestFilter.isolating(names[0], among: names)
-        for name in names {
-            let runs = name.contains(filter.filter) && !filter.skips.contains { name.contains($0) }
-            #expect(runs == (name == names[0]), "\(name) with \(filter)")
-        }
-        #expect(!filter.filter.contains(" ") && filter.skips.allSatisfy { !$0.contains(" ") })
+        let filter = DoctestFilter.selecting([names[0]], among: names)
+        for name in names { #expect(Self.runs(name, filter) == (name == names[0]), "\(name) with \(filter)") }
+        #expect((filter.filters + filter.skips).allSatisfy { !$0.contains(" ") })
+    }
+
+    @Test func aBatchFilterRunsTheChosenAndNoOther() {
+        let names = (1...12).map { "src/lib.rs - f\($0) (line \($0 * 10))" } + ["src/io.rs - read (line 4)"]
+        let chosen = [names[0], names[9], names[12]]
+        let filter = DoctestFilter.selecting(chosen, among: names)
+        for name in names { #expect(Self.runs(name, filter) == chosen.contains(name), "\(name) with \(filter)") }
+    }
+
+    static func verdict(_ stdout: String, _ stderr: String = "", _ name: String) -> DoctestRun.Verdict {
+        DoctestRun.verdict(of: DoctestRun.Report(stdout: stdout, stderr: stderr), name: name)
     }
 
     @Test func theVerdictIsTheDoctestsOwnLine() {
         let name = "src/lib.rs - add (line 3)"
-        let passed = DoctestRun.verdict(stdout: "running 2 tests\ntest src/lib.rs - add (line 30) ... FAILED\ntest \(name) ... ok\n",
-                                        stderr: "", name: name)
-        #expect(passed.passed)
-        let failed = DoctestRun.verdict(stdout: """
+        let passed = Self.verdict("running 2 tests\ntest src/lib.rs - add (line 30) ... FAILED\ntest \(name) ... ok\n", "", name)
+        #expect(passed.passed && passed.ran)
+        let failed = Self.verdict("""
             test \(name) ... FAILED
 
             failures:
@@ -65,11 +76,11 @@ import Testing
 
             failures:
                 \(name)
-            """, stderr: "", name: name)
-        #expect(!failed.passed)
+            """, "", name)
+        #expect(!failed.passed && failed.ran)
         #expect(failed.report.contains("left: 5"))
-        let missing = DoctestRun.verdict(stdout: "running 0 tests\n", stderr: "error: could not compile", name: name)
-        #expect(!missing.passed, "a doctest that did not run is not a pass")
+        let missing = Self.verdict("running 0 tests\n", "error: could not compile", name)
+        #expect(!missing.passed && !missing.ran, "a doctest that did not run is not a pass")
         #expect(missing.report.contains("could not compile"))
     }
 

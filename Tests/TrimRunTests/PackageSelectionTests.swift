@@ -13,6 +13,7 @@ import Testing
         let outcome = try workspace.run(["run", "--no-progress", "--junit", junit.path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(ExampleWorkspace.ran(outcome) == all, "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("\(all.count) tests run: \(all.count) passed"), "each once: \(outcome.stdout)")
         #expect(!outcome.stderr.contains("broken"), "the member nobody asked for is not compiled")
         // Reporters show doctests like any test.
         let xml = try String(contentsOf: junit, encoding: .utf8)
@@ -123,6 +124,26 @@ import Testing
         let plan = try workspace.run(["plan"])
         #expect(plan.stdout.contains("alpha/src/lib.rs - double (line 12)  [failed-last-run]"), "\(plan.stdout)")
         #expect(!plan.stdout.contains("add (line 3)"), "\(plan.stdout)")
+    }
+
+    /// A package's doctests run together on a first attempt; a retry runs the doctest alone.
+    @Test func aFailingDoctestIsRetriedOnItsOwn() throws {
+        let workspace = try MemberWorkspace.make()
+        try workspace.edit("gamma/src/lib.rs") {
+            $0.replacingOccurrences(of: "/// assert_eq!(gamma::shout(\"a\"), \"A!\");", with: """
+                /// let marker = std::path::Path::new("../first-attempt-done");
+                /// if !marker.exists() {
+                ///     std::fs::write(marker, "").unwrap();
+                ///     panic!("fails the first time only");
+                /// }
+                """)
+        }
+        let outcome = try workspace.run(["run", "--no-progress", "-p", "gamma", "-p", "alpha", "--retries", "1"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("FLAKY"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("fails the first time only"), "\(outcome.stdout)")
+        #expect(ExampleWorkspace.ran(outcome) == MemberWorkspace.alphaTests.union(MemberWorkspace.gammaTests)
+                    .subtracting(["gamma::doctest gamma/src/lib.rs - shout (line 3)"]), "\(outcome.stdout)")
     }
 
     @Test func aWholeRunAfterAOnePackageRunStillSelectsTheOthers() throws {
