@@ -28,13 +28,17 @@ struct RunDoctestCommand: ParsableCommand {
         let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         // A retry runs the doctest alone: the batch's report is the first attempt's.
         let firstAttempt = (environment[AttemptVariables.attempt] ?? "1") == "1"
-        let verdict = try SignalWatch.guarding { _ throws(TrimError) in
+        let verdict = try SignalWatch.guarding { signals throws(TrimError) in
+            if let batch, firstAttempt {
+                do throws(CargoError) {
+                    if let verdict = try DoctestBatch.verdict(of: name, in: URL(fileURLWithPath: batch), cargo: cargo,
+                                                              workingDirectory: here) {
+                        return verdict
+                    }
+                } catch { throw .cargo(error) }
+            }
+            try signals.check()  // stopped: no second try
             do throws(CargoError) {
-                if let batch, firstAttempt, let verdict = try DoctestBatch.verdict(
-                    of: name, in: URL(fileURLWithPath: batch), cargo: cargo, workingDirectory: here)
-                {
-                    return verdict
-                }
                 let report = try DoctestRun.run(
                     cargo: cargo, directory: here, package: package,
                     filter: DoctestFilter(filters: filter, skips: skip), ignored: ignored, cargoArguments: cargoArgument)

@@ -146,6 +146,26 @@ import Testing
                     .subtracting(["gamma::doctest gamma/src/lib.rs - shout (line 3)"]), "\(outcome.stdout)")
     }
 
+    /// Ctrl-C while a doctest runs: cargo, rustdoc, the doctest and its child are stopped, exit 130.
+    @Test func anInterruptedDoctestLeavesNothingRunning() throws {
+        let workspace = try MemberWorkspace.make()
+        let marker = "trim-doctest-\(UUID().uuidString)"
+        try workspace.edit("gamma/src/lib.rs") {
+            $0.replacingOccurrences(
+                of: "/// assert_eq!(gamma::shout(\"a\"), \"A!\");",
+                with: "/// std::process::Command::new(\"sh\").args([\"-c\", \"sleep 120; : \(marker)\"]).status().unwrap();")
+        }
+        let trim = try BackgroundTrim(workspace, ["run", "--no-progress", "-p", "gamma"])
+        let deadline = Date().addingTimeInterval(120)
+        while RunnerBehaviourTests.noProcessMatches(marker) && Date() < deadline { usleep(100_000) }
+        #expect(!RunnerBehaviourTests.noProcessMatches(marker), "the doctest started")
+        trim.signal(SIGINT)
+        let outcome = try #require(trim.finish(timeout: 60))
+        #expect(outcome.status == 130, "\(outcome.stdout)\(outcome.stderr)")
+        #expect(RunnerBehaviourTests.noProcessMatches(marker), "the doctest's child is gone")
+        #expect(RunnerBehaviourTests.noProcessMatches(workspace.root.lastPathComponent), "so are cargo and rustdoc")
+    }
+
     @Test func aWholeRunAfterAOnePackageRunStillSelectsTheOthers() throws {
         let workspace = try MemberWorkspace.make()
         _ = try workspace.run(["run", "--no-progress"])
