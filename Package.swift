@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "TrimCLI",
             dependencies: [
-                "TrimPipeline", "Reporting", "Selection", "Runner", "TestFilter", "TrimConfig", "History",
+                "TrimPipeline", "CargoSupport", "Reporting", "Selection", "Runner", "TestFilter", "TrimConfig", "History",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -735,7 +735,7 @@ for ((k = 0; k < repeats; k++)); do
       b_plain+="$m_wall "; b_plain_cargo+="$(cargo_finished "$work/a-plain.err") "
     else
       rm -rf "$shop/target"
-      measure a-trim "$shop" "$trim" list -j "$jobs"
+      measure a-trim "$shop" "$trim" list --workspace -j "$jobs"
       b_trim+="$m_wall "; b_trim_cargo+="$(cargo_finished "$work/a-trim.err") "
       b_trim_rest+="$(sub "$m_wall" "$(cargo_finished "$work/a-trim.err")") "
       b_trim_rss+="$m_rss "; b_trim_hwm+="$m_hwm "
@@ -771,13 +771,13 @@ run_plain_binaries() { while read -r exe; do "$exe" --test-threads "$jobs" >/dev
 echo "== recording: $repeats rounds of trim list (no-op), trim run --all, the plain per-test loop, the plain binaries"
 r_list="" r_run="" r_rest="" r_phase="" r_phase_off="" r_phase_strace="" r_base="" r_libtest="" r_rss="" r_hwm="" ran=""
 for ((k = 0; k < repeats; k++)); do
-  measure b-list "$shop" "$trim" list -j "$jobs"
+  measure b-list "$shop" "$trim" list --workspace -j "$jobs"
   r_list+="$m_wall "
   # Input tracing as trim chooses it (preload), off, and strace for every test, in rotating order.
   tracings=(auto off strace)
   for ((t = 0; t < 3; t++)); do
     tracing=${tracings[$(( (t + k) % 3 ))]}
-    measure "b-run-$tracing" "$shop" env TRIM_INPUT_TRACING="$tracing" "$trim" run --all -j "$jobs" --no-progress
+    measure "b-run-$tracing" "$shop" env TRIM_INPUT_TRACING="$tracing" "$trim" run --workspace --all -j "$jobs" --no-progress
     read -r phase ran <<<"$(trim_summary "$work/b-run-$tracing.out")"
     [[ $ran -eq $listed ]] || { echo "trim-run-bench: trim run --all ran $ran of $listed tests" >&2; exit 2; }
     case $tracing in
@@ -802,16 +802,16 @@ done
 incremental() {
   local label=$1 dir=$2 change=$3 revert=$4 target="$work/$1-cargo-target" k side phase
   echo "== incremental '$label': record (trim run --all), warm cargo test --workspace (untimed)"
-  quiet in_dir "$dir" "$trim" run --all -j "$jobs" --no-progress
+  quiet in_dir "$dir" "$trim" run --workspace --all -j "$jobs" --no-progress
   quiet in_dir "$dir" env CARGO_TARGET_DIR="$target" cargo test --workspace
-  i_total=$(in_dir "$dir" "$trim" list -j "$jobs" 2>/dev/null | grep -vc '(ignored)')
+  i_total=$(in_dir "$dir" "$trim" list --workspace -j "$jobs" 2>/dev/null | grep -vc '(ignored)')
   echo "   $repeats rounds: change, time trim run and cargo test --workspace (order alternates), revert, re-warm both"
   i_trim="" i_cargo="" i_trim_cargo="" i_trim_phase="" i_trim_rest="" i_cargo_build="" i_ran="" i_rss="" i_hwm=""
   for ((k = 0; k < repeats; k++)); do
     "$change" "$k"
     for side in $( ((k % 2 == 0)) && echo "trim cargo" || echo "cargo trim"); do
       if [[ $side == trim ]]; then
-        measure "c-$label-trim" "$dir" "$trim" run -j "$jobs" --no-progress
+        measure "c-$label-trim" "$dir" "$trim" run --workspace -j "$jobs" --no-progress
         i_trim+="$m_wall "; i_rss+="$m_rss "; i_hwm+="$m_hwm "
         i_trim_cargo+="$(cargo_finished "$work/c-$label-trim.err") "
         read -r phase ran <<<"$(trim_summary "$work/c-$label-trim.out")"
@@ -823,7 +823,7 @@ incremental() {
       fi
     done
     "$revert" "$k"
-    quiet in_dir "$dir" "$trim" run -j "$jobs" --no-progress
+    quiet in_dir "$dir" "$trim" run --workspace -j "$jobs" --no-progress
     quiet in_dir "$dir" env CARGO_TARGET_DIR="$target" cargo test --workspace --no-run
   done
   # What cargo test spends on rustdoc's doctest pass (no doctests in either workspace).

@@ -45,4 +45,7 @@ public enum ToolOutput {
         else { return nil }
         return String(decoding: output.stdout, as: UTF8.self)
     }
+
+    /// Absolute path of `tool` on PATH, or nil.
+    public static func which(_ tool: String) -> String? { CapturedProcess.which(tool) }
 }

@@ -18,6 +18,9 @@ public enum CargoError: Error, CustomStringConvertible, Sendable, Equatable {
     case buildFailed(status: Int32)
     case listingFailed(binary: String, status: Int32, output: String)
     case spawnFailed(executable: String, detail: String)
+    /// Package or target flags that cannot select anything.
+    case badSelection(String)
+    case doctestListingFailed(status: Int32, output: String)
 
     public var description: String {
         switch self {
@@ -40,6 +43,10 @@ public enum CargoError: Error, CustomStringConvertible, Sendable, Equatable {
             return "listing the tests of \(binary) failed (exit status \(status)): \(output)"
         case .spawnFailed(let executable, let detail):
             return "cannot run \(executable): \(detail)"
+        case .badSelection(let message):
+            return message
+        case .doctestListingFailed(let status, let output):
+            return "listing the doctests failed (`cargo test --doc -- --list` exited with status \(status)): \(output)"
         }
     }
 }

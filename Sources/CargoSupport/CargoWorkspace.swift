@@ -8,6 +8,12 @@ public struct CargoWorkspace: Sendable {
         public var manifestPath: String
         public var authors: [String]
         public var description: String?
+        /// The crate name of its library (`my_lib` for package `my-lib`), if it has one.
+        public var libraryCrateName: String? = nil
+        /// The directories of the path dependencies it declares (every kind).
+        public var pathDependencies: [String] = []
+        /// Its targets' names by kind (`bin`, `test`, `example`, ...).
+        public var targets: [String: [String]] = [:]
 
         public var directory: String { (manifestPath as NSString).deletingLastPathComponent }
     }
@@ -41,6 +47,15 @@ public struct CargoWorkspace: Sendable {
                 var authors: [String]?
                 var description: String?
                 var id: String
+                var targets: [Target]?
+                var dependencies: [Dependency]?
+            }
+            struct Target: Decodable {
+                var name: String
+                var kind: [String]
+            }
+            struct Dependency: Decodable {
+                var path: String?
             }
             var workspace_root: String
             var target_directory: String
@@ -58,12 +73,39 @@ public struct CargoWorkspace: Sendable {
             root: metadata.workspace_root, targetDirectory: metadata.target_directory,
             packages: metadata.packages.filter { members.contains($0.id) }.map {
                 Package(name: $0.name, version: $0.version, manifestPath: $0.manifest_path,
-                        authors: $0.authors ?? [], description: $0.description)
+                        authors: $0.authors ?? [], description: $0.description,
+                        libraryCrateName: $0.targets?.first { $0.kind.contains { ["lib", "rlib", "proc-macro"].contains($0) } }?
+                            .name.replacingOccurrences(of: "-", with: "_"),
+                        pathDependencies: ($0.dependencies ?? []).compactMap(\.path),
+                        targets: Dictionary(($0.targets ?? []).flatMap { target in target.kind.map { ($0, [target.name]) } },
+                                            uniquingKeysWith: +))
             },
             cargo: cargo)
     }
 
     public func package(manifestPath: String) -> Package? {
         packages.first { $0.manifestPath == manifestPath }
+    }
+
+    public func package(named name: String) -> Package? {
+        packages.first { $0.name == name }
+    }
+
+    /// `package` and the members it depends on through path dependencies,
+    /// directly or not (any dependency kind: doctests see dev-dependencies).
+    public func memberClosure(of package: Package) -> [Package] {
+        var seen: [String: Package] = [package.directory: package]
+        var queue = [package]
+        while let next = queue.popLast() {
+            for path in next.pathDependencies {
+                let directory = URL(fileURLWithPath: path).standardizedFileURL.path
+                guard seen[directory] == nil,
+                    let member = packages.first(where: { URL(fileURLWithPath: $0.directory).standardizedFileURL.path == directory })
+                else { continue }
+                seen[directory] = member
+                queue.append(member)
+            }
+        }
+        return seen.values.sorted { $0.name < $1.name }
     }
 }

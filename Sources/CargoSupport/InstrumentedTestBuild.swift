@@ -11,12 +11,16 @@ public struct InstrumentedTestBuild: Sendable {
     /// Extra cargo arguments (`--package`, `--features`, ...).
     public var cargoArguments: [String]
     public var targetDirectory: String
+    /// Where cargo runs: the user's directory, so that cargo picks the
+    /// packages `cargo test` would there (the current member, default members).
+    public var directory: URL
 
     public init(workspace: CargoWorkspace, rustflags: [String], cargoArguments: [String] = [],
-                targetDirectory: String? = nil) {
+                targetDirectory: String? = nil, directory: URL? = nil) {
         self.workspace = workspace
         self.rustflags = rustflags
         self.cargoArguments = cargoArguments
+        self.directory = directory ?? URL(fileURLWithPath: workspace.root)
         self.targetDirectory = targetDirectory ?? (workspace.targetDirectory as NSString).appendingPathComponent("trim")
     }
 
@@ -41,8 +45,8 @@ public struct InstrumentedTestBuild: Sendable {
         let environment = environment()
         let output = try CapturedProcess(
             executable: workspace.cargo,
-            arguments: ["test", "--no-run", "--workspace", "--message-format=json-render-diagnostics"] + cargoArguments,
-            directory: URL(fileURLWithPath: workspace.root), environment: environment, passStderrThrough: true
+            arguments: ["test", "--no-run", "--message-format=json-render-diagnostics"] + cargoArguments,
+            directory: directory, environment: environment, passStderrThrough: true
         ).run()
         guard output.status == 0 else { throw .buildFailed(status: output.status) }
         var result = try Self.parse(messages: output.stdout, workspace: workspace)

@@ -31,8 +31,10 @@ public struct HistoryOptions: Sendable {
     public var directory: URL
     public var commits: Int
     public var revision: String
-    /// `--package` and the like, for every build.
-    public var cargoArguments: [String]
+    /// Which packages and features every build is for: the whole workspace
+    /// unless `-p` narrows it (the replay measures the workspace, not the
+    /// package of the directory it runs in).
+    public var selection: PackageSelection
     /// Mutants to try per commit (0: no mutation check).
     public var mutants: Int
     public var jobs: Int
@@ -48,13 +50,14 @@ public struct HistoryOptions: Sendable {
     /// takes, repeats.
     public var fixedRandom: Bool
 
-    public init(directory: URL, commits: Int, revision: String = "HEAD", cargoArguments: [String] = [],
+    public init(directory: URL, commits: Int, revision: String = "HEAD",
+                selection: PackageSelection = PackageSelection(workspace: true),
                 mutants: Int = 0, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, scratch: URL? = nil,
                 keepWorktree: Bool = false, plansDirectory: URL? = nil, fixedRandom: Bool = false) {
         self.directory = directory
         self.commits = commits
         self.revision = revision
-        self.cargoArguments = cargoArguments
+        self.selection = selection
         self.mutants = mutants
         self.jobs = max(1, jobs)
         self.scratch = scratch
@@ -186,7 +189,8 @@ struct Replay {
 
     func request(database: URL, force: Bool) -> RunRequest {
         RunRequest(workspace: WorkspaceOptions(directory: workspaceDirectory, database: database.path,
-                                               cargoArguments: options.cargoArguments, jobs: options.jobs),
+                                               selection: options.selection, doctests: false,
+                                               jobs: options.jobs),
                    force: force, failFast: .noFailFast, testThreads: options.jobs, testEnvironment: testEnvironment)
     }
 

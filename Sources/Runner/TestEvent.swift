@@ -18,20 +18,23 @@ public struct TestInstance: Sendable, Hashable {
     public var directory: String
     public var environment: [String: String]
     public var ignored: Bool
+    /// Arguments that replace libtest's (a doctest runs through `trim run-doctest`).
+    public var commandArguments: [String]?
 
     public init(binary: String, name: String, executable: String, directory: String,
-                environment: [String: String], ignored: Bool = false) {
+                environment: [String: String], ignored: Bool = false, commandArguments: [String]? = nil) {
         self.binary = binary
         self.name = name
         self.executable = executable
         self.directory = directory
         self.environment = environment
         self.ignored = ignored
+        self.commandArguments = commandArguments
     }
 
     /// libtest arguments that run exactly this test, output not captured by libtest.
     public var arguments: [String] {
-        ["--exact", name, "--nocapture"] + (ignored ? ["--ignored"] : [])
+        (commandArguments ?? ["--exact", name, "--nocapture"]) + (ignored ? ["--ignored"] : [])
     }
 }
 

@@ -29,6 +29,8 @@ public struct Reason: Hashable, Codable, Sendable {
         case envChanged = "env-changed"
         case network
         case forced
+        case crateChanged = "crate-changed"
+
     }
 
     public var kind: Kind
@@ -105,6 +107,9 @@ public struct SelectionInput: Sendable {
     public var inputs: [TestKey: TestInputs] = [:]
     public var inputState: InputState?
     public var networkPolicy: NetworkPolicy = .builtInDefault
+    /// Tests selected at crate grain (doctests): key → the digest of what
+    /// they can reach now (`CrateGrain`).
+    public var crateDigests: [TestKey: String] = [:]
 
     public init(current: BuildSnapshot, recorded: [BuildID: BuildSnapshot], tests: [TestKey],
                 results: [TestKey: TestResultRecord], granularity: Granularity = .block, force: Bool = false) {

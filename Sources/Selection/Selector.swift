@@ -59,6 +59,7 @@ public enum Selector {
             return reasons
         }
         guard reasons.isEmpty else { return reasons }
+        if let digest = input.crateDigests[key] { return CrateGrain.reasons(recorded: result.hits, current: digest) }
 
         let comparison: BuildComparison
         if let known = comparisons[result.build] {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import History
 import TrimPipeline
+import CargoSupport
 
 /// `trim simulate-history`: replays the last N commits in a scratch worktree
 /// and measures selection at each grain against full runs (see History).
@@ -26,7 +27,8 @@ struct SimulateHistoryCommand: ParsableCommand {
     @Option(help: "The last commit to replay.")
     var rev: String = "HEAD"
 
-    @Option(name: [.customShort("p"), .long], help: "Build only this package's tests (repeatable).")
+    @Option(name: [.customShort("p"), .long],
+            help: "Replay only this package's tests (repeatable; globs as in cargo; default: the whole workspace).")
     var package: [String] = []
 
     @Option(help: "Write one row per commit here.")
@@ -69,7 +71,8 @@ struct SimulateHistoryCommand: ParsableCommand {
         }
         let options = HistoryOptions(
             directory: absolute(repo ?? "."), commits: commits, revision: rev,
-            cargoArguments: package.flatMap { ["--package", $0] }, mutants: mutants,
+            selection: package.isEmpty ? PackageSelection(workspace: true) : PackageSelection(packages: package),
+            mutants: mutants,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, scratch: scratch.map(absolute),
             keepWorktree: keepWorktree, plansDirectory: plans.map(absolute), fixedRandom: fixedRandom)
         let resolved = try ReplayTarget.resolve(options)

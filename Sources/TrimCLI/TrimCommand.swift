@@ -8,13 +8,15 @@ import TrimConfig
 import Runner
 import Selection
 import TrimPipeline
+import CargoSupport
 
 public struct TrimCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "trim",
         abstract: "Run only the tests a change can affect, decided per LLVM basic block.",
         discussion: "Exit status: 0 success, 100 a test failed, 101 the build failed, 2 any other error.",
-        subcommands: [RunCommand.self, PlanCommand.self, ListCommand.self, SimulateHistoryCommand.self])
+        subcommands: [RunCommand.self, PlanCommand.self, ListCommand.self, SimulateHistoryCommand.self,
+                      RunDoctestCommand.self])
 
     public init() {}
 
@@ -45,38 +47,24 @@ public struct TrimCommand: ParsableCommand {
 
 /// Options shared by every subcommand: which workspace, which database, what to build.
 struct WorkspaceArguments: ParsableArguments {
-    @Option(help: "The directory of the cargo workspace (default: the current directory).")
-    var workspace: String?
+    @Option(name: [.customShort("C"), .long],
+            help: "Run as if trim were started in this directory (default: the current directory).")
+    var directory: String?
 
     @Option(help: "The database (default: $TRIM_DB, else <target>/trim/trim.db).")
     var db: String?
 
-    @Option(name: [.customShort("p"), .long], help: "Build only this package's tests (repeatable).")
-    var package: [String] = []
-
-    @Option(name: [.customShort("F"), .long], help: "Cargo features to enable (comma separated).")
-    var features: String?
-
-    @Flag(help: "Enable all features.")
-    var allFeatures = false
-
-    @Flag(help: "Do not enable the default features.")
-    var noDefaultFeatures = false
+    @OptionGroup(title: "Package and target selection (as cargo test)") var cargo: CargoSelectionArguments
 
     @Option(name: [.customShort("j", allowingJoined: true), .long], help: "Tests run at once (default: the number of cores).")
     var jobs: Int?
 
     var options: WorkspaceOptions {
-        var cargo: [String] = []
-        for p in package { cargo += ["--package", p] }
-        if let features { cargo += ["--features", features] }
-        if allFeatures { cargo.append("--all-features") }
-        if noDefaultFeatures { cargo.append("--no-default-features") }
-        let directory = workspace.map { URL(fileURLWithPath: $0) }
+        let directory = directory.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let database = db ?? ProcessInfo.processInfo.environment["TRIM_DB"].flatMap { $0.isEmpty ? nil : $0 }
-        return WorkspaceOptions(directory: directory, directoryIsExplicit: workspace != nil, database: database,
-                                cargoArguments: cargo,
+        return WorkspaceOptions(directory: directory, directoryIsExplicit: self.directory != nil, database: database,
+                                selection: cargo.selection, doctests: !cargo.noDoctests,
                                 jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }

@@ -33,14 +33,17 @@ extension RunPipeline {
         defer { build.session.close() }
         let built = clock.now
         let tests = try build.listTests(jobs: request.workspace.jobs)
-        let keys = candidates(tests, build: build, request: request).map { TestKey(binary: $0.binary, name: $0.name) }
+        let doctests = try DoctestSuite.make(build: build, options: request.workspace)
+        let keys = candidates(tests, doctests: doctests, build: build, request: request)
+            .map { TestKey(binary: $0.binary, name: $0.name) }
         var selections: [Granularity: Selection] = [:]
         if let first = granularities.first {
             let store: TrimStore
             do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
             var input = try SelectionLoader.input(
                 store: store, build: build, tests: keys, granularity: first, force: request.force,
-                configuration: try request.configuration(workspaceRoot: build.workspace.root))
+                configuration: try request.configuration(workspaceRoot: build.workspace.root),
+                crateDigests: doctests.keyDigests)
             for granularity in granularities {
                 input.granularity = granularity
                 selections[granularity] = Selector.select(input)

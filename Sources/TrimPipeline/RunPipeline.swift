@@ -56,37 +56,44 @@ public enum RunPipeline {
         let scratch = build.session.scratch
         let (listed, maps) = try listWithCoverageMaps(build, scratch: scratch, jobs: options.jobs)
         try signals.check()
+        let doctests = try DoctestSuite.make(build: build, options: options)
+        // Only what was built is listed again: other packages' records stay as they are.
+        var namesByBinary = doctests.namesByBinary
+        for binary in build.binaries { namesByBinary[binary.id, default: []] += [] }
+        for test in listed { namesByBinary[test.binary, default: []].append(test.name) }
         do {
-            for binary in build.binaries {
-                try store.recordTests(listed.filter { $0.binary == binary.id }.map(\.name), inBinary: binary.id)
-            }
+            for (binary, names) in namesByBinary { try store.recordTests(names, inBinary: binary) }
         } catch { throw .store(error) }
 
         // Filters and the partition narrow; selection picks among what is left.
-        let candidates = candidates(listed, build: build, request: request)
+        let candidates = candidates(listed, doctests: doctests, build: build, request: request)
         let selection = Selector.select(try SelectionLoader.input(
             store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
             granularity: request.granularity, force: request.force, configuration: configuration,
-            inputFilter: inputs.filter))
+            inputFilter: inputs.filter, crateDigests: doctests.keyDigests))
         try signals.check()
         let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
-        let instances = candidates.filter { chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }.map { test in
-            let binary = binaries[test.binary]!
+        let chosenTests = candidates.filter { chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }
+        // By kind, not id: a test target called `doctest` has the id of its package's doctests.
+        let instances = chosenTests.compactMap { test -> TestInstance? in
+            guard test.kind != Doctest.kind, let binary = binaries[test.binary] else { return nil }
             return TestInstance(binary: binary.id, name: test.name, executable: binary.executable,
                                 directory: binary.packageDirectory,
                                 environment: binary.environment.merging(request.testEnvironment) { _, given in given },
                                 ignored: test.ignored)
-        }
+        } + (try doctests.instances(chosenTests.filter { $0.kind == Doctest.kind },
+                                    batches: scratch.appendingPathComponent("doctests")))
         let policy = RunPolicy(profile: profile, tests: candidates)
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
-                                      binaryIdentities: build.binaryIdentities, warn: warn)
+                                      binaryIdentities: build.binaryIdentities, crateDigests: doctests.keyDigests,
+                                      warn: warn)
         let jobs = request.testThreads
             ?? profile.testThreads.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
         let executor = TestExecutor(jobs: jobs, scratchDirectory: scratch.appendingPathComponent("tests"),
                                     coverageFileVariable: SanitizerCoverage.coverageFileVariable,
                                     policy: policy.base, policyFor: { policy.policy(for: $0) },
-                                    prepareAttempt: inputs.preparer)
+                                    prepareAttempt: Self.tracingTestBinaries(inputs.preparer))
         let skipped = selection.skipped.map { SkippedTest(binary: $0.binary, name: $0.name, reason: "not affected") }
         let reporter = reporters(profile, build.paths.targetDirectory)
         signals.onSignal { executor.cancel(.signal($0)) }
@@ -107,11 +114,18 @@ public enum RunPipeline {
         return box.value
     }
 
-    /// The listed tests the filters admit, then the partition's share of them.
-    static func candidates(_ listed: [ListedTest], build: WorkspaceBuild, request: RunRequest) -> [FilterableTest] {
+    /// The listed tests and doctests the filters admit, then the partition's share of them.
+    static func candidates(_ listed: [ListedTest], doctests: DoctestSuite, build: WorkspaceBuild,
+                           request: RunRequest) -> [FilterableTest] {
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
-        let all = listed.compactMap { test in binaries[test.binary].map { $0.filterable(test) } }
+        let all = listed.compactMap { test in binaries[test.binary].map { $0.filterable(test) } } + doctests.filterable
         return Partition.apply(request.partition, to: request.filter.filter(all))
+    }
+
+    /// Input tracing is for test binaries: a doctest runs cargo and rustdoc,
+    /// and its crate digest stands for what it reads.
+    static func tracingTestBinaries(_ preparer: @escaping AttemptPreparer) -> AttemptPreparer {
+        { test, stem, setup in test.commandArguments == nil ? preparer(test, stem, setup) : setup }
     }
 
     /// What `trim run` would run and why, without running or recording anything.
@@ -123,13 +137,16 @@ public enum RunPipeline {
         let build = try WorkspaceBuild.make(request.workspace, command: "plan", signals: signals)
         defer { build.session.close() }
         let tests = try build.listTests(jobs: request.workspace.jobs)
+        let doctests = try DoctestSuite.make(build: build, options: request.workspace)
         let store: TrimStore
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
-        let keys = candidates(tests, build: build, request: request).map { TestKey(binary: $0.binary, name: $0.name) }
+        let keys = candidates(tests, doctests: doctests, build: build, request: request)
+            .map { TestKey(binary: $0.binary, name: $0.name) }
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
         return Selector.select(try SelectionLoader.input(store: store, build: build, tests: keys,
                                                          granularity: request.granularity, force: request.force,
-                                                         configuration: configuration))
+                                                         configuration: configuration,
+                                                         crateDigests: doctests.keyDigests))
     }
 
     /// Builds and lists the tests the filters admit, without running any.
@@ -140,7 +157,9 @@ public enum RunPipeline {
     static func list(_ request: RunRequest, signals: SignalWatch) throws(TrimError) -> [FilterableTest] {
         let build = try WorkspaceBuild.make(request.workspace, command: "list", signals: signals)
         defer { build.session.close() }
-        return candidates(try build.listTests(jobs: request.workspace.jobs), build: build, request: request)
+        let tests = try build.listTests(jobs: request.workspace.jobs)
+        return candidates(tests, doctests: try DoctestSuite.make(build: build, options: request.workspace),
+                          build: build, request: request)
     }
 
     /// Lists each binary's tests with the runtime asked for the binary's PC
@@ -192,15 +211,18 @@ final class ResultRecorder: @unchecked Sendable {
     private let build: BuildID
     private let maps: [String: BinaryCoverageMap]
     private let binaryIdentities: [String: FileIdentity]
+    /// Doctest → its crate's digest, recorded as its coverage.
+    private let crateDigests: [TestKey: String]
     private let warn: @Sendable (String) -> Void
     private(set) var storeFailure: StoreError?
 
     init(store: TrimStore, build: BuildID, maps: [String: BinaryCoverageMap], binaryIdentities: [String: FileIdentity],
-         warn: @escaping @Sendable (String) -> Void) {
+         crateDigests: [TestKey: String] = [:], warn: @escaping @Sendable (String) -> Void) {
         self.store = store
         self.build = build
         self.maps = maps
         self.binaryIdentities = binaryIdentities
+        self.crateDigests = crateDigests
         self.warn = warn
     }
 
@@ -209,6 +231,10 @@ final class ResultRecorder: @unchecked Sendable {
     func record(_ result: TestResult) {
         let test = result.test
         let last = result.last
+        if let digest = crateDigests[TestKey(binary: test.binary, name: test.name)] {
+            save(result, coverage: .complete, hits: [CrateGrain.hit(digest: digest)], inputs: nil)
+            return
+        }
         // Checked after the test ended: a binary replaced before or while it
         // ran produced a result that belongs to no recorded build.
         guard let built = binaryIdentities[test.binary], FileIdentity(path: test.executable) == built else {
@@ -225,6 +251,11 @@ final class ResultRecorder: @unchecked Sendable {
             warn("\(test.binary) \(test.name): \(problem); it will run again next time")
         }
         for attempt in result.attempts { try? FileManager.default.removeItem(at: attempt.coverageFile) }
+        save(result, coverage: coverage.state, hits: coverage.hits, inputs: result.last.payload as? TestInputs)
+    }
+
+    private func save(_ result: TestResult, coverage: CoverageState, hits: [HitFunction], inputs: TestInputs?) {
+        let test = result.test
         let outcome: Outcome
         switch result.verdict {
         case .passed: outcome = .passed
@@ -237,8 +268,8 @@ final class ResultRecorder: @unchecked Sendable {
         let failedOutput = result.attempts.last { !$0.status.isSuccess }?.output
         let record = TestResultRecord(
             key: TestKey(binary: test.binary, name: test.name), build: build, outcome: outcome,
-            duration: result.duration, coverage: coverage.state, hits: coverage.hits, output: failedOutput)
-        do { try store.recordResult(record, inputs: result.last.payload as? TestInputs) } catch {
+            duration: result.duration, coverage: coverage, hits: hits, output: failedOutput)
+        do { try store.recordResult(record, inputs: inputs) } catch {
             if storeFailure == nil { storeFailure = error }
         }
     }

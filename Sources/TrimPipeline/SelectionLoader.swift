@@ -11,7 +11,9 @@ public enum SelectionLoader {
     /// `tests`: the candidates (listed, admitted by the filters, in the partition).
     static func input(store: TrimStore, build: WorkspaceBuild, tests: [TestKey], granularity: Granularity,
                       force: Bool, configuration: TrimConfiguration,
-                      inputFilter: InputFilter? = nil) throws(TrimError) -> SelectionInput {
+                      inputFilter: InputFilter? = nil, crateDigests: [TestKey: String] = [:]) throws(TrimError)
+        -> SelectionInput
+    {
         do {
             let results = try store.lastResults()
             let recorded = try recordedBuilds(store, of: results)
@@ -27,6 +29,7 @@ public enum SelectionLoader {
             input.inputState = InputState.live(filter: filter,
                                                environment: ProcessInfo.processInfo.environment)
             input.networkPolicy = configuration.network
+            input.crateDigests = crateDigests
             return input
         } catch {
             throw .store(error)

@@ -8,39 +8,31 @@ import Store
 public struct WorkspaceOptions: Sendable {
     /// Where to look for the workspace (the current directory by default).
     public var directory: URL
-    /// The user named `directory` (`--workspace`): it must hold a Cargo.toml.
+    /// The user named `directory` (`-C` / `--directory`): it must hold a Cargo.toml.
     public var directoryIsExplicit: Bool
     /// `--db` / `TRIM_DB`; nil for `<target>/trim/trim.db`.
     public var database: String?
-    /// Passed to `cargo test --no-run` (`--package`, `--features`, ...).
-    public var cargoArguments: [String]
+    /// Which packages, targets and features, as `cargo test` takes them.
+    public var selection: PackageSelection
+    /// Whether doctests are listed and run (`--no-doctests` turns them off;
+    /// cargo runs none when a target flag is given).
+    public var doctests: Bool
     /// Parallelism of parsing, listing and running.
     public var jobs: Int
 
     public init(directory: URL, directoryIsExplicit: Bool = false, database: String? = nil,
-                cargoArguments: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                selection: PackageSelection = PackageSelection(), doctests: Bool = true,
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.directory = directory
         self.directoryIsExplicit = directoryIsExplicit
         self.database = database
-        self.cargoArguments = cargoArguments
+        self.selection = selection
+        self.doctests = doctests
         self.jobs = max(1, jobs)
     }
 
-    /// Features named with `--features a,b` / `-F a` / `--all-features`, for the build facts.
-    var features: [String] {
-        var result: [String] = []
-        var iterator = cargoArguments.makeIterator()
-        while let argument = iterator.next() {
-            if argument == "--features" || argument == "-F", let value = iterator.next() {
-                result += value.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
-            } else if argument.hasPrefix("--features=") {
-                result += argument.dropFirst("--features=".count).split(separator: ",").map(String.init)
-            } else if argument == "--all-features" || argument == "--no-default-features" {
-                result.append(argument)
-            }
-        }
-        return result
-    }
+    /// Doctests run when asked for and when `cargo test` would run them.
+    var runsDoctests: Bool { doctests && selection.targets.isDefault }
 }
 
 /// The instrumented build of a workspace: its test binaries, the bitcode
@@ -78,6 +70,7 @@ public struct WorkspaceBuild: Sendable {
             try signals.check()
             throw .cargo(error)
         }
+        do { try options.selection.validate(against: workspace) } catch { throw .cargo(error) }
         let paths = TrimPaths(cargoTargetDirectory: workspace.targetDirectory, database: options.database)
         let session = try WorkspaceSession.open(paths: paths, command: command, signals: signals)
 
@@ -85,8 +78,9 @@ public struct WorkspaceBuild: Sendable {
         do { runtime = try CoverageRuntime.library(cacheDirectory: paths.runtimeCache) } catch { throw .coverage(error) }
         let flags = ["--emit=llvm-bc,link", "-C", "debuginfo=line-tables-only"]
             + SanitizerCoverage.rustcFlags(runtimeLibrary: runtime)
-        let build = InstrumentedTestBuild(workspace: workspace, rustflags: flags, cargoArguments: options.cargoArguments,
-                                          targetDirectory: paths.targetDirectory.path)
+        let build = InstrumentedTestBuild(workspace: workspace, rustflags: flags,
+                                          cargoArguments: options.selection.cargoArguments,
+                                          targetDirectory: paths.targetDirectory.path, directory: options.directory)
         let result: InstrumentedTestBuild.Result
         do { result = try build.run() } catch {
             try signals.check()  // cargo stopped by the signal is not a failed build
@@ -123,7 +117,7 @@ public struct WorkspaceBuild: Sendable {
             modulesOfBinary[binary.id] = [own] + libraryKeys.filter { $0 != own }
         }
         let facts = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: result.rustflags,
-                                          features: options.features)
+                                          features: options.selection.featureNames)
         let sourceFiles = SourceFiles.hashes(of: modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
                               modulesOfBinary: modulesOfBinary, facts: facts, sourceFiles: sourceFiles,

@@ -178,6 +178,31 @@ import Testing
         #expect(outcome.stdout.contains("missed selections under mutants: block 0, function 0"))
     }
 
+    /// `-p` replays only that package, as `trim run -p` runs it; without it, every member.
+    @Test func packageSelectionNarrowsTheReplay() throws {
+        let repo = try Repository.make()
+        defer { repo.delete() }
+        try repo.write("Cargo.toml", "[workspace]\nmembers = [\"one\", \"two\"]\nresolver = \"2\"\n")
+        for member in ["one", "two"] {
+            try repo.write("\(member)/Cargo.toml", "[package]\nname = \"\(member)\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+            try repo.write("\(member)/src/lib.rs", "pub mod text;\n")
+            try repo.write("\(member)/src/text.rs", Self.text)
+        }
+        try repo.write(".gitignore", "/target\n")
+        try repo.commit("initial")
+        try repo.replace("two/src/text.rs", "s.to_uppercase()", "s.to_uppercase().to_string()")
+        try repo.commit("two: shout again")
+        func totals(_ selection: [String]) throws -> [Int?] {
+            let csv = repo.scratch.appendingPathComponent("history-\(selection.count).csv")
+            let outcome = try repo.trim(["simulate-history", "--commits", "2", "--repo", repo.root.path, "--csv", csv.path,
+                                         "--scratch", repo.scratch.appendingPathComponent("replay").path] + selection)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            return HistoryCSV.parseCommits(try String(contentsOf: csv, encoding: .utf8)).map(\.testsTotal)
+        }
+        #expect(try totals(["-p", "one"]) == [1, 1])
+        #expect(try totals([]) == [2, 2])
+    }
+
     @Test func refusesWhatIsNotARepositoryAndBadCounts() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trim-history-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -12,7 +12,7 @@ final class BackgroundTrim: @unchecked Sendable {
 
     init(_ workspace: ExampleWorkspace, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = ExampleWorkspace.binDirectory.appendingPathComponent("trim")
-        process.arguments = arguments
+        process.arguments = ExampleWorkspace.wholeWorkspace(arguments)
         process.currentDirectoryURL = workspace.root
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = output

@@ -5,6 +5,8 @@ import Testing
 /// the built `trim` executable run against it as a user would.
 struct ExampleWorkspace {
     let root: URL
+    /// Whether `run` adds `--workspace` when the arguments select no package.
+    var wholeWorkspace = true
 
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -71,8 +73,9 @@ struct ExampleWorkspace {
         """
 
     /// An existing workspace directory.
-    init(root: URL) {
+    init(root: URL, wholeWorkspace: Bool = true) {
         self.root = root
+        self.wholeWorkspace = wholeWorkspace
     }
 
     init(withExtraTests: Bool = true) throws {
@@ -101,12 +104,15 @@ struct ExampleWorkspace {
     }
 
     /// Runs `trim ARGS` (or another built executable) with the workspace as
-    /// the current directory.
+    /// the current directory (or `directory`). These tests are about the whole
+    /// example, so `run`, `plan` and `list` get `--workspace` unless the
+    /// arguments select packages themselves (in the root package's directory
+    /// cargo, and so trim, would test the root package only).
     func run(_ arguments: [String], executable: String = "trim", environment: [String: String] = [:],
-             directory: URL? = nil) throws -> Outcome {
+             in directory: URL? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = Self.binDirectory.appendingPathComponent(executable)
-        process.arguments = arguments
+        process.arguments = executable == "trim" && wholeWorkspace ? Self.wholeWorkspace(arguments) : arguments
         process.currentDirectoryURL = directory ?? root
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = Pipe(), err = Pipe()
@@ -122,6 +128,16 @@ struct ExampleWorkspace {
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
                        stderr: String(decoding: errors.data, as: UTF8.self))
+    }
+}
+
+extension ExampleWorkspace {
+    static func wholeWorkspace(_ arguments: [String]) -> [String] {
+        guard let command = arguments.first, ["run", "plan", "list"].contains(command) else { return arguments }
+        let selecting = arguments.contains {
+            ["-p", "--package", "--workspace", "--exclude"].contains($0) || $0.hasPrefix("--package=")
+        }
+        return selecting ? arguments : [command, "--workspace"] + arguments.dropFirst()
     }
 }
 

@@ -126,7 +126,7 @@ import Testing
 
     @Test func cargoTrimIsTheSameCommand() throws {
         let workspace = try ExampleWorkspace(withExtraTests: false)
-        let outcome = try workspace.run(["trim", "list"], executable: "cargo-trim")
+        let outcome = try workspace.run(["trim", "list", "--workspace"], executable: "cargo-trim")
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("ledger::report starts_with_the_header"))
     }
@@ -145,10 +145,10 @@ import Testing
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("trim-empty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let workspace = try ExampleWorkspace(withExtraTests: false)
-        let outcome = try workspace.run(["list", "--workspace", empty.path])
+        let outcome = try workspace.run(["list", "-C", empty.path])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("\(empty.path): no Cargo.toml in the workspace directory"), "\(outcome.stderr)")
-        let outside = try workspace.run(["list"], directory: empty)
+        let outside = try workspace.run(["list"], in: empty)
         #expect(outside.status == 2)
         #expect(outside.stderr.contains("not inside a cargo workspace"), "\(outside.stderr)")
     }

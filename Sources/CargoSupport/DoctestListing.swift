@@ -1,0 +1,120 @@
+import Foundation
+
+/// One doctest, as rustdoc lists it: `src/lib.rs - add (line 5)`.
+public struct Doctest: Sendable, Hashable {
+    public var package: String
+    public var name: String
+    public var ignored: Bool
+
+    public init(package: String, name: String, ignored: Bool) {
+        self.package = package
+        self.name = name
+        self.ignored = ignored
+    }
+
+    /// The binary id doctests are recorded under: `<package>::doctest`.
+    public static func binaryID(package: String) -> String { "\(package)::doctest" }
+    public static let kind = "doctest"
+}
+
+/// How `cargo test --doc` is run for trim: in the user's directory, with the
+/// user's package and feature flags and RUSTFLAGS (never trim's
+/// instrumentation), into a target directory of trim's own.
+public struct DoctestCargo: Sendable {
+    public var workspace: CargoWorkspace
+    public var directory: URL
+    public var targetDirectory: String
+
+    public init(workspace: CargoWorkspace, directory: URL, targetDirectory: String) {
+        self.workspace = workspace
+        self.directory = directory
+        self.targetDirectory = targetDirectory
+    }
+
+    /// The environment: the user's, cargo's status lines on (they name each
+    /// crate's block of the listing), no colour.
+    public func environment(base: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        var environment = base.filter { !$0.key.hasPrefix("TRIM_") }
+        environment["CARGO_TARGET_DIR"] = targetDirectory
+        environment["CARGO_TERM_QUIET"] = "false"
+        environment["CARGO_TERM_COLOR"] = "never"
+        return environment
+    }
+}
+
+/// The doctests of the packages `cargo test --doc` chose.
+public struct DoctestList: Sendable {
+    /// Every package whose library was listed, with doctests or without.
+    public var packages: [String]
+    public var doctests: [Doctest]
+
+    public init(packages: [String], doctests: [Doctest]) {
+        self.packages = packages
+        self.doctests = doctests
+    }
+}
+
+public enum DoctestListing {
+    /// Every doctest `cargo test --doc` would run for `selection`, per
+    /// package; ignored ones marked (a second listing with `--ignored`).
+    public static func list(_ cargo: DoctestCargo, selection: PackageSelection) throws(CargoError) -> DoctestList {
+        let arguments = ["test", "--doc"] + selection.packageArguments + selection.featureArguments + ["--", "--list"]
+        let all = try listing(cargo, arguments)
+        guard !all.doctests.isEmpty else { return all }
+        let ignored = Set(try listing(cargo, arguments + ["--ignored"]).doctests.map { "\($0.package) \($0.name)" })
+        return DoctestList(packages: all.packages, doctests: all.doctests.map {
+            Doctest(package: $0.package, name: $0.name, ignored: ignored.contains("\($0.package) \($0.name)"))
+        })
+    }
+
+    private static func listing(_ cargo: DoctestCargo, _ arguments: [String]) throws(CargoError) -> DoctestList {
+        let output = try CapturedProcess(executable: cargo.workspace.cargo, arguments: arguments,
+                                         directory: cargo.directory, environment: cargo.environment()).run()
+        let stderr = String(decoding: output.stderr, as: UTF8.self)
+        guard output.status == 0 else {
+            // A selection without any library has no doctests; cargo says so as an error.
+            if stderr.contains("no library targets found") { return DoctestList(packages: [], doctests: []) }
+            throw .doctestListingFailed(status: output.status, output: stderr)
+        }
+        return try parse(stdout: String(decoding: output.stdout, as: UTF8.self), stderr: stderr,
+                         workspace: cargo.workspace)
+    }
+
+    /// cargo announces each crate on stderr (`Doc-tests ledger`), in the
+    /// order rustdoc then lists that crate's tests on stdout, each list
+    /// ending in `N tests, M benchmarks`.
+    static func parse(stdout: String, stderr: String, workspace: CargoWorkspace) throws(CargoError) -> DoctestList {
+        let crates = stderr.split(separator: "\n").compactMap { line -> String? in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("Doc-tests ") else { return nil }
+            return String(trimmed.dropFirst("Doc-tests ".count))
+        }
+        var blocks: [[String]] = [[]]
+        for line in stdout.split(separator: "\n", omittingEmptySubsequences: true) {
+            if line.hasSuffix(": test") {
+                blocks[blocks.count - 1].append(String(line.dropLast(": test".count)))
+            } else if line.range(of: #"^\d+ tests?, \d+ benchmarks?$"#, options: .regularExpression) != nil {
+                blocks.append([])
+            }
+        }
+        blocks.removeLast()  // what follows the last summary
+        guard blocks.count == crates.count else {
+            throw .doctestListingFailed(status: 0, output: "cargo announced \(crates.count) crate(s) "
+                                        + "(\(crates.joined(separator: ", "))) but rustdoc listed \(blocks.count)")
+        }
+        var doctests: [Doctest] = []
+        var packages: [String] = []
+        for (crate, names) in zip(crates, blocks) {
+            let owners = workspace.packages.filter { $0.libraryCrateName == crate }
+            guard owners.count == 1 else {
+                throw .doctestListingFailed(status: 0, output: owners.isEmpty
+                    ? "no workspace member has a library called \(crate)"
+                    : "several workspace members have a library called \(crate): "
+                        + owners.map(\.name).joined(separator: ", "))
+            }
+            packages.append(owners[0].name)
+            doctests += names.map { Doctest(package: owners[0].name, name: $0, ignored: false) }
+        }
+        return DoctestList(packages: packages, doctests: doctests)
+    }
+}

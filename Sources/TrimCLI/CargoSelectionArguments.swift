@@ -1,0 +1,55 @@
+import ArgumentParser
+import CargoSupport
+
+/// cargo test's package, target and feature flags, passed to cargo as given.
+struct CargoSelectionArguments: ParsableArguments {
+    @Option(name: [.customShort("p"), .long], help: "Test this package (repeatable; globs as in cargo).")
+    var package: [String] = []
+
+    @Flag(help: "Test every member of the workspace.")
+    var workspace = false
+
+    @Option(help: "With --workspace: leave this package out (repeatable; globs).")
+    var exclude: [String] = []
+
+    @Flag(help: "Only the library's unit tests.")
+    var lib = false
+
+    @Flag(help: "Only the unit tests of every binary.")
+    var bins = false
+
+    @Option(help: "Only the unit tests of this binary (repeatable).")
+    var bin: [String] = []
+
+    @Flag(help: "Every target with test = true (library and binary unit tests, tests/*.rs); no doctests.")
+    var tests = false
+
+    @Option(help: "Only this integration test target (repeatable).")
+    var test: [String] = []
+
+    @Flag(help: "Only the tests of every example.")
+    var examples = false
+
+    @Option(help: "Only the tests of this example (repeatable).")
+    var example: [String] = []
+
+    @Option(name: [.customShort("F"), .long], help: "Cargo features to enable (comma or space separated; repeatable).")
+    var features: [String] = []
+
+    @Flag(help: "Enable all features.")
+    var allFeatures = false
+
+    @Flag(help: "Do not enable the default features.")
+    var noDefaultFeatures = false
+
+    @Flag(help: "Do not list or run doctests (cargo test runs them when no target flag is given).")
+    var noDoctests = false
+
+    var selection: PackageSelection {
+        PackageSelection(
+            packages: package, workspace: workspace, excluded: exclude,
+            targets: TargetSelection(lib: lib, bins: bins, bin: bin, tests: tests, test: test, examples: examples,
+                                     example: example),
+            features: features, allFeatures: allFeatures, noDefaultFeatures: noDefaultFeatures)
+    }
+}
