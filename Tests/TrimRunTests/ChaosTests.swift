@@ -29,6 +29,18 @@ import Testing
                     """
             }
         }
+        // Reads FIXTURE_ROUND, which changes every round: always selected, so
+        // every run has a test phase to be hit.
+        tests += """
+                #[test]
+                fn every_round() {
+                    let markers = std::env::var("FIXTURE_MARKERS").unwrap();
+                    let round = std::env::var("FIXTURE_ROUND").unwrap_or_default();
+                    std::fs::write(format!("{markers}/every_round"), round).unwrap();
+                    std::thread::sleep(std::time::Duration::from_millis(400));
+                }
+
+            """
         let workspace = try RunnerBehaviourTests.workspace(tests)
         try write(bugs: [], comment: 0, in: workspace)
         return workspace
@@ -73,7 +85,7 @@ import Testing
         let workspace = try Self.workspace()
         let markers = workspace.root.appendingPathComponent("markers")
         try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
-        let environment = ["FIXTURE_MARKERS": markers.path]
+        var environment = ["FIXTURE_MARKERS": markers.path, "FIXTURE_ROUND": "0"]
         var generator = SeededGenerator(seed: UInt64(ProcessInfo.processInfo.environment["CHAOS_SEED"] ?? "") ?? 20261204)
         var bugs = Set<String>()
         var comment = 0
@@ -82,6 +94,7 @@ import Testing
         let first = try workspace.run(["run", "--no-progress"], environment: environment)
         try #require(first.status == 0, "\(first.stdout)\(first.stderr)")
         let started = Date()
+        environment["FIXTURE_ROUND"] = "-1"
         try Self.write(bugs: bugs, comment: 1, in: workspace)
         _ = try workspace.run(["run", "--no-progress"], environment: environment)
         let window = max(0.5, Date().timeIntervalSince(started) * 1.3)
@@ -98,6 +111,7 @@ import Testing
             default: break  // no edit: a run with nothing to build
             }
             try Self.write(bugs: bugs, comment: comment, in: workspace)
+            environment["FIXTURE_ROUND"] = "\(round)"
             let signal = [SIGKILL, SIGINT, SIGTERM].randomElement(using: &generator)!
             bySignal[signal, default: 0] += 1
             let delay = Double.random(in: 0...window, using: &generator)

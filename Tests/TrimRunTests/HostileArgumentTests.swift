@@ -8,18 +8,18 @@ import Testing
         let workspace = try ExampleWorkspace(withExtraTests: false)
         defer { try? FileManager.default.removeItem(at: workspace.root) }
         let missing = workspace.root.appendingPathComponent("no-such-directory")
-        let gone = try workspace.run(["run", "--no-progress", "--workspace", missing.path])
+        let gone = try workspace.run(["run", "--no-progress", "-C", missing.path])
         #expect(gone.status == 2)
         #expect(gone.stderr.contains("\(missing.path): the workspace directory does not exist"), "\(gone.stderr)")
         #expect(!gone.stderr.contains("NSCocoaErrorDomain"))
 
         let file = workspace.root.appendingPathComponent("Cargo.toml")
-        let notDirectory = try workspace.run(["plan", "--workspace", file.path])
+        let notDirectory = try workspace.run(["plan", "-C", file.path])
         #expect(notDirectory.status == 2)
         #expect(notDirectory.stderr.contains("\(file.path): the workspace is not a directory"), "\(notDirectory.stderr)")
 
         let sources = workspace.root.appendingPathComponent("src")
-        let noManifest = try workspace.run(["list", "--workspace", sources.path])
+        let noManifest = try workspace.run(["list", "-C", sources.path])
         #expect(noManifest.status == 2)
         #expect(noManifest.stderr.contains("\(sources.path): no Cargo.toml in the workspace directory"),
                 "\(noManifest.stderr)")
