@@ -16,6 +16,7 @@
 // one block does not rename the values of another.
 #include "fingerprint.h"
 #include "lazy_module.h"
+#include "symbol_names.h"
 #include <llvm-c/DebugInfo.h>
 #include <stdbool.h>
 
@@ -279,16 +280,25 @@ static uint64_t hash_constant(fingerprint_state *st, LLVMValueRef value) {
   return h;
 }
 
+/// Records that the current block uses `global`'s content from elsewhere. By
+/// its name without the crate hash: a new package version or dependency moves
+/// that hash in every crate downstream, while the content, compared through
+/// the defining module's globals (keyed alike), stays.
+static void add_external_ref(fingerprint_state *st, LLVMValueRef global) {
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(global, &len);
+  char *stable = malloc(len + 1);
+  size_t stable_len = trim_symbol_without_hash(name, len, stable);
+  VEC_PUSH(st->external_refs, interner_add(&st->strings, stable, stable_len));
+  free(stable);
+}
+
 /// Globals defined in another module that `value` refers to (through
 /// constant expressions and aggregates): their content is not visible here.
 static void collect_external_refs(fingerprint_state *st, LLVMValueRef value, int depth) {
   LLVMValueKind kind = LLVMGetValueKind(value);
   if (kind == LLVMGlobalVariableValueKind) {
-    if (!LLVMGetInitializer(value)) {
-      size_t len = 0;
-      const char *name = LLVMGetValueName2(value, &len);
-      VEC_PUSH(st->external_refs, interner_add(&st->strings, name, len));
-    }
+    if (!LLVMGetInitializer(value)) add_external_ref(st, value);
     return;
   }
   if (depth > 4) return;
@@ -540,9 +550,7 @@ static void collect_uncoverable_callee(fingerprint_state *st, LLVMValueRef inst)
   } else if (!callee_is_uncoverable(st, callee)) {
     return;
   }
-  size_t len = 0;
-  const char *name = LLVMGetValueName2(callee, &len);
-  VEC_PUSH(st->external_refs, interner_add(&st->strings, name, len));
+  add_external_ref(st, callee);
 }
 
 static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
@@ -798,9 +806,24 @@ static void mask_positions(unsigned char *bytes, size_t n) {
   }
 }
 
+/// A function a descriptor points at (the test's `call_once` shim), by its
+/// name without the crate hash and its debug-info name: the hash moves with
+/// the package version, and what the function does is the test's coverage's
+/// business, not its attributes'.
+static uint64_t descriptor_function_name(fingerprint_state *st, LLVMValueRef function) {
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(function, &len);
+  char *stable = malloc(len + 1);
+  size_t stable_len = trim_symbol_without_hash(name, len, stable);
+  uint64_t h = trim_mix(trim_hash_bytes(TAG_FUNCTION, stable, stable_len), subprogram_hash(st, function));
+  free(stable);
+  return h;
+}
+
 static uint64_t hash_descriptor(fingerprint_state *st, LLVMValueRef value, int depth) {
   LLVMValueKind kind = LLVMGetValueKind(value);
   uint64_t h = trim_mix(0xde5c, kind);
+  if (kind == LLVMFunctionValueKind) return trim_mix(h, descriptor_function_name(st, value));
   if (depth > 4) return trim_mix(h, hash_constant(st, value));
   if (kind == LLVMConstantDataArrayValueKind) {
     size_t n = 0;

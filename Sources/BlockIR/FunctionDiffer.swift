@@ -11,13 +11,15 @@ public struct FunctionDiffer: Sendable {
         self.newGlobals = newGlobals
     }
 
-    /// The globals table of a whole build. A name defined in several modules
-    /// (C `static` functions, say) gets the sum of their hashes: independent of
-    /// module order, and different whenever any of them changes.
+    /// The globals table of a whole build, by name without the crate hash
+    /// (as blocks name what they use from elsewhere). A name defined in
+    /// several modules (C `static` functions, generic instances) gets the sum
+    /// of their hashes: independent of module order, and different whenever
+    /// any of them changes.
     public static func environment(of modules: [ModuleFingerprint]) -> [String: UInt64] {
         var environment: [String: UInt64] = [:]
         for module in modules {
-            for (name, hash) in module.globals { environment[name, default: 0] &+= hash }
+            for (name, hash) in module.globals { environment[SymbolNames.withoutHash(name), default: 0] &+= hash }
         }
         return environment
     }
