@@ -390,9 +390,14 @@ static uint64_t structural_hash(fingerprint_state *st, function_state *fs, LLVMV
 
 /// How an operand contributes to a hash. For block hashes (`block` set),
 /// instruction operands contribute their name as seen from `block`; for the
-/// structural hash S (`block` NULL), their own S.
+/// structural hash S (`block` NULL), their own S, and numbers only their type:
+/// S names a value for the other blocks that use it, and `x * 3` becoming
+/// `x * 4` must not rename it there. Its own block still hashes the number,
+/// and that block dominates every use, so a test reaching a use runs it.
 static uint64_t hash_operand(fingerprint_state *st, function_state *fs, LLVMValueRef v, LLVMBasicBlockRef block) {
   LLVMValueKind kind = LLVMGetValueKind(v);
+  if (!block && (kind == LLVMConstantIntValueKind || kind == LLVMConstantFPValueKind))
+    return trim_mix(TAG_CONST_OTHER, hash_type(st, LLVMTypeOf(v)));
   switch (kind) {
   case LLVMInstructionValueKind: {
     if (!block) return trim_mix(TAG_INSTRUCTION, structural_hash(st, fs, v));
@@ -432,6 +437,15 @@ static uint64_t structural_hash(fingerprint_state *st, function_state *fs, LLVMV
   }
   *u64map_upsert(&fs->structural, key) = h;
   return h;
+}
+
+/// What names a stack slot: its allocated type, alignment and element count
+/// (every number counts: a slot of another size is another slot).
+static uint64_t slot_hash(fingerprint_state *st, function_state *fs, LLVMValueRef alloca) {
+  uint64_t h = hash_instruction_facts(st, alloca, LLVMAlloca);
+  LLVMValueRef count = LLVMGetOperand(alloca, 0);
+  if (LLVMIsConstant(count)) return trim_mix(h, hash_constant(st, count));
+  return trim_mix(h, hash_operand(st, fs, count, NULL)); // a dynamic size: its computation
 }
 
 static uint64_t block_ordinal(function_state *fs, LLVMBasicBlockRef block) {
@@ -606,7 +620,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
           continue;
         uint64_t key = (uint64_t)(uintptr_t)operand;
         if (u64map_find(&fs.names, key)) continue;
-        uint64_t slot = trim_mix(TAG_ALLOCA, structural_hash(st, &fs, operand));
+        uint64_t slot = trim_mix(TAG_ALLOCA, slot_hash(st, &fs, operand));
         uint64_t occurrence = (*u64map_upsert(&fs.occurrences, slot))++;
         *u64map_upsert(&fs.names, key) = trim_mix(slot, occurrence);
       }
