@@ -365,3 +365,52 @@ extension RustNormalisationTests {
         #expect(!total.blocks.contains { $0.index == 0 }, "the entry block is unchanged: \(total.blocks)")
     }
 }
+
+extension RustNormalisationTests {
+    static let comparing = """
+        pub fn smaller(a: u64, b: u64, flag: bool) -> bool {
+            if flag {
+                return true;
+            }
+            a < b
+        }
+
+        pub fn tally(values: &[u32], twice: bool) -> u64 {
+            let mut acc: u32 = 0;
+            if twice {
+                return 0;
+            }
+            for v in values {
+                acc = acc.wrapping_add(*v);
+            }
+            acc as u64
+        }
+        """
+
+    /// Taking a reference to a local (`a.lt(&b)`) gives it a stack slot in the
+    /// entry block and stores it there: only the blocks that use the slot change.
+    @Test func aReferenceToALocalChangesOnlyTheBlocksThatUseIt() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.comparing)
+        let new = try builds.rust("new", Self.comparing.replacingOccurrences(of: "    a < b", with: "    a.lt(&b)"))
+        let diff = try builds.diff(old, new)
+        #expect(diff.names == ["fx::smaller"])
+        let smaller = try #require(diff.function(named: "fx::smaller"))
+        #expect(!smaller.blocks.contains { $0.index == 0 }, "the entry block is unchanged: \(smaller.blocks)")
+        #expect(smaller.blocks.count == 1, "only the comparison: \(smaller.blocks)")
+    }
+
+    /// A slot of another type is another slot: every block that uses it changes.
+    @Test func aLocalOfAnotherTypeChangesItsUsers() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.comparing)
+        let new = try builds.rust("new", Self.comparing
+            .replacingOccurrences(of: "let mut acc: u32 = 0;", with: "let mut acc: u64 = 0;")
+            .replacingOccurrences(of: "acc.wrapping_add(*v)", with: "acc.wrapping_add(*v as u64)")
+            .replacingOccurrences(of: "    acc as u64", with: "    acc"))
+        let diff = try builds.diff(old, new)
+        let tally = try #require(diff.function(named: "fx::tally"))
+        #expect(tally.blocks.contains { $0.index == 0 }, "the entry block initialises the slot: \(tally.blocks)")
+        #expect(tally.blocks.count >= 3, "the initialisation, the sum and the result: \(tally.blocks)")
+    }
+}
