@@ -23,7 +23,8 @@
 enum {
   TAG_INSTRUCTION = 0x11, TAG_ARGUMENT, TAG_BLOCK, TAG_FUNCTION, TAG_GLOBAL, TAG_GLOBAL_DECL,
   TAG_CONST_INT, TAG_CONST_FP, TAG_CONST_DATA, TAG_CONST_AGGREGATE, TAG_CONST_EXPR, TAG_CONST_OTHER,
-  TAG_METADATA, TAG_ASM, TAG_PHI_EDGE, TAG_CYCLE, TAG_LOCATION, TAG_ALIAS, TAG_LOCAL, TAG_DEFINES, TAG_ALLOCA
+  TAG_METADATA, TAG_ASM, TAG_PHI_EDGE, TAG_CYCLE, TAG_LOCATION, TAG_ALIAS, TAG_LOCAL, TAG_DEFINES, TAG_ALLOCA,
+  TAG_INSTANCE
 };
 
 // ---- types -----------------------------------------------------------------
@@ -147,6 +148,36 @@ static uint64_t reference_name(fingerprint_state *st, LLVMValueRef global) {
     h = trim_hash_bytes(0x6e, name, len);
   *u64map_upsert(&st->reference_names, (uint64_t)(uintptr_t)global) = h;
   return h;
+}
+
+/// Whether a function emitted here is fingerprinted (and so in the module's table).
+static bool is_fingerprinted(LLVMValueRef fn);
+
+/// For a function fingerprinted here whose symbol without its legacy hash,
+/// debug-info name included, is shared with another function here (generic
+/// instances over fn items print alike: `map<u64, Entry, fn(u64) -> Entry>`),
+/// the name an instruction that calls or names it directly hashes: the shared
+/// name alone. Such a block lists the function among its instance refs, and
+/// the caller (Sources/BlockIR/InstanceDigests.swift) folds the function's
+/// content into the block's hash, so that the hash moving with crate metadata
+/// changes nothing while another instance still does. NULL for any other value.
+static const uint64_t *instance_name(fingerprint_state *st, LLVMValueRef value) {
+  if (LLVMGetValueKind(value) != LLVMFunctionValueKind) return NULL;
+  uint64_t key = (uint64_t)(uintptr_t)value;
+  uint64_t *known = u64map_find(&st->instance_names, key);
+  if (known) return *known ? known : NULL;
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(value, &len);
+  size_t short_len = stripped_length(name, len);
+  uint64_t h = 0;
+  if (short_len != len && is_fingerprinted(value)) {
+    uint64_t stripped = stripped_key(st, value, name, short_len);
+    uint64_t *count = u64map_find(&st->stripped_counts, stripped);
+    if (count && *count > 1) h = trim_mix(TAG_INSTANCE, stripped) | 1; // never 0: 0 marks "not one"
+  }
+  uint64_t *slot = u64map_upsert(&st->instance_names, key);
+  *slot = h;
+  return h ? slot : NULL;
 }
 
 static bool name_has_prefix(LLVMValueRef value, const char *prefix) {
@@ -398,6 +429,8 @@ static uint64_t hash_operand(fingerprint_state *st, function_state *fs, LLVMValu
   LLVMValueKind kind = LLVMGetValueKind(v);
   if (!block && (kind == LLVMConstantIntValueKind || kind == LLVMConstantFPValueKind))
     return trim_mix(TAG_CONST_OTHER, hash_type(st, LLVMTypeOf(v)));
+  const uint64_t *instance = instance_name(st, v);
+  if (instance) return *instance;
   switch (kind) {
   case LLVMInstructionValueKind: {
     if (!block) return trim_mix(TAG_INSTRUCTION, structural_hash(st, fs, v));
@@ -668,6 +701,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
     memset(&block, 0, sizeof block);
     block.file = UINT32_MAX;
     block.first_external_ref = (uint32_t)st->external_refs.count;
+    block.first_instance_ref = (uint32_t)st->instance_refs.count;
     uint64_t h = 0xb10c;
     for (LLVMValueRef inst = LLVMGetFirstInstruction(layout[b]); inst; inst = LLVMGetNextInstruction(inst)) {
       if (u64map_find(&fs.ignored, (uint64_t)(uintptr_t)inst)) continue;
@@ -689,11 +723,17 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
         LLVMValueKind kind = LLVMGetValueKind(operand);
         if (kind == LLVMGlobalVariableValueKind || kind == LLVMConstantExprValueKind)
           collect_external_refs(st, operand, 0);
+        if (instance_name(st, operand)) {
+          size_t len = 0;
+          const char *name = LLVMGetValueName2(operand, &len);
+          VEC_PUSH(st->instance_refs, interner_add(&st->strings, name, len));
+        }
       }
       collect_uncoverable_callee(st, inst);
     }
     block.hash = h;
     block.external_ref_count = (uint32_t)(st->external_refs.count - block.first_external_ref);
+    block.instance_ref_count = (uint32_t)(st->instance_refs.count - block.first_instance_ref);
     LLVMValueRef term = LLVMGetBasicBlockTerminator(layout[b]);
     unsigned succ = term ? LLVMGetNumSuccessors(term) : 0;
     block.first_successor = (uint32_t)st->successors.count;
@@ -756,6 +796,12 @@ static void record_coverage_blocks(fingerprint_state *st, LLVMValueRef fn, trim_
   }
 }
 
+static bool is_fingerprinted(LLVMValueRef fn) {
+  if (LLVMIsDeclaration(fn)) return false;
+  if (LLVMGetLinkage(fn) == LLVMAvailableExternallyLinkage) return false; // never emitted here
+  return !name_has_prefix(fn, "sancov.");                                 // the instrumentation's own
+}
+
 void fingerprint_module(fingerprint_state *st) {
   find_pc_tables(st);
   for (LLVMValueRef fn = LLVMGetFirstFunction(st->module); fn; fn = LLVMGetNextFunction(fn)) count_stripped(st, fn);
@@ -767,9 +813,7 @@ void fingerprint_module(fingerprint_state *st) {
        fn = LLVMGetNextFunction(fn), index++) {
     if (st->own[next_own] != index) continue;
     next_own++;
-    if (LLVMIsDeclaration(fn) || !has_body(fn)) continue;
-    if (LLVMGetLinkage(fn) == LLVMAvailableExternallyLinkage) continue; // never emitted here
-    if (name_has_prefix(fn, "sancov.")) continue;                       // the instrumentation's own
+    if (!is_fingerprinted(fn) || !has_body(fn)) continue;
     fingerprint_function(st, fn);
     VEC_PUSH(st->function_indices, index);
     if (!is_uncoverable(fn)) continue;
@@ -783,6 +827,11 @@ void fingerprint_module(fingerprint_state *st) {
         h = trim_mix(h, st->successors.items[block->first_successor + k]);
       for (uint32_t k = 0; k < block->external_ref_count; k++) {
         const char *ref = st->strings.strings.items[st->external_refs.items[block->first_external_ref + k]];
+        h = trim_hash_bytes(h, ref, strlen(ref));
+      }
+      // Which instance, by full symbol: this content is compared as is.
+      for (uint32_t k = 0; k < block->instance_ref_count; k++) {
+        const char *ref = st->strings.strings.items[st->instance_refs.items[block->first_instance_ref + k]];
         h = trim_hash_bytes(h, ref, strlen(ref));
       }
     }

@@ -414,3 +414,45 @@ extension RustNormalisationTests {
         #expect(tally.blocks.count >= 3, "the initialisation, the sum and the result: \(tally.blocks)")
     }
 }
+
+extension RustNormalisationTests {
+    /// Instances of a generic over fn items print alike in debug info
+    /// (`map<u64, Entry, fn(u64) -> Entry>` twice), so their symbols keep the
+    /// hash that crate metadata moves; their callers compare their content.
+    static let fnItems = """
+        pub enum Entry {
+            Deposit(u64),
+            Withdraw(u64),
+        }
+
+        pub fn deposit(x: Option<u64>) -> Option<Entry> {
+            x.map(Entry::Deposit)
+        }
+
+        pub fn withdraw(x: Option<u64>) -> Option<Entry> {
+            x.map(Entry::Withdraw)
+        }
+        """
+
+    @Test func instancesThatPrintAlikeIgnoreTheMetadataHash() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.fnItems, extraArguments: ["-C", "metadata=one"])
+        let new = try builds.rust("new", Self.fnItems, extraArguments: ["-C", "metadata=two"])
+        let maps = try builds.fingerprint(old).functions.filter { $0.demangled.contains("Option$LT$T$GT$::map") }
+        #expect(maps.count == 2, "two instances of Option::map: \(maps.map(\.symbol))")
+        let diff = try builds.diff(old, new)
+        #expect(diff.isEmpty, "changed: \(diff.functions.map(\.name))")
+    }
+
+    @Test func aCallerSwitchingBetweenInstancesThatPrintAlikeChanges() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.fnItems, extraArguments: ["-C", "metadata=one"])
+        let new = try builds.rust("new", Self.fnItems.replacingOccurrences(of: "x.map(Entry::Deposit)",
+                                                                        with: "x.map(Entry::Withdraw)"),
+                                  extraArguments: ["-C", "metadata=two"])
+        let diff = try builds.diff(old, new)
+        // (withdraw changes too: its instance is now the only one of its
+        // name, so its callers name it by that name rather than by content.)
+        #expect(diff.names.contains("fx::deposit"), "deposit now calls the other instance: \(diff.names)")
+    }
+}
