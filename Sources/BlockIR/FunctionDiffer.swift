@@ -73,7 +73,23 @@ public struct FunctionDiffer: Sendable {
                 leftOld.append(i)
             }
         }
-        stillUnmatched = leftOld
+        // Of a name shared by several functions, the one left on each side
+        // (an edited closure once a release moved the hashes).
+        stillUnmatched = []
+        var oldLeftByName: [String: [Int]] = [:], newLeftByName: [String: [Int]] = [:]
+        for i in leftOld { oldLeftByName[oldNames.stripped[i], default: []].append(i) }
+        for (j, matched) in newMatched.enumerated() where !matched {
+            newLeftByName[newNames.stripped[j], default: []].append(j)
+        }
+        for i in leftOld {
+            let name = oldNames.stripped[i]
+            if oldLeftByName[name]?.count == 1, let news = newLeftByName[name], news.count == 1 {
+                newMatched[news[0]] = true
+                pairs.append((i, news[0]))
+            } else {
+                stillUnmatched.append(i)
+            }
+        }
 
         var changes: [BitcodeDiff.FunctionChange] = []
         for (i, j) in pairs {
