@@ -41,22 +41,22 @@ public struct FunctionIndex: Sendable {
         return lastLeft(named: name, old: old, in: oldIndex)
     }
 
-    /// Pairs the functions named `name` by identical content, one to one, and
-    /// returns the new one left when exactly one is left on each side and the
-    /// old one left is `old`. A caller reaches either through a name that
-    /// tells them apart (debug-info name, or content), so a caller that now
-    /// reaches another function changes itself.
+    /// When the crate hash moved (no function named `name` kept its symbol),
+    /// pairs those functions by identical content, one to one, and returns
+    /// the new one left when exactly one is left on each side and the old one
+    /// left is `old`. A caller reaches either through a name that tells them
+    /// apart (debug-info name, or content), so a caller that now reaches
+    /// another function changes itself.
     private func lastLeft(named name: String, old: FunctionFingerprint, in oldIndex: FunctionIndex)
         -> FunctionFingerprint?
     {
         guard let olds = oldIndex.byStripped[name], let news = byStripped[name] else { return nil }
+        guard !olds.contains(where: { bySymbol[oldIndex.module.functions[$0].symbol] != nil }) else { return nil }
         var leftNew = news
         var leftOld: [Int] = []
         for o in olds {
             let before = oldIndex.module.functions[o]
-            if let sameSymbol = leftNew.firstIndex(where: { module.functions[$0].symbol == before.symbol }) {
-                leftNew.remove(at: sameSymbol)
-            } else if let same = leftNew.firstIndex(where: { module.functions[$0].hasSameContent(as: before) }) {
+            if let same = leftNew.firstIndex(where: { module.functions[$0].hasSameContent(as: before) }) {
                 leftNew.remove(at: same)
             } else {
                 leftOld.append(o)

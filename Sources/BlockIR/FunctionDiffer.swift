@@ -73,9 +73,14 @@ public struct FunctionDiffer: Sendable {
                 leftOld.append(i)
             }
         }
-        // Of a name shared by several functions, the one left on each side
-        // (an edited closure once a release moved the hashes).
+        // Of a name shared by several functions none of which kept its symbol
+        // (a release moved the crate hash), the one left on each side: an
+        // edited closure, say.
         stillUnmatched = []
+        var keptSymbol = Set<String>()
+        for (i, j) in pairs where oldFunctions[i].symbol == newFunctions[j].symbol {
+            keptSymbol.insert(oldNames.stripped[i])
+        }
         var oldLeftByName: [String: [Int]] = [:], newLeftByName: [String: [Int]] = [:]
         for i in leftOld { oldLeftByName[oldNames.stripped[i], default: []].append(i) }
         for (j, matched) in newMatched.enumerated() where !matched {
@@ -83,7 +88,9 @@ public struct FunctionDiffer: Sendable {
         }
         for i in leftOld {
             let name = oldNames.stripped[i]
-            if oldLeftByName[name]?.count == 1, let news = newLeftByName[name], news.count == 1 {
+            if !keptSymbol.contains(name), oldLeftByName[name]?.count == 1, let news = newLeftByName[name],
+                news.count == 1
+            {
                 newMatched[news[0]] = true
                 pairs.append((i, news[0]))
             } else {
