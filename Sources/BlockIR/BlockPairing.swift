@@ -85,20 +85,36 @@ struct BlockPairing {
     }
 
     /// Successors to pair next, position by position, as far as `reach` allows.
+    /// When a case was added or removed (the lists differ in length), equal
+    /// hashes pair across positions first: the cases after it moved.
     private func successorPairs(_ so: [UInt32], _ sn: [UInt32], reach: Reach, old: [BlockFingerprint],
                                 new: [BlockFingerprint]) -> [(Int, Int)]
     {
+        func hash(_ blocks: [BlockFingerprint], _ i: UInt32) -> UInt64? {
+            Int(i) < blocks.count ? blocks[Int(i)].hash : nil
+        }
         var result: [(Int, Int)] = []
-        for k in 0..<min(so.count, sn.count) {
+        var leftOld: [Int] = [], leftNew: [Int] = []
+        for k in 0..<max(so.count, sn.count) {
+            if k < so.count, k < sn.count, let h = hash(old, so[k]), h == hash(new, sn[k]) {
+                result.append((Int(so[k]), Int(sn[k])))
+            } else {
+                if k < so.count { leftOld.append(k) }
+                if k < sn.count { leftNew.append(k) }
+            }
+        }
+        if so.count != sn.count {
+            for k in leftOld {
+                guard let j = leftNew.firstIndex(where: { hash(new, sn[$0]) == hash(old, so[k]) }) else { continue }
+                result.append((Int(so[k]), Int(sn[leftNew[j]])))
+                leftNew.remove(at: j)
+            }
+        }
+        guard reach != .equal else { return result }
+        for k in leftOld where k < sn.count {
             let o = Int(so[k]), n = Int(sn[k])
             guard o < old.count, n < new.count else { continue }
-            let alike: Bool
-            switch reach {
-            case .equal: alike = old[o].hash == new[n].hash
-            case .neighbourhood: alike = old[o].hash == new[n].hash || sameNeighbourhood(old[o], new[n], old, new)
-            case .position: alike = true
-            }
-            if alike { result.append((o, n)) }
+            if reach == .position || sameNeighbourhood(old[o], new[n], old, new) { result.append((o, n)) }
         }
         return result
     }

@@ -29,6 +29,16 @@ public struct FunctionIndex: Sendable {
         bySymbol[symbol].map { module.functions[$0] }
     }
 
+    /// The first function here with the same hash-free name and the same
+    /// content as `symbol`'s (itself when none comes before it): identical
+    /// instances are interchangeable, and `counterpart` picks this one.
+    public func representative(of symbol: String) -> String {
+        guard let i = bySymbol[symbol] else { return symbol }
+        guard let group = byStripped[SymbolNames.withoutHash(symbol)], group.count > 1 else { return symbol }
+        let function = module.functions[i]
+        return group.lazy.map { self.module.functions[$0] }.first { $0.hasSameContent(as: function) }?.symbol ?? symbol
+    }
+
     /// The counterpart of `old` (from `oldIndex`'s module) in this module, or nil when it is gone.
     public func counterpart(of old: FunctionFingerprint, in oldIndex: FunctionIndex) -> FunctionFingerprint? {
         if let same = function(symbol: old.symbol) { return same }

@@ -19,6 +19,7 @@ public final class PathComparison {
     private var indexes: [String: FunctionIndex] = [:]
     /// (old module, old symbol) → (new module, new symbol, old block → new block), nil when gone.
     private var carried: [HitKey: Carried?] = [:]
+    private var representatives: [HitKey: String] = [:]
 
     private struct HitKey: Hashable {
         var module: String
@@ -39,7 +40,8 @@ public final class PathComparison {
     public func samePath(before: [HitFunction], after: [HitFunction]) -> Bool {
         var remaining: [HitKey: Set<UInt32>] = [:]
         for hit in after where !isHarnessMain(hit, "new:", new) {
-            remaining[HitKey(module: hit.module, symbol: hit.symbol), default: []].formUnion(hit.blocks)
+            remaining[HitKey(module: hit.module, symbol: representative(hit.symbol, in: hit.module)), default: []]
+                .formUnion(hit.blocks)
         }
         for hit in before where !isHarnessMain(hit, "old:", old) {
             guard let carried = carry(HitKey(module: hit.module, symbol: hit.symbol)) else { return false }
@@ -71,11 +73,21 @@ public final class PathComparison {
             let newModule = currentModule(key.module), let newIndex = index("new:", newModule, new),
             let newFunction = newIndex.counterpart(of: oldFunction, in: oldIndex)
         {
-            result = Carried(target: HitKey(module: newModule, symbol: newFunction.symbol),
+            result = Carried(target: HitKey(module: newModule, symbol: newIndex.representative(of: newFunction.symbol)),
                              partners: FunctionDiffer.blockPartners(old: oldFunction, new: newFunction))
         }
         carried[key] = result
         return result
+    }
+
+    /// Identical functions sharing a hash-free name stand for each other (the
+    /// pairing takes the first), whichever of them a run executed.
+    private func representative(_ symbol: String, in module: String) -> String {
+        let key = HitKey(module: module, symbol: symbol)
+        if let known = representatives[key] { return known }
+        let found = index("new:", module, new)?.representative(of: symbol) ?? symbol
+        representatives[key] = found
+        return found
     }
 
     private func currentModule(_ key: String) -> String? {

@@ -102,3 +102,37 @@ import Testing
         #expect(changed["fx::act"]?.contains(0) == false)
     }
 }
+
+/// The pairing's rules on hand-made CFGs.
+@Suite struct BlockPairingRuleTests {
+    static func block(_ hash: UInt64, _ successors: [UInt32]) -> BlockFingerprint {
+        BlockFingerprint(hash: hash, successors: successors, file: nil, line: 0, instructionCount: 1, externalGlobals: [])
+    }
+
+    static func function(_ blocks: [BlockFingerprint]) -> FunctionFingerprint {
+        FunctionFingerprint(symbol: "f", demangled: "f", file: nil, line: 0, isTestHarnessMain: false, blocks: blocks)
+    }
+
+    @Test func anAddedCaseLeavesTheOtherCasesWithTheirPartners() {
+        // switch → [A, B] becomes switch → [X, A, B].
+        let old = Self.function([Self.block(0x5, [1, 2]), Self.block(0xA, []), Self.block(0xB, [])])
+        let new = Self.function([Self.block(0x5, [3, 1, 2]), Self.block(0xA, []), Self.block(0xB, []),
+                                 Self.block(0xC, [])])
+        #expect(FunctionDiffer.blockPartners(old: old, new: new) == [0, 1, 2])
+    }
+
+    @Test func swappedContentsStayInPlace() {
+        // if → [A, B] becomes if → [B, A], each leading to the same join: two
+        // blocks changed in place, not the branch before them.
+        let old = Self.function([Self.block(0x5, [1, 2]), Self.block(0xA, [3]), Self.block(0xB, [3]), Self.block(0xD, [])])
+        let new = Self.function([Self.block(0x5, [1, 2]), Self.block(0xB, [3]), Self.block(0xA, [3]), Self.block(0xD, [])])
+        #expect(FunctionDiffer.blockPartners(old: old, new: new) == [0, 1, 2, 3])
+    }
+
+    @Test func anInsertedBlockDoesNotTakeThePlaceOfTheOneAfterIt() {
+        // A → C → D becomes A → B → C → D.
+        let old = Self.function([Self.block(0xA, [1]), Self.block(0xC, [2]), Self.block(0xD, [])])
+        let new = Self.function([Self.block(0xA, [3]), Self.block(0xC, [2]), Self.block(0xD, []), Self.block(0xB, [1])])
+        #expect(FunctionDiffer.blockPartners(old: old, new: new) == [0, 1, 2])
+    }
+}
