@@ -29,14 +29,16 @@ public struct FunctionIndex: Sendable {
         bySymbol[symbol].map { module.functions[$0] }
     }
 
-    /// The first function here with the same hash-free name and the same
-    /// content as `symbol`'s (itself when none comes before it): identical
-    /// instances are interchangeable, and `counterpart` picks this one.
-    public func representative(of symbol: String) -> String {
-        guard let i = bySymbol[symbol] else { return symbol }
-        guard let group = byStripped[SymbolNames.withoutHash(symbol)], group.count > 1 else { return symbol }
+    /// The other functions here with the same hash-free name and the same
+    /// content as `symbol`'s: identical instances, which `counterpart` may
+    /// pick for one another once a release moved their hashes.
+    public func identicalSiblings(of symbol: String) -> [String] {
+        guard let i = bySymbol[symbol], let group = byStripped[SymbolNames.withoutHash(symbol)], group.count > 1 else {
+            return []
+        }
         let function = module.functions[i]
-        return group.lazy.map { self.module.functions[$0] }.first { $0.hasSameContent(as: function) }?.symbol ?? symbol
+        return group.filter { $0 != i && module.functions[$0].hasSameContent(as: function) }
+            .map { module.functions[$0].symbol }
     }
 
     /// The counterpart of `old` (from `oldIndex`'s module) in this module, or nil when it is gone.

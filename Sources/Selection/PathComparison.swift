@@ -19,7 +19,6 @@ public final class PathComparison {
     private var indexes: [String: FunctionIndex] = [:]
     /// (old module, old symbol) → (new module, new symbol, old block → new block), nil when gone.
     private var carried: [HitKey: Carried?] = [:]
-    private var representatives: [HitKey: String] = [:]
 
     private struct HitKey: Hashable {
         var module: String
@@ -28,6 +27,8 @@ public final class PathComparison {
 
     private struct Carried {
         var target: HitKey
+        /// Functions with the target's hash-free name and content.
+        var siblings: [HitKey]
         var partners: [Int?]
     }
 
@@ -40,7 +41,7 @@ public final class PathComparison {
     public func samePath(before: [HitFunction], after: [HitFunction]) -> Bool {
         var remaining: [HitKey: Set<UInt32>] = [:]
         for hit in after where !isHarnessMain(hit, "new:", new) {
-            remaining[HitKey(module: hit.module, symbol: representative(hit.symbol, in: hit.module)), default: []]
+            remaining[HitKey(module: hit.module, symbol: hit.symbol), default: []]
                 .formUnion(hit.blocks)
         }
         for hit in before where !isHarnessMain(hit, "old:", old) {
@@ -53,10 +54,13 @@ public final class PathComparison {
                 mapped.insert(UInt32(partner))
             }
             // One new function may stand for several old ones (instances
-            // paired by content): what is left of it must match the rest.
-            guard let seen = remaining[carried.target], mapped.isSubset(of: seen) else { return false }
+            // paired by content): what is left of it must match the rest. An
+            // identical instance the pairing did not pick may stand in for it
+            // (a release moved their hashes, and with them their order).
+            let target = ([carried.target] + carried.siblings).first { remaining[$0].map(mapped.isSubset) ?? false }
+            guard let target, let seen = remaining[target] else { return false }
             let left = seen.subtracting(mapped)
-            remaining[carried.target] = left.isEmpty ? nil : left
+            remaining[target] = left.isEmpty ? nil : left
         }
         return remaining.isEmpty
     }
@@ -73,21 +77,14 @@ public final class PathComparison {
             let newModule = currentModule(key.module), let newIndex = index("new:", newModule, new),
             let newFunction = newIndex.counterpart(of: oldFunction, in: oldIndex)
         {
-            result = Carried(target: HitKey(module: newModule, symbol: newIndex.representative(of: newFunction.symbol)),
+            result = Carried(target: HitKey(module: newModule, symbol: newFunction.symbol),
+                             siblings: newIndex.identicalSiblings(of: newFunction.symbol).map {
+                                 HitKey(module: newModule, symbol: $0)
+                             },
                              partners: FunctionDiffer.blockPartners(old: oldFunction, new: newFunction))
         }
         carried[key] = result
         return result
-    }
-
-    /// Identical functions sharing a hash-free name stand for each other (the
-    /// pairing takes the first), whichever of them a run executed.
-    private func representative(_ symbol: String, in module: String) -> String {
-        let key = HitKey(module: module, symbol: symbol)
-        if let known = representatives[key] { return known }
-        let found = index("new:", module, new)?.representative(of: symbol) ?? symbol
-        representatives[key] = found
-        return found
     }
 
     private func currentModule(_ key: String) -> String? {
