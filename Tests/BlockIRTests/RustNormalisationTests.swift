@@ -456,3 +456,24 @@ extension RustNormalisationTests {
         #expect(diff.names.contains("fx::deposit"), "deposit now calls the other instance: \(diff.names)")
     }
 }
+
+extension RustNormalisationTests {
+    /// Each descriptor points at its test's `call_once` instance, whose symbol
+    /// hash moves with crate metadata: the attributes must not look changed,
+    /// also without debug info (then every instance's name is alike).
+    @Test(arguments: [[String](), ["-C", "debuginfo=0"]])
+    func descriptorsIgnoreTheMetadataHash(debugInfo: [String]) throws {
+        let builds = try FixtureBuilds()
+        func digests(_ name: String, _ metadata: String) throws -> [UInt64?] {
+            let module = try builds.fingerprint(try builds.rust(name, Self.attributed, test: true,
+                                                               extraArguments: ["-C", "metadata=\(metadata)"] + debugInfo))
+            return [module.descriptorDigest(ofTest: "tests::panics"), module.descriptorDigest(ofTest: "tests::plain")]
+        }
+        let old = try digests("old", "one"), new = try digests("new", "two")
+        #expect(old.allSatisfy { $0 != nil })
+        #expect(old == new)
+        let expecting = try builds.fingerprint(try builds.rust("expecting", Self.attributed.replacingOccurrences(
+            of: "expected = \"big\"", with: "expected = \"huge\""), test: true, extraArguments: ["-C", "metadata=two"] + debugInfo))
+        #expect(expecting.descriptorDigest(ofTest: "tests::panics") != old[0], "an attribute still counts")
+    }
+}
