@@ -72,17 +72,16 @@ static uint64_t hash_type(fingerprint_state *st, LLVMTypeRef type) {
 
 // ---- symbol names ------------------------------------------------------------
 
-/// Length of `name` without a Rust legacy hash suffix ("17h" + 16 hex + "E"),
-/// or the full length when there is none.
-static size_t stripped_length(const char *name, size_t len) {
-  if (len < 21 || strncmp(name, "_ZN", 3) != 0 || name[len - 1] != 'E') return len;
-  const char *suffix = name + len - 20;
-  if (suffix[0] != '1' || suffix[1] != '7' || suffix[2] != 'h') return len;
-  for (int i = 3; i < 19; i++) {
-    char c = suffix[i];
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return len;
-  }
-  return len - 20;
+/// The hash of `name` without the crate hash (legacy suffix or v0
+/// disambiguators, see symbol_names.h); `had_hash` says whether it had one.
+static uint64_t hash_free_hash(const char *name, size_t len, bool *had_hash) {
+  char small[512];
+  char *out = len < sizeof small ? small : malloc(len + 1);
+  size_t n = trim_symbol_without_hash(name, len, out);
+  *had_hash = n != len || memcmp(out, name, n) != 0;
+  uint64_t h = trim_hash_bytes(0x5f, out, n);
+  if (out != small) free(out);
+  return h;
 }
 
 /// Whether `fn`'s body is read in this context (LLVMCountBasicBlocks walks the
@@ -114,36 +113,38 @@ static uint64_t subprogram_hash(fingerprint_state *st, LLVMValueRef global) {
   return h ? *h : 0;
 }
 
-/// A symbol without its legacy hash suffix, and for a function defined here
-/// its debug-info name: legacy symbols of a generic's instances differ only
-/// in the hash, their debug-info names by the type arguments. So a new
-/// instance of a generic leaves the others' names unique.
-static uint64_t stripped_key(fingerprint_state *st, LLVMValueRef global, const char *name, size_t short_len) {
-  return trim_mix(trim_hash_bytes(0x5e, name, short_len), subprogram_hash(st, global));
+/// A symbol without its crate hash, and for a function defined here its
+/// debug-info name: legacy symbols of a generic's instances differ only in
+/// the hash, their debug-info names by the type arguments. So a new instance
+/// of a generic leaves the others' names unique. `hash_free` is
+/// hash_free_hash of the symbol.
+static uint64_t stripped_key(fingerprint_state *st, LLVMValueRef global, uint64_t hash_free) {
+  return trim_mix(trim_mix(0x5e, hash_free), subprogram_hash(st, global));
 }
 
 static void count_stripped(fingerprint_state *st, LLVMValueRef global) {
   size_t len = 0;
   const char *name = LLVMGetValueName2(global, &len);
-  size_t short_len = stripped_length(name, len);
-  if (short_len == len) return;
-  (*u64map_upsert(&st->stripped_counts, stripped_key(st, global, name, short_len)))++;
+  bool had_hash = false;
+  uint64_t hash_free = hash_free_hash(name, len, &had_hash);
+  if (!had_hash) return;
+  (*u64map_upsert(&st->stripped_counts, stripped_key(st, global, hash_free)))++;
 }
 
 /// The hash a reference to `global` contributes: its symbol, without the
-/// legacy hash suffix (but with its debug-info name) when that is unique in
-/// this module.
+/// crate hash (but with its debug-info name) when that is unique in this
+/// module.
 static uint64_t reference_name(fingerprint_state *st, LLVMValueRef global) {
   uint64_t *memo = u64map_find(&st->reference_names, (uint64_t)(uintptr_t)global);
   if (memo) return *memo;
   size_t len = 0;
   const char *name = LLVMGetValueName2(global, &len);
-  size_t short_len = stripped_length(name, len);
+  bool had_hash = false;
+  uint64_t hash_free = hash_free_hash(name, len, &had_hash);
   uint64_t h;
-  uint64_t *count = short_len != len ? u64map_find(&st->stripped_counts, stripped_key(st, global, name, short_len))
-                                     : NULL;
+  uint64_t *count = had_hash ? u64map_find(&st->stripped_counts, stripped_key(st, global, hash_free)) : NULL;
   if (count && *count == 1)
-    h = trim_mix(trim_hash_bytes(0x6e, name, short_len), subprogram_hash(st, global));
+    h = trim_mix(trim_mix(0x6e, hash_free), subprogram_hash(st, global));
   else
     h = trim_hash_bytes(0x6e, name, len);
   *u64map_upsert(&st->reference_names, (uint64_t)(uintptr_t)global) = h;
@@ -153,7 +154,7 @@ static uint64_t reference_name(fingerprint_state *st, LLVMValueRef global) {
 /// Whether a function emitted here is fingerprinted (and so in the module's table).
 static bool is_fingerprinted(LLVMValueRef fn);
 
-/// For a function fingerprinted here whose symbol without its legacy hash,
+/// For a function fingerprinted here whose symbol without its crate hash,
 /// debug-info name included, is shared with another function here (generic
 /// instances over fn items print alike: `map<u64, Entry, fn(u64) -> Entry>`),
 /// the name an instruction that calls or names it directly hashes: the shared
@@ -168,10 +169,11 @@ static const uint64_t *instance_name(fingerprint_state *st, LLVMValueRef value) 
   if (known) return *known ? known : NULL;
   size_t len = 0;
   const char *name = LLVMGetValueName2(value, &len);
-  size_t short_len = stripped_length(name, len);
+  bool had_hash = false;
+  uint64_t hash_free = hash_free_hash(name, len, &had_hash);
   uint64_t h = 0;
-  if (short_len != len && is_fingerprinted(value)) {
-    uint64_t stripped = stripped_key(st, value, name, short_len);
+  if (had_hash && is_fingerprinted(value)) {
+    uint64_t stripped = stripped_key(st, value, hash_free);
     uint64_t *count = u64map_find(&st->stripped_counts, stripped);
     if (count && *count > 1) h = trim_mix(TAG_INSTANCE, stripped) | 1; // never 0: 0 marks "not one"
   }

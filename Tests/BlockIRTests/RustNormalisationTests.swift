@@ -477,3 +477,23 @@ extension RustNormalisationTests {
         #expect(expecting.descriptorDigest(ofTest: "tests::panics") != old[0], "an attribute still counts")
     }
 }
+
+extension RustNormalisationTests {
+    /// v0 mangling keeps the crate hash as a disambiguator in every path root
+    /// (`Cs<base62>_`), in the crate's own symbols and its generic instances.
+    @Test func v0SymbolHashChangesAreNotChanges() throws {
+        let builds = try FixtureBuilds()
+        let source = Self.ledger + "\n" + Self.fnItems
+        let v0 = ["-C", "symbol-mangling-version=v0"]
+        let old = try builds.rust("old", source, extraArguments: ["-C", "metadata=one"] + v0)
+        let new = try builds.rust("new", source, extraArguments: ["-C", "metadata=two"] + v0)
+        let oldSymbols = Set(try builds.fingerprint(old).functions.map(\.symbol))
+        #expect(oldSymbols.contains { $0.hasPrefix("_R") })
+        #expect(oldSymbols != Set(try builds.fingerprint(new).functions.map(\.symbol)))
+        let diff = try builds.diff(old, new)
+        #expect(diff.isEmpty, "changed: \(diff.functions.map(\.name))")
+        let edited = try builds.rust("edited", source.replacingOccurrences(of: "x % 2 == 0", with: "x % 3 == 0"),
+                                     extraArguments: ["-C", "metadata=two"] + v0)
+        #expect(try builds.diff(old, edited).functions.count == 1, "the edit alone")
+    }
+}
