@@ -161,12 +161,15 @@ static bool is_fingerprinted(LLVMValueRef fn);
 /// name alone. Such a block lists the function among its instance refs, and
 /// the caller (Sources/BlockIR/InstanceDigests.swift) folds the function's
 /// content into the block's hash, so that the hash moving with crate metadata
-/// changes nothing while another instance still does. NULL for any other value.
-static const uint64_t *instance_name(fingerprint_state *st, LLVMValueRef value) {
-  if (LLVMGetValueKind(value) != LLVMFunctionValueKind) return NULL;
+/// changes nothing while another instance still does. False for any other value.
+static bool instance_name(fingerprint_state *st, LLVMValueRef value, uint64_t *out) {
+  if (LLVMGetValueKind(value) != LLVMFunctionValueKind) return false;
   uint64_t key = (uint64_t)(uintptr_t)value;
   uint64_t *known = u64map_find(&st->instance_names, key);
-  if (known) return *known ? known : NULL;
+  if (known) {
+    *out = *known;
+    return *known != 0;
+  }
   size_t len = 0;
   const char *name = LLVMGetValueName2(value, &len);
   bool had_hash = false;
@@ -177,9 +180,9 @@ static const uint64_t *instance_name(fingerprint_state *st, LLVMValueRef value) 
     uint64_t *count = u64map_find(&st->stripped_counts, stripped);
     if (count && *count > 1) h = trim_mix(TAG_INSTANCE, stripped) | 1; // never 0: 0 marks "not one"
   }
-  uint64_t *slot = u64map_upsert(&st->instance_names, key);
-  *slot = h;
-  return h ? slot : NULL;
+  *u64map_upsert(&st->instance_names, key) = h;
+  *out = h;
+  return h != 0;
 }
 
 static bool name_has_prefix(LLVMValueRef value, const char *prefix) {
@@ -431,8 +434,8 @@ static uint64_t hash_operand(fingerprint_state *st, function_state *fs, LLVMValu
   LLVMValueKind kind = LLVMGetValueKind(v);
   if (!block && (kind == LLVMConstantIntValueKind || kind == LLVMConstantFPValueKind))
     return trim_mix(TAG_CONST_OTHER, hash_type(st, LLVMTypeOf(v)));
-  const uint64_t *instance = instance_name(st, v);
-  if (instance) return *instance;
+  uint64_t instance = 0;
+  if (instance_name(st, v, &instance)) return instance;
   switch (kind) {
   case LLVMInstructionValueKind: {
     if (!block) return trim_mix(TAG_INSTRUCTION, structural_hash(st, fs, v));
@@ -725,7 +728,8 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
         LLVMValueKind kind = LLVMGetValueKind(operand);
         if (kind == LLVMGlobalVariableValueKind || kind == LLVMConstantExprValueKind)
           collect_external_refs(st, operand, 0);
-        if (instance_name(st, operand)) {
+        uint64_t instance = 0;
+        if (instance_name(st, operand, &instance)) {
           size_t len = 0;
           const char *name = LLVMGetValueName2(operand, &len);
           VEC_PUSH(st->instance_refs, interner_add(&st->strings, name, len));

@@ -41,8 +41,7 @@ public final class PathComparison {
     public func samePath(before: [HitFunction], after: [HitFunction]) -> Bool {
         var remaining: [HitKey: Set<UInt32>] = [:]
         for hit in after where !isHarnessMain(hit, "new:", new) {
-            remaining[HitKey(module: hit.module, symbol: hit.symbol), default: []]
-                .formUnion(hit.blocks)
+            remaining[HitKey(module: hit.module, symbol: hit.symbol), default: []].formUnion(hit.blocks)
         }
         for hit in before where !isHarnessMain(hit, "old:", old) {
             guard let carried = carry(HitKey(module: hit.module, symbol: hit.symbol)) else { return false }
