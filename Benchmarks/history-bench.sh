@@ -7,14 +7,14 @@
 # Runs `trim simulate-history --mutants K` (default 2) on
 #   * the scripted histories of the bundled examples, every commit replayed
 #     (--histories, comma-separated; default ledger,shop,calc; "" for none):
-#       ledger: Examples/ledger, a 200-line toy (12 tests; 24 commits,
+#       ledger: Examples/ledger, a 200-line toy (12 tests; 25 commits,
 #               Benchmarks/ledger-history/make-history.sh)
 #       shop:   Examples/shop, an order-processing library of ~3,100 lines
-#               (102 tests at the start, 119 at the end; 30 commits,
+#               (102 tests at the start, 119 at the end; 31 commits,
 #               Benchmarks/shop-history/make-history.sh)
 #       calc:   Examples/calc, a small expression language of ~2,500 lines
 #               (lexer, parser, interpreter, prelude, formatter, a repl
-#               package; 109 tests at the start, 137 at the end; 30 commits,
+#               package; 109 tests at the start, 137 at the end; 31 commits,
 #               Benchmarks/calc-history/make-history.sh)
 #   * each REPO given (a git repository, or the cargo workspace's directory
 #     inside one): its last N commits (default 20)

@@ -16,13 +16,15 @@
 // one block does not rename the values of another.
 #include "fingerprint.h"
 #include "lazy_module.h"
+#include "symbol_names.h"
 #include <llvm-c/DebugInfo.h>
 #include <stdbool.h>
 
 enum {
   TAG_INSTRUCTION = 0x11, TAG_ARGUMENT, TAG_BLOCK, TAG_FUNCTION, TAG_GLOBAL, TAG_GLOBAL_DECL,
   TAG_CONST_INT, TAG_CONST_FP, TAG_CONST_DATA, TAG_CONST_AGGREGATE, TAG_CONST_EXPR, TAG_CONST_OTHER,
-  TAG_METADATA, TAG_ASM, TAG_PHI_EDGE, TAG_CYCLE, TAG_LOCATION, TAG_ALIAS, TAG_LOCAL, TAG_DEFINES, TAG_ALLOCA
+  TAG_METADATA, TAG_ASM, TAG_PHI_EDGE, TAG_CYCLE, TAG_LOCATION, TAG_ALIAS, TAG_LOCAL, TAG_DEFINES, TAG_ALLOCA,
+  TAG_INSTANCE
 };
 
 // ---- types -----------------------------------------------------------------
@@ -70,17 +72,16 @@ static uint64_t hash_type(fingerprint_state *st, LLVMTypeRef type) {
 
 // ---- symbol names ------------------------------------------------------------
 
-/// Length of `name` without a Rust legacy hash suffix ("17h" + 16 hex + "E"),
-/// or the full length when there is none.
-static size_t stripped_length(const char *name, size_t len) {
-  if (len < 21 || strncmp(name, "_ZN", 3) != 0 || name[len - 1] != 'E') return len;
-  const char *suffix = name + len - 20;
-  if (suffix[0] != '1' || suffix[1] != '7' || suffix[2] != 'h') return len;
-  for (int i = 3; i < 19; i++) {
-    char c = suffix[i];
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return len;
-  }
-  return len - 20;
+/// The hash of `name` without the crate hash (legacy suffix or v0
+/// disambiguators, see symbol_names.h); `had_hash` says whether it had one.
+static uint64_t hash_free_hash(const char *name, size_t len, bool *had_hash) {
+  char small[512];
+  char *out = len < sizeof small ? small : malloc(len + 1);
+  size_t n = trim_symbol_without_hash(name, len, out);
+  *had_hash = n != len || memcmp(out, name, n) != 0;
+  uint64_t h = trim_hash_bytes(0x5f, out, n);
+  if (out != small) free(out);
+  return h;
 }
 
 /// Whether `fn`'s body is read in this context (LLVMCountBasicBlocks walks the
@@ -112,40 +113,76 @@ static uint64_t subprogram_hash(fingerprint_state *st, LLVMValueRef global) {
   return h ? *h : 0;
 }
 
-/// A symbol without its legacy hash suffix, and for a function defined here
-/// its debug-info name: legacy symbols of a generic's instances differ only
-/// in the hash, their debug-info names by the type arguments. So a new
-/// instance of a generic leaves the others' names unique.
-static uint64_t stripped_key(fingerprint_state *st, LLVMValueRef global, const char *name, size_t short_len) {
-  return trim_mix(trim_hash_bytes(0x5e, name, short_len), subprogram_hash(st, global));
+/// A symbol without its crate hash, and for a function defined here its
+/// debug-info name: legacy symbols of a generic's instances differ only in
+/// the hash, their debug-info names by the type arguments. So a new instance
+/// of a generic leaves the others' names unique. `hash_free` is
+/// hash_free_hash of the symbol.
+static uint64_t stripped_key(fingerprint_state *st, LLVMValueRef global, uint64_t hash_free) {
+  return trim_mix(trim_mix(0x5e, hash_free), subprogram_hash(st, global));
 }
 
 static void count_stripped(fingerprint_state *st, LLVMValueRef global) {
   size_t len = 0;
   const char *name = LLVMGetValueName2(global, &len);
-  size_t short_len = stripped_length(name, len);
-  if (short_len == len) return;
-  (*u64map_upsert(&st->stripped_counts, stripped_key(st, global, name, short_len)))++;
+  bool had_hash = false;
+  uint64_t hash_free = hash_free_hash(name, len, &had_hash);
+  if (!had_hash) return;
+  (*u64map_upsert(&st->stripped_counts, stripped_key(st, global, hash_free)))++;
 }
 
 /// The hash a reference to `global` contributes: its symbol, without the
-/// legacy hash suffix (but with its debug-info name) when that is unique in
-/// this module.
+/// crate hash (but with its debug-info name) when that is unique in this
+/// module.
 static uint64_t reference_name(fingerprint_state *st, LLVMValueRef global) {
   uint64_t *memo = u64map_find(&st->reference_names, (uint64_t)(uintptr_t)global);
   if (memo) return *memo;
   size_t len = 0;
   const char *name = LLVMGetValueName2(global, &len);
-  size_t short_len = stripped_length(name, len);
+  bool had_hash = false;
+  uint64_t hash_free = hash_free_hash(name, len, &had_hash);
   uint64_t h;
-  uint64_t *count = short_len != len ? u64map_find(&st->stripped_counts, stripped_key(st, global, name, short_len))
-                                     : NULL;
+  uint64_t *count = had_hash ? u64map_find(&st->stripped_counts, stripped_key(st, global, hash_free)) : NULL;
   if (count && *count == 1)
-    h = trim_mix(trim_hash_bytes(0x6e, name, short_len), subprogram_hash(st, global));
+    h = trim_mix(trim_mix(0x6e, hash_free), subprogram_hash(st, global));
   else
     h = trim_hash_bytes(0x6e, name, len);
   *u64map_upsert(&st->reference_names, (uint64_t)(uintptr_t)global) = h;
   return h;
+}
+
+/// Whether a function emitted here is fingerprinted (and so in the module's table).
+static bool is_fingerprinted(LLVMValueRef fn);
+
+/// For a function fingerprinted here whose symbol without its crate hash,
+/// debug-info name included, is shared with another function here (generic
+/// instances over fn items print alike: `map<u64, Entry, fn(u64) -> Entry>`),
+/// the name an instruction that calls or names it directly hashes: the shared
+/// name alone. Such a block lists the function among its instance refs, and
+/// the caller (Sources/BlockIR/InstanceDigests.swift) folds the function's
+/// content into the block's hash, so that the hash moving with crate metadata
+/// changes nothing while another instance still does. False for any other value.
+static bool instance_name(fingerprint_state *st, LLVMValueRef value, uint64_t *out) {
+  if (LLVMGetValueKind(value) != LLVMFunctionValueKind) return false;
+  uint64_t key = (uint64_t)(uintptr_t)value;
+  uint64_t *known = u64map_find(&st->instance_names, key);
+  if (known) {
+    *out = *known;
+    return *known != 0;
+  }
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(value, &len);
+  bool had_hash = false;
+  uint64_t hash_free = hash_free_hash(name, len, &had_hash);
+  uint64_t h = 0;
+  if (had_hash && is_fingerprinted(value)) {
+    uint64_t stripped = stripped_key(st, value, hash_free);
+    uint64_t *count = u64map_find(&st->stripped_counts, stripped);
+    if (count && *count > 1) h = trim_mix(TAG_INSTANCE, stripped) | 1; // never 0: 0 marks "not one"
+  }
+  *u64map_upsert(&st->instance_names, key) = h;
+  *out = h;
+  return h != 0;
 }
 
 static bool name_has_prefix(LLVMValueRef value, const char *prefix) {
@@ -279,16 +316,25 @@ static uint64_t hash_constant(fingerprint_state *st, LLVMValueRef value) {
   return h;
 }
 
+/// Records that the current block uses `global`'s content from elsewhere. By
+/// its name without the crate hash: a new package version or dependency moves
+/// that hash in every crate downstream, while the content, compared through
+/// the defining module's globals (keyed alike), stays.
+static void add_external_ref(fingerprint_state *st, LLVMValueRef global) {
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(global, &len);
+  char *stable = malloc(len + 1);
+  size_t stable_len = trim_symbol_without_hash(name, len, stable);
+  VEC_PUSH(st->external_refs, interner_add(&st->strings, stable, stable_len));
+  free(stable);
+}
+
 /// Globals defined in another module that `value` refers to (through
 /// constant expressions and aggregates): their content is not visible here.
 static void collect_external_refs(fingerprint_state *st, LLVMValueRef value, int depth) {
   LLVMValueKind kind = LLVMGetValueKind(value);
   if (kind == LLVMGlobalVariableValueKind) {
-    if (!LLVMGetInitializer(value)) {
-      size_t len = 0;
-      const char *name = LLVMGetValueName2(value, &len);
-      VEC_PUSH(st->external_refs, interner_add(&st->strings, name, len));
-    }
+    if (!LLVMGetInitializer(value)) add_external_ref(st, value);
     return;
   }
   if (depth > 4) return;
@@ -380,9 +426,16 @@ static uint64_t structural_hash(fingerprint_state *st, function_state *fs, LLVMV
 
 /// How an operand contributes to a hash. For block hashes (`block` set),
 /// instruction operands contribute their name as seen from `block`; for the
-/// structural hash S (`block` NULL), their own S.
+/// structural hash S (`block` NULL), their own S, and numbers only their type:
+/// S names a value for the other blocks that use it, and `x * 3` becoming
+/// `x * 4` must not rename it there. Its own block still hashes the number,
+/// and that block dominates every use, so a test reaching a use runs it.
 static uint64_t hash_operand(fingerprint_state *st, function_state *fs, LLVMValueRef v, LLVMBasicBlockRef block) {
   LLVMValueKind kind = LLVMGetValueKind(v);
+  if (!block && (kind == LLVMConstantIntValueKind || kind == LLVMConstantFPValueKind))
+    return trim_mix(TAG_CONST_OTHER, hash_type(st, LLVMTypeOf(v)));
+  uint64_t instance = 0;
+  if (instance_name(st, v, &instance)) return instance;
   switch (kind) {
   case LLVMInstructionValueKind: {
     if (!block) return trim_mix(TAG_INSTRUCTION, structural_hash(st, fs, v));
@@ -422,6 +475,15 @@ static uint64_t structural_hash(fingerprint_state *st, function_state *fs, LLVMV
   }
   *u64map_upsert(&fs->structural, key) = h;
   return h;
+}
+
+/// What names a stack slot: its allocated type, alignment and element count
+/// (every number counts: a slot of another size is another slot).
+static uint64_t slot_hash(fingerprint_state *st, function_state *fs, LLVMValueRef alloca) {
+  uint64_t h = hash_instruction_facts(st, alloca, LLVMAlloca);
+  LLVMValueRef count = LLVMGetOperand(alloca, 0);
+  if (LLVMIsConstant(count)) return trim_mix(h, hash_constant(st, count));
+  return trim_mix(h, hash_operand(st, fs, count, NULL)); // a dynamic size: its computation
 }
 
 static uint64_t block_ordinal(function_state *fs, LLVMBasicBlockRef block) {
@@ -540,9 +602,7 @@ static void collect_uncoverable_callee(fingerprint_state *st, LLVMValueRef inst)
   } else if (!callee_is_uncoverable(st, callee)) {
     return;
   }
-  size_t len = 0;
-  const char *name = LLVMGetValueName2(callee, &len);
-  VEC_PUSH(st->external_refs, interner_add(&st->strings, name, len));
+  add_external_ref(st, callee);
 }
 
 static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
@@ -598,7 +658,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
           continue;
         uint64_t key = (uint64_t)(uintptr_t)operand;
         if (u64map_find(&fs.names, key)) continue;
-        uint64_t slot = trim_mix(TAG_ALLOCA, structural_hash(st, &fs, operand));
+        uint64_t slot = trim_mix(TAG_ALLOCA, slot_hash(st, &fs, operand));
         uint64_t occurrence = (*u64map_upsert(&fs.occurrences, slot))++;
         *u64map_upsert(&fs.names, key) = trim_mix(slot, occurrence);
       }
@@ -646,6 +706,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
     memset(&block, 0, sizeof block);
     block.file = UINT32_MAX;
     block.first_external_ref = (uint32_t)st->external_refs.count;
+    block.first_instance_ref = (uint32_t)st->instance_refs.count;
     uint64_t h = 0xb10c;
     for (LLVMValueRef inst = LLVMGetFirstInstruction(layout[b]); inst; inst = LLVMGetNextInstruction(inst)) {
       if (u64map_find(&fs.ignored, (uint64_t)(uintptr_t)inst)) continue;
@@ -667,11 +728,18 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
         LLVMValueKind kind = LLVMGetValueKind(operand);
         if (kind == LLVMGlobalVariableValueKind || kind == LLVMConstantExprValueKind)
           collect_external_refs(st, operand, 0);
+        uint64_t instance = 0;
+        if (instance_name(st, operand, &instance)) {
+          size_t len = 0;
+          const char *name = LLVMGetValueName2(operand, &len);
+          VEC_PUSH(st->instance_refs, interner_add(&st->strings, name, len));
+        }
       }
       collect_uncoverable_callee(st, inst);
     }
     block.hash = h;
     block.external_ref_count = (uint32_t)(st->external_refs.count - block.first_external_ref);
+    block.instance_ref_count = (uint32_t)(st->instance_refs.count - block.first_instance_ref);
     LLVMValueRef term = LLVMGetBasicBlockTerminator(layout[b]);
     unsigned succ = term ? LLVMGetNumSuccessors(term) : 0;
     block.first_successor = (uint32_t)st->successors.count;
@@ -734,6 +802,12 @@ static void record_coverage_blocks(fingerprint_state *st, LLVMValueRef fn, trim_
   }
 }
 
+static bool is_fingerprinted(LLVMValueRef fn) {
+  if (LLVMIsDeclaration(fn)) return false;
+  if (LLVMGetLinkage(fn) == LLVMAvailableExternallyLinkage) return false; // never emitted here
+  return !name_has_prefix(fn, "sancov.");                                 // the instrumentation's own
+}
+
 void fingerprint_module(fingerprint_state *st) {
   find_pc_tables(st);
   for (LLVMValueRef fn = LLVMGetFirstFunction(st->module); fn; fn = LLVMGetNextFunction(fn)) count_stripped(st, fn);
@@ -745,9 +819,7 @@ void fingerprint_module(fingerprint_state *st) {
        fn = LLVMGetNextFunction(fn), index++) {
     if (st->own[next_own] != index) continue;
     next_own++;
-    if (LLVMIsDeclaration(fn) || !has_body(fn)) continue;
-    if (LLVMGetLinkage(fn) == LLVMAvailableExternallyLinkage) continue; // never emitted here
-    if (name_has_prefix(fn, "sancov.")) continue;                       // the instrumentation's own
+    if (!is_fingerprinted(fn) || !has_body(fn)) continue;
     fingerprint_function(st, fn);
     VEC_PUSH(st->function_indices, index);
     if (!is_uncoverable(fn)) continue;
@@ -761,6 +833,11 @@ void fingerprint_module(fingerprint_state *st) {
         h = trim_mix(h, st->successors.items[block->first_successor + k]);
       for (uint32_t k = 0; k < block->external_ref_count; k++) {
         const char *ref = st->strings.strings.items[st->external_refs.items[block->first_external_ref + k]];
+        h = trim_hash_bytes(h, ref, strlen(ref));
+      }
+      // Which instance, by full symbol: this content is compared as is.
+      for (uint32_t k = 0; k < block->instance_ref_count; k++) {
+        const char *ref = st->strings.strings.items[st->instance_refs.items[block->first_instance_ref + k]];
         h = trim_hash_bytes(h, ref, strlen(ref));
       }
     }
@@ -798,9 +875,24 @@ static void mask_positions(unsigned char *bytes, size_t n) {
   }
 }
 
+/// A function a descriptor points at (the test's `call_once` shim), by its
+/// name without the crate hash and its debug-info name: the hash moves with
+/// the package version, and what the function does is the test's coverage's
+/// business, not its attributes'.
+static uint64_t descriptor_function_name(fingerprint_state *st, LLVMValueRef function) {
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(function, &len);
+  char *stable = malloc(len + 1);
+  size_t stable_len = trim_symbol_without_hash(name, len, stable);
+  uint64_t h = trim_mix(trim_hash_bytes(TAG_FUNCTION, stable, stable_len), subprogram_hash(st, function));
+  free(stable);
+  return h;
+}
+
 static uint64_t hash_descriptor(fingerprint_state *st, LLVMValueRef value, int depth) {
   LLVMValueKind kind = LLVMGetValueKind(value);
   uint64_t h = trim_mix(0xde5c, kind);
+  if (kind == LLVMFunctionValueKind) return trim_mix(h, descriptor_function_name(st, value));
   if (depth > 4) return trim_mix(h, hash_constant(st, value));
   if (kind == LLVMConstantDataArrayValueKind) {
     size_t n = 0;

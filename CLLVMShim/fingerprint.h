@@ -14,6 +14,7 @@ typedef struct {
   VEC(trim_block) blocks;
   VEC(uint32_t) successors;
   VEC(uint32_t) external_refs;
+  VEC(uint32_t) instance_refs;
   VEC(trim_global) globals;
   VEC(uint32_t) coverage_blocks;
   VEC(trim_test_descriptor) test_descriptors;
@@ -24,7 +25,8 @@ typedef struct {
   u64map constant_hashes; // LLVMValueRef (constant or global) -> hash
   u64map in_progress;     // globals whose initializer is being hashed (cycle guard)
   u64map reference_names; // GlobalValue -> hash of the name used when it is referenced
-  u64map stripped_counts; // hash of a symbol without its legacy hash suffix -> count
+  u64map stripped_counts; // stripped_key (symbol without its crate hash, debug-info name) -> count
+  u64map instance_names;  // defined function sharing its hash-free name -> the name a block hashes
 
   // Reading in parts (threads, each with its own context): this state walks
   // the functions at `own` (ascending indices in the module's function list,

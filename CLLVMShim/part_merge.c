@@ -59,12 +59,16 @@ trim_module *fingerprint_merge(fingerprint_state **states, unsigned count, const
       trim_block block = st->blocks.items[first_block + b];
       block.file = remap_string(&out.strings, s, block.file);
       uint32_t first_successor = block.first_successor, first_ref = block.first_external_ref;
+      uint32_t first_instance = block.first_instance_ref;
       block.first_successor = (uint32_t)out.successors.count;
       for (uint32_t i = 0; i < block.successor_count; i++)
         VEC_PUSH(out.successors, st->successors.items[first_successor + i]);
       block.first_external_ref = (uint32_t)out.external_refs.count;
       for (uint32_t i = 0; i < block.external_ref_count; i++)
         VEC_PUSH(out.external_refs, remap_string(&out.strings, s, st->external_refs.items[first_ref + i]));
+      block.first_instance_ref = (uint32_t)out.instance_refs.count;
+      for (uint32_t i = 0; i < block.instance_ref_count; i++)
+        VEC_PUSH(out.instance_refs, remap_string(&out.strings, s, st->instance_refs.items[first_instance + i]));
       VEC_PUSH(out.blocks, block);
     }
     uint32_t first_coverage = f.first_coverage_block;
@@ -107,6 +111,7 @@ trim_module *fingerprint_merge(fingerprint_state **states, unsigned count, const
   MOVE_VEC(m->blocks, m->block_count, out.blocks);
   MOVE_VEC(m->successors, m->successor_count, out.successors);
   MOVE_VEC(m->external_refs, m->external_ref_count, out.external_refs);
+  MOVE_VEC(m->instance_refs, m->instance_ref_count, out.instance_refs);
   MOVE_VEC(m->globals, m->global_count, out.globals);
   MOVE_VEC(m->coverage_blocks, m->coverage_block_count, out.coverage_blocks);
   MOVE_VEC(m->test_descriptors, m->test_descriptor_count, out.test_descriptors);

@@ -3,8 +3,8 @@
 # example workspace (Examples/calc: a small expression language of about
 # 2,500 lines of Rust: lexer, precedence-climbing parser, tree-walking
 # interpreter, built-ins, a prelude written in calc, a pretty-printer, and
-# a second package, repl; 109 tests at the import, 137 at the end): 30
-# commits, the import and 29 of the kinds an interpreter project's log
+# a second package, repl; 109 tests at the import, 137 at the end): 31
+# commits, the import and 30 of the kinds an interpreter project's log
 # shows — bug fixes inside one match arm or condition of the lexer, the
 # parser, the evaluator, the formatter or a built-in, each with its
 # regression test (hex digits, `>=`, exponent signs, columns, operator
@@ -16,8 +16,8 @@
 # Pos); doc- and comment-only commits, test-only commits, a change of
 # MAX_DEPTH, a change of the prelude read through include_str!, an error
 # wording change that breaks tests (repaired two commits later), a commit
-# that does not build (and its fix), and changes in the second package
-# (repl). The edits were chosen as a developer would make them, not for
+# that does not build (and its fix), changes in the second package
+# (repl), and a release that only bumps the versions. The edits were chosen as a developer would make them, not for
 # any grain.
 #
 #   Benchmarks/calc-history/make-history.sh DEST
@@ -889,5 +889,9 @@ before_last_brace src/builtins.rs <<'EOF'
     }
 EOF
 commit "builtins: join(list, separator)"
+
+replace Cargo.toml 'version = "0.1.0"' 'version = "0.2.0"'
+replace repl/Cargo.toml 'version = "0.1.0"' 'version = "0.2.0"'
+commit "release 0.2.0"
 
 echo "make-history: $n commits in $dest"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds a git repository holding a scripted history of the bundled example
-# workspace (Examples/ledger): 24 commits of the kinds a real project sees —
+# workspace (Examples/ledger): 25 commits of the kinds a real project sees —
 # features with their tests, bug fixes, refactors, constant changes,
 # comment-only and test-only changes, a data file change, two commits that
-# break tests (and the commits that repair them) and one that does not build.
+# break tests (and the commits that repair them), one that does not build,
+# and a release that only bumps the versions.
 #
 #   Benchmarks/ledger-history/make-history.sh DEST
 #
@@ -274,5 +275,9 @@ commit "audit: suspicious() as a fold"
 
 replace src/balance.rs 'pub const DAILY_LIMIT: u64 = 1_000;' 'pub const DAILY_LIMIT: u64 = 5_000;'
 commit "balance: raise the daily limit to 5000"
+
+replace Cargo.toml 'version = "0.1.0"' 'version = "0.2.0"'
+replace audit/Cargo.toml 'version = "0.1.0"' 'version = "0.2.0"'
+commit "release 0.2.0"
 
 echo "make-history: $n commits in $dest"

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Builds a git repository holding a scripted history of the second bundled
 # example workspace (Examples/shop: an order-processing library of about
-# 3,100 lines of Rust, 102 tests at the import, 119 at the end): 30 commits,
-# the import and 29 of the kinds a real project's log shows — bug fixes
+# 3,100 lines of Rust, 102 tests at the import, 119 at the end): 31 commits,
+# the import and 30 of the kinds a real project's log shows — bug fixes
 # inside one branch or condition, small features with their tests (a match
 # arm, a field, an enum variant, a function and its caller), refactors
 # (extract a function, simplify a lookup, move code), constant and rate
 # changes, doc- and comment-only commits, test-only commits, changes to the
 # data files read through include_str!, a commit that breaks tests (and the
 # one that repairs them), a commit that does not build (and its fix), and
-# changes in the second package (batch). The edits were chosen as a
+# changes in the second package (batch), and a release that only bumps
+# the versions. The edits were chosen as a
 # developer would make them, not for any grain.
 #
 #   Benchmarks/shop-history/make-history.sh DEST
@@ -702,5 +703,9 @@ replace src/money.rs '        write!(f, "{sign}{whole}.{:0digits$} {}", magnitud
 $group
 "
 commit "money: group_thousands next to the Display impl that uses it"
+
+replace Cargo.toml 'version = "0.1.0"' 'version = "0.2.0"'
+replace batch/Cargo.toml 'version = "0.1.0"' 'version = "0.2.0"'
+commit "release 0.2.0"
 
 echo "make-history: $n commits in $dest"

@@ -33,6 +33,11 @@ typedef struct {
   uint32_t external_ref_count;///< what the block uses whose content its hash cannot hold: globals
                               ///< defined in another module, and callees coverage cannot see
                               ///< (uncoverable here, or declared here and defined elsewhere)
+  uint32_t first_instance_ref;///< index into trim_module.instance_refs
+  uint32_t instance_ref_count;///< functions defined here that the block calls or names directly
+                              ///< and whose symbol without its hash, debug-info name included, is
+                              ///< not unique here (generic instances over fn items, say): the hash
+                              ///< holds only that shared name; the caller folds in their content
 } trim_block;
 
 typedef struct {
@@ -76,6 +81,8 @@ typedef struct {
   size_t successor_count;
   uint32_t *external_refs;    ///< indices into strings
   size_t external_ref_count;
+  uint32_t *instance_refs;    ///< indices into strings: symbols of functions defined here
+  size_t instance_ref_count;
   uint32_t *coverage_blocks;  ///< per function, its blocks (layout indices) in PC-table order:
                               ///< coverage slot k of the function is block coverage_blocks[first + k]
   size_t coverage_block_count;

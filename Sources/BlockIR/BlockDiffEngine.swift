@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs a whole comparison: resolve the inputs, fingerprint every module of
 /// both sides at once (cache first, workers in parallel), pair and diff.
 public struct BlockDiffEngine: Sendable {
@@ -10,11 +12,11 @@ public struct BlockDiffEngine: Sendable {
     public func diff(old: String, new: String) throws(BlockIRError) -> BitcodeDiff {
         let pairing = try ModulePairing.resolve(old: old, new: new)
         // Check every file before parsing any, so the first bad one is reported.
-        let pairFiles = try pairing.pairs.map { pair throws(BlockIRError) in
+        var pairFiles = try pairing.pairs.map { pair throws(BlockIRError) in
             (try BitcodeFile(path: pair.old), try BitcodeFile(path: pair.new))
         }
-        let oldOnly = try pairing.onlyOld.map { path throws(BlockIRError) in try BitcodeFile(path: path) }
-        let newOnly = try pairing.onlyNew.map { path throws(BlockIRError) in try BitcodeFile(path: path) }
+        var oldOnly = try pairing.onlyOld.map { path throws(BlockIRError) in try BitcodeFile(path: path) }
+        var newOnly = try pairing.onlyNew.map { path throws(BlockIRError) in try BitcodeFile(path: path) }
 
         // Same bytes on both sides of a single pair: nothing can differ.
         if pairFiles.count == 1, oldOnly.isEmpty, newOnly.isEmpty,
@@ -32,6 +34,13 @@ public struct BlockDiffEngine: Sendable {
         for (key, result) in zip(order, fingerprinter.fingerprints(of: order.map { unique[$0]! })) {
             modules[key] = try result.get()
         }
+
+        // Modules the crate name alone could not pair (a release moved the
+        // hashes of a library, its tests and a binary): by role and content.
+        let leftPairs = Self.pairByContent(oldOnly: oldOnly, newOnly: newOnly, modules: modules)
+        pairFiles += leftPairs
+        oldOnly.removeAll { file in leftPairs.contains { $0.0.path == file.path } }
+        newOnly.removeAll { file in leftPairs.contains { $0.1.path == file.path } }
 
         let differ = FunctionDiffer(
             oldGlobals: FunctionDiffer.environment(of: (pairFiles.map(\.0) + oldOnly).map { modules[$0.contentHash]! }),
@@ -52,5 +61,18 @@ public struct BlockDiffEngine: Sendable {
             result.functions += differ.diff(old: empty, new: modules[file.contentHash]!, module: file.path)
         }
         return result
+    }
+
+    private static func pairByContent(oldOnly: [BitcodeFile], newOnly: [BitcodeFile],
+                                      modules: [String: ModuleFingerprint]) -> [(BitcodeFile, BitcodeFile)] {
+        guard !oldOnly.isEmpty, !newOnly.isEmpty else { return [] }
+        func name(_ file: BitcodeFile) -> String { (file.path as NSString).lastPathComponent }
+        let olds = Dictionary(oldOnly.map { (name($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let news = Dictionary(newOnly.map { (name($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let counterpart = ModuleCounterpart(old: olds.mapValues { modules[$0.contentHash]! },
+                                            new: news.mapValues { modules[$0.contentHash]! })
+        return oldOnly.compactMap { file in
+            counterpart.match(name(file)).flatMap { news[$0] }.map { (file, $0) }
+        }
     }
 }

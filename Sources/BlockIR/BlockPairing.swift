@@ -1,13 +1,26 @@
 /// Pairs the blocks of one function across two builds by walking both CFGs
-/// from the entry in successor order (equal hashes first, then by position),
-/// with what is left anchored by unique equal hashes. A block that differs
-/// does not disturb the pairing of its successors, so one changed block marks
-/// one block.
+/// from the entry in successor order: equal hashes at the same position
+/// first, then the same position where the neighbourhood agrees (the blocks
+/// lead to blocks with equal hashes), then unique equal hashes anywhere, then
+/// position alone. A block that differs does not disturb the pairing of its
+/// successors, so one changed block marks one block; and a block edited into
+/// a twin of another (a literal changed to one the function uses elsewhere)
+/// keeps its place rather than taking its twin's.
 struct BlockPairing {
     /// For each old block, its new partner.
     private(set) var oldToNew: [Int?]
     /// For each new block, its old partner.
     private(set) var newToOld: [Int?]
+
+    /// How far a walk may pair successors whose hashes differ.
+    private enum Reach {
+        /// Only equal hashes at the same position.
+        case equal
+        /// Also the same position when both lead to blocks with equal hashes.
+        case neighbourhood
+        /// Also the same position alone.
+        case position
+    }
 
     init(old: [BlockFingerprint], new: [BlockFingerprint]) {
         oldToNew = Array(repeating: nil, count: old.count)
@@ -15,8 +28,9 @@ struct BlockPairing {
         guard !old.isEmpty, !new.isEmpty else { return }
         // First only successors with equal hashes, so that a block inserted
         // on a path does not take the place of the unchanged block after it;
-        // changed blocks pair by position once everything equal has its partner.
-        walk(from: [(0, 0)], positional: false, old: old, new: new)
+        // then an edited block in its place, where what follows it agrees.
+        walk(from: [(0, 0)], reach: .equal, old: old, new: new)
+        walk(from: pairs, reach: .neighbourhood, old: old, new: new)
 
         // Blocks the walk could not reach in step (a block inserted or removed
         // upstream): pair those whose hash is unique on both sides, then walk on.
@@ -28,8 +42,8 @@ struct BlockPairing {
             if let news = newByHash[hash], news.count == 1 { anchors.append((olds[0], news[0])) }
         }
         anchors.sort { $0.0 < $1.0 }
-        if !anchors.isEmpty { walk(from: anchors, positional: false, old: old, new: new) }
-        walk(from: pairs, positional: true, old: old, new: new)
+        if !anchors.isEmpty { walk(from: anchors, reach: .neighbourhood, old: old, new: new) }
+        walk(from: pairs, reach: .position, old: old, new: new)
 
         // Last, equal blocks that are still alone (typically several bare
         // `unreachable` blocks) pair in layout order.
@@ -42,7 +56,7 @@ struct BlockPairing {
                 waiting[b.hash] = news
             }
         }
-        if !rest.isEmpty { walk(from: rest, positional: true, old: old, new: new) }
+        if !rest.isEmpty { walk(from: rest, reach: .position, old: old, new: new) }
     }
 
     /// The pairs made so far, in old layout order.
@@ -52,7 +66,7 @@ struct BlockPairing {
 
     /// Pairs `start` (or, where already paired with each other, goes on from
     /// them) and walks on through their successors.
-    private mutating func walk(from start: [(Int, Int)], positional: Bool, old: [BlockFingerprint],
+    private mutating func walk(from start: [(Int, Int)], reach: Reach, old: [BlockFingerprint],
                                new: [BlockFingerprint]) {
         var expanded = Array(repeating: false, count: old.count)
         var stack = Array(start.reversed())
@@ -65,43 +79,53 @@ struct BlockPairing {
                 continue
             }
             expanded[o] = true
-            stack.append(contentsOf: successorPairs(old[o].successors, new[n].successors, positional: positional,
+            stack.append(contentsOf: successorPairs(old[o].successors, new[n].successors, reach: reach,
                                                     old: old, new: new).reversed())
         }
     }
 
-    /// Successors to pair next: position by position where the hashes agree,
-    /// then by equal hash among the rest (a swapped branch), then by position.
-    private func successorPairs(_ so: [UInt32], _ sn: [UInt32], positional: Bool, old: [BlockFingerprint],
+    /// Successors to pair next, position by position, as far as `reach` allows.
+    /// When a case was added or removed (the lists differ in length), equal
+    /// hashes pair across positions first: the cases after it moved.
+    private func successorPairs(_ so: [UInt32], _ sn: [UInt32], reach: Reach, old: [BlockFingerprint],
                                 new: [BlockFingerprint]) -> [(Int, Int)]
     {
-        let count = min(so.count, sn.count)
         func hash(_ blocks: [BlockFingerprint], _ i: UInt32) -> UInt64? {
             Int(i) < blocks.count ? blocks[Int(i)].hash : nil
         }
         var result: [(Int, Int)] = []
-        var leftOld: [Int] = [], leftNew = Set<Int>()
-        for k in 0..<count {
-            if hash(old, so[k]) == hash(new, sn[k]) {
+        var leftOld: [Int] = [], leftNew: [Int] = []
+        for k in 0..<max(so.count, sn.count) {
+            if k < so.count, k < sn.count, let h = hash(old, so[k]), h == hash(new, sn[k]) {
                 result.append((Int(so[k]), Int(sn[k])))
             } else {
-                leftOld.append(k)
-                leftNew.insert(k)
+                if k < so.count { leftOld.append(k) }
+                if k < sn.count { leftNew.append(k) }
             }
         }
-        var unmatchedOld: [Int] = []
-        for k in leftOld {
-            if let j = leftNew.sorted().first(where: { hash(new, sn[$0]) == hash(old, so[k]) }) {
-                leftNew.remove(j)
-                result.append((Int(so[k]), Int(sn[j])))
-            } else {
-                unmatchedOld.append(k)
+        if so.count != sn.count {
+            for k in leftOld {
+                guard let j = leftNew.firstIndex(where: { hash(new, sn[$0]) == hash(old, so[k]) }) else { continue }
+                result.append((Int(so[k]), Int(sn[leftNew[j]])))
+                leftNew.remove(at: j)
             }
         }
-        if positional {
-            for (k, j) in zip(unmatchedOld, leftNew.sorted()) { result.append((Int(so[k]), Int(sn[j]))) }
+        guard reach != .equal else { return result }
+        for k in leftOld where k < sn.count {
+            let o = Int(so[k]), n = Int(sn[k])
+            guard o < old.count, n < new.count else { continue }
+            if reach == .position || sameNeighbourhood(old[o], new[n], old, new) { result.append((o, n)) }
         }
         return result
+    }
+
+    /// Both blocks lead, position by position, to blocks with equal hashes.
+    private func sameNeighbourhood(_ a: BlockFingerprint, _ b: BlockFingerprint, _ old: [BlockFingerprint],
+                                   _ new: [BlockFingerprint]) -> Bool {
+        guard a.successors.count == b.successors.count else { return false }
+        return zip(a.successors, b.successors).allSatisfy { so, sn in
+            Int(so) < old.count && Int(sn) < new.count && old[Int(so)].hash == new[Int(sn)].hash
+        }
     }
 
     /// Whether new block `n`, paired with old block `o`, keeps the same

@@ -1,6 +1,8 @@
 /// Finds, in a newer build of a module, the function that an older build's
 /// function became: same symbol; else the same hash-free name where unique in
-/// both; else, among generic instances sharing that name, identical content.
+/// both; else, among functions sharing that name (generic instances, a
+/// function's closures), identical content, one to one; else the one left
+/// on each side once those are paired (an edited closure after a release).
 public struct FunctionIndex: Sendable {
     public let module: ModuleFingerprint
     private let bySymbol: [String: Int]
@@ -27,13 +29,54 @@ public struct FunctionIndex: Sendable {
         bySymbol[symbol].map { module.functions[$0] }
     }
 
+    /// The other functions here with the same hash-free name and the same
+    /// content as `symbol`'s: identical instances, which `counterpart` may
+    /// pick for one another once a release moved their hashes.
+    public func identicalSiblings(of symbol: String) -> [String] {
+        guard let i = bySymbol[symbol], let group = byStripped[SymbolNames.withoutHash(symbol)], group.count > 1 else {
+            return []
+        }
+        let function = module.functions[i]
+        return group.filter { $0 != i && module.functions[$0].hasSameContent(as: function) }
+            .map { module.functions[$0].symbol }
+    }
+
     /// The counterpart of `old` (from `oldIndex`'s module) in this module, or nil when it is gone.
     public func counterpart(of old: FunctionFingerprint, in oldIndex: FunctionIndex) -> FunctionFingerprint? {
         if let same = function(symbol: old.symbol) { return same }
         let name = SymbolNames.withoutHash(old.symbol)
         guard let candidates = byStripped[name] else { return nil }
         if candidates.count == 1, oldIndex.byStripped[name]?.count == 1 { return module.functions[candidates[0]] }
-        return candidates.lazy.map { self.module.functions[$0] }.first { $0.hasSameContent(as: old) }
+        if let same = candidates.lazy.map({ self.module.functions[$0] }).first(where: { $0.hasSameContent(as: old) }) {
+            return same
+        }
+        return lastLeft(named: name, old: old, in: oldIndex)
+    }
+
+    /// When the crate hash moved (no function named `name` kept its symbol),
+    /// pairs those functions by identical content, one to one, and returns
+    /// the new one left when exactly one is left on each side and the old one
+    /// left is `old`. A caller reaches either through a name that tells them
+    /// apart (debug-info name, or content), so a caller that now reaches
+    /// another function changes itself.
+    private func lastLeft(named name: String, old: FunctionFingerprint, in oldIndex: FunctionIndex)
+        -> FunctionFingerprint?
+    {
+        guard let olds = oldIndex.byStripped[name], let news = byStripped[name] else { return nil }
+        guard !olds.contains(where: { bySymbol[oldIndex.module.functions[$0].symbol] != nil }) else { return nil }
+        var leftNew = news
+        var leftOld: [Int] = []
+        for o in olds {
+            let before = oldIndex.module.functions[o]
+            if let same = leftNew.firstIndex(where: { module.functions[$0].hasSameContent(as: before) }) {
+                leftNew.remove(at: same)
+            } else {
+                leftOld.append(o)
+            }
+        }
+        guard leftOld.count == 1, leftNew.count == 1, oldIndex.module.functions[leftOld[0]].symbol == old.symbol
+        else { return nil }
+        return module.functions[leftNew[0]]
     }
 }
 

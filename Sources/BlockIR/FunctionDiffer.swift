@@ -11,13 +11,15 @@ public struct FunctionDiffer: Sendable {
         self.newGlobals = newGlobals
     }
 
-    /// The globals table of a whole build. A name defined in several modules
-    /// (C `static` functions, say) gets the sum of their hashes: independent of
-    /// module order, and different whenever any of them changes.
+    /// The globals table of a whole build, by name without the crate hash
+    /// (as blocks name what they use from elsewhere). A name defined in
+    /// several modules (C `static` functions, generic instances) gets the sum
+    /// of their hashes: independent of module order, and different whenever
+    /// any of them changes.
     public static func environment(of modules: [ModuleFingerprint]) -> [String: UInt64] {
         var environment: [String: UInt64] = [:]
         for module in modules {
-            for (name, hash) in module.globals { environment[name, default: 0] &+= hash }
+            for (name, hash) in module.globals { environment[SymbolNames.withoutHash(name), default: 0] &+= hash }
         }
         return environment
     }
@@ -71,7 +73,30 @@ public struct FunctionDiffer: Sendable {
                 leftOld.append(i)
             }
         }
-        stillUnmatched = leftOld
+        // Of a name shared by several functions none of which kept its symbol
+        // (a release moved the crate hash), the one left on each side: an
+        // edited closure, say.
+        stillUnmatched = []
+        var keptSymbol = Set<String>()
+        for (i, j) in pairs where oldFunctions[i].symbol == newFunctions[j].symbol {
+            keptSymbol.insert(oldNames.stripped[i])
+        }
+        var oldLeftByName: [String: [Int]] = [:], newLeftByName: [String: [Int]] = [:]
+        for i in leftOld { oldLeftByName[oldNames.stripped[i], default: []].append(i) }
+        for (j, matched) in newMatched.enumerated() where !matched {
+            newLeftByName[newNames.stripped[j], default: []].append(j)
+        }
+        for i in leftOld {
+            let name = oldNames.stripped[i]
+            if !keptSymbol.contains(name), oldLeftByName[name]?.count == 1, let news = newLeftByName[name],
+                news.count == 1
+            {
+                newMatched[news[0]] = true
+                pairs.append((i, news[0]))
+            } else {
+                stillUnmatched.append(i)
+            }
+        }
 
         var changes: [BitcodeDiff.FunctionChange] = []
         for (i, j) in pairs {

@@ -71,10 +71,14 @@ public enum ShimReader {
         }
         var functions: [FunctionFingerprint] = []
         functions.reserveCapacity(m.function_count)
+        var instanceRefs: [[[String]]] = []
+        instanceRefs.reserveCapacity(m.function_count)
         for f in slice(m.functions, 0, UInt32(m.function_count)) {
             var blocks: [BlockFingerprint] = []
             blocks.reserveCapacity(Int(f.block_count))
+            var refs: [[String]] = []
             for b in slice(m.blocks, f.first_block, f.block_count) {
+                refs.append(slice(m.instance_refs, b.first_instance_ref, b.instance_ref_count).map { strings[Int($0)] })
                 let successors = Array(slice(m.successors, b.first_successor, b.successor_count))
                 let externals = slice(m.external_refs, b.first_external_ref, b.external_ref_count)
                     .map { strings[Int($0)] }
@@ -87,7 +91,9 @@ public enum ShimReader {
                 file: optionalString(f.file), line: f.line,
                 isTestHarnessMain: f.is_test_harness_main != 0, blocks: blocks,
                 coverageBlocks: Array(slice(m.coverage_blocks, f.first_coverage_block, f.coverage_block_count))))
+            instanceRefs.append(refs)
         }
+        functions = InstanceDigests.fold(functions, instanceRefs: instanceRefs)
         var globals: [String: UInt64] = [:]
         for g in slice(m.globals, 0, UInt32(m.global_count)) {
             globals[strings[Int(g.symbol)]] = g.content_hash

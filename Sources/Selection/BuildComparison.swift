@@ -238,11 +238,7 @@ final class BuildComparison {
     }
 
     static func currentModule(for key: String, old: BuildSnapshot, new: BuildSnapshot) -> String? {
-        if new.modules[key] != nil { return key }
-        let crate = ModulePairing.crateName(key)
-        let candidates = new.modules.keys.filter { ModulePairing.crateName($0) == crate }
-        let rivals = old.modules.keys.filter { ModulePairing.crateName($0) == crate }
-        return candidates.count == 1 && rivals.count == 1 ? candidates[0] : nil
+        ModuleCounterpart(old: old.modules, new: new.modules).match(key)
     }
 
     private enum Side { case old, new }

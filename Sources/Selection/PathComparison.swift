@@ -27,6 +27,8 @@ public final class PathComparison {
 
     private struct Carried {
         var target: HitKey
+        /// Functions with the target's hash-free name and content.
+        var siblings: [HitKey]
         var partners: [Int?]
     }
 
@@ -51,10 +53,13 @@ public final class PathComparison {
                 mapped.insert(UInt32(partner))
             }
             // One new function may stand for several old ones (instances
-            // paired by content): what is left of it must match the rest.
-            guard let seen = remaining[carried.target], mapped.isSubset(of: seen) else { return false }
+            // paired by content): what is left of it must match the rest. An
+            // identical instance the pairing did not pick may stand in for it
+            // (a release moved their hashes, and with them their order).
+            let target = ([carried.target] + carried.siblings).first { remaining[$0].map(mapped.isSubset) ?? false }
+            guard let target, let seen = remaining[target] else { return false }
             let left = seen.subtracting(mapped)
-            remaining[carried.target] = left.isEmpty ? nil : left
+            remaining[target] = left.isEmpty ? nil : left
         }
         return remaining.isEmpty
     }
@@ -72,6 +77,9 @@ public final class PathComparison {
             let newFunction = newIndex.counterpart(of: oldFunction, in: oldIndex)
         {
             result = Carried(target: HitKey(module: newModule, symbol: newFunction.symbol),
+                             siblings: newIndex.identicalSiblings(of: newFunction.symbol).map {
+                                 HitKey(module: newModule, symbol: $0)
+                             },
                              partners: FunctionDiffer.blockPartners(old: oldFunction, new: newFunction))
         }
         carried[key] = result

@@ -83,6 +83,28 @@ import Testing
         #expect(pairing.onlyNew == ["/n/fresh-3333333333333333.bc"])
     }
 
+    /// A release moves the hash of every module of a crate: a library and its
+    /// unit tests share the crate name and pair by role.
+    @Test func aLibraryAndItsTestsPairAcrossARelease() throws {
+        let builds = try FixtureBuilds()
+        let tests = Self.library + "\n#[test]\nfn doubles() {\n    assert_eq!(double(2), 4);\n}\n"
+        func build(_ side: String, _ metadata: String) throws -> URL {
+            let dir = builds.root.appendingPathComponent(side + "-modules")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            for (name, test) in [("lib", false), ("test", true)] {
+                let bc = try builds.rust("\(side)-\(name)", tests, test: test, extraArguments: ["-C", "metadata=\(metadata)"])
+                let hash = String(repeating: side == "old" ? "a" : "b", count: 15) + (test ? "2" : "1")
+                try FileManager.default.copyItem(at: URL(fileURLWithPath: bc),
+                                                 to: dir.appendingPathComponent("fx-\(hash).bc"))
+            }
+            return dir
+        }
+        let old = try build("old", "one"), new = try build("new", "two")
+        let diff = try builds.diff(old.path, new.path)
+        #expect(diff.modules.isEmpty, "every module paired: \(diff.modules)")
+        #expect(diff.isEmpty, "changed: \(diff.functions.map(\.name))")
+    }
+
     @Test func unchangedBytesAreNeverParsedTwice() throws {
         let builds = try FixtureBuilds()
         let old = try builds.rust("old", Self.library)

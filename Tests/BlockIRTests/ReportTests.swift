@@ -51,7 +51,10 @@ import Testing
         #expect(SymbolNames.display(demangled: "fx::widen::h014ba63606726fa3", keepHash: true)
             == "fx::widen::h014ba63606726fa3")
         #expect(SymbolNames.withoutHash("_ZN3lib7compute17h8b615b932bfa7f2eE") == "_ZN3lib7computeE")
-        #expect(SymbolNames.withoutHash("_RNvCs3mSbOeLENLV_4test16test_main_static")
-            == "_RNvCs3mSbOeLENLV_4test16test_main_static")
+        // v0: every crate root loses its disambiguator, which crate metadata moves.
+        #expect(SymbolNames.withoutHash("_RNvCs3mSbOeLENLV_4test16test_main_static") == "_RNvC4test16test_main_static")
+        #expect(SymbolNames.withoutHash("_RINvNtCs1a_4core3ptr13drop_in_placeNtCsZz9_6ledger5EntryEB4_")
+            == "_RINvNtC4core3ptr13drop_in_placeNtC6ledger5EntryEB4_")
+        #expect(SymbolNames.withoutHash("main") == "main")
     }
 }

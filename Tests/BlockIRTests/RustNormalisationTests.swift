@@ -365,3 +365,135 @@ extension RustNormalisationTests {
         #expect(!total.blocks.contains { $0.index == 0 }, "the entry block is unchanged: \(total.blocks)")
     }
 }
+
+extension RustNormalisationTests {
+    static let comparing = """
+        pub fn smaller(a: u64, b: u64, flag: bool) -> bool {
+            if flag {
+                return true;
+            }
+            a < b
+        }
+
+        pub fn tally(values: &[u32], twice: bool) -> u64 {
+            let mut acc: u32 = 0;
+            if twice {
+                return 0;
+            }
+            for v in values {
+                acc = acc.wrapping_add(*v);
+            }
+            acc as u64
+        }
+        """
+
+    /// Taking a reference to a local (`a.lt(&b)`) gives it a stack slot in the
+    /// entry block and stores it there: only the blocks that use the slot change.
+    @Test func aReferenceToALocalChangesOnlyTheBlocksThatUseIt() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.comparing)
+        let new = try builds.rust("new", Self.comparing.replacingOccurrences(of: "    a < b", with: "    a.lt(&b)"))
+        let diff = try builds.diff(old, new)
+        #expect(diff.names == ["fx::smaller"])
+        let smaller = try #require(diff.function(named: "fx::smaller"))
+        #expect(!smaller.blocks.contains { $0.index == 0 }, "the entry block is unchanged: \(smaller.blocks)")
+        #expect(smaller.blocks.count == 1, "only the comparison: \(smaller.blocks)")
+    }
+
+    /// A slot of another type is another slot: every block that uses it changes.
+    @Test func aLocalOfAnotherTypeChangesItsUsers() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.comparing)
+        let new = try builds.rust("new", Self.comparing
+            .replacingOccurrences(of: "let mut acc: u32 = 0;", with: "let mut acc: u64 = 0;")
+            .replacingOccurrences(of: "acc.wrapping_add(*v)", with: "acc.wrapping_add(*v as u64)")
+            .replacingOccurrences(of: "    acc as u64", with: "    acc"))
+        let diff = try builds.diff(old, new)
+        let tally = try #require(diff.function(named: "fx::tally"))
+        #expect(tally.blocks.contains { $0.index == 0 }, "the entry block initialises the slot: \(tally.blocks)")
+        #expect(tally.blocks.count >= 3, "the initialisation, the sum and the result: \(tally.blocks)")
+    }
+}
+
+extension RustNormalisationTests {
+    /// Instances of a generic over fn items print alike in debug info
+    /// (`map<u64, Entry, fn(u64) -> Entry>` twice), so their symbols keep the
+    /// hash that crate metadata moves; their callers compare their content.
+    static let fnItems = """
+        pub enum Entry {
+            Deposit(u64),
+            Withdraw(u64),
+        }
+
+        pub fn deposit(x: Option<u64>) -> Option<Entry> {
+            x.map(Entry::Deposit)
+        }
+
+        pub fn withdraw(x: Option<u64>) -> Option<Entry> {
+            x.map(Entry::Withdraw)
+        }
+        """
+
+    @Test func instancesThatPrintAlikeIgnoreTheMetadataHash() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.fnItems, extraArguments: ["-C", "metadata=one"])
+        let new = try builds.rust("new", Self.fnItems, extraArguments: ["-C", "metadata=two"])
+        let maps = try builds.fingerprint(old).functions.filter { $0.demangled.contains("Option$LT$T$GT$::map") }
+        #expect(maps.count == 2, "two instances of Option::map: \(maps.map(\.symbol))")
+        let diff = try builds.diff(old, new)
+        #expect(diff.isEmpty, "changed: \(diff.functions.map(\.name))")
+    }
+
+    @Test func aCallerSwitchingBetweenInstancesThatPrintAlikeChanges() throws {
+        let builds = try FixtureBuilds()
+        let old = try builds.rust("old", Self.fnItems, extraArguments: ["-C", "metadata=one"])
+        let new = try builds.rust("new", Self.fnItems.replacingOccurrences(of: "x.map(Entry::Deposit)",
+                                                                        with: "x.map(Entry::Withdraw)"),
+                                  extraArguments: ["-C", "metadata=two"])
+        let diff = try builds.diff(old, new)
+        // (withdraw changes too: its instance is now the only one of its
+        // name, so its callers name it by that name rather than by content.)
+        #expect(diff.names.contains("fx::deposit"), "deposit now calls the other instance: \(diff.names)")
+    }
+}
+
+extension RustNormalisationTests {
+    /// Each descriptor points at its test's `call_once` instance, whose symbol
+    /// hash moves with crate metadata: the attributes must not look changed,
+    /// also without debug info (then every instance's name is alike).
+    @Test(arguments: [[String](), ["-C", "debuginfo=0"]])
+    func descriptorsIgnoreTheMetadataHash(debugInfo: [String]) throws {
+        let builds = try FixtureBuilds()
+        func digests(_ name: String, _ metadata: String) throws -> [UInt64?] {
+            let module = try builds.fingerprint(try builds.rust(name, Self.attributed, test: true,
+                                                               extraArguments: ["-C", "metadata=\(metadata)"] + debugInfo))
+            return [module.descriptorDigest(ofTest: "tests::panics"), module.descriptorDigest(ofTest: "tests::plain")]
+        }
+        let old = try digests("old", "one"), new = try digests("new", "two")
+        #expect(old.allSatisfy { $0 != nil })
+        #expect(old == new)
+        let expecting = try builds.fingerprint(try builds.rust("expecting", Self.attributed.replacingOccurrences(
+            of: "expected = \"big\"", with: "expected = \"huge\""), test: true, extraArguments: ["-C", "metadata=two"] + debugInfo))
+        #expect(expecting.descriptorDigest(ofTest: "tests::panics") != old[0], "an attribute still counts")
+    }
+}
+
+extension RustNormalisationTests {
+    /// v0 mangling keeps the crate hash as a disambiguator in every path root
+    /// (`Cs<base62>_`), in the crate's own symbols and its generic instances.
+    @Test func v0SymbolHashChangesAreNotChanges() throws {
+        let builds = try FixtureBuilds()
+        let source = Self.ledger + "\n" + Self.fnItems
+        let v0 = ["-C", "symbol-mangling-version=v0"]
+        let old = try builds.rust("old", source, extraArguments: ["-C", "metadata=one"] + v0)
+        let new = try builds.rust("new", source, extraArguments: ["-C", "metadata=two"] + v0)
+        let oldSymbols = Set(try builds.fingerprint(old).functions.map(\.symbol))
+        #expect(oldSymbols.contains { $0.hasPrefix("_R") })
+        #expect(oldSymbols != Set(try builds.fingerprint(new).functions.map(\.symbol)))
+        let diff = try builds.diff(old, new)
+        #expect(diff.isEmpty, "changed: \(diff.functions.map(\.name))")
+        let edited = try builds.rust("edited", source.replacingOccurrences(of: "x % 2 == 0", with: "x % 3 == 0"),
+                                     extraArguments: ["-C", "metadata=two"] + v0)
+        #expect(try builds.diff(old, edited).functions.count == 1, "the edit alone")
+    }
+}

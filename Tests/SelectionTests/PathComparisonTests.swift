@@ -57,4 +57,18 @@ import Testing
             + Self.hits([0, 1], symbol: "main", module: "fx-fedcba9876543210.bc")
         #expect(comparison.samePath(before: before, after: after))
     }
+
+    @Test func identicalInstancesStandForEachOtherAcrossARelease() {
+        func instance(_ hash: String) -> FunctionFingerprint {
+            FunctionFingerprint(symbol: "_ZN4core3ptr13drop_in_place17h\(hash)E", demangled: "core::ptr::drop_in_place",
+                                file: nil, line: 0, isTestHarnessMain: false, blocks: [S.block(0x77, [], line: 0)])
+        }
+        // Two instances with the same code; a release moved both hashes.
+        let old = S.module([instance("00000000000000a1"), instance("00000000000000a2")])
+        let new = S.module([instance("00000000000000b2"), instance("00000000000000b1")])
+        let comparison = PathComparison(old: S.snapshot(old), new: S.snapshot(new))
+        let before = Self.hits([0], symbol: "_ZN4core3ptr13drop_in_place17h00000000000000a2E")
+        let after = Self.hits([0], symbol: "_ZN4core3ptr13drop_in_place17h00000000000000b1E")
+        #expect(comparison.samePath(before: before, after: after))
+    }
 }
