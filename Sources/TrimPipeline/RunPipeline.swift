@@ -23,13 +23,16 @@ public enum RunPipeline {
         -> RunStatistics
     {
         let options = request.workspace
-        let build = try WorkspaceBuild.make(options)
+        let timings = PhaseTimings.fromEnvironment()
+        let build = try WorkspaceBuild.make(options, timings: timings)
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
         let profile = try request.resolvedProfile(workspaceRoot: build.workspace.root)
         let inputs = try InputRecording(build: build, configuration: configuration)
         defer { inputs.cleanUp() }
+        timings.lap("configuration + input recording")
         let store: TrimStore
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
+        timings.lap("open store")
         let buildID: BuildID
         do {
             buildID = try store.recordBuild(build.facts, modules: build.modules.values.sorted { $0.path < $1.path },
@@ -38,22 +41,28 @@ public enum RunPipeline {
                 TestBinaryRecord(id: $0.id, package: $0.package, kind: $0.kind.rawValue, executable: $0.executable)
             }, build: buildID)
         } catch { throw .store(error) }
+        timings.lap("record build")
 
         let scratch = build.paths.scratch
         defer { try? FileManager.default.removeItem(at: scratch) }
         let (listed, maps) = try listWithCoverageMaps(build, scratch: scratch, jobs: options.jobs)
+        timings.lap("list tests + coverage maps")
         do {
             for binary in build.binaries {
                 try store.recordTests(listed.filter { $0.binary == binary.id }.map(\.name), inBinary: binary.id)
             }
         } catch { throw .store(error) }
+        timings.lap("record tests")
 
         // Filters and the partition narrow; selection picks among what is left.
         let candidates = candidates(listed, build: build, request: request)
-        let selection = Selector.select(try SelectionLoader.input(
+        timings.lap("filter + partition")
+        let input = try SelectionLoader.input(
             store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
             granularity: request.granularity, force: request.force, configuration: configuration,
-            inputFilter: inputs.filter))
+            inputFilter: inputs.filter, timings: timings)
+        let selection = Selector.select(input)
+        timings.lap("select")
         let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
         let instances = candidates.filter { chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }.map { test in
@@ -86,8 +95,10 @@ public enum RunPipeline {
             }
             return box.value
         }
+        timings.lap("run tests + record results")
         if let failure = recorder.storeFailure { throw .store(failure) }
         do { _ = try store.collectGarbage() } catch { warn("could not tidy the database: \(error)") }
+        timings.lap("collect garbage")
         return statistics
     }
 
@@ -100,15 +111,20 @@ public enum RunPipeline {
 
     /// What `trim run` would run and why, without running or recording anything.
     public static func plan(_ request: RunRequest) throws(TrimError) -> Selection {
-        let build = try WorkspaceBuild.make(request.workspace)
+        let timings = PhaseTimings.fromEnvironment()
+        let build = try WorkspaceBuild.make(request.workspace, timings: timings)
         let tests = try build.listTests(jobs: request.workspace.jobs)
+        timings.lap("list tests")
         let store: TrimStore
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
         let keys = candidates(tests, build: build, request: request).map { TestKey(binary: $0.binary, name: $0.name) }
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
-        return Selector.select(try SelectionLoader.input(store: store, build: build, tests: keys,
-                                                         granularity: request.granularity, force: request.force,
-                                                         configuration: configuration))
+        let input = try SelectionLoader.input(store: store, build: build, tests: keys,
+                                              granularity: request.granularity, force: request.force,
+                                              configuration: configuration, timings: timings)
+        let selection = Selector.select(input)
+        timings.lap("select")
+        return selection
     }
 
     /// Builds and lists the tests the filters admit, without running any.

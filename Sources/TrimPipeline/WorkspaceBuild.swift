@@ -55,7 +55,9 @@ public struct WorkspaceBuild: Sendable {
     public var sourceFiles: [String: String]
 
     /// Builds with instrumentation and bitcode, then fingerprints every module.
-    public static func make(_ options: WorkspaceOptions) throws(TrimError) -> WorkspaceBuild {
+    public static func make(_ options: WorkspaceOptions, timings: PhaseTimings = PhaseTimings(enabled: false))
+        throws(TrimError) -> WorkspaceBuild
+    {
         let workspace: CargoWorkspace
         do { workspace = try CargoWorkspace.load(from: options.directory) } catch { throw .cargo(error) }
         let paths = TrimPaths(cargoTargetDirectory: workspace.targetDirectory, database: options.database)
@@ -68,6 +70,7 @@ public struct WorkspaceBuild: Sendable {
                                           targetDirectory: paths.targetDirectory.path)
         let result: InstrumentedTestBuild.Result
         do { result = try build.run() } catch { throw .cargo(error) }
+        timings.lap("cargo metadata + cargo test --no-run")
 
         // Every module once: the binaries' own and the libraries they link.
         var paths_: [String] = result.binaries.map(\.bitcode) + result.libraries.map(\.bitcode)
@@ -87,6 +90,7 @@ public struct WorkspaceBuild: Sendable {
                 modules[key] = StoredModule(path: key, contentHash: file.contentHash, fingerprint: try fingerprint.get())
             } catch { throw .bitcode(error) }
         }
+        timings.lap("fingerprint modules")
         let libraryKeys = result.libraries.map { Self.moduleKey($0.bitcode) }
         var modulesOfBinary: [String: [String]] = [:]
         for binary in result.binaries {
@@ -96,6 +100,7 @@ public struct WorkspaceBuild: Sendable {
         let facts = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: result.rustflags,
                                           features: options.features)
         let sourceFiles = SourceFiles.hashes(of: modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
+        timings.lap("build facts + source file hashes")
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
                               modulesOfBinary: modulesOfBinary, facts: facts, sourceFiles: sourceFiles)
     }
