@@ -11,11 +11,20 @@ public struct FunctionIndex: Sendable {
         self.module = module
         var bySymbol: [String: Int] = [:]
         var byStripped: [String: [Int]] = [:]
-        harnessMains = Set(module.functions.filter(\.isTestHarnessMain).map(\.symbol))
-        for (i, f) in module.functions.enumerated() where !f.isTestHarnessMain {
-            bySymbol[f.symbol] = i
-            byStripped[SymbolNames.withoutHash(f.symbol), default: []].append(i)
+        var harnessMains = Set<String>()
+        bySymbol.reserveCapacity(module.functions.count)
+        byStripped.reserveCapacity(module.functions.count)
+        // By index, not `for f in`: each element copied out costs a retain per field.
+        for i in module.functions.indices {
+            let symbol = module.functions[i].symbol
+            if module.functions[i].isTestHarnessMain {
+                harnessMains.insert(symbol)
+                continue
+            }
+            bySymbol[symbol] = i
+            byStripped[SymbolNames.withoutHash(symbol), default: []].append(i)
         }
+        self.harnessMains = harnessMains
         self.bySymbol = bySymbol
         self.byStripped = byStripped
     }

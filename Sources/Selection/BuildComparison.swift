@@ -3,22 +3,31 @@ import Store
 
 /// What changed between a recorded build and the current one, asked function
 /// by function and remembered, so that ten thousand tests sharing a few
-/// hundred functions cost a few hundred comparisons.
+/// hundred functions cost a few hundred comparisons. Every lookup in a module
+/// goes through its `BuildIndex`: a test costs what it executed, not what its
+/// module holds.
 final class BuildComparison {
     let old: BuildSnapshot
     let new: BuildSnapshot
+    private let oldIndex: BuildIndex
+    private let newIndex: BuildIndex
     private let differ: FunctionDiffer
     private var moduleMatch: [String: String?] = [:]
-    private var indexes: [String: FunctionIndex] = [:]
     /// By symbol first (one string hashed per hit), then module: a symbol
     /// rarely lives in more than one module.
     private var verdicts: [String: [(module: String, verdict: FunctionVerdict)]] = [:]
 
-    init(old: BuildSnapshot, new: BuildSnapshot) {
-        self.old = old
-        self.new = new
-        differ = FunctionDiffer(oldGlobals: FunctionDiffer.environment(of: Array(old.modules.values)),
-                                newGlobals: FunctionDiffer.environment(of: Array(new.modules.values)))
+    /// `old` and `new` may be shared with other comparisons (other parts of one selection).
+    init(old: BuildIndex, new: BuildIndex) {
+        self.old = old.snapshot
+        self.new = new.snapshot
+        oldIndex = old
+        newIndex = new
+        differ = FunctionDiffer(oldGlobals: old.globals, newGlobals: new.globals)
+    }
+
+    convenience init(old: BuildSnapshot, new: BuildSnapshot) {
+        self.init(old: BuildIndex(old), new: BuildIndex(new))
     }
 
     /// Why two builds' binaries cannot be compared block by block, or nil.
@@ -40,14 +49,17 @@ final class BuildComparison {
 
     /// One recorded function against the current build.
     final class FunctionVerdict {
-        init(name: String, affectedBlocks: Set<Int>, changed: Bool, locations: [Int: String], constantOnly: Set<Int>,
-             files: [Int: String], gone: String?, harnessModule: String? = nil) {
-            self.name = name; self.affectedBlocks = affectedBlocks; self.changed = changed; self.locations = locations
-            self.constantOnly = constantOnly; self.files = files; self.gone = gone; self.harnessModule = harnessModule
+        init(name: FunctionName, affectedBlocks: Set<Int>, changed: Bool, locations: [Int: String],
+             constantOnly: Set<Int>, files: [Int: String], gone: String?, harnessModule: String? = nil) {
+            self.displayName = name; self.affectedBlocks = affectedBlocks; self.changed = changed
+            self.locations = locations; self.constantOnly = constantOnly; self.files = files; self.gone = gone
+            self.harnessModule = harnessModule
         }
         /// For libtest's generated `main`: the module whose test descriptors to compare.
         var harnessModule: String?
-        var name: String
+        private let displayName: FunctionName
+        /// Demangled only when a reason names it: most verdicts never show.
+        lazy var name: String = displayName.text
         /// Old blocks whose behaviour may differ; empty when none.
         var affectedBlocks: Set<Int>
         /// The function changed at all (function grain).
@@ -60,6 +72,19 @@ final class BuildComparison {
         /// Files of the old function's blocks, by old block index.
         var files: [Int: String]
         var gone: String?
+    }
+
+    /// A function's name as reasons show it, or the symbol when the recorded build lacks the function.
+    enum FunctionName {
+        case symbol(String)
+        case demangled(String)
+
+        var text: String {
+            switch self {
+            case .symbol(let symbol): return symbol
+            case .demangled(let demangled): return SymbolNames.display(demangled: demangled, keepHash: false)
+            }
+        }
     }
 
     /// Why `test`, which executed `hits` on the old build, may behave
@@ -132,25 +157,11 @@ final class BuildComparison {
     /// in a descriptor outside every function: compared on its own, in the
     /// module whose harness `main` the test executed.
     func descriptorChange(of test: TestKey, module: String) -> Reason? {
-        let before = descriptorDigests(old: true, module)[test.name]
-        let after = matchingModule(module).flatMap { descriptorDigests(old: false, $0)[test.name] }
+        let before = oldIndex.module(module)?.descriptorDigests[test.name]
+        let after = matchingModule(module).flatMap { newIndex.module($0)?.descriptorDigests[test.name] }
         guard before != after else { return nil }
         return Reason(.blocksChanged, functions: [test.name],
                       detail: "its test attributes changed (#[should_panic], #[ignore], ...)")
-    }
-
-    private var digestsByModule: [String: [String: UInt64]] = [:]
-
-    /// Test name -> the sum of the digests of the descriptors pointing at it (as descriptorDigest(ofTest:)).
-    private func descriptorDigests(old side: Bool, _ key: String) -> [String: UInt64] {
-        let cacheKey = (side ? "old:" : "new:") + key
-        if let known = digestsByModule[cacheKey] { return known }
-        var digests: [String: UInt64] = [:]
-        for descriptor in (side ? old : new).modules[key]?.testDescriptors ?? [] {
-            for string in Set(descriptor.strings) { digests[string, default: 0] &+= descriptor.digest }
-        }
-        digestsByModule[cacheKey] = digests
-        return digests
     }
 
     private func fileChanged(_ file: String) -> Bool {
@@ -172,33 +183,31 @@ final class BuildComparison {
     }
 
     private func computeVerdict(_ key: HitKey) -> FunctionVerdict {
-        let name = key.symbol
+        let name = FunctionName.symbol(key.symbol)
+        let oldModuleIndex = oldIndex.module(key.module)
         // libtest's generated main embeds every test's line numbers: never a
         // change of its own (each test's own descriptor is compared instead).
-        if let module = old.modules[key.module], module.functions.contains(where: {
-            $0.isTestHarnessMain && $0.symbol == key.symbol
-        }) {
+        if let oldModuleIndex, oldModuleIndex.functions.isHarnessMain(symbol: key.symbol) {
             return FunctionVerdict(name: name, affectedBlocks: [], changed: false, locations: [:], constantOnly: [],
                                    files: [:], gone: nil, harnessModule: key.module)
         }
-        guard let oldModule = old.modules[key.module], let oldIndex = index(.old, key.module),
-            let oldFunction = oldIndex.function(symbol: key.symbol)
-        else {
+        guard let oldModuleIndex, let oldFunction = oldModuleIndex.functions.function(symbol: key.symbol) else {
             return FunctionVerdict(name: name, affectedBlocks: [], changed: true, locations: [:], constantOnly: [],
                                    files: [:], gone: "its recorded coverage names \(key.symbol), which the recorded build lacks")
         }
-        let display = SymbolNames.display(demangled: oldFunction.demangled, keepHash: false)
+        let oldModule = oldModuleIndex.fingerprint
+        let display = FunctionName.demangled(oldFunction.demangled)
         var files: [Int: String] = [:]
         for (i, block) in oldFunction.blocks.enumerated() {
             if let file = oldModule.fileName(of: block), fileChanged(file) { files[i] = file }
         }
 
-        guard let newKey = matchingModule(key.module), let newIndex = index(.new, newKey),
-            let newFunction = newIndex.counterpart(of: oldFunction, in: oldIndex)
+        guard let newKey = matchingModule(key.module), let newModuleIndex = newIndex.module(newKey),
+            let newFunction = newModuleIndex.functions.counterpart(of: oldFunction, in: oldModuleIndex.functions)
         else {
             return FunctionVerdict(name: display, affectedBlocks: Set(oldFunction.blocks.indices), changed: true,
                                    locations: [:], constantOnly: [], files: files,
-                                   gone: "a function it executed is gone: \(display)")
+                                   gone: "a function it executed is gone: \(display.text)")
         }
         // Same module bytes on both sides: nothing in it can differ, except
         // through another module's globals.
@@ -215,7 +224,7 @@ final class BuildComparison {
             let oldBlock = oldFunction.blocks[o]
             if let n = change.partner {
                 let newBlock = newFunction.blocks[n]
-                if let file = new.modules[newKey]!.fileName(of: newBlock) {
+                if let file = newModuleIndex.fingerprint.fileName(of: newBlock) {
                     locations[o] = newBlock.line > 0 ? "\(file):\(newBlock.line)" : file
                 }
                 if case .externals = change { constantOnly.insert(o) }
@@ -243,17 +252,6 @@ final class BuildComparison {
         let candidates = new.modules.keys.filter { ModulePairing.crateName($0) == crate }
         let rivals = old.modules.keys.filter { ModulePairing.crateName($0) == crate }
         return candidates.count == 1 && rivals.count == 1 ? candidates[0] : nil
-    }
-
-    private enum Side { case old, new }
-
-    private func index(_ side: Side, _ key: String) -> FunctionIndex? {
-        let cacheKey = (side == .old ? "old:" : "new:") + key
-        if let known = indexes[cacheKey] { return known }
-        guard let module = (side == .old ? old : new).modules[key] else { return nil }
-        let index = FunctionIndex(module)
-        indexes[cacheKey] = index
-        return index
     }
 }
 
