@@ -1,32 +1,35 @@
+import Foundation
+
 /// Finds, in a newer build of a module, the function that an older build's
 /// function became: same symbol; else the same hash-free name where unique in
 /// both; else, among generic instances sharing that name, identical content.
-public struct FunctionIndex: Sendable {
+/// A class: indexes are shared (by every part of a selection) and looked up
+/// per test, where copying a struct of tables would cost a retain per table.
+public final class FunctionIndex: @unchecked Sendable {
     public let module: ModuleFingerprint
     private let bySymbol: [String: Int]
-    private let byStripped: [String: [Int]]
     private let harnessMains: Set<String>
+    private let strippedLock = NSLock()
+    /// Hash-free name → functions, in module order. Built on the first
+    /// lookup by symbol that fails: most selections never need it.
+    private var strippedTable: [String: [Int]]?
 
     public init(_ module: ModuleFingerprint) {
         self.module = module
         var bySymbol: [String: Int] = [:]
-        var byStripped: [String: [Int]] = [:]
         var harnessMains = Set<String>()
         bySymbol.reserveCapacity(module.functions.count)
-        byStripped.reserveCapacity(module.functions.count)
         // By index, not `for f in`: each element copied out costs a retain per field.
         for i in module.functions.indices {
             let symbol = module.functions[i].symbol
             if module.functions[i].isTestHarnessMain {
                 harnessMains.insert(symbol)
-                continue
+            } else {
+                bySymbol[symbol] = i
             }
-            bySymbol[symbol] = i
-            byStripped[SymbolNames.withoutHash(symbol), default: []].append(i)
         }
         self.harnessMains = harnessMains
         self.bySymbol = bySymbol
-        self.byStripped = byStripped
     }
 
     /// Whether `symbol` is libtest's generated `main` here.
@@ -40,9 +43,24 @@ public struct FunctionIndex: Sendable {
     public func counterpart(of old: FunctionFingerprint, in oldIndex: FunctionIndex) -> FunctionFingerprint? {
         if let same = function(symbol: old.symbol) { return same }
         let name = SymbolNames.withoutHash(old.symbol)
-        guard let candidates = byStripped[name] else { return nil }
-        if candidates.count == 1, oldIndex.byStripped[name]?.count == 1 { return module.functions[candidates[0]] }
+        guard let candidates = functions(strippedName: name) else { return nil }
+        if candidates.count == 1, oldIndex.functions(strippedName: name)?.count == 1 {
+            return module.functions[candidates[0]]
+        }
         return candidates.lazy.map { self.module.functions[$0] }.first { $0.hasSameContent(as: old) }
+    }
+
+    /// The functions (not harness mains) whose symbol without its hash is `name`, in module order.
+    private func functions(strippedName name: String) -> [Int]? {
+        strippedLock.withLock {
+            if let table = strippedTable { return table[name] }
+            var table: [String: [Int]] = [:]
+            for i in module.functions.indices where !module.functions[i].isTestHarnessMain {
+                table[SymbolNames.withoutHash(module.functions[i].symbol), default: []].append(i)
+            }
+            strippedTable = table
+            return table[name]
+        }
     }
 }
 

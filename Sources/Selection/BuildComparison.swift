@@ -15,7 +15,9 @@ final class BuildComparison {
     private var moduleMatch: [String: String?] = [:]
     /// By symbol first (one string hashed per hit), then module: a symbol
     /// rarely lives in more than one module.
-    private var verdicts: [String: [(module: String, verdict: FunctionVerdict)]] = [:]
+    private var verdictsBySymbol: [String: (module: String, verdict: FunctionVerdict)] = [:]
+    /// The same symbol in a second (third, ...) module.
+    private var verdictsElsewhere: [HitKey: FunctionVerdict] = [:]
 
     /// `old` and `new` may be shared with other comparisons (other parts of one selection).
     init(old: BuildIndex, new: BuildIndex) {
@@ -173,12 +175,28 @@ final class BuildComparison {
         }
     }
 
+    private var changedFileIndices: [String: [Bool]] = [:]
+
+    /// For each entry of the old module's `files`, whether that file changed:
+    /// decided once per module, not once per block.
+    private func changedFiles(ofOld key: String, _ module: ModuleFingerprint) -> [Bool] {
+        if let known = changedFileIndices[key] { return known }
+        let changed = module.files.map(fileChanged)
+        changedFileIndices[key] = changed
+        return changed
+    }
+
     func verdict(module: String, symbol: String) -> FunctionVerdict {
-        if let known = verdicts[symbol] {
-            for entry in known where entry.module == module { return entry.verdict }
+        guard let first = verdictsBySymbol[symbol] else {
+            let verdict = computeVerdict(HitKey(module: module, symbol: symbol))
+            verdictsBySymbol[symbol] = (module, verdict)
+            return verdict
         }
-        let verdict = computeVerdict(HitKey(module: module, symbol: symbol))
-        verdicts[symbol, default: []].append((module, verdict))
+        if first.module == module { return first.verdict }
+        let key = HitKey(module: module, symbol: symbol)
+        if let known = verdictsElsewhere[key] { return known }
+        let verdict = computeVerdict(key)
+        verdictsElsewhere[key] = verdict
         return verdict
     }
 
@@ -198,8 +216,11 @@ final class BuildComparison {
         let oldModule = oldModuleIndex.fingerprint
         let display = FunctionName.demangled(oldFunction.demangled)
         var files: [Int: String] = [:]
-        for (i, block) in oldFunction.blocks.enumerated() {
-            if let file = oldModule.fileName(of: block), fileChanged(file) { files[i] = file }
+        let changedFiles = changedFiles(ofOld: key.module, oldModule)
+        for i in oldFunction.blocks.indices {
+            if let file = oldFunction.blocks[i].file, Int(file) < changedFiles.count, changedFiles[Int(file)] {
+                files[i] = oldModule.files[Int(file)]
+            }
         }
 
         guard let newKey = matchingModule(key.module), let newModuleIndex = newIndex.module(newKey),
