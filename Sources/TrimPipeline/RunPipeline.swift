@@ -48,8 +48,9 @@ public enum RunPipeline {
         let (listed, maps) = try listWithCoverageMaps(build, scratch: scratch, jobs: options.jobs)
         timings.lap("list tests + coverage maps")
         do {
+            let namesByBinary = Dictionary(grouping: listed, by: \.binary)
             for binary in build.binaries {
-                try store.recordTests(listed.filter { $0.binary == binary.id }.map(\.name), inBinary: binary.id)
+                try store.recordTests((namesByBinary[binary.id] ?? []).map(\.name), inBinary: binary.id)
             }
         } catch { throw .store(error) }
         timings.lap("record tests")
