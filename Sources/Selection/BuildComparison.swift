@@ -159,11 +159,24 @@ final class BuildComparison {
     /// in a descriptor outside every function: compared on its own, in the
     /// module whose harness `main` the test executed.
     func descriptorChange(of test: TestKey, module: String) -> Reason? {
-        let before = oldIndex.module(module)?.descriptorDigests[test.name]
-        let after = matchingModule(module).flatMap { newIndex.module($0)?.descriptorDigests[test.name] }
-        guard before != after else { return nil }
+        let digests = descriptorDigests(ofHarnessModule: module)
+        guard digests.old?[test: test.name] != digests.new?[test: test.name] else { return nil }
         return Reason(.blocksChanged, functions: [test.name],
                       detail: "its test attributes changed (#[should_panic], #[ignore], ...)")
+    }
+
+    private var harnessDigests: [String: (old: DescriptorDigests?, new: DescriptorDigests?)] = [:]
+
+    /// The descriptors of the old module `key` and of its current counterpart:
+    /// looked up once per comparison, then once per test by name alone.
+    private func descriptorDigests(ofHarnessModule key: String)
+        -> (old: DescriptorDigests?, new: DescriptorDigests?)
+    {
+        if let known = harnessDigests[key] { return known }
+        let digests = (old: oldIndex.module(key)?.descriptorDigests,
+                       new: matchingModule(key).flatMap { newIndex.module($0)?.descriptorDigests })
+        harnessDigests[key] = digests
+        return digests
     }
 
     private func fileChanged(_ file: String) -> Bool {
@@ -223,21 +236,25 @@ final class BuildComparison {
             }
         }
 
-        guard let newKey = matchingModule(key.module), let newModuleIndex = newIndex.module(newKey),
-            let newFunction = newModuleIndex.functions.counterpart(of: oldFunction, in: oldModuleIndex.functions)
-        else {
-            return FunctionVerdict(name: display, affectedBlocks: Set(oldFunction.blocks.indices), changed: true,
-                                   locations: [:], constantOnly: [], files: files,
-                                   gone: "a function it executed is gone: \(display.text)")
+        func gone() -> FunctionVerdict {
+            FunctionVerdict(name: display, affectedBlocks: Set(oldFunction.blocks.indices), changed: true,
+                            locations: [:], constantOnly: [], files: files,
+                            gone: "a function it executed is gone: \(display.text)")
         }
-        // Same module bytes on both sides: nothing in it can differ, except
-        // through another module's globals.
+        guard let newKey = matchingModule(key.module) else { return gone() }
+        // Same module bytes on both sides: the same functions (a fingerprint is
+        // a function of the bytes), and nothing in them can differ except
+        // through another module's globals. Decided before looking the
+        // function up: after a no-change build that is every verdict.
         let sameBytes = old.moduleContent[key.module] != nil && old.moduleContent[key.module] == new.moduleContent[newKey]
         let usesExternals = oldFunction.blocks.contains { !$0.externalGlobals.isEmpty }
         if sameBytes && !usesExternals {
             return FunctionVerdict(name: display, affectedBlocks: [], changed: false, locations: [:], constantOnly: [],
                                    files: files, gone: nil)
         }
+        guard let newModuleIndex = newIndex.module(newKey),
+            let newFunction = newModuleIndex.functions.counterpart(of: oldFunction, in: oldModuleIndex.functions)
+        else { return gone() }
         let affected = differ.affectedOldBlocks(old: oldFunction, new: newFunction)
         var locations: [Int: String] = [:]
         var constantOnly = Set<Int>()

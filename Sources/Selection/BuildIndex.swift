@@ -31,20 +31,45 @@ public final class BuildIndex: @unchecked Sendable {
     }
 }
 
-/// One module's lookups, built in one pass over its functions and descriptors.
-/// A class: looked up once per test, and a reference is one retain where the
-/// struct would be a dozen.
-public final class ModuleIndex: Sendable {
-    /// Symbol → function, harness `main`s, counterparts in another build.
-    public let functions: FunctionIndex
-    /// Test name → the sum of the digests of the descriptors naming it
-    /// (what `ModuleFingerprint.descriptorDigest(ofTest:)` gives one name at a time).
-    public let descriptorDigests: [String: UInt64]
+/// One module's lookups, each built in one pass on first use: a module whose
+/// functions did not change is asked only for its descriptors.
+public final class ModuleIndex: @unchecked Sendable {
+    public let fingerprint: ModuleFingerprint
+    private let lock = NSLock()
+    private var functionIndex: FunctionIndex?
+    private var digests: DescriptorDigests?
 
     public init(_ module: ModuleFingerprint) {
-        functions = FunctionIndex(module)
-        descriptorDigests = module.descriptorDigestsByString()
+        fingerprint = module
     }
 
-    public var fingerprint: ModuleFingerprint { functions.module }
+    /// Symbol → function, harness `main`s, counterparts in another build.
+    public var functions: FunctionIndex {
+        lock.withLock {
+            if let functionIndex { return functionIndex }
+            let index = FunctionIndex(fingerprint)
+            functionIndex = index
+            return index
+        }
+    }
+
+    /// Test name → the sum of the digests of the descriptors naming it.
+    public var descriptorDigests: DescriptorDigests {
+        lock.withLock {
+            if let digests { return digests }
+            let built = DescriptorDigests(fingerprint.descriptorDigestsByString())
+            digests = built
+            return built
+        }
+    }
+}
+
+/// What `ModuleFingerprint.descriptorDigest(ofTest:)` gives, for every name
+/// at once. A class, so that a comparison can keep it without copying the table.
+public final class DescriptorDigests: Sendable {
+    private let byName: [String: UInt64]
+
+    init(_ byName: [String: UInt64]) { self.byName = byName }
+
+    public subscript(test name: String) -> UInt64? { byName[name] }
 }

@@ -51,11 +51,11 @@ public enum Selector {
             reasons.append(Reason(.noCoverage, detail: "its coverage is \(result.coverage.rawValue): "
                                   + "it ended before writing it, or not all of it could be mapped"))
         }
-        guard let recorded = input.recorded[result.build] else {
+        guard let recorded = indexes.recorded[result.build] else {
             reasons.append(Reason(.noCoverage, detail: "the build its coverage was recorded on is gone"))
             return reasons
         }
-        if let change = BuildComparison.factChange(recorded.facts, input.current.facts) {
+        if let change = recorded.factChange {
             reasons.append(Reason(.buildChanged, detail: change))
             return reasons
         }
@@ -65,7 +65,7 @@ public enum Selector {
         if let known = comparisons[result.build] {
             comparison = known
         } else {
-            comparison = BuildComparison(old: indexes.recorded[result.build] ?? BuildIndex(recorded), new: indexes.current)
+            comparison = BuildComparison(old: recorded.index, new: indexes.current)
             comparisons[result.build] = comparison
         }
         return comparison.reasons(for: key, hits: result.hits, granularity: input.granularity)
@@ -86,12 +86,20 @@ public enum Selector {
 /// selection splits, shared read-only by its parts (each module is indexed
 /// once, on first use).
 struct SelectionIndexes: Sendable {
+    struct Recorded: Sendable {
+        var index: BuildIndex
+        /// Why it cannot be compared with the current build (decided once, not per test), or nil.
+        var factChange: String?
+    }
+
     let current: BuildIndex
-    let recorded: [BuildID: BuildIndex]
+    let recorded: [BuildID: Recorded]
 
     init(_ input: SelectionInput) {
         current = BuildIndex(input.current)
-        recorded = input.recorded.mapValues(BuildIndex.init)
+        recorded = input.recorded.mapValues {
+            Recorded(index: BuildIndex($0), factChange: BuildComparison.factChange($0.facts, input.current.facts))
+        }
     }
 }
 

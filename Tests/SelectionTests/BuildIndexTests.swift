@@ -71,9 +71,10 @@ import Testing
         let names = (1...Self.count).map { "cases::case_" + String(format: "%05d", $0) }
             + ["panics::ratio_by_zero_panics", "divide by zero", "src/lib.rs", "src/cases.rs", "no::such::test"]
         for name in names {
-            #expect(index.descriptorDigests[name] == module.descriptorDigest(ofTest: name), "\(name)")
+            #expect(index.descriptorDigests[test: name] == module.descriptorDigest(ofTest: name), "\(name)")
         }
-        #expect(index.descriptorDigests["cases::case_00001"] != nil && index.descriptorDigests["no::such::test"] == nil)
+        #expect(index.descriptorDigests[test: "cases::case_00001"] != nil)
+        #expect(index.descriptorDigests[test: "no::such::test"] == nil)
     }
 
     /// Another `-C metadata` changes every symbol's hash: each function is
@@ -100,6 +101,7 @@ import Testing
             modules: ["suite.bc": module]))
         let first = try #require(build.module("suite.bc"))
         #expect(build.module("suite.bc") === first)
+        #expect(first.functions === first.functions && first.descriptorDigests === first.descriptorDigests)
         #expect(build.module("other.bc") == nil)
     }
 }
