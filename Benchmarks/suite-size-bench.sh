@@ -143,8 +143,10 @@ for n in "${size_list[@]}"; do
     select_run[$n]=$(median "${sr[@]}"); select_plan[$n]=$(median "${sp[@]}"); fi
   bench_select[$n]="-"
   if [[ -x "$bin/trim-bench-selection" ]]; then
+    # An older trim-bench-selection has no --database: "-".
     bench_select[$n]=$("$bin/trim-bench-selection" --database "$dir/target/trim/trim.db" --repeat "$repeats" --only block \
-      | awk '/select, block grain/ { print $(NF - 4) }')
+      2>/dev/null | awk '/select, block grain/ { print $(NF - 4) }') || true
+    [[ -n ${bench_select[$n]} ]] || bench_select[$n]="-"
   fi
   [[ $keep -eq 1 ]] || rm -rf "$dir"
 done
