@@ -15,8 +15,12 @@
 #                 (CARGO_TARGET_DIR=<crate>/plain-target): the baseline
 #   trim run      no-change `trim run` (nothing to run: every test skipped),
 #                 with TRIM_TIMINGS=1; its `select` phase is selection alone
-#                 (loaded input in, Selection out: code and input reasons)
+#                 (loaded input in, Selection out: code and input reasons),
+#                 in wall and CPU time (trim's threads)
 #   trim plan     no-change `trim plan` (build, list, load, select, print)
+#   CPU           user + system time of cargo test and trim run with the
+#                 processes they wait for (GNU time): the work done, steadier
+#                 than wall time on a machine shared with other work
 #
 # and, as a cross-check of selection alone without the rest of the process,
 # `trim-bench-selection --database <the crate's trim.db>` (R runs, block grain).
@@ -27,7 +31,8 @@
 #   no-change trim run <= 1.0x cargo test at 3,000 tests
 #   linear growth: the cost of each extra test must not grow with the suite;
 #   (t(N3) - t(N2)) / (N3 - N2) over (t(N2) - t(N1)) / (N2 - N1) <= 1.5 for
-#   trim run and select (a quadratic cost gives 2.0 at 1,000/3,000/5,000)
+#   trim run and select, in CPU time (a quadratic cost gives 2.0 at
+#   1,000/3,000/5,000; wall times on a busy machine are too noisy for it)
 #
 # --bin DIR measures the trim, trim-ir-worker and trim-bench-selection in DIR
 # instead (another build, e.g. an older commit's; implies --no-build; a trim
@@ -60,6 +65,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 template="$root/Benchmarks/suite-size"
 bin="${bin_override:-$root/.build-bench/release}"
 
+[[ -x /usr/bin/time ]] || { echo "suite-size-bench: /usr/bin/time (GNU time) missing: apt-get install time" >&2; exit 2; }
 for tool in cargo git swift; do
   command -v "$tool" >/dev/null || { echo "suite-size-bench: $tool not found" >&2; exit 2; }
 done
@@ -91,18 +97,21 @@ export NO_COLOR=1 CARGO_TERM_COLOR=never
 now() { echo "$EPOCHREALTIME"; }
 elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# The `select` phase of a TRIM_TIMINGS=1 run's stderr, in ms ("-" when absent).
-select_ms() { awk '/trim: timing: select / { print $(NF - 1); found = 1 } END { if (!found) print "-" }' "$1"; }
+# The `select` phase of a TRIM_TIMINGS=1 run's stderr: wall ms, CPU ms ("-" when absent).
+select_ms() { awk '/trim: timing: select / { print $(NF - 4); found = 1 } END { if (!found) print "-" }' "$1"; }
+select_cpu_ms() { awk '/trim: timing: select / { print $(NF - 1); found = 1 } END { if (!found) print "-" }' "$1"; }
 
-# Runs "$@" in directory $1 with stderr to file $2; sets `ms` to its wall time.
+# Runs "$@" in directory $1 with stderr to file $2; sets `ms` to its wall
+# time and `cpu` to its user + system time with its children's, in ms.
 timed() {
   local dir=$1 err=$2; shift 2
   local start end
   start=$(now)
-  (cd "$dir" && "$@") >/dev/null 2>"$err" || {
+  (cd "$dir" && /usr/bin/time -f "%U %S" -o "$work/time.out" "$@") >/dev/null 2>"$err" || {
     cat "$err" >&2; echo "suite-size-bench: failed in $dir: $*" >&2; exit 2; }
   end=$(now)
   ms=$(elapsed_ms "$start" "$end")
+  cpu=$(awk '{ printf "%.0f", ($1 + $2) * 1000 }' "$work/time.out")
 }
 
 # ----------------------------------------------------------- the crates ----
@@ -115,7 +124,7 @@ make_crate() {
   echo "$dir"
 }
 
-declare -A cargo_ms run_ms plan_ms select_run select_plan bench_select
+declare -A cargo_ms run_ms plan_ms select_run select_plan bench_select cargo_cpu run_cpu select_cpu
 for n in "${size_list[@]}"; do
   echo "== $n tests: generating, recording (trim run), warming"
   dir=$(make_crate "$n")
@@ -125,22 +134,23 @@ for n in "${size_list[@]}"; do
   (cd "$dir" && CARGO_TARGET_DIR="$dir/plain-target" cargo test -q >/dev/null 2>&1) || {
     echo "suite-size-bench: cargo test failed ($n tests)" >&2; exit 2; }
 
-  c=() r=() p=() sr=() sp=()
+  c=() r=() p=() sr=() sp=() cc=() rc=() sc=()
   for ((round = 1; round <= repeats; round++)); do
     CARGO_TARGET_DIR="$dir/plain-target" timed "$dir" "$work/cargo.err" cargo test -q
-    c+=("$ms")
+    c+=("$ms") cc+=("$cpu")
     TRIM_TIMINGS=1 timed "$dir" "$work/run.err" "$trim" run --no-progress
-    r+=("$ms")
-    sr+=("$(select_ms "$work/run.err")")
+    r+=("$ms") rc+=("$cpu")
+    sr+=("$(select_ms "$work/run.err")") sc+=("$(select_cpu_ms "$work/run.err")")
     TRIM_TIMINGS=1 timed "$dir" "$work/plan.err" "$trim" plan
     p+=("$ms")
     sp+=("$(select_ms "$work/plan.err")")
   done
-  cargo_ms[$n]=$(median "${c[@]}")
-  run_ms[$n]=$(median "${r[@]}")
+  cargo_ms[$n]=$(median "${c[@]}") cargo_cpu[$n]=$(median "${cc[@]}")
+  run_ms[$n]=$(median "${r[@]}") run_cpu[$n]=$(median "${rc[@]}")
   plan_ms[$n]=$(median "${p[@]}")
-  if [[ ${sr[0]} == "-" ]]; then select_run[$n]="-"; select_plan[$n]="-"; else
-    select_run[$n]=$(median "${sr[@]}"); select_plan[$n]=$(median "${sp[@]}"); fi
+  if [[ ${sr[0]} == "-" ]]; then select_run[$n]="-"; select_plan[$n]="-"; select_cpu[$n]="-"; else
+    select_run[$n]=$(median "${sr[@]}"); select_plan[$n]=$(median "${sp[@]}")
+    select_cpu[$n]=$( [[ ${sc[0]} == "-" ]] && echo "-" || median "${sc[@]}"); fi
   bench_select[$n]="-"
   if [[ -x "$bin/trim-bench-selection" ]]; then
     # An older trim-bench-selection has no --database: "-".
@@ -155,12 +165,14 @@ done
 
 echo
 echo "  milliseconds, medians of $repeats rounds (no-change runs: nothing to run)"
-printf '  %8s %12s %12s %8s %12s %14s %14s %16s\n' tests "cargo test" "trim run" ratio "trim plan" "select (run)" "select (plan)" "select (bench)"
+printf '  %6s %11s %10s %7s %10s %8s %8s %9s %10s %9s\n' "" "cargo test" "trim run" ratio "trim plan" select select select "cargo test" "trim run"
+printf '  %6s %11s %10s %7s %10s %8s %8s %9s %10s %9s\n' tests wall wall "" wall "(run)" "(plan)" "(bench)" CPU CPU
 for n in "${size_list[@]}"; do
   ratio=$(awk -v a="${run_ms[$n]}" -v b="${cargo_ms[$n]}" 'BEGIN { printf "%.2fx", a / b }')
-  printf '  %8s %12s %12s %8s %12s %14s %14s %16s\n' "$n" "${cargo_ms[$n]}" "${run_ms[$n]}" "$ratio" "${plan_ms[$n]}" \
-    "${select_run[$n]}" "${select_plan[$n]}" "${bench_select[$n]}"
+  printf '  %6s %11s %10s %7s %10s %8s %8s %9s %10s %9s\n' "$n" "${cargo_ms[$n]}" "${run_ms[$n]}" "$ratio" "${plan_ms[$n]}" \
+    "${select_run[$n]}" "${select_plan[$n]}" "${bench_select[$n]}" "${cargo_cpu[$n]}" "${run_cpu[$n]}"
 done
+echo "  select (run) CPU (trim's threads): $(for n in "${size_list[@]}"; do printf '%s: %s  ' "$n" "${select_cpu[$n]}"; done)"
 
 verdict() { awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "PASS" : "MISS" }'; }
 echo
@@ -183,10 +195,10 @@ if [[ ${#size_list[@]} -ge 3 ]]; then
     awk -v a="${t[$n1]}" -v b="${t[$n2]}" -v c="${t[$n3]}" -v n1="$n1" -v n2="$n2" -v n3="$n3" \
       'BEGIN { early = (b - a) / (n2 - n1); late = (c - b) / (n3 - n2); if (early <= 0) early = 0.001; printf "%.2f", late / early }'
   }
-  for name in run_ms select_run; do
+  for name in run_cpu select_cpu; do
     g=$(growth "$name")
-    label="trim run"; [[ $name == select_run ]] && label="select (trim run's phase)"
+    label="trim run CPU"; [[ $name == select_cpu ]] && label="select CPU"
     [[ $g == "-" ]] && continue
-    printf '  %-58s %7.2f %8s  %s\n' "$label: ms per test $n2..$n3 / $n1..$n2 (linear: ~1)" "$g" 1.50 "$(verdict "$g" 1.5)"
+    printf '  %-58s %7.2f %8s  %s\n' "$label per test, $n2..$n3 over $n1..$n2 (linear ~1)" "$g" 1.50 "$(verdict "$g" 1.5)"
   done
 fi
