@@ -5,6 +5,7 @@
 //   .build-bench/release/trim-bench-selection [--repeat R] [--tests N] [--functions N]
 //       [--changed N] [--hits N] [--modules N] [--only block|function|file] [--no-store]
 //       [--no-main-hits]
+//   .build-bench/release/trim-bench-selection --database PATH [--repeat R] [--only GRAIN]
 //
 // Builds, in memory, the fingerprints of an old and a new build (N modules,
 // default 4, each also a test binary's own module with libtest's harness
@@ -29,7 +30,9 @@
 // (recordBuild ×2, recordResults) is timed once and reported, not judged.
 // --no-main-hits leaves libtest's `main` out of every test's hits (a
 // diagnostic: real tests always execute it, and it is what makes selection
-// look at the test's descriptor). Exit status 0 even when the target is missed.
+// look at the test's descriptor). --database PATH times selection on a store a
+// real `trim run` recorded instead (RecordedStore.swift). Exit status 0 even
+// when the target is missed.
 import BlockIR
 import Foundation
 import Selection
@@ -47,6 +50,8 @@ struct Options {
     var only: Granularity?
     var store = true
     var mainHits = true
+    /// A store recorded by a real `trim run`, instead of the synthetic one.
+    var database: String?
 }
 
 func parseOptions() -> Options {
@@ -73,9 +78,13 @@ func parseOptions() -> Options {
             options.only = grain
         case "--no-store": options.store = false
         case "--no-main-hits": options.mainHits = false
+        case "--database":
+            guard let path = arguments.next() else { fail("--database wants a path") }
+            options.database = path
         case "-h", "--help":
             print("usage: trim-bench-selection [--repeat R] [--tests N] [--functions N] [--changed N] [--hits N]"
-                  + " [--modules N] [--only block|function|file] [--no-store] [--no-main-hits]")
+                  + " [--modules N] [--only block|function|file] [--no-store] [--no-main-hits]\n"
+                  + "       trim-bench-selection --database PATH [--repeat R] [--only block|function|file]")
             exit(0)
         default: fail("unknown argument \(argument)")
         }
@@ -283,6 +292,7 @@ func ms(_ seconds: Double) -> String { String(format: "%8.1f", seconds * 1000) }
 
 let options = parseOptions()
 let target = 0.100
+if let database = options.database { benchmarkRecordedStore(database, options: options) }
 let facts = BuildFacts(toolchain: "rustc 1.95.0 (59807616e 2026-04-14)\nLLVM version: 22.1.2",
                        rustflags: "--emit=llvm-bc,link -C debuginfo=line-tables-only -C passes=sancov-module",
                        profile: "test", features: [], gitCommit: nil, gitDirty: nil,

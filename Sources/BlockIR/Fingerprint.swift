@@ -108,6 +108,22 @@ public struct ModuleFingerprint: Sendable, Hashable {
         return matches.reduce(0) { $0 &+ $1.digest }
     }
 
+    /// `descriptorDigest(ofTest:)` for every name at once: each string a
+    /// descriptor points at → the sum of the digests of the descriptors
+    /// pointing at it. One pass over the descriptors, for looking up many tests.
+    public func descriptorDigestsByString() -> [String: UInt64] {
+        var digests: [String: UInt64] = [:]
+        digests.reserveCapacity(testDescriptors.count)
+        for descriptor in testDescriptors {
+            let strings = descriptor.strings
+            // Each descriptor counts once per string it points at, however often.
+            for (i, string) in strings.enumerated() where !strings[..<i].contains(string) {
+                digests[string, default: 0] &+= descriptor.digest
+            }
+        }
+        return digests
+    }
+
     public func fileName(of block: BlockFingerprint) -> String? {
         guard let index = block.file, Int(index) < files.count else { return nil }
         return files[Int(index)]

@@ -1,25 +1,50 @@
+import Foundation
+
 /// Finds, in a newer build of a module, the function that an older build's
 /// function became: same symbol; else the same hash-free name where unique in
 /// both; else, among functions sharing that name (generic instances, a
 /// function's closures), identical content, one to one; else the one left
 /// on each side once those are paired (an edited closure after a release).
-public struct FunctionIndex: Sendable {
+/// A class: indexes are shared (by every part of a selection) and looked up
+/// per test, where copying a struct of tables would cost a retain per table.
+public final class FunctionIndex: @unchecked Sendable {
     public let module: ModuleFingerprint
     private let bySymbol: [String: Int]
-    private let byStripped: [String: [Int]]
     private let harnessMains: Set<String>
+    private let strippedLock = NSLock()
+    /// Hash-free name → functions, in module order. Built on the first
+    /// lookup that needs it: most selections never do.
+    private var strippedTable: [String: [Int]]?
 
     public init(_ module: ModuleFingerprint) {
         self.module = module
         var bySymbol: [String: Int] = [:]
-        var byStripped: [String: [Int]] = [:]
-        harnessMains = Set(module.functions.filter(\.isTestHarnessMain).map(\.symbol))
-        for (i, f) in module.functions.enumerated() where !f.isTestHarnessMain {
-            bySymbol[f.symbol] = i
-            byStripped[SymbolNames.withoutHash(f.symbol), default: []].append(i)
+        var harnessMains = Set<String>()
+        bySymbol.reserveCapacity(module.functions.count)
+        // By index, not `for f in`: each element copied out costs a retain per field.
+        for i in module.functions.indices {
+            let symbol = module.functions[i].symbol
+            if module.functions[i].isTestHarnessMain {
+                harnessMains.insert(symbol)
+            } else {
+                bySymbol[symbol] = i
+            }
         }
         self.bySymbol = bySymbol
-        self.byStripped = byStripped
+        self.harnessMains = harnessMains
+    }
+
+    /// The functions (not harness mains) whose symbol without its hash is `name`, in module order.
+    private func functions(strippedName name: String) -> [Int]? {
+        strippedLock.withLock {
+            if let table = strippedTable { return table[name] }
+            var table: [String: [Int]] = [:]
+            for i in module.functions.indices where !module.functions[i].isTestHarnessMain {
+                table[SymbolNames.withoutHash(module.functions[i].symbol), default: []].append(i)
+            }
+            strippedTable = table
+            return table[name]
+        }
     }
 
     /// Whether `symbol` is libtest's generated `main` here.
@@ -33,7 +58,7 @@ public struct FunctionIndex: Sendable {
     /// content as `symbol`'s: identical instances, which `counterpart` may
     /// pick for one another once a release moved their hashes.
     public func identicalSiblings(of symbol: String) -> [String] {
-        guard let i = bySymbol[symbol], let group = byStripped[SymbolNames.withoutHash(symbol)], group.count > 1 else {
+        guard let i = bySymbol[symbol], let group = functions(strippedName: SymbolNames.withoutHash(symbol)), group.count > 1 else {
             return []
         }
         let function = module.functions[i]
@@ -45,8 +70,8 @@ public struct FunctionIndex: Sendable {
     public func counterpart(of old: FunctionFingerprint, in oldIndex: FunctionIndex) -> FunctionFingerprint? {
         if let same = function(symbol: old.symbol) { return same }
         let name = SymbolNames.withoutHash(old.symbol)
-        guard let candidates = byStripped[name] else { return nil }
-        if candidates.count == 1, oldIndex.byStripped[name]?.count == 1 { return module.functions[candidates[0]] }
+        guard let candidates = functions(strippedName: name) else { return nil }
+        if candidates.count == 1, oldIndex.functions(strippedName: name)?.count == 1 { return module.functions[candidates[0]] }
         if let same = candidates.lazy.map({ self.module.functions[$0] }).first(where: { $0.hasSameContent(as: old) }) {
             return same
         }
@@ -62,7 +87,7 @@ public struct FunctionIndex: Sendable {
     private func lastLeft(named name: String, old: FunctionFingerprint, in oldIndex: FunctionIndex)
         -> FunctionFingerprint?
     {
-        guard let olds = oldIndex.byStripped[name], let news = byStripped[name] else { return nil }
+        guard let olds = oldIndex.functions(strippedName: name), let news = functions(strippedName: name) else { return nil }
         guard !olds.contains(where: { bySymbol[oldIndex.module.functions[$0].symbol] != nil }) else { return nil }
         var leftNew = news
         var leftOld: [Int] = []

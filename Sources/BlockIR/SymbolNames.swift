@@ -12,13 +12,14 @@ public enum SymbolNames {
     }
 
     private static func withoutLegacyHash(_ symbol: String) -> String {
-        let utf8 = Array(symbol.utf8)
+        // Read in place: called for every function of every module indexed.
+        let utf8 = symbol.utf8
         guard utf8.count >= 21, utf8.last == UInt8(ascii: "E") else { return symbol }
-        let suffix = utf8[(utf8.count - 20)...]
-        guard suffix.starts(with: Array("17h".utf8)),
+        let suffix = utf8.suffix(20)
+        guard suffix.starts(with: "17h".utf8),
             suffix.dropFirst(3).dropLast().allSatisfy({ isHexDigit($0) })
         else { return symbol }
-        return String(decoding: utf8[..<(utf8.count - 20)] + [UInt8(ascii: "E")], as: UTF8.self)
+        return String(decoding: utf8.dropLast(20), as: UTF8.self) + "E"
     }
 
     /// Every `Cs<base62>_` followed by an identifier's length (a crate root

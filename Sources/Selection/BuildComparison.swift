@@ -3,22 +3,33 @@ import Store
 
 /// What changed between a recorded build and the current one, asked function
 /// by function and remembered, so that ten thousand tests sharing a few
-/// hundred functions cost a few hundred comparisons.
+/// hundred functions cost a few hundred comparisons. Every lookup in a module
+/// goes through its `BuildIndex`: a test costs what it executed, not what its
+/// module holds.
 final class BuildComparison {
     let old: BuildSnapshot
     let new: BuildSnapshot
+    private let oldIndex: BuildIndex
+    private let newIndex: BuildIndex
     private let differ: FunctionDiffer
     private var moduleMatch: [String: String?] = [:]
-    private var indexes: [String: FunctionIndex] = [:]
     /// By symbol first (one string hashed per hit), then module: a symbol
     /// rarely lives in more than one module.
-    private var verdicts: [String: [(module: String, verdict: FunctionVerdict)]] = [:]
+    private var verdictsBySymbol: [String: (module: String, verdict: FunctionVerdict)] = [:]
+    /// The same symbol in a second (third, ...) module.
+    private var verdictsElsewhere: [HitKey: FunctionVerdict] = [:]
 
-    init(old: BuildSnapshot, new: BuildSnapshot) {
-        self.old = old
-        self.new = new
-        differ = FunctionDiffer(oldGlobals: FunctionDiffer.environment(of: Array(old.modules.values)),
-                                newGlobals: FunctionDiffer.environment(of: Array(new.modules.values)))
+    /// `old` and `new` may be shared with other comparisons (other parts of one selection).
+    init(old: BuildIndex, new: BuildIndex) {
+        self.old = old.snapshot
+        self.new = new.snapshot
+        oldIndex = old
+        newIndex = new
+        differ = FunctionDiffer(oldGlobals: old.globals, newGlobals: new.globals)
+    }
+
+    convenience init(old: BuildSnapshot, new: BuildSnapshot) {
+        self.init(old: BuildIndex(old), new: BuildIndex(new))
     }
 
     /// Why two builds' binaries cannot be compared block by block, or nil.
@@ -40,14 +51,17 @@ final class BuildComparison {
 
     /// One recorded function against the current build.
     final class FunctionVerdict {
-        init(name: String, affectedBlocks: Set<Int>, changed: Bool, locations: [Int: String], constantOnly: Set<Int>,
-             files: [Int: String], gone: String?, harnessModule: String? = nil) {
-            self.name = name; self.affectedBlocks = affectedBlocks; self.changed = changed; self.locations = locations
-            self.constantOnly = constantOnly; self.files = files; self.gone = gone; self.harnessModule = harnessModule
+        init(name: FunctionName, affectedBlocks: Set<Int>, changed: Bool, locations: [Int: String],
+             constantOnly: Set<Int>, files: [Int: String], gone: String?, harnessModule: String? = nil) {
+            self.displayName = name; self.affectedBlocks = affectedBlocks; self.changed = changed
+            self.locations = locations; self.constantOnly = constantOnly; self.files = files; self.gone = gone
+            self.harnessModule = harnessModule
         }
         /// For libtest's generated `main`: the module whose test descriptors to compare.
         var harnessModule: String?
-        var name: String
+        private let displayName: FunctionName
+        /// Demangled only when a reason names it: most verdicts never show.
+        lazy var name: String = displayName.text
         /// Old blocks whose behaviour may differ; empty when none.
         var affectedBlocks: Set<Int>
         /// The function changed at all (function grain).
@@ -60,6 +74,19 @@ final class BuildComparison {
         /// Files of the old function's blocks, by old block index.
         var files: [Int: String]
         var gone: String?
+    }
+
+    /// A function's name as reasons show it, or the symbol when the recorded build lacks the function.
+    enum FunctionName {
+        case symbol(String)
+        case demangled(String)
+
+        var text: String {
+            switch self {
+            case .symbol(let symbol): return symbol
+            case .demangled(let demangled): return SymbolNames.display(demangled: demangled, keepHash: false)
+            }
+        }
     }
 
     /// Why `test`, which executed `hits` on the old build, may behave
@@ -132,24 +159,23 @@ final class BuildComparison {
     /// in a descriptor outside every function: compared on its own, in the
     /// module whose harness `main` the test executed.
     func descriptorChange(of test: TestKey, module: String) -> Reason? {
-        let before = descriptorDigests(old: true, module)[test.name]
-        let after = matchingModule(module).flatMap { descriptorDigests(old: false, $0)[test.name] }
-        guard before != after else { return nil }
+        let digests = descriptorDigests(ofHarnessModule: module)
+        guard digests.old?[test: test.name] != digests.new?[test: test.name] else { return nil }
         return Reason(.blocksChanged, functions: [test.name],
                       detail: "its test attributes changed (#[should_panic], #[ignore], ...)")
     }
 
-    private var digestsByModule: [String: [String: UInt64]] = [:]
+    private var harnessDigests: [String: (old: DescriptorDigests?, new: DescriptorDigests?)] = [:]
 
-    /// Test name -> the sum of the digests of the descriptors pointing at it (as descriptorDigest(ofTest:)).
-    private func descriptorDigests(old side: Bool, _ key: String) -> [String: UInt64] {
-        let cacheKey = (side ? "old:" : "new:") + key
-        if let known = digestsByModule[cacheKey] { return known }
-        var digests: [String: UInt64] = [:]
-        for descriptor in (side ? old : new).modules[key]?.testDescriptors ?? [] {
-            for string in Set(descriptor.strings) { digests[string, default: 0] &+= descriptor.digest }
-        }
-        digestsByModule[cacheKey] = digests
+    /// The descriptors of the old module `key` and of its current counterpart:
+    /// looked up once per comparison, then once per test by name alone.
+    private func descriptorDigests(ofHarnessModule key: String)
+        -> (old: DescriptorDigests?, new: DescriptorDigests?)
+    {
+        if let known = harnessDigests[key] { return known }
+        let digests = (old: oldIndex.module(key)?.descriptorDigests,
+                       new: matchingModule(key).flatMap { newIndex.module($0)?.descriptorDigests })
+        harnessDigests[key] = digests
         return digests
     }
 
@@ -162,52 +188,73 @@ final class BuildComparison {
         }
     }
 
+    private var changedFileIndices: [String: [Bool]] = [:]
+
+    /// For each entry of the old module's `files`, whether that file changed:
+    /// decided once per module, not once per block.
+    private func changedFiles(ofOld key: String, _ module: ModuleFingerprint) -> [Bool] {
+        if let known = changedFileIndices[key] { return known }
+        let changed = module.files.map(fileChanged)
+        changedFileIndices[key] = changed
+        return changed
+    }
+
     func verdict(module: String, symbol: String) -> FunctionVerdict {
-        if let known = verdicts[symbol] {
-            for entry in known where entry.module == module { return entry.verdict }
+        guard let first = verdictsBySymbol[symbol] else {
+            let verdict = computeVerdict(HitKey(module: module, symbol: symbol))
+            verdictsBySymbol[symbol] = (module, verdict)
+            return verdict
         }
-        let verdict = computeVerdict(HitKey(module: module, symbol: symbol))
-        verdicts[symbol, default: []].append((module, verdict))
+        if first.module == module { return first.verdict }
+        let key = HitKey(module: module, symbol: symbol)
+        if let known = verdictsElsewhere[key] { return known }
+        let verdict = computeVerdict(key)
+        verdictsElsewhere[key] = verdict
         return verdict
     }
 
     private func computeVerdict(_ key: HitKey) -> FunctionVerdict {
-        let name = key.symbol
+        let name = FunctionName.symbol(key.symbol)
+        let oldModuleIndex = oldIndex.module(key.module)
         // libtest's generated main embeds every test's line numbers: never a
         // change of its own (each test's own descriptor is compared instead).
-        if let module = old.modules[key.module], module.functions.contains(where: {
-            $0.isTestHarnessMain && $0.symbol == key.symbol
-        }) {
+        if let oldModuleIndex, oldModuleIndex.functions.isHarnessMain(symbol: key.symbol) {
             return FunctionVerdict(name: name, affectedBlocks: [], changed: false, locations: [:], constantOnly: [],
                                    files: [:], gone: nil, harnessModule: key.module)
         }
-        guard let oldModule = old.modules[key.module], let oldIndex = index(.old, key.module),
-            let oldFunction = oldIndex.function(symbol: key.symbol)
-        else {
+        guard let oldModuleIndex, let oldFunction = oldModuleIndex.functions.function(symbol: key.symbol) else {
             return FunctionVerdict(name: name, affectedBlocks: [], changed: true, locations: [:], constantOnly: [],
                                    files: [:], gone: "its recorded coverage names \(key.symbol), which the recorded build lacks")
         }
-        let display = SymbolNames.display(demangled: oldFunction.demangled, keepHash: false)
+        let oldModule = oldModuleIndex.fingerprint
+        let display = FunctionName.demangled(oldFunction.demangled)
         var files: [Int: String] = [:]
-        for (i, block) in oldFunction.blocks.enumerated() {
-            if let file = oldModule.fileName(of: block), fileChanged(file) { files[i] = file }
+        let changedFiles = changedFiles(ofOld: key.module, oldModule)
+        for i in oldFunction.blocks.indices {
+            if let file = oldFunction.blocks[i].file, Int(file) < changedFiles.count, changedFiles[Int(file)] {
+                files[i] = oldModule.files[Int(file)]
+            }
         }
 
-        guard let newKey = matchingModule(key.module), let newIndex = index(.new, newKey),
-            let newFunction = newIndex.counterpart(of: oldFunction, in: oldIndex)
-        else {
-            return FunctionVerdict(name: display, affectedBlocks: Set(oldFunction.blocks.indices), changed: true,
-                                   locations: [:], constantOnly: [], files: files,
-                                   gone: "a function it executed is gone: \(display)")
+        func gone() -> FunctionVerdict {
+            FunctionVerdict(name: display, affectedBlocks: Set(oldFunction.blocks.indices), changed: true,
+                            locations: [:], constantOnly: [], files: files,
+                            gone: "a function it executed is gone: \(display.text)")
         }
-        // Same module bytes on both sides: nothing in it can differ, except
-        // through another module's globals.
+        guard let newKey = matchingModule(key.module) else { return gone() }
+        // Same module bytes on both sides: the same functions (a fingerprint is
+        // a function of the bytes), and nothing in them can differ except
+        // through another module's globals. Decided before looking the
+        // function up: after a no-change build that is every verdict.
         let sameBytes = old.moduleContent[key.module] != nil && old.moduleContent[key.module] == new.moduleContent[newKey]
         let usesExternals = oldFunction.blocks.contains { !$0.externalGlobals.isEmpty }
         if sameBytes && !usesExternals {
             return FunctionVerdict(name: display, affectedBlocks: [], changed: false, locations: [:], constantOnly: [],
                                    files: files, gone: nil)
         }
+        guard let newModuleIndex = newIndex.module(newKey),
+            let newFunction = newModuleIndex.functions.counterpart(of: oldFunction, in: oldModuleIndex.functions)
+        else { return gone() }
         let affected = differ.affectedOldBlocks(old: oldFunction, new: newFunction)
         var locations: [Int: String] = [:]
         var constantOnly = Set<Int>()
@@ -215,7 +262,7 @@ final class BuildComparison {
             let oldBlock = oldFunction.blocks[o]
             if let n = change.partner {
                 let newBlock = newFunction.blocks[n]
-                if let file = new.modules[newKey]!.fileName(of: newBlock) {
+                if let file = newModuleIndex.fingerprint.fileName(of: newBlock) {
                     locations[o] = newBlock.line > 0 ? "\(file):\(newBlock.line)" : file
                 }
                 if case .externals = change { constantOnly.insert(o) }
@@ -239,17 +286,6 @@ final class BuildComparison {
 
     static func currentModule(for key: String, old: BuildSnapshot, new: BuildSnapshot) -> String? {
         ModuleCounterpart(old: old.modules, new: new.modules).match(key)
-    }
-
-    private enum Side { case old, new }
-
-    private func index(_ side: Side, _ key: String) -> FunctionIndex? {
-        let cacheKey = (side == .old ? "old:" : "new:") + key
-        if let known = indexes[cacheKey] { return known }
-        guard let module = (side == .old ? old : new).modules[key] else { return nil }
-        let index = FunctionIndex(module)
-        indexes[cacheKey] = index
-        return index
     }
 }
 

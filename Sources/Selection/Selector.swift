@@ -7,15 +7,16 @@ import Store
 public enum Selector {
     public static func select(_ input: SelectionInput) -> Selection {
         let tests = input.tests.sorted()
+        let indexes = SelectionIndexes(input)
         // Large suites are split across the cores; each part keeps its own
-        // comparison caches, so nothing is shared while they run.
+        // comparison caches, and shares only the builds' indexes.
         let parts = tests.count < 2_000 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let size = (tests.count + parts - 1) / max(parts, 1)
         let answers = PartResults(count: parts)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             var comparisons: [BuildID: BuildComparison] = [:]
             let slice = tests[min(part * size, tests.count)..<min((part + 1) * size, tests.count)]
-            answers.set(part, slice.map { key in (key, reasons(for: key, input, &comparisons)) })
+            answers.set(part, slice.map { key in (key, reasons(for: key, input, indexes, &comparisons)) })
         }
         var selected: [SelectedTest] = []
         var skipped: [TestKey] = []
@@ -30,7 +31,7 @@ public enum Selector {
                          skipped: skipped)
     }
 
-    static func reasons(for key: TestKey, _ input: SelectionInput,
+    static func reasons(for key: TestKey, _ input: SelectionInput, _ indexes: SelectionIndexes,
                         _ comparisons: inout [BuildID: BuildComparison]) -> [Reason] {
         if input.force { return [Reason(.forced, detail: "every test runs (--all)")] }
         guard let result = input.results[key] else {
@@ -50,11 +51,11 @@ public enum Selector {
             reasons.append(Reason(.noCoverage, detail: "its coverage is \(result.coverage.rawValue): "
                                   + "it ended before writing it, or not all of it could be mapped"))
         }
-        guard let recorded = input.recorded[result.build] else {
+        guard let recorded = indexes.recorded[result.build] else {
             reasons.append(Reason(.noCoverage, detail: "the build its coverage was recorded on is gone"))
             return reasons
         }
-        if let change = BuildComparison.factChange(recorded.facts, input.current.facts) {
+        if let change = recorded.factChange {
             reasons.append(Reason(.buildChanged, detail: change))
             return reasons
         }
@@ -65,7 +66,7 @@ public enum Selector {
         if let known = comparisons[result.build] {
             comparison = known
         } else {
-            comparison = BuildComparison(old: recorded, new: input.current)
+            comparison = BuildComparison(old: recorded.index, new: indexes.current)
             comparisons[result.build] = comparison
         }
         return comparison.reasons(for: key, hits: result.hits, granularity: input.granularity)
@@ -79,6 +80,27 @@ public enum Selector {
             return [Reason(.noCoverage, detail: "the files and variables it reads were not recorded")]
         }
         return InputChanges.reasons(recorded: recorded, current: state, policy: input.networkPolicy)
+    }
+}
+
+/// The index of every build one selection compares: built before the
+/// selection splits, shared read-only by its parts (each module is indexed
+/// once, on first use).
+struct SelectionIndexes: Sendable {
+    struct Recorded: Sendable {
+        var index: BuildIndex
+        /// Why it cannot be compared with the current build (decided once, not per test), or nil.
+        var factChange: String?
+    }
+
+    let current: BuildIndex
+    let recorded: [BuildID: Recorded]
+
+    init(_ input: SelectionInput) {
+        current = BuildIndex(input.current)
+        recorded = input.recorded.mapValues {
+            Recorded(index: BuildIndex($0), factChange: BuildComparison.factChange($0.facts, input.current.facts))
+        }
     }
 }
 

@@ -40,9 +40,9 @@ extension TrimStore {
             let rows = try Row.fetchCursor(db, sql: "SELECT test_id, kind, name, value FROM test_input")
             while let row = try rows.next() {
                 let id: Int64 = try row.decode(atIndex: 0)
-                guard var entry = byID[id] else { continue }
-                try add(row, to: &entry.1, of: entry.0)
-                byID[id] = entry
+                guard let key = byID[id]?.0 else { continue }
+                // In place: a copy taken out and put back would copy the test's inputs once per input.
+                try add(row, to: &byID[id]!.1, of: key)
             }
             return Dictionary(byID.values.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         }

@@ -30,14 +30,17 @@ public enum RunPipeline {
     static func run(_ request: RunRequest, signals: SignalWatch, reporters: (Profile, URL) -> TestReporter,
                     warn: @escaping @Sendable (String) -> Void) throws(TrimError) -> RunStatistics {
         let options = request.workspace
-        let build = try WorkspaceBuild.make(options, command: "run", signals: signals)
+        let timings = PhaseTimings.fromEnvironment()
+        let build = try WorkspaceBuild.make(options, command: "run", signals: signals, timings: timings)
         defer { build.session.close() }
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
         let profile = try request.resolvedProfile(workspaceRoot: build.workspace.root)
         let inputs = try InputRecording(build: build, configuration: configuration)
         defer { inputs.cleanUp() }
+        timings.lap("configuration + input recording")
         let store: TrimStore
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
+        timings.lap("open store")
         // Held from the moment it is recorded: no other trim's garbage
         // collection may take it before this run's first result refers to it.
         let holder = ProcessIdentity.current.description
@@ -52,9 +55,11 @@ public enum RunPipeline {
         defer {
             do { try store.releaseBuild(buildID, heldBy: holder) } catch { warn("could not release build \(buildID): \(error)") }
         }
+        timings.lap("record build")
 
         let scratch = build.session.scratch
         let (listed, maps) = try listWithCoverageMaps(build, scratch: scratch, jobs: options.jobs)
+        timings.lap("list tests + coverage maps")
         try signals.check()
         let doctests = try DoctestSuite.make(build: build, options: options)
         // Only what was built is listed again: other packages' records stay as they are.
@@ -64,13 +69,15 @@ public enum RunPipeline {
         do {
             for (binary, names) in namesByBinary { try store.recordTests(names, inBinary: binary) }
         } catch { throw .store(error) }
+        timings.lap("record tests")
 
         // Filters and the partition narrow; selection picks among what is left.
         let candidates = candidates(listed, doctests: doctests, build: build, request: request)
         let selection = Selector.select(try SelectionLoader.input(
             store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
             granularity: request.granularity, force: request.force, configuration: configuration,
-            inputFilter: inputs.filter, crateDigests: doctests.keyDigests))
+            inputFilter: inputs.filter, crateDigests: doctests.keyDigests, timings: timings))
+        timings.lap("select")
         try signals.check()
         let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
@@ -108,9 +115,11 @@ public enum RunPipeline {
             throw .setup("cannot prepare the run directory \(scratch.path): \(error)")
         }
         if let failure = recorder.storeFailure { throw .store(failure) }
+        timings.lap("run tests + record results")
         do { _ = try store.collectGarbage(isHolderAlive: { ProcessIdentity($0)?.isAlive ?? false }) } catch {
             warn("could not tidy the database: \(error)")
         }
+        timings.lap("collect garbage")
         return box.value
     }
 
@@ -134,9 +143,11 @@ public enum RunPipeline {
     }
 
     static func plan(_ request: RunRequest, signals: SignalWatch) throws(TrimError) -> Selection {
-        let build = try WorkspaceBuild.make(request.workspace, command: "plan", signals: signals)
+        let timings = PhaseTimings.fromEnvironment()
+        let build = try WorkspaceBuild.make(request.workspace, command: "plan", signals: signals, timings: timings)
         defer { build.session.close() }
         let tests = try build.listTests(jobs: request.workspace.jobs)
+        timings.lap("list tests")
         let doctests = try DoctestSuite.make(build: build, options: request.workspace)
         let store: TrimStore
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
@@ -146,7 +157,7 @@ public enum RunPipeline {
         return Selector.select(try SelectionLoader.input(store: store, build: build, tests: keys,
                                                          granularity: request.granularity, force: request.force,
                                                          configuration: configuration,
-                                                         crateDigests: doctests.keyDigests))
+                                                         crateDigests: doctests.keyDigests, timings: timings))
     }
 
     /// Builds and lists the tests the filters admit, without running any.

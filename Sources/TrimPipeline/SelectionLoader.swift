@@ -11,12 +11,13 @@ public enum SelectionLoader {
     /// `tests`: the candidates (listed, admitted by the filters, in the partition).
     static func input(store: TrimStore, build: WorkspaceBuild, tests: [TestKey], granularity: Granularity,
                       force: Bool, configuration: TrimConfiguration,
-                      inputFilter: InputFilter? = nil, crateDigests: [TestKey: String] = [:]) throws(TrimError)
-        -> SelectionInput
-    {
+                      inputFilter: InputFilter? = nil, crateDigests: [TestKey: String] = [:],
+                      timings: PhaseTimings = PhaseTimings(enabled: false)) throws(TrimError) -> SelectionInput {
         do {
             let results = try store.lastResults()
+            timings.lap("load: last results")
             let recorded = try recordedBuilds(store, of: results)
+            timings.lap("load: recorded builds")
             let current = BuildSnapshot(facts: build.facts, modules: Array(build.modules.values),
                                         sourceFiles: build.sourceFiles)
             var input = SelectionInput(
@@ -24,12 +25,14 @@ public enum SelectionLoader {
                 tests: tests,
                 results: results, granularity: granularity, force: force)
             input.inputs = try store.lastInputs()
+            timings.lap("load: last inputs")
             // `inputFilter`: the run's own, when it has one (building it asks rustc for its sysroot).
             let filter = inputFilter ?? InputRecording.filter(build: build, configuration: configuration)
             input.inputState = InputState.live(filter: filter,
                                                environment: ProcessInfo.processInfo.environment)
             input.networkPolicy = configuration.network
             input.crateDigests = crateDigests
+            timings.lap("load: input state")
             return input
         } catch {
             throw .store(error)

@@ -58,8 +58,8 @@ public struct WorkspaceBuild: Sendable {
     /// fingerprints every module. `command` names the holder of the lock for
     /// whoever waits for it; a signal stops the phase in progress and throws
     /// `.interrupted`.
-    public static func make(_ options: WorkspaceOptions, command: String, signals: SignalWatch) throws(TrimError)
-        -> WorkspaceBuild
+    public static func make(_ options: WorkspaceOptions, command: String, signals: SignalWatch,
+                            timings: PhaseTimings = PhaseTimings(enabled: false)) throws(TrimError) -> WorkspaceBuild
     {
         if let database = options.database { try DatabaseLocation.check(database) }
         let workspace: CargoWorkspace
@@ -87,6 +87,7 @@ public struct WorkspaceBuild: Sendable {
             throw .cargo(error)
         }
         try signals.check()
+        timings.lap("cargo metadata + cargo test --no-run")
         var binaryIdentities: [String: FileIdentity] = [:]
         for binary in result.binaries { binaryIdentities[binary.id] = FileIdentity(path: binary.executable) }
 
@@ -110,6 +111,7 @@ public struct WorkspaceBuild: Sendable {
                 modules[key] = StoredModule(path: key, contentHash: file.contentHash, fingerprint: try fingerprint.get())
             } catch { throw .bitcode(error) }
         }
+        timings.lap("fingerprint modules")
         let libraryKeys = result.libraries.map { Self.moduleKey($0.bitcode) }
         var modulesOfBinary: [String: [String]] = [:]
         for binary in result.binaries {
@@ -119,6 +121,7 @@ public struct WorkspaceBuild: Sendable {
         let facts = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: result.rustflags,
                                           features: options.selection.featureNames)
         let sourceFiles = SourceFiles.hashes(of: modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
+        timings.lap("build facts + source file hashes")
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
                               modulesOfBinary: modulesOfBinary, facts: facts, sourceFiles: sourceFiles,
                               session: session, binaryIdentities: binaryIdentities)
