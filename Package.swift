@@ -74,8 +74,8 @@ let package = Package(
         .target(name: "History", dependencies: [
                 "TrimPipeline", "CargoSupport", "Reporting", "Runner", "Selection", "Store", "TrimConfig",
             ]),
-        .executableTarget(name: "trim", dependencies: ["TrimCLI"]),
-        .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI"]),
+        .executableTarget(name: "trim", dependencies: ["TrimCLI", "CargoSupport"]),
+        .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI", "CargoSupport"]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
         .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "BlockIR"], path: "Benchmarks/Selection"),
         .testTarget(

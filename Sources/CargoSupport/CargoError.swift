@@ -12,6 +12,9 @@ public enum CargoError: Error, CustomStringConvertible, Sendable, Equatable {
     case buildFailed(status: Int32)
     case listingFailed(binary: String, status: Int32, output: String)
     case spawnFailed(executable: String, detail: String)
+    case unitsUnrecorded(crate: String, manifest: String)
+    case unitsRecordDamaged(manifest: String, line: String)
+    case wrapperNotFound(searched: [String])
 
     public var description: String {
         switch self {
@@ -27,6 +30,14 @@ public enum CargoError: Error, CustomStringConvertible, Sendable, Equatable {
             return "listing the tests of \(binary) failed (exit status \(status)): \(output)"
         case .spawnFailed(let executable, let detail):
             return "cannot run \(executable): \(detail)"
+        case .unitsUnrecorded(let crate, let manifest):
+            return "the build left no record of \(crate)'s codegen units (\(manifest)): "
+                + "it was not compiled through trim's rustc wrapper; remove trim's target directory and run again"
+        case .unitsRecordDamaged(let manifest, let line):
+            return "\(manifest): not a codegen unit of this crate: \(line); remove the file and run again"
+        case .wrapperNotFound(let searched):
+            return "cannot find the trim executable to act as rustc wrapper (looked at \(searched.joined(separator: ", "))); "
+                + "set TRIM_EXECUTABLE to its path"
         }
     }
 }

@@ -27,18 +27,43 @@ public struct InstrumentedTestBuild: Sendable {
         public var rustflags: String
     }
 
-    /// The environment cargo is run with: the user's, plus trim's flags.
-    public func environment(base: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
-        var environment = base
-        let user = base["RUSTFLAGS"].map { [$0] } ?? []
-        environment["RUSTFLAGS"] = (user + rustflags).joined(separator: " ")
+    /// The environment cargo is run with: the user's, with trim as rustc
+    /// wrapper adding its flags. `RUSTFLAGS` is left as the user set it (or
+    /// unset): setting it would replace the rustflags of `.cargo/config.toml`.
+    public func environment(base: [String: String] = ProcessInfo.processInfo.environment) throws(CargoError)
+        -> [String: String]
+    {
+        var environment = RustcWrapper.environment(flags: rustflags, wrapperExecutable: try Self.wrapperExecutable(base),
+                                                   base: base)
         environment["CARGO_TARGET_DIR"] = targetDirectory
         return environment
     }
 
+    /// The flags recorded in the build facts: the user's `RUSTFLAGS`, if any, then trim's.
+    public func recordedFlags(base: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        ((base["RUSTFLAGS"].map { [$0] } ?? []) + rustflags).joined(separator: " ")
+    }
+
+    /// The trim executable: `$TRIM_EXECUTABLE`, else this process when it is
+    /// trim or cargo-trim, else `trim` beside it (tests), else on PATH.
+    static func wrapperExecutable(_ environment: [String: String]) throws(CargoError) -> String {
+        var searched: [String] = []
+        if let explicit = environment["TRIM_EXECUTABLE"], !explicit.isEmpty {
+            if FileManager.default.isExecutableFile(atPath: explicit) { return explicit }
+            searched.append(explicit)
+        }
+        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        if ["trim", "cargo-trim"].contains((own as NSString).lastPathComponent) { return own }
+        let beside = ((own as NSString).deletingLastPathComponent as NSString).appendingPathComponent("trim")
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        searched.append(beside)
+        if let onPath = CapturedProcess.which("trim", environment: environment) { return onPath }
+        throw .wrapperNotFound(searched: searched + ["PATH"])
+    }
+
     /// Runs `cargo test --no-run`; cargo's progress and errors go to stderr as usual.
     public func run() throws(CargoError) -> Result {
-        let environment = environment()
+        let environment = try environment()
         let output = try CapturedProcess(
             executable: workspace.cargo,
             arguments: ["test", "--no-run", "--workspace", "--message-format=json-render-diagnostics"] + cargoArguments,
@@ -46,7 +71,7 @@ public struct InstrumentedTestBuild: Sendable {
         ).run()
         guard output.status == 0 else { throw .buildFailed(status: output.status) }
         var result = try Self.parse(messages: output.stdout, workspace: workspace)
-        result.rustflags = environment["RUSTFLAGS"] ?? ""
+        result.rustflags = recordedFlags()
         return result
     }
 
@@ -80,27 +105,40 @@ public struct InstrumentedTestBuild: Sendable {
                 binaries.append(TestBinary(
                     id: TestBinary.id(package: package.name, target: target.name, kind: kind),
                     package: package.name, target: target.name, kind: kind, executable: executable,
-                    bitcode: bitcodePath(ofArtifact: executable), packageDirectory: package.directory,
+                    bitcode: bitcodePath(ofArtifact: executable), units: try units(ofArtifact: executable),
+                    packageDirectory: package.directory,
                     environment: testEnvironment(package: package, crateName: target.name)))
             } else if target.kind.contains(where: { ["lib", "rlib", "proc-macro"].contains($0) }),
                 let rlib = artifact.filenames?.first(where: { $0.hasSuffix(".rlib") })
             {
                 libraries.append(LibraryModule(package: packageName ?? target.name, target: target.name,
-                                               bitcode: bitcodePath(ofArtifact: rlib)))
+                                               bitcode: bitcodePath(ofArtifact: rlib), units: try units(ofArtifact: rlib)))
             }
         }
         return Result(binaries: binaries, libraries: libraries, rustflags: "")
     }
 
-    /// rustc writes `deps/<crate>-<hash>.bc` beside `deps/<crate>-<hash>` or `deps/lib<crate>-<hash>.rlib`.
+    /// The crate module's key path, `deps/<crate>-<hash>.bc`, for `deps/<crate>-<hash>`
+    /// or `deps/lib<crate>-<hash>.rlib`. No such file exists: the crate's code is
+    /// in its units' files, and this names their union.
     static func bitcodePath(ofArtifact path: String) -> String {
         let url = URL(fileURLWithPath: path)
-        var stem = url.lastPathComponent
+        return url.deletingLastPathComponent().appendingPathComponent(stem(ofArtifact: path) + ".bc").path
+    }
+
+    /// `<crate>-<hash>`: what rustc's outputs for the artifact are named after.
+    static func stem(ofArtifact path: String) -> String {
+        var stem = (path as NSString).lastPathComponent
         if stem.hasSuffix(".rlib") {
             stem = String(stem.dropLast(5))
             if stem.hasPrefix("lib") { stem = String(stem.dropFirst(3)) }
         }
-        return url.deletingLastPathComponent().appendingPathComponent(stem + ".bc").path
+        return stem
+    }
+
+    /// The artifact's current codegen-unit bitcode files, as the wrapper recorded them.
+    static func units(ofArtifact path: String) throws(CargoError) -> [String] {
+        try CodegenUnits.read(outDirectory: (path as NSString).deletingLastPathComponent, stem: stem(ofArtifact: path))
     }
 
     static func testEnvironment(package: CargoWorkspace.Package, crateName: String) -> [String: String] {

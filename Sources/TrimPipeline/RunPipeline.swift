@@ -129,7 +129,9 @@ public enum RunPipeline {
         DispatchQueue.concurrentPerform(iterations: build.binaries.count) { index in
             let binary = build.binaries[index]
             let table = scratch.appendingPathComponent("pctable-\(index)")
-            let modules = (build.modulesOfBinary[binary.id] ?? []).compactMap { build.modules[$0] }
+            let modules = (build.modulesOfBinary[binary.id] ?? []).compactMap { key in
+                build.unitsOfModule[key].map { (key: key, units: $0) }
+            }
             results.set(index, Result { () throws(TrimError) in
                 try listWithCoverageMap(binary, pcTable: table, modules: modules)
             })
@@ -144,7 +146,8 @@ public enum RunPipeline {
         return (tests, maps)
     }
 
-    static func listWithCoverageMap(_ binary: TestBinary, pcTable: URL, modules: [StoredModule]) throws(TrimError)
+    static func listWithCoverageMap(_ binary: TestBinary, pcTable: URL, modules: [(key: String, units: CrateUnits)])
+        throws(TrimError)
         -> ([ListedTest], BinaryCoverageMap)
     {
         let tests: [ListedTest]

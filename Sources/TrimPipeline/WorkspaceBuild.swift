@@ -46,8 +46,10 @@ public struct WorkspaceBuild: Sendable {
     public var workspace: CargoWorkspace
     public var paths: TrimPaths
     public var binaries: [TestBinary]
-    /// Module key (the .bc file name) → fingerprint, for every module of the build.
+    /// Module key (`<crate>-<hash>.bc`) → the fingerprint of the crate's units merged, for every crate of the build.
     public var modules: [String: StoredModule]
+    /// Module key → its units' own fingerprints, for mapping coverage slots.
+    public var unitsOfModule: [String: CrateUnits]
     /// For each binary id, the keys of the modules linked into it: its own first.
     public var modulesOfBinary: [String: [String]]
     public var facts: BuildFacts
@@ -62,31 +64,24 @@ public struct WorkspaceBuild: Sendable {
 
         let runtime: URL
         do { runtime = try CoverageRuntime.library(cacheDirectory: paths.runtimeCache) } catch { throw .coverage(error) }
-        let flags = ["--emit=llvm-bc,link", "-C", "debuginfo=line-tables-only"]
-            + SanitizerCoverage.rustcFlags(runtimeLibrary: runtime)
+        let flags = Self.rustcFlags(runtime: runtime)
         let build = InstrumentedTestBuild(workspace: workspace, rustflags: flags, cargoArguments: options.cargoArguments,
                                           targetDirectory: paths.targetDirectory.path)
         let result: InstrumentedTestBuild.Result
         do { result = try build.run() } catch { throw .cargo(error) }
 
-        // Every module once: the binaries' own and the libraries they link.
-        var paths_: [String] = result.binaries.map(\.bitcode) + result.libraries.map(\.bitcode)
-        paths_ = Array(NSOrderedSet(array: paths_)) as? [String] ?? paths_
-        let files: [BitcodeFile]
-        do { files = try paths_.map { path throws(BlockIRError) in try BitcodeFile(path: path) } } catch {
-            throw .bitcode(error)
+        // Every crate once: the binaries' own and the libraries they link.
+        var crates: [(key: String, units: [String])] = []
+        var seen = Set<String>()
+        for (bitcode, units) in result.binaries.map({ ($0.bitcode, $0.units) }) + result.libraries.map({ ($0.bitcode, $0.units) })
+        where seen.insert(Self.moduleKey(bitcode)).inserted {
+            crates.append((Self.moduleKey(bitcode), units))
         }
         let reader: IsolatedReader
         do { reader = try IsolatedReader() } catch { throw .bitcode(error) }
         let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: paths.fingerprintCache), reader: reader,
                                           parallelism: options.jobs)
-        var modules: [String: StoredModule] = [:]
-        for (file, fingerprint) in zip(files, fingerprinter.fingerprints(of: files)) {
-            let key = Self.moduleKey(file.path)
-            do {
-                modules[key] = StoredModule(path: key, contentHash: file.contentHash, fingerprint: try fingerprint.get())
-            } catch { throw .bitcode(error) }
-        }
+        let (modules, unitsOfModule) = try Self.fingerprint(crates, with: fingerprinter)
         let libraryKeys = result.libraries.map { Self.moduleKey($0.bitcode) }
         var modulesOfBinary: [String: [String]] = [:]
         for binary in result.binaries {
@@ -97,8 +92,49 @@ public struct WorkspaceBuild: Sendable {
                                           features: options.features)
         let sourceFiles = SourceFiles.hashes(of: modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
-                              modulesOfBinary: modulesOfBinary, facts: facts, sourceFiles: sourceFiles)
+                              unitsOfModule: unitsOfModule, modulesOfBinary: modulesOfBinary, facts: facts,
+                              sourceFiles: sourceFiles)
     }
+
+    /// Fingerprints every unit (parsing only bytes not seen before) and merges
+    /// each crate's units into its module.
+    static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter)
+        throws(TrimError) -> ([String: StoredModule], [String: CrateUnits])
+    {
+        let files: [BitcodeFile]
+        do { files = try crates.flatMap(\.units).map { path throws(BlockIRError) in try BitcodeFile(path: path) } } catch {
+            throw .bitcode(error)
+        }
+        let results = fingerprinter.fingerprints(of: files)
+        var modules: [String: StoredModule] = [:]
+        var unitsOfModule: [String: CrateUnits] = [:]
+        var next = 0
+        for crate in crates {
+            var units: [ModuleFingerprint] = []
+            var hashes: [String] = []
+            for index in next..<(next + crate.units.count) {
+                do { units.append(try results[index].get()) } catch { throw .bitcode(error) }
+                hashes.append(files[index].contentHash)
+            }
+            next += crate.units.count
+            let merged = CrateModule(name: crate.key, units: units)
+            // The same unit bytes, however rustc named the files: the same module.
+            let contentHash = ContentHash.of(Data(hashes.sorted().joined(separator: "\n").utf8))
+            modules[crate.key] = StoredModule(path: crate.key, contentHash: contentHash, fingerprint: merged.module)
+            unitsOfModule[crate.key] = CrateUnits(units: units, folded: merged.folded)
+        }
+        return (modules, unitsOfModule)
+    }
+
+    /// What trim's rustc wrapper adds to each compilation. Codegen units given
+    /// explicitly: `--emit=llvm-bc` alone makes rustc use one unit per crate,
+    /// and regenerate all of it on every edit.
+    static func rustcFlags(runtime: URL) -> [String] {
+        ["--emit=llvm-bc,link", "-C", "debuginfo=line-tables-only", "-C", "codegen-units=\(codegenUnits)"]
+            + SanitizerCoverage.rustcFlags(runtimeLibrary: runtime)
+    }
+
+    static let codegenUnits = 16
 
     /// A module's key in the store: its file name (`ledger-0123456789abcdef.bc`).
     static func moduleKey(_ path: String) -> String { (path as NSString).lastPathComponent }
@@ -115,6 +151,13 @@ public struct WorkspaceBuild: Sendable {
         }
         return tests
     }
+}
+
+/// A crate's units as rustc wrote them, and which of their copies of a
+/// function the merged module folded into another (see `CrateModule`).
+public struct CrateUnits: Sendable {
+    public var units: [ModuleFingerprint]
+    public var folded: [CrateModule.UnitFunction: Int]
 }
 
 private final class ListingResults: @unchecked Sendable {
