@@ -64,7 +64,7 @@ public struct WorkspaceBuild: Sendable {
 
         let runtime: URL
         do { runtime = try CoverageRuntime.library(cacheDirectory: paths.runtimeCache) } catch { throw .coverage(error) }
-        let flags = Self.rustcFlags(runtime: runtime)
+        let flags = Self.rustcFlags(runtime: runtime, codegenUnits: try Self.codegenUnits())
         let build = InstrumentedTestBuild(workspace: workspace, rustflags: flags, cargoArguments: options.cargoArguments,
                                           targetDirectory: paths.targetDirectory.path)
         let result: InstrumentedTestBuild.Result
@@ -129,12 +129,23 @@ public struct WorkspaceBuild: Sendable {
     /// What trim's rustc wrapper adds to each compilation. Codegen units given
     /// explicitly: `--emit=llvm-bc` alone makes rustc use one unit per crate,
     /// and regenerate all of it on every edit.
-    static func rustcFlags(runtime: URL) -> [String] {
+    static func rustcFlags(runtime: URL, codegenUnits: Int) -> [String] {
         ["--emit=llvm-bc,link", "-C", "debuginfo=line-tables-only", "-C", "codegen-units=\(codegenUnits)"]
             + SanitizerCoverage.rustcFlags(runtimeLibrary: runtime)
     }
 
-    static let codegenUnits = 16
+    /// `$TRIM_CODEGEN_UNITS`, else 256 (rustc's own for incremental builds):
+    /// with at most one unit per module, rustc rarely moves a function to
+    /// another unit, and a unit's bitcode changes only with its module.
+    static func codegenUnits(environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(TrimError) -> Int
+    {
+        guard let given = environment["TRIM_CODEGEN_UNITS"], !given.isEmpty else { return 256 }
+        guard let count = Int(given), count >= 1 else {
+            throw .setup("TRIM_CODEGEN_UNITS: \"\(given)\" is not a positive number of codegen units")
+        }
+        return count
+    }
 
     /// A module's key in the store: its file name (`ledger-0123456789abcdef.bc`).
     static func moduleKey(_ path: String) -> String { (path as NSString).lastPathComponent }
