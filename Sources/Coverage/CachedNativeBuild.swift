@@ -38,10 +38,22 @@ public enum CachedNativeBuild {
 
     /// `directory/product`, built by writing `source` to `directory/sourceName`'s
     /// scratch copy and running `steps` when the product is absent. The source
-    /// is kept beside the product, for whoever wonders what it is.
+    /// is kept beside the product, for whoever wonders what it is. With
+    /// `privateRoot` (an ancestor of `directory`), the root is created 0700 and
+    /// the product is returned only when it and the directories down to it are
+    /// the user's own and not writable by group or others.
     public static func library(in directory: URL, product: String, sourceName: String, source: String,
-                               steps: [Step]) throws(Failure) -> URL {
+                               steps: [Step], privateRoot: URL? = nil) throws(Failure) -> URL {
         let library = directory.appendingPathComponent(product)
+        if let privateRoot { try PrivateDirectory.prepare(privateRoot) }
+        let built = try build(library, in: directory, product: product, sourceName: sourceName, source: source,
+                              steps: steps)
+        if let privateRoot { try PrivateDirectory.verify(built, under: privateRoot) }
+        return built
+    }
+
+    private static func build(_ library: URL, in directory: URL, product: String, sourceName: String, source: String,
+                              steps: [Step]) throws(Failure) -> URL {
         if isNonEmptyFile(library.path) { return library }
         let fileManager = FileManager.default
         let scratch = directory.appendingPathComponent("tmp-\(UUID().uuidString)")

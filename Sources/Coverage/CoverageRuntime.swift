@@ -26,7 +26,8 @@ public enum CoverageRuntime {
             return try CachedNativeBuild.library(
                 in: directory, product: "libtrimrt.a", sourceName: "trimrt.c", source: RuntimeSource.c,
                 steps: [.init("cc", compileFlags + ["trimrt.c", "-o", "trimrt.o"]),
-                        .init("ar", ["rcs", "libtrimrt.a", "trimrt.o"])])
+                        .init("ar", ["rcs", "libtrimrt.a", "trimrt.o"])],
+                privateRoot: cacheDirectory)
         } catch {
             switch error {
             case .cacheUnwritable(let path, let reason): throw .cacheUnwritable(path: path, reason: reason)

@@ -46,7 +46,8 @@ public enum FixedRandomness {
         do {
             return try CachedNativeBuild.library(
                 in: directory.appendingPathComponent(hash), product: "libtrimrandom.so", sourceName: "trimrandom.c",
-                source: source, steps: [.init("cc", flags + ["-o", "libtrimrandom.so", "trimrandom.c"])])
+                source: source, steps: [.init("cc", flags + ["-o", "libtrimrandom.so", "trimrandom.c"])],
+                privateRoot: directory)
         } catch {
             switch error {
             case .cacheUnwritable(let path, let reason):

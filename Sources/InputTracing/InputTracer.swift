@@ -95,7 +95,8 @@ public struct InputTracer: Sendable {
         do {
             return try CachedNativeBuild.library(
                 in: directory, product: "libtrimio.so", sourceName: "trimio.c", source: InterposerSource.c,
-                steps: [.init("cc", compileFlags + ["-o", "libtrimio.so", "trimio.c"] + linkFlags)])
+                steps: [.init("cc", compileFlags + ["-o", "libtrimio.so", "trimio.c"] + linkFlags)],
+                privateRoot: cacheDirectory)
         } catch {
             switch error {
             case .cacheUnwritable(let path, let reason): throw .cacheUnwritable(path: path, reason: reason)
