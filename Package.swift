@@ -49,7 +49,7 @@ let package = Package(
         // the runner and its reporters, and the pipeline that ties them.
         .target(name: "Coverage", dependencies: ["BlockIR"]),
         .target(name: "InputTracing", dependencies: ["BlockIR", "Coverage"]),
-        .target(name: "CargoSupport"),
+        .target(name: "CargoSupport", dependencies: ["ProcessSpawn"]),
         .target(name: "TestFilter"),
         .target(
             name: "Store", dependencies: ["BlockIR", "InputTracing", .product(name: "GRDB", package: "GRDB.swift")],

@@ -150,11 +150,21 @@ public struct WorkspaceBuild: Sendable {
     /// A module's key in the store: its file name (`ledger-0123456789abcdef.bc`).
     static func moduleKey(_ path: String) -> String { (path as NSString).lastPathComponent }
 
+    /// Listings of binaries whose bytes were seen before.
+    var listingCache: ListingCache { ListingCache(directory: paths.targetDirectory.appendingPathComponent("listings")) }
+
     /// Lists every binary's tests, several binaries at once.
     public func listTests(jobs: Int) throws(TrimError) -> [ListedTest] {
         let results = ListingResults(count: binaries.count)
         DispatchQueue.concurrentPerform(iterations: binaries.count) { index in
-            results.set(index, Result { () throws(CargoError) in try TestListing.list(binaries[index]) })
+            let binary = binaries[index]
+            results.set(index, Result { () throws(CargoError) in
+                let key = ListingCache.key(of: binary)
+                if let key, let cached = listingCache.load(binary, key: key, needsTable: false) { return cached.tests }
+                let tests = try TestListing.list(binary)
+                if let key { listingCache.store(tests, pcTable: nil, key: key) }
+                return tests
+            })
         }
         var tests: [ListedTest] = []
         for result in results.values {
