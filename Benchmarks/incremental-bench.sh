@@ -59,6 +59,7 @@ if [[ -z $trim_dir ]]; then
       echo "incremental-bench: release build of $product failed" >&2; exit 2; }
   done
 fi
+trim_dir="$(cd "$trim_dir" && pwd)"
 trim="$trim_dir/trim"
 [[ -x $trim && -x $trim_dir/trim-ir-worker ]] || { echo "incremental-bench: no trim/trim-ir-worker in $trim_dir" >&2; exit 2; }
 

@@ -9,6 +9,8 @@ struct CapturedProcess {
     var environment: [String: String]?
     /// When set, stderr goes straight to ours (cargo's progress and diagnostics).
     var passStderrThrough = false
+    /// When set, called with each line of stdout as it arrives (and stdout is still returned whole).
+    var onStdoutLine: ((Data) -> Void)? = nil
 
     struct Output {
         var status: Int32
@@ -37,7 +39,8 @@ struct CapturedProcess {
             let handle = err.fileHandleForReading
             DispatchQueue.global().async(group: group) { errors.data = handle.readDataToEndOfFile() }
         }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let output = onStdoutLine.map { LineReader.readAll(out.fileHandleForReading, eachLine: $0) }
+            ?? out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
         return Output(status: process.terminationStatus, stdout: output, stderr: errors.data)
@@ -64,8 +67,8 @@ private final class DataBox: @unchecked Sendable {
 public enum ToolOutput {
     public static func stdout(of tool: String, _ arguments: [String], in directory: String) -> String? {
         guard let executable = CapturedProcess.which(tool),
-            let output = try? CapturedProcess(executable: executable, arguments: arguments,
-                                              directory: URL(fileURLWithPath: directory)).run(),
+            let output = try? SpawnCapture.run(executable: executable, arguments: arguments, directory: directory,
+                                               environment: ProcessInfo.processInfo.environment),
             output.status == 0
         else { return nil }
         return String(decoding: output.stdout, as: UTF8.self)

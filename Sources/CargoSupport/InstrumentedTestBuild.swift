@@ -61,14 +61,23 @@ public struct InstrumentedTestBuild: Sendable {
         throw .wrapperNotFound(searched: searched + ["PATH"])
     }
 
-    /// Runs `cargo test --no-run`; cargo's progress and errors go to stderr as usual.
-    public func run() throws(CargoError) -> Result {
+    /// Runs `cargo test --no-run`; cargo's progress and errors go to stderr as
+    /// usual. `builtCrate` hears of each crate as soon as cargo reports it
+    /// built (its module key path and current unit files), while the rest builds.
+    public func run(builtCrate: ((_ bitcode: String, _ units: [String]) -> Void)? = nil) throws(CargoError) -> Result {
         let environment = try environment()
-        let output = try CapturedProcess(
+        var process = CapturedProcess(
             executable: workspace.cargo,
             arguments: ["test", "--no-run", "--workspace", "--message-format=json-render-diagnostics"] + cargoArguments,
-            directory: URL(fileURLWithPath: workspace.root), environment: environment, passStderrThrough: true
-        ).run()
+            directory: URL(fileURLWithPath: workspace.root), environment: environment, passStderrThrough: true)
+        if let builtCrate {
+            process.onStdoutLine = { line in
+                guard let artifact = Self.artifactFiles(Data(line)), let units = try? Self.units(ofArtifact: artifact)
+                else { return }
+                builtCrate(Self.bitcodePath(ofArtifact: artifact), units)
+            }
+        }
+        let output = try process.run()
         guard output.status == 0 else { throw .buildFailed(status: output.status) }
         var result = try Self.parse(messages: output.stdout, workspace: workspace)
         result.rustflags = recordedFlags()
@@ -116,6 +125,16 @@ public struct InstrumentedTestBuild: Sendable {
             }
         }
         return Result(binaries: binaries, libraries: libraries, rustflags: "")
+    }
+
+    /// The file a `compiler-artifact` message names that rustc's outputs are
+    /// named after: the executable of a test, else the rlib. Nil for other lines.
+    static func artifactFiles(_ line: Data) -> String? {
+        guard line.first == UInt8(ascii: "{"), let artifact = try? JSONDecoder().decode(Artifact.self, from: line),
+            artifact.reason == "compiler-artifact"
+        else { return nil }
+        if artifact.profile?.test == true, let executable = artifact.executable { return executable }
+        return artifact.filenames?.first { $0.hasSuffix(".rlib") }
     }
 
     /// The crate module's key path, `deps/<crate>-<hash>.bc`, for `deps/<crate>-<hash>`

@@ -55,6 +55,8 @@ public struct WorkspaceBuild: Sendable {
     public var facts: BuildFacts
     /// Workspace source files the blocks point at → content hash (file grain).
     public var sourceFiles: [String: String]
+    /// `rustc --print sysroot` (the toolchain's files are not a test's inputs), nil when rustc would not say.
+    public var toolchainSysroot: String?
 
     /// Builds with instrumentation and bitcode, then fingerprints every module.
     public static func make(_ options: WorkspaceOptions) throws(TrimError) -> WorkspaceBuild {
@@ -67,8 +69,37 @@ public struct WorkspaceBuild: Sendable {
         let flags = Self.rustcFlags(runtime: runtime, codegenUnits: try Self.codegenUnits())
         let build = InstrumentedTestBuild(workspace: workspace, rustflags: flags, cargoArguments: options.cargoArguments,
                                           targetDirectory: paths.targetDirectory.path)
+        let reader: IsolatedReader
+        do { reader = try IsolatedReader() } catch { throw .bitcode(error) }
+        let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: paths.fingerprintCache), reader: reader,
+                                          parallelism: options.jobs)
+        // Asked of rustc and git while cargo builds: nothing here depends on the build.
+        let probes = DispatchGroup()
+        let facts = Box<BuildFacts>(), sysroot = Box<String?>()
+        DispatchQueue.global().async(group: probes) {
+            facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: build.recordedFlags(),
+                                                features: options.features)
+        }
+        DispatchQueue.global().async(group: probes) {
+            sysroot.value = BuildFactsProbe.output(of: "rustc", ["--print", "sysroot"], in: workspace.root)?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        defer { probes.wait() }
+        // Each crate's units are fingerprinted as soon as cargo reports the
+        // crate built, while the rest builds; the pass below finds them cached.
+        let early = DispatchGroup()
         let result: InstrumentedTestBuild.Result
-        do { result = try build.run() } catch { throw .cargo(error) }
+        do {
+            result = try build.run(builtCrate: { _, units in
+                DispatchQueue.global().async(group: early) {
+                    _ = fingerprinter.fingerprints(of: units.compactMap { try? BitcodeFile(path: $0) })
+                }
+            })
+        } catch {
+            early.wait()
+            throw .cargo(error)
+        }
+        early.wait()
 
         // Every crate once: the binaries' own and the libraries they link.
         var crates: [(key: String, units: [String])] = []
@@ -77,10 +108,6 @@ public struct WorkspaceBuild: Sendable {
         where seen.insert(Self.moduleKey(bitcode)).inserted {
             crates.append((Self.moduleKey(bitcode), units))
         }
-        let reader: IsolatedReader
-        do { reader = try IsolatedReader() } catch { throw .bitcode(error) }
-        let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: paths.fingerprintCache), reader: reader,
-                                          parallelism: options.jobs)
         let (modules, unitsOfModule) = try Self.fingerprint(crates, with: fingerprinter)
         let libraryKeys = result.libraries.map { Self.moduleKey($0.bitcode) }
         var modulesOfBinary: [String: [String]] = [:]
@@ -88,12 +115,11 @@ public struct WorkspaceBuild: Sendable {
             let own = Self.moduleKey(binary.bitcode)
             modulesOfBinary[binary.id] = [own] + libraryKeys.filter { $0 != own }
         }
-        let facts = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: result.rustflags,
-                                          features: options.features)
         let sourceFiles = SourceFiles.hashes(of: modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
+        probes.wait()
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
-                              unitsOfModule: unitsOfModule, modulesOfBinary: modulesOfBinary, facts: facts,
-                              sourceFiles: sourceFiles)
+                              unitsOfModule: unitsOfModule, modulesOfBinary: modulesOfBinary, facts: facts.value!,
+                              sourceFiles: sourceFiles, toolchainSysroot: sysroot.value ?? nil)
     }
 
     /// Fingerprints every unit (parsing only bytes not seen before) and merges
@@ -179,6 +205,11 @@ public struct WorkspaceBuild: Sendable {
 public struct CrateUnits: Sendable {
     public var units: [ModuleFingerprint]
     public var folded: [CrateModule.UnitFunction: Int]
+}
+
+/// Set by one background task, read after it is joined.
+private final class Box<T>: @unchecked Sendable {
+    var value: T?
 }
 
 private final class ListingResults: @unchecked Sendable {
