@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "trim-ir-worker", targets: ["trim-ir-worker"]),
         .executable(name: "trim", targets: ["trim"]),
         .executable(name: "cargo-trim", targets: ["cargo-trim"]),
+        .executable(name: "trim-rustc-wrapper", targets: ["trim-rustc-wrapper"]),
         .library(name: "BlockIR", targets: ["BlockIR"]),
     ],
     dependencies: [
@@ -76,6 +77,7 @@ let package = Package(
             ]),
         .executableTarget(name: "trim", dependencies: ["TrimCLI", "CargoSupport"]),
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI", "CargoSupport"]),
+        .executableTarget(name: "trim-rustc-wrapper", dependencies: ["CargoSupport"]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
         .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "BlockIR"], path: "Benchmarks/Selection"),
         .testTarget(

@@ -20,9 +20,10 @@
 # "Finished in" inside each, and the ratio trim / cargo with a verdict against
 # the target <= 1.0x.
 #
-# --trim DIR    the directory holding `trim` and `trim-ir-worker` (default:
-#               build them in release mode into .build-bench, as
-#               trim-run-bench.sh does); to measure another build of trim.
+# --trim DIR    the directory holding `trim` and `trim-ir-worker` (and
+#               `trim-rustc-wrapper`, when that build has it) (default: build
+#               them in release mode into .build-bench, as trim-run-bench.sh
+#               does); to measure another build of trim.
 # --only NAME   one workspace (ledger, shop, calc or gen3000).
 # --keep        keep the temporary directory.
 # Exit status 0 even when a target is missed (the table says MISS); 2 when
@@ -54,7 +55,7 @@ done
 if [[ -z $trim_dir ]]; then
   trim_dir="$root/.build-bench/release"
   echo "== building trim, trim-ir-worker (release, $root/.build-bench)"
-  for product in trim trim-ir-worker; do
+  for product in trim trim-ir-worker trim-rustc-wrapper; do
     (cd "$root" && swift build -c release --scratch-path "$root/.build-bench" --product "$product") >/dev/null 2>&1 || {
       echo "incremental-bench: release build of $product failed" >&2; exit 2; }
   done

@@ -44,17 +44,23 @@ public struct InstrumentedTestBuild: Sendable {
         ((base["RUSTFLAGS"].map { [$0] } ?? []) + rustflags).joined(separator: " ")
     }
 
-    /// The trim executable: `$TRIM_EXECUTABLE`, else this process when it is
-    /// trim or cargo-trim, else `trim` beside it (tests), else on PATH.
+    /// What cargo runs as rustc wrapper: `trim-rustc-wrapper` beside the
+    /// running executable (it starts faster than trim: no LLVM), else
+    /// `$TRIM_EXECUTABLE`, else this process when it is trim or cargo-trim,
+    /// else `trim` beside it (tests), else on PATH. trim itself also acts as the wrapper.
     static func wrapperExecutable(_ environment: [String: String]) throws(CargoError) -> String {
         var searched: [String] = []
+        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let directory = (own as NSString).deletingLastPathComponent as NSString
+        let dedicated = directory.appendingPathComponent("trim-rustc-wrapper")
+        if FileManager.default.isExecutableFile(atPath: dedicated) { return dedicated }
+        searched.append(dedicated)
         if let explicit = environment["TRIM_EXECUTABLE"], !explicit.isEmpty {
             if FileManager.default.isExecutableFile(atPath: explicit) { return explicit }
             searched.append(explicit)
         }
-        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         if ["trim", "cargo-trim"].contains((own as NSString).lastPathComponent) { return own }
-        let beside = ((own as NSString).deletingLastPathComponent as NSString).appendingPathComponent("trim")
+        let beside = directory.appendingPathComponent("trim")
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
         searched.append(beside)
         if let onPath = CapturedProcess.which("trim", environment: environment) { return onPath }

@@ -59,9 +59,12 @@ public enum RustcWrapper {
         guard status == 0 else { return status }
         let written = CodegenUnits.unitFiles(in: outputs.directory, stem: outputs.stem).subtracting(before)
         do {
-            // Files of earlier calls are never read again: remove them.
-            for stale in before { unlink((outputs.directory as NSString).appendingPathComponent(stale)) }
-            if !written.isEmpty { try CodegenUnits.write(Array(written), outDirectory: outputs.directory, stem: outputs.stem) }
+            // Files of earlier calls are never read again once this call's are
+            // recorded: remove them (a call that wrote none keeps the old record).
+            if !written.isEmpty {
+                try CodegenUnits.write(Array(written), outDirectory: outputs.directory, stem: outputs.stem)
+                for stale in before { unlink((outputs.directory as NSString).appendingPathComponent(stale)) }
+            }
             if let digest = environment[digestVariable] { try noteFlags(digest: digest, outputs: outputs) }
         } catch {
             FileHandle.standardError.write(Data("trim: cannot record the codegen units of \(outputs.stem): \(error)\n".utf8))

@@ -22,7 +22,7 @@ public enum SelectionLoader {
                 tests: tests,
                 results: results, granularity: granularity, force: force)
             input.inputs = try store.lastInputs()
-            // `inputFilter`: the run's own, when it has one (building it asks rustc for its sysroot).
+            // `inputFilter`: the run's own, when it has one.
             let filter = inputFilter ?? InputRecording.filter(build: build, configuration: configuration)
             input.inputState = InputState.live(filter: filter,
                                                environment: ProcessInfo.processInfo.environment)
