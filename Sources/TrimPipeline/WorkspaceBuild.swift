@@ -88,11 +88,12 @@ public struct WorkspaceBuild: Sendable {
         // Each crate's units are fingerprinted as soon as cargo reports the
         // crate built, while the rest builds; the pass below finds them cached.
         let early = DispatchGroup()
+        let hashes = UnitHashMemo(file: paths.fingerprintCache.appendingPathComponent("unit-hashes.tsv"))
         let result: InstrumentedTestBuild.Result
         do {
             result = try build.run(builtCrate: { _, units in
                 DispatchQueue.global().async(group: early) {
-                    _ = fingerprinter.fingerprints(of: units.compactMap { try? BitcodeFile(path: $0) })
+                    _ = fingerprinter.fingerprints(of: units.compactMap { try? hashes.bitcodeFile($0) })
                 }
             })
         } catch {
@@ -108,7 +109,8 @@ public struct WorkspaceBuild: Sendable {
         where seen.insert(Self.moduleKey(bitcode)).inserted {
             crates.append((Self.moduleKey(bitcode), units))
         }
-        let (modules, unitsOfModule) = try Self.fingerprint(crates, with: fingerprinter)
+        let (modules, unitsOfModule) = try Self.fingerprint(crates, with: fingerprinter, hashes: hashes)
+        hashes.save()
         let libraryKeys = result.libraries.map { Self.moduleKey($0.bitcode) }
         var modulesOfBinary: [String: [String]] = [:]
         for binary in result.binaries {
@@ -124,11 +126,11 @@ public struct WorkspaceBuild: Sendable {
 
     /// Fingerprints every unit (parsing only bytes not seen before) and merges
     /// each crate's units into its module.
-    static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter)
-        throws(TrimError) -> ([String: StoredModule], [String: CrateUnits])
+    static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
+                            hashes: UnitHashMemo) throws(TrimError) -> ([String: StoredModule], [String: CrateUnits])
     {
         let files: [BitcodeFile]
-        do { files = try crates.flatMap(\.units).map { path throws(BlockIRError) in try BitcodeFile(path: path) } } catch {
+        do { files = try crates.flatMap(\.units).map { path throws(BlockIRError) in try hashes.bitcodeFile(path) } } catch {
             throw .bitcode(error)
         }
         let results = fingerprinter.fingerprints(of: files)
