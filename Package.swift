@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "trim-ir-worker", targets: ["trim-ir-worker"]),
         .executable(name: "trim", targets: ["trim"]),
         .executable(name: "cargo-trim", targets: ["cargo-trim"]),
+        .executable(name: "trim-rustc-wrapper", targets: ["trim-rustc-wrapper"]),
         .library(name: "BlockIR", targets: ["BlockIR"]),
     ],
     dependencies: [
@@ -77,8 +78,9 @@ let package = Package(
                 "TrimPipeline", "CargoSupport", "Coverage", "Reporting", "Runner", "Selection", "Store", "TrimConfig",
                 "PrivateFiles", "ProcessSpawn",
             ], resources: [.embedInCode("FixedRandom/trim_fixed_random.c")]),
-        .executableTarget(name: "trim", dependencies: ["TrimCLI"]),
-        .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI"]),
+        .executableTarget(name: "trim", dependencies: ["TrimCLI", "CargoSupport"]),
+        .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI", "CargoSupport"]),
+        .executableTarget(name: "trim-rustc-wrapper", dependencies: ["CargoSupport"]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
         .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "BlockIR"], path: "Benchmarks/Selection"),
         .testTarget(

@@ -8,6 +8,13 @@ public struct BitcodeFile: Sendable {
     public let contentHash: String
     public let size: Int
 
+    /// A file whose hash is already known (its stat unchanged since it was hashed).
+    public init(path: String, size: Int, contentHash: String) {
+        self.path = path
+        self.size = size
+        self.contentHash = contentHash
+    }
+
     public init(path: String) throws(BlockIRError) {
         self.path = path
         var isDirectory: ObjCBool = false

@@ -7,7 +7,7 @@ public enum ContentHash {
         data.withUnsafeBytes { raw in
             var digest = [UInt8](repeating: 0, count: 16)
             trim_blake3(raw.baseAddress, raw.count, &digest, digest.count)
-            return digest.map { String(format: "%02x", $0) }.joined()
+            return hex(digest)
         }
     }
 
@@ -15,5 +15,18 @@ public enum ContentHash {
     public static func of(file path: String) -> String? {
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
         return of(data)
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hex, without Foundation's format strings (this runs for every file trim reads).
+    static func hex(_ bytes: [UInt8]) -> String {
+        var text = [UInt8]()
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0xf)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -42,7 +42,16 @@ public struct FingerprintCache: Sendable {
 
     public func prepare() throws(BlockIRError) {
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            // The cache root (also home of the compiled coverage runtime, which
+            // is trusted only in a private directory) and the cache, both 0700
+            // whatever the umask; directories above them as the umask says.
+            let root = directory.deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: root.deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            for private_ in [root, directory] where !FileManager.default.fileExists(atPath: private_.path) {
+                try FileManager.default.createDirectory(at: private_, withIntermediateDirectories: false,
+                                                        attributes: [.posixPermissions: 0o700])
+            }
         } catch {
             throw .unreadable(path: directory.path, reason: "cannot create the fingerprint cache: \(error)")
         }

@@ -10,6 +10,8 @@ struct CapturedProcess {
     var environment: [String: String]?
     /// When set, stderr goes straight to ours (cargo's progress and diagnostics).
     var passStderrThrough = false
+    /// When set, called with each line of stdout as it arrives (and stdout is still returned whole).
+    var onStdoutLine: ((Data) -> Void)? = nil
 
     struct Output {
         var status: Int32
@@ -21,7 +23,8 @@ struct CapturedProcess {
         do {
             let finished = try ChildProcess.run(executable, arguments, directory: directory?.path,
                                                 environment: environment,
-                                                stderr: passStderrThrough ? .inherit : .capture)
+                                                stderr: passStderrThrough ? .inherit : .capture,
+                                                eachStdoutLine: onStdoutLine)
             return Output(status: finished.status, stdout: finished.stdout, stderr: finished.stderr)
         } catch {
             throw .spawnFailed(executable: executable, detail: error.reason)

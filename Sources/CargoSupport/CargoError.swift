@@ -21,6 +21,9 @@ public enum CargoError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Package or target flags that cannot select anything.
     case badSelection(String)
     case doctestListingFailed(status: Int32, output: String)
+    case unitsUnrecorded(crate: String, manifest: String)
+    case unitsRecordDamaged(manifest: String, line: String)
+    case wrapperNotFound(searched: [String])
 
     public var description: String {
         switch self {
@@ -47,6 +50,14 @@ public enum CargoError: Error, CustomStringConvertible, Sendable, Equatable {
             return message
         case .doctestListingFailed(let status, let output):
             return "listing the doctests failed (`cargo test --doc -- --list` exited with status \(status)): \(output)"
+        case .unitsUnrecorded(let crate, let manifest):
+            return "the build left no record of \(crate)'s codegen units (\(manifest)): "
+                + "it was not compiled through trim's rustc wrapper; remove trim's target directory and run again"
+        case .unitsRecordDamaged(let manifest, let line):
+            return "\(manifest): not a codegen unit of this crate: \(line); remove the file and run again"
+        case .wrapperNotFound(let searched):
+            return "cannot find the trim executable to act as rustc wrapper (looked at \(searched.joined(separator: ", "))); "
+                + "set TRIM_EXECUTABLE to its path"
         }
     }
 }

@@ -31,13 +31,22 @@ public struct CargoWorkspace: Sendable {
         guard let cargo = environment["CARGO"].flatMap({ CapturedProcess.which($0, environment: environment) })
             ?? CapturedProcess.which("cargo", environment: environment)
         else { throw .cargoNotFound }
-        let output = try CapturedProcess(
-            executable: cargo, arguments: ["metadata", "--format-version", "1", "--no-deps"],
-            directory: directory, environment: environment
-        ).run()
-        guard output.status == 0 else {
-            let says = String(decoding: output.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw .notAWorkspace(directory: directory.path, cargoSays: says)
+        let cache = MetadataCache(directory: MetadataCache.defaultDirectory(environment: environment))
+        let workingDirectory = directory.standardizedFileURL.path
+        let cached = cache.load(workingDirectory: workingDirectory, cargo: cargo, environment: environment)
+        let stdout: Data
+        if let cached {
+            stdout = cached
+        } else {
+            let output = try CapturedProcess(executable: cargo,
+                                             arguments: ["metadata", "--format-version", "1", "--no-deps"],
+                                             directory: URL(fileURLWithPath: workingDirectory),
+                                             environment: environment).run()
+            guard output.status == 0 else {
+                let says = String(decoding: output.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                throw .notAWorkspace(directory: directory.path, cargoSays: says)
+            }
+            stdout = output.stdout
         }
         struct Metadata: Decodable {
             struct Package: Decodable {
@@ -64,11 +73,16 @@ public struct CargoWorkspace: Sendable {
         }
         let metadata: Metadata
         do {
-            metadata = try JSONDecoder().decode(Metadata.self, from: output.stdout)
+            metadata = try JSONDecoder().decode(Metadata.self, from: stdout)
         } catch {
             throw .metadataUnreadable(detail: "\(error)")
         }
         let members = Set(metadata.workspace_members)
+        if cached == nil {
+            cache.store(stdout, workspaceRoot: metadata.workspace_root,
+                        memberManifests: metadata.packages.filter { members.contains($0.id) }.map(\.manifest_path),
+                        workingDirectory: workingDirectory, cargo: cargo, environment: environment)
+        }
         return CargoWorkspace(
             root: metadata.workspace_root, targetDirectory: metadata.target_directory,
             packages: metadata.packages.filter { members.contains($0.id) }.map {

@@ -31,26 +31,66 @@ public struct InstrumentedTestBuild: Sendable {
         public var rustflags: String
     }
 
-    /// The environment cargo is run with: the user's, plus trim's flags.
-    public func environment(base: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
-        var environment = base
-        let user = base["RUSTFLAGS"].map { [$0] } ?? []
-        environment["RUSTFLAGS"] = (user + rustflags).joined(separator: " ")
+    /// The environment cargo is run with: the user's, with trim as rustc
+    /// wrapper adding its flags. `RUSTFLAGS` is left as the user set it (or
+    /// unset): setting it would replace the rustflags of `.cargo/config.toml`.
+    public func environment(base: [String: String] = ProcessInfo.processInfo.environment) throws(CargoError)
+        -> [String: String]
+    {
+        var environment = RustcWrapper.environment(flags: rustflags, wrapperExecutable: try Self.wrapperExecutable(base),
+                                                   base: base)
         environment["CARGO_TARGET_DIR"] = targetDirectory
         return environment
     }
 
-    /// Runs `cargo test --no-run`; cargo's progress and errors go to stderr as usual.
-    public func run() throws(CargoError) -> Result {
-        let environment = environment()
-        let output = try CapturedProcess(
+    /// The flags recorded in the build facts: the user's `RUSTFLAGS`, if any, then trim's.
+    public func recordedFlags(base: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        ((base["RUSTFLAGS"].map { [$0] } ?? []) + rustflags).joined(separator: " ")
+    }
+
+    /// What cargo runs as rustc wrapper: `trim-rustc-wrapper` beside the
+    /// running executable (it starts faster than trim: no LLVM), else
+    /// `$TRIM_EXECUTABLE`, else this process when it is trim or cargo-trim,
+    /// else `trim` beside it (tests), else on PATH. trim itself also acts as the wrapper.
+    static func wrapperExecutable(_ environment: [String: String]) throws(CargoError) -> String {
+        var searched: [String] = []
+        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let directory = (own as NSString).deletingLastPathComponent as NSString
+        let dedicated = directory.appendingPathComponent("trim-rustc-wrapper")
+        if FileManager.default.isExecutableFile(atPath: dedicated) { return dedicated }
+        searched.append(dedicated)
+        if let explicit = environment["TRIM_EXECUTABLE"], !explicit.isEmpty {
+            if FileManager.default.isExecutableFile(atPath: explicit) { return explicit }
+            searched.append(explicit)
+        }
+        if ["trim", "cargo-trim"].contains((own as NSString).lastPathComponent) { return own }
+        let beside = directory.appendingPathComponent("trim")
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        searched.append(beside)
+        if let onPath = CapturedProcess.which("trim", environment: environment) { return onPath }
+        throw .wrapperNotFound(searched: searched + ["PATH"])
+    }
+
+    /// Runs `cargo test --no-run`; cargo's progress and errors go to stderr as
+    /// usual. `builtCrate` hears of each crate as soon as cargo reports it
+    /// built (its module key path and current unit files), while the rest builds.
+    public func run(builtCrate: ((_ bitcode: String, _ units: [String]) -> Void)? = nil) throws(CargoError) -> Result {
+        let environment = try environment()
+        var process = CapturedProcess(
             executable: workspace.cargo,
             arguments: ["test", "--no-run", "--message-format=json-render-diagnostics"] + cargoArguments,
-            directory: directory, environment: environment, passStderrThrough: true
-        ).run()
+            directory: directory, environment: environment, passStderrThrough: true)
+        if let builtCrate {
+            process.onStdoutLine = { line in
+                guard let artifact = Self.artifactFiles(Data(line)), let units = try? Self.units(ofArtifact: artifact)
+                else { return }
+                builtCrate(Self.bitcodePath(ofArtifact: artifact), units)
+            }
+        }
+        let output = try process.run()
         guard output.status == 0 else { throw .buildFailed(status: output.status) }
         var result = try Self.parse(messages: output.stdout, workspace: workspace)
-        result.rustflags = environment["RUSTFLAGS"] ?? ""
+        result.rustflags = recordedFlags()
         return result
     }
 
@@ -84,27 +124,50 @@ public struct InstrumentedTestBuild: Sendable {
                 binaries.append(TestBinary(
                     id: TestBinary.id(package: package.name, target: target.name, kind: kind),
                     package: package.name, target: target.name, kind: kind, executable: executable,
-                    bitcode: bitcodePath(ofArtifact: executable), packageDirectory: package.directory,
+                    bitcode: bitcodePath(ofArtifact: executable), units: try units(ofArtifact: executable),
+                    packageDirectory: package.directory,
                     environment: testEnvironment(package: package, crateName: target.name)))
             } else if target.kind.contains(where: { ["lib", "rlib", "proc-macro"].contains($0) }),
                 let rlib = artifact.filenames?.first(where: { $0.hasSuffix(".rlib") })
             {
                 libraries.append(LibraryModule(package: packageName ?? target.name, target: target.name,
-                                               bitcode: bitcodePath(ofArtifact: rlib)))
+                                               bitcode: bitcodePath(ofArtifact: rlib), units: try units(ofArtifact: rlib)))
             }
         }
         return Result(binaries: binaries, libraries: libraries, rustflags: "")
     }
 
-    /// rustc writes `deps/<crate>-<hash>.bc` beside `deps/<crate>-<hash>` or `deps/lib<crate>-<hash>.rlib`.
+    /// The file a `compiler-artifact` message names that rustc's outputs are
+    /// named after: the executable of a test, else the rlib. Nil for other lines.
+    static func artifactFiles(_ line: Data) -> String? {
+        guard line.first == UInt8(ascii: "{"), let artifact = try? JSONDecoder().decode(Artifact.self, from: line),
+            artifact.reason == "compiler-artifact"
+        else { return nil }
+        if artifact.profile?.test == true, let executable = artifact.executable { return executable }
+        return artifact.filenames?.first { $0.hasSuffix(".rlib") }
+    }
+
+    /// The crate module's key path, `deps/<crate>-<hash>.bc`, for `deps/<crate>-<hash>`
+    /// or `deps/lib<crate>-<hash>.rlib`. No such file exists: the crate's code is
+    /// in its units' files, and this names their union.
     static func bitcodePath(ofArtifact path: String) -> String {
         let url = URL(fileURLWithPath: path)
-        var stem = url.lastPathComponent
+        return url.deletingLastPathComponent().appendingPathComponent(stem(ofArtifact: path) + ".bc").path
+    }
+
+    /// `<crate>-<hash>`: what rustc's outputs for the artifact are named after.
+    static func stem(ofArtifact path: String) -> String {
+        var stem = (path as NSString).lastPathComponent
         if stem.hasSuffix(".rlib") {
             stem = String(stem.dropLast(5))
             if stem.hasPrefix("lib") { stem = String(stem.dropFirst(3)) }
         }
-        return url.deletingLastPathComponent().appendingPathComponent(stem + ".bc").path
+        return stem
+    }
+
+    /// The artifact's current codegen-unit bitcode files, as the wrapper recorded them.
+    static func units(ofArtifact path: String) throws(CargoError) -> [String] {
+        try CodegenUnits.read(outDirectory: (path as NSString).deletingLastPathComponent, stem: stem(ofArtifact: path))
     }
 
     static func testEnvironment(package: CargoWorkspace.Package, crateName: String) -> [String: String] {

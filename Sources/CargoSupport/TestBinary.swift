@@ -11,8 +11,10 @@ public struct TestBinary: Sendable, Hashable {
     public var target: String
     public var kind: Kind
     public var executable: String
-    /// The bitcode module compiled into this executable from its own crate.
+    /// The key path of the crate module compiled into this executable from its own crate.
     public var bitcode: String
+    /// That crate's codegen-unit bitcode files, current ones only.
+    public var units: [String]
     /// The package directory: tests run there, as under `cargo test`.
     public var packageDirectory: String
     /// What `cargo test` sets for the test process (CARGO_MANIFEST_DIR, CARGO_PKG_NAME, ...).
@@ -33,5 +35,7 @@ public struct TestBinary: Sendable, Hashable {
 public struct LibraryModule: Sendable, Hashable {
     public var package: String
     public var target: String
+    /// The crate module's key path (see `TestBinary.bitcode`).
     public var bitcode: String
+    public var units: [String]
 }

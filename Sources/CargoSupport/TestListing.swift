@@ -28,10 +28,9 @@ public enum TestListing {
     {
         var environment = ProcessInfo.processInfo.environment.merging(binary.environment) { _, new in new }
         environment.merge(extra) { _, new in new }
-        let output = try CapturedProcess(
-            executable: binary.executable, arguments: arguments,
-            directory: URL(fileURLWithPath: binary.packageDirectory), environment: environment
-        ).run()
+        let output = try CapturedProcess(executable: binary.executable, arguments: arguments,
+                                         directory: URL(fileURLWithPath: binary.packageDirectory),
+                                         environment: environment).run()
         guard output.status == 0 else {
             throw .listingFailed(binary: binary.id, status: output.status,
                                  output: String(decoding: output.stderr + output.stdout, as: UTF8.self))

@@ -41,9 +41,13 @@ public enum ChildProcess {
     }
 
     /// `environment` nil: trim's own. `directory` nil: trim's own.
+    /// `eachStdoutLine`, with `stdout: .capture`: called with every complete
+    /// line (without its newline) as it arrives, while the child still runs;
+    /// the whole output is returned as well.
     public static func run(_ executable: String, _ arguments: [String], directory: String? = nil,
                            environment: [String: String]? = nil, stdout: Output = .capture,
-                           stderr: Output = .capture) throws(SpawnFailure) -> Finished {
+                           stderr: Output = .capture,
+                           eachStdoutLine: ((Data) -> Void)? = nil) throws(SpawnFailure) -> Finished {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -101,22 +105,30 @@ public enum ChildProcess {
         let errorEnd = readEnds[1]
         let errorReader = errorEnd >= 0 ? Thread { errors.data = drain(errorEnd); errors.done.signal() } : nil
         errorReader?.start()
-        let output = readEnds[0] >= 0 ? drain(readEnds[0]) : Data()
+        let output = readEnds[0] >= 0 ? drain(readEnds[0], eachLine: eachStdoutLine) : Data()
         if errorReader != nil { errors.done.wait() }
         let exit = ProcessSpawn.wait(pid)
         return Finished(exit: exit, stdout: output, stderr: errors.data)
     }
 
-    /// Reads `fd` to its end and closes it.
-    private static func drain(_ fd: Int32) -> Data {
+    /// Reads `fd` to its end and closes it, handing each complete line to
+    /// `eachLine` as it arrives (a last line without a newline at the end).
+    private static func drain(_ fd: Int32, eachLine: ((Data) -> Void)? = nil) -> Data {
         defer { close(fd) }
         var data = Data()
+        var lineStart = 0
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
                 data.append(contentsOf: buffer[0..<count])
+                guard let eachLine else { continue }
+                while let newline = data[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                    eachLine(data[lineStart..<newline])
+                    lineStart = newline + 1
+                }
             } else if count == 0 || errno != EINTR {
+                if let eachLine, lineStart < data.count { eachLine(data[lineStart...]) }
                 return data
             }
         }

@@ -6,24 +6,56 @@ import Store
 
 /// How one test binary's coverage slots map to blocks: its PC table (written
 /// by the runtime while the binary lists its tests), its ELF symbols, and the
-/// fingerprints of the modules linked into it.
+/// fingerprints of the codegen units linked into it; a hit in a unit is
+/// recorded against its crate's merged module.
 struct BinaryCoverageMap: Sendable {
     let mapper: SlotMapper
-    /// A module's `sourceFilename` → its key in the store.
+    /// A unit's `sourceFilename` → its crate module's key in the store.
     let moduleKeys: [String: String]
+    /// Copies of a function the crate module folded into another (see `CrateModule`).
+    let folded: [CrateModule.UnitFunction: Int]
 
-    init(binary: TestBinary, pcTable: URL, modules: [StoredModule]) throws(TrimError) {
+    init(binary: TestBinary, pcTable: URL, modules: [(key: String, units: CrateUnits)]) throws(TrimError) {
         let table: PCTable, symbols: ELFSymbols
         do {
             table = try PCTable.read(pcTable)
             symbols = try ELFSymbols.read(executable: URL(fileURLWithPath: binary.executable))
         } catch { throw .coverage(error) }
-        mapper = SlotMapper(pcTable: table, symbols: symbols, modules: modules.map(\.fingerprint))
+        mapper = SlotMapper(pcTable: table, symbols: symbols, modules: modules.flatMap(\.units.units))
         var keys: [String: String] = [:]
-        for module in modules where keys[module.fingerprint.sourceFilename] == nil {
-            keys[module.fingerprint.sourceFilename] = module.path
+        var folded: [CrateModule.UnitFunction: Int] = [:]
+        for module in modules {
+            for unit in module.units.units where keys[unit.sourceFilename] == nil {
+                keys[unit.sourceFilename] = module.key
+            }
+            folded.merge(module.units.folded) { first, _ in first }
         }
         moduleKeys = keys
+        self.folded = folded
+    }
+
+    /// Hits by unit → hits by crate module: copies of one function in several
+    /// units become one function with the union of their blocks.
+    func crateHits(_ functions: [CoveredFunction]) -> [HitFunction] {
+        var blocks: [HitKey: Set<UInt32>] = [:]
+        var order: [HitKey] = []
+        for function in functions {
+            let key = HitKey(module: moduleKeys[function.module] ?? function.module, symbol: function.symbol)
+            if blocks[key] == nil { order.append(key) }
+            if let count = folded[CrateModule.UnitFunction(unit: function.module, symbol: function.symbol)] {
+                blocks[key, default: []].formUnion((0..<UInt32(count)))
+            } else {
+                blocks[key, default: []].formUnion(function.blocks)
+            }
+        }
+        return order.sorted { ($0.module, $0.symbol) < ($1.module, $1.symbol) }.map {
+            HitFunction(module: $0.module, symbol: $0.symbol, blocks: blocks[$0]!.sorted())
+        }
+    }
+
+    private struct HitKey: Hashable {
+        var module: String
+        var symbol: String
     }
 
     /// What a test's dump says it executed, and how far that can be trusted.
@@ -36,9 +68,7 @@ struct BinaryCoverageMap: Sendable {
         }
         let mapping: SlotMapping
         do { mapping = try mapper.map(dump) } catch { return (.unknown, [], "\(error)") }
-        let hits = mapping.functions.map {
-            HitFunction(module: moduleKeys[$0.module] ?? $0.module, symbol: $0.symbol, blocks: $0.blocks)
-        }
+        let hits = crateHits(mapping.functions)
         if let signal = dump.endedBySignal {
             return (.partial, hits, "ended by signal \(signal): coverage recorded up to the crash")
         }

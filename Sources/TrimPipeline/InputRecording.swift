@@ -36,8 +36,7 @@ struct InputRecording: Sendable {
     /// toolchain), and variables except those trim itself gives each test
     /// (CARGO_MANIFEST_DIR, ...: fixed by the workspace, and different per package).
     static func filter(build: WorkspaceBuild, configuration: TrimConfiguration) -> InputFilter {
-        let sysroot = BuildFactsProbe.output(of: "rustc", ["--print", "sysroot"], in: build.workspace.root)?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let sysroot = build.toolchainSysroot
         let perBinary = Set(build.binaries.flatMap { $0.environment.keys })
         return InputFilter(
             workspaceRoot: URL(fileURLWithPath: build.workspace.root),

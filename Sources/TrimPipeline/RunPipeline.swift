@@ -182,14 +182,20 @@ public enum RunPipeline {
             throw .setup("cannot create \(scratch.path): \(error)")
         }
         let results = Slots<Result<([ListedTest], BinaryCoverageMap), TrimError>>(count: build.binaries.count)
+        let keys = Slots<String?>(count: build.binaries.count)
         DispatchQueue.concurrentPerform(iterations: build.binaries.count) { index in
             let binary = build.binaries[index]
             let table = scratch.appendingPathComponent("pctable-\(index)")
-            let modules = (build.modulesOfBinary[binary.id] ?? []).compactMap { build.modules[$0] }
+            let modules = (build.modulesOfBinary[binary.id] ?? []).compactMap { key in
+                build.unitsOfModule[key].map { (key: key, units: $0) }
+            }
+            let key = ListingCache.key(of: binary)
+            keys.set(index, key)
             results.set(index, Result { () throws(TrimError) in
-                try listWithCoverageMap(binary, pcTable: table, modules: modules)
+                try listWithCoverageMap(binary, pcTable: table, modules: modules, cache: build.listingCache, key: key)
             })
         }
+        build.listingCache.prune(keeping: Set(keys.values.compactMap { $0 }))
         var tests: [ListedTest] = []
         var maps: [String: BinaryCoverageMap] = [:]
         for (binary, result) in zip(build.binaries, results.values) {
@@ -200,14 +206,20 @@ public enum RunPipeline {
         return (tests, maps)
     }
 
-    static func listWithCoverageMap(_ binary: TestBinary, pcTable: URL, modules: [StoredModule]) throws(TrimError)
+    static func listWithCoverageMap(_ binary: TestBinary, pcTable: URL, modules: [(key: String, units: CrateUnits)],
+                                    cache: ListingCache, key: String?) throws(TrimError)
         -> ([ListedTest], BinaryCoverageMap)
     {
+        if let key, let cached = cache.load(binary, key: key, needsTable: true) {
+            return (cached.tests, try BinaryCoverageMap(binary: binary, pcTable: cached.pcTable, modules: modules))
+        }
         let tests: [ListedTest]
         do {
             tests = try TestListing.list(binary, extraEnvironment: [SanitizerCoverage.pcTableFileVariable: pcTable.path])
         } catch { throw .cargo(error) }
-        return (tests, try BinaryCoverageMap(binary: binary, pcTable: pcTable, modules: modules))
+        let map = try BinaryCoverageMap(binary: binary, pcTable: pcTable, modules: modules)
+        if let key { cache.store(tests, pcTable: pcTable, key: key) }
+        return (tests, map)
     }
 
     public static let standardErrorLine: @Sendable (String) -> Void = { line in

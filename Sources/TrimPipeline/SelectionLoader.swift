@@ -26,7 +26,7 @@ public enum SelectionLoader {
                 results: results, granularity: granularity, force: force)
             input.inputs = try store.lastInputs()
             timings.lap("load: last inputs")
-            // `inputFilter`: the run's own, when it has one (building it asks rustc for its sysroot).
+            // `inputFilter`: the run's own, when it has one.
             let filter = inputFilter ?? InputRecording.filter(build: build, configuration: configuration)
             input.inputState = InputState.live(filter: filter,
                                                environment: ProcessInfo.processInfo.environment)

@@ -1,3 +1,4 @@
+import BlockIR
 import Foundation
 
 /// Where trim keeps its things for one workspace: everything under
@@ -7,6 +8,8 @@ public struct TrimPaths: Sendable {
     public var targetDirectory: URL
     public var database: URL
     public var fingerprintCache: URL
+    /// The compiled runtime and tracer: the user's cache (`$TRIM_CACHE_DIR`,
+    /// `$XDG_CACHE_HOME/trim` or `~/.cache/trim`), shared by every workspace.
     public var runtimeCache: URL
     /// Per-run scratch: test outputs and coverage dumps.
     public var scratch: URL
@@ -17,7 +20,7 @@ public struct TrimPaths: Sendable {
         targetDirectory = root
         self.database = database.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("trim.db")
         fingerprintCache = root.appendingPathComponent("cache")
-        runtimeCache = root.appendingPathComponent("cache")
+        runtimeCache = FingerprintCache.defaultDirectory()
         scratch = root.appendingPathComponent("run-\(getpid())")
     }
 }

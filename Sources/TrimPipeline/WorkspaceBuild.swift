@@ -41,8 +41,10 @@ public struct WorkspaceBuild: Sendable {
     public var workspace: CargoWorkspace
     public var paths: TrimPaths
     public var binaries: [TestBinary]
-    /// Module key (the .bc file name) → fingerprint, for every module of the build.
+    /// Module key (`<crate>-<hash>.bc`) → the fingerprint of the crate's units merged, for every crate of the build.
     public var modules: [String: StoredModule]
+    /// Module key → its units' own fingerprints, for mapping coverage slots.
+    public var unitsOfModule: [String: CrateUnits]
     /// For each binary id, the keys of the modules linked into it: its own first.
     public var modulesOfBinary: [String: [String]]
     public var facts: BuildFacts
@@ -53,6 +55,8 @@ public struct WorkspaceBuild: Sendable {
     /// Each test binary's identity as built, to tell whether it is still the
     /// file that produced a result.
     public var binaryIdentities: [String: FileIdentity]
+    /// `rustc --print sysroot` (the toolchain's files are not a test's inputs), nil when rustc would not say.
+    public var toolchainSysroot: String?
 
     /// Takes the workspace lock, builds with instrumentation and bitcode, then
     /// fingerprints every module. `command` names the holder of the lock for
@@ -76,41 +80,64 @@ public struct WorkspaceBuild: Sendable {
 
         let runtime: URL
         do { runtime = try CoverageRuntime.library(cacheDirectory: paths.runtimeCache) } catch { throw .coverage(error) }
-        let flags = ["--emit=llvm-bc,link", "-C", "debuginfo=line-tables-only"]
-            + SanitizerCoverage.rustcFlags(runtimeLibrary: runtime)
+        let flags = Self.rustcFlags(runtime: runtime, codegenUnits: try Self.codegenUnits())
         let build = InstrumentedTestBuild(workspace: workspace, rustflags: flags,
                                           cargoArguments: options.selection.cargoArguments,
                                           targetDirectory: paths.targetDirectory.path, directory: options.directory)
-        let result: InstrumentedTestBuild.Result
-        do { result = try build.run() } catch {
-            try signals.check()  // cargo stopped by the signal is not a failed build
-            throw .cargo(error)
-        }
-        try signals.check()
-        timings.lap("cargo metadata + cargo test --no-run")
-        var binaryIdentities: [String: FileIdentity] = [:]
-        for binary in result.binaries { binaryIdentities[binary.id] = FileIdentity(path: binary.executable) }
-
-        // Every module once: the binaries' own and the libraries they link.
-        var paths_: [String] = result.binaries.map(\.bitcode) + result.libraries.map(\.bitcode)
-        paths_ = Array(NSOrderedSet(array: paths_)) as? [String] ?? paths_
-        let files: [BitcodeFile]
-        do { files = try paths_.map { path throws(BlockIRError) in try BitcodeFile(path: path) } } catch {
-            throw .bitcode(error)
-        }
         let reader: IsolatedReader
         do { reader = try IsolatedReader() } catch { throw .bitcode(error) }
         let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: paths.fingerprintCache), reader: reader,
                                           parallelism: options.jobs)
-        var modules: [String: StoredModule] = [:]
-        let fingerprints = fingerprinter.fingerprints(of: files)
-        try signals.check()
-        for (file, fingerprint) in zip(files, fingerprints) {
-            let key = Self.moduleKey(file.path)
-            do {
-                modules[key] = StoredModule(path: key, contentHash: file.contentHash, fingerprint: try fingerprint.get())
-            } catch { throw .bitcode(error) }
+        // Asked of rustc and git while cargo builds: nothing here depends on the build.
+        let probes = DispatchGroup()
+        let facts = Box<BuildFacts>(), sysroot = Box<String?>()
+        DispatchQueue.global().async(group: probes) {
+            facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: build.recordedFlags(),
+                                                features: options.selection.featureNames)
         }
+        DispatchQueue.global().async(group: probes) {
+            sysroot.value = BuildFactsProbe.output(of: "rustc", ["--print", "sysroot"], in: workspace.root)?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        defer { probes.wait() }
+        // Each crate's units are fingerprinted as soon as cargo reports the
+        // crate built, while the rest builds; the pass below finds them cached.
+        let early = DispatchGroup()
+        let hashes = UnitHashMemo(file: paths.fingerprintCache.appendingPathComponent("unit-hashes.tsv"))
+        let result: InstrumentedTestBuild.Result
+        do {
+            result = try build.run(builtCrate: { _, units in
+                guard signals.signal == nil else { return }
+                DispatchQueue.global().async(group: early) {
+                    _ = fingerprinter.fingerprints(of: units.compactMap { try? hashes.bitcodeFile($0) })
+                }
+            })
+        } catch {
+            early.wait()
+            try signals.check()  // cargo stopped by the signal is not a failed build
+            throw .cargo(error)
+        }
+        early.wait()
+        try signals.check()
+        timings.lap("cargo test --no-run (units fingerprinted as they come)")
+        var binaryIdentities: [String: FileIdentity] = [:]
+        for binary in result.binaries { binaryIdentities[binary.id] = FileIdentity(path: binary.executable) }
+
+        // Every crate once: the binaries' own and the libraries they link.
+        var crates: [(key: String, units: [String])] = []
+        var seen = Set<String>()
+        for (bitcode, units) in result.binaries.map({ ($0.bitcode, $0.units) }) + result.libraries.map({ ($0.bitcode, $0.units) })
+        where seen.insert(Self.moduleKey(bitcode)).inserted {
+            crates.append((Self.moduleKey(bitcode), units))
+        }
+        let fingerprinted: ([String: StoredModule], [String: CrateUnits])
+        do { fingerprinted = try Self.fingerprint(crates, with: fingerprinter, hashes: hashes) } catch {
+            try signals.check()
+            throw error
+        }
+        let (modules, unitsOfModule) = fingerprinted
+        try signals.check()
+        hashes.save()
         timings.lap("fingerprint modules")
         let libraryKeys = result.libraries.map { Self.moduleKey($0.bitcode) }
         var modulesOfBinary: [String: [String]] = [:]
@@ -118,23 +145,84 @@ public struct WorkspaceBuild: Sendable {
             let own = Self.moduleKey(binary.bitcode)
             modulesOfBinary[binary.id] = [own] + libraryKeys.filter { $0 != own }
         }
-        let facts = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: result.rustflags,
-                                          features: options.selection.featureNames)
         let sourceFiles = SourceFiles.hashes(of: modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
+        probes.wait()
         timings.lap("build facts + source file hashes")
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
-                              modulesOfBinary: modulesOfBinary, facts: facts, sourceFiles: sourceFiles,
-                              session: session, binaryIdentities: binaryIdentities)
+                              unitsOfModule: unitsOfModule, modulesOfBinary: modulesOfBinary, facts: facts.value!,
+                              sourceFiles: sourceFiles, session: session, binaryIdentities: binaryIdentities,
+                              toolchainSysroot: sysroot.value ?? nil)
+    }
+
+    /// Fingerprints every unit (parsing only bytes not seen before) and merges
+    /// each crate's units into its module.
+    static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
+                            hashes: UnitHashMemo) throws(TrimError) -> ([String: StoredModule], [String: CrateUnits])
+    {
+        let files: [BitcodeFile]
+        do { files = try crates.flatMap(\.units).map { path throws(BlockIRError) in try hashes.bitcodeFile(path) } } catch {
+            throw .bitcode(error)
+        }
+        let results = fingerprinter.fingerprints(of: files)
+        var modules: [String: StoredModule] = [:]
+        var unitsOfModule: [String: CrateUnits] = [:]
+        var next = 0
+        for crate in crates {
+            var units: [ModuleFingerprint] = []
+            var hashes: [String] = []
+            for index in next..<(next + crate.units.count) {
+                do { units.append(try results[index].get()) } catch { throw .bitcode(error) }
+                hashes.append(files[index].contentHash)
+            }
+            next += crate.units.count
+            let merged = CrateModule(name: crate.key, units: units)
+            // The same unit bytes, however rustc named the files: the same module.
+            let contentHash = ContentHash.of(Data(hashes.sorted().joined(separator: "\n").utf8))
+            modules[crate.key] = StoredModule(path: crate.key, contentHash: contentHash, fingerprint: merged.module)
+            unitsOfModule[crate.key] = CrateUnits(units: units, folded: merged.folded)
+        }
+        return (modules, unitsOfModule)
+    }
+
+    /// What trim's rustc wrapper adds to each compilation. Codegen units given
+    /// explicitly: `--emit=llvm-bc` alone makes rustc use one unit per crate,
+    /// and regenerate all of it on every edit.
+    static func rustcFlags(runtime: URL, codegenUnits: Int) -> [String] {
+        ["--emit=llvm-bc,link", "-C", "debuginfo=line-tables-only", "-C", "codegen-units=\(codegenUnits)"]
+            + SanitizerCoverage.rustcFlags(runtimeLibrary: runtime)
+    }
+
+    /// `$TRIM_CODEGEN_UNITS`, else 256 (rustc's own for incremental builds):
+    /// with at most one unit per module, rustc rarely moves a function to
+    /// another unit, and a unit's bitcode changes only with its module.
+    static func codegenUnits(environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(TrimError) -> Int
+    {
+        guard let given = environment["TRIM_CODEGEN_UNITS"], !given.isEmpty else { return 256 }
+        guard let count = Int(given), count >= 1 else {
+            throw .setup("TRIM_CODEGEN_UNITS: \"\(given)\" is not a positive number of codegen units")
+        }
+        return count
     }
 
     /// A module's key in the store: its file name (`ledger-0123456789abcdef.bc`).
     static func moduleKey(_ path: String) -> String { (path as NSString).lastPathComponent }
 
+    /// Listings of binaries whose bytes were seen before.
+    var listingCache: ListingCache { ListingCache(directory: paths.targetDirectory.appendingPathComponent("listings")) }
+
     /// Lists every binary's tests, several binaries at once.
     public func listTests(jobs: Int) throws(TrimError) -> [ListedTest] {
         let results = ListingResults(count: binaries.count)
         DispatchQueue.concurrentPerform(iterations: binaries.count) { index in
-            results.set(index, Result { () throws(CargoError) in try TestListing.list(binaries[index]) })
+            let binary = binaries[index]
+            results.set(index, Result { () throws(CargoError) in
+                let key = ListingCache.key(of: binary)
+                if let key, let cached = listingCache.load(binary, key: key, needsTable: false) { return cached.tests }
+                let tests = try TestListing.list(binary)
+                if let key { listingCache.store(tests, pcTable: nil, key: key) }
+                return tests
+            })
         }
         var tests: [ListedTest] = []
         for result in results.values {
@@ -146,6 +234,18 @@ public struct WorkspaceBuild: Sendable {
         try session.signals.check()
         return tests
     }
+}
+
+/// A crate's units as rustc wrote them, and which of their copies of a
+/// function the merged module folded into another (see `CrateModule`).
+public struct CrateUnits: Sendable {
+    public var units: [ModuleFingerprint]
+    public var folded: [CrateModule.UnitFunction: Int]
+}
+
+/// Set by one background task, read after it is joined.
+private final class Box<T>: @unchecked Sendable {
+    var value: T?
 }
 
 private final class ListingResults: @unchecked Sendable {

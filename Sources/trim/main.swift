@@ -1,3 +1,7 @@
+import CargoSupport
+import Foundation
 import TrimCLI
 
+// Under `trim run`, cargo starts this executable as its rustc wrapper.
+if let status = RustcWrapper.runIfRequested() { exit(status) }
 TrimCommand.main(arguments: Array(CommandLine.arguments.dropFirst()))

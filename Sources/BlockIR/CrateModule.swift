@@ -1,0 +1,123 @@
+/// One crate's codegen units merged into the module a single-unit build would
+/// have given: selection pairs functions across units, whichever unit rustc
+/// put each in this time.
+///
+/// - Functions: every unit's. A symbol defined in several units (`#[inline]`
+///   and generic copies, some internal) is kept once when the copies have the
+///   same content. When they differ, one copy stands for all, and each of its
+///   blocks carries a digest of every copy and the union of their external
+///   references: any copy changing changes all of its blocks, and the blocks
+///   a test executed in any copy count as all of the kept one's (`folded`).
+/// - References to a function of the crate that coverage sees are dropped
+///   from blocks' external references: in a single unit they were calls
+///   within the module, and the callee's own blocks show its changes.
+/// - Globals: the union; a name several units define gets the sum of hashes.
+public struct CrateModule: Sendable {
+    public var module: ModuleFingerprint
+    /// (unit `sourceFilename`, symbol) of copies whose blocks do not match the
+    /// kept copy's → the kept copy's block count: a hit in one counts as a hit
+    /// in every block of the kept one.
+    public var folded: [UnitFunction: Int]
+
+    public struct UnitFunction: Hashable, Sendable {
+        public var unit: String
+        public var symbol: String
+        public init(unit: String, symbol: String) {
+            self.unit = unit
+            self.symbol = symbol
+        }
+    }
+
+    /// `name`: the crate module's `sourceFilename` (units keep their own for slot mapping).
+    public init(name: String, units: [ModuleFingerprint]) {
+        let ordered = units.sorted { $0.sourceFilename < $1.sourceFilename }
+        var files: [String] = []
+        var fileIndex: [String: UInt32] = [:]
+        func remap(_ file: UInt32?, in unit: ModuleFingerprint) -> UInt32? {
+            guard let file, Int(file) < unit.files.count else { return nil }
+            let name = unit.files[Int(file)]
+            if let known = fileIndex[name] { return known }
+            let index = UInt32(files.count)
+            files.append(name)
+            fileIndex[name] = index
+            return index
+        }
+
+        var globals: [String: UInt64] = [:]
+        for unit in ordered {
+            for (name, hash) in unit.globals { globals[name, default: 0] &+= hash }
+        }
+        var copies: [String: [(unit: String, function: FunctionFingerprint)]] = [:]
+        var order: [String] = []
+        for unit in ordered {
+            for var function in unit.functions {
+                for b in function.blocks.indices { function.blocks[b].file = remap(function.blocks[b].file, in: unit) }
+                if copies[function.symbol] == nil { order.append(function.symbol) }
+                copies[function.symbol, default: []].append((unit.sourceFilename, function))
+            }
+        }
+        let coverable = Set(order).subtracting(globals.keys)
+
+        var functions: [FunctionFingerprint] = []
+        var folded: [UnitFunction: Int] = [:]
+        for symbol in order {
+            var variants = copies[symbol]!.map { copy in
+                var function = copy.function
+                for b in function.blocks.indices {
+                    function.blocks[b].externalGlobals.removeAll { coverable.contains($0) }
+                }
+                return (unit: copy.unit, function: function)
+            }
+            let kept = variants[0].function
+            if variants.allSatisfy({ $0.function.hasSameContent(as: kept) }) {
+                functions.append(kept)
+                continue
+            }
+            // Differing copies: the one with the smallest digest stands for
+            // all, whatever the units are called this time.
+            variants.sort { $0.function.contentDigest < $1.function.contentDigest }
+            var standIn = variants[0].function
+            let digest = variants.reduce(UInt64(0x5ca1_ab1e)) { Digest.mix($0, $1.function.contentDigest) }
+            let references = Set(variants.flatMap { $0.function.blocks.flatMap(\.externalGlobals) }).sorted()
+            for b in standIn.blocks.indices {
+                standIn.blocks[b].hash = Digest.mix(standIn.blocks[b].hash, digest)
+                standIn.blocks[b].externalGlobals = references
+            }
+            for variant in variants.dropFirst() where !variant.function.hasSameContent(as: variants[0].function) {
+                folded[UnitFunction(unit: variant.unit, symbol: symbol)] = standIn.blocks.count
+            }
+            functions.append(standIn)
+        }
+        module = ModuleFingerprint(sourceFilename: name, files: files, functions: functions, globals: globals,
+                                   testDescriptors: ordered.flatMap(\.testDescriptors))
+        self.folded = folded
+    }
+}
+
+extension FunctionFingerprint {
+    /// A digest of what `hasSameContent(as:)` compares.
+    var contentDigest: UInt64 {
+        var h = Digest.mix(0xc0de, UInt64(blocks.count))
+        for block in blocks {
+            h = Digest.mix(h, block.hash)
+            for successor in block.successors { h = Digest.mix(h, UInt64(successor)) }
+            for reference in block.externalGlobals { h = Digest.mix(h, Digest.fnv(reference)) }
+        }
+        return h
+    }
+}
+
+/// Order-dependent 64-bit mixing for the digests above (not persisted on its
+/// own: only inside fingerprints whose format version covers it).
+private enum Digest {
+    static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var z = a &+ 0x9e37_79b9_7f4a_7c15 &+ (b &* 0xbf58_476d_1ce4_e5b9)
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    static func fnv(_ string: String) -> UInt64 {
+        string.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+    }
+}
