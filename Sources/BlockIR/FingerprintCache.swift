@@ -48,9 +48,8 @@ public struct FingerprintCache: Sendable {
             let root = directory.deletingLastPathComponent()
             try FileManager.default.createDirectory(at: root.deletingLastPathComponent(),
                                                     withIntermediateDirectories: true)
-            for private_ in [root, directory] where !FileManager.default.fileExists(atPath: private_.path) {
-                try FileManager.default.createDirectory(at: private_, withIntermediateDirectories: false,
-                                                        attributes: [.posixPermissions: 0o700])
+            for private_ in [root, directory] where mkdir(private_.path, 0o700) != 0 && errno != EEXIST {
+                throw BlockIRError.unreadable(path: private_.path, reason: String(cString: strerror(errno)))
             }
         } catch {
             throw .unreadable(path: directory.path, reason: "cannot create the fingerprint cache: \(error)")

@@ -12,9 +12,11 @@ public enum CodegenUnits {
         (outDirectory as NSString).appendingPathComponent(stem + ".trim-units")
     }
 
-    /// Whether `name` is a unit bitcode file of the crate output `stem`.
+    /// Whether `name` is a unit bitcode file of the crate output `stem`:
+    /// `<stem>.<unit>.<session>.rcgu.bc`, or `<stem>.bc` when rustc builds
+    /// the crate as one unit (`TRIM_CODEGEN_UNITS=1`), rewritten in place.
     static func isUnitFile(_ name: String, stem: String) -> Bool {
-        name.hasPrefix(stem + ".") && name.hasSuffix(".rcgu.bc")
+        name == stem + ".bc" || (name.hasPrefix(stem + ".") && name.hasSuffix(".rcgu.bc"))
     }
 
     /// The unit files of `stem` in `directory` now.

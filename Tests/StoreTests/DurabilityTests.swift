@@ -142,7 +142,7 @@ import Glibc
             """)
         raw.closeConnection()
         let before = try Self.bytes(beside: scratch.database)
-        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v3-test-inputs")
+        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v4-build-holds")
         #expect(throws: expected) { try scratch.open() }
         let after = try Self.bytes(beside: scratch.database)
         #expect(after == before, "refusing changed the database's files: \(before.mapValues(\.count)) → \(after.mapValues(\.count)) differ: \(before.keys.filter { before[$0] != after[$0] })")
@@ -170,7 +170,7 @@ import Glibc
         defer { newer.closeConnection() }
         let before = try Self.bytes(beside: scratch.database)
         #expect(before.keys.contains(scratch.database.lastPathComponent + "-wal"), "\(before.keys)")
-        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v3-test-inputs")
+        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v4-build-holds")
         #expect(throws: expected) { try scratch.open() }
         let after = try Self.bytes(beside: scratch.database)
         #expect(after == before, "refusing changed the database's files: \(before.mapValues(\.count)) → \(after.mapValues(\.count)) differ: \(before.keys.filter { before[$0] != after[$0] })")

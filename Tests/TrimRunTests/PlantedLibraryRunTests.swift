@@ -1,7 +1,6 @@
 import Foundation
 import InputTracing
 import Testing
-import TrimPipeline
 
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +13,11 @@ import Glibc
     @Test func aGroupWritableInterposerIsRefusedAndNeverPreloaded() throws {
         let workspace = try ExampleWorkspace(withExtraTests: false)
         defer { try? FileManager.default.removeItem(at: workspace.root) }
-        let cache = TrimPaths(cargoTargetDirectory: workspace.root.appendingPathComponent("target").path).runtimeCache
+        // A cache of this test's own (TRIM_CACHE_DIR): never the user's, which
+        // every other trim on the machine uses.
+        let cache = workspace.root.appendingPathComponent("user-cache/trim")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         let directory = cache.appendingPathComponent("inputs/\(InputTracer.sourceHash)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let library = directory.appendingPathComponent("libtrimio.so")
@@ -28,7 +31,8 @@ import Glibc
         chmod(library.path, 0o775)
         let marker = workspace.root.appendingPathComponent("planted-library-was-loaded")
 
-        let outcome = try workspace.run(["run", "--no-progress"], environment: ["PLANTED_MARKER": marker.path])
+        let outcome = try workspace.run(["run", "--no-progress"],
+                                        environment: ["PLANTED_MARKER": marker.path, "TRIM_CACHE_DIR": cache.path])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("\(library.path): refused: writable by group or others (mode 0775)"),
                 "\(outcome.stderr)")
