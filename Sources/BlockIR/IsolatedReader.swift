@@ -168,22 +168,12 @@ enum WorkerSpawn {
         // A worker that crashes must not hold its parent's pipes open (nor
         // anything a crash handler it starts inherits).
         ProcessSpawn.closeFrom(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        ProcessSpawn.ownGroupWithDefaultSignals(&attributes)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = workerEnvironment.map { strdup($0) } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        // Registered with trim's signal handling, which stops it on Ctrl-C.
+        switch ProcessSpawn.spawnGroupLeader(executable, arguments: arguments, environment: workerEnvironment,
+                                             actions: &actions) {
+        case .success(let pid): return pid
+        case .failure(let error): throw SpawnFailure(description: error.description)
         }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard status == 0 else { throw SpawnFailure(description: String(cString: strerror(status))) }
-        // Known to trim's signal handling, which stops it on Ctrl-C.
-        ChildGroups.shared.register(pid)
-        return pid
     }
 
     static func wait(_ pid: pid_t) -> Exit {

@@ -78,26 +78,18 @@ public enum ChildProcess {
         }
         ProcessSpawn.closeFrom(&actions, 3)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        ProcessSpawn.ownGroupWithDefaultSignals(&attributes)
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let spawned = ProcessSpawn.spawnGroupLeader(
+            executable, arguments: arguments,
+            environment: ProcessSpawn.entries(environment ?? ProcessInfo.processInfo.environment), actions: &actions)
         writeEnds.forEach { close($0) }
         writeEnds = []
-        guard spawned == 0 else {
+        let pid: pid_t
+        switch spawned {
+        case .success(let started): pid = started
+        case .failure(let error):
             readEnds.filter { $0 >= 0 }.forEach { close($0) }
-            throw SpawnFailure(executable: executable, reason: String(cString: strerror(spawned)))
+            throw SpawnFailure(executable: executable, reason: error.description)
         }
-        ChildGroups.shared.register(pid)
         defer { ChildGroups.shared.unregister(pid) }
 
         // Both pipes drained at once, so a child filling one never blocks.

@@ -39,6 +39,34 @@ public enum ProcessSpawn {
         return addCloseFrom(&actions, lowest) == 0
     }
 
+    /// Starts `executable` with `arguments` and `environment` (`KEY=VALUE`
+    /// entries) after `actions`, leading a process group of its own with
+    /// default signals, and registers it with `ChildGroups` (the caller waits
+    /// for it and unregisters it). Returns the pid, or posix_spawn's error.
+    public static func spawnGroupLeader(_ executable: String, arguments: [String], environment: [String],
+                                        actions: inout posix_spawn_file_actions_t) -> Result<pid_t, SpawnErrno> {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        ownGroupWithDefaultSignals(&attributes)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard status == 0 else { return .failure(SpawnErrno(code: status)) }
+        ChildGroups.shared.register(pid)
+        return .success(pid)
+    }
+
+    /// `KEY=VALUE` entries of an environment.
+    public static func entries(_ environment: [String: String]) -> [String] {
+        environment.map { "\($0.key)=\($0.value)" }
+    }
+
     /// The child leads a process group of its own (so trim can stop it and
     /// all it starts as one), with the signals trim ignores or handles back
     /// at their defaults and none blocked.
@@ -75,4 +103,10 @@ public enum ProcessSpawn {
         guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
         return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
+}
+
+/// An error posix_spawn returned.
+public struct SpawnErrno: Error, CustomStringConvertible, Sendable {
+    public var code: Int32
+    public var description: String { String(cString: strerror(code)) }
 }

@@ -27,24 +27,11 @@ struct SpawnedProcess: Sendable {
         // A test's leftover child must not keep the database or trim's pipes open.
         ProcessSpawn.closeFrom(&actions, 3)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        ProcessSpawn.ownGroupWithDefaultSignals(&attributes)
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        switch ProcessSpawn.spawnGroupLeader(executable, arguments: arguments,
+                                             environment: ProcessSpawn.entries(environment), actions: &actions) {
+        case .success(let pid): return SpawnedProcess(pid: pid)
+        case .failure(let error): throw SpawnError(executable: executable, reason: error.description)
         }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard status == 0 else {
-            throw SpawnError(executable: executable, reason: String(cString: strerror(status)))
-        }
-        ChildGroups.shared.register(pid)
-        return SpawnedProcess(pid: pid)
     }
 
     /// Blocks until the child ends.
