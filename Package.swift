@@ -37,7 +37,7 @@ let package = Package(
         ),
         .target(name: "ProcessSpawn"),
         // Directories and files trim keeps private to the user, and leftovers of killed runs.
-        .target(name: "PrivateFiles"),
+        .target(name: "PrivateFiles", dependencies: ["ProcessSpawn"]),
         .target(name: "BlockIR", dependencies: ["CLLVMShim", "ProcessSpawn", "PrivateFiles"]),
         .target(name: "BlockDiffReport", dependencies: ["BlockIR"]),
         .executableTarget(
@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "trim-ir-worker", dependencies: ["BlockIR"]),
         // trim run: coverage runtime and slot mapping, cargo driving, the store,
         // the runner and its reporters, and the pipeline that ties them.
-        .target(name: "Coverage", dependencies: ["BlockIR", "PrivateFiles"], resources: [.embedInCode("Runtime/trim_runtime.c")]),
+        .target(name: "Coverage", dependencies: ["BlockIR", "PrivateFiles", "ProcessSpawn"], resources: [.embedInCode("Runtime/trim_runtime.c")]),
         .target(name: "InputTracing", dependencies: ["BlockIR", "Coverage", "PrivateFiles", "ProcessSpawn"],
                 resources: [.embedInCode("Interposer/trimio.c")]),
         .target(name: "CargoSupport", dependencies: ["ProcessSpawn"]),

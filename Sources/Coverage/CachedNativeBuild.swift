@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 import PrivateFiles
 
 #if canImport(Glibc)
@@ -103,33 +104,27 @@ public enum CachedNativeBuild {
     /// `tool` on PATH.
     static func locate(_ tool: String) throws(Failure) -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        guard let found = ChildProcess.which(tool, environment: ["PATH": path]) else {
+            throw .toolNotFound(tool: tool, reason: "not found on PATH (\(path))")
         }
-        throw .toolNotFound(tool: tool, reason: "not found on PATH (\(path))")
+        return found
     }
 
     private static func run(_ tool: String, _ arguments: [String], in directory: URL,
                             product: URL) throws(Failure) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
+        let finished: ChildProcess.Finished
         do {
-            try process.run()
+            finished = try ChildProcess.run(tool, arguments, directory: directory.path, stderr: .toStdout)
         } catch {
-            throw .toolNotFound(tool: tool, reason: "\(error.localizedDescription)")
+            throw .toolNotFound(tool: tool, reason: error.reason)
         }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let status = process.terminationReason == .exit
-                ? "exit status \(process.terminationStatus)" : "signal \(process.terminationStatus)"
+        let text = String(decoding: finished.stdout, as: UTF8.self)
+        guard finished.exit == .exited(0) else {
+            let status: String
+            switch finished.exit {
+            case .exited(let code): status = "exit status \(code)"
+            case .signalled(let signal): status = "signal \(signal)"
+            }
             throw .buildFailed(
                 path: product.path, command: ([tool] + arguments).joined(separator: " "),
                 output: "\(status)\n\(text.trimmingCharacters(in: .whitespacesAndNewlines))")

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -37,18 +38,8 @@ public enum Leftovers {
         return removed
     }
 
-    /// When `pid` started, from `/proc/<pid>/stat` (field 22, ticks since boot) and `/proc/stat`'s `btime`.
+    /// When `pid` started (ProcessSpawn reads `/proc` for it).
     static func startTime(of pid: pid_t) -> Date? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
-        // After the command name: field 3 (state) onwards; the start time is field 22.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 19, let ticks = Double(fields[19]),
-            let system = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-            let line = system.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
-            let boot = Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
-        else { return nil }
-        return Date(timeIntervalSince1970: boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK))))
+        ProcessIdentity.of(pid)?.startDate
     }
 }

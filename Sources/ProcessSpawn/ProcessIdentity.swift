@@ -46,6 +46,16 @@ public struct ProcessIdentity: Hashable, Sendable, CustomStringConvertible {
         return now.startTicks == startTicks && !Self.isZombie(pid)
     }
 
+    /// When the process started, on the wall clock: the boot time
+    /// (`/proc/stat`'s `btime`) plus its start ticks. Whole seconds at best.
+    public var startDate: Date? {
+        guard let system = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let line = system.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
+            let boot = Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        return Date(timeIntervalSince1970: boot + Double(startTicks) / Double(sysconf(Int32(_SC_CLK_TCK))))
+    }
+
     static let bootID: String = {
         let raw = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? "unknown-boot"
         return raw.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "/", with: "-")
