@@ -23,6 +23,7 @@ import Runner
 import Selection
 import Store
 import TrimConfig
+import TrimModel
 import TrimPipeline
 
 public struct HistoryOptions: Sendable {

@@ -52,7 +52,7 @@
 ///     enum InputCollector { static func inputs(...) -> TestInputs }
 ///     final class InputState (the current files and environment, cached; for selection)
 ///     struct PathPattern (globs: *, **, ?), enum Endpoint (normalised addresses, loopback)
-import Coverage
+import NativeBuild
 import Foundation
 import PrivateFiles
 import ProcessSpawn

@@ -1,7 +1,6 @@
 import BlockIR
 import Foundation
-import InputTracing
-import Store
+import TrimModel
 
 /// The selection rule (ARCHITECTURE.md, Invariants), as one pure function.
 public enum Selector {

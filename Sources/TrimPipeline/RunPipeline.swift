@@ -9,6 +9,7 @@ import Selection
 import Store
 import TestFilter
 import TrimConfig
+import TrimModel
 
 /// `trim run` and `trim list`.
 public enum RunPipeline {

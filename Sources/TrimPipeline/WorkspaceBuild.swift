@@ -3,6 +3,7 @@ import CargoSupport
 import Coverage
 import Foundation
 import Store
+import TrimModel
 
 /// Options every trim command shares.
 public struct WorkspaceOptions: Sendable {
@@ -42,7 +43,7 @@ public struct WorkspaceBuild: Sendable {
     public var paths: TrimPaths
     public var binaries: [TestBinary]
     /// Module key (`<crate>-<hash>.bc`) → the fingerprint of the crate's units merged, for every crate of the build.
-    public var modules: [String: StoredModule]
+    public var modules: [String: ModuleRecord]
     /// Module key → its units' own fingerprints, for mapping coverage slots.
     public var unitsOfModule: [String: CrateUnits]
     /// For each binary id, the keys of the modules linked into it: its own first.
@@ -130,7 +131,7 @@ public struct WorkspaceBuild: Sendable {
         where seen.insert(Self.moduleKey(bitcode)).inserted {
             crates.append((Self.moduleKey(bitcode), units))
         }
-        let fingerprinted: ([String: StoredModule], [String: CrateUnits])
+        let fingerprinted: ([String: ModuleRecord], [String: CrateUnits])
         do { fingerprinted = try Self.fingerprint(crates, with: fingerprinter, hashes: hashes) } catch {
             try signals.check()
             throw error
@@ -157,14 +158,14 @@ public struct WorkspaceBuild: Sendable {
     /// Fingerprints every unit (parsing only bytes not seen before) and merges
     /// each crate's units into its module.
     static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
-                            hashes: UnitHashMemo) throws(TrimError) -> ([String: StoredModule], [String: CrateUnits])
+                            hashes: UnitHashMemo) throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits])
     {
         let files: [BitcodeFile]
         do { files = try crates.flatMap(\.units).map { path throws(BlockIRError) in try hashes.bitcodeFile(path) } } catch {
             throw .bitcode(error)
         }
         let results = fingerprinter.fingerprints(of: files)
-        var modules: [String: StoredModule] = [:]
+        var modules: [String: ModuleRecord] = [:]
         var unitsOfModule: [String: CrateUnits] = [:]
         var next = 0
         for crate in crates {
@@ -178,7 +179,7 @@ public struct WorkspaceBuild: Sendable {
             let merged = CrateModule(name: crate.key, units: units)
             // The same unit bytes, however rustc named the files: the same module.
             let contentHash = ContentHash.of(Data(hashes.sorted().joined(separator: "\n").utf8))
-            modules[crate.key] = StoredModule(path: crate.key, contentHash: contentHash, fingerprint: merged.module)
+            modules[crate.key] = ModuleRecord(path: crate.key, contentHash: contentHash, fingerprint: merged.module)
             unitsOfModule[crate.key] = CrateUnits(units: units, folded: merged.folded)
         }
         return (modules, unitsOfModule)
