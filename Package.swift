@@ -36,13 +36,15 @@ let package = Package(
             ]
         ),
         .target(name: "ProcessSpawn"),
+        // Lock-protected slots and boxes for parallel loops.
+        .target(name: "LockedValues"),
         // The values the stages hand each other (test keys, build facts, results, inputs).
         .target(name: "TrimModel"),
         // Directories and files trim keeps private to the user, and leftovers of killed runs.
         .target(name: "PrivateFiles", dependencies: ["ProcessSpawn"]),
         // C libraries trim compiles for itself, cached per content hash.
         .target(name: "NativeBuild", dependencies: ["PrivateFiles", "ProcessSpawn"]),
-        .target(name: "BlockIR", dependencies: ["CLLVMShim", "ProcessSpawn", "PrivateFiles"]),
+        .target(name: "BlockIR", dependencies: ["CLLVMShim", "LockedValues", "ProcessSpawn", "PrivateFiles"]),
         .target(name: "BlockDiffReport", dependencies: ["BlockIR"]),
         .executableTarget(
             name: "blockdiff",
@@ -62,12 +64,12 @@ let package = Package(
         .target(
             name: "Store", dependencies: ["BlockIR", "TrimModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "Selection", dependencies: ["BlockIR", "TrimModel", "TrimConfig"]),
-        .target(name: "Runner", dependencies: ["ProcessSpawn"]),
+        .target(name: "Selection", dependencies: ["BlockIR", "LockedValues", "TrimModel", "TrimConfig"]),
+        .target(name: "Runner", dependencies: ["LockedValues", "ProcessSpawn", "TrimModel"]),
         .target(name: "TrimConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reporting", dependencies: ["Runner", "Selection"]),
         .target(name: "TrimPipeline", dependencies: [
-                "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "TestFilter", "TrimModel",
+                "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "TestFilter", "TrimModel", "LockedValues",
                 "TrimConfig", "InputTracing", "ProcessSpawn",
             ]),
         .target(

@@ -2,6 +2,7 @@ import BlockIR
 import CargoSupport
 import Coverage
 import Foundation
+import LockedValues
 import Store
 import TrimModel
 
@@ -91,7 +92,7 @@ public struct WorkspaceBuild: Sendable {
                                           parallelism: options.jobs)
         // Asked of rustc and git while cargo builds: nothing here depends on the build.
         let probes = DispatchGroup()
-        let facts = Box<BuildFacts>(), sysroot = Box<String?>()
+        let facts = LockedBox<BuildFacts?>(nil), sysroot = LockedBox<String?>(nil)
         DispatchQueue.global().async(group: probes) {
             facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: build.recordedFlags(),
                                                 features: options.selection.featureNames)
@@ -152,7 +153,7 @@ public struct WorkspaceBuild: Sendable {
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
                               unitsOfModule: unitsOfModule, modulesOfBinary: modulesOfBinary, facts: facts.value!,
                               sourceFiles: sourceFiles, session: session, binaryIdentities: binaryIdentities,
-                              toolchainSysroot: sysroot.value ?? nil)
+                              toolchainSysroot: sysroot.value)
     }
 
     /// Fingerprints every unit (parsing only bytes not seen before) and merges
@@ -214,7 +215,7 @@ public struct WorkspaceBuild: Sendable {
 
     /// Lists every binary's tests, several binaries at once.
     public func listTests(jobs: Int) throws(TrimError) -> [ListedTest] {
-        let results = ListingResults(count: binaries.count)
+        let results = IndexedSlots<Result<[ListedTest], CargoError>>(count: binaries.count)
         DispatchQueue.concurrentPerform(iterations: binaries.count) { index in
             let binary = binaries[index]
             results.set(index, Result { () throws(CargoError) in
@@ -226,7 +227,7 @@ public struct WorkspaceBuild: Sendable {
             })
         }
         var tests: [ListedTest] = []
-        for result in results.values {
+        for result in results.all {
             do { tests += try result.get() } catch {
                 try session.signals.check()
                 throw .cargo(error)
@@ -244,15 +245,3 @@ public struct CrateUnits: Sendable {
     public var folded: [CrateModule.UnitFunction: Int]
 }
 
-/// Set by one background task, read after it is joined.
-private final class Box<T>: @unchecked Sendable {
-    var value: T?
-}
-
-private final class ListingResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<[ListedTest], CargoError>?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<[ListedTest], CargoError>) { lock.withLock { slots[index] = value } }
-    var values: [Result<[ListedTest], CargoError>] { lock.withLock { slots.map { $0! } } }
-}
