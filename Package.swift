@@ -88,6 +88,8 @@ let package = Package(
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI", "CargoSupport"]),
         .executableTarget(name: "trim-rustc-wrapper", dependencies: ["CargoSupport"]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
+        .executableTarget(name: "trim-bench-overhead", dependencies: ["Coverage", "InputTracing", "ProcessSpawn", "TrimModel"],
+                          path: "Benchmarks/Overhead", exclude: ["overhead.rs"]),
         .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "BlockIR", "TrimModel"], path: "Benchmarks/Selection"),
         .testTarget(
             name: "BlockIRTests",
