@@ -2,7 +2,9 @@ import BlockIR
 import CargoSupport
 import Coverage
 import Foundation
+import LockedValues
 import Store
+import TrimModel
 
 /// Options every trim command shares.
 public struct WorkspaceOptions: Sendable {
@@ -42,7 +44,7 @@ public struct WorkspaceBuild: Sendable {
     public var paths: TrimPaths
     public var binaries: [TestBinary]
     /// Module key (`<crate>-<hash>.bc`) → the fingerprint of the crate's units merged, for every crate of the build.
-    public var modules: [String: StoredModule]
+    public var modules: [String: ModuleRecord]
     /// Module key → its units' own fingerprints, for mapping coverage slots.
     public var unitsOfModule: [String: CrateUnits]
     /// For each binary id, the keys of the modules linked into it: its own first.
@@ -93,7 +95,7 @@ public struct WorkspaceBuild: Sendable {
                                           parallelism: options.jobs)
         // Asked of rustc and git while cargo builds: nothing here depends on the build.
         let probes = DispatchGroup()
-        let facts = Box<BuildFacts>(), sysroot = Box<String?>()
+        let facts = LockedBox<BuildFacts?>(nil), sysroot = LockedBox<String?>(nil)
         DispatchQueue.global().async(group: probes) {
             facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: build.recordedFlags(),
                                                 features: options.selection.featureNames)
@@ -141,7 +143,7 @@ public struct WorkspaceBuild: Sendable {
         where seen.insert(Self.moduleKey(bitcode)).inserted {
             builtCrates.append((Self.moduleKey(bitcode), units))
         }
-        let fingerprinted: ([String: StoredModule], [String: CrateUnits])
+        let fingerprinted: ([String: ModuleRecord], [String: CrateUnits])
         do { fingerprinted = try Self.fingerprint(builtCrates, with: fingerprinter, hashes: hashes) } catch {
             try signals.check()
             throw error
@@ -162,7 +164,7 @@ public struct WorkspaceBuild: Sendable {
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
                               unitsOfModule: unitsOfModule, modulesOfBinary: modulesOfBinary, facts: facts.value!,
                               sourceFiles: sourceFiles, session: session, binaryIdentities: binaryIdentities,
-                              toolchainSysroot: sysroot.value ?? nil,
+                              toolchainSysroot: sysroot.value,
                               wrapperEnvironment: ((try? build.environment()) ?? [:]).filter { name, _ in
                                   name == "RUSTC_WRAPPER" || name.hasPrefix("TRIM_RUSTC_") || name == RustcWrapper.userWrapperVariable
                               })
@@ -173,7 +175,7 @@ public struct WorkspaceBuild: Sendable {
     /// a coverage map needs them), else its units fingerprinted (parsing only
     /// bytes not seen before) and merged.
     static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
-                            hashes: UnitHashMemo) throws(TrimError) -> ([String: StoredModule], [String: CrateUnits])
+                            hashes: UnitHashMemo) throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits])
     {
         var crateFiles: [(key: String, files: [BitcodeFile], cacheKey: String)] = []
         for crate in crates {
@@ -185,7 +187,7 @@ public struct WorkspaceBuild: Sendable {
         }
         let prepared = crateFiles
         let cache = CrateModuleCache(fingerprints: fingerprinter.cache)
-        let results = Slots<Result<(CrateModule, CrateUnits), BlockIRError>>(count: prepared.count)
+        let results = IndexedSlots<Result<(CrateModule, CrateUnits), BlockIRError>>(count: prepared.count)
         DispatchQueue.concurrentPerform(iterations: prepared.count) { index in
             let crate = prepared[index]
             if let merged = cache.load(key: crate.cacheKey) {
@@ -196,13 +198,13 @@ public struct WorkspaceBuild: Sendable {
                                          fingerprinter: fingerprinter, cache: cache))
             }
         }
-        var modules: [String: StoredModule] = [:]
+        var modules: [String: ModuleRecord] = [:]
         var unitsOfModule: [String: CrateUnits] = [:]
-        for (crate, result) in zip(prepared, results.values) {
+        for (crate, result) in zip(prepared, results.all) {
             let (merged, units): (CrateModule, CrateUnits)
             do { (merged, units) = try result.get() } catch { throw .bitcode(error) }
             // The same unit bytes, however rustc named the files: the same module.
-            modules[crate.key] = StoredModule(path: crate.key, contentHash: crate.cacheKey, fingerprint: merged.module)
+            modules[crate.key] = ModuleRecord(path: crate.key, contentHash: crate.cacheKey, fingerprint: merged.module)
             unitsOfModule[crate.key] = units
         }
         return (modules, unitsOfModule)
@@ -254,7 +256,7 @@ public struct WorkspaceBuild: Sendable {
 
     /// Lists every binary's tests, several binaries at once.
     public func listTests(jobs: Int) throws(TrimError) -> [ListedTest] {
-        let results = ListingResults(count: binaries.count)
+        let results = IndexedSlots<Result<[ListedTest], CargoError>>(count: binaries.count)
         DispatchQueue.concurrentPerform(iterations: binaries.count) { index in
             let binary = binaries[index]
             results.set(index, Result { () throws(CargoError) in
@@ -266,7 +268,7 @@ public struct WorkspaceBuild: Sendable {
             })
         }
         var tests: [ListedTest] = []
-        for result in results.values {
+        for result in results.all {
             do { tests += try result.get() } catch {
                 try session.signals.check()
                 throw .cargo(error)
@@ -316,15 +318,3 @@ public final class CrateUnits: @unchecked Sendable {
     }
 }
 
-/// Set by one background task, read after it is joined.
-private final class Box<T>: @unchecked Sendable {
-    var value: T?
-}
-
-private final class ListingResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<[ListedTest], CargoError>?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<[ListedTest], CargoError>) { lock.withLock { slots[index] = value } }
-    var values: [Result<[ListedTest], CargoError>] { lock.withLock { slots.map { $0! } } }
-}
