@@ -35,6 +35,9 @@ public enum RunPipeline {
         let timings = PhaseTimings.fromEnvironment()
         let build = try WorkspaceBuild.make(options, command: "run", signals: signals, timings: timings)
         defer { build.session.close() }
+        // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
+        let doctestListing = PendingDoctestSuite { () throws(TrimError) in try DoctestSuite.make(build: build, options: options) }
+        defer { doctestListing.finish() }
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
         let profile = try request.resolvedProfile(workspaceRoot: build.workspace.root)
         let inputs = try InputRecording(build: build, configuration: configuration)
@@ -63,7 +66,7 @@ public enum RunPipeline {
         let (listed, pcTables) = try listWithPCTables(build, scratch: scratch)
         timings.lap("list tests")
         try signals.check()
-        let doctests = try DoctestSuite.make(build: build, options: options)
+        let doctests = try doctestListing.wait()
         // Only what was built is listed again: other packages' records stay as they are.
         var namesByBinary = doctests.namesByBinary
         for binary in build.binaries { namesByBinary[binary.id, default: []] += [] }
