@@ -2,7 +2,7 @@ import Foundation
 
 /// The trim-run benchmark's generated workspace: the library `shop` of
 /// `moduleCount` modules (one source file each, the same code with different
-/// constants, 37 unit tests each) and two integration test files of 4 tests.
+/// constants, 36 unit tests each) and two integration test files of 4 tests.
 /// The `gcd` loop of module `mutatedModule` carries the `// BENCH-MUTATE`
 /// line the benchmark edits.
 struct ShopWorkspace {
