@@ -20,6 +20,8 @@ public struct CommitRecord: Sendable, Equatable {
     public var filesChanged: Int
     /// Tests listed at this commit (ignored ones left out).
     public var testsTotal: Int?
+    /// Warnings rustc gave in the commit's build (nil: the build did not run).
+    public var rustcWarnings: Int?
     /// Tests selected per grain (compared rows only).
     public var selected: [Granularity: Int] = [:]
     /// Tests that failed in the full run.
@@ -90,6 +92,13 @@ public struct MutantRecord: Sendable, Equatable {
     public var status: Status
     /// Tests failing under the mutant.
     public var failing: [String] = []
+    /// Tests the mutant killed: failing under it, passing in the commit's own full run.
+    public var killed: [String] = []
+    /// How many of `killed` block grain selected (all of them, unless block grain missed some).
+    public var killedSelectedByBlock: Int {
+        let missed = Set(missed[.block] ?? [])
+        return killed.filter { !missed.contains($0) }.count
+    }
     public var selected: [Granularity: Int] = [:]
     public var missed: [Granularity: [String]] = [:]
     public var note = ""

@@ -29,8 +29,19 @@ public struct HistorySummary: Sendable, Equatable {
     public var mutantsTried: Int
     public var mutantsUnviable: Int
     public var mutantsCaught: Int
+    /// Tests the mutants killed, and how many of those block grain selected (all, unless it missed some).
+    public struct MutantKills: Sendable, Equatable {
+        public var killed: Int
+        public var selectedByBlock: Int
+    }
+    /// nil: the mutants were not given.
+    public var mutantKills: MutantKills?
 
-    public init(_ records: [CommitRecord]) {
+    public init(_ records: [CommitRecord], mutants: [MutantRecord]? = nil) {
+        mutantKills = mutants.map { list in
+            MutantKills(killed: list.reduce(0) { $0 + $1.killed.count },
+                        selectedByBlock: list.reduce(0) { $0 + $1.killedSelectedByBlock })
+        }
         commits = records.count
         baseline = records.filter { $0.status == .baseline }.count
         compared = records.filter { $0.status == .compared }.count
@@ -109,7 +120,8 @@ public struct HistorySummary: Sendable, Equatable {
         if mutantsTried + mutantsUnviable > 0 {
             lines.append("")
             lines.append("mutants: \(mutantsTried) tried (\(mutantsUnviable) more did not build), "
-                + "\(mutantsCaught) caught by the suite")
+                + "\(mutantsCaught) caught by the suite"
+                + (mutantKills.map { ", killing \($0.killed) tests; block grain selected \($0.selectedByBlock) of them" } ?? ""))
             lines.append("missed selections under mutants: "
                 + historyGrains.map { "\($0.rawValue) \(grains[$0]?.mutantMissed ?? 0)" }.joined(separator: ", "))
         }
