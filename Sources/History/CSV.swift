@@ -67,7 +67,7 @@ public enum HistoryCSV {
     public static let commitColumns = [
         "commit", "subject", "status", "files_changed", "tests_total", "rustc_warnings",
         "selected_block", "selected_function", "selected_file", "affected", "nondeterministic",
-        "failing", "missed_block", "missed_function", "missed_file",
+        "unexplained_missed", "failing", "missed_block", "missed_function", "missed_file",
         "build_seconds", "selection_seconds", "full_run_seconds",
         "mutants_tried", "mutants_unviable", "mutants_caught", "mutant_missed_block", "mutant_missed_function",
         "mutant_missed_file", "failing_tests", "missed_tests", "unexplained_tests", "note",
@@ -87,6 +87,7 @@ public enum HistoryCSV {
         fields += historyGrains.map { compared ? count(r.selected[$0]) : "" }
         fields.append(compared ? count(r.affected) : "")
         fields.append(compared ? String(r.nondeterministic) : "")
+        fields.append(compared ? String(r.unexplainedMissed) : "")
         fields.append(count(r.failing))
         fields += historyGrains.map { compared ? count(r.missed[$0]) : "" }
         fields += [seconds(r.buildSeconds), seconds(r.selectionSeconds), seconds(r.fullRunSeconds)]
@@ -140,6 +141,7 @@ public enum HistoryCSV {
             record.failing = Int(row["failing"] ?? "")
             record.affected = Int(row["affected"] ?? "")
             record.nondeterministic = Int(row["nondeterministic"] ?? "") ?? 0
+            record.unexplainedMissed = Int(row["unexplained_missed"] ?? "") ?? 0
             for grain in historyGrains {
                 record.selected[grain] = Int(row["selected_\(grain.rawValue)"] ?? "")
                 record.missed[grain] = Int(row["missed_\(grain.rawValue)"] ?? "")

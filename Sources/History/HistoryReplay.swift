@@ -277,6 +277,7 @@ struct Replay {
             record.affected = affected.affected.count
             record.nondeterministic = affected.nondeterministic
             record.unexplainedTests = affected.unexplained.map(\.description)
+            record.unexplainedMissed = affected.unexplained.filter { !$0.divergence.isCarryFailure }.count
         }
         if record.status == .compared {
             for grain in historyGrains {

@@ -32,8 +32,12 @@ public struct CommitRecord: Sendable, Equatable {
     /// Tests whose path changed but differs between two runs of the same build too.
     public var nondeterministic = 0
     /// Tests that took another path although block grain saw no changed
-    /// block they executed (`BINARY NAME`): nondeterministic tests, or a miss.
+    /// block they executed and two runs agreed on their path
+    /// (`BINARY NAME [kind: where the path parted]`, `UnexplainedPath`).
     public var unexplainedTests: [String] = []
+    /// Those of them whose path really differs: a change block grain missed
+    /// (the others the comparison could not carry over).
+    public var unexplainedMissed = 0
     /// Failing tests the grain's selection left out.
     public var missed: [Granularity: Int] = [:]
     public var buildSeconds: Double?
