@@ -1,4 +1,4 @@
-import Coverage
+import NativeBuild
 import Foundation
 
 /// Randomness made repeatable for a replay's test processes
