@@ -21,10 +21,13 @@ public struct WorkspaceOptions: Sendable {
     public var doctests: Bool
     /// Parallelism of parsing, listing and running.
     public var jobs: Int
+    /// rustc's warnings counted rather than rendered (the replay); nil: cargo renders them.
+    public var diagnostics: CompilerDiagnostics?
 
     public init(directory: URL, directoryIsExplicit: Bool = false, database: String? = nil,
                 selection: PackageSelection = PackageSelection(), doctests: Bool = true,
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, diagnostics: CompilerDiagnostics? = nil) {
+        self.diagnostics = diagnostics
         self.directory = directory
         self.directoryIsExplicit = directoryIsExplicit
         self.database = database
@@ -88,7 +91,8 @@ public struct WorkspaceBuild: Sendable {
         let flags = Self.rustcFlags(runtime: runtime, codegenUnits: try Self.codegenUnits())
         let build = InstrumentedTestBuild(workspace: workspace, rustflags: flags,
                                           cargoArguments: options.selection.cargoArguments,
-                                          targetDirectory: paths.targetDirectory.path, directory: options.directory)
+                                          targetDirectory: paths.targetDirectory.path, directory: options.directory,
+                                          diagnostics: options.diagnostics)
         let reader: IsolatedReader
         do { reader = try IsolatedReader() } catch { throw .bitcode(error) }
         let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: paths.fingerprintCache), reader: reader,
