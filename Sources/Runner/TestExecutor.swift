@@ -26,6 +26,9 @@ public final class TestExecutor: Sendable {
     /// trim's settings: `inheritedEnvironment`).
     public let baseEnvironment: [String: String]
     public let policy: ExecutionPolicy
+    /// false (`--no-capture`): tests write straight to trim's stdout and
+    /// stderr, and their results carry no output.
+    public let captureOutput: Bool
     /// Per-test adjustments of `policy` (profile overrides).
     private let policyFor: @Sendable (TestInstance) -> ExecutionPolicy
     private let prepareAttempt: AttemptPreparer?
@@ -35,8 +38,9 @@ public final class TestExecutor: Sendable {
                 baseEnvironment: [String: String] = TestExecutor.inheritedEnvironment(),
                 policy: ExecutionPolicy = ExecutionPolicy(),
                 policyFor: (@Sendable (TestInstance) -> ExecutionPolicy)? = nil,
-                prepareAttempt: AttemptPreparer? = nil) {
+                prepareAttempt: AttemptPreparer? = nil, captureOutput: Bool = true) {
         self.jobs = max(1, jobs)
+        self.captureOutput = captureOutput
         self.scratchDirectory = scratchDirectory
         self.coverageFileVariable = coverageFileVariable
         self.baseEnvironment = baseEnvironment
@@ -168,7 +172,7 @@ public final class TestExecutor: Sendable {
         do {
             let process = try SpawnedProcess.spawn(
                 executable: setup.executable, arguments: setup.arguments, directory: test.directory,
-                environment: setup.environment, outputFile: outputFile.path)
+                environment: setup.environment, outputFile: captureOutput ? outputFile.path : nil)
             if control.started(process) {
                 // Cancelled by a signal while it was being started.
                 process.signalGroup(SIGTERM)
@@ -193,7 +197,7 @@ public final class TestExecutor: Sendable {
             status = .couldNotStart(reason: "\(error)")
         }
         let duration = Date().timeIntervalSince(start)
-        let output = OutputFile.read(outputFile)
+        let output = captureOutput ? OutputFile.read(outputFile) : ""
         try? FileManager.default.removeItem(at: outputFile)
         return TestExecution(test: test, attempt: attempt, status: status, duration: duration, output: output,
                              coverageFile: coverageFile, leaked: leaked, payload: payload)

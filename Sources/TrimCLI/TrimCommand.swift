@@ -56,8 +56,12 @@ struct WorkspaceArguments: ParsableArguments {
 
     @OptionGroup(title: "Package and target selection (as cargo test)") var cargo: CargoSelectionArguments
 
-    @Option(name: [.customShort("j", allowingJoined: true), .long], help: "Tests run at once (default: the number of cores).")
-    var jobs: Int?
+    @Option(name: [.customShort("j", allowingJoined: true), .long, .customLong("test-threads")],
+            help: "Tests run at once: N, num-cpus, or -N for N fewer than the cores (default: the profile's, num-cpus).")
+    var jobs: TestThreads?
+
+    /// `-j` resolved on this machine, if given.
+    var testThreads: Int? { jobs?.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount) }
 
     var options: WorkspaceOptions {
         let directory = directory.map { URL(fileURLWithPath: $0) }
@@ -65,13 +69,17 @@ struct WorkspaceArguments: ParsableArguments {
         let database = db ?? ProcessInfo.processInfo.environment["TRIM_DB"].flatMap { $0.isEmpty ? nil : $0 }
         return WorkspaceOptions(directory: directory, directoryIsExplicit: self.directory != nil, database: database,
                                 selection: cargo.selection, doctests: !cargo.noDoctests,
-                                jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+                                jobs: testThreads ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }
 
 extension Granularity: ExpressibleByArgument {}
 extension HumanReporter.ColorChoice: ExpressibleByArgument {}
 extension RunIgnored: ExpressibleByArgument {}
+extension TestThreads: ExpressibleByArgument {}
+extension StatusLevel: ExpressibleByArgument {}
+extension FinalStatusLevel: ExpressibleByArgument {}
+extension TestOutputDisplay: ExpressibleByArgument {}
 
 /// Which tests: name filters, -E expressions, ignored ones, a partition.
 struct FilterArguments: ParsableArguments {
@@ -122,8 +130,27 @@ struct RunnerArguments: ParsableArguments {
     @Option(help: "Retry a failing test up to N times; one that then passes is FLAKY.")
     var retries: Int?
 
-    @Flag(help: "Run every selected test even after failures.")
+    @Flag(name: [.customLong("no-fail-fast"), .customLong("nff")], help: "Run every selected test even after failures.")
     var noFailFast = false
+
+    @Flag(name: [.customLong("fail-fast"), .customLong("ff")], help: "Stop starting tests after the first failure.")
+    var failFast = false
+
+    @Flag(name: [.customLong("no-capture"), .customLong("nocapture")],
+          help: "Pass tests' output straight through, running them one at a time.")
+    var noCapture = false
+
+    @Option(help: "Statuses shown as they happen: none, fail, retry, slow, leak, pass, skip, all (default: the profile's, pass).")
+    var statusLevel: StatusLevel?
+
+    @Option(help: "Statuses listed again after the summary: none, fail, flaky, slow, skip, leak, pass, all (default: the profile's, flaky).")
+    var finalStatusLevel: FinalStatusLevel?
+
+    @Option(help: "When a failing test's output is shown: immediate, final, immediate-final, never (default: the profile's, immediate).")
+    var failureOutput: TestOutputDisplay?
+
+    @Option(help: "When a passing test's output is shown: immediate, final, immediate-final, never (default: the profile's, never).")
+    var successOutput: TestOutputDisplay?
 
     @Option(help: "Stop starting tests after N failures (default: the profile's; fail fast).")
     var maxFail: Int?
@@ -145,9 +172,16 @@ struct RunnerArguments: ParsableArguments {
         if terminateAfter != nil && slowTimeout == nil {
             throw ValidationError("--terminate-after counts --slow-timeout periods: give --slow-timeout too")
         }
+        if failFast && noFailFast { throw ValidationError("--fail-fast (--ff) and --no-fail-fast (--nff) contradict each other: give one") }
+        if failFast && maxFail != nil { throw ValidationError("--fail-fast (--ff) and --max-fail contradict each other: give one") }
         request.profile = profile
         request.retries = retries
-        request.failFast = noFailFast ? .noFailFast : maxFail.map { .maxFail($0) }
+        request.failFast = noFailFast ? .noFailFast : failFast ? .failFast : maxFail.map { .maxFail($0) }
+        request.captureOutput = !noCapture
+        request.statusLevel = statusLevel
+        request.finalStatusLevel = finalStatusLevel
+        request.failureOutput = failureOutput
+        request.successOutput = successOutput
         request.slowTimeout = slowTimeout.map { SlowTimeout(period: $0, terminateAfter: terminateAfter) }
         request.junitPath = junit.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
     }
@@ -165,7 +199,8 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var selection: SelectionArguments
     @OptionGroup var runner: RunnerArguments
 
-    @Flag(help: "Plain lines, no live progress line (the default when stdout is not a terminal).")
+    @Flag(name: [.customLong("no-progress"), .customLong("hide-progress-bar")],
+          help: "Plain lines, no live progress line (the default when stdout is not a terminal).")
     var noProgress = false
 
     @Option(help: "Colours: auto (a terminal without NO_COLOR), always or never.")
@@ -178,10 +213,13 @@ struct RunCommand: ParsableCommand {
         let (filter, partition) = try filters.filter()
         var request = RunRequest(workspace: workspace.options, granularity: selection.granularity,
                                  force: selection.all, filter: filter, partition: partition,
-                                 testThreads: workspace.jobs)
+                                 testThreads: workspace.testThreads)
         try runner.apply(to: &request)
+        if runner.noCapture, let threads = workspace.testThreads, threads > 1 {
+            FileHandle.standardError.write(Data("trim: warning: --no-capture runs tests one at a time; -j \(threads) is ignored\n".utf8))
+        }
         let statistics = try RunPipeline.run(request) { profile, trimDirectory in
-            ReporterChoice.reporters(format: messageFormat, progress: !noProgress, color: color, profile: profile,
+            ReporterChoice.reporters(format: messageFormat, progress: !noProgress && !runner.noCapture, color: color, profile: profile,
                                      trimDirectory: trimDirectory)
         }
         if case .signal = statistics.cancelled { throw ExitCode(ExitStatus.interrupted) }

@@ -73,10 +73,13 @@ public struct Profile: Sendable, Hashable {
     ///   directory, see `junitReportURL`): pass an absolute path for one
     ///   relative to the current directory. Turns JUnit on if it was off.
     /// - `slowTimeout`: for every test, overrides included.
-    /// - `failFast`, `testThreads`, `statusLevel`: replace the profile's.
+    /// - `failFast`, `testThreads`, `statusLevel`, `finalStatusLevel`,
+    ///   `failureOutput`, `successOutput`: replace the profile's.
     public func applying(
         retries: Int? = nil, failFast: FailFast? = nil, testThreads: TestThreads? = nil,
-        junitPath: String? = nil, statusLevel: StatusLevel? = nil, slowTimeout: SlowTimeout? = nil
+        junitPath: String? = nil, statusLevel: StatusLevel? = nil, slowTimeout: SlowTimeout? = nil,
+        finalStatusLevel: FinalStatusLevel? = nil, failureOutput: TestOutputDisplay? = nil,
+        successOutput: TestOutputDisplay? = nil
     ) -> Profile {
         var profile = self
         if let retries {
@@ -99,6 +102,9 @@ public struct Profile: Sendable, Hashable {
         if let failFast { profile.failFast = failFast }
         if let testThreads { profile.testThreads = testThreads }
         if let statusLevel { profile.statusLevel = statusLevel }
+        if let finalStatusLevel { profile.finalStatusLevel = finalStatusLevel }
+        if let failureOutput { profile.failureOutput = failureOutput }
+        if let successOutput { profile.successOutput = successOutput }
         if let junitPath {
             var junit = profile.junit ?? JUnitSettings(path: junitPath)
             junit.path = junitPath

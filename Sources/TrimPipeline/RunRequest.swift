@@ -22,6 +22,13 @@ public struct RunRequest: Sendable {
     public var slowTimeout: SlowTimeout?
     public var testThreads: Int?
     public var junitPath: String?
+    public var statusLevel: StatusLevel?
+    public var finalStatusLevel: FinalStatusLevel?
+    public var failureOutput: TestOutputDisplay?
+    public var successOutput: TestOutputDisplay?
+    /// false (`--no-capture`): tests write to trim's stdout and stderr and
+    /// run one at a time, whatever `testThreads` says.
+    public var captureOutput = true
     /// Variables every test process gets on top of its binary's own (the
     /// replay's `--fixed-random` preload); empty for `trim run`.
     public var testEnvironment: [String: String]
@@ -49,7 +56,9 @@ public struct RunRequest: Sendable {
     func resolvedProfile(workspaceRoot: String) throws(TrimError) -> Profile {
         do {
             return try configuration(workspaceRoot: workspaceRoot).profile(named: profile).applying(
-                retries: retries, failFast: failFast, junitPath: junitPath, slowTimeout: slowTimeout)
+                retries: retries, failFast: failFast, junitPath: junitPath, statusLevel: statusLevel,
+                slowTimeout: slowTimeout, finalStatusLevel: finalStatusLevel, failureOutput: failureOutput,
+                successOutput: successOutput)
         } catch {
             throw .setup("\(error)")
         }
