@@ -57,19 +57,21 @@ struct WorkspaceArguments: ParsableArguments {
     @OptionGroup(title: "Package and target selection (as cargo test)") var cargo: CargoSelectionArguments
 
     @Option(name: [.customShort("j", allowingJoined: true), .long, .customLong("test-threads")],
-            help: "Tests run at once: N, num-cpus, or -N for N fewer than the cores (default: the profile's, num-cpus).")
+            help: "Tests run at once: N, num-cpus, or -N for N fewer than the cores (default: $TRIM_TEST_THREADS, else the profile's, num-cpus).")
     var jobs: TestThreads?
 
-    /// `-j` resolved on this machine, if given.
-    var testThreads: Int? { jobs?.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount) }
+    /// `-j`, else `$TRIM_TEST_THREADS`, resolved on this machine; nil when neither is given.
+    func testThreads() throws -> Int? {
+        try (jobs ?? EnvironmentSettings().threads())?.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
+    }
 
-    var options: WorkspaceOptions {
+    func options() throws -> WorkspaceOptions {
         let directory = directory.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let database = db ?? ProcessInfo.processInfo.environment["TRIM_DB"].flatMap { $0.isEmpty ? nil : $0 }
         return WorkspaceOptions(directory: directory, directoryIsExplicit: self.directory != nil, database: database,
                                 selection: cargo.selection, doctests: !cargo.noDoctests,
-                                jobs: testThreads ?? ProcessInfo.processInfo.activeProcessorCount)
+                                jobs: try testThreads() ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }
 
@@ -124,10 +126,10 @@ struct SelectionArguments: ParsableArguments {
 
 /// How tests run: profile, retries, fail-fast, timeouts. The command line wins over the profile.
 struct RunnerArguments: ParsableArguments {
-    @Option(help: "The profile of .config/trim.toml to use (default: default).")
-    var profile: String = "default"
+    @Option(name: [.customShort("P"), .long], help: "The profile of .config/trim.toml to use (default: $TRIM_PROFILE, else default).")
+    var profile: String?
 
-    @Option(help: "Retry a failing test up to N times; one that then passes is FLAKY.")
+    @Option(help: "Retry a failing test up to N times; one that then passes is FLAKY (default: $TRIM_RETRIES, else the profile's).")
     var retries: Int?
 
     @Flag(name: [.customLong("no-fail-fast"), .customLong("nff")], help: "Run every selected test even after failures.")
@@ -174,14 +176,15 @@ struct RunnerArguments: ParsableArguments {
         }
         if failFast && noFailFast { throw ValidationError("--fail-fast (--ff) and --no-fail-fast (--nff) contradict each other: give one") }
         if failFast && maxFail != nil { throw ValidationError("--fail-fast (--ff) and --max-fail contradict each other: give one") }
-        request.profile = profile
-        request.retries = retries
+        let environment = EnvironmentSettings()
+        request.profile = profile ?? environment.profileName ?? TrimConfiguration.defaultProfileName
+        request.retries = try retries ?? environment.retryCount()
         request.failFast = noFailFast ? .noFailFast : failFast ? .failFast : maxFail.map { .maxFail($0) }
         request.captureOutput = !noCapture
-        request.statusLevel = statusLevel
-        request.finalStatusLevel = finalStatusLevel
-        request.failureOutput = failureOutput
-        request.successOutput = successOutput
+        request.statusLevel = try statusLevel ?? environment.choice(EnvironmentSettings.statusLevel)
+        request.finalStatusLevel = try finalStatusLevel ?? environment.choice(EnvironmentSettings.finalStatusLevel)
+        request.failureOutput = try failureOutput ?? environment.choice(EnvironmentSettings.failureOutput)
+        request.successOutput = try successOutput ?? environment.choice(EnvironmentSettings.successOutput)
         request.slowTimeout = slowTimeout.map { SlowTimeout(period: $0, terminateAfter: terminateAfter) }
         request.junitPath = junit.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
     }
@@ -200,7 +203,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var runner: RunnerArguments
 
     @Flag(name: [.customLong("no-progress"), .customLong("hide-progress-bar")],
-          help: "Plain lines, no live progress line (the default when stdout is not a terminal).")
+          help: "Plain lines, no live progress line (the default when stdout is not a terminal; also $TRIM_HIDE_PROGRESS_BAR=1).")
     var noProgress = false
 
     @Option(help: "Colours: auto (a terminal without NO_COLOR), always or never.")
@@ -211,15 +214,17 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let (filter, partition) = try filters.filter()
-        var request = RunRequest(workspace: workspace.options, granularity: selection.granularity,
+        var request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
                                  force: selection.all, filter: filter, partition: partition,
-                                 testThreads: workspace.testThreads)
+                                 testThreads: try workspace.testThreads())
         try runner.apply(to: &request)
-        if runner.noCapture, let threads = workspace.testThreads, threads > 1 {
+        let hideProgress = try noProgress || EnvironmentSettings().hidesProgressBar()
+        if runner.noCapture, let threads = workspace.jobs?.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount),
+           threads > 1 {
             FileHandle.standardError.write(Data("trim: warning: --no-capture runs tests one at a time; -j \(threads) is ignored\n".utf8))
         }
         let statistics = try RunPipeline.run(request) { profile, trimDirectory in
-            ReporterChoice.reporters(format: messageFormat, progress: !noProgress && !runner.noCapture, color: color, profile: profile,
+            ReporterChoice.reporters(format: messageFormat, progress: !hideProgress && !runner.noCapture, color: color, profile: profile,
                                      trimDirectory: trimDirectory)
         }
         if case .signal = statistics.cancelled { throw ExitCode(ExitStatus.interrupted) }
@@ -240,7 +245,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let (filter, partition) = try filters.filter()
-        let plan = try RunPipeline.plan(RunRequest(workspace: workspace.options, granularity: selection.granularity,
+        let plan = try RunPipeline.plan(RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
                                                    force: selection.all, filter: filter, partition: partition))
         print(json ? PlanPrinter.json(plan) : PlanPrinter.text(plan), terminator: "")
     }
@@ -257,7 +262,7 @@ struct ListCommand: ParsableCommand {
         var (filter, partition) = try filters.filter()
         // Listing shows ignored tests too (marked), unless --run-ignored says otherwise.
         if filters.runIgnored == .default { filter.runIgnored = .all }
-        let request = RunRequest(workspace: workspace.options, filter: filter, partition: partition)
+        let request = RunRequest(workspace: try workspace.options(), filter: filter, partition: partition)
         for test in try RunPipeline.list(request) {
             print("\(test.binary) \(test.name)" + (test.ignored ? " (ignored)" : ""))
         }

@@ -6,11 +6,24 @@ import Foundation
 enum NextestHabits {
     static let module = """
         #[cfg(test)]
+        /// Appends a line to $HABITS_LOG, when set: the order of BEGIN and
+        /// END lines there shows whether tests overlapped.
+        pub fn log(line: &str) {
+            if let Some(path) = std::env::var_os("HABITS_LOG") {
+                use std::io::Write;
+                let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+                writeln!(file, "{line}").unwrap();
+            }
+        }
+
+        #[cfg(test)]
         mod tests {
             fn marked(name: &str) {
+                super::log(&format!("BEGIN-{name}"));
                 println!("BEGIN-{name}");
                 std::thread::sleep(std::time::Duration::from_millis(300));
                 println!("END-{name}");
+                super::log(&format!("END-{name}"));
             }
 
             #[test]
@@ -41,6 +54,55 @@ enum NextestHabits {
             }
         }
         """
+
+    /// A test that fails when any of trim's settings reaches it.
+    static let environmentCheck = """
+
+        #[cfg(test)]
+        mod environment {
+            #[test]
+            fn sees_no_trim_settings() {
+                for name in ["TRIM_PROFILE", "TRIM_TEST_THREADS", "TRIM_RETRIES", "TRIM_HIDE_PROGRESS_BAR",
+                             "TRIM_STATUS_LEVEL", "TRIM_FINAL_STATUS_LEVEL", "TRIM_SUCCESS_OUTPUT",
+                             "TRIM_FAILURE_OUTPUT", "TRIM_CACHE_DIR"] {
+                    assert!(std::env::var_os(name).is_none(), "{name} reached the test");
+                }
+                assert!(std::env::var_os("HABITS_LOG").is_some(), "other variables do reach it");
+            }
+        }
+        """
+
+    /// Whether two BEGIN…END spans in a $HABITS_LOG overlap.
+    static func overlaps(log: String) -> Bool {
+        var open = 0
+        for line in log.split(separator: "\n") {
+            if line.hasPrefix("BEGIN-") { open += 1; if open > 1 { return true } }
+            if line.hasPrefix("END-") { open -= 1 }
+        }
+        return false
+    }
+
+    /// `trim ARGS` in a pseudo-terminal (`script`), so trim draws its progress
+    /// line; what the terminal showed.
+    static func inTerminal(_ workspace: ExampleWorkspace, _ arguments: [String],
+                           environment: [String: String] = [:]) throws -> String {
+        let trim = ExampleWorkspace.binDirectory.appendingPathComponent("trim").path
+        let command = ([trim] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            .joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        process.currentDirectoryURL = workspace.root
+        process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { _, new in new }
+            .merging(environment) { _, new in new }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
 
     /// A private copy of the ledger example with `module` as `src/habits.rs`.
     static func ledger(module: String = NextestHabits.module) throws -> ExampleWorkspace {
