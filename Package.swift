@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "Selection", dependencies: ["BlockIR", "Store", "InputTracing", "TrimConfig"]),
         .target(name: "Runner", dependencies: ["ProcessSpawn"]),
         .target(name: "TrimConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "Reporting", dependencies: ["Runner", "Selection", "TrimConfig"]),
+        .target(name: "Reporting", dependencies: ["Runner", "Selection", "TrimConfig", "TrimPipeline"]),
         .target(name: "TrimPipeline", dependencies: [
                 "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "TestFilter",
                 "TrimConfig", "InputTracing", "ProcessSpawn",

@@ -257,9 +257,23 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var workspace: WorkspaceArguments
     @OptionGroup var filters: FilterArguments
+    @OptionGroup var selection: SelectionArguments
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case human, json, jsonPretty = "json-pretty" }
+
+    @Option(name: [.customShort("T"), .long],
+            help: "human (BINARY TEST per line), or json / json-pretty: cargo-nextest's test list, with trim's fields beside.")
+    var messageFormat: Format = .human
 
     func run() throws {
         var (filter, partition) = try filters.filter()
+        if messageFormat != .human {
+            let request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
+                                     force: selection.all, filter: filter, partition: partition)
+            print(ListPrinter.json(try RunPipeline.testList(request), pretty: messageFormat == .jsonPretty),
+                  terminator: "")
+            return
+        }
         // Listing shows ignored tests too (marked), unless --run-ignored says otherwise.
         if filters.runIgnored == .default { filter.runIgnored = .all }
         let request = RunRequest(workspace: try workspace.options(), filter: filter, partition: partition)
