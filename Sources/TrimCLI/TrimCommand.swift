@@ -15,8 +15,8 @@ public struct TrimCommand: ParsableCommand {
         commandName: "trim",
         abstract: "Run only the tests a change can affect, decided per LLVM basic block.",
         discussion: "Exit status: 0 success, 100 a test failed, 101 the build failed, 2 any other error.",
-        subcommands: [RunCommand.self, PlanCommand.self, ListCommand.self, SimulateHistoryCommand.self,
-                      RunDoctestCommand.self])
+        subcommands: [RunCommand.self, PlanCommand.self, ListCommand.self, ShowConfigCommand.self,
+                      SimulateHistoryCommand.self, RunDoctestCommand.self])
 
     public init() {}
 

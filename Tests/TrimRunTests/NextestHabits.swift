@@ -82,6 +82,22 @@ enum NextestHabits {
         return false
     }
 
+    /// Whether `a` ran while `b` did, or `b` while `a` did, by the order of
+    /// BEGIN and END lines in a $HABITS_LOG.
+    static func overlap(log: String, _ a: String, _ b: String) -> Bool {
+        var open: Set<String> = []
+        for line in log.split(separator: "\n") {
+            if line.hasPrefix("BEGIN-") {
+                let name = String(line.dropFirst(6))
+                if (name == a && open.contains(b)) || (name == b && open.contains(a)) { return true }
+                open.insert(name)
+            } else if line.hasPrefix("END-") {
+                open.remove(String(line.dropFirst(4)))
+            }
+        }
+        return false
+    }
+
     /// `trim ARGS` in a pseudo-terminal (`script`), so trim draws its progress
     /// line; what the terminal showed.
     static func inTerminal(_ workspace: ExampleWorkspace, _ arguments: [String],
