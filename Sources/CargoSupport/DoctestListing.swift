@@ -58,7 +58,7 @@ public enum DoctestListing {
     /// Every doctest `cargo test --doc` would run for `selection`, per
     /// package; ignored ones marked (a second listing with `--ignored`).
     public static func list(_ cargo: DoctestCargo, selection: PackageSelection) throws(CargoError) -> DoctestList {
-        let arguments = ["test", "--doc"] + selection.packageArguments + selection.featureArguments + ["--", "--list"]
+        let arguments = ["test", "--doc"] + selection.packageArguments + selection.buildArguments + ["--", "--list"]
         let all = try listing(cargo, arguments)
         guard !all.doctests.isEmpty else { return all }
         let ignored = Set(try listing(cargo, arguments + ["--ignored"]).doctests.map { "\($0.package) \($0.name)" })

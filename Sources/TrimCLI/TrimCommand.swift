@@ -70,7 +70,7 @@ struct WorkspaceArguments: ParsableArguments {
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let database = db ?? ProcessInfo.processInfo.environment["TRIM_DB"].flatMap { $0.isEmpty ? nil : $0 }
         return WorkspaceOptions(directory: directory, directoryIsExplicit: self.directory != nil, database: database,
-                                selection: cargo.selection, doctests: !cargo.noDoctests,
+                                selection: try cargo.selection(), doctests: !cargo.noDoctests,
                                 jobs: try testThreads() ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }
