@@ -104,7 +104,35 @@ struct FilterArguments: ParsableArguments {
     @Option(help: "Run one shard: count:K/N or hash:K/N.")
     var partition: String?
 
+    /// libtest's own arguments, as nextest takes them after `--`
+    /// (`trim run -- --exact NAME`), folded into the options above.
+    func libtestArguments() throws -> (names: [String], exact: Bool, skip: [String], runIgnored: RunIgnored) {
+        var result = (names: [String](), exact: exact, skip: skip, runIgnored: runIgnored)
+        var index = 0
+        while index < names.count {
+            let argument = names[index]
+            index += 1
+            switch argument {
+            case "--exact": result.exact = true
+            case "--ignored": result.runIgnored = .only
+            case "--include-ignored": result.runIgnored = .all
+            case "--skip":
+                guard index < names.count else { throw ValidationError("--skip after -- needs a name") }
+                result.skip.append(names[index])
+                index += 1
+            case "--nocapture", "--no-capture":
+                throw ValidationError("\(argument) after --: give trim run --no-capture (before --) instead")
+            case let flag where flag.hasPrefix("-"):
+                throw ValidationError("\(flag): trim takes only --exact, --skip NAME, --ignored and --include-ignored "
+                                      + "as test binary arguments (each test runs in its own process with trim's)")
+            default: result.names.append(argument)
+            }
+        }
+        return result
+    }
+
     func filter() throws -> (TestSelectionFilter, Partition?) {
+        let (names, exact, skip, runIgnored) = try libtestArguments()
         do {
             let filter = try TestSelectionFilter(names: NameFilter(patterns: names, exact: exact, skip: skip),
                                                  parsing: expressions, runIgnored: runIgnored)
@@ -275,7 +303,7 @@ struct ListCommand: ParsableCommand {
             return
         }
         // Listing shows ignored tests too (marked), unless --run-ignored says otherwise.
-        if filters.runIgnored == .default { filter.runIgnored = .all }
+        if filter.runIgnored == .default { filter.runIgnored = .all }
         let request = RunRequest(workspace: try workspace.options(), filter: filter, partition: partition)
         for test in try RunPipeline.list(request) {
             print("\(test.binary) \(test.name)" + (test.ignored ? " (ignored)" : ""))

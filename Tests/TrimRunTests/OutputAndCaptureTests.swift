@@ -116,6 +116,22 @@ import Testing
         #expect(loud.stdout.lines(containing: "PASS [").count >= 3, "\(loud.stdout)")
     }
 
+    @Test func libtestArgumentsAfterDoubleDashAreNextests() throws {
+        let workspace = try NextestHabits.ledger()
+        let exact = try workspace.habit(["list", "--", "--exact", "habits::tests::first"])
+        #expect(exact.stdout == "ledger habits::tests::first\n", "\(exact.stdout)\(exact.stderr)")
+        let skipped = try workspace.habit(["list", "habits::tests::", "--", "--skip", "failure", "--skip", "third"])
+        #expect(skipped.stdout == "ledger habits::tests::first\nledger habits::tests::second\n", "\(skipped.stdout)")
+        let substring = try workspace.habit(["list", "--", "tests::first"])
+        #expect(substring.stdout == "ledger habits::tests::first\n", "\(substring.stdout)")
+        let nocapture = try workspace.habit(["run", "--", "--nocapture"])
+        #expect(nocapture.status == 2)
+        #expect(nocapture.stderr.contains("give trim run --no-capture"), "\(nocapture.stderr)")
+        let other = try workspace.habit(["run", "--", "--test-threads=1"])
+        #expect(other.status == 2)
+        #expect(other.stderr.contains("--test-threads=1: trim takes only --exact"), "\(other.stderr)")
+    }
+
     @Test func badValuesNameTheFlagOrKeyAndExitTwo() throws {
         let workspace = try NextestHabits.ledger()
         for (arguments, named) in [
