@@ -1,4 +1,6 @@
 import Foundation
+import LockedValues
+import TrimModel
 
 /// A test to skip, named in the event stream for reports that list skipped tests.
 public struct SkippedTest: Sendable, Hashable {
@@ -89,14 +91,14 @@ public final class TestExecutor: Sendable {
         let events = DispatchQueue(label: "trim.runner.events")
         let start = Date()
         events.sync {
-            emit(.runStarted(toRun: tests.count, skipped: skipped.count))
+            emit(.runStarted(toRun: tests.count, skipped: skipped.count, startedAt: Date()))
             for skip in skipped { emit(.testSkipped(binary: skip.binary, name: skip.name, reason: skip.reason)) }
         }
         control.setAnnouncer { event in events.async { emit(event) } }
         defer { control.setAnnouncer(nil) }
-        let results = ResultSlots(count: tests.count)
+        let results = IndexedSlots<TestResult>(count: tests.count)
         let policies = tests.map(policyFor)
-        let slots = Slots(jobs: jobs, groupLimits: groupLimits)
+        let slots = JobSlots(jobs: jobs, groupLimits: groupLimits)
         control.prepare(count: tests.count)
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(tests.count, 1))) { _ in
             while let index = control.nextTest(fitting: { slots.fits(policies[$0]) }, take: { slots.take(policies[$0]) }) {
@@ -115,7 +117,7 @@ public final class TestExecutor: Sendable {
             }
         }
         events.sync {}  // everything announced so far is delivered before the summary
-        let finished = results.values
+        let finished = results.filled
         var statistics = RunStatistics(skipped: skipped.count, notRun: tests.count - finished.count,
                                        cancelled: control.cancelReason, elapsed: Date().timeIntervalSince(start))
         for result in finished {
@@ -175,7 +177,7 @@ public final class TestExecutor: Sendable {
         let start = Date()
         var status: TestStatus
         var leaked = false
-        var payload: (any Sendable)?
+        var inputs: TestInputs?
         var coverageFile = scratchDirectory.appendingPathComponent("\(stem).none.cov")
         do {
             let process = try SpawnedProcess.spawn(
@@ -192,8 +194,8 @@ public final class TestExecutor: Sendable {
             let timedOut = watch.stop()
             leaked = process.reapLeftovers()
             control.finished(process)
-            let (testPID, kept) = setup.finish(process.pid)
-            payload = kept
+            let (testPID, traced) = setup.finish(process.pid)
+            inputs = traced
             coverageFile = scratchDirectory.appendingPathComponent("\(stem).\(testPID).cov")
             switch exit {
             case _ where timedOut: status = .timedOut
@@ -208,7 +210,7 @@ public final class TestExecutor: Sendable {
         let output = captureOutput ? OutputFile.read(outputFile) : ""
         try? FileManager.default.removeItem(at: outputFile)
         return TestExecution(test: test, attempt: attempt, status: status, duration: duration, output: output,
-                             coverageFile: coverageFile, leaked: leaked, payload: payload)
+                             coverageFile: coverageFile, inputs: inputs, leaked: leaked)
     }
 }
 
@@ -262,7 +264,7 @@ private final class SlowWatch: @unchecked Sendable {
 
 /// The run's `jobs` slots and its test groups' limits: which test may start
 /// now. Used under `RunControl`'s lock only.
-private final class Slots: @unchecked Sendable {
+private final class JobSlots: @unchecked Sendable {
     private let jobs: Int
     private let groupLimits: [String: Int]
     private var used = 0
@@ -365,13 +367,6 @@ private final class RunControl: @unchecked Sendable {
     var runningProcesses: [SpawnedProcess] { lock.withLock { Array(running.values) } }
 }
 
-private final class ResultSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [TestResult?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: TestResult) { lock.withLock { slots[index] = value } }
-    var values: [TestResult] { lock.withLock { slots.compactMap { $0 } } }
-}
 
 extension TestResult {
     /// The same result with every attempt's output dropped.

@@ -3,6 +3,7 @@ import Foundation
 import Selection
 import Store
 import TestFilter
+import TrimModel
 
 /// Everything `trim list --message-format json` tells: each test binary and
 /// its tests, whether the filters admit each test (and if not, why, in
