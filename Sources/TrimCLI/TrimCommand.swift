@@ -94,7 +94,7 @@ struct FilterArguments: ParsableArguments {
     @Option(help: "Leave out tests whose names contain this (repeatable).")
     var skip: [String] = []
 
-    @Option(name: [.customShort("E"), .customLong("filter-expr")],
+    @Option(name: [.customShort("E"), .customLong("filter-expr"), .customLong("filterset")],
             help: "A filter expression, e.g. 'test(parse) & package(ledger)' (repeatable: any may match).")
     var expressions: [String] = []
 

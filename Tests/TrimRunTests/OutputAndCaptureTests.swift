@@ -122,6 +122,8 @@ import Testing
         #expect(exact.stdout == "ledger habits::tests::first\n", "\(exact.stdout)\(exact.stderr)")
         let skipped = try workspace.habit(["list", "habits::tests::", "--", "--skip", "failure", "--skip", "third"])
         #expect(skipped.stdout == "ledger habits::tests::first\nledger habits::tests::second\n", "\(skipped.stdout)")
+        let filterset = try workspace.habit(["list", "--filterset", "test(=habits::tests::first)"])
+        #expect(filterset.stdout == "ledger habits::tests::first\n", "nextest's newer spelling of -E: \(filterset.stdout)")
         let substring = try workspace.habit(["list", "--", "tests::first"])
         #expect(substring.stdout == "ledger habits::tests::first\n", "\(substring.stdout)")
         let nocapture = try workspace.habit(["run", "--", "--nocapture"])
