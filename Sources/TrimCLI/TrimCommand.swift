@@ -57,6 +57,7 @@ struct WorkspaceArguments: ParsableArguments {
     @OptionGroup(title: "Package and target selection (as cargo test)") var cargo: CargoSelectionArguments
 
     @Option(name: [.customShort("j", allowingJoined: true), .long, .customLong("test-threads")],
+            parsing: .unconditional,
             help: "Tests run at once: N, num-cpus, or -N for N fewer than the cores (default: $TRIM_TEST_THREADS, else the profile's, num-cpus).")
     var jobs: TestThreads?
 

@@ -85,6 +85,11 @@ import Testing
         #expect(fast.stdout.contains("1 not run (cancelled)"), "\(fast.stdout)")
         try NextestHabits.writeConfig(workspace, "")
         let nff = try workspace.habit(["run", "--no-progress", "--all", failures, "--nff", "--test-threads", "1"])
+        // -N: N fewer than the cores (at least one), as nextest, with or without `=`.
+        for spelling in [["--test-threads", "-1"], ["--test-threads=-1"], ["-j", "-1"]] {
+            let fewer = try workspace.habit(["run", "--no-progress", "--all", failures, "--nff"] + spelling)
+            #expect(fewer.stdout.contains("2 tests run: 0 passed, 2 failed"), "\(spelling): \(fewer.stdout)\(fewer.stderr)")
+        }
         #expect(nff.stdout.contains("2 tests run: 0 passed, 2 failed"), "\(nff.stdout)")
     }
 
