@@ -66,10 +66,15 @@ let package = Package(
                 "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "TestFilter",
                 "TrimConfig", "InputTracing", "ProcessSpawn",
             ]),
+        // trim coverage, trim path, trim watch, trim lsp: results where people look.
+        .target(name: "Editor", dependencies: [
+                "TrimPipeline", "BlockIR", "CargoSupport", "Store", "Runner", "Reporting", "ProcessSpawn",
+            ]),
         .target(
             name: "TrimCLI",
             dependencies: [
                 "TrimPipeline", "CargoSupport", "Reporting", "Selection", "Runner", "TestFilter", "TrimConfig", "History",
+                "Editor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -98,6 +103,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "Coverage", "BlockIR", "Store"], exclude: ["Fixtures"]),
         .testTarget(name: "PrivateFilesTests", dependencies: ["PrivateFiles"]),
+        .testTarget(name: "EditorTests", dependencies: ["Editor", "BlockIR", "Store"]),
     ],
     cxxLanguageStandard: .cxx17
 )
