@@ -68,7 +68,7 @@ let package = Package(
             ]),
         // trim coverage, trim path, trim watch, trim lsp: results where people look.
         .target(name: "Editor", dependencies: [
-                "TrimPipeline", "BlockIR", "CargoSupport", "Store", "Runner", "Reporting", "ProcessSpawn",
+                "TrimPipeline", "BlockIR", "CargoSupport", "Store", "Runner", "Reporting", "ProcessSpawn", "TrimConfig",
             ]),
         .target(
             name: "TrimCLI",
