@@ -68,7 +68,7 @@ let package = Package(
             ]),
         // trim coverage, trim path, trim watch, trim lsp: results where people look.
         .target(name: "Editor", dependencies: [
-                "TrimPipeline", "BlockIR", "CargoSupport", "Store", "Runner", "Reporting", "ProcessSpawn", "TrimConfig",
+                "TrimPipeline", "BlockIR", "CargoSupport", "Store", "Runner", "Reporting", "ProcessSpawn", "TrimConfig", "TestFilter",
             ]),
         .target(
             name: "TrimCLI",
@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "Coverage", "BlockIR", "Store"], exclude: ["Fixtures"]),
         .testTarget(name: "PrivateFilesTests", dependencies: ["PrivateFiles"]),
-        .testTarget(name: "EditorTests", dependencies: ["Editor", "BlockIR", "Store"]),
+        .testTarget(name: "EditorTests", dependencies: ["Editor", "BlockIR", "Store"], exclude: ["Clients"]),
     ],
     cxxLanguageStandard: .cxx17
 )

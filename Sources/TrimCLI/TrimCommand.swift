@@ -17,7 +17,7 @@ public struct TrimCommand: ParsableCommand {
         abstract: "Run only the tests a change can affect, decided per LLVM basic block.",
         discussion: "Exit status: 0 success, 100 a test failed, 101 the build failed, 2 any other error.",
         subcommands: [RunCommand.self, PlanCommand.self, ListCommand.self, SimulateHistoryCommand.self,
-                      RunDoctestCommand.self, CoverageCommand.self, PathCommand.self, WatchCommand.self])
+                      RunDoctestCommand.self, CoverageCommand.self, PathCommand.self, WatchCommand.self, LSPCommand.self])
 
     public init() {}
 

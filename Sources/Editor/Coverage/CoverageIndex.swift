@@ -38,9 +38,16 @@ public struct CoverageIndex: Sendable {
     public static func load(store: TrimStore, trimTarget: URL, workspaceRoot: String) throws(EditorError)
         -> CoverageIndex
     {
+        try load(store: store, workspaceRoot: workspaceRoot, resolver: BlockLineResolver(trimTarget: trimTarget))
+    }
+
+    /// With a resolver kept between loads (the language server's), so bitcode
+    /// already read is not read again.
+    static func load(store: TrimStore, workspaceRoot: String, resolver: BlockLineResolver) throws(EditorError)
+        -> CoverageIndex
+    {
         let results: [TestKey: TestResultRecord]
         do { results = try store.lastResults() } catch { throw .store("\(error)") }
-        let resolver = BlockLineResolver(trimTarget: trimTarget)
         let paths = WorkspacePaths(root: workspaceRoot)
         var modulesByBuild: [BuildID: [String: StoredModule]] = [:]
         var index = CoverageIndex(root: paths.root, tests: [:], testsByLine: [:], testsByFunction: [:])
