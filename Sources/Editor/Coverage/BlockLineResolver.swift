@@ -12,11 +12,17 @@ import Store
 /// block counts for its first line alone.
 final class BlockLineResolver {
     private let trimTarget: URL
+    /// False: first lines only, nothing read from disk (the quick pass the
+    /// language server publishes diagnostics from before the full one).
+    private let readsBitcode: Bool
     /// Recorded module content hash → its functions' block lines, nil when the
     /// bitcode on disk is not that module's.
     private var linesByModule: [String: [String: [[SourceLine]]]?] = [:]
 
-    init(trimTarget: URL) { self.trimTarget = trimTarget }
+    init(trimTarget: URL, readsBitcode: Bool = true) {
+        self.trimTarget = trimTarget
+        self.readsBitcode = readsBitcode
+    }
 
     func lines(of function: FunctionFingerprint, blocks: [UInt32], in module: StoredModule) -> [SourceLine] {
         let fromBitcode = bitcodeLines(of: module)?[function.symbol].flatMap { Self.matching($0, function, module) }
@@ -50,6 +56,7 @@ final class BlockLineResolver {
     }
 
     private func bitcodeLines(of module: StoredModule) -> [String: [[SourceLine]]]? {
+        guard readsBitcode else { return nil }
         if let known = linesByModule[module.contentHash] { return known }
         let loaded = load(module)
         linesByModule[module.contentHash] = .some(loaded)

@@ -41,7 +41,18 @@ public final class LanguageServer: @unchecked Sendable {
 
     /// Serves until `exit` or the end of the input; returns the exit status.
     public func serve() -> Int32 {
-        signals.onSignal { [weak self] _ in self?.stopRounds() }
+        // Ctrl-C or SIGTERM while waiting for input: stop the round (the
+        // signal watch stops every process trim started) and leave with 130.
+        signals.onSignal { [weak self] _ in
+            guard let self else { return }
+            lock.withLock { currentRound }?.cancel()
+            let drained = DispatchSemaphore(value: 0)
+            rounds.async { drained.signal() }
+            DispatchQueue.global().async {
+                _ = drained.wait(timeout: .now() + 10)
+                exit(ExitStatus.interrupted)
+            }
+        }
         while let frame = connection.read() {
             switch frame {
             case .malformed(let why):
@@ -227,14 +238,21 @@ public final class LanguageServer: @unchecked Sendable {
     }
 
     /// Runs on the rounds queue: loads the index and republishes diagnostics.
+    /// Diagnostics need outcomes, not lines: they go out after a quick pass
+    /// (each block its first line, no bitcode read); the full line sets,
+    /// for hover and the failure path, follow.
     private func reloadIndex() {
         guard let workspace = lock.withLock({ workspace }), let resolver else { return }
         guard FileManager.default.fileExists(atPath: workspace.paths.database.path) else { return }
         do {
             let store = try TrimStore(path: workspace.paths.database)
+            let quick = BlockLineResolver(trimTarget: workspace.paths.targetDirectory, readsBitcode: false)
+            let first = try CoverageIndex.load(store: store, workspaceRoot: workspace.root, resolver: quick)
+            lock.withLock { index = first }
+            publishDiagnostics()
             let loaded = try CoverageIndex.load(store: store, workspaceRoot: workspace.root, resolver: resolver)
             lock.withLock { index = loaded }
-            publishDiagnostics()
+            if lock.withLock({ failurePath }) != nil { publishDiagnostics() }
         } catch {
             log("cannot read the results: \(error)")
         }
@@ -242,12 +260,14 @@ public final class LanguageServer: @unchecked Sendable {
 
     private func publishDiagnostics() {
         lock.lock()
-        let (current, path, previous) = (index, failurePath, publishedFiles)
+        let (current, path, previous, open) = (index, failurePath, publishedFiles, Array(documents.keys))
         lock.unlock()
         guard let index = current else { return }
         let byFile = EditorViews.diagnostics(index, failurePath: path)
         let paths = WorkspacePaths(root: index.root)
-        for file in previous.union(byFile.keys).sorted() {
+        // Open documents too: each round's answer reaches them, empty or not.
+        let opened = open.compactMap { URL(string: $0)?.path }.compactMap { paths.relative($0) }
+        for file in previous.union(byFile.keys).union(opened).sorted() {
             connection.notify("textDocument/publishDiagnostics",
                               ["uri": uri(paths.absolute(file)), "diagnostics": byFile[file] ?? []])
         }
@@ -266,9 +286,8 @@ public final class LanguageServer: @unchecked Sendable {
         guard let workspace = lock.withLock({ workspace }) else {
             throw RequestError(code: RPCError.invalidParams, message: "trim has no cargo workspace open")
         }
-        guard let url = URL(string: uriText), url.isFileURL,
-            let relative = WorkspacePaths(root: workspace.root).relative(url.path) ?? nil as String?,
-            url.path.hasPrefix(workspace.root + "/")
+        guard let url = URL(string: uriText), url.isFileURL, url.path.hasPrefix("/"),
+            let relative = WorkspacePaths(root: workspace.root).relative(url.path)
         else {
             throw RequestError(code: RPCError.invalidParams,
                                message: "\(uriText) is outside the workspace \(workspace.root)")
