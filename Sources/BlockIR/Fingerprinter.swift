@@ -1,4 +1,5 @@
 import Foundation
+import LockedValues
 
 /// Turns bitcode files into fingerprints: from the cache when the bytes were
 /// seen before, otherwise through isolated workers, several at once.
@@ -20,7 +21,7 @@ public final class Fingerprinter: Sendable {
 
     /// One result per path, in order; a failure of one file does not stop the others.
     public func fingerprints(of files: [BitcodeFile]) -> [Result<ModuleFingerprint, BlockIRError>] {
-        let results = ResultSlots<Result<ModuleFingerprint, BlockIRError>>(count: files.count)
+        let results = IndexedSlots<Result<ModuleFingerprint, BlockIRError>>(count: files.count)
         let next = Counters()
         let workers = min(parallelism, files.count)
         // Cores no other worker needs go to the parses themselves: one file
@@ -35,7 +36,7 @@ public final class Fingerprinter: Sendable {
                     index, Result { () throws(BlockIRError) in try self.fingerprint(files[index], threads: threads) })
             }
         }
-        return results.values
+        return results.all
     }
 
     public func fingerprint(_ file: BitcodeFile, threads: Int = 1) throws(BlockIRError) -> ModuleFingerprint {
@@ -70,10 +71,3 @@ private final class Counters: @unchecked Sendable {
     }
 }
 
-private final class ResultSlots<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [T?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
-    var values: [T] { lock.withLock { slots.map { $0! } } }
-}

@@ -1,7 +1,6 @@
 import BlockIR
 import CargoSupport
 import Foundation
-import Store
 
 /// Turns recorded blocks (module, symbol, block index) into source lines.
 ///
@@ -24,7 +23,7 @@ final class BlockLineResolver {
         self.readsBitcode = readsBitcode
     }
 
-    func lines(of function: FunctionFingerprint, blocks: [UInt32], in module: StoredModule) -> [SourceLine] {
+    func lines(of function: FunctionFingerprint, blocks: [UInt32], in module: ModuleRecord) -> [SourceLine] {
         let fromBitcode = bitcodeLines(of: module)?[function.symbol].flatMap { Self.matching($0, function, module) }
         var lines: [SourceLine] = []
         for index in blocks where Int(index) < function.blocks.count {
@@ -42,7 +41,7 @@ final class BlockLineResolver {
 
     /// The bitcode's blocks when they are the fingerprint's: same count, and
     /// each block's recorded first line among the bitcode block's lines.
-    private static func matching(_ blocks: [[SourceLine]], _ function: FunctionFingerprint, _ module: StoredModule)
+    private static func matching(_ blocks: [[SourceLine]], _ function: FunctionFingerprint, _ module: ModuleRecord)
         -> [[SourceLine]]?
     {
         guard blocks.count == function.blocks.count else { return nil }
@@ -55,7 +54,7 @@ final class BlockLineResolver {
         return blocks
     }
 
-    private func bitcodeLines(of module: StoredModule) -> [String: [[SourceLine]]]? {
+    private func bitcodeLines(of module: ModuleRecord) -> [String: [[SourceLine]]]? {
         guard readsBitcode else { return nil }
         if let known = linesByModule[module.contentHash] { return known }
         let loaded = load(module)
@@ -63,7 +62,7 @@ final class BlockLineResolver {
         return loaded
     }
 
-    private func load(_ module: StoredModule) -> [String: [[SourceLine]]]? {
+    private func load(_ module: ModuleRecord) -> [String: [[SourceLine]]]? {
         guard module.path.hasSuffix(".bc"), let units = unitFiles(stem: String(module.path.dropLast(3))) else {
             return nil
         }

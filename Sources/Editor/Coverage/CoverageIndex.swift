@@ -1,6 +1,7 @@
 import BlockIR
 import Foundation
 import Store
+import TrimModel
 
 /// One test's last recorded result, reduced to what editors show.
 public struct TestCoverage: Sendable {
@@ -49,7 +50,7 @@ public struct CoverageIndex: Sendable {
         let results: [TestKey: TestResultRecord]
         do { results = try store.lastResults() } catch { throw .store("\(error)") }
         let paths = WorkspacePaths(root: workspaceRoot)
-        var modulesByBuild: [BuildID: [String: StoredModule]] = [:]
+        var modulesByBuild: [BuildID: [String: ModuleRecord]] = [:]
         var index = CoverageIndex(root: paths.root, tests: [:], testsByLine: [:], testsByFunction: [:])
         for record in results.values.sorted(by: { $0.key < $1.key }) {
             var test = TestCoverage(key: record.key, outcome: record.outcome, duration: record.duration,

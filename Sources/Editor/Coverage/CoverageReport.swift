@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import TrimModel
 
 /// `trim coverage` and `trim path` output, as text or JSON.
 public enum CoverageReport {

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import TrimModel
 
 /// What the language server shows, computed from the coverage index alone:
 /// diagnostics, code lenses, hover text, the failure path. Pure functions.

@@ -1,6 +1,7 @@
 import Foundation
 import Runner
 import Store
+import TrimModel
 import TestFilter
 import TrimPipeline
 
