@@ -400,7 +400,7 @@ final class RoundProgress: TestReporter, @unchecked Sendable {
         guard enabled else { return }
         let message: String? = lock.withLock {
             switch event {
-            case .runStarted(let toRun, let skipped):
+            case .runStarted(let toRun, let skipped, _):
                 total = toRun
                 return "running \(toRun) test\(toRun == 1 ? "" : "s") (\(skipped) not affected)"
             case .testFinished:
