@@ -44,8 +44,10 @@ public struct CoverageIndex: Sendable {
 
     /// With a resolver kept between loads (the language server's), so bitcode
     /// already read is not read again.
-    static func load(store: TrimStore, workspaceRoot: String, resolver: BlockLineResolver) throws(EditorError)
-        -> CoverageIndex
+    /// `mapping`: whose hits are mapped to lines and functions (every test's
+    /// by default); the others keep only their outcome.
+    static func load(store: TrimStore, workspaceRoot: String, resolver: BlockLineResolver,
+                     mapping: (TestResultRecord) -> Bool = { _ in true }) throws(EditorError) -> CoverageIndex
     {
         let results: [TestKey: TestResultRecord]
         do { results = try store.lastResults() } catch { throw .store("\(error)") }
@@ -55,6 +57,10 @@ public struct CoverageIndex: Sendable {
         for record in results.values.sorted(by: { $0.key < $1.key }) {
             var test = TestCoverage(key: record.key, outcome: record.outcome, duration: record.duration,
                                     coverage: record.coverage, lines: [:], function: nil, output: record.output)
+            guard mapping(record) else {
+                index.tests[record.key] = test
+                continue
+            }
             if modulesByBuild[record.build] == nil {
                 let modules = (try? store.modules(of: record.build)) ?? []
                 modulesByBuild[record.build] = Dictionary(modules.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })

@@ -239,16 +239,18 @@ public final class LanguageServer: @unchecked Sendable {
     }
 
     /// Runs on the rounds queue: loads the index and republishes diagnostics.
-    /// Diagnostics need outcomes, not lines: they go out after a quick pass
-    /// (each block its first line, no bitcode read); the full line sets,
-    /// for hover and the failure path, follow.
+    /// Diagnostics need the failing tests only: they go out after a quick
+    /// pass that maps only those tests' hits (to find each test function),
+    /// each block to its first line, no bitcode read; the full index, for
+    /// lenses, hover and the failure path, follows.
     private func reloadIndex() {
         guard let workspace = lock.withLock({ workspace }), let resolver else { return }
         guard FileManager.default.fileExists(atPath: workspace.paths.database.path) else { return }
         do {
             let store = try TrimStore(path: workspace.paths.database)
             let quick = BlockLineResolver(trimTarget: workspace.paths.targetDirectory, readsBitcode: false)
-            let first = try CoverageIndex.load(store: store, workspaceRoot: workspace.root, resolver: quick)
+            let first = try CoverageIndex.load(store: store, workspaceRoot: workspace.root, resolver: quick,
+                                               mapping: { EditorViews.isFailure($0.outcome) })
             lock.withLock { index = first }
             publishDiagnostics()
             let loaded = try CoverageIndex.load(store: store, workspaceRoot: workspace.root, resolver: resolver)
