@@ -67,8 +67,11 @@ final class BlockLineResolver {
             return nil
         }
         let hashes = units.compactMap { ContentHash.of(file: $0) }
+        // The recorded hash names the crate's unit bytes (with the reader's
+        // versions); older trims recorded the units' hashes alone.
         guard hashes.count == units.count,
-            ContentHash.of(Data(hashes.sorted().joined(separator: "\n").utf8)) == module.contentHash
+            CrateModuleCache.key(crate: module.path, unitHashes: hashes) == module.contentHash
+                || ContentHash.of(Data(hashes.sorted().joined(separator: "\n").utf8)) == module.contentHash
         else { return nil }
         var functions: [String: [[SourceLine]]] = [:]
         for unit in units {
