@@ -72,10 +72,15 @@ let package = Package(
                 "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "TestFilter", "TrimModel", "LockedValues",
                 "TrimConfig", "InputTracing", "ProcessSpawn",
             ]),
+        // trim coverage, trim path, trim watch, trim lsp: results where people look.
+        .target(name: "Editor", dependencies: [
+                "TrimPipeline", "TrimModel", "BlockIR", "CargoSupport", "Store", "Runner", "Reporting", "ProcessSpawn", "TrimConfig", "TestFilter",
+            ]),
         .target(
             name: "TrimCLI",
             dependencies: [
                 "TrimPipeline", "CargoSupport", "Reporting", "Selection", "Runner", "TestFilter", "TrimConfig", "History",
+                "Editor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -114,6 +119,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "NativeBuild", "Coverage", "BlockIR", "Store", "TrimModel"], exclude: ["Fixtures"]),
         .testTarget(name: "PrivateFilesTests", dependencies: ["PrivateFiles"]),
+        .testTarget(name: "EditorTests", dependencies: ["Editor", "BlockIR", "Store"], exclude: ["Clients"]),
     ],
     cxxLanguageStandard: .cxx17
 )

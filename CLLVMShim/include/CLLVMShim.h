@@ -123,6 +123,44 @@ const char *trim_llvm_version(void);
 /// BLAKE3 of a byte range (from libLLVM), truncated to `out_len` bytes.
 void trim_blake3(const void *bytes, size_t length, uint8_t *out, size_t out_len);
 
+/// One source line a block's instructions point at (inlined code included).
+typedef struct {
+  uint32_t file;              ///< index into trim_block_lines.strings: absolute (the compilation
+                              ///< directory joined to a relative name)
+  uint32_t line;
+} trim_source_line;
+
+typedef struct {
+  uint32_t first_line;        ///< index into trim_block_lines.lines
+  uint32_t line_count;        ///< distinct (file, line) pairs, in instruction order
+} trim_line_block;
+
+typedef struct {
+  uint32_t symbol;            ///< index into strings: the linkage name
+  uint32_t first_block;       ///< index into trim_block_lines.blocks (layout order, as trim_function)
+  uint32_t block_count;
+} trim_line_function;
+
+/// Every defined function's blocks with the source lines of their debug
+/// locations. `error` is set (and the rest empty) when the file cannot be read.
+typedef struct {
+  char *error;
+  const char **strings;
+  size_t string_count;
+  trim_line_function *functions;
+  size_t function_count;
+  trim_line_block *blocks;
+  size_t block_count;
+  trim_source_line *lines;
+  size_t line_count;
+} trim_block_lines;
+
+/// Reads a bitcode file and lists each block's source lines. Never returns NULL.
+trim_block_lines *trim_read_block_lines(const char *path);
+
+/// Frees everything trim_read_block_lines allocated.
+void trim_block_lines_free(trim_block_lines *lines);
+
 #ifdef __cplusplus
 }
 #endif

@@ -89,6 +89,8 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
                      + "\(running) still running (use --no-fail-fast to run everything)\n")
             case .signal(let signal):
                 emit(label("Cancelling", .red) + " on signal \(Self.signalName(signal)): stopping running tests\n")
+            case .superseded:
+                emit(label("Cancelling", .yellow) + ": a newer change arrived; unfinished tests stay selected\n")
             }
         case .runFinished(let s):
             clearProgress()

@@ -95,6 +95,8 @@ public final class JSONEventReporter: TestReporter, Sendable {
             return ["type": "run-cancelled", "reason": "fail-fast", "max_fail": limit]
         case .runCancelled(.signal(let signal)):
             return ["type": "run-cancelled", "reason": "signal", "signal": Int(signal)]
+        case .runCancelled(.superseded):
+            return ["type": "run-cancelled", "reason": "superseded"]
         case .runFinished(let s):
             return [
                 "type": "run-finished", "run": s.run, "passed": s.passed, "flaky": s.flaky, "failed": s.failed,

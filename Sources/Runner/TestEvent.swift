@@ -88,6 +88,19 @@ public enum CancelReason: Sendable, Equatable {
     case failureLimit(Int)
     /// SIGINT, SIGTERM, ...
     case signal(Int32)
+    /// A newer change arrived (`trim watch`, `trim lsp`): running tests are
+    /// stopped like on a signal and their results are not recorded.
+    case superseded
+}
+
+extension CancelReason {
+    /// A signal or a newer change stops the tests already running too.
+    public var stopsRunningTests: Bool {
+        switch self {
+        case .failureLimit: return false
+        case .signal, .superseded: return true
+        }
+    }
 }
 
 public struct RunStatistics: Sendable, Equatable {

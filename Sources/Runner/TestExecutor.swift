@@ -66,13 +66,13 @@ public final class TestExecutor: Sendable {
         environment.filter { !$0.key.hasPrefix("TRIM_") }
     }
 
-    /// Stops the run: no further test starts. For a signal, running tests'
-    /// process groups get SIGTERM, then SIGKILL after the grace period.
+    /// Stops the run: no further test starts. For a signal or a newer change,
+    /// running tests' process groups get SIGTERM, then SIGKILL after the grace period.
     /// Safe to call from any thread, any number of times.
     public func cancel(_ reason: CancelReason) {
         guard control.cancel(reason) else { return }
         control.announce(.runCancelled(reason))
-        if case .signal = reason {
+        if reason.stopsRunningTests {
             let grace = policy.gracePeriod
             for process in control.runningProcesses {
                 process.signalGroup(SIGTERM)
@@ -352,15 +352,14 @@ private final class RunControl: @unchecked Sendable {
 
     var cancelReason: CancelReason? { lock.withLock { reason } }
     var cancelledBySignal: Bool {
-        lock.withLock { if case .signal = reason { return true } else { return false } }
+        lock.withLock { reason?.stopsRunningTests ?? false }
     }
 
     /// Registers a running process; true when the run was already cancelled by a signal.
     func started(_ process: SpawnedProcess) -> Bool {
         lock.withLock {
             running[process.pid] = process
-            if case .signal = reason { return true }
-            return false
+            return reason?.stopsRunningTests ?? false
         }
     }
     func finished(_ process: SpawnedProcess) { _ = lock.withLock { running.removeValue(forKey: process.pid) } }

@@ -9,6 +9,7 @@ import Runner
 import Selection
 import TrimPipeline
 import CargoSupport
+import Editor
 
 public struct TrimCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
@@ -16,7 +17,8 @@ public struct TrimCommand: ParsableCommand {
         abstract: "Run only the tests a change can affect, decided per LLVM basic block.",
         discussion: "Exit status: 0 success, 100 a test failed, 101 the build failed, 2 any other error.",
         subcommands: [RunCommand.self, PlanCommand.self, ListCommand.self, ShowConfigCommand.self,
-                      SimulateHistoryCommand.self, RunDoctestCommand.self])
+                      SimulateHistoryCommand.self, RunDoctestCommand.self, CoverageCommand.self, PathCommand.self,
+                      WatchCommand.self, LSPCommand.self])
 
     public init() {}
 
@@ -30,6 +32,9 @@ public struct TrimCommand: ParsableCommand {
         } catch let error as TrimError {
             FileHandle.standardError.write(Data("trim: error: \(error)\n".utf8))
             Foundation.exit(error.exitCode)
+        } catch let error as EditorError {
+            FileHandle.standardError.write(Data("trim: error: \(error)\n".utf8))
+            Foundation.exit(ExitStatus.setupError)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch {

@@ -29,7 +29,18 @@ public enum RunPipeline {
         }
     }
 
-    static func run(_ request: RunRequest, signals: SignalWatch, reporters: (Profile, URL) -> TestReporter,
+    /// One round of `trim watch` or `trim lsp`: `run` under the caller's
+    /// signal watch, stopped early when `cancellation` fires.
+    public static func round(_ request: RunRequest, signals: SignalWatch, cancellation: RoundCancellation,
+                             reporters: (Profile, URL) -> TestReporter,
+                             warn: @escaping @Sendable (String) -> Void = standardErrorLine) throws(TrimError)
+        -> RunStatistics
+    {
+        try run(request, signals: signals, cancellation: cancellation, reporters: reporters, warn: warn)
+    }
+
+    static func run(_ request: RunRequest, signals: SignalWatch, cancellation: RoundCancellation? = nil,
+                    reporters: (Profile, URL) -> TestReporter,
                     warn: @escaping @Sendable (String) -> Void) throws(TrimError) -> RunStatistics {
         let options = request.workspace
         let timings = PhaseTimings.fromEnvironment()
@@ -84,6 +95,9 @@ public enum RunPipeline {
             inputFilter: inputs.filter, crateDigests: doctests.keyDigests, timings: timings))
         timings.lap("select")
         try signals.check()
+        if cancellation?.isCancelled == true {
+            return RunStatistics(skipped: selection.skipped.count, notRun: selection.selected.count, cancelled: .superseded)
+        }
         let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
         let chosenTests = candidates.filter { chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }
@@ -115,10 +129,17 @@ public enum RunPipeline {
         let skipped = selection.skipped.map { SkippedTest(binary: $0.binary, name: $0.name, reason: "not affected") }
         let reporter = reporters(profile, build.paths.targetDirectory)
         signals.onSignal { executor.cancel(.signal($0)) }
+        cancellation?.onCancel {
+            recorder.stop()
+            executor.cancel(.superseded)
+        }
         let box = LockedBox(RunStatistics())
         do {
             _ = try executor.run(instances, skipped: skipped) { event in
-                if case .testFinished(let result) = event { recorder.record(result) }
+                if case .testFinished(let result) = event {
+                    guard !recorder.isStopped else { return }  // stopped by a newer change: its result is unknown
+                    recorder.record(result)
+                }
                 if case .runFinished(let statistics) = event { box.value = statistics }
                 reporter.handle(event)
             }
@@ -269,6 +290,12 @@ final class ResultRecorder: @unchecked Sendable {
     private let crateDigests: [TestKey: String]
     private let warn: @Sendable (String) -> Void
     private(set) var storeFailure: StoreError?
+    private let stopLock = NSLock()
+    private var stopped = false
+
+    /// From now on nothing is recorded (a newer change superseded the round).
+    func stop() { stopLock.withLock { stopped = true } }
+    var isStopped: Bool { stopLock.withLock { stopped } }
 
     init(store: TrimStore, build: BuildID, maps: [String: BinaryCoverageMap], binaryIdentities: [String: FileIdentity],
          crateDigests: [TestKey: String] = [:], warn: @escaping @Sendable (String) -> Void) {

@@ -1,0 +1,95 @@
+import BlockIR
+import CargoSupport
+import Foundation
+
+/// Turns recorded blocks (module, symbol, block index) into source lines.
+///
+/// A recorded block's fingerprint knows its first line only. Its whole line
+/// set comes from the bitcode, read again, when the crate's current unit
+/// files are byte for byte the ones the recorded module was made from (same
+/// content hash); otherwise, or when a function's blocks do not match, each
+/// block counts for its first line alone.
+final class BlockLineResolver {
+    private let trimTarget: URL
+    /// False: first lines only, nothing read from disk (the quick pass the
+    /// language server publishes diagnostics from before the full one).
+    private let readsBitcode: Bool
+    /// Recorded module content hash → its functions' block lines, nil when the
+    /// bitcode on disk is not that module's.
+    private var linesByModule: [String: [String: [[SourceLine]]]?] = [:]
+
+    init(trimTarget: URL, readsBitcode: Bool = true) {
+        self.trimTarget = trimTarget
+        self.readsBitcode = readsBitcode
+    }
+
+    func lines(of function: FunctionFingerprint, blocks: [UInt32], in module: ModuleRecord) -> [SourceLine] {
+        let fromBitcode = bitcodeLines(of: module)?[function.symbol].flatMap { Self.matching($0, function, module) }
+        var lines: [SourceLine] = []
+        for index in blocks where Int(index) < function.blocks.count {
+            if let fromBitcode {
+                lines += fromBitcode[Int(index)]
+            } else {
+                let block = function.blocks[Int(index)]
+                if block.line != 0, let file = module.fingerprint.fileName(of: block) {
+                    lines.append(SourceLine(file: file, line: block.line))
+                }
+            }
+        }
+        return lines
+    }
+
+    /// The bitcode's blocks when they are the fingerprint's: same count, and
+    /// each block's recorded first line among the bitcode block's lines.
+    private static func matching(_ blocks: [[SourceLine]], _ function: FunctionFingerprint, _ module: ModuleRecord)
+        -> [[SourceLine]]?
+    {
+        guard blocks.count == function.blocks.count else { return nil }
+        for (block, lines) in zip(function.blocks, blocks) where block.line != 0 {
+            // The bitcode's names are absolute; the fingerprint's as rustc was given them.
+            guard let file = module.fingerprint.fileName(of: block),
+                lines.contains(where: { $0.line == block.line && ($0.file == file || $0.file.hasSuffix("/" + file)) })
+            else { return nil }
+        }
+        return blocks
+    }
+
+    private func bitcodeLines(of module: ModuleRecord) -> [String: [[SourceLine]]]? {
+        guard readsBitcode else { return nil }
+        if let known = linesByModule[module.contentHash] { return known }
+        let loaded = load(module)
+        linesByModule[module.contentHash] = .some(loaded)
+        return loaded
+    }
+
+    private func load(_ module: ModuleRecord) -> [String: [[SourceLine]]]? {
+        guard module.path.hasSuffix(".bc"), let units = unitFiles(stem: String(module.path.dropLast(3))) else {
+            return nil
+        }
+        let hashes = units.compactMap { ContentHash.of(file: $0) }
+        // The recorded hash names the crate's unit bytes (with the reader's
+        // versions); older trims recorded the units' hashes alone.
+        guard hashes.count == units.count,
+            CrateModuleCache.key(crate: module.path, unitHashes: hashes) == module.contentHash
+                || ContentHash.of(Data(hashes.sorted().joined(separator: "\n").utf8)) == module.contentHash
+        else { return nil }
+        var functions: [String: [[SourceLine]]] = [:]
+        for unit in units {
+            guard case .success(let read) = BlockLines.read(path: unit) else { return nil }
+            functions.merge(read.functions) { kept, _ in kept }
+        }
+        return functions
+    }
+
+    /// The crate's current units, from the rustc wrapper's record in any profile's `deps/`.
+    private func unitFiles(stem: String) -> [String]? {
+        let profiles = (try? FileManager.default.contentsOfDirectory(atPath: trimTarget.path)) ?? []
+        for profile in profiles.sorted() {
+            let deps = trimTarget.appendingPathComponent(profile).appendingPathComponent("deps").path
+            guard FileManager.default.fileExists(atPath: CodegenUnits.manifestPath(outDirectory: deps, stem: stem))
+            else { continue }
+            return try? CodegenUnits.read(outDirectory: deps, stem: stem)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Editor
+import Foundation
+import TrimConfig
+import TrimPipeline
+
+struct LSPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lsp",
+        abstract: "Serve the Language Server Protocol over stdio: failing tests as diagnostics, lenses, hover.")
+
+    @OptionGroup var workspace: WorkspaceArguments
+    @OptionGroup var filters: FilterArguments
+    @OptionGroup var selection: SelectionArguments
+    @OptionGroup var runner: RunnerArguments
+
+    func run() throws {
+        let (filter, partition) = try filters.filter()
+        var request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
+                                 force: selection.all, filter: filter, partition: partition,
+                                 testThreads: try workspace.testThreads())
+        try runner.apply(to: &request)
+        if request.failFast == nil { request.failFast = .noFailFast }  // an editor wants every failure
+        // The protocol owns stdout: anything else that writes there (cargo,
+        // a warning) goes to stderr instead.
+        let protocolOutput = dup(STDOUT_FILENO)
+        dup2(STDERR_FILENO, STDOUT_FILENO)
+        let server = LanguageServer(
+            input: FileHandle.standardInput, output: FileHandle(fileDescriptor: protocolOutput),
+            template: request, log: { FileHandle.standardError.write(Data("trim lsp: \($0)\n".utf8)) })
+        throw ExitCode(server.serve())
+    }
+}
