@@ -109,7 +109,7 @@ public struct WorkspaceBuild: Sendable {
             result = try build.run(builtCrate: { _, units in
                 guard signals.signal == nil else { return }
                 DispatchQueue.global().async(group: early) {
-                    _ = fingerprinter.fingerprints(of: units.compactMap { try? hashes.bitcodeFile($0) })
+                    _ = fingerprinter.unitFingerprints(of: units.compactMap { try? hashes.bitcodeFile($0) })
                 }
             })
         } catch {
@@ -163,7 +163,7 @@ public struct WorkspaceBuild: Sendable {
         do { files = try crates.flatMap(\.units).map { path throws(BlockIRError) in try hashes.bitcodeFile(path) } } catch {
             throw .bitcode(error)
         }
-        let results = fingerprinter.fingerprints(of: files)
+        let results = fingerprinter.unitFingerprints(of: files)
         var modules: [String: StoredModule] = [:]
         var unitsOfModule: [String: CrateUnits] = [:]
         var next = 0
