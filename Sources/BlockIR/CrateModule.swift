@@ -58,7 +58,10 @@ public struct CrateModule: Sendable {
                 copies[function.symbol, default: []].append((unit.sourceFilename, function))
             }
         }
-        let coverable = Set(order).subtracting(ordered.flatMap(\.globals.keys))
+        // External references name functions without their hash; a name an
+        // uncoverable function or a global shares stays.
+        let coverable = Set(order.map(SymbolNames.withoutHash))
+            .subtracting(ordered.flatMap(\.globals.keys).map(SymbolNames.withoutHash))
         var referenced = Set<String>()
         for symbol in order {
             for c in copies[symbol]!.indices {

@@ -75,6 +75,16 @@ import Testing
         #expect(boomChanged.module.globals["boom"] != merged.module.globals["boom"])
     }
 
+    /// Units name external references without the crate hash (as CLLVMShim does).
+    @Test func callsToCoverableFunctionsWithAHashAreNotExternal() {
+        let callee = Self.symbol("callee", hash: "a")
+        let a = Self.function("a", [Self.block(1, refs: [SymbolNames.withoutHash(callee), "_ZN5other2fnE"])])
+        let merged = CrateModule(name: "c.bc", units: [
+            Self.unit("u1", [a]), Self.unit("u2", [Self.function(callee, [Self.block(2)])]),
+        ])
+        #expect(merged.module.functions.first { $0.symbol == "a" }!.blocks[0].externalGlobals == ["_ZN5other2fnE"])
+    }
+
     @Test func fileIndexesAreRemappedIntoOneTable() {
         let merged = CrateModule(name: "c.bc", units: [
             Self.unit("u1", files: ["src/a.rs"], [Self.function("a", [Self.block(1, file: 0)])]),
