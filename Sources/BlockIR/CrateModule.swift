@@ -58,15 +58,12 @@ public struct CrateModule: Sendable {
                 copies[function.symbol, default: []].append((unit.sourceFilename, function))
             }
         }
-        // External references name functions without their hash; a name an
-        // uncoverable function or a global shares stays.
-        let coverable = Set(order.map(SymbolNames.withoutHash))
-            .subtracting(ordered.flatMap(\.globals.keys).map(SymbolNames.withoutHash))
+        let coverable = Set(order).subtracting(ordered.flatMap(\.globals.keys))
         var referenced = Set<String>()
         for symbol in order {
             for c in copies[symbol]!.indices {
                 for b in copies[symbol]![c].function.blocks.indices {
-                    copies[symbol]![c].function.blocks[b].externalGlobals.removeAll { coverable.contains($0) }
+                    Self.dropCoverableCallees(&copies[symbol]![c].function.blocks[b], coverable: coverable)
                     referenced.formUnion(copies[symbol]![c].function.blocks[b].references)
                 }
             }
@@ -117,6 +114,26 @@ public struct CrateModule: Sendable {
         module = ModuleFingerprint(sourceFilename: name, files: files, functions: functions, globals: globals,
                                    testDescriptors: descriptors)
         self.folded = folded
+    }
+
+    /// Drops from a block's external references the functions of the crate
+    /// that coverage sees. A unit names a callee it only declares without its
+    /// hash; the block's `references` say which symbol that is, so a name is
+    /// dropped only when every function of that name the block refers to is
+    /// such a function (never another crate's, nor an uncoverable one).
+    private static func dropCoverableCallees(_ block: inout BlockFingerprint, coverable: Set<String>) {
+        guard !block.externalGlobals.isEmpty else { return }
+        var local = Set<String>(), foreign = Set<String>()
+        for symbol in block.references {
+            if coverable.contains(symbol) {
+                local.insert(SymbolNames.withoutHash(symbol))
+            } else {
+                foreign.insert(SymbolNames.withoutHash(symbol))
+            }
+        }
+        block.externalGlobals.removeAll { name in
+            coverable.contains(name) || (local.contains(name) && !foreign.contains(name))
+        }
     }
 }
 

@@ -75,14 +75,28 @@ import Testing
         #expect(boomChanged.module.globals["boom"] != merged.module.globals["boom"])
     }
 
-    /// Units name external references without the crate hash (as CLLVMShim does).
+    /// Units name external references without the crate hash (as CLLVMShim
+    /// does), and list which symbol each is among the block's references.
     @Test func callsToCoverableFunctionsWithAHashAreNotExternal() {
         let callee = Self.symbol("callee", hash: "a")
-        let a = Self.function("a", [Self.block(1, refs: [SymbolNames.withoutHash(callee), "_ZN5other2fnE"])])
-        let merged = CrateModule(name: "c.bc", units: [
-            Self.unit("u1", [a]), Self.unit("u2", [Self.function(callee, [Self.block(2)])]),
-        ])
-        #expect(merged.module.functions.first { $0.symbol == "a" }!.blocks[0].externalGlobals == ["_ZN5other2fnE"])
+        // Another crate's function of the same hash-free name (say a diverging
+        // generic's instance, uncoverable there) must stay external.
+        let foreign = Self.symbol("shared", hash: "f"), local = Self.symbol("shared", hash: "a")
+        func caller(_ references: [String]) -> FunctionFingerprint {
+            Self.function("a", [BlockFingerprint(
+                hash: 1, successors: [], file: 0, line: 1, instructionCount: 1,
+                externalGlobals: references.map(SymbolNames.withoutHash) + ["_ZN5other2fnE"], references: references)])
+        }
+        func externals(_ references: [String]) -> [String] {
+            let merged = CrateModule(name: "c.bc", units: [
+                Self.unit("u1", [caller(references)]),
+                Self.unit("u2", [Self.function(callee, [Self.block(2)]), Self.function(local, [Self.block(3)])]),
+            ])
+            return merged.module.functions.first { $0.symbol == "a" }!.blocks[0].externalGlobals
+        }
+        #expect(externals([callee]) == ["_ZN5other2fnE"])
+        #expect(externals([local]) == ["_ZN5other2fnE"])
+        #expect(externals([foreign]) == [SymbolNames.withoutHash(foreign), "_ZN5other2fnE"])
     }
 
     @Test func fileIndexesAreRemappedIntoOneTable() {
