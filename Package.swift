@@ -36,9 +36,15 @@ let package = Package(
             ]
         ),
         .target(name: "ProcessSpawn"),
+        // Lock-protected slots and boxes for parallel loops.
+        .target(name: "LockedValues"),
+        // The values the stages hand each other (test keys, build facts, results, inputs).
+        .target(name: "TrimModel"),
         // Directories and files trim keeps private to the user, and leftovers of killed runs.
         .target(name: "PrivateFiles", dependencies: ["ProcessSpawn"]),
-        .target(name: "BlockIR", dependencies: ["CLLVMShim", "ProcessSpawn", "PrivateFiles"]),
+        // C libraries trim compiles for itself, cached per content hash.
+        .target(name: "NativeBuild", dependencies: ["PrivateFiles", "ProcessSpawn"]),
+        .target(name: "BlockIR", dependencies: ["CLLVMShim", "LockedValues", "ProcessSpawn", "PrivateFiles"]),
         .target(name: "BlockDiffReport", dependencies: ["BlockIR"]),
         .executableTarget(
             name: "blockdiff",
@@ -50,20 +56,20 @@ let package = Package(
         .executableTarget(name: "trim-ir-worker", dependencies: ["BlockIR"]),
         // trim run: coverage runtime and slot mapping, cargo driving, the store,
         // the runner and its reporters, and the pipeline that ties them.
-        .target(name: "Coverage", dependencies: ["BlockIR", "PrivateFiles", "ProcessSpawn"], resources: [.embedInCode("Runtime/trim_runtime.c")]),
-        .target(name: "InputTracing", dependencies: ["BlockIR", "Coverage", "PrivateFiles", "ProcessSpawn"],
+        .target(name: "Coverage", dependencies: ["BlockIR", "TrimModel", "NativeBuild", "PrivateFiles", "ProcessSpawn"], resources: [.embedInCode("Runtime/trim_runtime.c")]),
+        .target(name: "InputTracing", dependencies: ["BlockIR", "TrimModel", "NativeBuild", "PrivateFiles", "ProcessSpawn"],
                 resources: [.embedInCode("Interposer/trimio.c")]),
         .target(name: "CargoSupport", dependencies: ["ProcessSpawn"]),
         .target(name: "TestFilter"),
         .target(
-            name: "Store", dependencies: ["BlockIR", "InputTracing", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "Store", dependencies: ["BlockIR", "TrimModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "Selection", dependencies: ["BlockIR", "Store", "InputTracing", "TrimConfig"]),
-        .target(name: "Runner", dependencies: ["ProcessSpawn"]),
+        .target(name: "Selection", dependencies: ["BlockIR", "LockedValues", "TrimModel", "TrimConfig"]),
+        .target(name: "Runner", dependencies: ["LockedValues", "ProcessSpawn", "TrimModel"]),
         .target(name: "TrimConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reporting", dependencies: ["Runner", "Selection"]),
         .target(name: "TrimPipeline", dependencies: [
-                "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "TestFilter",
+                "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "TestFilter", "TrimModel", "LockedValues",
                 "TrimConfig", "InputTracing", "ProcessSpawn",
             ]),
         .target(
@@ -75,28 +81,30 @@ let package = Package(
         ),
         // trim simulate-history: replay a repository's commits, compare the grains, mutants.
         .target(name: "History", dependencies: [
-                "TrimPipeline", "CargoSupport", "Coverage", "Reporting", "Runner", "Selection", "Store", "TrimConfig",
-                "PrivateFiles", "ProcessSpawn",
+                "TrimPipeline", "CargoSupport", "Reporting", "Runner", "Selection", "Store", "TrimConfig", "TrimModel",
+                "NativeBuild", "PrivateFiles", "ProcessSpawn",
             ], resources: [.embedInCode("FixedRandom/trim_fixed_random.c")]),
         .executableTarget(name: "trim", dependencies: ["TrimCLI", "CargoSupport"]),
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI", "CargoSupport"]),
         .executableTarget(name: "trim-rustc-wrapper", dependencies: ["CargoSupport"]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
-        .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "BlockIR"], path: "Benchmarks/Selection"),
+        .executableTarget(name: "trim-bench-overhead", dependencies: ["Coverage", "InputTracing", "ProcessSpawn", "TrimModel"],
+                          path: "Benchmarks/Overhead", exclude: ["overhead.rs"]),
+        .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "BlockIR", "TrimModel"], path: "Benchmarks/Selection"),
         .testTarget(
             name: "BlockIRTests",
             dependencies: ["BlockIR", "BlockDiffReport"]
         ),
         .testTarget(name: "BlockDiffCLITests", dependencies: ["BlockIR"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR", "PrivateFiles"]),
-        .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR", "Selection", "TrimConfig", "PrivateFiles"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR", "InputTracing"]),
-        .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig"]),
+        .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR", "Selection", "TrimConfig", "TrimModel", "PrivateFiles"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR", "TrimModel"]),
+        .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig", "TrimModel"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
-        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR"]),
+        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR", "TrimModel"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
-        .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "Coverage", "BlockIR", "Store"], exclude: ["Fixtures"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "NativeBuild", "Coverage", "BlockIR", "Store", "TrimModel"], exclude: ["Fixtures"]),
         .testTarget(name: "PrivateFilesTests", dependencies: ["PrivateFiles"]),
     ],
     cxxLanguageStandard: .cxx17

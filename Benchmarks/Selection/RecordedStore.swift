@@ -1,6 +1,7 @@
 import Foundation
 import Selection
 import Store
+import TrimModel
 
 /// `--database PATH`: selection on a store a real `trim run` recorded (e.g.
 /// the suite-size benchmark's crate) instead of the synthetic one. The

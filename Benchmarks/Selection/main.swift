@@ -37,6 +37,7 @@ import BlockIR
 import Foundation
 import Selection
 import Store
+import TrimModel
 
 // MARK: - Arguments
 
@@ -161,8 +162,8 @@ func harnessMain(module m: Int) -> FunctionFingerprint {
 }
 
 struct Workload {
-    var oldModules: [StoredModule]
-    var newModules: [StoredModule]
+    var oldModules: [ModuleRecord]
+    var newModules: [ModuleRecord]
     var oldFiles: [String: String]
     var newFiles: [String: String]
     var tests: [TestKey]
@@ -178,7 +179,7 @@ func moduleKey(_ m: Int) -> String { "shop_m\(m)-\(String(format: "%016x", 0xC0F
 func makeWorkload(_ o: Options) -> Workload {
     var rng = Generator(state: 42)
     let perModule = o.functions / o.modules
-    var oldModules: [StoredModule] = []
+    var oldModules: [ModuleRecord] = []
     var oldFiles: [String: String] = [:]
     for m in 0..<o.modules {
         var functions = (0..<perModule).map { makeFunction(module: m, index: $0, rng: &rng) }
@@ -198,7 +199,7 @@ func makeWorkload(_ o: Options) -> Workload {
             sourceFilename: "shop_m\(m).cc5c0a2e-cgu.0", files: files, functions: functions,
             globals: ["_ZN4shop2m\(m)6LIMITS17h00000000000000aaE": 7, "_ZN4shop2m\(m)5TABLE17h00000000000000bbE": 9],
             testDescriptors: descriptors)
-        oldModules.append(StoredModule(path: moduleKey(m), contentHash: "old-\(m)", fingerprint: fingerprint))
+        oldModules.append(ModuleRecord(path: moduleKey(m), contentHash: "old-\(m)", fingerprint: fingerprint))
     }
 
     // The change: `changed` functions spread over all modules, one block each.

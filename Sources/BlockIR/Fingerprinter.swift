@@ -1,4 +1,5 @@
 import Foundation
+import LockedValues
 
 /// Turns bitcode files into fingerprints: from the cache when the bytes were
 /// seen before, otherwise through isolated workers, several at once.
@@ -33,7 +34,7 @@ public final class Fingerprinter: Sendable {
     /// As read (and cached): each file one codegen unit, whose function
     /// references `CrateModule` folds in once it has every unit of the crate.
     public func unitFingerprints(of files: [BitcodeFile]) -> [Result<ModuleFingerprint, BlockIRError>] {
-        let results = ResultSlots<Result<ModuleFingerprint, BlockIRError>>(count: files.count)
+        let results = IndexedSlots<Result<ModuleFingerprint, BlockIRError>>(count: files.count)
         let next = Counters()
         let workers = min(parallelism, files.count)
         // Cores no other worker needs go to the parses themselves: one file
@@ -48,7 +49,7 @@ public final class Fingerprinter: Sendable {
                     index, Result { () throws(BlockIRError) in try self.unitFingerprint(files[index], threads: threads) })
             }
         }
-        return results.values
+        return results.all
     }
 
     private static func wholeCrate(_ unit: ModuleFingerprint) -> ModuleFingerprint {
@@ -87,10 +88,3 @@ private final class Counters: @unchecked Sendable {
     }
 }
 
-private final class ResultSlots<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [T?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
-    var values: [T] { lock.withLock { slots.map { $0! } } }
-}

@@ -1,9 +1,3 @@
-/// CargoSupport: finding a cargo workspace, building its tests with extra
-/// flags, and listing the tests inside each test binary.
-///
-/// Owns: cargo invocations and the parsing of their output.
-/// Never depends on: LLVM, the store, the runner.
-
 /// What can go wrong talking to cargo or a test binary, each with what to do.
 public enum CargoError: Error, CustomStringConvertible, Sendable, Equatable {
     case cargoNotFound

@@ -1,4 +1,5 @@
 import Foundation
+import NativeBuild
 
 #if canImport(Glibc)
 import Glibc

@@ -1,23 +1,6 @@
 import BlockIR
 import Foundation
-
-/// The blocks one test executed in one function.
-public struct CoveredFunction: Sendable, Hashable {
-    /// The defining module's `sourceFilename` (for rustc, the CGU name `<crate>.<hash>-cgu.0`).
-    public var module: String
-    public var symbol: String
-    /// Layout indices into the function's `FunctionFingerprint.blocks`, ascending.
-    /// Includes the blocks that carry no slot (bare `unreachable`, an entry
-    /// block that only calls a noreturn function) whenever any slot of the
-    /// function was hit: counted as executed, the safe side.
-    public var blocks: [UInt32]
-
-    public init(module: String, symbol: String, blocks: [UInt32]) {
-        self.module = module
-        self.symbol = symbol
-        self.blocks = blocks
-    }
-}
+import TrimModel
 
 /// Why a slot could not be mapped to a block.
 public enum UnmappedReason: Sendable, Hashable, CustomStringConvertible {
@@ -80,16 +63,16 @@ public struct UnmappedFunction: Sendable, Hashable {
 /// One dump mapped to blocks.
 public struct SlotMapping: Sendable, Hashable {
     /// Functions with at least one executed block, by module then symbol.
-    public var functions: [CoveredFunction]
+    public var functions: [HitFunction]
     /// Hit slots that could not be mapped, ascending by slot.
     public var unmapped: [UnmappedSlot]
 
-    public init(functions: [CoveredFunction], unmapped: [UnmappedSlot]) {
+    public init(functions: [HitFunction], unmapped: [UnmappedSlot]) {
         self.functions = functions
         self.unmapped = unmapped
     }
 
-    public func function(module: String? = nil, symbol: String) -> CoveredFunction? {
+    public func function(module: String? = nil, symbol: String) -> HitFunction? {
         functions.first { $0.symbol == symbol && (module == nil || $0.module == module) }
     }
 }
@@ -250,7 +233,7 @@ public struct SlotMapper: Sendable {
             }
         }
         hits.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.block < $1.block }
-        var functions: [CoveredFunction] = []
+        var functions: [HitFunction] = []
         var start = 0
         while start < hits.count {
             var end = start
@@ -261,7 +244,7 @@ public struct SlotMapper: Sendable {
             var unique: [UInt32] = []
             unique.reserveCapacity(blocks.count)
             for block in blocks where unique.last != block { unique.append(block) }
-            functions.append(CoveredFunction(module: target.module, symbol: target.symbol, blocks: unique))
+            functions.append(HitFunction(module: target.module, symbol: target.symbol, blocks: unique))
             start = end
         }
         return SlotMapping(functions: functions, unmapped: unmapped.sorted { $0.slot < $1.slot })

@@ -1,6 +1,7 @@
 import Foundation
 import Selection
 import Store
+import TrimModel
 import TrimPipeline
 
 /// What one full run recorded: each test's last result and the builds they ran on.

@@ -1,4 +1,4 @@
-import Coverage
+import NativeBuild
 import Foundation
 
 /// `getrandom(2)` made repeatable for a replay's test processes

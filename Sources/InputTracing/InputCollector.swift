@@ -1,4 +1,5 @@
 import Foundation
+import TrimModel
 
 /// Turns what was traced into `TestInputs`: paths made workspace-relative
 /// and filtered, contents and listings hashed, variables filtered and their

@@ -1,4 +1,5 @@
 import Foundation
+import TrimModel
 
 /// Which recorded paths and variables count as a test's inputs.
 ///

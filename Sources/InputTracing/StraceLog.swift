@@ -1,4 +1,5 @@
 import Foundation
+import TrimModel
 
 /// The `strace -f` fallback, for what `LD_PRELOAD` cannot reach (statically
 /// linked executables): the command line that wraps a test, and the parser

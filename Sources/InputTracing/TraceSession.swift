@@ -1,4 +1,5 @@
 import Foundation
+import TrimModel
 
 #if canImport(Glibc)
     import Glibc

@@ -21,6 +21,8 @@ public enum ChildProcess {
     }
 
     public struct Finished: Sendable {
+        /// The child's process id (the child is gone; for matching its traces).
+        public var pid: Int32
         public var exit: ProcessSpawn.Exit
         public var stdout: Data
         public var stderr: Data
@@ -100,7 +102,7 @@ public enum ChildProcess {
         let output = readEnds[0] >= 0 ? drain(readEnds[0], eachLine: eachStdoutLine) : Data()
         if errorReader != nil { errors.done.wait() }
         let exit = ProcessSpawn.wait(pid)
-        return Finished(exit: exit, stdout: output, stderr: errors.data)
+        return Finished(pid: pid, exit: exit, stdout: output, stderr: errors.data)
     }
 
     /// Reads `fd` to its end and closes it, handing each complete line to

@@ -45,7 +45,7 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
 
     public func handle(_ event: TestEvent) {
         switch event {
-        case .runStarted(let toRun, let skipped):
+        case .runStarted(let toRun, let skipped, _):
             total = toRun
             emit("    Starting \(toRun) test\(toRun == 1 ? "" : "s")"
                  + (skipped > 0 ? " (\(skipped) skipped: not affected)" : "") + "\n")

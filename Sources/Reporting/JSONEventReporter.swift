@@ -66,7 +66,7 @@ public final class JSONEventReporter: TestReporter, Sendable {
 
     static func object(for event: TestEvent) -> [String: Any] {
         switch event {
-        case .runStarted(let toRun, let skipped):
+        case .runStarted(let toRun, let skipped, _):
             return ["type": "run-started", "tests": toRun, "skipped": skipped]
         case .testStarted(let test, let attempt):
             return named(test, ["type": "test-started", "attempt": attempt])

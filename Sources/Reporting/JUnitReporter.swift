@@ -24,6 +24,9 @@
 /// whole or not at all (written beside its final path, then renamed).
 import Foundation
 import Runner
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 public final class JUnitReporter: TestReporter, @unchecked Sendable {
     /// What goes into the report besides the tests that ran (nextest's `[profile.*.junit]`).
@@ -69,15 +72,15 @@ public final class JUnitReporter: TestReporter, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         switch event {
-        case .runStarted:
-            started = Date()
+        case .runStarted(_, _, let startedAt):
+            started = startedAt
         case .testFinished(let result):
             results.append(result)
         case .testSkipped(let binary, let name, let reason):
             skipped.append(SkippedTest(binary: binary, name: name, reason: reason))
         case .runFinished(let statistics):
             let xml = Self.render(results: results, skipped: skipped, elapsed: statistics.elapsed,
-                                  timestamp: started ?? Date(), options: options)
+                                  timestamp: started ?? Date(timeIntervalSince1970: 0), options: options)
             do {
                 try Self.writeAtomically(xml, to: path)
             } catch {
@@ -109,22 +112,15 @@ public final class JUnitReporter: TestReporter, @unchecked Sendable {
         for result in results { add(result.test.binary, .ran(result)) }
 
         let total = order.reduce(into: Suite()) { sum, binary in sum.merge(suites[binary]!) }
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"\(XML.attribute(options.reportName))\"" + total.counts
-            + " timestamp=\"\(timestampText(timestamp))\" time=\"\(seconds(elapsed))\">\n"
+        let root = XML.element("testsuites", [("name", options.reportName)] + total.counts
+            + [("timestamp", timestampText(timestamp)), ("time", seconds(elapsed))])
         for binary in order {
             let suite = suites[binary]!
-            let name = XML.attribute(binary)
-            if suite.cases.isEmpty {
-                xml += "    <testsuite name=\"\(name)\"\(suite.counts) time=\"\(seconds(suite.time))\"/>\n"
-                continue
-            }
-            xml += "    <testsuite name=\"\(name)\"\(suite.counts) time=\"\(seconds(suite.time))\">\n"
-            for testCase in suite.cases { xml += render(testCase, options: options) }
-            xml += "    </testsuite>\n"
+            let element = XML.element("testsuite", [("name", binary)] + suite.counts + [("time", seconds(suite.time))])
+            for testCase in suite.cases { element.addChild(render(testCase, options: options)) }
+            root.addChild(element)
         }
-        xml += "</testsuites>\n"
-        return xml
+        return XML.document(root)
     }
 
     private enum Case {
@@ -165,69 +161,66 @@ public final class JUnitReporter: TestReporter, @unchecked Sendable {
             time += other.time
         }
 
-        var counts: String {
-            " tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\""
+        var counts: [(String, String)] {
+            [("tests", "\(tests)"), ("failures", "\(failures)"), ("errors", "\(errors)"), ("skipped", "\(skipped)")]
         }
     }
 
-    private static func render(_ testCase: Case, options: Options) -> String {
-        let indent = "            "
+    private static func render(_ testCase: Case, options: Options) -> XMLElement {
         switch testCase {
         case .skipped(let test):
-            return "        <testcase name=\"\(XML.attribute(test.name))\" classname=\"\(XML.attribute(test.binary))\">\n"
-                + "\(indent)<skipped message=\"\(XML.attribute(test.reason))\"/>\n"
-                + "        </testcase>\n"
+            let element = XML.element("testcase", [("name", test.name), ("classname", test.binary)])
+            element.addChild(XML.element("skipped", [("message", test.reason)]))
+            return element
         case .ran(let result):
             let last = result.last
-            var body = ""
+            let element = XML.element(
+                "testcase", [("name", result.test.name), ("classname", result.test.binary),
+                             ("time", seconds(last.duration))])
             if last.leaked {
-                body += "\(indent)<properties>\n\(indent)    <property name=\"leaked\" value=\"true\"/>\n"
-                    + "\(indent)</properties>\n"
+                let properties = XML.element("properties", [])
+                properties.addChild(XML.element("property", [("name", "leaked"), ("value", "true")]))
+                element.addChild(properties)
             }
             let earlier = result.attempts.dropLast()
             let output: String?
             if result.isSuccess {
                 for attempt in earlier where !attempt.status.isSuccess {
                     let kind = Kind(attempt.status)
-                    body += element(kind.isError ? "flakyError" : "flakyFailure", for: attempt, withTime: true,
-                                    storeOutput: options.storeFailureOutput)
+                    element.addChild(attemptElement(kind.isError ? "flakyError" : "flakyFailure", for: attempt,
+                                                    withTime: true, storeOutput: options.storeFailureOutput))
                 }
                 output = options.storeSuccessOutput ? last.output : nil
             } else {
                 let kind = Kind(last.status)
-                body += element(kind.isError ? "error" : "failure", for: last, withTime: false,
-                                storeOutput: options.storeFailureOutput)
+                element.addChild(attemptElement(kind.isError ? "error" : "failure", for: last, withTime: false,
+                                                storeOutput: options.storeFailureOutput))
                 for attempt in earlier where !attempt.status.isSuccess {
                     let kind = Kind(attempt.status)
-                    body += element(kind.isError ? "rerunError" : "rerunFailure", for: attempt, withTime: true,
-                                    storeOutput: options.storeFailureOutput)
+                    element.addChild(attemptElement(kind.isError ? "rerunError" : "rerunFailure", for: attempt,
+                                                    withTime: true, storeOutput: options.storeFailureOutput))
                 }
                 output = options.storeFailureOutput ? last.output : nil
             }
             if let output, !XML.sanitized(output).isEmpty {
-                body += "\(indent)<system-out>\(XML.text(output))</system-out>\n"
+                element.addChild(XML.element("system-out", [], text: output))
             }
-            let open = "        <testcase name=\"\(XML.attribute(result.test.name))\""
-                + " classname=\"\(XML.attribute(result.test.binary))\" time=\"\(seconds(last.duration))\""
-            return body.isEmpty ? open + "/>\n" : open + ">\n" + body + "        </testcase>\n"
+            return element
         }
     }
 
     /// `<failure>` and its kin for one attempt that did not pass.
-    private static func element(_ tag: String, for attempt: TestExecution, withTime: Bool, storeOutput: Bool)
-        -> String
-    {
+    private static func attemptElement(_ tag: String, for attempt: TestExecution, withTime: Bool,
+                                       storeOutput: Bool) -> XMLElement {
         let kind = Kind(attempt.status)
         let message = kind.message(output: attempt.output, duration: attempt.duration)
-        var open = "            <\(tag)"
-        if withTime { open += " time=\"\(seconds(attempt.duration))\"" }
-        open += " message=\"\(XML.attribute(message))\" type=\"\(XML.attribute(kind.type))\""
+        var attributes: [(String, String)] = withTime ? [("time", seconds(attempt.duration))] : []
+        attributes += [("message", message), ("type", kind.type)]
         var text = storeOutput ? attempt.output : (panicExcerpt(attempt.output) ?? "")
         if case .couldNotStart(let reason) = attempt.status, !text.contains(reason) {
             text = text.isEmpty ? reason : reason + "\n" + text
         }
-        let body = XML.text(text)
-        return body.isEmpty ? open + "/>\n" : open + ">" + body + "</\(tag)>\n"
+        return XML.element(tag, attributes, text: text)
     }
 
     /// How an attempt went wrong, as JUnit names it.
@@ -400,39 +393,24 @@ enum XML {
         }
     }
 
-    /// Element content: `&`, `<`, `>` (so `]]>` cannot appear) and carriage returns escaped.
-    static func text(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for character in sanitized(value).unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\r": out += "&#13;"
-            default: out.unicodeScalars.append(character)
-            }
+    /// An element with attributes in the order given and optional text; FoundationXML escapes both.
+    static func element(_ name: String, _ attributes: [(String, String)], text: String? = nil) -> XMLElement {
+        let element = XMLElement(name: name)
+        for (key, value) in attributes {
+            element.addAttribute(XMLNode.attribute(withName: key, stringValue: sanitized(value)) as! XMLNode)
         }
-        return out
+        if let text, !sanitized(text).isEmpty {
+            element.addChild(XMLNode.text(withStringValue: sanitized(text)) as! XMLNode)
+        }
+        return element
     }
 
-    /// Attribute values in double quotes; whitespace escaped so parsers keep it.
-    static func attribute(_ value: String) -> String {
-        var out = ""
-        for character in sanitized(value).unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
+    /// The whole document, indented, with its XML declaration.
+    static func document(_ root: XMLElement) -> String {
+        let document = XMLDocument(rootElement: root)
+        document.version = "1.0"
+        document.characterEncoding = "UTF-8"
+        return document.xmlString(options: [.nodePrettyPrint]) + "\n"
     }
 }
 }

@@ -1,3 +1,5 @@
+import TrimModel
+
 /// How tests are run: retries, slowness, limits. One per run, with optional
 /// per-test adjustments (profile overrides).
 public struct ExecutionPolicy: Sendable, Equatable {
@@ -39,12 +41,12 @@ public struct AttemptSetup: Sendable {
     public var arguments: [String]
     public var environment: [String: String]
     /// Given the pid of the spawned process: the pid of the test process itself
-    /// (a wrapper such as strace may stand between them) and anything to keep
-    /// with the execution.
-    public var finish: @Sendable (Int32) -> (testPID: Int32, payload: (any Sendable)?)
+    /// (a wrapper such as strace may stand between them) and the inputs the
+    /// attempt read, when they were traced.
+    public var finish: @Sendable (Int32) -> (testPID: Int32, inputs: TestInputs?)
 
     public init(executable: String, arguments: [String], environment: [String: String],
-                finish: @escaping @Sendable (Int32) -> (testPID: Int32, payload: (any Sendable)?) = { ($0, nil) }) {
+                finish: @escaping @Sendable (Int32) -> (testPID: Int32, inputs: TestInputs?) = { ($0, nil) }) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment

@@ -1,12 +1,5 @@
-/// Runner: executes tests, one process each, several at once, and tells what
-/// happens as a stream of `TestEvent`s.
-///
-/// Owns: spawning, waiting, timing, retries, timeouts, stopping early
-/// (fail-fast, Ctrl-C), cleaning up every process a test leaves behind.
-/// Invariant: everything a reporter shows comes from the events; reporters
-/// never reach into the runner.
-/// Never depends on: cargo, LLVM, the store, any reporter.
 import Foundation
+import TrimModel
 
 /// One test to run: which executable, which test, where and with what environment.
 public struct TestInstance: Sendable, Hashable {
@@ -62,10 +55,10 @@ public struct TestExecution: Sendable {
     public var output: String
     /// Where the test's own process wrote its coverage dump, if it did.
     public var coverageFile: URL
+    /// What the attempt read outside the code, when an `AttemptPreparer` traced it.
+    public var inputs: TestInputs? = nil
     /// Processes the test left running were found and killed.
     public var leaked: Bool
-    /// What an `AttemptPreparer` kept with this attempt (the inputs it read).
-    public var payload: (any Sendable)? = nil
 }
 
 /// The last word on a test, after its retries.
@@ -128,7 +121,8 @@ public struct RunStatistics: Sendable, Equatable {
 }
 
 public enum TestEvent: Sendable {
-    case runStarted(toRun: Int, skipped: Int)
+    /// `startedAt`: the wall-clock time the run began (reports carry it, e.g. JUnit's timestamp).
+    case runStarted(toRun: Int, skipped: Int, startedAt: Date)
     case testStarted(TestInstance, attempt: Int)
     /// Still running after `elapsed` seconds: one event per slow period.
     case testSlow(TestInstance, attempt: Int, elapsed: Double)

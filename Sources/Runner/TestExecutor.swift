@@ -1,4 +1,6 @@
 import Foundation
+import LockedValues
+import TrimModel
 
 /// A test to skip, named in the event stream for reports that list skipped tests.
 public struct SkippedTest: Sendable, Hashable {
@@ -81,12 +83,12 @@ public final class TestExecutor: Sendable {
         let events = DispatchQueue(label: "trim.runner.events")
         let start = Date()
         events.sync {
-            emit(.runStarted(toRun: tests.count, skipped: skipped.count))
+            emit(.runStarted(toRun: tests.count, skipped: skipped.count, startedAt: Date()))
             for skip in skipped { emit(.testSkipped(binary: skip.binary, name: skip.name, reason: skip.reason)) }
         }
         control.setAnnouncer { event in events.async { emit(event) } }
         defer { control.setAnnouncer(nil) }
-        let results = ResultSlots(count: tests.count)
+        let results = IndexedSlots<TestResult>(count: tests.count)
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(tests.count, 1))) { _ in
             while let index = control.nextTest(of: tests.count) {
                 let result = runWithRetries(tests[index], slot: index, events: events, emit: emit)
@@ -102,7 +104,7 @@ public final class TestExecutor: Sendable {
             }
         }
         events.sync {}  // everything announced so far is delivered before the summary
-        let finished = results.values
+        let finished = results.filled
         var statistics = RunStatistics(skipped: skipped.count, notRun: tests.count - finished.count,
                                        cancelled: control.cancelReason, elapsed: Date().timeIntervalSince(start))
         for result in finished {
@@ -163,7 +165,7 @@ public final class TestExecutor: Sendable {
         let start = Date()
         var status: TestStatus
         var leaked = false
-        var payload: (any Sendable)?
+        var inputs: TestInputs?
         var coverageFile = scratchDirectory.appendingPathComponent("\(stem).none.cov")
         do {
             let process = try SpawnedProcess.spawn(
@@ -180,8 +182,8 @@ public final class TestExecutor: Sendable {
             let timedOut = watch.stop()
             leaked = process.reapLeftovers()
             control.finished(process)
-            let (testPID, kept) = setup.finish(process.pid)
-            payload = kept
+            let (testPID, traced) = setup.finish(process.pid)
+            inputs = traced
             coverageFile = scratchDirectory.appendingPathComponent("\(stem).\(testPID).cov")
             switch exit {
             case _ where timedOut: status = .timedOut
@@ -196,7 +198,7 @@ public final class TestExecutor: Sendable {
         let output = OutputFile.read(outputFile)
         try? FileManager.default.removeItem(at: outputFile)
         return TestExecution(test: test, attempt: attempt, status: status, duration: duration, output: output,
-                             coverageFile: coverageFile, leaked: leaked, payload: payload)
+                             coverageFile: coverageFile, inputs: inputs, leaked: leaked)
     }
 }
 
@@ -299,13 +301,6 @@ private final class RunControl: @unchecked Sendable {
     var runningProcesses: [SpawnedProcess] { lock.withLock { Array(running.values) } }
 }
 
-private final class ResultSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [TestResult?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: TestResult) { lock.withLock { slots[index] = value } }
-    var values: [TestResult] { lock.withLock { slots.compactMap { $0 } } }
-}
 
 extension TestResult {
     /// The same result with every attempt's output dropped.

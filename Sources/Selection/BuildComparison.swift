@@ -1,5 +1,5 @@
 import BlockIR
-import Store
+import TrimModel
 
 /// What changed between a recorded build and the current one, asked function
 /// by function and remembered, so that ten thousand tests sharing a few

@@ -1,4 +1,4 @@
-import Store
+import TrimModel
 
 /// Tests without block coverage (doctests) are selected per crate: their
 /// recorded "coverage" is one entry naming the digest of everything they can

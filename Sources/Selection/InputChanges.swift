@@ -1,5 +1,5 @@
-import InputTracing
 import TrimConfig
+import TrimModel
 
 /// The reasons a test's inputs outside the code give to run it again: one
 /// pure function of what the test read when it last ran (`TestInputs`),

@@ -1,5 +1,5 @@
 import BlockIR
-import Store
+import TrimModel
 
 /// Whether a test took the same path through the code in two runs on two
 /// builds: the blocks it executed on the old build, carried over to the new

@@ -8,9 +8,8 @@
 /// doubt, it is selected with a reason that says why.
 /// Never depends on: the runner, printing, the database itself.
 import BlockIR
-import InputTracing
-import Store
 import TrimConfig
+import TrimModel
 
 public enum Granularity: String, CaseIterable, Codable, Sendable {
     case block, function, file
@@ -83,7 +82,7 @@ public struct BuildSnapshot: Sendable {
         self.sourceFiles = sourceFiles
     }
 
-    public init(facts: BuildFacts, modules: [StoredModule], sourceFiles: [String: String] = [:]) {
+    public init(facts: BuildFacts, modules: [ModuleRecord], sourceFiles: [String: String] = [:]) {
         self.init(facts: facts,
                   modules: Dictionary(modules.map { ($0.path, $0.fingerprint) }, uniquingKeysWith: { a, _ in a }),
                   moduleContent: Dictionary(modules.map { ($0.path, $0.contentHash) }, uniquingKeysWith: { a, _ in a }),

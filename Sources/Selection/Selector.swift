@@ -1,7 +1,7 @@
 import BlockIR
 import Foundation
-import InputTracing
-import Store
+import LockedValues
+import TrimModel
 
 /// The selection rule (ARCHITECTURE.md, Invariants), as one pure function.
 public enum Selector {
@@ -12,7 +12,7 @@ public enum Selector {
         // comparison caches, and shares only the builds' indexes.
         let parts = tests.count < 2_000 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let size = (tests.count + parts - 1) / max(parts, 1)
-        let answers = PartResults(count: parts)
+        let answers = IndexedSlots<[(TestKey, [Reason])]>(count: parts)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             var comparisons: [BuildID: BuildComparison] = [:]
             let slice = tests[min(part * size, tests.count)..<min((part + 1) * size, tests.count)]
@@ -20,7 +20,7 @@ public enum Selector {
         }
         var selected: [SelectedTest] = []
         var skipped: [TestKey] = []
-        for (key, reasons) in answers.values.joined() {
+        for (key, reasons) in answers.all.joined() {
             if reasons.isEmpty {
                 skipped.append(key)
             } else {
@@ -104,10 +104,3 @@ struct SelectionIndexes: Sendable {
     }
 }
 
-private final class PartResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parts: [[(TestKey, [Reason])]]
-    init(count: Int) { parts = Array(repeating: [], count: count) }
-    func set(_ index: Int, _ value: [(TestKey, [Reason])]) { lock.withLock { parts[index] = value } }
-    var values: [[(TestKey, [Reason])]] { lock.withLock { parts } }
-}

@@ -99,7 +99,7 @@ struct BlobReader {
 /// A fast 64-bit hash of bytes. Only an index key: equal hashes are always
 /// confirmed by comparing the bytes, so a collision costs a comparison, never
 /// correctness.
-enum ContentHash {
+enum IndexHash {
     static func of(_ bytes: [UInt8], seed: UInt64 = 0) -> UInt64 {
         bytes.withUnsafeBytes { of($0, seed: seed) }
     }

@@ -1,6 +1,7 @@
 import BlockIR
 import Foundation
 import GRDB
+import TrimModel
 
 extension TrimStore {
     /// Records a build and its modules' fingerprints in one transaction.
@@ -8,7 +9,7 @@ extension TrimStore {
     /// stored one is not stored again; the build only adds rows that map its
     /// modules (and a changed module's functions) to the stored ones.
     /// `sourceFiles`: source path (as debug info names it) → content hash.
-    public func recordBuild(_ facts: BuildFacts, modules: [StoredModule], sourceFiles: [String: String] = [:],
+    public func recordBuild(_ facts: BuildFacts, modules: [ModuleRecord], sourceFiles: [String: String] = [:],
                             heldBy holder: String? = nil)
         throws(StoreError) -> BuildID
     {
@@ -62,7 +63,7 @@ extension TrimStore {
     }
 
     /// The modules of `build` with their fingerprints, in the order recorded.
-    public func modules(of build: BuildID) throws(StoreError) -> [StoredModule] {
+    public func modules(of build: BuildID) throws(StoreError) -> [ModuleRecord] {
         try read { db in
             try requireBuild(build, db)
             struct Partial {
@@ -114,7 +115,7 @@ extension TrimStore {
                     throw StoreError.corrupt(path: pathString, detail: "module \(partial.path) of \(build) has "
                         + "\(partial.functions.count) of its \(partial.functionCount) functions")
                 }
-                return StoredModule(
+                return ModuleRecord(
                     path: partial.path, contentHash: partial.contentHash,
                     fingerprint: ModuleFingerprint(sourceFilename: partial.header.sourceFilename,
                                                    files: partial.header.files, functions: partial.functions,
@@ -184,7 +185,7 @@ extension TrimStore {
         var header: [UInt8]
         var functions: [PreparedFunction]
 
-        init(_ module: StoredModule) {
+        init(_ module: ModuleRecord) {
             path = module.path
             contentHash = module.contentHash
             sourceFilename = module.fingerprint.sourceFilename
@@ -192,7 +193,7 @@ extension TrimStore {
             let files = module.fingerprint.files
             functions = module.fingerprint.functions.map { function in
                 let body = StoredFunctionCodec.encode(function, moduleFiles: files)
-                return PreparedFunction(digest: Int64(bitPattern: ContentHash.of(body)), symbol: function.symbol,
+                return PreparedFunction(digest: Int64(bitPattern: IndexHash.of(body)), symbol: function.symbol,
                                         body: body)
             }
         }
@@ -219,7 +220,7 @@ extension TrimStore {
         for id in functionIDs {
             withUnsafeBytes(of: id.littleEndian) { key.append(contentsOf: $0) }
         }
-        let digest = Int64(bitPattern: ContentHash.of(key, seed: 1))
+        let digest = Int64(bitPattern: IndexHash.of(key, seed: 1))
         let candidates = try Row.fetchAll(
             db.cachedStatement(sql: "SELECT id, header FROM module WHERE digest = ? AND function_count = ?"),
             arguments: [digest, functionIDs.count])

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TrimModel
 
 extension TrimStore {
     /// Deletes, in one transaction, every build that is neither the latest,

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import InputTracing
+import TrimModel
 
 /// Each test's recorded inputs (files, variables, addresses: `TestInputs`)
 /// for its last result. They are written in the same transaction as the

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import InputTracing
+import TrimModel
 
 extension TrimStore {
     // MARK: - Binaries and tests

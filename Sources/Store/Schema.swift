@@ -1,4 +1,5 @@
 import GRDB
+import TrimModel
 
 /// The schema, as GRDB migrations. Never edit a shipped migration: add one.
 /// A database that records a migration not listed here was written by a newer

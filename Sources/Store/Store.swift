@@ -16,9 +16,9 @@
 ///       init(path: URL) throws(StoreError)           // creates dirs, migrates, WAL
 ///       static let outputLimit: Int, busyTimeout: TimeInterval
 ///       // builds and fingerprints
-///       func recordBuild(_: BuildFacts, modules: [StoredModule], sourceFiles: [String: String] = [:])
+///       func recordBuild(_: BuildFacts, modules: [ModuleRecord], sourceFiles: [String: String] = [:])
 ///           throws(StoreError) -> BuildID                 // one transaction
-///       func modules(of: BuildID) throws(StoreError) -> [StoredModule]
+///       func modules(of: BuildID) throws(StoreError) -> [ModuleRecord]
 ///       func sourceFiles(of: BuildID) throws(StoreError) -> [String: String]   // path → content hash
 ///       func build(_: BuildID) throws(StoreError) -> BuildFacts?
 ///       func latestBuild() throws(StoreError) -> (BuildID, BuildFacts)?
@@ -43,7 +43,7 @@
 ///       func statistics() throws(StoreError) -> StoreStatistics
 ///       func check(thorough: Bool = false) throws(StoreError)            // quick_check / integrity_check
 ///
-/// Value types (StoreTypes.swift): BuildID, BuildFacts, StoredModule, TestKey,
+/// Value types (StoreTypes.swift): BuildID, BuildFacts, ModuleRecord, TestKey,
 /// TestBinaryRecord, Outcome, CoverageState, HitFunction, TestResultRecord,
 /// StoreStatistics, GarbageReport; `StoredFunctionCodec` is the public
 /// per-function encoding.
@@ -51,6 +51,7 @@
 import BlockIR
 import Foundation
 import GRDB
+import TrimModel
 
 public final class TrimStore: Sendable {
     public let path: URL

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TrimModel
 
 /// Every failure of the store names the database file and, where there is
 /// one, the way out.

@@ -3,6 +3,7 @@ import CargoSupport
 import Coverage
 import Foundation
 import Store
+import TrimModel
 
 /// How one test binary's coverage slots map to blocks: its PC table (written
 /// by the runtime while the binary lists its tests), its ELF symbols, and the
@@ -36,7 +37,7 @@ struct BinaryCoverageMap: Sendable {
 
     /// Hits by unit → hits by crate module: copies of one function in several
     /// units become one function with the union of their blocks.
-    func crateHits(_ functions: [CoveredFunction]) -> [HitFunction] {
+    func crateHits(_ functions: [HitFunction]) -> [HitFunction] {
         var blocks: [HitKey: Set<UInt32>] = [:]
         var order: [HitKey] = []
         for function in functions {

@@ -1,6 +1,7 @@
 import CargoSupport
 import Foundation
 import Store
+import TrimModel
 
 /// Facts that make two builds comparable: the toolchain, flags, profile,
 /// features, and the git state when the workspace is a repository.

@@ -4,6 +4,7 @@ import Foundation
 import Runner
 import Store
 import TestFilter
+import TrimModel
 
 /// The doctests `cargo test` would run for the user's selection: listed by
 /// cargo, each keyed by its crate's digest (`CrateDigest`: crate grain), and

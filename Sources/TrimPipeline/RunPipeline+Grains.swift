@@ -1,6 +1,7 @@
 import Foundation
 import Selection
 import Store
+import TrimModel
 
 /// What `trim plan --granularity G` would say for several grains at once,
 /// from one build and one listing (history replay compares the grains on

@@ -2,6 +2,7 @@ import BlockIR
 import CargoSupport
 import Coverage
 import Foundation
+import LockedValues
 import ProcessSpawn
 import InputTracing
 import Runner
@@ -9,6 +10,7 @@ import Selection
 import Store
 import TestFilter
 import TrimConfig
+import TrimModel
 
 /// `trim run` and `trim list`.
 public enum RunPipeline {
@@ -104,7 +106,7 @@ public enum RunPipeline {
         let skipped = selection.skipped.map { SkippedTest(binary: $0.binary, name: $0.name, reason: "not affected") }
         let reporter = reporters(profile, build.paths.targetDirectory)
         signals.onSignal { executor.cancel(.signal($0)) }
-        let box = StatisticsBox()
+        let box = LockedBox(RunStatistics())
         do {
             _ = try executor.run(instances, skipped: skipped) { event in
                 if case .testFinished(let result) = event { recorder.record(result) }
@@ -181,8 +183,8 @@ public enum RunPipeline {
         do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
             throw .setup("cannot create \(scratch.path): \(error)")
         }
-        let results = Slots<Result<([ListedTest], BinaryCoverageMap), TrimError>>(count: build.binaries.count)
-        let keys = Slots<String?>(count: build.binaries.count)
+        let results = IndexedSlots<Result<([ListedTest], BinaryCoverageMap), TrimError>>(count: build.binaries.count)
+        let keys = IndexedSlots<String?>(count: build.binaries.count)
         DispatchQueue.concurrentPerform(iterations: build.binaries.count) { index in
             let binary = build.binaries[index]
             let table = scratch.appendingPathComponent("pctable-\(index)")
@@ -195,10 +197,10 @@ public enum RunPipeline {
                 try listWithCoverageMap(binary, pcTable: table, modules: modules, cache: build.listingCache, key: key)
             })
         }
-        build.listingCache.prune(keeping: Set(keys.values.compactMap { $0 }))
+        build.listingCache.prune(keeping: Set(keys.all.compactMap { $0 }))
         var tests: [ListedTest] = []
         var maps: [String: BinaryCoverageMap] = [:]
-        for (binary, result) in zip(build.binaries, results.values) {
+        for (binary, result) in zip(build.binaries, results.all) {
             let (listed, map) = try result.get()
             tests += listed
             maps[binary.id] = map
@@ -274,7 +276,7 @@ final class ResultRecorder: @unchecked Sendable {
             warn("\(test.binary) \(test.name): \(problem); it will run again next time")
         }
         for attempt in result.attempts { try? FileManager.default.removeItem(at: attempt.coverageFile) }
-        save(result, coverage: coverage.state, hits: coverage.hits, inputs: result.last.payload as? TestInputs)
+        save(result, coverage: coverage.state, hits: coverage.hits, inputs: result.last.inputs)
     }
 
     private func save(_ result: TestResult, coverage: CoverageState, hits: [HitFunction], inputs: TestInputs?) {
@@ -298,14 +300,3 @@ final class ResultRecorder: @unchecked Sendable {
     }
 }
 
-final class StatisticsBox: @unchecked Sendable {
-    var value = RunStatistics()
-}
-
-final class Slots<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [T?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
-    var values: [T] { lock.withLock { slots.map { $0! } } }
-}

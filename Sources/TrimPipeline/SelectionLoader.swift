@@ -4,6 +4,7 @@ import InputTracing
 import TrimConfig
 import Selection
 import Store
+import TrimModel
 
 /// Gathers what the selection rule needs: the current build as built, and
 /// from the store the last results and the builds they were recorded on.

@@ -2,7 +2,9 @@ import BlockIR
 import CargoSupport
 import Coverage
 import Foundation
+import LockedValues
 import Store
+import TrimModel
 
 /// Options every trim command shares.
 public struct WorkspaceOptions: Sendable {
@@ -42,7 +44,7 @@ public struct WorkspaceBuild: Sendable {
     public var paths: TrimPaths
     public var binaries: [TestBinary]
     /// Module key (`<crate>-<hash>.bc`) → the fingerprint of the crate's units merged, for every crate of the build.
-    public var modules: [String: StoredModule]
+    public var modules: [String: ModuleRecord]
     /// Module key → its units' own fingerprints, for mapping coverage slots.
     public var unitsOfModule: [String: CrateUnits]
     /// For each binary id, the keys of the modules linked into it: its own first.
@@ -90,7 +92,7 @@ public struct WorkspaceBuild: Sendable {
                                           parallelism: options.jobs)
         // Asked of rustc and git while cargo builds: nothing here depends on the build.
         let probes = DispatchGroup()
-        let facts = Box<BuildFacts>(), sysroot = Box<String?>()
+        let facts = LockedBox<BuildFacts?>(nil), sysroot = LockedBox<String?>(nil)
         DispatchQueue.global().async(group: probes) {
             facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: build.recordedFlags(),
                                                 features: options.selection.featureNames)
@@ -130,7 +132,7 @@ public struct WorkspaceBuild: Sendable {
         where seen.insert(Self.moduleKey(bitcode)).inserted {
             crates.append((Self.moduleKey(bitcode), units))
         }
-        let fingerprinted: ([String: StoredModule], [String: CrateUnits])
+        let fingerprinted: ([String: ModuleRecord], [String: CrateUnits])
         do { fingerprinted = try Self.fingerprint(crates, with: fingerprinter, hashes: hashes) } catch {
             try signals.check()
             throw error
@@ -151,20 +153,20 @@ public struct WorkspaceBuild: Sendable {
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
                               unitsOfModule: unitsOfModule, modulesOfBinary: modulesOfBinary, facts: facts.value!,
                               sourceFiles: sourceFiles, session: session, binaryIdentities: binaryIdentities,
-                              toolchainSysroot: sysroot.value ?? nil)
+                              toolchainSysroot: sysroot.value)
     }
 
     /// Fingerprints every unit (parsing only bytes not seen before) and merges
     /// each crate's units into its module.
     static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
-                            hashes: UnitHashMemo) throws(TrimError) -> ([String: StoredModule], [String: CrateUnits])
+                            hashes: UnitHashMemo) throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits])
     {
         let files: [BitcodeFile]
         do { files = try crates.flatMap(\.units).map { path throws(BlockIRError) in try hashes.bitcodeFile(path) } } catch {
             throw .bitcode(error)
         }
         let results = fingerprinter.unitFingerprints(of: files)
-        var modules: [String: StoredModule] = [:]
+        var modules: [String: ModuleRecord] = [:]
         var unitsOfModule: [String: CrateUnits] = [:]
         var next = 0
         for crate in crates {
@@ -178,7 +180,7 @@ public struct WorkspaceBuild: Sendable {
             let merged = CrateModule(name: crate.key, units: units)
             // The same unit bytes, however rustc named the files: the same module.
             let contentHash = ContentHash.of(Data(hashes.sorted().joined(separator: "\n").utf8))
-            modules[crate.key] = StoredModule(path: crate.key, contentHash: contentHash, fingerprint: merged.module)
+            modules[crate.key] = ModuleRecord(path: crate.key, contentHash: contentHash, fingerprint: merged.module)
             unitsOfModule[crate.key] = CrateUnits(units: units, folded: merged.folded)
         }
         return (modules, unitsOfModule)
@@ -213,7 +215,7 @@ public struct WorkspaceBuild: Sendable {
 
     /// Lists every binary's tests, several binaries at once.
     public func listTests(jobs: Int) throws(TrimError) -> [ListedTest] {
-        let results = ListingResults(count: binaries.count)
+        let results = IndexedSlots<Result<[ListedTest], CargoError>>(count: binaries.count)
         DispatchQueue.concurrentPerform(iterations: binaries.count) { index in
             let binary = binaries[index]
             results.set(index, Result { () throws(CargoError) in
@@ -225,7 +227,7 @@ public struct WorkspaceBuild: Sendable {
             })
         }
         var tests: [ListedTest] = []
-        for result in results.values {
+        for result in results.all {
             do { tests += try result.get() } catch {
                 try session.signals.check()
                 throw .cargo(error)
@@ -243,15 +245,3 @@ public struct CrateUnits: Sendable {
     public var folded: [CrateModule.UnitFunction: Int]
 }
 
-/// Set by one background task, read after it is joined.
-private final class Box<T>: @unchecked Sendable {
-    var value: T?
-}
-
-private final class ListingResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<[ListedTest], CargoError>?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<[ListedTest], CargoError>) { lock.withLock { slots[index] = value } }
-    var values: [Result<[ListedTest], CargoError>] { lock.withLock { slots.map { $0! } } }
-}

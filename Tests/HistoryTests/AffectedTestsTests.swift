@@ -4,6 +4,7 @@ import Store
 import Testing
 
 @testable import History
+import TrimModel
 
 /// The floor's rules on hand-made runs: which tests count as affected, which
 /// as nondeterministic, which are unexplained. (End to end on a real

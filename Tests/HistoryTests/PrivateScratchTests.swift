@@ -1,4 +1,5 @@
 import Foundation
+import NativeBuild
 import Coverage
 @testable import History
 import PrivateFiles

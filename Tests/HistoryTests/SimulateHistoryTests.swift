@@ -2,6 +2,7 @@ import Foundation
 import History
 import Selection
 import Testing
+import TrimModel
 
 /// `trim simulate-history` end to end: a small repository written by the
 /// test (real git, real cargo, the built `trim`), whose selections at each

@@ -3,6 +3,7 @@ import InputTracing
 import Selection
 import Testing
 import TrimConfig
+import TrimModel
 
 /// Record → change → select, on real traced test processes: editing the
 /// file, changing the variable and changing the network policy each select

@@ -2,6 +2,7 @@ import BlockIR
 import Foundation
 import InputTracing
 import Testing
+import TrimModel
 
 /// The trace formats, addresses, patterns and the filter, on hand-written input.
 @Suite struct TraceFormatTests {

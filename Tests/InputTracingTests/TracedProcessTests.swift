@@ -3,6 +3,7 @@ import Coverage
 import Foundation
 import InputTracing
 import Testing
+import TrimModel
 
 #if canImport(Glibc)
     import Glibc

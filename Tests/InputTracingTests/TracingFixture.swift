@@ -1,6 +1,7 @@
 import Coverage
 import Foundation
 import InputTracing
+import TrimModel
 
 #if canImport(Glibc)
     import Glibc

@@ -84,7 +84,7 @@ import Testing
 
     @Test func summaryOfACleanRunIsShort() {
         let text = transcript([
-            .runStarted(toRun: 1, skipped: 0),
+            .runStarted(toRun: 1, skipped: 0, startedAt: Date(timeIntervalSince1970: 1_700_000_000)),
             .testStarted(RecordedRun.deposit, attempt: 1),
             .testFinished(RecordedRun.passed),
             .runFinished(RunStatistics(run: 1, passed: 1, elapsed: 0.25)),
@@ -99,7 +99,7 @@ import Testing
 
     @Test func cancellationIsAnnouncedAndNotRunCounted() {
         let text = transcript([
-            .runStarted(toRun: 3, skipped: 0),
+            .runStarted(toRun: 3, skipped: 0, startedAt: Date(timeIntervalSince1970: 1_700_000_000)),
             .testStarted(RecordedRun.overdraft, attempt: 1),
             .testStarted(RecordedRun.deposit, attempt: 1),
             .testFinished(RecordedRun.failed),

@@ -50,7 +50,7 @@ import Testing
     // MARK: Each event
 
     @Test func runStarted() throws {
-        let object = try object(for: .runStarted(toRun: 8, skipped: 2))
+        let object = try object(for: .runStarted(toRun: 8, skipped: 2, startedAt: Date(timeIntervalSince1970: 1_700_000_000)))
         #expect(keys(object) == ["type", "tests", "skipped"])
         #expect(object["type"] as? String == "run-started")
         #expect(object["tests"] as? Int == 8)

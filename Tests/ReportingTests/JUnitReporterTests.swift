@@ -226,9 +226,17 @@ import Testing
         #expect(attribute(children(testCase, "error").first, "message") == "bad \"path\" <here> & there")
     }
 
-    @Test func textNeverContainsACDATAEndOrRawMarkup() {
-        let text = JUnitReporter.XML.text("a ]]> b <c> & d\u{1}\u{FFFE}\r")
-        #expect(text == "a ]]&gt; b &lt;c&gt; &amp; d&#13;")
+    @Test func textNeverContainsACDATAEndOrRawMarkup() throws {
+        let test = RecordedRun.test("binary", "markup")
+        let output = "a ]]> b <c> & d\u{1}\u{FFFE}\r"
+        let result = RecordedRun.result([RecordedRun.attempt(test, 1, .failed(exitCode: 101), 0, output: output)])
+        let xml = JUnitReporter.render(results: [result], elapsed: 0, timestamp: timestamp)
+        #expect(!xml.contains("]]>"))
+        #expect(!xml.contains("<c>"))
+        let root = try parse(xml)
+        let suite = try #require(children(root, "testsuite").first)
+        let testCase = try #require(children(suite, "testcase").first)
+        #expect(children(testCase, "system-out").first?.stringValue == "a ]]> b <c> & d\r")
         #expect(JUnitReporter.XML.sanitized("x\u{1B}]0;title\u{7}y\u{1B}[38;5;196mz\u{1B}(B") == "xyzB")
         #expect(JUnitReporter.XML.sanitized("emoji 🦀 and é stay") == "emoji 🦀 and é stay")
     }
@@ -278,7 +286,7 @@ import Testing
         let path = directory.appendingPathComponent("junit.xml")
         try Data("old report".utf8).write(to: path)
         let reporter = JUnitReporter(path: path, reportName: "second", onError: { _ in })
-        reporter.handle(.runStarted(toRun: 1, skipped: 0))
+        reporter.handle(.runStarted(toRun: 1, skipped: 0, startedAt: Date(timeIntervalSince1970: 1_700_000_000)))
         reporter.handle(.testFinished(RecordedRun.passed))
         reporter.handle(.runFinished(RunStatistics(run: 1, passed: 1, elapsed: 0.1)))
         let root = try parse(String(contentsOf: path, encoding: .utf8))
@@ -294,7 +302,7 @@ import Testing
         try Data().write(to: blocker)
         let errors = Written()
         let reporter = JUnitReporter(path: blocker.appendingPathComponent("junit.xml"), onError: errors.write)
-        reporter.handle(.runStarted(toRun: 0, skipped: 0))
+        reporter.handle(.runStarted(toRun: 0, skipped: 0, startedAt: Date(timeIntervalSince1970: 1_700_000_000)))
         reporter.handle(.runFinished(RunStatistics()))
         #expect(errors.pieces.count == 1)
         #expect(errors.text.contains("JUnit report"))

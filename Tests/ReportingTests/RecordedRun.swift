@@ -85,7 +85,7 @@ enum RecordedRun {
 
     /// The events in the order the runner sends them.
     static var events: [TestEvent] {
-        var events: [TestEvent] = [.runStarted(toRun: 8, skipped: 2)]
+        var events: [TestEvent] = [.runStarted(toRun: 8, skipped: 2, startedAt: Date(timeIntervalSince1970: 1_700_000_000))]
         events += skipped.map { .testSkipped(binary: $0.binary, name: $0.name, reason: $0.reason) }
         for result in results {
             for execution in result.attempts {

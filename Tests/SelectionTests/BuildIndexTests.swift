@@ -3,6 +3,7 @@ import Foundation
 import Selection
 import Store
 import Testing
+import TrimModel
 
 /// The module indexes selection looks everything up in, on real rustc
 /// bitcode of one test crate with hundreds of tests (the suite-size

@@ -3,6 +3,7 @@ import Foundation
 import Selection
 import Store
 import Testing
+import TrimModel
 
 /// Doctests: selected when their crate's digest differs from the recorded one.
 @Suite struct CrateGrainTests {

@@ -2,6 +2,7 @@ import InputTracing
 import Selection
 import Testing
 import TrimConfig
+import TrimModel
 
 /// The reasons recorded inputs give, against a hand-made current state.
 @Suite struct InputChangeTests {

@@ -2,6 +2,7 @@ import BlockIR
 import Selection
 import Store
 import Testing
+import TrimModel
 
 /// Whether a test took the same path on two builds, on hand-made fingerprints
 /// (SelectorTests' `check`: 0 → (1 | 2) → 3). End to end on real builds:

@@ -3,6 +3,7 @@ import Foundation
 import Selection
 import Store
 import Testing
+import TrimModel
 
 /// The selection rule on hand-made fingerprints: each reason, each grain.
 /// (End-to-end scenarios on real builds are in TrimRunTests.)

@@ -2,6 +2,7 @@ import BlockIR
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 @Suite struct BuildTests {
     @Test func realFingerprintsRoundTripThroughTheFile() throws {
@@ -95,9 +96,9 @@ import Testing
                                   functions: [remap(plain, from: a.files, to: ["src/c.rs", "src/b.rs", "src/a.rs"])],
                                   globals: [:])
         let empty = ModuleFingerprint(sourceFilename: "", files: [], functions: [], globals: [:])
-        let modules = [StoredModule(path: "a.bc", contentHash: "aa", fingerprint: a),
-                       StoredModule(path: "b.bc", contentHash: "bb", fingerprint: b),
-                       StoredModule(path: "empty.bc", contentHash: "", fingerprint: empty)]
+        let modules = [ModuleRecord(path: "a.bc", contentHash: "aa", fingerprint: a),
+                       ModuleRecord(path: "b.bc", contentHash: "bb", fingerprint: b),
+                       ModuleRecord(path: "empty.bc", contentHash: "", fingerprint: empty)]
         let store = try Scratch().open()
         let id = try store.recordBuild(facts(1), modules: modules)
         #expect(try store.modules(of: id) == modules)
@@ -107,7 +108,7 @@ import Testing
     @Test func duplicateModulePathsAndUnknownBuildsAreErrors() throws {
         let scratch = try Scratch()
         let store = try scratch.open()
-        let module = StoredModule(path: "x.bc", contentHash: "1",
+        let module = ModuleRecord(path: "x.bc", contentHash: "1",
                                   fingerprint: Synthetic.module(name: "x", functions: 2))
         #expect(throws: StoreError.invalid(path: scratch.database.path,
                                            detail: "two modules with the path x.bc in one build")) {

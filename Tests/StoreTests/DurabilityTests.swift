@@ -2,6 +2,7 @@ import BlockIR
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 #if canImport(Glibc)
 import Glibc
@@ -48,7 +49,7 @@ import Glibc
         let scratch = try Scratch()
         do {
             let store = try scratch.open()
-            let module = StoredModule(path: "m.bc", contentHash: "h",
+            let module = ModuleRecord(path: "m.bc", contentHash: "h",
                                       fingerprint: Synthetic.module(name: "m", functions: 300))
             let build = try store.recordBuild(facts(1), modules: [module])
             try store.recordResults((0..<300).map { t in
@@ -104,7 +105,7 @@ import Glibc
         do {
             let store = try scratch.open()
             let build = try store.recordBuild(facts(1), modules: [
-                StoredModule(path: "m.bc", contentHash: "h", fingerprint: Synthetic.module(name: "m", functions: 10)),
+                ModuleRecord(path: "m.bc", contentHash: "h", fingerprint: Synthetic.module(name: "m", functions: 10)),
             ])
             try store.recordResult(TestResultRecord(
                 key: TestKey(binary: "b", name: "t"), build: build, outcome: .passed, duration: 1, coverage: .complete,
@@ -282,7 +283,7 @@ import Glibc
         do {
             let store = try scratch.open()
             build = try store.recordBuild(facts(1), modules: [
-                StoredModule(path: "ledger.bc", contentHash: "c", fingerprint: Synthetic.module(name: "ledger", functions: 50)),
+                ModuleRecord(path: "ledger.bc", contentHash: "c", fingerprint: Synthetic.module(name: "ledger", functions: 50)),
             ])
         }
 

@@ -2,12 +2,13 @@ import BlockIR
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 @Suite struct GarbageCollectionTests {
     @Test func keepsBuildsThatResultsOrTheLatestBuildReferTo() throws {
         let rust = try RustFixtures.get()
         let store = try Scratch().open()
-        let changedStep = StoredModule(path: "alpha.bc", contentHash: "third",
+        let changedStep = ModuleRecord(path: "alpha.bc", contentHash: "third",
                                        fingerprint: Synthetic.module(name: "alpha", functions: 5, variant: 3))
         let b1 = try store.recordBuild(facts(1), modules: [rust.alpha1, rust.beta])
         let b2 = try store.recordBuild(facts(2), modules: [rust.alpha2, rust.beta])

@@ -1,8 +1,8 @@
 import BlockIR
 import Foundation
-import InputTracing
 import Store
 import Testing
+import TrimModel
 
 /// Each test's recorded inputs, written with its result (migration v3-test-inputs).
 @Suite struct InputTests {

@@ -2,10 +2,11 @@ import BlockIR
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 @Suite struct ResultTests {
     /// Hits taken from the real fixture: every second block of each function.
-    func hits(from module: StoredModule, functions: Int) -> [HitFunction] {
+    func hits(from module: ModuleRecord, functions: Int) -> [HitFunction] {
         module.fingerprint.functions.prefix(functions).map { f in
             HitFunction(module: module.path, symbol: f.symbol,
                         blocks: (0..<UInt32(f.blocks.count)).filter { $0 % 2 == 0 })

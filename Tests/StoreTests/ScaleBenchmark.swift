@@ -2,6 +2,7 @@ import BlockIR
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 /// The target scale: 10,000 tests × ~50 hit functions, builds of 2,000
 /// functions. Times are printed, not asserted (debug builds under a parallel
@@ -11,7 +12,7 @@ import Testing
         let scratch = try Scratch()
         let store = try scratch.open()
         let functions = 2_000
-        let module = StoredModule(path: "ledger.bc", contentHash: "1",
+        let module = ModuleRecord(path: "ledger.bc", contentHash: "1",
                                   fingerprint: Synthetic.module(name: "ledger", functions: functions))
         var changed = module
         for i in stride(from: 0, to: functions, by: 200) {  // 10 functions change

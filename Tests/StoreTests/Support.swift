@@ -2,6 +2,7 @@ import BlockIR
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 #if canImport(Glibc)
 import Glibc
@@ -61,9 +62,9 @@ struct FixtureError: Error, CustomStringConvertible {
 /// the real worker, once per test process. `alpha2` is `alpha1` with one
 /// operator changed in `step`.
 struct RustFixtures: Sendable {
-    let alpha1: StoredModule
-    let alpha2: StoredModule
-    let beta: StoredModule
+    let alpha1: ModuleRecord
+    let alpha2: ModuleRecord
+    let beta: ModuleRecord
 
     static let shared: Result<RustFixtures, FixtureError> = {
         do {
@@ -120,7 +121,7 @@ struct RustFixtures: Sendable {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trim-store-rust-\(UUID().uuidString)")
         let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: root.appendingPathComponent("cache")),
                                           reader: try IsolatedReader())
-        func build(_ name: String, crate: String, _ source: String) throws -> StoredModule {
+        func build(_ name: String, crate: String, _ source: String) throws -> ModuleRecord {
             let dir = root.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("src"), withIntermediateDirectories: true)
             try source.write(to: dir.appendingPathComponent("src/lib.rs"), atomically: true, encoding: .utf8)
@@ -128,7 +129,7 @@ struct RustFixtures: Sendable {
             try run("rustc", ["--edition", "2021", "--crate-type", "lib", "--crate-name", crate, "-g",
                               "--emit=llvm-bc", "-o", output, "src/lib.rs"], in: dir)
             let file = try BitcodeFile(path: output)
-            return StoredModule(path: "\(crate).bc", contentHash: file.contentHash,
+            return ModuleRecord(path: "\(crate).bc", contentHash: file.contentHash,
                                 fingerprint: try fingerprinter.fingerprint(file))
         }
         alpha1 = try build("alpha1", crate: "alpha", Self.alphaSource)

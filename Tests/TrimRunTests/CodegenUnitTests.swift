@@ -1,6 +1,7 @@
 import BlockIR
 import Foundation
 import Testing
+import TrimModel
 
 /// Builds with several codegen units per crate: the units rustc writes change
 /// between builds (new, gone, renamed, functions moving between them), and

@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 /// Two trims at once, a rebuild under a running test phase, signals in the
 /// build, and a `kill -9`: real processes, real signals, and the race window

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrimModel
 
 /// A private copy of `Examples/ledger` with extra tests written into it, and
 /// the built `trim` executable run against it as a user would.

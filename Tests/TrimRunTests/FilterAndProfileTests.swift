@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 /// Filters, partitions and profiles end to end, on fixture crates.
 @Suite struct FilterAndProfileTests {

@@ -1,4 +1,5 @@
 import Foundation
+import TrimModel
 
 /// A virtual workspace of four members written for these tests: `alpha` (a
 /// library with doctests, a unit test and `tests/api.rs`), `beta` (depends on

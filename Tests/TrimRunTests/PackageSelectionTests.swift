@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 /// Package and target selection as `cargo test` makes it, on a real
 /// four-member workspace (`MemberWorkspace`).

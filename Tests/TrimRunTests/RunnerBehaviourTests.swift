@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 /// Runner habits from cargo-nextest, on a fixture crate written for each test:
 /// retries and flaky tests, timeouts, leftover processes, fail-fast, Ctrl-C.

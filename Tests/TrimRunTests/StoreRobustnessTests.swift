@@ -1,6 +1,7 @@
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 /// The database under a killed trim and a damaged file, through the real command.
 @Suite struct StoreRobustnessTests {

@@ -2,6 +2,7 @@ import BlockIR
 import Foundation
 import Store
 import Testing
+import TrimModel
 
 /// `trim run` end to end on the bundled example: real cargo, real processes,
 /// a real database. One run is shared by the checks that only read it.

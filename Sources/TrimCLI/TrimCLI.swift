@@ -1,0 +1,7 @@
+/// TrimCLI: the `trim` (and `cargo trim`) command line — subcommands,
+/// options, their checks and help — turned into requests for the pipeline,
+/// the history replay and the reporters.
+///
+/// Owns: argument parsing, which reporters a run gets, exit statuses.
+/// Invariant: parses and delegates; no stage of the pipeline is done here.
+/// Never depends on: LLVM, the store's tables, the runner's internals.
