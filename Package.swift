@@ -90,6 +90,14 @@ let package = Package(
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
         .executableTarget(name: "trim-bench-overhead", dependencies: ["Coverage", "InputTracing", "ProcessSpawn", "TrimModel"],
                           path: "Benchmarks/Overhead", exclude: ["overhead.rs"]),
+        // The benchmark scripts' generated Rust (from Templates/) and their statistics.
+        .executableTarget(name: "trim-bench-generate", path: "Benchmarks/Generate", resources: [
+                .embedInCode("Templates/blockdiff-lib.rs"), .embedInCode("Templates/blockdiff-module.rs"),
+                .embedInCode("Templates/shop-Cargo.toml"), .embedInCode("Templates/shop-lib.rs"),
+                .embedInCode("Templates/shop-module.rs"), .embedInCode("Templates/shop-checkout.rs"),
+                .embedInCode("Templates/shop-text.rs"),
+            ]),
+        .executableTarget(name: "trim-bench-stats", path: "Benchmarks/Stats"),
         .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "BlockIR", "TrimModel"], path: "Benchmarks/Selection"),
         .testTarget(
             name: "BlockIRTests",

@@ -3,11 +3,13 @@
 #
 #   Benchmarks/blockdiff-bench.sh [--modules N] [--repeat R] [--large] [--keep] [--no-build]
 #
-# Builds trim in release mode into .build-bench, generates a synthetic Rust
-# crate (no dependencies; N modules, about 335 lines each, default 40 = ~13.4k
-# lines), compiles it twice from the same path (old, then a one-operator change
-# for new) to LLVM bitcode, and measures in R interleaved rounds (default 3),
-# reporting median, min and max of each:
+# Builds trim and the benchmark tools in release mode into .build-bench,
+# generates a synthetic Rust crate with trim-bench-generate (no dependencies;
+# N modules, about 335 lines each, default 40 = ~13.4k lines), compiles it
+# twice from the same path (old, then a one-operator change for new) to LLVM
+# bitcode, and measures in R interleaved rounds (default 3; each round times
+# the parses in-process, then runs each command below once under hyperfine),
+# reporting median, min and max of each (trim-bench-stats):
 #
 #   llvm-diff     llvm-diff-22 old.bc new.bc
 #   parse old/new trim_parse_only on each file, same process (trim-bench-parse)
@@ -48,20 +50,26 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 scratch="$root/.build-bench"
 bin="$scratch/release"
 llvm_diff="${LLVM_DIFF:-llvm-diff-22}"
+tools="trim-bench-parse trim-bench-generate trim-bench-stats"
 
 for tool in rustc "$llvm_diff" swift; do
   command -v "$tool" >/dev/null || { echo "blockdiff-bench: $tool not found" >&2; exit 2; }
 done
+if ! command -v hyperfine >/dev/null; then
+  echo "== hyperfine missing: installing it (apt-get install hyperfine)"
+  sudo_=""; [[ $(id -u) -eq 0 ]] || sudo_=sudo
+  $sudo_ apt-get install -y hyperfine >/dev/null || { echo "blockdiff-bench: could not install hyperfine" >&2; exit 2; }
+fi
 
 if [[ $build -eq 1 ]]; then
-echo "== building blockdiff, trim-ir-worker, trim-bench-parse (release, $scratch)"
+echo "== building blockdiff, trim-ir-worker and the benchmark tools (release, $scratch)"
 build_log="$(mktemp "${TMPDIR:-/tmp}/blockdiff-bench-build.XXXXXX")"
 # One product at a time (the rest of the package may be mid-edit). Sources can
 # change between two products' builds, leaving blockdiff and its worker out of
 # step, so build again until a pass compiles nothing.
 for pass in 1 2 3 4; do
   compiled=0
-  for product in blockdiff trim-ir-worker trim-bench-parse; do
+  for product in blockdiff trim-ir-worker $tools; do
     (cd "$root" && swift build -c release --scratch-path "$scratch" --product "$product") >"$build_log" 2>&1 || {
       tail -n 40 "$build_log" >&2
       echo "blockdiff-bench: release build of $product failed (log: $build_log)" >&2
@@ -74,7 +82,7 @@ for pass in 1 2 3 4; do
 done
 rm -f "$build_log"
 fi
-for b in blockdiff trim-ir-worker trim-bench-parse; do
+for b in blockdiff trim-ir-worker $tools; do
   [[ -x "$bin/$b" ]] || { echo "blockdiff-bench: $bin/$b missing" >&2; exit 2; }
 done
 
@@ -83,370 +91,11 @@ if [[ $keep -eq 0 ]]; then trap 'rm -rf "$work"' EXIT; else echo "keeping $work"
 
 # ---------------------------------------------------------------- the crate --
 
-# One module of realistic, dependency-free Rust: enums and structs, a trait
-# with generic users, a tokenizer and a stack evaluator (loops and matches), a
-# state machine, string constants and formatting, iterators and closures,
-# HashMaps, checked arithmetic and explicit panics. $1 = module index,
-# $2 = 1 when this module carries the line the benchmark mutates.
-gen_module() {
-  local i=$1 mutate=$2 k=$(( $1 % 7 + 2 )) r=$(( $1 % 3 ))
-  local marker=""
-  [[ $mutate -eq 1 ]] && marker=" // BENCH-MUTATE"
-  cat <<EOF
-//! Module $i: ledger records, a small expression language and a state machine.
-use std::collections::{BTreeMap, HashMap};
-use std::fmt;
-
-pub const MODULE_NAME: &str = "ledger-$i";
-pub const LIMIT: usize = $(( 64 + i * 3 ));
-const MESSAGES: [&str; 5] = [
-    "record accepted by module $i",
-    "record rejected: score below threshold",
-    "retrying after a transient failure in module $i",
-    "input exhausted before the end marker",
-    "unknown directive",
-];
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Token {
-    Num(i64),
-    Word(String),
-    Op(char),
-    Open,
-    Close,
-    End,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Record {
-    pub id: u64,
-    pub name: String,
-    pub score: i64,
-    pub tags: Vec<String>,
-    pub weights: Vec<f64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Grade {
-    Low,
-    Medium,
-    High,
-    Exceptional,
-}
-
-pub trait Scorer {
-    fn score(&self, input: &[i64]) -> i64;
-    fn name(&self) -> String {
-        format!("scorer-{}", MODULE_NAME)
-    }
-}
-
-pub struct Linear {
-    pub slope: i64,
-    pub bias: i64,
-}
-
-pub struct Clamped<S: Scorer> {
-    pub inner: S,
-    pub low: i64,
-    pub high: i64,
-}
-
-impl Scorer for Linear {
-    fn score(&self, input: &[i64]) -> i64 {
-        let mut total = self.bias;
-        for (n, x) in input.iter().enumerate() {
-            if n % $k == 0 {
-                total = total.wrapping_add(self.slope.wrapping_mul(*x));
-            } else {
-                total = total.wrapping_sub(*x / (n as i64 + 1));
-            }
-        }
-        total
-    }
-}
-
-impl<S: Scorer> Scorer for Clamped<S> {
-    fn score(&self, input: &[i64]) -> i64 {
-        let raw = self.inner.score(input);
-        if raw < self.low {
-            self.low
-        } else if raw > self.high {
-            self.high
-        } else {
-            raw
-        }
-    }
-    fn name(&self) -> String {
-        format!("clamped({})", self.inner.name())
-    }
-}
-
-impl fmt::Display for Record {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{} {} score={} tags=[{}]", self.id, self.name, self.score, self.tags.join(","))?;
-        if !self.weights.is_empty() {
-            let mean: f64 = self.weights.iter().sum::<f64>() / self.weights.len() as f64;
-            write!(f, " mean={:.3}", mean)?;
-        }
-        Ok(())
-    }
-}
-
-pub fn grade(score: i64) -> Grade {
-    match score {
-        i64::MIN..=$(( 10 + i )) => Grade::Low,
-        $(( 11 + i ))..=$(( 100 + i * 2 )) => Grade::Medium,
-        $(( 101 + i * 2 ))..=$(( 1000 + i * 5 )) => Grade::High,
-        _ => Grade::Exceptional,
-    }
-}
-
-pub fn tokenize(source: &str) -> Result<Vec<Token>, String> {
-    let mut tokens = Vec::new();
-    let chars: Vec<char> = source.chars().collect();
-    let mut pos = 0;
-    while pos < chars.len() {
-        let c = chars[pos];
-        match c {
-            ' ' | '\t' | '\n' => pos += 1,
-            '0'..='9' => {
-                let start = pos;
-                while pos < chars.len() && chars[pos].is_ascii_digit() {
-                    pos += 1;
-                }
-                let text: String = chars[start..pos].iter().collect();
-                let value = text.parse::<i64>().map_err(|e| format!("bad number {}: {}", text, e))?;
-                tokens.push(Token::Num(value));
-            }
-            'a'..='z' | 'A'..='Z' | '_' => {
-                let start = pos;
-                while pos < chars.len() && (chars[pos].is_alphanumeric() || chars[pos] == '_') {
-                    pos += 1;
-                }
-                tokens.push(Token::Word(chars[start..pos].iter().collect()));
-            }
-            '+' | '-' | '*' | '/' | '%' => {
-                tokens.push(Token::Op(c));
-                pos += 1;
-            }
-            '(' => {
-                tokens.push(Token::Open);
-                pos += 1;
-            }
-            ')' => {
-                tokens.push(Token::Close);
-                pos += 1;
-            }
-            other => return Err(format!("{} at {}: {:?}", MESSAGES[4], pos, other)),
-        }
-    }
-    tokens.push(Token::End);
-    Ok(tokens)
-}
-
-pub fn evaluate(tokens: &[Token], variables: &HashMap<String, i64>) -> Result<i64, String> {
-    let mut values: Vec<i64> = Vec::with_capacity(tokens.len());
-    let mut ops: Vec<char> = Vec::new();
-    fn apply(values: &mut Vec<i64>, op: char) -> Result<(), String> {
-        let rhs = values.pop().ok_or("stack underflow")?;
-        let lhs = values.pop().ok_or("stack underflow")?;
-        let result = match op {
-            '+' => lhs.checked_add(rhs),
-            '-' => lhs.checked_sub(rhs),
-            '*' => lhs.checked_mul(rhs),
-            '/' => if rhs == 0 { None } else { Some(lhs / rhs) },
-            '%' => if rhs == 0 { None } else { Some(lhs % rhs) },
-            _ => None,
-        };
-        values.push(result.ok_or_else(|| format!("arithmetic error: {} {} {}", lhs, op, rhs))?);
-        Ok(())
-    }
-    for token in tokens {
-        match token {
-            Token::Num(n) => values.push(*n),
-            Token::Word(w) => match variables.get(w) {
-                Some(v) => values.push(*v),
-                None => return Err(format!("unknown variable {} in {}", w, MODULE_NAME)),
-            },
-            Token::Op(op) => {
-                while let Some(&top) = ops.last() {
-                    let stronger = matches!(top, '*' | '/' | '%') || !matches!(op, '*' | '/' | '%');
-                    if top == '(' || !stronger {
-                        break;
-                    }
-                    apply(&mut values, ops.pop().unwrap())?;
-                }
-                ops.push(*op);
-            }
-            Token::Open => ops.push('('),
-            Token::Close => loop {
-                match ops.pop() {
-                    Some('(') => break,
-                    Some(op) => apply(&mut values, op)?,
-                    None => return Err("unbalanced parenthesis".to_string()),
-                }
-            },
-            Token::End => break,
-        }
-    }
-    while let Some(op) = ops.pop() {
-        apply(&mut values, op)?;
-    }
-    values.pop().ok_or_else(|| MESSAGES[3].to_string())
-}
-
-#[derive(Debug)]
-pub enum State {
-    Idle,
-    Running { step: u32, budget: u32 },
-    Paused(u32),
-    Done(i64),
-    Failed(String),
-}
-
-pub struct Machine {
-    pub state: State,
-    pub log: Vec<String>,
-    pub accumulator: i64,
-}
-
-impl Machine {
-    pub fn new() -> Self {
-        Machine { state: State::Idle, log: Vec::new(), accumulator: $(( i * 7 )) }
-    }
-
-    pub fn step(&mut self, event: u8) {
-        let next = match (&self.state, event) {
-            (State::Idle, b's') => State::Running { step: 0, budget: $(( 10 + i )) },
-            (State::Running { step, budget }, b't') if step < budget => {
-                self.accumulator += (*step as i64) * $k;
-                State::Running { step: step + 1, budget: *budget }
-            }
-            (State::Running { step, .. }, b't') => State::Done(self.accumulator + *step as i64),
-            (State::Running { step, .. }, b'p') => State::Paused(*step),
-            (State::Paused(step), b'r') => State::Running { step: *step, budget: $(( 20 + i )) },
-            (State::Done(_), b'x') | (State::Failed(_), b'x') => State::Idle,
-            (state, other) => State::Failed(format!("{:?} cannot handle {:?}", state, other as char)),
-        };
-        self.log.push(format!("{:?} -> {:?}", self.state, next));
-        self.state = next;
-    }
-
-    pub fn run(&mut self, events: &str) -> Result<i64, String> {
-        for e in events.bytes() {
-            self.step(e);
-            if let State::Failed(reason) = &self.state {
-                return Err(reason.clone());
-            }
-        }
-        match self.state {
-            State::Done(v) => Ok(v),
-            _ => Err(format!("machine in {} did not finish after {} events", MODULE_NAME, events.len())),
-        }
-    }
-}
-
-pub fn summarize<S: Scorer>(scorer: &S, records: &mut [Record]) -> BTreeMap<Grade, Vec<u64>> {
-    let mut by_grade: BTreeMap<Grade, Vec<u64>> = BTreeMap::new();
-    for record in records.iter_mut() {
-        let inputs: Vec<i64> = record.weights.iter().map(|w| (*w * 100.0) as i64).collect();
-        record.score = scorer.score(&inputs);
-        if record.tags.iter().any(|t| t == "vip") {
-            record.score = record.score.saturating_mul(2);
-        }
-        by_grade.entry(grade(record.score)).or_default().push(record.id);
-    }
-    by_grade
-}
-
-pub fn checked_window(values: &[u32], start: usize, len: usize) -> u64 {
-    if start + len > values.len() {
-        panic!("window {}..{} out of range for {} values in {}", start, start + len, values.len(), MODULE_NAME);
-    }
-    let mut total: u64 = 0;
-    let mut bias: u64 = $(( r + 1 ));
-    for v in &values[start..start + len] {
-        total = total + *v as u64;
-        bias = bias.rotate_left($k);
-    }
-    let adjusted = total + (bias & 0xff);${marker}
-    assert!(adjusted >= total, "overflow in {}", MODULE_NAME);
-    adjusted
-}
-
-pub fn parse_directives(text: &str) -> Result<HashMap<String, String>, String> {
-    let mut out = HashMap::new();
-    for (line_no, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (key, value) = match line.split_once('=') {
-            Some((k, v)) => (k.trim(), v.trim()),
-            None => return Err(format!("line {}: expected key=value, got {:?}", line_no + 1, line)),
-        };
-        if key.len() > LIMIT {
-            return Err(format!("line {}: key longer than {}", line_no + 1, LIMIT));
-        }
-        out.insert(key.to_string(), value.to_string());
-    }
-    Ok(out)
-}
-
-pub fn process(input: &str) -> Result<String, String> {
-    let directives = parse_directives(input)?;
-    let mut variables = HashMap::new();
-    for (k, v) in &directives {
-        if let Ok(n) = v.parse::<i64>() {
-            variables.insert(k.clone(), n);
-        }
-    }
-    let expression = directives.get("expr").cloned().unwrap_or_else(|| "1 + 2 * x".to_string());
-    let value = evaluate(&tokenize(&expression)?, &variables)?;
-    let mut records: Vec<Record> = (0..$(( 3 + r )))
-        .map(|n| Record {
-            id: n as u64 + $(( i * 1000 )),
-            name: format!("{}-{}", MODULE_NAME, n),
-            score: 0,
-            tags: if n % 2 == 0 { vec!["vip".into()] } else { vec![] },
-            weights: (0..n + 2).map(|w| w as f64 * 0.5 + value as f64).collect(),
-        })
-        .collect();
-    let scorer = Clamped { inner: Linear { slope: value, bias: $(( i + 1 )) }, low: -1000, high: 1_000_000 };
-    let grades = summarize(&scorer, &mut records);
-    let mut machine = Machine::new();
-    let machine_result = machine.run("sttttt").unwrap_or(-1);
-    let mut report = String::new();
-    for (grade, ids) in &grades {
-        report.push_str(&format!("{:?}: {:?}\n", grade, ids));
-    }
-    for record in &records {
-        report.push_str(&format!("{}\n", record));
-    }
-    report.push_str(&format!("{} machine={} value={} {}", scorer.name(), machine_result, value, MESSAGES[0]));
-    Ok(report)
-}
-EOF
-}
-
+# The crate (Benchmarks/Generate, templates in Benchmarks/Generate/Templates):
+# N modules of realistic, dependency-free Rust, each with its own constants;
+# module N/2 carries the line the benchmark mutates (// BENCH-MUTATE).
 gen_crate() { # $1 = dir, $2 = modules
-  local dir=$1 n=$2 i mutate_at=$(( $2 / 2 ))
-  mkdir -p "$dir/src"
-  {
-    echo "//! Synthetic crate for the blockdiff benchmark: $n modules."
-    echo "#![allow(dead_code, unused_variables, unused_mut, clippy::all)]"
-    for ((i = 0; i < n; i++)); do printf 'pub mod m%03d;\n' "$i"; done
-    echo
-    echo "pub fn run_all(input: &str) -> Vec<Result<String, String>> {"
-    echo "    vec!["
-    for ((i = 0; i < n; i++)); do printf '        m%03d::process(input),\n' "$i"; done
-    echo "    ]"
-    echo "}"
-  } >"$dir/src/lib.rs"
-  for ((i = 0; i < n; i++)); do
-    gen_module "$i" $(( i == mutate_at ? 1 : 0 )) >"$(printf '%s/src/m%03d.rs' "$dir" "$i")"
-  done
+  "$bin/trim-bench-generate" blockdiff-crate --modules "$2" "$1"
 }
 
 compile() { # $1 = crate dir, $2 = output .bc  (always from the same source path)
@@ -456,41 +105,13 @@ compile() { # $1 = crate dir, $2 = output .bc  (always from the same source path
 
 # ---------------------------------------------------------------- timing ----
 
-now() { date +%s.%N; }
-# "median min max" of the numbers on stdin
-stats() {
-  sort -g | awk '{ v[NR] = $1 } END {
-    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-    printf "%.4f %.4f %.4f\n", m, v[1], v[NR] }'
+stats() { "$bin/trim-bench-stats" "$@"; }
+# 'text' quoted for sh (hyperfine runs each command line through sh -c)
+sh_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+expect_stats() { # $1 = file, $2 = the --verbose line expected in it
+  grep -q "$2" "$1" \
+    || { echo "blockdiff-bench: expected '$2', got:" >&2; cat "$1" >&2; exit 2; }
 }
-# run_once NAME SETUP CMD...: runs SETUP (eval'd, untimed), then times CMD
-# and appends its wall seconds to $out/t.NAME.wall and its CPU seconds (user +
-# sys, children included: blockdiff's workers) to $out/t.NAME.cpu. blockdiff
-# and llvm-diff exit 1 for "differs", so only a status >= 2 is a failure.
-# CMD's stderr is kept in $work/last.err.
-run_once() {
-  local name=$1 setup=$2; shift 2
-  local status times
-  eval "$setup"
-  local TIMEFORMAT='%3R %3U %3S'
-  set +e
-  times=$( { time "$@" >/dev/null 2>"$work/last.err"; } 2>&1; echo "status $?")
-  set -e
-  status=${times##*status }
-  if [[ $status -ge 2 ]]; then
-    echo "blockdiff-bench: '$*' failed with status $status:" >&2; cat "$work/last.err" >&2; exit 2
-  fi
-  read -r wall user sys _ <<<"$times"
-  echo "$wall" >>"$out/t.$name.wall"
-  awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f\n", u + s }' >>"$out/t.$name.cpu"
-}
-expect_stats() { # $1 = the --verbose line expected in $work/last.err
-  grep -q "$1" "$work/last.err" \
-    || { echo "blockdiff-bench: expected '$1', got:" >&2; cat "$work/last.err" >&2; exit 2; }
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "PASS" : "MISS" }'; }
-ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
 
 # A tiny second file, used only to prime a cache with old's fingerprint alone
 # (blockdiff old.bc old.bc would short-circuit on identical bytes and parse nothing).
@@ -537,37 +158,50 @@ bench() { # $1 = label, $2 = modules
   # else on the machine hits all of them alike rather than one.
   echo "   measuring: $repeats rounds, each runs every measurement once (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
   local k parses
-  rm -f "$out"/t.*
+  local q_bd q_old q_new q_cold q_warm q_seed
+  q_bd=$(sh_quote "$bin/blockdiff") q_old=$(sh_quote "$out/old.bc") q_new=$(sh_quote "$out/new.bc")
+  q_cold=$(sh_quote "$out/cold-cache") q_warm=$(sh_quote "$out/warm-cache") q_seed=$(sh_quote "$out/warm-seed")
+  rm -f "$out"/t.* "$out"/round-*.json
   for ((k = 0; k < repeats; k++)); do
-    run_once llvm ":" "$llvm_diff" "$out/old.bc" "$out/new.bc"
     parses=$("$bin/trim-bench-parse" --repeat 1 "$out/old.bc" "$out/new.bc")
     sed -n 1p <<<"$parses" | cut -d' ' -f1 >>"$out/t.pold.wall"
     sed -n 2p <<<"$parses" | cut -d' ' -f1 >>"$out/t.pnew.wall"
     "$bin/trim-bench-parse" --repeat 1 "$out/new.bc" | cut -d' ' -f1 >>"$out/t.pfresh.wall"
-    run_once cold "rm -rf '$out/cold-cache'" \
-      "$bin/blockdiff" --verbose --cache-dir "$out/cold-cache" "$out/old.bc" "$out/new.bc"
-    expect_stats '0 from cache, 2 parsed'
-    run_once warm "rm -rf '$out/warm-cache'; cp -r '$out/warm-seed' '$out/warm-cache'" \
-      "$bin/blockdiff" --verbose --cache-dir "$out/warm-cache" "$out/old.bc" "$out/new.bc"
-    expect_stats '1 from cache, 1 parsed'
-    run_once same ":" "$bin/blockdiff" --cache-dir "$out/cold-cache" "$out/old.bc" "$out/old.bc"
-    run_once cached ":" "$bin/blockdiff" --verbose --cache-dir "$out/cold-cache" "$out/old.bc" "$out/new.bc"
-    expect_stats '2 from cache, 0 parsed'
+    # One hyperfine call per round running each command once, so the rounds
+    # still interleave. --prepare (untimed) empties or seeds the cache; each
+    # command's stderr (blockdiff --verbose) goes to a file checked below.
+    # blockdiff and llvm-diff exit 1 for "differs": only a status >= 2 fails.
+    hyperfine --runs 1 --ignore-failure --style none --export-json "$out/round-$k.json" \
+      -n llvm --prepare : "$(sh_quote "$llvm_diff") $q_old $q_new 2>$(sh_quote "$out/llvm.err")" \
+      -n cold --prepare "rm -rf $q_cold" "$q_bd --verbose --cache-dir $q_cold $q_old $q_new 2>$(sh_quote "$out/cold.err")" \
+      -n warm --prepare "rm -rf $q_warm && cp -r $q_seed $q_warm" \
+      "$q_bd --verbose --cache-dir $q_warm $q_old $q_new 2>$(sh_quote "$out/warm.err")" \
+      -n same --prepare : "$q_bd --cache-dir $q_cold $q_old $q_old 2>$(sh_quote "$out/same.err")" \
+      -n cached --prepare : "$q_bd --verbose --cache-dir $q_cold $q_old $q_new 2>$(sh_quote "$out/cached.err")" \
+      >"$out/hyperfine.log" 2>&1 || { cat "$out/hyperfine.log" >&2; echo "blockdiff-bench: hyperfine failed" >&2; exit 2; }
+    stats exit-codes 1 "$out/round-$k.json" || { tail -n 20 "$out"/*.err >&2; exit 2; }
+    expect_stats "$out/cold.err" '0 from cache, 2 parsed'
+    expect_stats "$out/warm.err" '1 from cache, 1 parsed'
+    expect_stats "$out/cached.err" '2 from cache, 0 parsed'
   done
   echo "   done (load after: $(cut -d' ' -f1-3 /proc/loadavg))"
 
+  # "median min max" (seconds), then, for the commands hyperfine ran, "cpu":
+  # the median user+sys seconds (workers included).
   local s_llvm s_pold s_pnew s_pfresh s_cold s_warm s_same s_cached
-  s_llvm=$(stats <"$out/t.llvm.wall")
-  s_pold=$(stats <"$out/t.pold.wall")
-  s_pnew=$(stats <"$out/t.pnew.wall")
-  s_pfresh=$(stats <"$out/t.pfresh.wall")
-  s_cold=$(stats <"$out/t.cold.wall")
-  s_warm=$(stats <"$out/t.warm.wall")
-  s_same=$(stats <"$out/t.same.wall")
-  s_cached=$(stats <"$out/t.cached.wall")
+  s_llvm=$(stats hyperfine llvm "$out"/round-*.json)
+  s_pold=$(stats summary <"$out/t.pold.wall")
+  s_pnew=$(stats summary <"$out/t.pnew.wall")
+  s_pfresh=$(stats summary <"$out/t.pfresh.wall")
+  s_cold=$(stats hyperfine cold "$out"/round-*.json)
+  s_warm=$(stats hyperfine warm "$out"/round-*.json)
+  s_same=$(stats hyperfine same "$out"/round-*.json)
+  s_cached=$(stats hyperfine cached "$out"/round-*.json)
   med() { cut -d' ' -f1 <<<"$1"; }
   low() { cut -d' ' -f2 <<<"$1"; }
-  cpu() { if [[ -e "$out/t.$1.cpu" ]]; then stats <"$out/t.$1.cpu" | awk '{ printf "%.3f", $1 }'; else echo "-"; fi; }
+  ratio() { stats ratio "$@"; }
+  verdict() { stats verdict "$@"; }
+  ms() { stats ms "$@"; }
 
   local r_cold r_warm r_cold_min r_warm_min
   r_cold=$(ratio "$(med "$s_cold")" "$(med "$s_llvm")")
@@ -578,15 +212,16 @@ bench() { # $1 = label, $2 = modules
   echo "input '$label': $n modules, $lines lines of Rust; old.bc $old_size bytes, new.bc $new_size bytes"
   echo "blockdiff reports: $(tail -n 1 "$out/blockdiff.txt")"
   printf '  %-36s %8s %8s %8s %8s\n' "seconds (over $repeats rounds)" "median" "min" "max" "cpu"
-  row() { printf '  %-36s %8.3f %8.3f %8.3f %8s\n' "$1" $2 "$3"; }
-  row "llvm-diff-22 old.bc new.bc" "$s_llvm" "$(cpu llvm)"
-  row "bare LLVM parse old.bc" "$s_pold" "$(cpu pold)"
-  row "bare LLVM parse new.bc" "$s_pnew" "$(cpu pnew)"
-  row "  same, alone in a fresh process" "$s_pfresh" "-"
-  row "blockdiff cold (both parsed)" "$s_cold" "$(cpu cold)"
-  row "blockdiff warm (old cached)" "$s_warm" "$(cpu warm)"
-  row "blockdiff unchanged (same bytes)" "$s_same" "$(cpu same)"
-  row "blockdiff both sides cached" "$s_cached" "$(cpu cached)"
+  # row LABEL MEDIAN MIN MAX [CPU]: CPU is '-' for what is timed in-process
+  row() { printf '  %-36s %8.3f %8.3f %8.3f %8s\n' "$1" "$2" "$3" "$4" "${5:--}"; }
+  row "llvm-diff-22 old.bc new.bc" $s_llvm
+  row "bare LLVM parse old.bc" $s_pold
+  row "bare LLVM parse new.bc" $s_pnew
+  row "  same, alone in a fresh process" $s_pfresh
+  row "blockdiff cold (both parsed)" $s_cold
+  row "blockdiff warm (old cached)" $s_warm
+  row "blockdiff unchanged (same bytes)" $s_same
+  row "blockdiff both sides cached" $s_cached
   echo "  (cpu: median user+sys seconds, workers included; '-' where timed in-process)"
   printf '  %-36s %8s %8s %8s  %s\n' "target (from medians; min-based)" "value" "min" "limit" "verdict"
   printf '  %-36s %7sx %7sx %7sx  %s\n' "cold / llvm-diff" "$r_cold" "$r_cold_min" "0.6" "$(verdict "$r_cold" 0.6)"

@@ -2,7 +2,8 @@
 # The incremental loop: `trim run` after a one-line change against
 # `cargo test --workspace` running every test, on four workspaces, in one run.
 #
-#   Benchmarks/incremental-bench.sh [--repeat R] [--trim DIR] [--only NAME] [--keep]
+#   Benchmarks/incremental-bench.sh [--repeat R] [--trim DIR] [--no-build] [--only NAME] [--keep]
+#   TRIM=/path/to/trim Benchmarks/incremental-bench.sh    # the same as --trim /path/to
 #
 # Workspaces (copied or generated into a temporary directory):
 #   ledger      Examples/ledger (12 tests)
@@ -10,6 +11,9 @@
 #   calc        Examples/calc (~110-140 tests)
 #   gen3000     generated: one library of 30 modules, 5 functions and 100
 #               tests each (3,000 tests), no dependencies
+#   slow        generated (Benchmarks/slow-suite/generate.sh): five packages
+#               of 12 tests that each sleep 0.4 s, so a full `cargo test`
+#               spends ~12 s in tests; target <= 0.3x
 #
 # For each: `trim run --all` records every test and `cargo test --workspace`
 # warms its own target dir (both untimed); then R rounds (default 5) of: apply
@@ -18,26 +22,40 @@
 # `cargo test --workspace` (order alternates), revert, re-run both untimed.
 # Reports medians (min and max beside), the tests trim ran, cargo's own
 # "Finished in" inside each, and the ratio trim / cargo with a verdict against
-# the target <= 1.0x.
+# the target <= 1.0x (slow: <= 0.3x).
+#
+# The floor, measured in the same rounds: trim's instrumented build alone
+# (`cargo test --no-run` with the environment trim gives cargo: its rustc
+# wrapper, bitcode, codegen units, coverage flags), into a target dir of its
+# own warmed the same way, after the same change; no fingerprinting, no tests.
+# trim cannot be faster than that. When the floor alone exceeds the target
+# (floor / cargo test > target), the target cannot be met on that workspace
+# and the verdict is against the closest reachable goal instead: trim run <=
+# floor + 0.3 s (what listing, selecting and running the affected tests may
+# add), marked "floor+0.3s".
 #
 # --trim DIR    the directory holding `trim` and `trim-ir-worker` (and
 #               `trim-rustc-wrapper`, when that build has it) (default: build
 #               them in release mode into .build-bench, as trim-run-bench.sh
-#               does); to measure another build of trim.
-# --only NAME   one workspace (ledger, shop, calc or gen3000).
+#               does); to measure another build of trim. $TRIM (a path to
+#               trim) does the same.
+# --no-build    use .build-bench/release as it is.
+# --only NAME   one workspace (ledger, shop, calc, gen3000 or slow).
 # --keep        keep the temporary directory.
 # Exit status 0 even when a target is missed (the table says MISS); 2 when
 # something could not be built or run.
 set -euo pipefail
 
 repeats=5
-trim_dir=""
+trim_dir="${TRIM:+$(dirname "$TRIM")}"
+build=1
 only=""
 keep=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --repeat) repeats="$2"; shift 2 ;;
     --trim) trim_dir="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
     --only) only="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -45,13 +63,14 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ $repeats -ge 1 ]] || { echo "incremental-bench: --repeat must be >= 1" >&2; exit 64; }
-case "$only" in ""|ledger|shop|calc|gen3000) ;; *) echo "incremental-bench: --only: unknown workspace $only" >&2; exit 64 ;; esac
+case "$only" in ""|ledger|shop|calc|gen3000|slow) ;; *) echo "incremental-bench: --only: unknown workspace $only" >&2; exit 64 ;; esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jobs=2
 for tool in cargo rustc perl; do
   command -v "$tool" >/dev/null || { echo "incremental-bench: $tool not found" >&2; exit 2; }
 done
+if [[ -z $trim_dir && $build -eq 0 ]]; then trim_dir="$root/.build-bench/release"; fi
 if [[ -z $trim_dir ]]; then
   trim_dir="$root/.build-bench/release"
   echo "== building trim, trim-ir-worker (release, $root/.build-bench)"
@@ -68,6 +87,16 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/incremental-bench.XXXXXX")"
 if [[ $keep -eq 0 ]]; then trap 'rm -rf "$work"' EXIT; else echo "keeping $work"; fi
 unset CARGO_TARGET_DIR TRIM_DB RUSTFLAGS CARGO_BUILD_TARGET_DIR || true
 export NO_COLOR=1 CARGO_TERM_COLOR=never
+real_cargo="$(command -v cargo)"
+# The cargo trim runs (CARGO=...): notes the environment and arguments of
+# trim's `cargo test --no-run`, so the floor can replay that build alone.
+shim="$work/cargo-shim"
+printf '%s\n' '#!/usr/bin/env bash' \
+  'if [[ ${1:-} == test && ${2:-} == --no-run && -n ${FLOOR_RECORD:-} ]]; then' \
+  '  env -0 >"$FLOOR_RECORD.env"; printf "%s\0" "$@" >"$FLOOR_RECORD.args"' \
+  'fi' \
+  "exec \"$real_cargo\" \"\$@\"" >"$shim"
+chmod +x "$shim"
 
 # ------------------------------------------------------------ helpers ----
 
@@ -149,6 +178,8 @@ file[shop]="src/inventory.rs"; original[shop]='if requested > available {'
 variants[shop]='if available < requested {|if !(requested <= available) {|if requested.gt(&available) {|if available.lt(&requested) {|if !(available >= requested) {'
 file[calc]="src/eval.rs"; original[calc]='if self.depth >= MAX_DEPTH {'
 variants[calc]='if MAX_DEPTH <= self.depth {|if !(self.depth < MAX_DEPTH) {|if self.depth.ge(&MAX_DEPTH) {|if MAX_DEPTH.le(&self.depth) {|if !(MAX_DEPTH > self.depth) {'
+file[slow]="p0/src/lib.rs"; original[slow]='    if x < 10 {'
+variants[slow]='    if 10 > x {|    if !(x >= 10) {|    if x.lt(&10) {|    if 10u64.gt(&x) {|    if !(10 <= x) {'
 file[gen3000]="src/m0.rs"; original[gen3000]='    if x < 12 {'
 variants[gen3000]='    if 12 > x {|    if !(x >= 12) {|    if x.lt(&12) {|    if 12u64.gt(&x) {|    if !(12 <= x) {'
 
@@ -156,51 +187,85 @@ variant() { local IFS='|'; local all=(${variants[$1]}); echo "${all[$(( $2 % ${#
 
 # -------------------------------------------------------- measuring ----
 
-# incremental NAME: sets r_trim r_cargo r_trim_cargo r_cargo_build r_ran r_total (lists over rounds).
+# floor_build DIR TARGET: trim's own `cargo test --no-run`, replayed from
+# what the shim noted, into TARGET.
+floor_build() {
+  local dir=$1 target=$2 vars=() args=() v
+  while IFS= read -r -d '' v; do [[ $v == FLOOR_RECORD=* ]] || vars+=("$v"); done <"$floor_record.env"
+  while IFS= read -r -d '' v; do args+=("$v"); done <"$floor_record.args"
+  (cd "$dir" && env -i "${vars[@]}" CARGO_TARGET_DIR="$target" "$real_cargo" "${args[@]}")
+}
+
+# incremental NAME: sets r_trim r_cargo r_floor r_trim_cargo r_cargo_build r_ran r_total (lists over rounds).
 incremental() {
-  local name=$1 dir="$work/$1" target="$work/$1-cargo-target" k side
-  echo "== $name: record (trim run --all), warm cargo test --workspace (untimed)"
-  quiet "$dir" "$trim" run --all -j "$jobs" --no-progress
+  local name=$1 dir="$work/$1" target="$work/$1-cargo-target" floor="$work/$1-floor-target" k side
+  echo "== $name: record (trim run --all), warm cargo test --workspace and the floor's build (untimed)"
+  floor_record="$work/$name-floor"
+  quiet "$dir" env CARGO="$shim" FLOOR_RECORD="$floor_record" "$trim" run --all -j "$jobs" --no-progress
+  [[ -s $floor_record.env && -s $floor_record.args ]] || { echo "incremental-bench: trim's cargo build was not noted" >&2; exit 2; }
   quiet "$dir" env CARGO_TARGET_DIR="$target" cargo test --workspace
+  quiet "$dir" floor_build "$dir" "$floor"
   r_total=$(cd "$dir" && "$trim" list -j "$jobs" 2>/dev/null | grep -vc '(ignored)')
-  r_trim="" r_cargo="" r_trim_cargo="" r_cargo_build="" r_ran=""
+  r_trim="" r_cargo="" r_floor="" r_trim_cargo="" r_cargo_build="" r_ran=""
   for ((k = 0; k < repeats; k++)); do
+    r_loads+="$(cut -d' ' -f1 /proc/loadavg) "
     edit "$dir/${file[$name]}" "${original[$name]}" "$(variant "$name" "$k")"
-    for side in $( ((k % 2 == 0)) && echo "trim cargo" || echo "cargo trim"); do
+    local order=("trim cargo floor" "cargo floor trim" "floor trim cargo")
+    for side in ${order[$((k % 3))]}; do
       if [[ $side == trim ]]; then
         timed "$work/$name-trim" "$dir" "$trim" run -j "$jobs" --no-progress
         r_trim+="$t_wall "; r_trim_cargo+="$(cargo_finished "$work/$name-trim.err") "
         r_ran+="$(grep -o '[0-9]* tests\? run' "$work/$name-trim.out" | tail -n 1 | cut -d' ' -f1) "
-      else
+      elif [[ $side == cargo ]]; then
         timed "$work/$name-cargo" "$dir" env CARGO_TARGET_DIR="$target" cargo test --workspace
         r_cargo+="$t_wall "; r_cargo_build+="$(cargo_finished "$work/$name-cargo.err") "
+      else
+        timed "$work/$name-floor" "$dir" floor_build "$dir" "$floor"
+        r_floor+="$t_wall "
       fi
     done
     edit "$dir/${file[$name]}" "$(variant "$name" "$k")" "${original[$name]}"
     quiet "$dir" "$trim" run -j "$jobs" --no-progress
     quiet "$dir" env CARGO_TARGET_DIR="$target" cargo test --workspace --no-run
+    quiet "$dir" floor_build "$dir" "$floor"
   done
 }
 
 echo "machine: $(nproc) cores; $(rustc --version); load $(cut -d' ' -f1-3 /proc/loadavg); trim: $trim"
-names=(ledger shop calc gen3000)
+names=(ledger shop calc gen3000 slow)
 [[ -n $only ]] && names=("$only")
 rows=()
+r_loads=""
 for name in "${names[@]}"; do
-  if [[ $name == gen3000 ]]; then generate; else copy_example "$name"; fi
+  case $name in
+    gen3000) generate ;;
+    slow) "$root/Benchmarks/slow-suite/generate.sh" "$work/slow" ;;
+    *) copy_example "$name" ;;
+  esac
   incremental "$name"
   read -r tm tmin tmax <<<"$(stats "$r_trim")"
   read -r cm cmin cmax <<<"$(stats "$r_cargo")"
+  read -r fm _ _ <<<"$(stats "$r_floor")"
   read -r tb _ _ <<<"$(stats "$r_trim_cargo")"
   read -r cb _ _ <<<"$(stats "$r_cargo_build")"
   read -r ran _ _ <<<"$(stats "$r_ran")"
-  rows+=("$(printf '  %-8s %5s/%-5s  %6s %6s %6s  (cargo %6s)   %6s %6s %6s  (build %6s)   %5sx  %s' \
-    "$name" "${ran%.000}" "$r_total" "$tm" "$tmin" "$tmax" "$tb" "$cm" "$cmin" "$cmax" "$cb" \
-    "$(ratio "$tm" "$cm")" "$(verdict "$(ratio "$tm" "$cm")" 1.0)")")
+  target=1.0; [[ $name == slow ]] && target=0.3
+  tr_ratio=$(ratio "$tm" "$cm"); fl_ratio=$(ratio "$fm" "$cm")
+  if awk -v f="$fl_ratio" -v t="$target" 'BEGIN { exit !(f > t) }'; then
+    goal="floor+0.3s"; v=$(awk -v a="$tm" -v f="$fm" 'BEGIN { print (a <= f + 0.3) ? "PASS" : "MISS" }')
+  else
+    goal="<= ${target}x"; v=$(verdict "$tr_ratio" "$target")
+  fi
+  rows+=("$(printf '  %-8s %5s/%-5s  %6s %6s %6s  (cargo %6s)   %6s %6s %6s  (build %6s)   %6s   %5sx  %5sx  %-10s %s' \
+    "$name" "${ran%.000}" "$r_total" "$tm" "$tmin" "$tmax" "$tb" "$cm" "$cmin" "$cmax" "$cb" "$fm" \
+    "$tr_ratio" "$fl_ratio" "$goal" "$v")")
 done
 
 echo
 echo "incremental trim run after a one-line change vs cargo test --workspace, seconds over $repeats rounds (-j $jobs)"
-echo "  space    ran/tests    trim run: median min max (cargo's Finished)   cargo test: median min max (its build)   ratio  (<= 1.0x)"
+echo "  space    ran/tests    trim run: median min max (cargo's Finished)   cargo test: median min max (its build)    floor    trim   floor  goal       verdict"
 for row in "${rows[@]}"; do echo "$row"; done
+echo "  (floor: trim's instrumented cargo build alone, median; trim and floor: ratios to cargo test's median;"
+echo "   goal: the target when the floor is under it, else trim <= floor + 0.3 s)"
+echo "load average at each round's start: $r_loads"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -34,6 +34,11 @@ public struct CrateModule: Sendable {
         }
     }
 
+    public init(module: ModuleFingerprint, folded: [UnitFunction: Int]) {
+        self.module = module
+        self.folded = folded
+    }
+
     /// `name`: the crate module's `sourceFilename` (units keep their own for slot mapping).
     public init(name: String, units: [ModuleFingerprint]) {
         let ordered = units.sorted { $0.sourceFilename < $1.sourceFilename }

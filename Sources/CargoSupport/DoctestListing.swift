@@ -24,11 +24,17 @@ public struct DoctestCargo: Sendable {
     public var workspace: CargoWorkspace
     public var directory: URL
     public var targetDirectory: String
+    /// Set on top of the filtered environment: trim's rustc wrapper, when
+    /// listing in the instrumented build's target directory (whose libraries
+    /// are then already built: only rustdoc runs).
+    public var wrapperEnvironment: [String: String]
 
-    public init(workspace: CargoWorkspace, directory: URL, targetDirectory: String) {
+    public init(workspace: CargoWorkspace, directory: URL, targetDirectory: String,
+                wrapperEnvironment: [String: String] = [:]) {
         self.workspace = workspace
         self.directory = directory
         self.targetDirectory = targetDirectory
+        self.wrapperEnvironment = wrapperEnvironment
     }
 
     /// The environment: the user's, cargo's status lines on (they name each
@@ -38,6 +44,7 @@ public struct DoctestCargo: Sendable {
         environment["CARGO_TARGET_DIR"] = targetDirectory
         environment["CARGO_TERM_QUIET"] = "false"
         environment["CARGO_TERM_COLOR"] = "never"
+        environment.merge(wrapperEnvironment) { _, wrapper in wrapper }
         return environment
     }
 }
@@ -58,13 +65,18 @@ public enum DoctestListing {
     /// Every doctest `cargo test --doc` would run for `selection`, per
     /// package; ignored ones marked (a second listing with `--ignored`).
     public static func list(_ cargo: DoctestCargo, selection: PackageSelection) throws(CargoError) -> DoctestList {
-        let arguments = ["test", "--doc"] + selection.packageArguments + selection.featureArguments + ["--", "--list"]
+        let arguments = Self.arguments(selection)
         let all = try listing(cargo, arguments)
         guard !all.doctests.isEmpty else { return all }
         let ignored = Set(try listing(cargo, arguments + ["--ignored"]).doctests.map { "\($0.package) \($0.name)" })
         return DoctestList(packages: all.packages, doctests: all.doctests.map {
             Doctest(package: $0.package, name: $0.name, ignored: ignored.contains("\($0.package) \($0.name)"))
         })
+    }
+
+    /// cargo's arguments for listing the doctests of `selection`.
+    public static func arguments(_ selection: PackageSelection) -> [String] {
+        ["test", "--doc"] + selection.packageArguments + selection.featureArguments + ["--", "--list"]
     }
 
     private static func listing(_ cargo: DoctestCargo, _ arguments: [String]) throws(CargoError) -> DoctestList {

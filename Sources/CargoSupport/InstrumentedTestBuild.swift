@@ -14,10 +14,13 @@ public struct InstrumentedTestBuild: Sendable {
     /// Where cargo runs: the user's directory, so that cargo picks the
     /// packages `cargo test` would there (the current member, default members).
     public var directory: URL
+    /// Where rustc's diagnostics go instead of cargo's rendering on stderr; nil: cargo renders them.
+    public var diagnostics: CompilerDiagnostics?
 
     public init(workspace: CargoWorkspace, rustflags: [String], cargoArguments: [String] = [],
-                targetDirectory: String? = nil, directory: URL? = nil) {
+                targetDirectory: String? = nil, directory: URL? = nil, diagnostics: CompilerDiagnostics? = nil) {
         self.workspace = workspace
+        self.diagnostics = diagnostics
         self.rustflags = rustflags
         self.cargoArguments = cargoArguments
         self.directory = directory ?? URL(fileURLWithPath: workspace.root)
@@ -72,17 +75,20 @@ public struct InstrumentedTestBuild: Sendable {
     }
 
     /// Runs `cargo test --no-run`; cargo's progress and errors go to stderr as
-    /// usual. `builtCrate` hears of each crate as soon as cargo reports it
+    /// usual (rustc's through `diagnostics` when set). `builtCrate` hears of each crate as soon as cargo reports it
     /// built (its module key path and current unit files), while the rest builds.
     public func run(builtCrate: ((_ bitcode: String, _ units: [String]) -> Void)? = nil) throws(CargoError) -> Result {
         let environment = try environment()
+        let format = diagnostics == nil ? "json-render-diagnostics" : "json"
         var process = CapturedProcess(
             executable: workspace.cargo,
-            arguments: ["test", "--no-run", "--message-format=json-render-diagnostics"] + cargoArguments,
+            arguments: ["test", "--no-run", "--message-format=\(format)"] + cargoArguments,
             directory: directory, environment: environment, passStderrThrough: true)
-        if let builtCrate {
+        if builtCrate != nil || diagnostics != nil {
+            let diagnostics = self.diagnostics
             process.onStdoutLine = { line in
-                guard let artifact = Self.artifactFiles(Data(line)), let units = try? Self.units(ofArtifact: artifact)
+                diagnostics?.handle(Data(line))
+                guard let builtCrate, let artifact = Self.artifactFiles(Data(line)), let units = try? Self.units(ofArtifact: artifact)
                 else { return }
                 builtCrate(Self.bitcodePath(ofArtifact: artifact), units)
             }

@@ -55,6 +55,14 @@ public struct PackageSelection: Sendable, Equatable {
         return result
     }
 
+    /// Whether the selection tests `package`: named by `-p`, else not
+    /// `--exclude`d from `--workspace`; cargo's own default (neither) counts every member.
+    public func tests(_ package: CargoWorkspace.Package) -> Bool {
+        if !packages.isEmpty { return packages.contains { Self.matchesAny($0, [package.name]) } }
+        if workspace { return !excluded.contains { Self.matchesAny($0, [package.name]) } }
+        return true
+    }
+
     /// Mistakes cargo would make a build failure of, found before building:
     /// `--exclude` without `--workspace`, and package or target names (or
     /// globs) that name nothing in `workspace`.

@@ -42,7 +42,10 @@ struct AffectedTests {
     var affected: Set<TestKey> = []
     /// Tests whose path changed and that are known to be nondeterministic.
     var nondeterministic = 0
-    var unexplained: [TestKey] = []
+    /// Tests that took another path although block grain saw no changed
+    /// block they executed, and that two runs of the same build did not show
+    /// to be nondeterministic, with where their path parted.
+    var unexplained: [UnexplainedPath] = []
 
     init(candidates: [TestKey], before: RecordedRun, after: RecordedRun, blockSelected: Set<TestKey>,
          nondeterministic noisy: Set<TestKey> = []) {
@@ -61,16 +64,16 @@ struct AffectedTests {
             }
             let comparison = comparisons[then.build] ?? PathComparison(old: oldBuild, new: newBuild)
             comparisons[then.build] = comparison
-            guard !comparison.samePath(before: then.hits, after: now.hits) else { continue }
+            guard let divergence = comparison.divergence(before: then.hits, after: now.hits) else { continue }
             if noisy.contains(key) {
                 nondeterministic += 1
             } else if blockSelected.contains(key) {
                 affected.insert(key)
             } else {
-                unexplained.append(key)
+                unexplained.append(UnexplainedPath(test: key, divergence: divergence))
             }
         }
-        unexplained.sort()
+        unexplained.sort { $0.test < $1.test }
     }
 
     /// Tests that took different paths, or had different outcomes, in two runs of the same build.
@@ -90,4 +93,20 @@ struct AffectedTests {
         }
         return noisy
     }
+}
+
+/// A test that took another path without executing a changed block. Two
+/// runs of the same build agreed on its path, so it is not shown to be
+/// nondeterministic: either the comparison could not carry its old path
+/// over (`PathDivergence.isCarryFailure`: a blind spot of the measurement,
+/// not of selection), or its path really differs, and a change block grain
+/// saw nowhere on the old path changed it: a missed change.
+struct UnexplainedPath: Equatable {
+    var test: TestKey
+    var divergence: PathDivergence
+
+    var kind: String { divergence.isCarryFailure ? "not carried" : "missed change" }
+
+    /// `BINARY NAME [kind: where]`, as the CSV lists it.
+    var description: String { "\(test) [\(kind): \(divergence)]" }
 }

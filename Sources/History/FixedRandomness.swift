@@ -1,15 +1,16 @@
 import NativeBuild
 import Foundation
 
-/// `getrandom(2)` made repeatable for a replay's test processes
-/// (`simulate-history --fixed-random`): an `LD_PRELOAD` library whose
-/// `getrandom` fills every buffer from one SplitMix64 stream with a fixed
-/// seed. Rust's `HashMap` seeds its hasher from `getrandom` (std looks the
-/// symbol up weakly so that it can be interposed), so with it a test iterates
-/// its maps in the same order, and takes the same path, on every run: the
-/// floor (`AffectedTests`) then needs no "nondeterministic" escape for it.
-/// Only the libc symbol is replaced: a raw `syscall(SYS_getrandom)`, a read
-/// of /dev/urandom or a statically linked test still gets real randomness.
+/// Randomness made repeatable for a replay's test processes
+/// (`simulate-history --fixed-random`): an `LD_PRELOAD` library that fills
+/// every buffer from one SplitMix64 stream with a fixed seed, whichever way
+/// the process asks: `getrandom`/`getentropy` (std's `HashMap` seed),
+/// libc's `syscall(SYS_getrandom, …)` (the getrandom crate, and through it
+/// quickcheck and proptest), and reads of /dev/urandom or /dev/random opened
+/// with `open`/`openat` or `fopen`. A test then takes the same path on every
+/// run, and the floor (`AffectedTests`) needs no "nondeterministic" escape
+/// for it. A raw `syscall` instruction or a statically linked test still
+/// gets real randomness.
 public enum FixedRandomness {
     /// The C text (`FixedRandom/trim_fixed_random.c`, embedded at build time).
     static let source = String(decoding: PackageResources.trim_fixed_random_c, as: UTF8.self)

@@ -32,11 +32,15 @@ public struct HistoryOptions: Sendable {
     /// (`FixedRandomness`), so HashMap order, and with it the path a test
     /// takes, repeats.
     public var fixedRandom: Bool
+    /// Show rustc's warnings (otherwise only counted per commit).
+    public var verbose: Bool
 
     public init(directory: URL, commits: Int, revision: String = "HEAD",
                 selection: PackageSelection = PackageSelection(workspace: true),
                 mutants: Int = 0, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, scratch: URL? = nil,
-                keepWorktree: Bool = false, plansDirectory: URL? = nil, fixedRandom: Bool = false) {
+                keepWorktree: Bool = false, plansDirectory: URL? = nil, fixedRandom: Bool = false,
+                verbose: Bool = false) {
+        self.verbose = verbose
         self.directory = directory
         self.commits = commits
         self.revision = revision
@@ -84,9 +88,13 @@ public enum HistoryReplay {
         ["CARGO_TARGET_DIR": target.scratch.targetDirectory.path]
     }
 
-    /// Replays the commits. `progress` gets one line per step (commit, mutant).
+    /// Replays the commits. `progress` gets one line per step (commit, mutant);
+    /// `finished` each commit's row and mutants as soon as the commit is done
+    /// (a replay killed later keeps them).
     public static func run(_ options: HistoryOptions, target: ReplayTarget,
-                           progress: @escaping @Sendable (String) -> Void) throws(HistoryError) -> HistoryReport {
+                           progress: @escaping @Sendable (String) -> Void,
+                           finished: (CommitRecord, [MutantRecord]) throws(HistoryError) -> Void = { _, _ in })
+        throws(HistoryError) -> HistoryReport {
         let expected = target.scratch.targetDirectory.path
         let actual = ProcessInfo.processInfo.environment["CARGO_TARGET_DIR"]
         guard actual == expected else { throw .targetDirectoryNotPrivate(expected: expected, actual: actual) }
@@ -133,6 +141,7 @@ public enum HistoryReplay {
             report.commits.append(step.0)
             report.mutants += step.1
             progress("    " + Replay.describe(step.0))
+            try finished(step.0, step.1)
         }
         if report.interrupted { progress("interrupted: \(report.commits.count) of \(commits.count) commits replayed") }
         ScratchSpace.removeDatabase(target.scratch.mutantDatabase)
@@ -153,6 +162,10 @@ struct Replay {
     let interrupted: @Sendable () -> Bool
     /// A full run has been recorded: the next commit is compared against it.
     var haveBase = false
+    /// rustc's warnings of each commit's first build (shown with `--verbose`).
+    let diagnostics: CompilerDiagnostics
+    /// The same build's later runs (full runs, mutants) replay the same warnings: counted, never shown.
+    let rebuildDiagnostics = CompilerDiagnostics(showsWarnings: false)
 
     init(options: HistoryOptions, target: ReplayTarget, worktree: ScratchWorktree, plans: PlanFiles?,
          testEnvironment: [String: String], progress: @escaping @Sendable (String) -> Void, interrupted: @escaping @Sendable () -> Bool) {
@@ -163,6 +176,7 @@ struct Replay {
         self.testEnvironment = testEnvironment
         self.progress = progress
         self.interrupted = interrupted
+        self.diagnostics = CompilerDiagnostics(showsWarnings: options.verbose)
     }
 
     var workspaceDirectory: URL {
@@ -170,10 +184,12 @@ struct Replay {
             ? target.scratch.worktree : target.scratch.worktree.appendingPathComponent(target.subdirectory)
     }
 
-    func request(database: URL, force: Bool) -> RunRequest {
+    /// `firstBuild`: the commit's first build, whose rustc warnings are counted (and shown with --verbose).
+    func request(database: URL, force: Bool, firstBuild: Bool = false) -> RunRequest {
         RunRequest(workspace: WorkspaceOptions(directory: workspaceDirectory, database: database.path,
                                                selection: options.selection, doctests: false,
-                                               jobs: options.jobs),
+                                               jobs: options.jobs,
+                                               diagnostics: firstBuild ? diagnostics : rebuildDiagnostics),
                    force: force, failFast: .noFailFast, testThreads: options.jobs, testEnvironment: testEnvironment)
     }
 
@@ -188,10 +204,12 @@ struct Replay {
         let plan: GrainPlan
         let clock = ContinuousClock()
         let started = clock.now
+        diagnostics.reset()
         do {
-            plan = try RunPipeline.plan(request(database: database, force: false),
+            plan = try RunPipeline.plan(request(database: database, force: false, firstBuild: true),
                                         at: haveBase ? historyGrains : [])
         } catch {
+            record.rustcWarnings = diagnostics.warnings
             if case .cargo(.buildFailed) = error {
                 record.status = .buildFailed
                 record.buildSeconds = (clock.now - started).seconds
@@ -203,6 +221,7 @@ struct Replay {
             return (record, [])
         }
         if interrupted() { throw .interrupted }
+        record.rustcWarnings = diagnostics.warnings
         record.buildSeconds = plan.buildSeconds
         record.testsTotal = plan.tests.count
         if haveBase {
@@ -241,6 +260,7 @@ struct Replay {
             record.affected = affected.affected.count
             record.nondeterministic = affected.nondeterministic
             record.unexplainedTests = affected.unexplained.map(\.description)
+            record.unexplainedMissed = affected.unexplained.filter { !$0.divergence.isCarryFailure }.count
         }
         if record.status == .compared {
             for grain in historyGrains {
@@ -273,6 +293,7 @@ struct Replay {
 
     static func describe(_ r: CommitRecord) -> String {
         var parts = ["\(r.filesChanged) files"]
+        if let warnings = r.rustcWarnings, warnings > 0 { parts.append("\(warnings) rustc warnings") }
         switch r.status {
         case .buildFailed, .error:
             return (parts + ["\(r.status.rawValue): \(r.note)"]).joined(separator: "; ")

@@ -1,3 +1,4 @@
+import CargoSupport
 import Foundation
 import Selection
 import Store
@@ -26,7 +27,8 @@ struct MutantCheck {
             if record.status == .caught || record.status == .survived { ran += 1 }
             records.append(record)
             replay.progress("      mutant \(mutation): \(record.status.rawValue)"
-                + (record.failing.isEmpty ? "" : ", \(record.failing.count) failing")
+                + (record.killed.isEmpty ? "" : ", killed \(record.killed.count) tests, "
+                    + "block grain selected \(record.killedSelectedByBlock)")
                 + (record.missed.values.allSatisfy(\.isEmpty) ? ""
                     : "; MISSED " + historyGrains.map { "\($0.rawValue) \(record.missed[$0]?.count ?? 0)" }
                         .joined(separator: ", ")))
@@ -34,12 +36,17 @@ struct MutantCheck {
         return records
     }
 
-    /// The mutation sites on the Rust lines the commit added or changed, in the order to try them.
+    /// The mutation sites on the Rust lines the commit added or changed in the
+    /// packages under test, in the order to try them.
     func sites() throws(HistoryError) -> [Mutation] {
         let changed = try replay.worktree.repository.changedLines(commit, under: replay.target.subdirectory)
+        // The workspace just built at this commit: its metadata is cached.
+        let tested = (try? CargoWorkspace.load(from: replay.workspaceDirectory))
+            .map { TestedPackages(workspace: $0, selection: replay.options.selection) }
         var sites: [Mutation] = []
         for (file, lines) in changed.sorted(by: { $0.key < $1.key }) where file.hasSuffix(".rs") {
             let url = replay.target.scratch.worktree.appendingPathComponent(file)
+            if let tested, !tested.contains(file: url) { continue }
             guard let source = try? String(contentsOf: url, encoding: .utf8) else { continue }
             sites += MutationSites.find(in: source, file: file, lines: lines)
         }
@@ -83,7 +90,8 @@ struct MutantCheck {
             return record
         }
         record.failing = run.failing.sorted().map(\.description)
-        record.status = run.failing.subtracting(base.failing).isEmpty ? .survived : .caught
+        record.killed = run.failing.subtracting(base.failing).sorted().map(\.description)
+        record.status = record.killed.isEmpty ? .survived : .caught
         for grain in historyGrains {
             let chosen = Set(plan.selections[grain]?.selected.map(\.key) ?? [])
             record.selected[grain] = chosen.count

@@ -20,6 +20,8 @@ public struct CommitRecord: Sendable, Equatable {
     public var filesChanged: Int
     /// Tests listed at this commit (ignored ones left out).
     public var testsTotal: Int?
+    /// Warnings rustc gave in the commit's build (nil: the build did not run).
+    public var rustcWarnings: Int?
     /// Tests selected per grain (compared rows only).
     public var selected: [Granularity: Int] = [:]
     /// Tests that failed in the full run.
@@ -30,8 +32,12 @@ public struct CommitRecord: Sendable, Equatable {
     /// Tests whose path changed but differs between two runs of the same build too.
     public var nondeterministic = 0
     /// Tests that took another path although block grain saw no changed
-    /// block they executed (`BINARY NAME`): nondeterministic tests, or a miss.
+    /// block they executed and two runs agreed on their path
+    /// (`BINARY NAME [kind: where the path parted]`, `UnexplainedPath`).
     public var unexplainedTests: [String] = []
+    /// Those of them whose path really differs: a change block grain missed
+    /// (the others the comparison could not carry over).
+    public var unexplainedMissed = 0
     /// Failing tests the grain's selection left out.
     public var missed: [Granularity: Int] = [:]
     public var buildSeconds: Double?
@@ -90,6 +96,13 @@ public struct MutantRecord: Sendable, Equatable {
     public var status: Status
     /// Tests failing under the mutant.
     public var failing: [String] = []
+    /// Tests the mutant killed: failing under it, passing in the commit's own full run.
+    public var killed: [String] = []
+    /// How many of `killed` block grain selected (all of them, unless block grain missed some).
+    public var killedSelectedByBlock: Int {
+        let missed = Set(missed[.block] ?? [])
+        return killed.filter { !missed.contains($0) }.count
+    }
     public var selected: [Granularity: Int] = [:]
     public var missed: [Granularity: [String]] = [:]
     public var note = ""

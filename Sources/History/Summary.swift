@@ -26,11 +26,26 @@ public struct HistorySummary: Sendable, Equatable {
     public var affected: Grain?
     /// Tests that took another path without a changed block they executed, over all commits.
     public var unexplained: Int
+    /// Of those, tests whose path really differs: changes block grain missed.
+    public var unexplainedMissed: Int
+    /// Tests whose path changed and differed between two runs of the same build too.
+    public var nondeterministic: Int
     public var mutantsTried: Int
     public var mutantsUnviable: Int
     public var mutantsCaught: Int
+    /// Tests the mutants killed, and how many of those block grain selected (all, unless it missed some).
+    public struct MutantKills: Sendable, Equatable {
+        public var killed: Int
+        public var selectedByBlock: Int
+    }
+    /// nil: the mutants were not given.
+    public var mutantKills: MutantKills?
 
-    public init(_ records: [CommitRecord]) {
+    public init(_ records: [CommitRecord], mutants: [MutantRecord]? = nil) {
+        mutantKills = mutants.map { list in
+            MutantKills(killed: list.reduce(0) { $0 + $1.killed.count },
+                        selectedByBlock: list.reduce(0) { $0 + $1.killedSelectedByBlock })
+        }
         commits = records.count
         baseline = records.filter { $0.status == .baseline }.count
         compared = records.filter { $0.status == .compared }.count
@@ -51,6 +66,8 @@ public struct HistorySummary: Sendable, Equatable {
             average: floors.reduce(0, +) / Double(floors.count), median: Self.median(floors),
             p90: Self.percentile(floors, 90), missed: 0, mutantMissed: 0)
         unexplained = records.reduce(0) { $0 + $1.unexplainedTests.count }
+        unexplainedMissed = records.reduce(0) { $0 + $1.unexplainedMissed }
+        nondeterministic = records.reduce(0) { $0 + $1.nondeterministic }
         mutantsTried = records.reduce(0) { $0 + $1.mutantsTried }
         mutantsUnviable = records.reduce(0) { $0 + $1.mutantsUnviable }
         mutantsCaught = records.reduce(0) { $0 + $1.mutantsCaught }
@@ -102,14 +119,16 @@ public struct HistorySummary: Sendable, Equatable {
             }
             lines.append(ratios + "   (average share selected)")
         }
-        if unexplained > 0 {
-            lines.append("\(unexplained) tests took another path without a changed block they executed "
-                + "(nondeterministic tests, or a change block grain missed: the CSV's unexplained_tests)")
+        if unexplained + nondeterministic > 0 {
+            lines.append("paths changed without a changed block executed: \(nondeterministic) nondeterministic "
+                + "(two runs of one build differ), \(unexplainedMissed) changes block grain MISSED, "
+                + "\(unexplained - unexplainedMissed) not carried over by the comparison (the CSV's unexplained_tests)")
         }
         if mutantsTried + mutantsUnviable > 0 {
             lines.append("")
             lines.append("mutants: \(mutantsTried) tried (\(mutantsUnviable) more did not build), "
-                + "\(mutantsCaught) caught by the suite")
+                + "\(mutantsCaught) caught by the suite"
+                + (mutantKills.map { ", killing \($0.killed) tests; block grain selected \($0.selectedByBlock) of them" } ?? ""))
             lines.append("missed selections under mutants: "
                 + historyGrains.map { "\($0.rawValue) \(grains[$0]?.mutantMissed ?? 0)" }.joined(separator: ", "))
         }

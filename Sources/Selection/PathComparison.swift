@@ -11,7 +11,12 @@ import TrimModel
 /// A path counts as changed when it cannot be carried over: a function or
 /// block it executed has no counterpart, or it executed a function it did
 /// not execute before. libtest's generated `main` is left out on both sides
-/// (it embeds every test's line, so it differs whenever a test is added).
+/// (it embeds every test's line, so it differs whenever a test is added),
+/// and so are blocks without a coverage slot (a bare `unreachable`): the
+/// hits count them as executed whenever their function ran, an assumption
+/// rather than an observation, and two such blocks with equal content pair
+/// in layout order, so a function that gained one (a debug build's overflow
+/// check adds a panic path) would show a path change that no run took.
 public final class PathComparison {
     let old: BuildSnapshot
     let new: BuildSnapshot
@@ -19,6 +24,7 @@ public final class PathComparison {
     private var indexes: [String: FunctionIndex] = [:]
     /// (old module, old symbol) → (new module, new symbol, old block → new block), nil when gone.
     private var carried: [HitKey: Carried?] = [:]
+    private var observed: [HitKey: Set<UInt32>?] = [:]
 
     private struct HitKey: Hashable {
         var module: String
@@ -39,29 +45,57 @@ public final class PathComparison {
 
     /// `before`: the blocks the test executed on the old build; `after`: on the new one.
     public func samePath(before: [HitFunction], after: [HitFunction]) -> Bool {
+        divergence(before: before, after: after) == nil
+    }
+
+    /// Where the two paths part (nil: the same path): the first old function
+    /// that cannot be carried over, else the new code the old path does not account for.
+    public func divergence(before: [HitFunction], after: [HitFunction]) -> PathDivergence? {
         var remaining: [HitKey: Set<UInt32>] = [:]
         for hit in after where !isHarnessMain(hit, "new:", new) {
-            remaining[HitKey(module: hit.module, symbol: hit.symbol), default: []].formUnion(hit.blocks)
+            let key = HitKey(module: hit.module, symbol: hit.symbol)
+            let observed = observedBlocks("new:", key, new)
+            remaining[key, default: []].formUnion(hit.blocks.filter { observed?.contains($0) ?? true })
         }
         for hit in before where !isHarnessMain(hit, "old:", old) {
-            guard let carried = carry(HitKey(module: hit.module, symbol: hit.symbol)) else { return false }
+            guard let carried = carry(HitKey(module: hit.module, symbol: hit.symbol)) else {
+                return .gone(symbol: hit.symbol)
+            }
             var mapped = Set<UInt32>()
-            for block in hit.blocks {
+            let observedBefore = observedBlocks("old:", HitKey(module: hit.module, symbol: hit.symbol), old)
+            let observedAfter = observedBlocks("new:", carried.target, new)
+            for block in hit.blocks where observedBefore?.contains(block) ?? true {
                 guard Int(block) < carried.partners.count, let partner = carried.partners[Int(block)] else {
-                    return false
+                    return .unpaired(symbol: hit.symbol, block: Int(block))
                 }
-                mapped.insert(UInt32(partner))
+                if observedAfter?.contains(UInt32(partner)) ?? true { mapped.insert(UInt32(partner)) }
             }
             // One new function may stand for several old ones (instances
             // paired by content): what is left of it must match the rest. An
             // identical instance the pairing did not pick may stand in for it
             // (a release moved their hashes, and with them their order).
             let target = ([carried.target] + carried.siblings).first { remaining[$0].map(mapped.isSubset) ?? false }
-            guard let target, let seen = remaining[target] else { return false }
+            guard let target, let seen = remaining[target] else {
+                let now = remaining[carried.target] ?? []
+                return .notExecuted(symbol: carried.target.symbol, blocks: mapped.subtracting(now).sorted(),
+                                    instead: now.subtracting(mapped).sorted())
+            }
             let left = seen.subtracting(mapped)
             remaining[target] = left.isEmpty ? nil : left
         }
-        return remaining.isEmpty
+        guard let (key, blocks) = remaining.min(by: { $0.key.symbol < $1.key.symbol }) else { return nil }
+        return .newlyExecuted(symbol: key.symbol, blocks: blocks.sorted())
+    }
+
+    /// The blocks of the function that have a coverage slot; nil when it has
+    /// none (not instrumented: every block counts).
+    private func observedBlocks(_ side: String, _ key: HitKey, _ build: BuildSnapshot) -> Set<UInt32>? {
+        let cacheKey = HitKey(module: side + key.module, symbol: key.symbol)
+        if let known = observed[cacheKey] { return known }
+        let slots = index(side, key.module, build)?.function(symbol: key.symbol)?.coverageBlocks ?? []
+        let result: Set<UInt32>? = slots.isEmpty ? nil : Set(slots)
+        observed[cacheKey] = result
+        return result
     }
 
     private func isHarnessMain(_ hit: HitFunction, _ side: String, _ build: BuildSnapshot) -> Bool {
@@ -99,5 +133,42 @@ public final class PathComparison {
         let index = FunctionIndex(fingerprint)
         indexes[side + module] = index
         return index
+    }
+}
+
+/// How a test's path on the new build differs from its old path carried over.
+public enum PathDivergence: Equatable, Sendable, CustomStringConvertible {
+    /// A function it executed has no counterpart in the new build.
+    case gone(symbol: String)
+    /// A block it executed has no partner in its function's counterpart.
+    case unpaired(symbol: String, block: Int)
+    /// Blocks its old path leads to (in the new function) that it did not
+    /// execute now, and what it executed there `instead`.
+    case notExecuted(symbol: String, blocks: [UInt32], instead: [UInt32])
+    /// Code it executed now that its old path does not account for.
+    case newlyExecuted(symbol: String, blocks: [UInt32])
+
+    /// The two builds' pairing could not carry the old path over: the
+    /// comparison is blind there. The other cases are a path that differs.
+    public var isCarryFailure: Bool {
+        switch self {
+        case .gone, .unpaired: true
+        case .notExecuted, .newlyExecuted: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .gone(let symbol): "no counterpart for \(symbol)"
+        case .unpaired(let symbol, let block): "block \(block) of \(symbol) has no partner"
+        case .notExecuted(let symbol, let blocks, let instead):
+            "did not execute blocks \(Self.list(blocks)) of \(symbol)"
+                + (instead.isEmpty ? "" : " but \(Self.list(instead))")
+        case .newlyExecuted(let symbol, let blocks): "newly executed blocks \(Self.list(blocks)) of \(symbol)"
+        }
+    }
+
+    private static func list(_ blocks: [UInt32]) -> String {
+        blocks.prefix(8).map(String.init).joined(separator: ",") + (blocks.count > 8 ? ",…" : "")
     }
 }

@@ -31,7 +31,7 @@ struct SimulateHistoryCommand: ParsableCommand {
             help: "Replay only this package's tests (repeatable; globs as in cargo; default: the whole workspace).")
     var package: [String] = []
 
-    @Option(help: "Write one row per commit here.")
+    @Option(help: "Write one row per commit here, each as soon as its commit is done.")
     var csv: String?
 
     @Option(help: "Mutants to try at each commit, in the lines it changed (0: none).")
@@ -55,7 +55,7 @@ struct SimulateHistoryCommand: ParsableCommand {
     @Flag(help: "Leave the scratch worktree registered afterwards (git worktree list).")
     var keepWorktree = false
 
-    @Flag(help: "Show cargo's progress lines.")
+    @Flag(help: "Show cargo's progress lines and rustc's warnings (otherwise counted per commit).")
     var verbose = false
 
     func validate() throws {
@@ -74,21 +74,25 @@ struct SimulateHistoryCommand: ParsableCommand {
             selection: package.isEmpty ? PackageSelection(workspace: true) : PackageSelection(packages: package),
             mutants: mutants,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, scratch: scratch.map(absolute),
-            keepWorktree: keepWorktree, plansDirectory: plans.map(absolute), fixedRandom: fixedRandom)
+            keepWorktree: keepWorktree, plansDirectory: plans.map(absolute), fixedRandom: fixedRandom,
+            verbose: verbose)
         let resolved = try ReplayTarget.resolve(options)
         // This process is the replay: cargo must build into the scratch target dir.
         for (name, value) in HistoryReplay.requiredEnvironment(resolved) { setenv(name, value, 1) }
         if !verbose { setenv("CARGO_TERM_QUIET", "true", 1) }
         let progress: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         progress("scratch: \(resolved.scratch.root.path)")
-        let report = try HistoryReplay.run(options, target: resolved, progress: progress)
-        if let csv {
-            try HistoryCSV.commits(report.commits).write(to: absolute(csv), atomically: true, encoding: .utf8)
+        let commitFile = try csv.map { path throws(HistoryError) in
+            try CSVFile(path: absolute(path), columns: HistoryCSV.commitColumns)
         }
-        if let mutantsCsv {
-            try HistoryCSV.mutants(report.mutants).write(to: absolute(mutantsCsv), atomically: true, encoding: .utf8)
+        let mutantFile = try mutantsCsv.map { path throws(HistoryError) in
+            try CSVFile(path: absolute(path), columns: HistoryCSV.mutantColumns)
         }
-        print(HistorySummary(report.commits).text, terminator: "")
+        let report = try HistoryReplay.run(options, target: resolved, progress: progress) { commit, mutants throws(HistoryError) in
+            try commitFile?.append(HistoryCSV.commitRow(commit))
+            try mutantFile?.append(mutants.map(HistoryCSV.mutantRow).joined())
+        }
+        print(HistorySummary(report.commits, mutants: options.mutants > 0 ? report.mutants : nil).text, terminator: "")
         if report.interrupted { throw ExitCode(ExitStatus.interrupted) }
     }
 }

@@ -22,11 +22,15 @@ struct BinaryCoverageMap: Sendable {
             table = try PCTable.read(pcTable)
             symbols = try ELFSymbols.read(executable: URL(fileURLWithPath: binary.executable))
         } catch { throw .coverage(error) }
-        mapper = SlotMapper(pcTable: table, symbols: symbols, modules: modules.flatMap(\.units.units))
+        var units: [(key: String, units: [ModuleFingerprint])] = []
+        for module in modules {
+            do { units.append((module.key, try module.units.units())) } catch { throw .bitcode(error) }
+        }
+        mapper = SlotMapper(pcTable: table, symbols: symbols, modules: units.flatMap(\.units))
         var keys: [String: String] = [:]
         var folded: [CrateModule.UnitFunction: Int] = [:]
-        for module in modules {
-            for unit in module.units.units where keys[unit.sourceFilename] == nil {
+        for (module, (_, moduleUnits)) in zip(modules, units) {
+            for unit in moduleUnits where keys[unit.sourceFilename] == nil {
                 keys[unit.sourceFilename] = module.key
             }
             folded.merge(module.units.folded) { first, _ in first }

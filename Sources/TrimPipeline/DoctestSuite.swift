@@ -24,17 +24,37 @@ struct DoctestSuite: Sendable {
         guard options.runsDoctests else { return .none }
         let cargo = DoctestCargo(workspace: build.workspace, directory: options.directory,
                                  targetDirectory: build.paths.targetDirectory.appendingPathComponent("doctest").path)
+        let external = externalLibraries(build)
+        var libraries: [String: String] = [:]
+        for package in build.workspace.packages where package.libraryCrateName != nil {
+            libraries[package.name] = CrateDigest.digest(of: package, workspace: build.workspace,
+                                                         externalLibraries: external)
+        }
+        let cache = DoctestListCache(file: build.paths.targetDirectory.appendingPathComponent("doctest-list"))
+        // Listed where the instrumented build left the libraries built (and
+        // with its wrapper, so cargo finds them fresh): only rustdoc runs,
+        // where a target directory of its own would build them again first.
+        let lister = DoctestCargo(workspace: build.workspace, directory: options.directory,
+                                  targetDirectory: build.paths.targetDirectory.path,
+                                  wrapperEnvironment: build.wrapperEnvironment)
+        let key = DoctestListCache.key(digests: libraries, arguments: DoctestListing.arguments(options.selection),
+                                       toolchain: build.facts.toolchain, cargo: lister)
         let list: DoctestList
-        do { list = try DoctestListing.list(cargo, selection: options.selection) } catch {
-            try build.session.signals.check()
-            throw .cargo(error)
+        if let cached = cache.load(key: key) {
+            list = cached
+        } else {
+            do { list = try DoctestListing.list(lister, selection: options.selection) } catch {
+                try build.session.signals.check()
+                throw .cargo(error)
+            }
+            cache.store(list, key: key)
         }
         try build.session.signals.check()
-        let external = externalLibraries(build)
         var digests: [String: String] = [:]
         for name in list.packages {
             guard let package = build.workspace.package(named: name) else { continue }
-            digests[name] = CrateDigest.digest(of: package, workspace: build.workspace, externalLibraries: external)
+            digests[name] = libraries[name]
+                ?? CrateDigest.digest(of: package, workspace: build.workspace, externalLibraries: external)
         }
         return DoctestSuite(list: list, digests: digests, cargo: cargo,
                             featureArguments: options.selection.featureArguments)
@@ -114,4 +134,28 @@ struct DoctestSuite: Sendable {
     static var trimExecutable: String? {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first
     }
+}
+
+/// `DoctestSuite.make` on another thread, started at once: rustdoc lists the
+/// doctests while trim does other work. `wait` gives its answer; `finish`
+/// (deferred by the starter) joins it on every way out, so no listing
+/// outlives the session that holds the workspace lock.
+final class PendingDoctestSuite: @unchecked Sendable {
+    private let done = DispatchGroup()
+    private var result: Result<DoctestSuite, TrimError>?
+
+    init(_ make: @escaping @Sendable () throws(TrimError) -> DoctestSuite) {
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = Result { () throws(TrimError) in try make() }
+            self.done.leave()
+        }
+    }
+
+    func wait() throws(TrimError) -> DoctestSuite {
+        done.wait()
+        return try result!.get()
+    }
+
+    func finish() { done.wait() }
 }

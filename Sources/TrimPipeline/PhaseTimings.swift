@@ -46,6 +46,15 @@ public final class PhaseTimings: @unchecked Sendable {
         write("trim: timing: \(padded) \(String(format: "%9.1f", milliseconds)) ms  (cpu \(String(format: "%.1f", cpu * 1e3)) ms)")
     }
 
+    /// Reports the process's peak resident memory so far (its own, not its
+    /// children's): `trim: timing: peak memory (trim's own RSS)  84.2 MiB`.
+    public func peakMemory() {
+        guard enabled else { return }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        write("trim: timing: peak memory (trim's own RSS) \(String(format: "%9.1f", Double(usage.ru_maxrss) / 1024)) MiB")
+    }
+
     /// CPU time of every thread of this process.
     private static func processCPUSeconds() -> Double {
         var time = timespec()

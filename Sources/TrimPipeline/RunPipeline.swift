@@ -35,6 +35,9 @@ public enum RunPipeline {
         let timings = PhaseTimings.fromEnvironment()
         let build = try WorkspaceBuild.make(options, command: "run", signals: signals, timings: timings)
         defer { build.session.close() }
+        // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
+        let doctestListing = PendingDoctestSuite { () throws(TrimError) in try DoctestSuite.make(build: build, options: options) }
+        defer { doctestListing.finish() }
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
         let profile = try request.resolvedProfile(workspaceRoot: build.workspace.root)
         let inputs = try InputRecording(build: build, configuration: configuration)
@@ -60,10 +63,10 @@ public enum RunPipeline {
         timings.lap("record build")
 
         let scratch = build.session.scratch
-        let (listed, maps) = try listWithCoverageMaps(build, scratch: scratch, jobs: options.jobs)
-        timings.lap("list tests + coverage maps")
+        let (listed, pcTables) = try listWithPCTables(build, scratch: scratch)
+        timings.lap("list tests")
         try signals.check()
-        let doctests = try DoctestSuite.make(build: build, options: options)
+        let doctests = try doctestListing.wait()
         // Only what was built is listed again: other packages' records stay as they are.
         var namesByBinary = doctests.namesByBinary
         for binary in build.binaries { namesByBinary[binary.id, default: []] += [] }
@@ -93,6 +96,8 @@ public enum RunPipeline {
                                 ignored: test.ignored)
         } + (try doctests.instances(chosenTests.filter { $0.kind == Doctest.kind },
                                     batches: scratch.appendingPathComponent("doctests")))
+        let maps = try coverageMaps(build, pcTables: pcTables, of: Set(instances.map(\.binary)))
+        timings.lap("coverage maps")
         let policy = RunPolicy(profile: profile, tests: candidates)
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
                                       binaryIdentities: build.binaryIdentities, crateDigests: doctests.keyDigests,
@@ -122,6 +127,7 @@ public enum RunPipeline {
             warn("could not tidy the database: \(error)")
         }
         timings.lap("collect garbage")
+        timings.peakMemory()
         return box.value
     }
 
@@ -176,52 +182,71 @@ public enum RunPipeline {
     }
 
     /// Lists each binary's tests with the runtime asked for the binary's PC
-    /// table, and builds the binary's slot→block map from it.
-    static func listWithCoverageMaps(_ build: WorkspaceBuild, scratch: URL, jobs: Int) throws(TrimError)
-        -> ([ListedTest], [String: BinaryCoverageMap])
+    /// table (from the listing cache when the binary's bytes were listed
+    /// before): the tests, and each binary's PC table file.
+    static func listWithPCTables(_ build: WorkspaceBuild, scratch: URL) throws(TrimError)
+        -> ([ListedTest], [String: URL])
     {
         do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
             throw .setup("cannot create \(scratch.path): \(error)")
         }
-        let results = IndexedSlots<Result<([ListedTest], BinaryCoverageMap), TrimError>>(count: build.binaries.count)
+        let results = IndexedSlots<Result<([ListedTest], URL), TrimError>>(count: build.binaries.count)
         let keys = IndexedSlots<String?>(count: build.binaries.count)
         DispatchQueue.concurrentPerform(iterations: build.binaries.count) { index in
             let binary = build.binaries[index]
-            let table = scratch.appendingPathComponent("pctable-\(index)")
-            let modules = (build.modulesOfBinary[binary.id] ?? []).compactMap { key in
-                build.unitsOfModule[key].map { (key: key, units: $0) }
-            }
             let key = ListingCache.key(of: binary)
             keys.set(index, key)
             results.set(index, Result { () throws(TrimError) in
-                try listWithCoverageMap(binary, pcTable: table, modules: modules, cache: build.listingCache, key: key)
+                try listWithPCTable(binary, pcTable: scratch.appendingPathComponent("pctable-\(index)"),
+                                    cache: build.listingCache, key: key)
             })
         }
         build.listingCache.prune(keeping: Set(keys.all.compactMap { $0 }))
         var tests: [ListedTest] = []
-        var maps: [String: BinaryCoverageMap] = [:]
+        var tables: [String: URL] = [:]
         for (binary, result) in zip(build.binaries, results.all) {
-            let (listed, map) = try result.get()
+            let (listed, table) = try result.get()
             tests += listed
-            maps[binary.id] = map
+            tables[binary.id] = table
         }
-        return (tests, maps)
+        return (tests, tables)
     }
 
-    static func listWithCoverageMap(_ binary: TestBinary, pcTable: URL, modules: [(key: String, units: CrateUnits)],
-                                    cache: ListingCache, key: String?) throws(TrimError)
-        -> ([ListedTest], BinaryCoverageMap)
+    static func listWithPCTable(_ binary: TestBinary, pcTable: URL, cache: ListingCache, key: String?)
+        throws(TrimError) -> ([ListedTest], URL)
     {
-        if let key, let cached = cache.load(binary, key: key, needsTable: true) {
-            return (cached.tests, try BinaryCoverageMap(binary: binary, pcTable: cached.pcTable, modules: modules))
-        }
+        if let key, let cached = cache.load(binary, key: key, needsTable: true) { return (cached.tests, cached.pcTable) }
         let tests: [ListedTest]
         do {
             tests = try TestListing.list(binary, extraEnvironment: [SanitizerCoverage.pcTableFileVariable: pcTable.path])
         } catch { throw .cargo(error) }
-        let map = try BinaryCoverageMap(binary: binary, pcTable: pcTable, modules: modules)
         if let key { cache.store(tests, pcTable: pcTable, key: key) }
-        return (tests, map)
+        return (tests, pcTable)
+    }
+
+    /// The slot→block maps of the binaries in `binaries` (those with a test
+    /// to run): only their crates' unit fingerprints are read.
+    static func coverageMaps(_ build: WorkspaceBuild, pcTables: [String: URL], of binaries: Set<String>)
+        throws(TrimError) -> [String: BinaryCoverageMap]
+    {
+        let chosen = build.binaries.filter { binaries.contains($0.id) }
+        let results = IndexedSlots<Result<BinaryCoverageMap, TrimError>?>(count: chosen.count)
+        DispatchQueue.concurrentPerform(iterations: chosen.count) { index in
+            let binary = chosen[index]
+            guard let table = pcTables[binary.id] else { return results.set(index, nil) }
+            let modules = (build.modulesOfBinary[binary.id] ?? []).compactMap { key in
+                build.unitsOfModule[key].map { (key: key, units: $0) }
+            }
+            results.set(index, Result { () throws(TrimError) in
+                try BinaryCoverageMap(binary: binary, pcTable: table, modules: modules)
+            })
+        }
+        var maps: [String: BinaryCoverageMap] = [:]
+        for (binary, result) in zip(chosen, results.all) {
+            if let result { maps[binary.id] = try result.get() }
+        }
+        try build.session.signals.check()
+        return maps
     }
 
     public static let standardErrorLine: @Sendable (String) -> Void = { line in

@@ -21,10 +21,13 @@ public struct WorkspaceOptions: Sendable {
     public var doctests: Bool
     /// Parallelism of parsing, listing and running.
     public var jobs: Int
+    /// rustc's warnings counted rather than rendered (the replay); nil: cargo renders them.
+    public var diagnostics: CompilerDiagnostics?
 
     public init(directory: URL, directoryIsExplicit: Bool = false, database: String? = nil,
                 selection: PackageSelection = PackageSelection(), doctests: Bool = true,
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, diagnostics: CompilerDiagnostics? = nil) {
+        self.diagnostics = diagnostics
         self.directory = directory
         self.directoryIsExplicit = directoryIsExplicit
         self.database = database
@@ -59,6 +62,9 @@ public struct WorkspaceBuild: Sendable {
     public var binaryIdentities: [String: FileIdentity]
     /// `rustc --print sysroot` (the toolchain's files are not a test's inputs), nil when rustc would not say.
     public var toolchainSysroot: String?
+    /// The variables that make cargo build as this build did (trim's rustc
+    /// wrapper and its flags): cargo then finds this build's crates fresh.
+    public var wrapperEnvironment: [String: String]
 
     /// Takes the workspace lock, builds with instrumentation and bitcode, then
     /// fingerprints every module. `command` names the holder of the lock for
@@ -85,7 +91,8 @@ public struct WorkspaceBuild: Sendable {
         let flags = Self.rustcFlags(runtime: runtime, codegenUnits: try Self.codegenUnits())
         let build = InstrumentedTestBuild(workspace: workspace, rustflags: flags,
                                           cargoArguments: options.selection.cargoArguments,
-                                          targetDirectory: paths.targetDirectory.path, directory: options.directory)
+                                          targetDirectory: paths.targetDirectory.path, directory: options.directory,
+                                          diagnostics: options.diagnostics)
         let reader: IsolatedReader
         do { reader = try IsolatedReader() } catch { throw .bitcode(error) }
         let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: paths.fingerprintCache), reader: reader,
@@ -106,12 +113,20 @@ public struct WorkspaceBuild: Sendable {
         // crate built, while the rest builds; the pass below finds them cached.
         let early = DispatchGroup()
         let hashes = UnitHashMemo(file: paths.fingerprintCache.appendingPathComponent("unit-hashes.tsv"))
+        let crates = CrateModuleCache(fingerprints: fingerprinter.cache)
         let result: InstrumentedTestBuild.Result
         do {
-            result = try build.run(builtCrate: { _, units in
+            result = try build.run(builtCrate: { bitcode, units in
                 guard signals.signal == nil else { return }
                 DispatchQueue.global().async(group: early) {
-                    _ = fingerprinter.unitFingerprints(of: units.compactMap { try? hashes.bitcodeFile($0) })
+                    guard let files = try? units.map({ path throws(BlockIRError) in try hashes.bitcodeFile(path) }) else {
+                        return  // the pass below reports it
+                    }
+                    let key = CrateModuleCache.key(crate: Self.moduleKey(bitcode), unitHashes: files.map(\.contentHash))
+                    if !crates.contains(key: key) {
+                        _ = Self.merge(Self.moduleKey(bitcode), files: files, key: key, fingerprinter: fingerprinter,
+                                       cache: crates)
+                    }
                 }
             })
         } catch {
@@ -126,14 +141,14 @@ public struct WorkspaceBuild: Sendable {
         for binary in result.binaries { binaryIdentities[binary.id] = FileIdentity(path: binary.executable) }
 
         // Every crate once: the binaries' own and the libraries they link.
-        var crates: [(key: String, units: [String])] = []
+        var builtCrates: [(key: String, units: [String])] = []
         var seen = Set<String>()
         for (bitcode, units) in result.binaries.map({ ($0.bitcode, $0.units) }) + result.libraries.map({ ($0.bitcode, $0.units) })
         where seen.insert(Self.moduleKey(bitcode)).inserted {
-            crates.append((Self.moduleKey(bitcode), units))
+            builtCrates.append((Self.moduleKey(bitcode), units))
         }
         let fingerprinted: ([String: ModuleRecord], [String: CrateUnits])
-        do { fingerprinted = try Self.fingerprint(crates, with: fingerprinter, hashes: hashes) } catch {
+        do { fingerprinted = try Self.fingerprint(builtCrates, with: fingerprinter, hashes: hashes) } catch {
             try signals.check()
             throw error
         }
@@ -153,37 +168,67 @@ public struct WorkspaceBuild: Sendable {
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
                               unitsOfModule: unitsOfModule, modulesOfBinary: modulesOfBinary, facts: facts.value!,
                               sourceFiles: sourceFiles, session: session, binaryIdentities: binaryIdentities,
-                              toolchainSysroot: sysroot.value)
+                              toolchainSysroot: sysroot.value,
+                              wrapperEnvironment: ((try? build.environment()) ?? [:]).filter { name, _ in
+                                  name == "RUSTC_WRAPPER" || name.hasPrefix("TRIM_RUSTC_") || name == RustcWrapper.userWrapperVariable
+                              })
     }
 
-    /// Fingerprints every unit (parsing only bytes not seen before) and merges
-    /// each crate's units into its module.
+    /// Each crate's merged module: from the crate cache when its units are
+    /// the same bytes as before (their own fingerprints are then read only if
+    /// a coverage map needs them), else its units fingerprinted (parsing only
+    /// bytes not seen before) and merged.
     static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
                             hashes: UnitHashMemo) throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits])
     {
-        let files: [BitcodeFile]
-        do { files = try crates.flatMap(\.units).map { path throws(BlockIRError) in try hashes.bitcodeFile(path) } } catch {
-            throw .bitcode(error)
+        var crateFiles: [(key: String, files: [BitcodeFile], cacheKey: String)] = []
+        for crate in crates {
+            let files: [BitcodeFile]
+            do { files = try crate.units.map { path throws(BlockIRError) in try hashes.bitcodeFile(path) } } catch {
+                throw .bitcode(error)
+            }
+            crateFiles.append((crate.key, files, CrateModuleCache.key(crate: crate.key, unitHashes: files.map(\.contentHash))))
         }
-        let results = fingerprinter.unitFingerprints(of: files)
+        let prepared = crateFiles
+        let cache = CrateModuleCache(fingerprints: fingerprinter.cache)
+        let results = IndexedSlots<Result<(CrateModule, CrateUnits), BlockIRError>>(count: prepared.count)
+        DispatchQueue.concurrentPerform(iterations: prepared.count) { index in
+            let crate = prepared[index]
+            if let merged = cache.load(key: crate.cacheKey) {
+                results.set(index, .success((merged, CrateUnits(files: crate.files, folded: merged.folded,
+                                                                 fingerprinter: fingerprinter))))
+            } else {
+                results.set(index, merge(crate.key, files: crate.files, key: crate.cacheKey,
+                                         fingerprinter: fingerprinter, cache: cache))
+            }
+        }
         var modules: [String: ModuleRecord] = [:]
         var unitsOfModule: [String: CrateUnits] = [:]
-        var next = 0
-        for crate in crates {
-            var units: [ModuleFingerprint] = []
-            var hashes: [String] = []
-            for index in next..<(next + crate.units.count) {
-                do { units.append(try results[index].get()) } catch { throw .bitcode(error) }
-                hashes.append(files[index].contentHash)
-            }
-            next += crate.units.count
-            let merged = CrateModule(name: crate.key, units: units)
+        for (crate, result) in zip(prepared, results.all) {
+            let (merged, units): (CrateModule, CrateUnits)
+            do { (merged, units) = try result.get() } catch { throw .bitcode(error) }
             // The same unit bytes, however rustc named the files: the same module.
-            let contentHash = ContentHash.of(Data(hashes.sorted().joined(separator: "\n").utf8))
-            modules[crate.key] = ModuleRecord(path: crate.key, contentHash: contentHash, fingerprint: merged.module)
-            unitsOfModule[crate.key] = CrateUnits(units: units, folded: merged.folded)
+            modules[crate.key] = ModuleRecord(path: crate.key, contentHash: crate.cacheKey, fingerprint: merged.module)
+            unitsOfModule[crate.key] = units
         }
         return (modules, unitsOfModule)
+    }
+
+    /// A crate's units fingerprinted and merged, and the merge kept in `cache`.
+    static func merge(_ crate: String, files: [BitcodeFile], key: String, fingerprinter: Fingerprinter,
+                      cache: CrateModuleCache) -> Result<(CrateModule, CrateUnits), BlockIRError>
+    {
+        var units: [ModuleFingerprint] = []
+        for result in fingerprinter.unitFingerprints(of: files) {
+            switch result {
+            case .success(let unit): units.append(unit)
+            case .failure(let error): return .failure(error)
+            }
+        }
+        let merged = CrateModule(name: crate, units: units)
+        cache.store(merged, key: key)
+        return .success((merged, CrateUnits(files: files, folded: merged.folded, fingerprinter: fingerprinter,
+                                            units: units)))
     }
 
     /// What trim's rustc wrapper adds to each compilation. Codegen units given
@@ -238,10 +283,42 @@ public struct WorkspaceBuild: Sendable {
     }
 }
 
-/// A crate's units as rustc wrote them, and which of their copies of a
-/// function the merged module folded into another (see `CrateModule`).
-public struct CrateUnits: Sendable {
-    public var units: [ModuleFingerprint]
-    public var folded: [CrateModule.UnitFunction: Int]
+/// A crate's units as rustc wrote them, their fingerprints read on first
+/// need (only a binary whose tests run maps coverage through them), and which
+/// of their copies of a function the merged module folded into another (see
+/// `CrateModule`).
+public final class CrateUnits: @unchecked Sendable {
+    public let files: [BitcodeFile]
+    public let folded: [CrateModule.UnitFunction: Int]
+    private let fingerprinter: Fingerprinter
+    private let lock = NSLock()
+    private var loaded: Result<[ModuleFingerprint], BlockIRError>?
+
+    init(files: [BitcodeFile], folded: [CrateModule.UnitFunction: Int], fingerprinter: Fingerprinter,
+         units: [ModuleFingerprint]? = nil) {
+        self.files = files
+        self.folded = folded
+        self.fingerprinter = fingerprinter
+        loaded = units.map { .success($0) }
+    }
+
+    /// The units' fingerprints, in the order of `files`.
+    public func units() throws(BlockIRError) -> [ModuleFingerprint] {
+        let result = lock.withLock {
+            if let loaded { return loaded }
+            var units: [ModuleFingerprint] = []
+            var failure: BlockIRError?
+            for result in fingerprinter.unitFingerprints(of: files) {
+                switch result {
+                case .success(let unit): units.append(unit)
+                case .failure(let error): failure = failure ?? error
+                }
+            }
+            let result: Result<[ModuleFingerprint], BlockIRError> = failure.map { .failure($0) } ?? .success(units)
+            loaded = result
+            return result
+        }
+        return try result.get()
+    }
 }
 

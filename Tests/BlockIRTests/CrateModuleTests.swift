@@ -1,4 +1,5 @@
 import BlockIR
+import Foundation
 import Testing
 
 /// Merging a crate's codegen units into one module: what pairing across
@@ -20,6 +21,37 @@ import Testing
     static func unit(_ name: String, files: [String] = ["src/lib.rs"], _ functions: [FunctionFingerprint],
                      globals: [String: UInt64] = [:]) -> ModuleFingerprint {
         ModuleFingerprint(sourceFilename: name, files: files, functions: functions, globals: globals)
+    }
+
+    @Test func theCacheGivesBackTheMergeAndDropsADamagedEntry() throws {
+        let copyA = Self.function("helper", [Self.block(1, [1, 2]), Self.block(2), Self.block(3)])
+        let copyB = Self.function("helper", [Self.block(1, [1]), Self.block(4)])
+        let merged = CrateModule(name: "c.bc", units: [Self.unit("u1", [copyA, Self.function("a", [Self.block(9)])]),
+                                                       Self.unit("u2", [copyB])])
+        #expect(!merged.folded.isEmpty)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crate-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fingerprints = FingerprintCache(directory: directory)
+        try fingerprints.prepare()
+        let cache = CrateModuleCache(fingerprints: fingerprints)
+        let key = CrateModuleCache.key(crate: "c.bc", unitHashes: ["b", "a"])
+        #expect(key == CrateModuleCache.key(crate: "c.bc", unitHashes: ["a", "b"]), "the units' order does not matter")
+        #expect(key != CrateModuleCache.key(crate: "d.bc", unitHashes: ["a", "b"]))
+        #expect(key != CrateModuleCache.key(crate: "c.bc", unitHashes: ["a", "c"]))
+        #expect(cache.load(key: key) == nil)
+        cache.store(merged, key: key)
+        #expect(cache.contains(key: key))
+        let loaded = try #require(cache.load(key: key))
+        #expect(loaded.module == merged.module)
+        #expect(loaded.folded == merged.folded)
+
+        let entry = try #require(try FileManager.default.contentsOfDirectory(atPath: fingerprints.directory.path)
+            .first { $0.hasSuffix(".crate") })
+        let path = fingerprints.directory.appendingPathComponent(entry).path
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: path))
+        #expect(cache.load(key: key) == nil, "a truncated entry is never trusted")
+        #expect(!FileManager.default.fileExists(atPath: path), "and it is removed")
     }
 
     @Test func identicalCopiesAreKeptOnce() {

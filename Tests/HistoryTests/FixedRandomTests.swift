@@ -103,3 +103,114 @@ import Testing
         #expect(!first.isEmpty && first == second, "\(first) vs \(second)")
     }
 }
+
+/// `--fixed-random` reaches what quickcheck and proptest seed from: libc's
+/// `syscall(SYS_getrandom, …)` (the getrandom crate's call) and reads of
+/// /dev/urandom. The fixture declares `syscall` itself (no crates.io); each
+/// test takes one of four branches by its seed. With the flag the floor is
+/// exact: nothing nondeterministic or unexplained, and a branch given another
+/// path affects exactly the tests block grain selects. Without it the same
+/// fixture is nondeterministic (all 8 tests agreeing between two runs by
+/// chance: 1 in 65,536).
+@Suite(.serialized) struct FixedSeedTests {
+    static let tests = (0..<8).map { i in
+        """
+            #[test]
+            fn property_\(i)() {
+                let seed = if \(i) % 2 == 0 { syscall_seed() } else { urandom_seed() };
+                assert!(kind(seed ^ \(i)) < 4);
+            }
+
+        """
+    }.joined()
+
+    static let lib = """
+        use std::io::Read;
+        use std::os::raw::c_long;
+
+        extern "C" {
+            fn syscall(number: c_long, ...) -> c_long;
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        const SYS_GETRANDOM: c_long = 318;
+        #[cfg(target_arch = "aarch64")]
+        const SYS_GETRANDOM: c_long = 278;
+
+        /// A quickcheck-style seed, read as the getrandom crate reads it.
+        pub fn syscall_seed() -> u64 {
+            let mut bytes = [0u8; 8];
+            let read = unsafe { syscall(SYS_GETRANDOM, bytes.as_mut_ptr(), bytes.len(), 0u32) };
+            assert_eq!(read, 8);
+            u64::from_le_bytes(bytes)
+        }
+
+        /// A seed read from /dev/urandom, the fallback of older generators.
+        pub fn urandom_seed() -> u64 {
+            let mut bytes = [0u8; 8];
+            std::fs::File::open("/dev/urandom").unwrap().read_exact(&mut bytes).unwrap();
+            u64::from_le_bytes(bytes)
+        }
+
+        /// A seed-dependent path: a branch per kind.
+        pub fn kind(seed: u64) -> u32 {
+            match seed % 4 {
+                0 => seed.count_ones() * 0,
+                1 => format!("{seed}").len() as u32 * 0 + 1,
+                2 => (seed as u32).wrapping_mul(std::hint::black_box(3)) % 1 + 2,
+                _ => seed.leading_zeros() * 0 + 3,
+            }
+        }
+
+        pub fn unrelated() -> u32 {
+            1
+        }
+
+        #[cfg(test)]
+        mod tests {
+            use super::*;
+
+        \(tests)}
+
+        """
+
+    func replay(fixedRandom: Bool) throws -> [CommitRecord] {
+        let repo = try Repository.make()
+        defer { repo.delete() }
+        try repo.write("Cargo.toml", "[package]\nname = \"seeds\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        try repo.write("src/lib.rs", Self.lib)
+        try repo.write(".gitignore", "/target\n")
+        try repo.commit("initial")
+        try repo.replace("src/lib.rs", "    1\n", "    2\n")
+        try repo.commit("unrelated: 2")
+        try repo.replace("src/lib.rs", "(seed as u32).wrapping_mul(std::hint::black_box(3)) % 1 + 2",
+                         "format!(\"{seed:x}\").len() as u32 % 1 + 2")
+        try repo.commit("kind 2: another path")
+        let csv = repo.scratch.appendingPathComponent("history.csv")
+        let outcome = try repo.trim(["simulate-history", "--commits", "3", "--repo", repo.root.path, "--csv", csv.path,
+                                     "--scratch", repo.scratch.appendingPathComponent("replay").path]
+                                    + (fixedRandom ? ["--fixed-random"] : []))
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        return HistoryCSV.parseCommits(try String(contentsOf: csv, encoding: .utf8))
+    }
+
+    @Test func withFixedRandomTheFloorIsExact() throws {
+        let rows = try replay(fixedRandom: true)
+        #expect(rows.map(\.status) == [.baseline, .compared, .compared])
+        for row in rows.dropFirst() {
+            #expect(row.testsTotal == 8, "\(row)")
+            #expect(row.nondeterministic == 0, "\(row)")
+            #expect(row.unexplainedTests.isEmpty, "\(row)")
+            #expect(row.affected == row.selected[.block], "\(row)")
+        }
+        #expect(rows[1].affected == 0, "\(rows[1])")
+        // With the fixed seeds, 2 of the 8 tests take branch 2, whose path changed.
+        #expect(rows[2].affected == 2, "\(rows[2])")
+    }
+
+    @Test func withoutItTheSeedsDiffer() throws {
+        let rows = try replay(fixedRandom: false)
+        #expect(rows.map(\.status) == [.baseline, .compared, .compared])
+        #expect(rows[1].nondeterministic > 0, "\(rows[1])")
+    }
+}

@@ -72,4 +72,31 @@ import TrimModel
         let after = Self.hits([0], symbol: "_ZN4core3ptr13drop_in_place17h00000000000000b1E")
         #expect(comparison.samePath(before: before, after: after))
     }
+
+    /// calc's `binary(precedence)` → `binary(precedence + 1)` in a debug
+    /// build: the overflow check adds a panic path ending in a bare
+    /// `unreachable`, equal to the one the function already had at its end.
+    /// Blocks without a coverage slot count as executed whenever the function
+    /// ran, and the two equal `unreachable`s pair in layout order (the old
+    /// last one with the new panic path's): a test that never reached the
+    /// changed line seemed to run a new block. Slotless blocks are no
+    /// observation, so the comparison leaves them out.
+    @Test func blocksWithoutACoverageSlotAreNoPath() {
+        // Old: 0 → (1 | 2), 1 returns, 2 ends in 3 (a bare unreachable, no slot).
+        var old = S.check()
+        old.blocks = [S.block(0xA0, [1, 2], line: 2), S.block(0xB1, [], line: 3), S.block(0xB2, [3], line: 5),
+                      S.block(0xEE, [], line: 0)]
+        old.coverageBlocks = [0, 1, 2]
+        // New: block 2 gained an overflow check whose panic path is 4 → 5 (another bare unreachable).
+        var new = old
+        new.blocks = [S.block(0xA0, [1, 2], line: 2), S.block(0xB1, [], line: 3), S.block(0xB3, [3, 4], line: 5),
+                      S.block(0xEE, [], line: 0), S.block(0xF0, [5], line: 5), S.block(0xEE, [], line: 0)]
+        new.coverageBlocks = [0, 1, 2, 4]
+        let comparison = PathComparison(old: S.snapshot(S.module([old])), new: S.snapshot(S.module([new])))
+        // The first branch, on both builds, with every slotless block counted as executed.
+        #expect(comparison.divergence(before: Self.hits([0, 1, 3]), after: Self.hits([0, 1, 3, 5])) == nil)
+        // An observed block still counts: the panic path is another path.
+        #expect(comparison.divergence(before: Self.hits([0, 2, 3]), after: Self.hits([0, 2, 3, 4, 5]))
+                == .newlyExecuted(symbol: S.check().symbol, blocks: [4]))
+    }
 }

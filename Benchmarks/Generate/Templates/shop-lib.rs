@@ -1,0 +1,2 @@
+//! A shop: {{moduleCount}} modules of prices, stock, arithmetic and text codecs.
+{{moduleDeclarations}}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Each crate's merged module (`CrateModule`: the module and its folded
+/// copies), kept by the crate's key: a crate whose units did not change costs
+/// one decode, not one per unit and a merge.
+public struct CrateModuleCache: Sendable {
+    public let directory: URL
+    /// Bumped whenever `CrateModule`'s merge or this encoding changes meaning.
+    static let formatVersion = "1"
+    static let magic: [UInt8] = Array("TRIMCM01".utf8)
+
+    /// Beside the unit fingerprints it is made of.
+    public init(fingerprints: FingerprintCache) {
+        directory = fingerprints.directory
+    }
+
+    /// What a crate's merged module is a pure function of: its name, its
+    /// units' bytes (their content hashes, in any order) and the versions of
+    /// the reader, the unit fingerprints and the merge.
+    public static func key(crate: String, unitHashes: [String]) -> String {
+        let parts = [crate, "f\(FingerprintCache.formatVersion)", "c\(formatVersion)", "llvm\(ShimReader.llvmVersion)"]
+            + unitHashes.sorted()
+        return ContentHash.of(Data(parts.joined(separator: "\n").utf8))
+    }
+
+    func entry(_ key: String) -> URL { directory.appendingPathComponent("\(key).crate") }
+
+    /// Whether a merge is kept under `key` (without reading it).
+    public func contains(key: String) -> Bool { FileManager.default.fileExists(atPath: entry(key).path) }
+
+    /// The cached merge, or nil when absent or unreadable (a damaged entry is
+    /// removed, never trusted).
+    public func load(key: String) -> CrateModule? {
+        let url = entry(key)
+        guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return nil }
+        do {
+            return try data.withUnsafeBytes { raw in
+                var r = ByteReader(raw)
+                guard try r.bytes(Self.magic.count) == Self.magic else {
+                    throw FingerprintCodec.DecodingError(description: "bad magic")
+                }
+                var folded: [CrateModule.UnitFunction: Int] = [:]
+                for _ in 0..<(try r.count()) {
+                    let unit = try r.string(), symbol = try r.string()
+                    folded[CrateModule.UnitFunction(unit: unit, symbol: symbol)] = Int(try r.u32())
+                }
+                let module = try FingerprintCodec.decode(UnsafeRawBufferPointer(rebasing: raw[r.offset...]))
+                return CrateModule(module: module, folded: folded)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: url)
+            return nil
+        }
+    }
+
+    /// Keeps a merge (written under a temporary name and renamed, so a reader
+    /// sees all of an entry or none). Failing to cache is not an error.
+    public func store(_ crate: CrateModule, key: String) {
+        var w = ByteWriter()
+        w.bytes(Self.magic)
+        w.u32(UInt32(crate.folded.count))
+        for (function, count) in crate.folded.sorted(by: { ($0.key.unit, $0.key.symbol) < ($1.key.unit, $1.key.symbol) }) {
+            w.string(function.unit)
+            w.string(function.symbol)
+            w.u32(UInt32(count))
+        }
+        w.bytes(FingerprintCodec.encode(crate.module))
+        let url = entry(key)
+        // `.<entry>.<random>.<pid>.tmp`: what a killed trim leaves, FingerprintCache sweeps.
+        let temporary = directory.appendingPathComponent(
+            ".\(key).crate.\(UInt32.random(in: 0...UInt32.max)).\(getpid()).tmp").path
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(w.buffer)) else { return }
+        if rename(temporary, url.path) != 0 { unlink(temporary) }
+    }
+}

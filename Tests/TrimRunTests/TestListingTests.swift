@@ -1,0 +1,85 @@
+@testable import CargoSupport
+import Foundation
+import Testing
+
+/// Listing a test binary: the one run with libtest's JSON listing gives what
+/// the two terse runs (`--list`, then `--list --ignored`) give, on a binary
+/// real rustc built.
+@Suite struct TestListingTests {
+    static let source = """
+        #[test]
+        fn plain() {}
+
+        #[test]
+        #[ignore]
+        fn skipped() {}
+
+        #[test]
+        #[ignore = "needs a server"]
+        fn skipped_with_a_reason() {}
+
+        mod inner {
+            #[test]
+            fn nested() {}
+        }
+        """
+
+    /// `rustc --test` of `source` into a fresh directory.
+    func binary() throws -> TestBinary {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("listing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Self.source.write(to: directory.appendingPathComponent("t.rs"), atomically: true, encoding: .utf8)
+        let rustc = Process()
+        rustc.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        rustc.arguments = ["rustc", "--edition", "2021", "--test", "t.rs", "-o", "t"]
+        rustc.currentDirectoryURL = directory
+        try rustc.run()
+        rustc.waitUntilExit()
+        #expect(rustc.terminationStatus == 0)
+        let executable = directory.appendingPathComponent("t").path
+        return TestBinary(id: "t", package: "t", target: "t", kind: .test, executable: executable, bitcode: "",
+                          units: [], packageDirectory: directory.path, environment: [:])
+    }
+
+    func output(_ binary: TestBinary, _ arguments: [String], _ environment: [String: String] = [:]) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary.executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return data
+    }
+
+    @Test func oneJSONListingGivesWhatTheTwoTerseListingsGive() throws {
+        let binary = try binary()
+        defer { try? FileManager.default.removeItem(atPath: binary.packageDirectory) }
+        let json = try output(binary, ["--list", "--format", "json", "-Z", "unstable-options"], ["RUSTC_BOOTSTRAP": "1"])
+        let parsed = try #require(TestListing.parse(json: json), "this rustc's libtest lists as JSON")
+        let all = TestListing.parse(terse: String(decoding: try output(binary, ["--list", "--format", "terse"]), as: UTF8.self))
+        let ignored = Set(TestListing.parse(terse: String(decoding: try output(binary, ["--list", "--format", "terse", "--ignored"]),
+                                                          as: UTF8.self)))
+        #expect(parsed.map(\.name) == all)
+        #expect(parsed.map(\.ignored) == all.map(ignored.contains))
+        #expect(Set(parsed.filter(\.ignored).map(\.name)) == ["skipped", "skipped_with_a_reason"])
+
+        let listed = try TestListing.list(binary)
+        #expect(listed.map(\.name) == all)
+        #expect(listed.filter(\.ignored).map(\.name).sorted() == ["skipped", "skipped_with_a_reason"])
+    }
+
+    @Test func aListingThatDisagreesWithItsCountsIsRefused() {
+        let events = """
+            { "type": "suite", "event": "discovery" }
+            { "type": "test", "event": "discovered", "name": "a", "ignore": false }
+            { "type": "suite", "event": "completed", "tests": 2, "benchmarks": 0, "total": 2, "ignored": 0 }
+            """
+        #expect(TestListing.parse(json: Data(events.utf8)) == nil, "a test missing from the events")
+        #expect(TestListing.parse(json: Data("a: test\n".utf8)) == nil, "terse output is not JSON")
+        #expect(TestListing.parse(json: Data(events.replacingOccurrences(of: "\"tests\": 2", with: "\"tests\": 1").utf8))?
+            .map(\.name) == ["a"])
+    }
+}
