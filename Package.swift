@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "Selection", dependencies: ["BlockIR", "LockedValues", "TrimModel", "TrimConfig"]),
         .target(name: "Runner", dependencies: ["LockedValues", "ProcessSpawn", "TrimModel"]),
         .target(name: "TrimConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "Reporting", dependencies: ["Runner", "Selection"]),
+        .target(name: "Reporting", dependencies: ["Runner", "Selection", "TrimConfig"]),
         .target(name: "TrimPipeline", dependencies: [
                 "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "TestFilter", "TrimModel", "LockedValues",
                 "TrimConfig", "InputTracing", "ProcessSpawn",

@@ -76,7 +76,7 @@ public enum DoctestListing {
 
     /// cargo's arguments for listing the doctests of `selection`.
     public static func arguments(_ selection: PackageSelection) -> [String] {
-        ["test", "--doc"] + selection.packageArguments + selection.featureArguments + ["--", "--list"]
+        ["test", "--doc"] + selection.packageArguments + selection.buildArguments + ["--", "--list"]
     }
 
     private static func listing(_ cargo: DoctestCargo, _ arguments: [String]) throws(CargoError) -> DoctestList {

@@ -16,10 +16,14 @@ public struct PackageSelection: Sendable, Equatable {
     public var features: [String] = []
     public var allFeatures = false
     public var noDefaultFeatures = false
+    /// `--cargo-profile NAME` / `--release`: cargo's `--profile`; nil for
+    /// `cargo test`'s own (`test`).
+    public var cargoProfile: String?
 
     public init(packages: [String] = [], workspace: Bool = false, excluded: [String] = [],
                 targets: TargetSelection = TargetSelection(), features: [String] = [], allFeatures: Bool = false,
-                noDefaultFeatures: Bool = false) {
+                noDefaultFeatures: Bool = false, cargoProfile: String? = nil) {
+        self.cargoProfile = cargoProfile
         self.packages = packages
         self.workspace = workspace
         self.excluded = excluded
@@ -44,8 +48,15 @@ public struct PackageSelection: Sendable, Equatable {
         return result
     }
 
+    /// The feature flags and the profile: what every cargo call of a build
+    /// (the tests', the doctests') must agree on.
+    public var buildArguments: [String] { featureArguments + (cargoProfile.map { ["--profile", $0] } ?? []) }
+
+    /// The cargo profile a build's facts name: a build in another profile is another build.
+    public var profileName: String { cargoProfile ?? "test" }
+
     /// Everything for `cargo test --no-run`.
-    public var cargoArguments: [String] { packageArguments + targets.arguments + featureArguments }
+    public var cargoArguments: [String] { packageArguments + targets.arguments + buildArguments }
 
     /// Feature names for the build facts: a different set is a different build.
     public var featureNames: [String] {
@@ -67,6 +78,9 @@ public struct PackageSelection: Sendable, Equatable {
     /// `--exclude` without `--workspace`, and package or target names (or
     /// globs) that name nothing in `workspace`.
     public func validate(against workspace: CargoWorkspace) throws(CargoError) {
+        if let cargoProfile, !Self.isProfileName(cargoProfile) {
+            throw .badSelection("--cargo-profile \(cargoProfile): not a cargo profile name (letters, digits, '-' and '_')")
+        }
         if !excluded.isEmpty && !self.workspace {
             throw .badSelection("--exclude \(excluded.joined(separator: ", ")) needs --workspace (as in cargo)")
         }
@@ -82,6 +96,12 @@ public struct PackageSelection: Sendable, Equatable {
                 throw .badSelection("\(flag) \(name): no \(kind) target of the workspace at \(workspace.root) is "
                                     + "called that (\(kind) targets: \(known.isEmpty ? "none" : known.sorted().joined(separator: ", ")))")
             }
+        }
+    }
+
+    static func isProfileName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
         }
     }
 

@@ -2,6 +2,7 @@
 /// tools read. Reporters only consume events; they never reach into the runner.
 import Foundation
 import Runner
+import TrimConfig
 
 /// Lines like cargo-nextest's: `PASS [0.004s] ledger::report name`, failures
 /// with their output, SLOW/RETRY/FLAKY/TIMEOUT/LEAK, a live progress line on a
@@ -13,13 +14,22 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
     private var total = 0
     private var finished = 0
     private var running = 0
-    private var notable: [TestResult] = []
+    private let display: DisplaySettings
+    /// Tests reported slow and not finished yet.
+    private var slow: Set<String> = []
+    /// Status lines repeated after the summary (`final-status-level`).
+    private var finalLines: [String] = []
+    /// Output blocks shown once every test has finished (`final`, `immediate-final`).
+    private var finalOutputs: [String] = []
     private var progressShown = false
 
-    /// `progress`: redraw a status line (terminals only). `colors`: ANSI colours.
-    public init(progress: Bool, colors: Bool, write: @escaping @Sendable (String) -> Void) {
+    /// `progress`: redraw a status line (terminals only). `colors`: ANSI
+    /// colours. `display`: status levels and when output is shown.
+    public init(progress: Bool, colors: Bool, display: DisplaySettings = .default,
+                write: @escaping @Sendable (String) -> Void) {
         self.progress = progress
         self.colors = colors
+        self.display = display
         self.write = write
     }
 
@@ -28,6 +38,7 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
     /// For stdout: a progress line when it is a terminal (and `progress`);
     /// colours by `color`, where `auto` means a terminal and no `NO_COLOR`.
     public static func forStandardOutput(progress: Bool = true, color: ColorChoice = .auto,
+                                         display: DisplaySettings = .default,
                                          environment: [String: String] = ProcessInfo.processInfo.environment)
         -> HumanReporter
     {
@@ -38,7 +49,7 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
         case .never: colors = false
         case .auto: colors = terminal && (environment["NO_COLOR"] ?? "").isEmpty
         }
-        return HumanReporter(progress: terminal && progress, colors: colors) { text in
+        return HumanReporter(progress: terminal && progress, colors: colors, display: display) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
@@ -53,25 +64,24 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
             if attempt == 1 { running += 1 }
             redrawProgress()
         case .testSlow(let test, _, let elapsed):
-            emit(label("SLOW", .yellow) + " [>\(Self.seconds(elapsed))] \(test.binary) \(test.name)\n")
+            slow.insert(Self.key(test))
+            if display.statusLevel >= .slow {
+                emit(label("SLOW", .yellow) + " [>\(Self.seconds(elapsed))] \(test.binary) \(test.name)\n")
+            }
         case .testRetrying(let execution):
+            guard display.statusLevel >= .retry else { break }
             emit(label("TRY \(execution.attempt) \(Self.word(execution.status))", .red)
                  + " [\(Self.seconds(execution.duration))] \(execution.test.binary) \(execution.test.name)\n")
-            emit(outputBlock(for: execution))
+            if display.failureOutput.isImmediate { emit(outputBlock(for: execution)) }
             emit(label("RETRY", .yellow) + " \(execution.attempt + 1) \(execution.test.binary) \(execution.test.name)\n")
         case .testFinished(let result):
             running -= 1
             finished += 1
-            emit(line(for: result))
-            if result.last.leaked {
-                emit(label("LEAK", .yellow) + " \(result.test.binary) \(result.test.name): "
-                     + "processes it left running were killed\n")
-            }
-            if !result.isSuccess { emit(outputBlock(for: result.last)) }
-            if result.verdict != .passed { notable.append(result) }
+            finish(result)
             redrawProgress()
-        case .testSkipped:
-            break
+        case .testSkipped(let binary, let name, let reason):
+            if display.statusLevel >= .skip { emit(skipLine(binary: binary, name: name, reason: reason)) }
+            if display.finalStatusLevel >= .skip { finalLines.append(skipLine(binary: binary, name: name, reason: reason)) }
         case .runCancelled(let reason):
             switch reason {
             case .failureLimit(let n):
@@ -82,6 +92,7 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
             }
         case .runFinished(let s):
             clearProgress()
+            for block in finalOutputs { write(block) }
             var parts = ["\(s.passed) passed" + (s.flaky > 0 ? " (\(s.flaky) flaky)" : "")]
             if s.failed > 0 {
                 let failed = s.failed - s.timedOut
@@ -92,9 +103,45 @@ public final class HumanReporter: TestReporter, @unchecked Sendable {
             if s.notRun > 0 { parts.append("\(s.notRun) not run (cancelled)") }
             write("     Summary [\(Self.seconds(s.elapsed))] \(s.run) test\(s.run == 1 ? "" : "s") run: "
                   + parts.joined(separator: ", ") + "\n")
-            for result in notable { write(line(for: result)) }
+            for line in finalLines { write(line) }
         }
     }
+
+    /// A finished test: its line and output as the status level and output
+    /// settings say, and what is kept for after the run.
+    private func finish(_ result: TestResult) {
+        let wasSlow = slow.remove(Self.key(result.test)) != nil
+        let level: StatusLevel
+        let finalLevel: FinalStatusLevel
+        switch result.verdict {
+        case .passed:
+            level = result.last.leaked ? .leak : .pass
+            finalLevel = wasSlow ? .slow : result.last.leaked ? .leak : .pass
+        case .flaky:
+            level = .retry
+            finalLevel = .flaky
+        case .failed, .timedOut, .crashed, .couldNotStart:
+            level = .fail
+            finalLevel = .fail
+        }
+        let outputSetting = result.isSuccess ? display.successOutput : display.failureOutput
+        if display.statusLevel >= level {
+            emit(line(for: result))
+            if result.last.leaked {
+                emit(label("LEAK", .yellow) + " \(result.test.binary) \(result.test.name): "
+                     + "processes it left running were killed\n")
+            }
+            if outputSetting.isImmediate { emit(outputBlock(for: result.last)) }
+        }
+        if outputSetting.isFinal { finalOutputs.append(outputBlock(for: result.last)) }
+        if display.finalStatusLevel >= finalLevel { finalLines.append(line(for: result)) }
+    }
+
+    private func skipLine(binary: String, name: String, reason: String) -> String {
+        label("SKIP", .yellow) + " [         ] \(binary) \(name) (\(reason))\n"
+    }
+
+    private static func key(_ test: TestInstance) -> String { "\(test.binary) \(test.name)" }
 
     func line(for result: TestResult) -> String {
         let word: String

@@ -13,9 +13,15 @@ public struct ExecutionPolicy: Sendable, Equatable {
     public var maxFail: Int?
     /// Seconds between SIGTERM and SIGKILL when stopping a test.
     public var gracePeriod: Double
+    /// Of the run's `jobs` slots, how many this test takes while it runs (1 to `jobs`).
+    public var threadsRequired: Int
+    /// The test group it belongs to (its limit is the executor's `groupLimits`); nil: none but `jobs`.
+    public var testGroup: String?
 
     public init(retries: Int = 0, slowPeriod: Double = 60, terminateAfter: Int? = nil, maxFail: Int? = 1,
-                gracePeriod: Double = 10) {
+                gracePeriod: Double = 10, threadsRequired: Int = 1, testGroup: String? = nil) {
+        self.threadsRequired = max(1, threadsRequired)
+        self.testGroup = testGroup
         self.retries = max(0, retries)
         self.slowPeriod = slowPeriod
         self.terminateAfter = terminateAfter

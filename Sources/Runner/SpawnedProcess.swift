@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// A child process in a process group of its own, its stdout and stderr going
-/// to one file. posix_spawn rather than Foundation's Process so the group can
+/// to one file (or, not captured, to trim's own). posix_spawn rather than Foundation's Process so the group can
 /// be signalled as a whole and nothing of Foundation runs between fork and exec.
 struct SpawnedProcess: Sendable {
     let pid: pid_t
@@ -14,13 +14,15 @@ struct SpawnedProcess: Sendable {
     typealias Exit = ProcessSpawn.Exit
 
     static func spawn(executable: String, arguments: [String], directory: String,
-                      environment: [String: String], outputFile: String) throws -> SpawnedProcess {
+                      environment: [String: String], outputFile: String?) throws -> SpawnedProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let outputFile {
+            posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         guard ProcessSpawn.changeDirectory(&actions, directory) else {
             throw SpawnError(executable: executable, reason: "posix_spawn_file_actions_addchdir_np is missing (glibc < 2.29)")
         }

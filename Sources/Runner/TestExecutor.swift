@@ -28,6 +28,11 @@ public final class TestExecutor: Sendable {
     /// trim's settings: `inheritedEnvironment`).
     public let baseEnvironment: [String: String]
     public let policy: ExecutionPolicy
+    /// false (`--no-capture`): tests write straight to trim's stdout and
+    /// stderr, and their results carry no output.
+    public let captureOutput: Bool
+    /// Test group → how many of its tests may run at once (`max-threads`).
+    public let groupLimits: [String: Int]
     /// Per-test adjustments of `policy` (profile overrides).
     private let policyFor: @Sendable (TestInstance) -> ExecutionPolicy
     private let prepareAttempt: AttemptPreparer?
@@ -37,8 +42,11 @@ public final class TestExecutor: Sendable {
                 baseEnvironment: [String: String] = TestExecutor.inheritedEnvironment(),
                 policy: ExecutionPolicy = ExecutionPolicy(),
                 policyFor: (@Sendable (TestInstance) -> ExecutionPolicy)? = nil,
-                prepareAttempt: AttemptPreparer? = nil) {
+                prepareAttempt: AttemptPreparer? = nil, captureOutput: Bool = true,
+                groupLimits: [String: Int] = [:]) {
         self.jobs = max(1, jobs)
+        self.captureOutput = captureOutput
+        self.groupLimits = groupLimits.mapValues { max(1, $0) }
         self.scratchDirectory = scratchDirectory
         self.coverageFileVariable = coverageFileVariable
         self.baseEnvironment = baseEnvironment
@@ -89,9 +97,14 @@ public final class TestExecutor: Sendable {
         control.setAnnouncer { event in events.async { emit(event) } }
         defer { control.setAnnouncer(nil) }
         let results = IndexedSlots<TestResult>(count: tests.count)
+        let policies = tests.map(policyFor)
+        let slots = JobSlots(jobs: jobs, groupLimits: groupLimits)
+        control.prepare(count: tests.count)
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(tests.count, 1))) { _ in
-            while let index = control.nextTest(of: tests.count) {
-                let result = runWithRetries(tests[index], slot: index, events: events, emit: emit)
+            while let index = control.nextTest(fitting: { slots.fits(policies[$0]) }, take: { slots.take(policies[$0]) }) {
+                let result = runWithRetries(tests[index], policy: policies[index], slot: index, events: events,
+                                            emit: emit)
+                control.release { slots.give(policies[index]) }
                 results.set(index, result.withoutOutput)
                 // Not waited for: recording a result (coverage mapped, the
                 // store written) overlaps the next test instead of holding
@@ -124,9 +137,8 @@ public final class TestExecutor: Sendable {
         return finished
     }
 
-    private func runWithRetries(_ test: TestInstance, slot: Int, events: DispatchQueue,
+    private func runWithRetries(_ test: TestInstance, policy: ExecutionPolicy, slot: Int, events: DispatchQueue,
                                 emit: @escaping @Sendable (TestEvent) -> Void) -> TestResult {
-        let policy = policyFor(test)
         let total = policy.retries + 1
         var attempts: [TestExecution] = []
         for attempt in 1...total {
@@ -170,7 +182,7 @@ public final class TestExecutor: Sendable {
         do {
             let process = try SpawnedProcess.spawn(
                 executable: setup.executable, arguments: setup.arguments, directory: test.directory,
-                environment: setup.environment, outputFile: outputFile.path)
+                environment: setup.environment, outputFile: captureOutput ? outputFile.path : nil)
             if control.started(process) {
                 // Cancelled by a signal while it was being started.
                 process.signalGroup(SIGTERM)
@@ -195,7 +207,7 @@ public final class TestExecutor: Sendable {
             status = .couldNotStart(reason: "\(error)")
         }
         let duration = Date().timeIntervalSince(start)
-        let output = OutputFile.read(outputFile)
+        let output = captureOutput ? OutputFile.read(outputFile) : ""
         try? FileManager.default.removeItem(at: outputFile)
         return TestExecution(test: test, attempt: attempt, status: status, duration: duration, output: output,
                              coverageFile: coverageFile, inputs: inputs, leaked: leaked)
@@ -250,11 +262,45 @@ private final class SlowWatch: @unchecked Sendable {
     }
 }
 
-/// What the workers share: the next test, the failure count, cancellation,
-/// and the processes running now.
+/// The run's `jobs` slots and its test groups' limits: which test may start
+/// now. Used under `RunControl`'s lock only.
+private final class JobSlots: @unchecked Sendable {
+    private let jobs: Int
+    private let groupLimits: [String: Int]
+    private var used = 0
+    private var inGroup: [String: Int] = [:]
+
+    init(jobs: Int, groupLimits: [String: Int]) {
+        self.jobs = jobs
+        self.groupLimits = groupLimits
+    }
+
+    /// A test needing more slots than there are takes them all (runs alone) rather than never.
+    private func threads(_ policy: ExecutionPolicy) -> Int { min(policy.threadsRequired, jobs) }
+
+    func fits(_ policy: ExecutionPolicy) -> Bool {
+        guard used + threads(policy) <= jobs else { return false }
+        guard let group = policy.testGroup, let limit = groupLimits[group] else { return true }
+        return inGroup[group, default: 0] < limit
+    }
+
+    func take(_ policy: ExecutionPolicy) {
+        used += threads(policy)
+        if let group = policy.testGroup { inGroup[group, default: 0] += 1 }
+    }
+
+    func give(_ policy: ExecutionPolicy) {
+        used -= threads(policy)
+        if let group = policy.testGroup { inGroup[group, default: 0] -= 1 }
+    }
+}
+
+/// What the workers share: the tests not started yet, the failure count,
+/// cancellation, and the processes running now.
 private final class RunControl: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cursor = 0
+    /// A lock that workers also wait on for a test that fits.
+    private let lock = NSCondition()
+    private var pending: [Int] = []
     private var failures = 0
     private var reason: CancelReason?
     private var running: [pid_t: SpawnedProcess] = [:]
@@ -265,11 +311,30 @@ private final class RunControl: @unchecked Sendable {
     /// Delivers an event of the run in progress, if any, in order with the others.
     func announce(_ event: TestEvent) { lock.withLock { announcer }?(event) }
 
-    func nextTest(of count: Int) -> Int? {
+    func prepare(count: Int) { lock.withLock { pending = Array(0..<count) } }
+
+    /// The first test not started yet that `fits` (after `take` has booked
+    /// it), waiting for running ones to finish if none fits; nil when none
+    /// is left or the run is cancelled.
+    func nextTest(fitting fits: (Int) -> Bool, take: (Int) -> Void) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            guard reason == nil, !pending.isEmpty else { return nil }
+            if let position = pending.firstIndex(where: fits) {
+                let index = pending.remove(at: position)
+                take(index)
+                return index
+            }
+            lock.wait()
+        }
+    }
+
+    /// A test finished: `give` returns its slots, and waiting workers look again.
+    func release(_ give: () -> Void) {
         lock.withLock {
-            guard reason == nil, cursor < count else { return nil }
-            defer { cursor += 1 }
-            return cursor
+            give()
+            lock.broadcast()
         }
     }
 
@@ -280,6 +345,7 @@ private final class RunControl: @unchecked Sendable {
         lock.withLock {
             guard reason == nil else { return false }
             reason = why
+            lock.broadcast()
             return true
         }
     }

@@ -45,11 +45,26 @@ struct CargoSelectionArguments: ParsableArguments {
     @Flag(help: "Do not list or run doctests (cargo test runs them when no target flag is given).")
     var noDoctests = false
 
-    var selection: PackageSelection {
+    @Option(help: "Build in this cargo profile (cargo's --profile); its records are kept apart from other profiles'.")
+    var cargoProfile: String?
+
+    @Flag(help: "Build in the release profile (--cargo-profile release).")
+    var release = false
+
+    /// `--release` or `--cargo-profile`; both at once is an error, as in cargo.
+    func profile() throws -> String? {
+        if release, let cargoProfile, cargoProfile != "release" {
+            throw ValidationError("--release and --cargo-profile \(cargoProfile) contradict each other: give one")
+        }
+        return release ? "release" : cargoProfile
+    }
+
+    func selection() throws -> PackageSelection {
         PackageSelection(
             packages: package, workspace: workspace, excluded: exclude,
             targets: TargetSelection(lib: lib, bins: bins, bin: bin, tests: tests, test: test, examples: examples,
                                      example: example),
-            features: features, allFeatures: allFeatures, noDefaultFeatures: noDefaultFeatures)
+            features: features, allFeatures: allFeatures, noDefaultFeatures: noDefaultFeatures,
+            cargoProfile: try profile())
     }
 }

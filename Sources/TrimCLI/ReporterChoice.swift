@@ -9,11 +9,12 @@ enum ReporterChoice {
     static func reporters(format: MessageFormat, progress: Bool, color: HumanReporter.ColorChoice,
                           profile: Profile, trimDirectory: URL) -> TestReporter {
         var reporters: [TestReporter] = []
+        let display = DisplaySettings(profile: profile)
         switch format {
         case .human:
-            reporters.append(HumanReporter.forStandardOutput(progress: progress, color: color))
+            reporters.append(HumanReporter.forStandardOutput(progress: progress, color: color, display: display))
         case .json:
-            reporters.append(HumanReporter(progress: false, colors: false) { text in
+            reporters.append(HumanReporter(progress: false, colors: false, display: display) { text in
                 FileHandle.standardError.write(Data(text.utf8))
             })
             reporters.append(JSONEventReporter { line in FileHandle.standardOutput.write(Data(line.utf8)) })

@@ -2,6 +2,8 @@
 /// options, their checks and help — turned into requests for the pipeline,
 /// the history replay and the reporters.
 ///
-/// Owns: argument parsing, which reporters a run gets, exit statuses.
+/// Owns: argument parsing, which reporters a run gets, exit statuses, and
+/// the printers of answers only a command gives (`trim list -T json`,
+/// `trim show-config test-groups`).
 /// Invariant: parses and delegates; no stage of the pipeline is done here.
 /// Never depends on: LLVM, the store's tables, the runner's internals.

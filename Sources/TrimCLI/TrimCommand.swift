@@ -15,8 +15,8 @@ public struct TrimCommand: ParsableCommand {
         commandName: "trim",
         abstract: "Run only the tests a change can affect, decided per LLVM basic block.",
         discussion: "Exit status: 0 success, 100 a test failed, 101 the build failed, 2 any other error.",
-        subcommands: [RunCommand.self, PlanCommand.self, ListCommand.self, SimulateHistoryCommand.self,
-                      RunDoctestCommand.self])
+        subcommands: [RunCommand.self, PlanCommand.self, ListCommand.self, ShowConfigCommand.self,
+                      SimulateHistoryCommand.self, RunDoctestCommand.self])
 
     public init() {}
 
@@ -56,22 +56,33 @@ struct WorkspaceArguments: ParsableArguments {
 
     @OptionGroup(title: "Package and target selection (as cargo test)") var cargo: CargoSelectionArguments
 
-    @Option(name: [.customShort("j", allowingJoined: true), .long], help: "Tests run at once (default: the number of cores).")
-    var jobs: Int?
+    @Option(name: [.customShort("j", allowingJoined: true), .long, .customLong("test-threads")],
+            parsing: .unconditional,
+            help: "Tests run at once: N, num-cpus, or -N for N fewer than the cores (default: $TRIM_TEST_THREADS, else the profile's, num-cpus).")
+    var jobs: TestThreads?
 
-    var options: WorkspaceOptions {
+    /// `-j`, else `$TRIM_TEST_THREADS`, resolved on this machine; nil when neither is given.
+    func testThreads() throws -> Int? {
+        try (jobs ?? EnvironmentSettings().threads())?.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    func options() throws -> WorkspaceOptions {
         let directory = directory.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let database = db ?? ProcessInfo.processInfo.environment["TRIM_DB"].flatMap { $0.isEmpty ? nil : $0 }
         return WorkspaceOptions(directory: directory, directoryIsExplicit: self.directory != nil, database: database,
-                                selection: cargo.selection, doctests: !cargo.noDoctests,
-                                jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+                                selection: try cargo.selection(), doctests: !cargo.noDoctests,
+                                jobs: try testThreads() ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }
 
 extension Granularity: ExpressibleByArgument {}
 extension HumanReporter.ColorChoice: ExpressibleByArgument {}
 extension RunIgnored: ExpressibleByArgument {}
+extension TestThreads: ExpressibleByArgument {}
+extension StatusLevel: ExpressibleByArgument {}
+extension FinalStatusLevel: ExpressibleByArgument {}
+extension TestOutputDisplay: ExpressibleByArgument {}
 
 /// Which tests: name filters, -E expressions, ignored ones, a partition.
 struct FilterArguments: ParsableArguments {
@@ -84,7 +95,7 @@ struct FilterArguments: ParsableArguments {
     @Option(help: "Leave out tests whose names contain this (repeatable).")
     var skip: [String] = []
 
-    @Option(name: [.customShort("E"), .customLong("filter-expr")],
+    @Option(name: [.customShort("E"), .customLong("filter-expr"), .customLong("filterset")],
             help: "A filter expression, e.g. 'test(parse) & package(ledger)' (repeatable: any may match).")
     var expressions: [String] = []
 
@@ -94,7 +105,35 @@ struct FilterArguments: ParsableArguments {
     @Option(help: "Run one shard: count:K/N or hash:K/N.")
     var partition: String?
 
+    /// libtest's own arguments, as nextest takes them after `--`
+    /// (`trim run -- --exact NAME`), folded into the options above.
+    func libtestArguments() throws -> (names: [String], exact: Bool, skip: [String], runIgnored: RunIgnored) {
+        var result = (names: [String](), exact: exact, skip: skip, runIgnored: runIgnored)
+        var index = 0
+        while index < names.count {
+            let argument = names[index]
+            index += 1
+            switch argument {
+            case "--exact": result.exact = true
+            case "--ignored": result.runIgnored = .only
+            case "--include-ignored": result.runIgnored = .all
+            case "--skip":
+                guard index < names.count else { throw ValidationError("--skip after -- needs a name") }
+                result.skip.append(names[index])
+                index += 1
+            case "--nocapture", "--no-capture":
+                throw ValidationError("\(argument) after --: give trim run --no-capture (before --) instead")
+            case let flag where flag.hasPrefix("-"):
+                throw ValidationError("\(flag): trim takes only --exact, --skip NAME, --ignored and --include-ignored "
+                                      + "as test binary arguments (each test runs in its own process with trim's)")
+            default: result.names.append(argument)
+            }
+        }
+        return result
+    }
+
     func filter() throws -> (TestSelectionFilter, Partition?) {
+        let (names, exact, skip, runIgnored) = try libtestArguments()
         do {
             let filter = try TestSelectionFilter(names: NameFilter(patterns: names, exact: exact, skip: skip),
                                                  parsing: expressions, runIgnored: runIgnored)
@@ -116,14 +155,33 @@ struct SelectionArguments: ParsableArguments {
 
 /// How tests run: profile, retries, fail-fast, timeouts. The command line wins over the profile.
 struct RunnerArguments: ParsableArguments {
-    @Option(help: "The profile of .config/trim.toml to use (default: default).")
-    var profile: String = "default"
+    @Option(name: [.customShort("P"), .long], help: "The profile of .config/trim.toml to use (default: $TRIM_PROFILE, else default).")
+    var profile: String?
 
-    @Option(help: "Retry a failing test up to N times; one that then passes is FLAKY.")
+    @Option(help: "Retry a failing test up to N times; one that then passes is FLAKY (default: $TRIM_RETRIES, else the profile's).")
     var retries: Int?
 
-    @Flag(help: "Run every selected test even after failures.")
+    @Flag(name: [.customLong("no-fail-fast"), .customLong("nff")], help: "Run every selected test even after failures.")
     var noFailFast = false
+
+    @Flag(name: [.customLong("fail-fast"), .customLong("ff")], help: "Stop starting tests after the first failure.")
+    var failFast = false
+
+    @Flag(name: [.customLong("no-capture"), .customLong("nocapture")],
+          help: "Pass tests' output straight through, running them one at a time.")
+    var noCapture = false
+
+    @Option(help: "Statuses shown as they happen: none, fail, retry, slow, leak, pass, skip, all (default: the profile's, pass).")
+    var statusLevel: StatusLevel?
+
+    @Option(help: "Statuses listed again after the summary: none, fail, flaky, slow, skip, leak, pass, all (default: the profile's, flaky).")
+    var finalStatusLevel: FinalStatusLevel?
+
+    @Option(help: "When a failing test's output is shown: immediate, final, immediate-final, never (default: the profile's, immediate).")
+    var failureOutput: TestOutputDisplay?
+
+    @Option(help: "When a passing test's output is shown: immediate, final, immediate-final, never (default: the profile's, never).")
+    var successOutput: TestOutputDisplay?
 
     @Option(help: "Stop starting tests after N failures (default: the profile's; fail fast).")
     var maxFail: Int?
@@ -145,9 +203,17 @@ struct RunnerArguments: ParsableArguments {
         if terminateAfter != nil && slowTimeout == nil {
             throw ValidationError("--terminate-after counts --slow-timeout periods: give --slow-timeout too")
         }
-        request.profile = profile
-        request.retries = retries
-        request.failFast = noFailFast ? .noFailFast : maxFail.map { .maxFail($0) }
+        if failFast && noFailFast { throw ValidationError("--fail-fast (--ff) and --no-fail-fast (--nff) contradict each other: give one") }
+        if failFast && maxFail != nil { throw ValidationError("--fail-fast (--ff) and --max-fail contradict each other: give one") }
+        let environment = EnvironmentSettings()
+        request.profile = profile ?? environment.profileName ?? TrimConfiguration.defaultProfileName
+        request.retries = try retries ?? environment.retryCount()
+        request.failFast = noFailFast ? .noFailFast : failFast ? .failFast : maxFail.map { .maxFail($0) }
+        request.captureOutput = !noCapture
+        request.statusLevel = try statusLevel ?? environment.choice(EnvironmentSettings.statusLevel)
+        request.finalStatusLevel = try finalStatusLevel ?? environment.choice(EnvironmentSettings.finalStatusLevel)
+        request.failureOutput = try failureOutput ?? environment.choice(EnvironmentSettings.failureOutput)
+        request.successOutput = try successOutput ?? environment.choice(EnvironmentSettings.successOutput)
         request.slowTimeout = slowTimeout.map { SlowTimeout(period: $0, terminateAfter: terminateAfter) }
         request.junitPath = junit.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
     }
@@ -165,7 +231,8 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var selection: SelectionArguments
     @OptionGroup var runner: RunnerArguments
 
-    @Flag(help: "Plain lines, no live progress line (the default when stdout is not a terminal).")
+    @Flag(name: [.customLong("no-progress"), .customLong("hide-progress-bar")],
+          help: "Plain lines, no live progress line (the default when stdout is not a terminal; also $TRIM_HIDE_PROGRESS_BAR=1).")
     var noProgress = false
 
     @Option(help: "Colours: auto (a terminal without NO_COLOR), always or never.")
@@ -176,12 +243,17 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let (filter, partition) = try filters.filter()
-        var request = RunRequest(workspace: workspace.options, granularity: selection.granularity,
+        var request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
                                  force: selection.all, filter: filter, partition: partition,
-                                 testThreads: workspace.jobs)
+                                 testThreads: try workspace.testThreads())
         try runner.apply(to: &request)
+        let hideProgress = try noProgress || EnvironmentSettings().hidesProgressBar()
+        if runner.noCapture, let threads = workspace.jobs?.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount),
+           threads > 1 {
+            FileHandle.standardError.write(Data("trim: warning: --no-capture runs tests one at a time; -j \(threads) is ignored\n".utf8))
+        }
         let statistics = try RunPipeline.run(request) { profile, trimDirectory in
-            ReporterChoice.reporters(format: messageFormat, progress: !noProgress, color: color, profile: profile,
+            ReporterChoice.reporters(format: messageFormat, progress: !hideProgress && !runner.noCapture, color: color, profile: profile,
                                      trimDirectory: trimDirectory)
         }
         if case .signal = statistics.cancelled { throw ExitCode(ExitStatus.interrupted) }
@@ -202,7 +274,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let (filter, partition) = try filters.filter()
-        let plan = try RunPipeline.plan(RunRequest(workspace: workspace.options, granularity: selection.granularity,
+        let plan = try RunPipeline.plan(RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
                                                    force: selection.all, filter: filter, partition: partition))
         print(json ? PlanPrinter.json(plan) : PlanPrinter.text(plan), terminator: "")
     }
@@ -214,12 +286,26 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var workspace: WorkspaceArguments
     @OptionGroup var filters: FilterArguments
+    @OptionGroup var selection: SelectionArguments
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case human, json, jsonPretty = "json-pretty" }
+
+    @Option(name: [.customShort("T"), .long],
+            help: "human (BINARY TEST per line), or json / json-pretty: cargo-nextest's test list, with trim's fields beside.")
+    var messageFormat: Format = .human
 
     func run() throws {
         var (filter, partition) = try filters.filter()
+        if messageFormat != .human {
+            let request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
+                                     force: selection.all, filter: filter, partition: partition)
+            print(ListPrinter.json(try RunPipeline.testList(request), pretty: messageFormat == .jsonPretty),
+                  terminator: "")
+            return
+        }
         // Listing shows ignored tests too (marked), unless --run-ignored says otherwise.
-        if filters.runIgnored == .default { filter.runIgnored = .all }
-        let request = RunRequest(workspace: workspace.options, filter: filter, partition: partition)
+        if filter.runIgnored == .default { filter.runIgnored = .all }
+        let request = RunRequest(workspace: try workspace.options(), filter: filter, partition: partition)
         for test in try RunPipeline.list(request) {
             print("\(test.binary) \(test.name)" + (test.ignored ? " (ignored)" : ""))
         }

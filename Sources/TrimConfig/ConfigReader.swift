@@ -11,6 +11,7 @@ struct ProfileLayer: Sendable, Hashable {
     var finalStatusLevel: FinalStatusLevel?
     var failureOutput: TestOutputDisplay?
     var successOutput: TestOutputDisplay?
+    var threadsRequired: ThreadsRequired?
     var junit = JUnitLayer()
     var overrides: [Override] = []
 
@@ -21,6 +22,7 @@ struct ProfileLayer: Sendable, Hashable {
             failFast: failFast ?? base.failFast, testThreads: testThreads ?? base.testThreads,
             statusLevel: statusLevel ?? base.statusLevel, finalStatusLevel: finalStatusLevel ?? base.finalStatusLevel,
             failureOutput: failureOutput ?? base.failureOutput, successOutput: successOutput ?? base.successOutput,
+            threadsRequired: threadsRequired ?? base.threadsRequired,
             junit: junit.laid(over: base.junit), overrides: overrides + base.overrides)
     }
 
@@ -35,7 +37,8 @@ struct ProfileLayer: Sendable, Hashable {
             finalStatusLevel: finalStatusLevel ?? builtIn.finalStatusLevel,
             failureOutput: failureOutput ?? builtIn.failureOutput,
             successOutput: successOutput ?? builtIn.successOutput,
-            junit: junit.resolved(), overrides: overrides)
+            junit: junit.resolved(), overrides: overrides,
+            threadsRequired: threadsRequired ?? builtIn.threadsRequired)
     }
 }
 
@@ -74,12 +77,12 @@ struct ConfigReader {
 
     // MARK: keys
 
-    static let rootKeys = ["inputs", "network", "profile"]
+    static let rootKeys = ["inputs", "network", "profile", "test-groups"]
     static let profileKeys = [
         "fail-fast", "failure-output", "final-status-level", "junit", "max-fail", "overrides", "retries",
-        "slow-timeout", "status-level", "success-output", "test-threads",
+        "slow-timeout", "status-level", "success-output", "test-threads", "threads-required",
     ]
-    static let overrideKeys = ["filter", "retries", "slow-timeout"]
+    static let overrideKeys = ["filter", "retries", "slow-timeout", "test-group", "threads-required"]
     static let junitKeys = ["path", "report-name", "store-failure-output", "store-skipped", "store-success-output"]
     static let slowTimeoutKeys = ["grace-period", "period", "terminate-after"]
     static let failFastKeys = ["max-fail"]
@@ -88,8 +91,8 @@ struct ConfigReader {
 
     /// cargo-nextest keys trim does not implement, so the error can say so.
     static let nextestOnlyKeys: Set<String> = [
-        "nextest-version", "experimental", "store", "test-groups", "scripts",  // top level
-        "default-filter", "global-timeout", "threads-required", "run-extra-args", "leak-timeout", "test-group",
+        "nextest-version", "experimental", "store", "scripts",  // top level
+        "default-filter", "global-timeout", "run-extra-args", "leak-timeout",
         "archive", "flaky-result", "bench", "priority", "platform",  // profiles and overrides
         "on-timeout", "terminate",  // slow-timeout, fail-fast
     ]
@@ -168,6 +171,9 @@ struct ConfigReader {
         if let value = table["success-output"] {
             layer.successOutput = try choice(value, at: Self.join(path, "success-output"))
         }
+        if let value = table["threads-required"] {
+            layer.threadsRequired = try threadsRequired(value, at: Self.join(path, "threads-required"))
+        }
         if let value = table["junit"] {
             let junitPath = Self.join(path, "junit")
             layer.junit = try junit(
@@ -245,6 +251,10 @@ struct ConfigReader {
         if let value = table["retries"] { result.retryPolicy = try retries(value, at: Self.join(path, "retries")) }
         if let value = table["slow-timeout"] {
             result.slowTimeout = try slowTimeout(value, at: Self.join(path, "slow-timeout"))
+        }
+        if let value = table["test-group"] { result.testGroup = try testGroupName(value, at: Self.join(path, "test-group")) }
+        if let value = table["threads-required"] {
+            result.threadsRequired = try threadsRequired(value, at: Self.join(path, "threads-required"))
         }
         return result
     }

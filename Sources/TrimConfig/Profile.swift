@@ -14,6 +14,8 @@ public struct Profile: Sendable, Hashable {
     public var successOutput: TestOutputDisplay
     /// nil unless `junit.path` is set (in this profile or in `default`).
     public var junit: JUnitSettings?
+    /// `threads-required` for tests no override sets it for.
+    public var threadsRequired: ThreadsRequired
     /// In precedence order: this profile's `[[overrides]]`, then `default`'s
     /// (for `default` itself, only its own). See `settings(where:)`.
     public var overrides: [Override]
@@ -25,8 +27,9 @@ public struct Profile: Sendable, Hashable {
         name: String, retryPolicy: RetryPolicy, slowTimeout: SlowTimeout, failFast: FailFast,
         testThreads: TestThreads, statusLevel: StatusLevel, finalStatusLevel: FinalStatusLevel,
         failureOutput: TestOutputDisplay, successOutput: TestOutputDisplay, junit: JUnitSettings?,
-        overrides: [Override]
+        overrides: [Override], threadsRequired: ThreadsRequired = .one
     ) {
+        self.threadsRequired = threadsRequired
         self.name = name
         self.retryPolicy = retryPolicy
         self.slowTimeout = slowTimeout
@@ -54,16 +57,23 @@ public struct Profile: Sendable, Hashable {
     public func settings(where matches: (Override) throws -> Bool) rethrows -> TestSettings {
         var retryPolicy: RetryPolicy?
         var slowTimeout: SlowTimeout?
-        for candidate in overrides where candidate.retryPolicy != nil || candidate.slowTimeout != nil {
-            if retryPolicy != nil, slowTimeout != nil { break }
+        var testGroup: String?
+        var threadsRequired: ThreadsRequired?
+        for candidate in overrides {
             let needed =
                 (retryPolicy == nil && candidate.retryPolicy != nil)
                 || (slowTimeout == nil && candidate.slowTimeout != nil)
+                || (testGroup == nil && candidate.testGroup != nil)
+                || (threadsRequired == nil && candidate.threadsRequired != nil)
             guard needed, try matches(candidate) else { continue }
             retryPolicy = retryPolicy ?? candidate.retryPolicy
             slowTimeout = slowTimeout ?? candidate.slowTimeout
+            testGroup = testGroup ?? candidate.testGroup
+            threadsRequired = threadsRequired ?? candidate.threadsRequired
         }
-        return TestSettings(retryPolicy: retryPolicy ?? self.retryPolicy, slowTimeout: slowTimeout ?? self.slowTimeout)
+        return TestSettings(retryPolicy: retryPolicy ?? self.retryPolicy, slowTimeout: slowTimeout ?? self.slowTimeout,
+                            testGroup: testGroup.flatMap { $0 == TestGroup.globalName ? nil : $0 },
+                            threadsRequired: threadsRequired ?? self.threadsRequired)
     }
 
     /// The profile with command line options laid over it. Any option given
@@ -73,10 +83,13 @@ public struct Profile: Sendable, Hashable {
     ///   directory, see `junitReportURL`): pass an absolute path for one
     ///   relative to the current directory. Turns JUnit on if it was off.
     /// - `slowTimeout`: for every test, overrides included.
-    /// - `failFast`, `testThreads`, `statusLevel`: replace the profile's.
+    /// - `failFast`, `testThreads`, `statusLevel`, `finalStatusLevel`,
+    ///   `failureOutput`, `successOutput`: replace the profile's.
     public func applying(
         retries: Int? = nil, failFast: FailFast? = nil, testThreads: TestThreads? = nil,
-        junitPath: String? = nil, statusLevel: StatusLevel? = nil, slowTimeout: SlowTimeout? = nil
+        junitPath: String? = nil, statusLevel: StatusLevel? = nil, slowTimeout: SlowTimeout? = nil,
+        finalStatusLevel: FinalStatusLevel? = nil, failureOutput: TestOutputDisplay? = nil,
+        successOutput: TestOutputDisplay? = nil
     ) -> Profile {
         var profile = self
         if let retries {
@@ -99,6 +112,9 @@ public struct Profile: Sendable, Hashable {
         if let failFast { profile.failFast = failFast }
         if let testThreads { profile.testThreads = testThreads }
         if let statusLevel { profile.statusLevel = statusLevel }
+        if let finalStatusLevel { profile.finalStatusLevel = finalStatusLevel }
+        if let failureOutput { profile.failureOutput = failureOutput }
+        if let successOutput { profile.successOutput = successOutput }
         if let junitPath {
             var junit = profile.junit ?? JUnitSettings(path: junitPath)
             junit.path = junitPath
@@ -129,14 +145,20 @@ public struct Override: Sendable, Hashable {
     public var filter: String
     public var retryPolicy: RetryPolicy?
     public var slowTimeout: SlowTimeout?
+    /// `test-group`: the group's name, or `@global`.
+    public var testGroup: String?
+    public var threadsRequired: ThreadsRequired?
     /// Where it was written, e.g. `profile.ci.overrides[0]` (0-based), for messages.
     public var keyPath: String
 
     public var retries: Int? { retryPolicy?.count }
 
-    public init(filter: String, retryPolicy: RetryPolicy? = nil, slowTimeout: SlowTimeout? = nil, keyPath: String = "")
+    public init(filter: String, retryPolicy: RetryPolicy? = nil, slowTimeout: SlowTimeout? = nil,
+                testGroup: String? = nil, threadsRequired: ThreadsRequired? = nil, keyPath: String = "")
     {
         self.filter = filter
+        self.testGroup = testGroup
+        self.threadsRequired = threadsRequired
         self.retryPolicy = retryPolicy
         self.slowTimeout = slowTimeout
         self.keyPath = keyPath
@@ -147,11 +169,17 @@ public struct Override: Sendable, Hashable {
 public struct TestSettings: Sendable, Hashable {
     public var retryPolicy: RetryPolicy
     public var slowTimeout: SlowTimeout
+    /// The test's group; nil: `@global`.
+    public var testGroup: String?
+    public var threadsRequired: ThreadsRequired
     public var retries: Int { retryPolicy.count }
 
-    public init(retryPolicy: RetryPolicy, slowTimeout: SlowTimeout) {
+    public init(retryPolicy: RetryPolicy, slowTimeout: SlowTimeout, testGroup: String? = nil,
+                threadsRequired: ThreadsRequired = .one) {
         self.retryPolicy = retryPolicy
         self.slowTimeout = slowTimeout
+        self.testGroup = testGroup
+        self.threadsRequired = threadsRequired
     }
 }
 

@@ -31,15 +31,20 @@
 ///       func profile(named: String = "default") throws(ConfigError) -> Profile
 ///       var network: NetworkPolicy                                 // [[network.rules]], top level
 ///       var inputs: InputSettings                                  // [inputs] ignore, ignore-env
+///       var testGroups: [String: TestGroup]                        // [test-groups.<name>] max-threads
 ///     struct Profile: Sendable, Hashable
 ///       name, retryPolicy (retries: Int), slowTimeout, failFast, testThreads, statusLevel,
-///       finalStatusLevel, failureOutput, successOutput, junit: JUnitSettings?, overrides: [Override]
+///       finalStatusLevel, failureOutput, successOutput, junit: JUnitSettings?, overrides: [Override],
+///       threadsRequired: ThreadsRequired
 ///       static let builtInDefault: Profile
 ///       func settings(where matches: (Override) throws -> Bool) rethrows -> TestSettings
-///       func applying(retries:failFast:testThreads:junitPath:statusLevel:slowTimeout:) -> Profile
+///       func applying(retries:failFast:testThreads:junitPath:statusLevel:slowTimeout:finalStatusLevel:
+///                     failureOutput:successOutput:) -> Profile
 ///       func storeDirectory(trimDirectory: URL) -> URL             // <target>/trim/<name>
 ///       func junitReportURL(trimDirectory: URL) -> URL?
-///     struct Override { filter: String; retryPolicy: RetryPolicy?; slowTimeout: SlowTimeout?; keyPath }
+///     struct Override { filter: String; retryPolicy: RetryPolicy?; slowTimeout: SlowTimeout?;
+///                       testGroup: String?; threadsRequired: ThreadsRequired?; keyPath }
+///     struct TestGroup { name; maxThreads: TestThreads }; enum ThreadsRequired { count(Int), numCPUs, numTestThreads }
 ///     enum RetryPolicy { fixed(count:delay:jitter:), exponential(count:delay:jitter:maxDelay:) }
 ///     struct SlowTimeout { period: Double; terminateAfter: Int?; gracePeriod: Double }
 ///     enum FailFast { failFast, maxFail(Int), noFailFast }

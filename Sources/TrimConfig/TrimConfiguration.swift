@@ -15,6 +15,8 @@ public struct TrimConfiguration: Sendable {
     public var network: NetworkPolicy = .builtInDefault
     /// `[inputs]`: files and variables left out of a test's recorded inputs.
     public var inputs = InputSettings()
+    /// `[test-groups.<name>]`, by name (`@global` is not among them).
+    public var testGroups: [String: TestGroup] = [:]
 
     /// Every profile that can be asked for: those the file defines, and `default`.
     public var profileNames: [String] {
@@ -63,8 +65,12 @@ public struct TrimConfiguration: Sendable {
     {
         let reader = ConfigReader(file: file, validateFilter: validateFilter)
         let root = try reader.root(text)
-        return TrimConfiguration(file: URL(fileURLWithPath: file), fileExists: true, layers: try reader.profiles(root),
-                                 network: try reader.network(root), inputs: try reader.inputs(root))
+        let layers = try reader.profiles(root)
+        let groups = try reader.testGroups(root)
+        try checkGroupReferences(layers, groups: groups, file: file)
+        return TrimConfiguration(file: URL(fileURLWithPath: file), fileExists: true, layers: layers,
+                                 network: try reader.network(root), inputs: try reader.inputs(root),
+                                 testGroups: groups)
     }
 
     /// The built-in defaults alone, as when there is no file.

@@ -6,7 +6,7 @@ import TrimModel
 /// Facts that make two builds comparable: the toolchain, flags, profile,
 /// features, and the git state when the workspace is a repository.
 enum BuildFactsProbe {
-    static func facts(workspaceRoot: String, rustflags: String, features: [String]) -> BuildFacts {
+    static func facts(workspaceRoot: String, rustflags: String, features: [String], profile: String) -> BuildFacts {
         let toolchain = output(of: "rustc", ["-vV"], in: workspaceRoot) ?? "unknown rustc"
         var commit: String?
         var dirty: Bool?
@@ -15,7 +15,7 @@ enum BuildFactsProbe {
             dirty = !(output(of: "git", ["status", "--porcelain"], in: workspaceRoot) ?? "").isEmpty
         }
         return BuildFacts(toolchain: toolchain.trimmingCharacters(in: .whitespacesAndNewlines),
-                          rustflags: rustflags, profile: "test", features: features,
+                          rustflags: rustflags, profile: profile, features: features,
                           gitCommit: commit, gitDirty: dirty)
     }
 

@@ -57,7 +57,7 @@ struct DoctestSuite: Sendable {
                 ?? CrateDigest.digest(of: package, workspace: build.workspace, externalLibraries: external)
         }
         return DoctestSuite(list: list, digests: digests, cargo: cargo,
-                            featureArguments: options.selection.featureArguments)
+                            featureArguments: options.selection.buildArguments)
     }
 
     /// `crate content-hash` of each library module from outside the workspace.

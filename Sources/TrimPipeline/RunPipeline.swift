@@ -98,16 +98,20 @@ public enum RunPipeline {
                                     batches: scratch.appendingPathComponent("doctests")))
         let maps = try coverageMaps(build, pcTables: pcTables, of: Set(instances.map(\.binary)))
         timings.lap("coverage maps")
-        let policy = RunPolicy(profile: profile, tests: candidates)
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
                                       binaryIdentities: build.binaryIdentities, crateDigests: doctests.keyDigests,
                                       warn: warn)
-        let jobs = request.testThreads
+        let jobs = !request.captureOutput ? 1 : request.testThreads
             ?? profile.testThreads.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
+        let policy = RunPolicy(profile: profile, tests: candidates, jobs: jobs)
+        let groupLimits = configuration.testGroups.mapValues {
+            $0.maxThreads.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
+        }
         let executor = TestExecutor(jobs: jobs, scratchDirectory: scratch.appendingPathComponent("tests"),
                                     coverageFileVariable: SanitizerCoverage.coverageFileVariable,
                                     policy: policy.base, policyFor: { policy.policy(for: $0) },
-                                    prepareAttempt: Self.tracingTestBinaries(inputs.preparer))
+                                    prepareAttempt: Self.tracingTestBinaries(inputs.preparer),
+                                    captureOutput: request.captureOutput, groupLimits: groupLimits)
         let skipped = selection.skipped.map { SkippedTest(binary: $0.binary, name: $0.name, reason: "not affected") }
         let reporter = reporters(profile, build.paths.targetDirectory)
         signals.onSignal { executor.cancel(.signal($0)) }

@@ -22,6 +22,13 @@ public struct RunRequest: Sendable {
     public var slowTimeout: SlowTimeout?
     public var testThreads: Int?
     public var junitPath: String?
+    public var statusLevel: StatusLevel?
+    public var finalStatusLevel: FinalStatusLevel?
+    public var failureOutput: TestOutputDisplay?
+    public var successOutput: TestOutputDisplay?
+    /// false (`--no-capture`): tests write to trim's stdout and stderr and
+    /// run one at a time, whatever `testThreads` says.
+    public var captureOutput = true
     /// Variables every test process gets on top of its binary's own (the
     /// replay's `--fixed-random` preload); empty for `trim run`.
     public var testEnvironment: [String: String]
@@ -49,7 +56,9 @@ public struct RunRequest: Sendable {
     func resolvedProfile(workspaceRoot: String) throws(TrimError) -> Profile {
         do {
             return try configuration(workspaceRoot: workspaceRoot).profile(named: profile).applying(
-                retries: retries, failFast: failFast, junitPath: junitPath, slowTimeout: slowTimeout)
+                retries: retries, failFast: failFast, junitPath: junitPath, statusLevel: statusLevel,
+                slowTimeout: slowTimeout, finalStatusLevel: finalStatusLevel, failureOutput: failureOutput,
+                successOutput: successOutput)
         } catch {
             throw .setup("\(error)")
         }
@@ -84,29 +93,43 @@ struct RunPolicy: Sendable {
     /// Each override's parsed filter (validated when the file was loaded).
     let filters: [String: FilterExpression]
     let identities: [String: FilterableTest]
+    /// Tests run at once, and the machine's CPUs: what `threads-required` is resolved against.
+    let jobs: Int
+    let cpuCount: Int
 
-    init(profile: Profile, tests: [FilterableTest]) {
+    init(profile: Profile, tests: [FilterableTest], jobs: Int,
+         cpuCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.profile = profile
         var filters: [String: FilterExpression] = [:]
         for o in profile.overrides { filters[o.filter] = try? FilterExpression(parsing: o.filter) }
         self.filters = filters
         identities = Dictionary(tests.map { ($0.fullName, $0) }, uniquingKeysWith: { a, _ in a })
+        self.jobs = jobs
+        self.cpuCount = cpuCount
     }
 
     var base: ExecutionPolicy {
-        Self.policy(retries: profile.retries, slow: profile.slowTimeout, maxFail: profile.failFast.maxFailures)
+        policy(TestSettings(retryPolicy: profile.retryPolicy, slowTimeout: profile.slowTimeout,
+                            threadsRequired: profile.threadsRequired))
     }
 
-    static func policy(retries: Int, slow: SlowTimeout, maxFail: Int?) -> ExecutionPolicy {
-        ExecutionPolicy(retries: retries, slowPeriod: slow.period, terminateAfter: slow.terminateAfter,
-                        maxFail: maxFail, gracePeriod: slow.gracePeriod)
+    func policy(_ settings: TestSettings) -> ExecutionPolicy {
+        let slow = settings.slowTimeout
+        return ExecutionPolicy(retries: settings.retries, slowPeriod: slow.period, terminateAfter: slow.terminateAfter,
+                               maxFail: profile.failFast.maxFailures, gracePeriod: slow.gracePeriod,
+                               threadsRequired: settings.threadsRequired.resolved(cpuCount: cpuCount, testThreads: jobs),
+                               testGroup: settings.testGroup)
+    }
+
+    /// The settings for one test: the profile's overrides that match it win.
+    func settings(for identity: FilterableTest) -> TestSettings {
+        profile.settings { filters[$0.filter]?.matches(identity) ?? false }
     }
 
     /// The policy for one test: the profile's overrides that match it win.
     func policy(for test: TestInstance) -> ExecutionPolicy {
         guard !profile.overrides.isEmpty, let identity = identities["\(test.binary) \(test.name)"] else { return base }
-        let settings = profile.settings { filters[$0.filter]?.matches(identity) ?? false }
-        return Self.policy(retries: settings.retries, slow: settings.slowTimeout, maxFail: profile.failFast.maxFailures)
+        return policy(settings(for: identity))
     }
 }
 

@@ -14,11 +14,15 @@ public struct TrimPaths: Sendable {
     /// Per-run scratch: test outputs and coverage dumps.
     public var scratch: URL
 
-    /// `database` overrides the default `<target>/trim/trim.db` (`--db`, `TRIM_DB`).
-    public init(cargoTargetDirectory: String, database: String? = nil) {
+    /// `database` overrides the default `<target>/trim/trim.db` (`--db`,
+    /// `TRIM_DB`). A build in another cargo profile (`--release`) keeps its
+    /// records apart, in `<target>/trim/trim-<profile>.db`, so switching
+    /// profiles and back finds each profile's last results.
+    public init(cargoTargetDirectory: String, database: String? = nil, cargoProfile: String? = nil) {
         let root = URL(fileURLWithPath: cargoTargetDirectory).appendingPathComponent("trim")
         targetDirectory = root
-        self.database = database.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("trim.db")
+        self.database = database.map { URL(fileURLWithPath: $0) }
+            ?? root.appendingPathComponent(cargoProfile.map { "trim-\($0).db" } ?? "trim.db")
         fingerprintCache = root.appendingPathComponent("cache")
         runtimeCache = FingerprintCache.defaultDirectory()
         scratch = root.appendingPathComponent("run-\(getpid())")

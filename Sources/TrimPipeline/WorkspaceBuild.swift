@@ -83,7 +83,8 @@ public struct WorkspaceBuild: Sendable {
             throw .cargo(error)
         }
         do { try options.selection.validate(against: workspace) } catch { throw .cargo(error) }
-        let paths = TrimPaths(cargoTargetDirectory: workspace.targetDirectory, database: options.database)
+        let paths = TrimPaths(cargoTargetDirectory: workspace.targetDirectory, database: options.database,
+                              cargoProfile: options.selection.cargoProfile)
         let session = try WorkspaceSession.open(paths: paths, command: command, signals: signals)
 
         let runtime: URL
@@ -102,7 +103,8 @@ public struct WorkspaceBuild: Sendable {
         let facts = LockedBox<BuildFacts?>(nil), sysroot = LockedBox<String?>(nil)
         DispatchQueue.global().async(group: probes) {
             facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: build.recordedFlags(),
-                                                features: options.selection.featureNames)
+                                                features: options.selection.featureNames,
+                                                profile: options.selection.profileName)
         }
         DispatchQueue.global().async(group: probes) {
             sysroot.value = BuildFactsProbe.output(of: "rustc", ["--print", "sysroot"], in: workspace.root)?

@@ -44,13 +44,14 @@ import TrimConfig
             says: ["a cargo-nextest setting trim does not support", "retries"])
         try expectError(
             "[store]\ndir = \"target/nextest\"\n", kind: "unknownKey", keyPath: "store",
-            says: ["cargo-nextest", "allowed here: inputs, network, profile"])
+            says: ["cargo-nextest", "allowed here: inputs, network, profile, test-groups"])
     }
 
     @Test func unknownKeysInNestedTables() throws {
         try expectError(
-            "[[profile.ci.overrides]]\nfilter = \"all()\"\nthreads-required = 2\n", kind: "unknownKey",
-            keyPath: "profile.ci.overrides[0].threads-required", says: ["allowed here: filter, retries, slow-timeout"])
+            "[[profile.ci.overrides]]\nfilter = \"all()\"\nthreads-wanted = 2\n", kind: "unknownKey",
+            keyPath: "profile.ci.overrides[0].threads-wanted",
+            says: ["allowed here: filter, retries, slow-timeout, test-group, threads-required"])
         try expectError(
             "[profile.default]\nslow-timeout = { perod = \"5s\" }\n", kind: "unknownKey",
             keyPath: "profile.default.slow-timeout.perod", says: ["grace-period, period, terminate-after"])
