@@ -23,8 +23,7 @@
 enum {
   TAG_INSTRUCTION = 0x11, TAG_ARGUMENT, TAG_BLOCK, TAG_FUNCTION, TAG_GLOBAL, TAG_GLOBAL_DECL,
   TAG_CONST_INT, TAG_CONST_FP, TAG_CONST_DATA, TAG_CONST_AGGREGATE, TAG_CONST_EXPR, TAG_CONST_OTHER,
-  TAG_METADATA, TAG_ASM, TAG_PHI_EDGE, TAG_CYCLE, TAG_LOCATION, TAG_ALIAS, TAG_LOCAL, TAG_DEFINES, TAG_ALLOCA,
-  TAG_INSTANCE
+  TAG_METADATA, TAG_ASM, TAG_PHI_EDGE, TAG_CYCLE, TAG_LOCATION, TAG_ALIAS, TAG_LOCAL, TAG_DEFINES, TAG_ALLOCA
 };
 
 // ---- types -----------------------------------------------------------------
@@ -151,38 +150,34 @@ static uint64_t reference_name(fingerprint_state *st, LLVMValueRef global) {
   return h;
 }
 
-/// Whether a function emitted here is fingerprinted (and so in the module's table).
-static bool is_fingerprinted(LLVMValueRef fn);
-
-/// For a function fingerprinted here whose symbol without its crate hash,
-/// debug-info name included, is shared with another function here (generic
-/// instances over fn items print alike: `map<u64, Entry, fn(u64) -> Entry>`),
-/// the name an instruction that calls or names it directly hashes: the shared
-/// name alone. Such a block lists the function among its instance refs, and
-/// the caller (Sources/BlockIR/InstanceDigests.swift) folds the function's
-/// content into the block's hash, so that the hash moving with crate metadata
-/// changes nothing while another instance still does. False for any other value.
-static bool instance_name(fingerprint_state *st, LLVMValueRef value, uint64_t *out) {
-  if (LLVMGetValueKind(value) != LLVMFunctionValueKind) return false;
-  uint64_t key = (uint64_t)(uintptr_t)value;
-  uint64_t *known = u64map_find(&st->instance_names, key);
-  if (known) {
-    *out = *known;
-    return *known != 0;
-  }
+/// The hash a reference to a function contributes here: its symbol without
+/// the crate hash. Which function it is, when that name is shared or the
+/// hash matters, only the whole crate can tell (a callee may sit in another
+/// codegen unit): the referring block, global or descriptor lists the full
+/// symbol among its function refs, and the caller folds that in
+/// (Sources/BlockIR/ReferenceFold.swift).
+static uint64_t function_name(fingerprint_state *st, LLVMValueRef fn) {
+  uint64_t *memo = u64map_find(&st->reference_names, (uint64_t)(uintptr_t)fn);
+  if (memo) return *memo;
   size_t len = 0;
-  const char *name = LLVMGetValueName2(value, &len);
+  const char *name = LLVMGetValueName2(fn, &len);
   bool had_hash = false;
-  uint64_t hash_free = hash_free_hash(name, len, &had_hash);
-  uint64_t h = 0;
-  if (had_hash && is_fingerprinted(value)) {
-    uint64_t stripped = stripped_key(st, value, hash_free);
-    uint64_t *count = u64map_find(&st->stripped_counts, stripped);
-    if (count && *count > 1) h = trim_mix(TAG_INSTANCE, stripped) | 1; // never 0: 0 marks "not one"
-  }
-  *u64map_upsert(&st->instance_names, key) = h;
-  *out = h;
-  return h != 0;
+  uint64_t h = trim_mix(0x6f, hash_free_hash(name, len, &had_hash));
+  *u64map_upsert(&st->reference_names, (uint64_t)(uintptr_t)fn) = h;
+  return h;
+}
+
+/// Whether a function's symbol carries a crate hash (and so goes into function refs).
+static bool has_crate_hash(fingerprint_state *st, LLVMValueRef fn) {
+  uint64_t key = (uint64_t)(uintptr_t)fn + 1; // values are aligned: never another value's key
+  uint64_t *memo = u64map_find(&st->reference_names, key);
+  if (memo) return *memo == 2;
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(fn, &len);
+  bool had_hash = false;
+  hash_free_hash(name, len, &had_hash);
+  *u64map_upsert(&st->reference_names, key) = had_hash ? 2 : 1;
+  return had_hash;
 }
 
 static bool name_has_prefix(LLVMValueRef value, const char *prefix) {
@@ -246,7 +241,7 @@ static uint64_t hash_constant_uncached(fingerprint_state *st, LLVMValueRef value
   uint64_t h = trim_mix(kind, hash_type(st, LLVMTypeOf(value)));
   switch (kind) {
   case LLVMFunctionValueKind:
-    return trim_mix(TAG_FUNCTION, reference_name(st, value));
+    return trim_mix(TAG_FUNCTION, function_name(st, value));
   case LLVMGlobalVariableValueKind:
     return hash_global_variable(st, value);
   case LLVMGlobalAliasValueKind:
@@ -345,6 +340,53 @@ static void collect_external_refs(fingerprint_state *st, LLVMValueRef value, int
   }
 }
 
+/// Appends to `out` the symbols of the functions with a crate hash that
+/// hashing `value` names by function_name: itself, or inside a constant,
+/// through the initializers of the globals it points at (each walked once and
+/// remembered), in the order hash_constant meets them.
+static void collect_function_refs(fingerprint_state *st, LLVMValueRef value, u32vec *out) {
+  switch (LLVMGetValueKind(value)) {
+  case LLVMFunctionValueKind:
+    if (has_crate_hash(st, value)) {
+      size_t len = 0;
+      const char *name = LLVMGetValueName2(value, &len);
+      VEC_PUSH(*out, interner_add(&st->strings, name, len));
+    }
+    return;
+  case LLVMGlobalVariableValueKind: {
+    LLVMValueRef init = LLVMGetInitializer(value);
+    if (!init) return;
+    uint64_t key = (uint64_t)(uintptr_t)value;
+    uint64_t *known = u64map_find(&st->global_refs, key);
+    if (known) {
+      if (*known == 0) return; // being walked: a cycle through initializers
+      uint64_t start = (*known - 1) >> 32, count = (*known - 1) & 0xffffffff;
+      for (uint64_t i = 0; i < count; i++) VEC_PUSH(*out, st->ref_pool.items[start + i]);
+      return;
+    }
+    *u64map_upsert(&st->global_refs, key) = 0;
+    u32vec own = {0};
+    collect_function_refs(st, init, &own);
+    uint64_t start = st->ref_pool.count;
+    for (size_t i = 0; i < own.count; i++) {
+      VEC_PUSH(st->ref_pool, own.items[i]);
+      VEC_PUSH(*out, own.items[i]);
+    }
+    *u64map_upsert(&st->global_refs, key) = ((start << 32) | own.count) + 1;
+    free(own.items);
+    return;
+  }
+  case LLVMGlobalAliasValueKind:
+  case LLVMGlobalIFuncValueKind:
+    return; // hashed by name
+  default:
+    if (!LLVMIsAConstant(value)) return;
+    int n = LLVMGetNumOperands(value);
+    for (int i = 0; i < n; i++) collect_function_refs(st, LLVMGetOperand(value, i), out);
+    return;
+  }
+}
+
 // ---- instructions ------------------------------------------------------------
 
 typedef struct {
@@ -434,8 +476,6 @@ static uint64_t hash_operand(fingerprint_state *st, function_state *fs, LLVMValu
   LLVMValueKind kind = LLVMGetValueKind(v);
   if (!block && (kind == LLVMConstantIntValueKind || kind == LLVMConstantFPValueKind))
     return trim_mix(TAG_CONST_OTHER, hash_type(st, LLVMTypeOf(v)));
-  uint64_t instance = 0;
-  if (instance_name(st, v, &instance)) return instance;
   switch (kind) {
   case LLVMInstructionValueKind: {
     if (!block) return trim_mix(TAG_INSTRUCTION, structural_hash(st, fs, v));
@@ -690,6 +730,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
   free(demangled);
   f.file = UINT32_MAX;
   f.is_test_harness_main = harness_main;
+  f.name_hash = fingerprint_subprogram_hash(fn);
   LLVMMetadataRef subprogram = LLVMGetSubprogram(fn);
   if (subprogram) {
     f.line = LLVMDISubprogramGetLine(subprogram);
@@ -706,7 +747,7 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
     memset(&block, 0, sizeof block);
     block.file = UINT32_MAX;
     block.first_external_ref = (uint32_t)st->external_refs.count;
-    block.first_instance_ref = (uint32_t)st->instance_refs.count;
+    block.first_function_ref = (uint32_t)st->function_refs.count;
     uint64_t h = 0xb10c;
     for (LLVMValueRef inst = LLVMGetFirstInstruction(layout[b]); inst; inst = LLVMGetNextInstruction(inst)) {
       if (u64map_find(&fs.ignored, (uint64_t)(uintptr_t)inst)) continue;
@@ -728,18 +769,13 @@ static void fingerprint_function(fingerprint_state *st, LLVMValueRef fn) {
         LLVMValueKind kind = LLVMGetValueKind(operand);
         if (kind == LLVMGlobalVariableValueKind || kind == LLVMConstantExprValueKind)
           collect_external_refs(st, operand, 0);
-        uint64_t instance = 0;
-        if (instance_name(st, operand, &instance)) {
-          size_t len = 0;
-          const char *name = LLVMGetValueName2(operand, &len);
-          VEC_PUSH(st->instance_refs, interner_add(&st->strings, name, len));
-        }
+        collect_function_refs(st, operand, &st->function_refs);
       }
       collect_uncoverable_callee(st, inst);
     }
     block.hash = h;
     block.external_ref_count = (uint32_t)(st->external_refs.count - block.first_external_ref);
-    block.instance_ref_count = (uint32_t)(st->instance_refs.count - block.first_instance_ref);
+    block.function_ref_count = (uint32_t)(st->function_refs.count - block.first_function_ref);
     LLVMValueRef term = LLVMGetBasicBlockTerminator(layout[b]);
     unsigned succ = term ? LLVMGetNumSuccessors(term) : 0;
     block.first_successor = (uint32_t)st->successors.count;
@@ -835,13 +871,8 @@ void fingerprint_module(fingerprint_state *st) {
         const char *ref = st->strings.strings.items[st->external_refs.items[block->first_external_ref + k]];
         h = trim_hash_bytes(h, ref, strlen(ref));
       }
-      // Which instance, by full symbol: this content is compared as is.
-      for (uint32_t k = 0; k < block->instance_ref_count; k++) {
-        const char *ref = st->strings.strings.items[st->instance_refs.items[block->first_instance_ref + k]];
-        h = trim_hash_bytes(h, ref, strlen(ref));
-      }
     }
-    trim_global global = {f->symbol, h};
+    trim_global global = {f->symbol, h, 0, 0};
     VEC_PUSH(st->function_globals, global);
     VEC_PUSH(st->function_global_indices, index);
   }
@@ -853,7 +884,10 @@ void fingerprint_module(fingerprint_state *st) {
     if (name_has_prefix(g, "__sancov_")) continue;
     size_t len = 0;
     const char *name = LLVMGetValueName2(g, &len);
-    trim_global global = {interner_add(&st->strings, name, len), hash_constant(st, g)};
+    trim_global global = {interner_add(&st->strings, name, len), hash_constant(st, g), 0, 0};
+    global.first_function_ref = (uint32_t)st->function_refs.count;
+    collect_function_refs(st, g, &st->function_refs);
+    global.function_ref_count = (uint32_t)(st->function_refs.count - global.first_function_ref);
     VEC_PUSH(st->globals, global);
   }
 }
@@ -875,24 +909,14 @@ static void mask_positions(unsigned char *bytes, size_t n) {
   }
 }
 
-/// A function a descriptor points at (the test's `call_once` shim), by its
-/// name without the crate hash and its debug-info name: the hash moves with
-/// the package version, and what the function does is the test's coverage's
-/// business, not its attributes'.
-static uint64_t descriptor_function_name(fingerprint_state *st, LLVMValueRef function) {
-  size_t len = 0;
-  const char *name = LLVMGetValueName2(function, &len);
-  char *stable = malloc(len + 1);
-  size_t stable_len = trim_symbol_without_hash(name, len, stable);
-  uint64_t h = trim_mix(trim_hash_bytes(TAG_FUNCTION, stable, stable_len), subprogram_hash(st, function));
-  free(stable);
-  return h;
-}
 
 static uint64_t hash_descriptor(fingerprint_state *st, LLVMValueRef value, int depth) {
   LLVMValueKind kind = LLVMGetValueKind(value);
   uint64_t h = trim_mix(0xde5c, kind);
-  if (kind == LLVMFunctionValueKind) return trim_mix(h, descriptor_function_name(st, value));
+  // A function (the test's `call_once` shim) by its name without the crate
+  // hash, which the package version moves; the descriptor's function refs
+  // say which one. What it does is the test's coverage's business.
+  if (kind == LLVMFunctionValueKind) return trim_mix(h, function_name(st, value));
   if (depth > 4) return trim_mix(h, hash_constant(st, value));
   if (kind == LLVMConstantDataArrayValueKind) {
     size_t n = 0;
@@ -946,6 +970,9 @@ void fingerprint_test_descriptors(fingerprint_state *st, LLVMValueRef call) {
     d.first_string = (uint32_t)st->descriptor_strings.count;
     collect_descriptor_strings(st, init, 0);
     d.string_count = (uint32_t)(st->descriptor_strings.count - d.first_string);
+    d.first_function_ref = (uint32_t)st->function_refs.count;
+    collect_function_refs(st, init, &st->function_refs);
+    d.function_ref_count = (uint32_t)(st->function_refs.count - d.first_function_ref);
     VEC_PUSH(st->test_descriptors, d);
   }
 }

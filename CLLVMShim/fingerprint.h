@@ -7,6 +7,8 @@
 #include <llvm-c/Core.h>
 #include <stdbool.h>
 
+typedef VEC(uint32_t) u32vec;
+
 typedef struct {
   LLVMModuleRef module;
   interner strings;
@@ -14,7 +16,7 @@ typedef struct {
   VEC(trim_block) blocks;
   VEC(uint32_t) successors;
   VEC(uint32_t) external_refs;
-  VEC(uint32_t) instance_refs;
+  u32vec function_refs; // symbols (string indices) of named functions, ranges per block
   VEC(trim_global) globals;
   VEC(uint32_t) coverage_blocks;
   VEC(trim_test_descriptor) test_descriptors;
@@ -24,9 +26,11 @@ typedef struct {
   u64map type_hashes;     // LLVMTypeRef -> hash
   u64map constant_hashes; // LLVMValueRef (constant or global) -> hash
   u64map in_progress;     // globals whose initializer is being hashed (cycle guard)
-  u64map reference_names; // GlobalValue -> hash of the name used when it is referenced
+  u64map reference_names; // GlobalValue -> hash of the name used when it is referenced;
+                          // function + 1 -> 2 when its symbol carries a crate hash, else 1
   u64map stripped_counts; // stripped_key (symbol without its crate hash, debug-info name) -> count
-  u64map instance_names;  // defined function sharing its hash-free name -> the name a block hashes
+  u64map global_refs;     // global -> (start << 32 | count) + 1 of its initializer's function refs in ref_pool
+  u32vec ref_pool;        // those lists
 
   // Reading in parts (threads, each with its own context): this state walks
   // the functions at `own` (ascending indices in the module's function list,

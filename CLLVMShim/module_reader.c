@@ -108,7 +108,7 @@ static void state_init(fingerprint_state *st, LLVMModuleRef module, unsigned par
   u64map_init(&st->in_progress, 16);
   u64map_init(&st->reference_names, 4096);
   u64map_init(&st->stripped_counts, 4096);
-  u64map_init(&st->instance_names, 64);
+  u64map_init(&st->global_refs, 64);
   u64map_init(&st->pc_tables, 1024);
 }
 
@@ -120,7 +120,9 @@ static void state_free(fingerprint_state *st) {
   free(st->blocks.items);
   free(st->successors.items);
   free(st->external_refs.items);
-  free(st->instance_refs.items);
+  free(st->function_refs.items);
+  free(st->ref_pool.items);
+  u64map_free(&st->global_refs);
   free(st->globals.items);
   free(st->coverage_blocks.items);
   free(st->test_descriptors.items);
@@ -133,7 +135,6 @@ static void state_free(fingerprint_state *st) {
   u64map_free(&st->in_progress);
   u64map_free(&st->reference_names);
   u64map_free(&st->stripped_counts);
-  u64map_free(&st->instance_names);
   u64map_free(&st->pc_tables);
 }
 
@@ -375,7 +376,7 @@ void trim_module_free(trim_module *m) {
   free(m->blocks);
   free(m->successors);
   free(m->external_refs);
-  free(m->instance_refs);
+  free(m->function_refs);
   free(m->globals);
   free(m->coverage_blocks);
   free(m->test_descriptors);

@@ -21,6 +21,15 @@ static uint32_t remap_string(interner *merged, merge_source *src, uint32_t index
   return src->strings[index];
 }
 
+/// Appends a part's function refs [first, first + count) to the merged list;
+/// returns where they start there.
+static uint32_t copy_refs(fingerprint_state *out, merge_source *src, uint32_t first, uint32_t count) {
+  uint32_t start = (uint32_t)out->function_refs.count;
+  for (uint32_t i = 0; i < count; i++)
+    VEC_PUSH(out->function_refs, remap_string(&out->strings, src, src->state->function_refs.items[first + i]));
+  return start;
+}
+
 trim_module *fingerprint_merge(fingerprint_state **states, unsigned count, const char *source,
                                size_t source_length) {
   fingerprint_state out;
@@ -59,16 +68,14 @@ trim_module *fingerprint_merge(fingerprint_state **states, unsigned count, const
       trim_block block = st->blocks.items[first_block + b];
       block.file = remap_string(&out.strings, s, block.file);
       uint32_t first_successor = block.first_successor, first_ref = block.first_external_ref;
-      uint32_t first_instance = block.first_instance_ref;
+      uint32_t first_function_ref = block.first_function_ref;
       block.first_successor = (uint32_t)out.successors.count;
       for (uint32_t i = 0; i < block.successor_count; i++)
         VEC_PUSH(out.successors, st->successors.items[first_successor + i]);
       block.first_external_ref = (uint32_t)out.external_refs.count;
       for (uint32_t i = 0; i < block.external_ref_count; i++)
         VEC_PUSH(out.external_refs, remap_string(&out.strings, s, st->external_refs.items[first_ref + i]));
-      block.first_instance_ref = (uint32_t)out.instance_refs.count;
-      for (uint32_t i = 0; i < block.instance_ref_count; i++)
-        VEC_PUSH(out.instance_refs, remap_string(&out.strings, s, st->instance_refs.items[first_instance + i]));
+      block.first_function_ref = copy_refs(&out, s, first_function_ref, block.function_ref_count);
       VEC_PUSH(out.blocks, block);
     }
     uint32_t first_coverage = f.first_coverage_block;
@@ -81,6 +88,7 @@ trim_module *fingerprint_merge(fingerprint_state **states, unsigned count, const
     if (g < st->function_global_indices.count && st->function_global_indices.items[g] == best_index) {
       trim_global global = st->function_globals.items[g];
       global.symbol = remap_string(&out.strings, s, global.symbol);
+      global.first_function_ref = copy_refs(&out, s, global.first_function_ref, global.function_ref_count);
       VEC_PUSH(out.globals, global);
       next_global[best]++;
     }
@@ -90,6 +98,7 @@ trim_module *fingerprint_merge(fingerprint_state **states, unsigned count, const
     for (size_t i = 0; i < st->globals.count; i++) {
       trim_global global = st->globals.items[i];
       global.symbol = remap_string(&out.strings, &src[k], global.symbol);
+      global.first_function_ref = copy_refs(&out, &src[k], global.first_function_ref, global.function_ref_count);
       VEC_PUSH(out.globals, global);
     }
     for (size_t i = 0; i < st->test_descriptors.count; i++) {
@@ -98,6 +107,7 @@ trim_module *fingerprint_merge(fingerprint_state **states, unsigned count, const
       d.first_string = (uint32_t)out.descriptor_strings.count;
       for (uint32_t j = 0; j < d.string_count; j++)
         VEC_PUSH(out.descriptor_strings, remap_string(&out.strings, &src[k], st->descriptor_strings.items[first + j]));
+      d.first_function_ref = copy_refs(&out, &src[k], d.first_function_ref, d.function_ref_count);
       VEC_PUSH(out.test_descriptors, d);
     }
   }
@@ -111,7 +121,7 @@ trim_module *fingerprint_merge(fingerprint_state **states, unsigned count, const
   MOVE_VEC(m->blocks, m->block_count, out.blocks);
   MOVE_VEC(m->successors, m->successor_count, out.successors);
   MOVE_VEC(m->external_refs, m->external_ref_count, out.external_refs);
-  MOVE_VEC(m->instance_refs, m->instance_ref_count, out.instance_refs);
+  MOVE_VEC(m->function_refs, m->function_ref_count, out.function_refs);
   MOVE_VEC(m->globals, m->global_count, out.globals);
   MOVE_VEC(m->coverage_blocks, m->coverage_block_count, out.coverage_blocks);
   MOVE_VEC(m->test_descriptors, m->test_descriptor_count, out.test_descriptors);

@@ -33,11 +33,11 @@ typedef struct {
   uint32_t external_ref_count;///< what the block uses whose content its hash cannot hold: globals
                               ///< defined in another module, and callees coverage cannot see
                               ///< (uncoverable here, or declared here and defined elsewhere)
-  uint32_t first_instance_ref;///< index into trim_module.instance_refs
-  uint32_t instance_ref_count;///< functions defined here that the block calls or names directly
-                              ///< and whose symbol without its hash, debug-info name included, is
-                              ///< not unique here (generic instances over fn items, say): the hash
-                              ///< holds only that shared name; the caller folds in their content
+  uint32_t first_function_ref;///< index into trim_module.function_refs
+  uint32_t function_ref_count;///< functions whose symbol carries a crate hash that the block names
+                              ///< (called, or inside a constant it uses), in order: the hash holds
+                              ///< only their symbols without the hash; the caller folds in which
+                              ///< function each is once it knows the whole crate
 } trim_block;
 
 typedef struct {
@@ -50,11 +50,14 @@ typedef struct {
   uint8_t is_test_harness_main; ///< calls libtest's test_main_static: embeds every test's line
   uint32_t first_coverage_block; ///< index into trim_module.coverage_blocks
   uint32_t coverage_block_count; ///< 0 when the function carries no SanitizerCoverage PC table
+  uint64_t name_hash;         ///< hash of its debug-info name (type arguments included), 0 without
 } trim_function;
 
 typedef struct {
   uint32_t symbol;            ///< index into strings
   uint64_t content_hash;      ///< normalised hash of the initializer
+  uint32_t first_function_ref;///< index into trim_module.function_refs: the functions its
+  uint32_t function_ref_count;///< initializer names, as for a block (none for a function's entry)
 } trim_global;
 
 /// One libtest test descriptor (`#[test]` with its attributes), found through
@@ -64,6 +67,8 @@ typedef struct {
                           ///< such as #[should_panic(expected = ..)] and #[ignore] are in it
   uint32_t first_string;  ///< index into trim_module.descriptor_strings
   uint32_t string_count;  ///< the strings it points at (the test's name among them)
+  uint32_t first_function_ref; ///< index into trim_module.function_refs: the functions it
+  uint32_t function_ref_count; ///< points at (the test's body), as for a block
 } trim_test_descriptor;
 
 typedef struct {
@@ -81,13 +86,14 @@ typedef struct {
   size_t successor_count;
   uint32_t *external_refs;    ///< indices into strings
   size_t external_ref_count;
-  uint32_t *instance_refs;    ///< indices into strings: symbols of functions defined here
-  size_t instance_ref_count;
+  uint32_t *function_refs;    ///< indices into strings: symbols of the functions named
+  size_t function_ref_count;
   uint32_t *coverage_blocks;  ///< per function, its blocks (layout indices) in PC-table order:
                               ///< coverage slot k of the function is block coverage_blocks[first + k]
   size_t coverage_block_count;
   trim_global *globals;       ///< globals defined here with external linkage, and the
-                              ///< uncoverable functions defined here, by symbol
+                              ///< uncoverable functions defined here, by symbol (a function's
+                              ///< content_hash holds its blocks as hashed here, references unfolded)
   size_t global_count;
   uint32_t source_filename;   ///< index into strings
   trim_test_descriptor *test_descriptors;

@@ -8,10 +8,16 @@
 ///   blocks carries a digest of every copy and the union of their external
 ///   references: any copy changing changes all of its blocks, and the blocks
 ///   a test executed in any copy count as all of the kept one's (`folded`).
+/// - References to functions, which each unit's hashes leave open (the
+///   callee may sit in another unit), are folded in here knowing every unit
+///   (`ReferenceFold`): by name where the name is unique in the crate, else
+///   by content, so neither a release nor a callee moving between units
+///   changes a caller. This comes before copies are compared.
 /// - References to a function of the crate that coverage sees are dropped
 ///   from blocks' external references: in a single unit they were calls
 ///   within the module, and the callee's own blocks show its changes.
-/// - Globals: the union; a name several units define gets the sum of hashes.
+/// - Globals: the union; a name several units define gets the sum of hashes;
+///   an uncoverable function's entry is its folded content.
 public struct CrateModule: Sendable {
     public var module: ModuleFingerprint
     /// (unit `sourceFilename`, symbol) of copies whose blocks do not match the
@@ -48,10 +54,6 @@ public struct CrateModule: Sendable {
             return index
         }
 
-        var globals: [String: UInt64] = [:]
-        for unit in ordered {
-            for (name, hash) in unit.globals { globals[name, default: 0] &+= hash }
-        }
         var copies: [String: [(unit: String, function: FunctionFingerprint)]] = [:]
         var order: [String] = []
         for unit in ordered {
@@ -61,18 +63,26 @@ public struct CrateModule: Sendable {
                 copies[function.symbol, default: []].append((unit.sourceFilename, function))
             }
         }
-        let coverable = Set(order).subtracting(globals.keys)
+        let coverable = Set(order).subtracting(ordered.flatMap(\.globals.keys))
+        var referenced = Set<String>()
+        for symbol in order {
+            for c in copies[symbol]!.indices {
+                for b in copies[symbol]![c].function.blocks.indices {
+                    Self.dropCoverableCallees(&copies[symbol]![c].function.blocks[b], coverable: coverable)
+                    referenced.formUnion(copies[symbol]![c].function.blocks[b].references)
+                }
+            }
+        }
+        for unit in ordered {
+            for references in unit.globalReferences.values { referenced.formUnion(references) }
+            for descriptor in unit.testDescriptors { referenced.formUnion(descriptor.references) }
+        }
+        var fold = ReferenceFold(copies: copies.mapValues { $0.map(\.function) }, referenced: referenced)
 
         var functions: [FunctionFingerprint] = []
         var folded: [UnitFunction: Int] = [:]
         for symbol in order {
-            var variants = copies[symbol]!.map { copy in
-                var function = copy.function
-                for b in function.blocks.indices {
-                    function.blocks[b].externalGlobals.removeAll { coverable.contains($0) }
-                }
-                return (unit: copy.unit, function: function)
-            }
+            var variants = zip(copies[symbol]!, fold.resolvedCopies(of: symbol)).map { (unit: $0.unit, function: $1) }
             let kept = variants[0].function
             if variants.allSatisfy({ $0.function.hasSameContent(as: kept) }) {
                 functions.append(kept)
@@ -93,9 +103,42 @@ public struct CrateModule: Sendable {
             }
             functions.append(standIn)
         }
+
+        var globals: [String: UInt64] = [:]
+        for unit in ordered {
+            for (name, hash) in unit.globals {
+                let references = unit.globalReferences[name] ?? []
+                globals[name, default: 0] &+= references.isEmpty ? hash : fold.fold(hash, references)
+            }
+        }
+        // Uncoverable functions: their content as folded here.
+        for name in globals.keys where copies[name] != nil { globals[name] = fold.digest(of: name) }
+        let descriptors = ordered.flatMap(\.testDescriptors).map { descriptor in
+            TestDescriptor(digest: fold.fold(descriptor.digest, descriptor.references), strings: descriptor.strings)
+        }
         module = ModuleFingerprint(sourceFilename: name, files: files, functions: functions, globals: globals,
-                                   testDescriptors: ordered.flatMap(\.testDescriptors))
+                                   testDescriptors: descriptors)
         self.folded = folded
+    }
+
+    /// Drops from a block's external references the functions of the crate
+    /// that coverage sees. A unit names a callee it only declares without its
+    /// hash; the block's `references` say which symbol that is, so a name is
+    /// dropped only when every function of that name the block refers to is
+    /// such a function (never another crate's, nor an uncoverable one).
+    private static func dropCoverableCallees(_ block: inout BlockFingerprint, coverable: Set<String>) {
+        guard !block.externalGlobals.isEmpty else { return }
+        var local = Set<String>(), foreign = Set<String>()
+        for symbol in block.references {
+            if coverable.contains(symbol) {
+                local.insert(SymbolNames.withoutHash(symbol))
+            } else {
+                foreign.insert(SymbolNames.withoutHash(symbol))
+            }
+        }
+        block.externalGlobals.removeAll { name in
+            coverable.contains(name) || (local.contains(name) && !foreign.contains(name))
+        }
     }
 }
 

@@ -15,15 +15,21 @@ public struct BlockFingerprint: Sendable, Hashable {
     /// or declared here. Their content is compared through the
     /// `ModuleFingerprint.globals` of the modules that define them.
     public var externalGlobals: [String]
+    /// As read from one codegen unit: the functions with a crate hash the
+    /// block names, in order, whose identity `hash` does not hold yet (only
+    /// their symbols without the hash). `CrateModule` folds them in, knowing
+    /// every unit of the crate, and leaves this empty.
+    public var references: [String]
 
     public init(hash: UInt64, successors: [UInt32], file: UInt32?, line: UInt32,
-                instructionCount: UInt32, externalGlobals: [String]) {
+                instructionCount: UInt32, externalGlobals: [String], references: [String] = []) {
         self.hash = hash
         self.successors = successors
         self.file = file
         self.line = line
         self.instructionCount = instructionCount
         self.externalGlobals = externalGlobals
+        self.references = references
     }
 }
 
@@ -40,9 +46,14 @@ public struct FunctionFingerprint: Sendable, Hashable {
     /// SanitizerCoverage slots of the function, in order: slot k covers block
     /// `coverageBlocks[k]` (a layout index). Empty when not instrumented.
     public var coverageBlocks: [UInt32]
+    /// As read from one codegen unit: a hash of the debug-info name (a generic
+    /// instance's type arguments are in it), which tells apart functions whose
+    /// symbols differ only in the hash. 0 once `CrateModule` folded references.
+    public var nameHash: UInt64
 
     public init(symbol: String, demangled: String, file: String?, line: UInt32,
-                isTestHarnessMain: Bool, blocks: [BlockFingerprint], coverageBlocks: [UInt32] = []) {
+                isTestHarnessMain: Bool, blocks: [BlockFingerprint], coverageBlocks: [UInt32] = [],
+                nameHash: UInt64 = 0) {
         self.symbol = symbol
         self.demangled = demangled
         self.file = file
@@ -50,6 +61,7 @@ public struct FunctionFingerprint: Sendable, Hashable {
         self.isTestHarnessMain = isTestHarnessMain
         self.blocks = blocks
         self.coverageBlocks = coverageBlocks
+        self.nameHash = nameHash
     }
 }
 
@@ -60,10 +72,14 @@ public struct TestDescriptor: Sendable, Hashable {
     public var digest: UInt64
     /// The strings it points at: the test's name, file, messages.
     public var strings: [String]
+    /// The functions it points at (the test's body), folded into `digest` by
+    /// `CrateModule` like a block's `references`.
+    public var references: [String]
 
-    public init(digest: UInt64, strings: [String]) {
+    public init(digest: UInt64, strings: [String], references: [String] = []) {
         self.digest = digest
         self.strings = strings
+        self.references = references
     }
 }
 
@@ -81,14 +97,20 @@ public struct ModuleFingerprint: Sendable, Hashable {
     public var globals: [String: UInt64]
     /// libtest's descriptors of the tests defined here (test harness modules only).
     public var testDescriptors: [TestDescriptor]
+    /// As read from one codegen unit: for globals whose initializer names
+    /// functions with a crate hash, those symbols, folded into `globals` by
+    /// `CrateModule` like a block's `references`.
+    public var globalReferences: [String: [String]]
 
     public init(sourceFilename: String, files: [String], functions: [FunctionFingerprint],
-                globals: [String: UInt64], testDescriptors: [TestDescriptor] = []) {
+                globals: [String: UInt64], testDescriptors: [TestDescriptor] = [],
+                globalReferences: [String: [String]] = [:]) {
         self.sourceFilename = sourceFilename
         self.files = files
         self.functions = functions
         self.globals = globals
         self.testDescriptors = testDescriptors
+        self.globalReferences = globalReferences
     }
 
     /// The digest of the descriptor of the test named `name`: the descriptor

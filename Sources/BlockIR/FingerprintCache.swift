@@ -6,7 +6,7 @@ import PrivateFiles
 public struct FingerprintCache: Sendable {
     public let directory: URL
     /// Bumped whenever hashing or encoding changes meaning.
-    static let formatVersion = "12"
+    static let formatVersion = "13"
 
     /// `$TRIM_CACHE_DIR`, else `$XDG_CACHE_HOME/trim`, else `~/.cache/trim`.
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {

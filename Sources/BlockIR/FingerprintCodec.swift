@@ -1,7 +1,7 @@
 /// A compact binary form of `ModuleFingerprint`, for the cache and for the
 /// worker's answer. Little-endian, length-prefixed; decoding checks every bound.
 public enum FingerprintCodec {
-    static let magic: [UInt8] = Array("TRIMFP04".utf8)
+    static let magic: [UInt8] = Array("TRIMFP05".utf8)
 
     public struct DecodingError: Error, CustomStringConvertible {
         public var description: String
@@ -17,12 +17,13 @@ public enum FingerprintCodec {
         for (name, hash) in module.globals.sorted(by: { $0.key < $1.key }) {
             w.string(name)
             w.u64(hash)
+            w.strings(module.globalReferences[name] ?? [])
         }
         w.u32(UInt32(module.testDescriptors.count))
         for d in module.testDescriptors {
             w.u64(d.digest)
-            w.u32(UInt32(d.strings.count))
-            d.strings.forEach { w.string($0) }
+            w.strings(d.strings)
+            w.strings(d.references)
         }
         w.u32(UInt32(module.functions.count))
         for f in module.functions {
@@ -32,6 +33,7 @@ public enum FingerprintCodec {
             w.u8(f.file == nil ? 0 : 1)
             w.u32(f.line)
             w.u8(f.isTestHarnessMain ? 1 : 0)
+            w.u64(f.nameHash)
             w.u32(UInt32(f.blocks.count))
             for b in f.blocks {
                 w.u64(b.hash)
@@ -40,8 +42,8 @@ public enum FingerprintCodec {
                 w.u32(b.instructionCount)
                 w.u32(UInt32(b.successors.count))
                 b.successors.forEach { w.u32($0) }
-                w.u32(UInt32(b.externalGlobals.count))
-                b.externalGlobals.forEach { w.string($0) }
+                w.strings(b.externalGlobals)
+                w.strings(b.references)
             }
             w.u32(UInt32(f.coverageBlocks.count))
             f.coverageBlocks.forEach { w.u32($0) }
@@ -55,14 +57,17 @@ public enum FingerprintCodec {
         let source = try r.string()
         let files = try (0..<r.count()).map { _ in try r.string() }
         var globals: [String: UInt64] = [:]
+        var globalReferences: [String: [String]] = [:]
         for _ in 0..<(try r.count()) {
             let name = try r.string()
             globals[name] = try r.u64()
+            let references = try r.strings()
+            if !references.isEmpty { globalReferences[name] = references }
         }
         var descriptors: [TestDescriptor] = []
         for _ in 0..<(try r.count()) {
             let digest = try r.u64()
-            descriptors.append(TestDescriptor(digest: digest, strings: try (0..<r.count()).map { _ in try r.string() }))
+            descriptors.append(TestDescriptor(digest: digest, strings: try r.strings(), references: try r.strings()))
         }
         let functionCount = try r.count()
         var functions: [FunctionFingerprint] = []
@@ -74,6 +79,7 @@ public enum FingerprintCodec {
             let hasFile = try r.u8() == 1
             let line = try r.u32()
             let harness = try r.u8() == 1
+            let nameHash = try r.u64()
             let blockCount = try r.count()
             var blocks: [BlockFingerprint] = []
             blocks.reserveCapacity(blockCount)
@@ -83,20 +89,20 @@ public enum FingerprintCodec {
                 let blockLine = try r.u32()
                 let instructions = try r.u32()
                 let successors = try (0..<r.count()).map { _ in try r.u32() }
-                let externals = try (0..<r.count()).map { _ in try r.string() }
+                let externals = try r.strings()
                 blocks.append(BlockFingerprint(
                     hash: hash, successors: successors,
                     file: fileIndex == UInt32.max ? nil : fileIndex, line: blockLine,
-                    instructionCount: instructions, externalGlobals: externals))
+                    instructionCount: instructions, externalGlobals: externals, references: try r.strings()))
             }
             let coverageBlocks = try (0..<r.count()).map { _ in try r.u32() }
             functions.append(FunctionFingerprint(
                 symbol: symbol, demangled: demangled, file: hasFile ? file : nil, line: line,
-                isTestHarnessMain: harness, blocks: blocks, coverageBlocks: coverageBlocks))
+                isTestHarnessMain: harness, blocks: blocks, coverageBlocks: coverageBlocks, nameHash: nameHash))
         }
         guard r.atEnd else { throw DecodingError(description: "trailing bytes") }
         return ModuleFingerprint(sourceFilename: source, files: files, functions: functions, globals: globals,
-                                 testDescriptors: descriptors)
+                                 testDescriptors: descriptors, globalReferences: globalReferences)
     }
 }
 
@@ -106,6 +112,10 @@ struct ByteWriter {
     mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { buffer.append(contentsOf: $0) } }
     mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { buffer.append(contentsOf: $0) } }
     mutating func bytes(_ b: [UInt8]) { buffer.append(contentsOf: b) }
+    mutating func strings(_ list: [String]) {
+        u32(UInt32(list.count))
+        list.forEach { string($0) }
+    }
     mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { utf8 in
@@ -142,4 +152,5 @@ struct ByteReader {
     }
     mutating func bytes(_ n: Int) throws -> [UInt8] { Array(try take(n)) }
     mutating func string() throws -> String { String(decoding: try take(Int(try u32())), as: UTF8.self) }
+    mutating func strings() throws -> [String] { try (0..<count()).map { _ in try string() } }
 }

@@ -19,8 +19,21 @@ public final class Fingerprinter: Sendable {
         self.parallelism = max(1, parallelism)
     }
 
-    /// One result per path, in order; a failure of one file does not stop the others.
+    /// One result per path, in order, each module taken as a whole crate (its
+    /// function references folded, see `CrateModule`); a failure of one file
+    /// does not stop the others.
     public func fingerprints(of files: [BitcodeFile]) -> [Result<ModuleFingerprint, BlockIRError>] {
+        unitFingerprints(of: files).map { $0.map(Self.wholeCrate) }
+    }
+
+    /// `fingerprints(of:)` of one file.
+    public func fingerprint(_ file: BitcodeFile, threads: Int = 1) throws(BlockIRError) -> ModuleFingerprint {
+        Self.wholeCrate(try unitFingerprint(file, threads: threads))
+    }
+
+    /// As read (and cached): each file one codegen unit, whose function
+    /// references `CrateModule` folds in once it has every unit of the crate.
+    public func unitFingerprints(of files: [BitcodeFile]) -> [Result<ModuleFingerprint, BlockIRError>] {
         let results = IndexedSlots<Result<ModuleFingerprint, BlockIRError>>(count: files.count)
         let next = Counters()
         let workers = min(parallelism, files.count)
@@ -33,13 +46,17 @@ public final class Fingerprinter: Sendable {
                 let index = next.take()
                 guard index < files.count else { return }
                 results.set(
-                    index, Result { () throws(BlockIRError) in try self.fingerprint(files[index], threads: threads) })
+                    index, Result { () throws(BlockIRError) in try self.unitFingerprint(files[index], threads: threads) })
             }
         }
         return results.all
     }
 
-    public func fingerprint(_ file: BitcodeFile, threads: Int = 1) throws(BlockIRError) -> ModuleFingerprint {
+    private static func wholeCrate(_ unit: ModuleFingerprint) -> ModuleFingerprint {
+        CrateModule(name: unit.sourceFilename, units: [unit]).module
+    }
+
+    private func unitFingerprint(_ file: BitcodeFile, threads: Int) throws(BlockIRError) -> ModuleFingerprint {
         if let cached = cache.load(file) {
             counters.count(cached: true)
             return cached

@@ -2,7 +2,8 @@ import CLLVMShim
 
 /// Reads bitcode in this process through CLLVMShim. LLVM's reader can crash on
 /// damaged input, so only the fingerprint worker calls this; everything else
-/// goes through `IsolatedReader`.
+/// goes through `IsolatedReader`. The result is one unit's fingerprint, its
+/// function references not folded yet (`CrateModule` does that).
 public enum ShimReader {
     /// The LLVM version the shim is linked against, e.g. "22.1.8". Read once:
     /// the shim formats it into a static buffer.
@@ -71,39 +72,42 @@ public enum ShimReader {
         }
         var functions: [FunctionFingerprint] = []
         functions.reserveCapacity(m.function_count)
-        var instanceRefs: [[[String]]] = []
-        instanceRefs.reserveCapacity(m.function_count)
+        func references(_ first: UInt32, _ count: UInt32) -> [String] {
+            slice(m.function_refs, first, count).map { strings[Int($0)] }
+        }
         for f in slice(m.functions, 0, UInt32(m.function_count)) {
             var blocks: [BlockFingerprint] = []
             blocks.reserveCapacity(Int(f.block_count))
-            var refs: [[String]] = []
             for b in slice(m.blocks, f.first_block, f.block_count) {
-                refs.append(slice(m.instance_refs, b.first_instance_ref, b.instance_ref_count).map { strings[Int($0)] })
                 let successors = Array(slice(m.successors, b.first_successor, b.successor_count))
                 let externals = slice(m.external_refs, b.first_external_ref, b.external_ref_count)
                     .map { strings[Int($0)] }
                 blocks.append(BlockFingerprint(
                     hash: b.hash, successors: successors, file: file(b.file), line: b.line,
-                    instructionCount: b.instruction_count, externalGlobals: externals))
+                    instructionCount: b.instruction_count, externalGlobals: externals,
+                    references: references(b.first_function_ref, b.function_ref_count)))
             }
             functions.append(FunctionFingerprint(
                 symbol: strings[Int(f.symbol)], demangled: strings[Int(f.demangled)],
                 file: optionalString(f.file), line: f.line,
                 isTestHarnessMain: f.is_test_harness_main != 0, blocks: blocks,
-                coverageBlocks: Array(slice(m.coverage_blocks, f.first_coverage_block, f.coverage_block_count))))
-            instanceRefs.append(refs)
+                coverageBlocks: Array(slice(m.coverage_blocks, f.first_coverage_block, f.coverage_block_count)),
+                nameHash: f.name_hash))
         }
-        functions = InstanceDigests.fold(functions, instanceRefs: instanceRefs)
         var globals: [String: UInt64] = [:]
+        var globalReferences: [String: [String]] = [:]
         for g in slice(m.globals, 0, UInt32(m.global_count)) {
-            globals[strings[Int(g.symbol)]] = g.content_hash
+            let name = strings[Int(g.symbol)]
+            globals[name] = g.content_hash
+            if g.function_ref_count > 0 { globalReferences[name] = references(g.first_function_ref, g.function_ref_count) }
         }
         let descriptors = slice(m.test_descriptors, 0, UInt32(m.test_descriptor_count)).map { d in
             TestDescriptor(digest: d.digest,
-                           strings: slice(m.descriptor_strings, d.first_string, d.string_count).map { strings[Int($0)] })
+                           strings: slice(m.descriptor_strings, d.first_string, d.string_count).map { strings[Int($0)] },
+                           references: references(d.first_function_ref, d.function_ref_count))
         }
         return ModuleFingerprint(
             sourceFilename: strings[Int(m.source_filename)], files: files,
-            functions: functions, globals: globals, testDescriptors: descriptors)
+            functions: functions, globals: globals, testDescriptors: descriptors, globalReferences: globalReferences)
     }
 }

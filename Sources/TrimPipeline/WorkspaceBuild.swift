@@ -221,7 +221,7 @@ public struct WorkspaceBuild: Sendable {
                       cache: CrateModuleCache) -> Result<(CrateModule, CrateUnits), BlockIRError>
     {
         var units: [ModuleFingerprint] = []
-        for result in fingerprinter.fingerprints(of: files) {
+        for result in fingerprinter.unitFingerprints(of: files) {
             switch result {
             case .success(let unit): units.append(unit)
             case .failure(let error): return .failure(error)
@@ -310,7 +310,7 @@ public final class CrateUnits: @unchecked Sendable {
             if let loaded { return loaded }
             var units: [ModuleFingerprint] = []
             var failure: BlockIRError?
-            for result in fingerprinter.fingerprints(of: files) {
+            for result in fingerprinter.unitFingerprints(of: files) {
                 switch result {
                 case .success(let unit): units.append(unit)
                 case .failure(let error): failure = failure ?? error

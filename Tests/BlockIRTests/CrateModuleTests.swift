@@ -96,7 +96,39 @@ import Testing
         ])
         let kept = merged.module.functions.first { $0.symbol == "a" }!
         #expect(kept.blocks[0].externalGlobals == ["boom", "other_crate_fn", "STATIC"])
-        #expect(merged.module.globals == ["boom": 33, "STATIC": 44])
+        #expect(Set(merged.module.globals.keys) == ["boom", "STATIC"])
+        #expect(merged.module.globals["STATIC"] == 44)
+        // An uncoverable function's entry is its content as the crate folds it.
+        let boomChanged = CrateModule(name: "c.bc", units: [
+            Self.unit("u1", [a]),
+            Self.unit("u2", [Self.function("b", [Self.block(2)]), Self.function("boom", [Self.block(4)])],
+                      globals: ["boom": 33, "STATIC": 44]),
+        ])
+        #expect(boomChanged.module.globals["boom"] != merged.module.globals["boom"])
+    }
+
+    /// Units name external references without the crate hash (as CLLVMShim
+    /// does), and list which symbol each is among the block's references.
+    @Test func callsToCoverableFunctionsWithAHashAreNotExternal() {
+        let callee = Self.symbol("callee", hash: "a")
+        // Another crate's function of the same hash-free name (say a diverging
+        // generic's instance, uncoverable there) must stay external.
+        let foreign = Self.symbol("shared", hash: "f"), local = Self.symbol("shared", hash: "a")
+        func caller(_ references: [String]) -> FunctionFingerprint {
+            Self.function("a", [BlockFingerprint(
+                hash: 1, successors: [], file: 0, line: 1, instructionCount: 1,
+                externalGlobals: references.map(SymbolNames.withoutHash) + ["_ZN5other2fnE"], references: references)])
+        }
+        func externals(_ references: [String]) -> [String] {
+            let merged = CrateModule(name: "c.bc", units: [
+                Self.unit("u1", [caller(references)]),
+                Self.unit("u2", [Self.function(callee, [Self.block(2)]), Self.function(local, [Self.block(3)])]),
+            ])
+            return merged.module.functions.first { $0.symbol == "a" }!.blocks[0].externalGlobals
+        }
+        #expect(externals([callee]) == ["_ZN5other2fnE"])
+        #expect(externals([local]) == ["_ZN5other2fnE"])
+        #expect(externals([foreign]) == [SymbolNames.withoutHash(foreign), "_ZN5other2fnE"])
     }
 
     @Test func fileIndexesAreRemappedIntoOneTable() {
@@ -111,5 +143,90 @@ import Testing
             #expect(module.fileName(of: function.blocks[0]) == file)
         }
         #expect(module.files.sorted() == ["src/a.rs", "src/b.rs"])
+    }
+
+    // MARK: - references folded across units
+
+    /// A legacy symbol `c::<name>` with crate hash `hash` (one hex digit, repeated).
+    static func symbol(_ name: String, hash: Character) -> String {
+        "_ZN1c\(name.count)\(name)17h\(String(repeating: hash, count: 16))E"
+    }
+
+    static func defined(_ name: String, hash: Character, debugName: UInt64, _ blocks: [BlockFingerprint])
+        -> FunctionFingerprint
+    {
+        var function = Self.function(Self.symbol(name, hash: hash), blocks)
+        function.nameHash = debugName
+        return function
+    }
+
+    static func calling(_ references: [String], hash: Character) -> FunctionFingerprint {
+        defined("caller", hash: hash, debugName: 1, [BlockFingerprint(
+            hash: 100, successors: [], file: 0, line: 1, instructionCount: 1, externalGlobals: [],
+            references: references)])
+    }
+
+    /// The folded hash of `caller`'s block.
+    static func callerHash(_ units: [ModuleFingerprint]) -> UInt64 {
+        let module = CrateModule(name: "c.bc", units: units).module
+        return module.functions.first { $0.symbol.contains("6caller") }!.blocks[0].hash
+    }
+
+    @Test func aReferenceCountsTheSameInAnyUnitAndAfterARelease() {
+        let callee = Self.defined("callee", hash: "a", debugName: 2, [Self.block(5)])
+        let together = Self.callerHash([Self.unit("u1", [Self.calling([callee.symbol], hash: "a"), callee])])
+        let apart = Self.callerHash([Self.unit("u1", [Self.calling([callee.symbol], hash: "a")]),
+                                     Self.unit("u2", [callee])])
+        #expect(together == apart)
+        let released = Self.defined("callee", hash: "b", debugName: 2, [Self.block(5)])
+        #expect(Self.callerHash([Self.unit("v7", [Self.calling([released.symbol], hash: "b")]),
+                                 Self.unit("v8", [released])]) == together)
+        // Another function of the same hash-free name (another debug-info name) is another callee.
+        let other = Self.defined("callee", hash: "c", debugName: 3, [Self.block(5)])
+        #expect(Self.callerHash([Self.unit("u1", [Self.calling([other.symbol], hash: "a")]),
+                                 Self.unit("u2", [callee, other])]) != together)
+        // The folded module keeps no references.
+        let merged = CrateModule(name: "c.bc", units: [Self.unit("u1", [Self.calling([callee.symbol], hash: "a")]),
+                                                      Self.unit("u2", [callee])]).module
+        #expect(merged.functions.allSatisfy { $0.nameHash == 0 && $0.blocks.allSatisfy(\.references.isEmpty) })
+    }
+
+    /// Instances whose names print alike (same hash-free and debug-info names)
+    /// are told apart by content: calling the other one, or the one called
+    /// changing, changes the caller; a release does not.
+    @Test func instancesThatPrintAlikeAreToldApartByContent() {
+        func instances(_ hash: (Character, Character), contents: (UInt64, UInt64)) -> [FunctionFingerprint] {
+            [Self.defined("apply", hash: hash.0, debugName: 9, [Self.block(contents.0)]),
+             Self.defined("apply", hash: hash.1, debugName: 9, [Self.block(contents.1)])]
+        }
+        let before = instances(("1", "2"), contents: (10, 20))
+        func hash(calling index: Int, of list: [FunctionFingerprint]) -> UInt64 {
+            Self.callerHash([Self.unit("u1", [Self.calling([list[index].symbol], hash: "a")]), Self.unit("u2", list)])
+        }
+        let first = hash(calling: 0, of: before)
+        #expect(hash(calling: 1, of: before) != first, "the other instance")
+        #expect(hash(calling: 0, of: instances(("3", "4"), contents: (10, 20))) == first, "a release")
+        #expect(hash(calling: 0, of: instances(("1", "2"), contents: (11, 20))) != first, "the instance changed")
+    }
+
+    @Test func descriptorsAndGlobalsFoldTheirReferences() {
+        /// A harness unit whose descriptor and global point at `body` or `other`, defined in another unit.
+        func merged(pointingAtBody: Bool, hash: Character) -> ModuleFingerprint {
+            let body = Self.defined("body", hash: hash, debugName: 4, [Self.block(5)])
+            let other = Self.defined("other", hash: hash, debugName: 5, [Self.block(6)])
+            let target = pointingAtBody ? body.symbol : other.symbol
+            let harness = ModuleFingerprint(
+                sourceFilename: "u1", files: [], functions: [], globals: ["TABLE": 77],
+                testDescriptors: [TestDescriptor(digest: 3, strings: ["t"], references: [target])],
+                globalReferences: ["TABLE": [target]])
+            return CrateModule(name: "c.bc", units: [harness, Self.unit("u2", [body, other])]).module
+        }
+        let before = merged(pointingAtBody: true, hash: "a")
+        let released = merged(pointingAtBody: true, hash: "b")
+        #expect(released.testDescriptors[0].digest == before.testDescriptors[0].digest)
+        #expect(released.globals["TABLE"] == before.globals["TABLE"])
+        let retargeted = merged(pointingAtBody: false, hash: "a")
+        #expect(retargeted.testDescriptors[0].digest != before.testDescriptors[0].digest)
+        #expect(retargeted.globals["TABLE"] != before.globals["TABLE"])
     }
 }

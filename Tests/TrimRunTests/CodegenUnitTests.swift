@@ -203,6 +203,92 @@ import TrimModel
         let placesAfter = try Self.definingUnits(workspace, manifest: testCrate, symbolContaining: "6moving")
         let moved = placesBefore.filter { symbol, units in placesAfter[symbol].map { $0 != units } ?? false }
         #expect(!moved.isEmpty, "no function changed unit: the scenario does not test what it should")
+        // As precise as one unit: of the tests that existed, only the changed one.
+        let old = Set((0..<24).map { "moving m\($0)::high" })
+        #expect(selected.intersection(old) == ["moving m7::high"], "\(selected.intersection(old).sorted())")
+    }
+
+    // MARK: - calls into other units
+
+    /// Instances of a generic over fn items (`apply::<double>`, `apply::<triple>`)
+    /// print alike, so callers tell them apart by content; callers, instances and
+    /// the fn items sit in four different units. A release changes none of
+    /// them; a real change anywhere in the chain reaches the tests above it.
+    @Test func callsThroughInstancesInOtherUnits() throws {
+        let source = """
+            pub mod conv {
+                pub fn apply<F: Fn(u64) -> u64>(f: F, x: u64) -> u64 {
+                    if x > 100 { f(x) - 1 } else { f(x) }
+                }
+            }
+
+            pub mod ops {
+                pub fn double(x: u64) -> u64 {
+                    x * 2
+                }
+
+                pub fn triple(x: u64) -> u64 {
+                    x * 3
+                }
+            }
+
+            pub mod first {
+                pub fn run(x: u64) -> u64 {
+                    crate::conv::apply(crate::ops::double, x)
+                }
+
+                #[test]
+                fn doubles() {
+                    assert_eq!(run(2), 4);
+                }
+            }
+
+            pub mod second {
+                pub fn run(x: u64) -> u64 {
+                    crate::conv::apply(crate::ops::triple, x)
+                }
+
+                #[test]
+                fn triples() {
+                    assert_eq!(run(2), 6);
+                }
+            }
+            """
+        let workspace = try Self.workspace(["Cargo.toml": Self.manifest("chain"), "src/lib.rs": source])
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        let environment = ["TRIM_CACHE_DIR": workspace.root.appendingPathComponent("target/test-cache").path]
+        let lib = workspace.root.appendingPathComponent("src/lib.rs")
+        let manifest = workspace.root.appendingPathComponent("Cargo.toml")
+        try Self.run(workspace, environment: environment)
+        let testCrate = try Self.manifestName(workspace, prefix: "chain-")
+        let instances = try Self.definingUnits(workspace, manifest: testCrate, symbolContaining: "4conv5apply")
+        let callers = try Self.definingUnits(workspace, manifest: testCrate, symbolContaining: "5first3run")
+        #expect(instances.count == 2, "\(instances)")
+        #expect(Set(instances.values.flatMap { $0 }).isDisjoint(with: callers.values.flatMap { $0 }),
+                "the instances share a unit with their caller: the scenario does not test what it should")
+
+        let originals = [lib: source, manifest: Self.manifest("chain")]
+        /// The plan after `edits` (file, old, new) to the recorded sources, which are then restored.
+        func plan(_ edits: [(URL, String, String)]) throws -> Set<String> {
+            defer { for (file, text) in originals { try? Self.write(text, to: file) } }
+            for (file, old, new) in edits {
+                let text = try String(contentsOf: file, encoding: .utf8)
+                #expect(text.contains(old), "\(file.lastPathComponent) lacks \(old)")
+                try Self.write(text.replacingOccurrences(of: old, with: new), to: file)
+            }
+            return Set(try Self.plan(workspace, environment: environment).keys)
+        }
+        let release = (manifest, "version = \"0.1.0\"", "version = \"0.2.0\"")
+        #expect(try plan([release]).isEmpty, "a release")
+        for edits in [[(lib, "x * 2", "x * 2 + x / 1000")], [(lib, "x * 2", "x * 2 + x / 1000"), release]] {
+            #expect(try plan(edits) == ["chain first::doubles"], "the fn item one instance calls: \(edits.count)")
+        }
+        let otherInstance = (lib, "conv::apply(crate::ops::double, x)", "conv::apply(crate::ops::triple, x)")
+        for edits in [[otherInstance], [otherInstance, release]] {
+            #expect(try plan(edits).contains("chain first::doubles"), "a caller of another instance: \(edits.count)")
+        }
+        let generic = try plan([(lib, "else { f(x) }", "else { f(x) + x / 1000 }"), release])
+        #expect(generic.isSuperset(of: ["chain first::doubles", "chain second::triples"]), "the generic itself")
     }
 
     // MARK: - copies of one function in several units

@@ -123,13 +123,10 @@ import Testing
     ]
 
     let workspace: ExampleWorkspace
-    /// One codegen unit per crate: a release then selects nothing. With
-    /// several units (trim's default, for fast incremental builds) a generic
-    /// instance calling an instance in another unit is hashed with that
-    /// callee's full symbol, which a release moves, so a release still
-    /// selects the tests that ran such instances: over-selection, never a
-    /// miss (`aReleaseWithUnitsStillSelectsTheTestThatReadsTheVersion`).
-    var environment = ["TRIM_CODEGEN_UNITS": "1"]
+    /// Each test runs with one codegen unit per crate and with trim's default
+    /// of 256, where callers and callees sit in different units.
+    static let unitCounts = ["1", "256"]
+    var environment: [String: String] = [:]
 
     init() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trim-release-\(UUID().uuidString)")
@@ -139,6 +136,12 @@ import Testing
             try content.write(to: url, atomically: true, encoding: .utf8)
         }
         workspace = ExampleWorkspace(root: root)
+    }
+
+    /// `units` codegen units per crate, and a fingerprint cache of this test's own.
+    mutating func use(units: String) {
+        environment = ["TRIM_CODEGEN_UNITS": units,
+                       "TRIM_CACHE_DIR": workspace.root.appendingPathComponent("target/test-cache").path]
     }
 
     func edit(_ file: String, _ old: String, _ new: String) throws {
@@ -168,25 +171,22 @@ import Testing
         try edit("stamped/Cargo.toml", "version = \"1.0.0\"", "version = \"1.1.0\"")
     }
 
-    @Test func aReleaseSelectsOnlyTheTestThatReadsTheVersion() throws {
+    @Test(arguments: unitCounts)
+    mutating func aReleaseSelectsOnlyTheTestThatReadsTheVersion(units: String) throws {
+        use(units: units)
         try record()
         try bumpVersions()
         for grain in ["block", "function"] {
             let selected = try plan(grain)
-            #expect(selected == ["stamped tests::shows_the_version"], "at \(grain) grain: \(selected)")
+            #expect(selected == ["stamped tests::shows_the_version"], "\(units) unit(s), at \(grain) grain: \(selected)")
         }
         // File grain, as file-level tools, sees no source file change here.
         #expect(try plan("file").isEmpty)
     }
 
-    @Test mutating func aReleaseWithUnitsStillSelectsTheTestThatReadsTheVersion() throws {
-        environment = [:]
-        try record()
-        try bumpVersions()
-        #expect(try plan().contains("stamped tests::shows_the_version"))
-    }
-
-    @Test func aReleaseWithAnEditSelectsWhatTheEditAloneWould() throws {
+    @Test(arguments: unitCounts)
+    mutating func aReleaseWithAnEditSelectsWhatTheEditAloneWould(units: String) throws {
+        use(units: units)
         try record()
         try edit("plain/src/lib.rs", "-(a as i64)", "-(a as i64) - 1")
         let editAlone = try plan()
@@ -194,10 +194,13 @@ import Testing
         #expect(!editAlone.contains("plain tests::parses_a_deposit"))
         try bumpVersions()
         let withRelease = try plan()
-        #expect(withRelease == editAlone.union(["stamped tests::shows_the_version"]), "edit alone: \(editAlone)")
+        #expect(withRelease == editAlone.union(["stamped tests::shows_the_version"]),
+                "\(units) unit(s); edit alone: \(editAlone)")
     }
 
-    @Test func anUnusedDevDependencySelectsNothing() throws {
+    @Test(arguments: unitCounts)
+    mutating func anUnusedDevDependencySelectsNothing(units: String) throws {
+        use(units: units)
         try record()
         try edit("plain/Cargo.toml", "[dependencies]", "[dependencies]\n\n[dev-dependencies]\nhelper = { path = \"../helper\" }")
         #expect(try plan().isEmpty)

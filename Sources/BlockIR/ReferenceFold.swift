@@ -1,0 +1,110 @@
+/// Folds into a crate's hashes which function each reference names.
+///
+/// A unit's reader hashes a reference to a function by its symbol without
+/// the crate hash (the callee may sit in another codegen unit, and a release
+/// moves every hash) and lists the full symbol beside it. Knowing every unit
+/// of the crate, a reference then counts as:
+/// - the function's name: its symbol without the hash and its debug-info
+///   name (none for a function the crate only declares), when no other
+///   function the crate defines or names has both. A test that runs the
+///   callee sees its changes in the callee's own blocks.
+/// - else, for a function the crate defines (instances of a generic over fn
+///   items print alike), its content: calling another instance, or an
+///   instance whose content changed, changes the block; the hash a release
+///   moves does not. In a cycle of such instances (recursion) the one met
+///   again is taken by its full symbol, which is safe: it changes with crate
+///   metadata.
+/// - else (functions of other crates that share a name here) its full symbol.
+///
+/// So a reference counts the same whichever unit rustc put the callee in,
+/// as in a single-unit build.
+struct ReferenceFold {
+    /// Every copy of every function the crate defines, by symbol, as read.
+    private let copies: [String: [FunctionFingerprint]]
+    private var keyCounts: [Key: Int] = [:]
+    private var contributions: [String: UInt64] = [:]
+    private var resolved: [String: [FunctionFingerprint]] = [:]
+    private var digests: [String: UInt64] = [:]
+    private var visiting = Set<String>()
+
+    private struct Key: Hashable {
+        var name: String
+        var debugName: UInt64
+    }
+
+    /// `copies`: each defined symbol's copies (one per unit that has it);
+    /// `referenced`: every symbol the crate's blocks, globals and descriptors name.
+    init(copies: [String: [FunctionFingerprint]], referenced: Set<String>) {
+        self.copies = copies
+        for symbol in Set(copies.keys).union(referenced) { keyCounts[key(of: symbol), default: 0] += 1 }
+    }
+
+    private func key(of symbol: String) -> Key {
+        Key(name: SymbolNames.withoutHash(symbol), debugName: copies[symbol]?.first?.nameHash ?? 0)
+    }
+
+    /// The copies of `symbol` (defined here) with their references folded, in the order given.
+    mutating func resolvedCopies(of symbol: String) -> [FunctionFingerprint] {
+        if let known = resolved[symbol] { return known }
+        visiting.insert(symbol)
+        let result = copies[symbol, default: []].map { resolve($0) }
+        visiting.remove(symbol)
+        resolved[symbol] = result
+        return result
+    }
+
+    /// `hash` with the functions `references` names folded in, in order.
+    mutating func fold(_ hash: UInt64, _ references: [String]) -> UInt64 {
+        references.reduce(hash) { Self.mix($0, contribution($1)) }
+    }
+
+    /// What a function defined here is, for those that refer to it by content:
+    /// its folded content, or, when its copies differ, all of them.
+    mutating func digest(of symbol: String) -> UInt64 {
+        if let known = digests[symbol] { return known }
+        let variants = Set(resolvedCopies(of: symbol).map(\.contentDigest)).sorted()
+        let digest = variants.count == 1 ? variants[0] : variants.reduce(0x5ca1_ab1e) { Self.mix($0, $1) }
+        digests[symbol] = digest
+        return digest
+    }
+
+    private mutating func resolve(_ function: FunctionFingerprint) -> FunctionFingerprint {
+        var function = function
+        function.nameHash = 0
+        for b in function.blocks.indices where !function.blocks[b].references.isEmpty {
+            function.blocks[b].hash = fold(function.blocks[b].hash, function.blocks[b].references)
+            function.blocks[b].references = []
+        }
+        return function
+    }
+
+    private mutating func contribution(_ symbol: String) -> UInt64 {
+        if let known = contributions[symbol] { return known }
+        let key = key(of: symbol)
+        let value: UInt64
+        if keyCounts[key] == 1 {
+            value = Self.mix(Self.mix(0x6e61_6d65, Self.fnv(key.name)), key.debugName)
+        } else if copies[symbol] != nil {
+            // Met again inside its own content: by full symbol, and not remembered.
+            if visiting.contains(symbol) { return Self.mix(0x6379_636c, Self.fnv(symbol)) }
+            value = Self.mix(0x636f_6e74, digest(of: symbol))
+        } else {
+            value = Self.mix(0x7379_6d62, Self.fnv(symbol))
+        }
+        contributions[symbol] = value
+        return value
+    }
+
+    /// splitmix64's finaliser over the running hash and a value.
+    static func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
+        var z = (h ^ v) &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    /// FNV-1a: stable across processes, unlike Swift's seeded `Hasher`.
+    static func fnv(_ s: String) -> UInt64 {
+        s.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+    }
+}
