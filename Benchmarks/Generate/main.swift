@@ -5,6 +5,12 @@
 //   trim-bench-generate shop-workspace --modules N --mutate I DIR
 //       the workspace `shop` of Benchmarks/trim-run-bench.sh (N of 1...12 modules;
 //       module I carries the line the benchmark changes)
+//   trim-bench-generate many-tests-crate --modules N DIR
+//       gen3000 of Benchmarks/incremental-bench.sh (N = 30): N modules of five
+//       functions and 100 tests each
+//   trim-bench-generate slow-suite --packages P --tests T --millis M DIR
+//       the workspace `slow` of Benchmarks/incremental-bench.sh (5, 12, 400):
+//       P packages of T tests that each sleep M ms
 //   trim-bench-generate replace FILE FROM TO
 //       replaces the first occurrence of the text FROM in FILE by TO (the
 //       benchmarks' one-line edits); FROM must occur
@@ -13,7 +19,7 @@
 import Foundation
 
 func run(_ arguments: [String]) throws(GenerateError) {
-    guard let command = arguments.first else { throw .usage("expected blockdiff-crate, shop-workspace or replace") }
+    guard let command = arguments.first else { throw .usage("expected blockdiff-crate, shop-workspace, many-tests-crate, slow-suite or replace") }
     var rest = Array(arguments.dropFirst())
     func option(_ name: String, in range: ClosedRange<Int>) throws(GenerateError) -> Int {
         guard let at = rest.firstIndex(of: name), at + 1 < rest.count else { throw .usage("\(command): \(name) N is required") }
@@ -35,11 +41,19 @@ func run(_ arguments: [String]) throws(GenerateError) {
         let modules = try option("--modules", in: 1...ShopWorkspace.moduleNames.count)
         let mutated = try option("--mutate", in: 0...(modules - 1))
         try ShopWorkspace(moduleCount: modules, mutatedModule: mutated).write(to: directory())
+    case "many-tests-crate":
+        let modules = try option("--modules", in: 1...999)
+        try ManyTestsCrate(moduleCount: modules).write(to: directory())
+    case "slow-suite":
+        let packages = try option("--packages", in: 1...99)
+        let tests = try option("--tests", in: 1...999)
+        let millis = try option("--millis", in: 0...60_000)
+        try SlowSuite(packageCount: packages, testCount: tests, millis: millis).write(to: directory())
     case "replace":
         guard rest.count == 3 else { throw .usage("replace: expected FILE FROM TO") }
         try replaceFirst(in: rest[0], rest[1], with: rest[2])
     default:
-        throw .usage("unknown command '\(command)': expected blockdiff-crate, shop-workspace or replace")
+        throw .usage("unknown command '\(command)': expected blockdiff-crate, shop-workspace, many-tests-crate, slow-suite or replace")
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Seconds of cargo's own timing in its last `Finished ... in 3.69s` (or
-/// `in 1m 05s`) line.
+/// `in 1m 05s`, or `in 450ms`) line.
 func cargoFinishedSeconds(in log: String) throws(StatsError) -> Double {
     guard let line = log.split(separator: "\n").last(where: { $0.contains("Finished ") && $0.contains(" in ") }),
           let duration = line.components(separatedBy: " in ").last
@@ -9,7 +9,7 @@ func cargoFinishedSeconds(in log: String) throws(StatsError) -> Double {
     var seconds = 0.0
     for field in duration.split(separator: " ") {
         let value = leadingNumber(field)
-        seconds += field.hasSuffix("m") ? 60 * value : value
+        seconds += field.hasSuffix("ms") ? value / 1000 : field.hasSuffix("m") ? 60 * value : value
     }
     return seconds
 }

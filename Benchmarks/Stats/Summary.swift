@@ -15,8 +15,8 @@ struct Summary {
         max = sorted[sorted.count - 1]
     }
 
-    /// "median min max", four decimals: the line the benchmark scripts cut fields from.
-    var line: String { [median, min, max].map { fixed($0, 4) }.joined(separator: " ") }
+    /// "median min max": the line the benchmark scripts cut fields from.
+    func line(decimals: Int = 4) -> String { [median, min, max].map { fixed($0, decimals) }.joined(separator: " ") }
 }
 
 /// `value` with `decimals` digits after the point, rounded as C's printf rounds.
@@ -33,6 +33,8 @@ enum StatsError: Error, CustomStringConvertible {
     case noRuns(command: String, path: String)
     case failed(command: String, status: Int, path: String)
     case noCargoFinished
+    case mixedDashes
+    case tooFewFields(line: String)
 
     var description: String {
         switch self {
@@ -44,6 +46,8 @@ enum StatsError: Error, CustomStringConvertible {
         case .noRuns(let command, let path): "no runs of '\(command)' in \(path)"
         case .failed(let command, let status, let path): "'\(command)' exited with status \(status) (\(path))"
         case .noCargoFinished: "no cargo 'Finished ... in' line in the log"
+        case .mixedDashes: "numbers mixed with '-' (some rounds printed the figure, some did not)"
+        case .tooFewFields(let line): "too few fields in '\(line)'"
         }
     }
 }

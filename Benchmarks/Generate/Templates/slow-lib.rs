@@ -1,6 +1,6 @@
 //! One package of the slow-suite benchmark workspace (copied as p0, p1, ...
-//! by generate.sh): four small functions, and tests that each take a while,
-//! as tests that do real work do. `tests.rs` is generated.
+//! by `trim-bench-generate slow-suite`): four small functions, and tests that
+//! each take a while, as tests that do real work do. `tests.rs` is generated.
 
 /// Doubles small values, shifts large ones.
 pub fn scale(x: u64) -> u64 {

@@ -1,0 +1,3 @@
+{{functions}}#[cfg(test)]
+mod tests {
+{{tests}}}

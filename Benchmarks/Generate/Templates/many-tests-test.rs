@@ -1,0 +1,4 @@
+    #[test]
+    fn t{{number}}() {
+        assert_eq!(super::f{{function}}({{input}}), {{expected}});
+    }

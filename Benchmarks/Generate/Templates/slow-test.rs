@@ -1,0 +1,6 @@
+
+#[test]
+fn t{{number}}() {
+    {{check}}
+    slow_step({{millis}});
+}
