@@ -9,11 +9,13 @@
 #   ledger      Examples/ledger (12 tests)
 #   shop        Examples/shop (~100 tests)
 #   calc        Examples/calc (~110-140 tests)
-#   gen3000     generated: one library of 30 modules, 5 functions and 100
-#               tests each (3,000 tests), no dependencies
-#   slow        generated (Benchmarks/slow-suite/generate.sh): five packages
-#               of 12 tests that each sleep 0.4 s, so a full `cargo test`
-#               spends ~12 s in tests; target <= 0.3x
+#   gen3000     generated (trim-bench-generate many-tests-crate): one library
+#               of 30 modules, 5 functions and 100 tests each (3,000 tests),
+#               no dependencies
+#   slow        generated (trim-bench-generate slow-suite): five packages of
+#               12 tests that each sleep 0.4 s, so a full `cargo test` spends
+#               ~12 s in tests; target <= 0.3x
+#               (both from Benchmarks/Generate and its Templates/)
 #
 # For each: `trim run --all` records every test and `cargo test --workspace`
 # warms its own target dir (both untimed); then R rounds (default 5) of: apply
@@ -22,7 +24,8 @@
 # `cargo test --workspace` (order alternates), revert, re-run both untimed.
 # Reports medians (min and max beside), the tests trim ran, cargo's own
 # "Finished in" inside each, and the ratio trim / cargo with a verdict against
-# the target <= 1.0x (slow: <= 0.3x).
+# the target <= 1.0x (slow: <= 0.3x); the statistics come from
+# trim-bench-stats (Benchmarks/Stats).
 #
 # The floor, measured in the same rounds: trim's instrumented build alone
 # (`cargo test --no-run` with the environment trim gives cargo: its rustc
@@ -38,7 +41,8 @@
 #               `trim-rustc-wrapper`, when that build has it) (default: build
 #               them in release mode into .build-bench, as trim-run-bench.sh
 #               does); to measure another build of trim. $TRIM (a path to
-#               trim) does the same.
+#               trim) does the same. The benchmark tools (trim-bench-stats,
+#               trim-bench-generate) are built into .build-bench when missing.
 # --no-build    use .build-bench/release as it is.
 # --only NAME   one workspace (ledger, shop, calc, gen3000 or slow).
 # --keep        keep the temporary directory.
@@ -67,9 +71,11 @@ case "$only" in ""|ledger|shop|calc|gen3000|slow) ;; *) echo "incremental-bench:
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jobs=2
-for tool in cargo rustc perl; do
+for tool in cargo rustc; do
   command -v "$tool" >/dev/null || { echo "incremental-bench: $tool not found" >&2; exit 2; }
 done
+source "$root/Benchmarks/bench-tools.sh"
+bench_tools "$root" incremental-bench "$([[ -z $trim_dir && $build -eq 1 ]] && echo 1 || echo 0)"
 if [[ -z $trim_dir && $build -eq 0 ]]; then trim_dir="$root/.build-bench/release"; fi
 if [[ -z $trim_dir ]]; then
   trim_dir="$root/.build-bench/release"
@@ -101,16 +107,11 @@ chmod +x "$shim"
 # ------------------------------------------------------------ helpers ----
 
 now() { date +%s.%N; }
-sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
-# stats "x y z": median min max
-stats() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END {
-  m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f %.3f", m, v[1], v[NR] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-verdict() { awk -v r="$1" -v l="$2" 'BEGIN { print (r <= l ? "PASS" : "MISS") }'; }
-# cargo's "Finished ... in Xs" (or "in Xms") inside a log, in seconds.
-cargo_finished() {
-  grep -o 'Finished .* in [0-9.]*m\?s' "$1" | tail -n 1 | awk '{ t = $NF; if (t ~ /ms$/) { sub(/ms$/, "", t); t /= 1000 } else sub(/s$/, "", t); printf "%.3f", t }'
-}
+sub() { stats difference --decimals 3 "$1" "$2"; }
+# summary "x y z": median min max
+summary() { stats summary --decimals 3 <<<"$1"; }
+# cargo's "Finished ... in Xs" (or "in Xms", "in 1m 05s") inside a log, in seconds.
+cargo_finished() { stats cargo-seconds --decimals 3 <"$1" || true; }
 # timed LOG DIR CMD...: runs CMD in DIR, output to LOG.{out,err}; sets t_wall.
 timed() {
   local log=$1 dir=$2 start status=0
@@ -123,51 +124,11 @@ timed() {
 }
 quiet() { local dir=$1; shift; (cd "$dir" && "$@") >/dev/null 2>"$work/quiet.err" || { tail -n 20 "$work/quiet.err" >&2; exit 2; }; }
 # edit FILE FROM TO: replaces the one occurrence of FROM, which must exist.
-edit() {
-  grep -qF "$2" "$1" || { echo "incremental-bench: '$2' not found in $1" >&2; exit 2; }
-  FROM="$2" TO="$3" perl -0pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/' "$1"
-}
+edit() { generate replace "$@" || exit 2; }
 
 # ------------------------------------------------------- workspaces ----
 
 copy_example() { cp -r "$root/Examples/$1" "$work/$1"; rm -rf "$work/$1/target"; }
-
-# gen3000: module m<i> has five functions f0..f4 with a branch each and 100
-# tests (20 per function) whose expected values are computed here.
-generate() {
-  local dir="$work/gen3000" i f t x
-  mkdir -p "$dir/src"
-  printf '[package]\nname = "gen3000"\nversion = "0.1.0"\nedition = "2021"\n' >"$dir/Cargo.toml"
-  : >"$dir/src/lib.rs"
-  for ((i = 0; i < 30; i++)); do
-    echo "pub mod m$i;" >>"$dir/src/lib.rs"
-    {
-      for ((f = 0; f < 5; f++)); do
-        local limit=$(( 10 + i + f ))
-        echo "pub fn f$f(x: u64) -> u64 {"
-        echo "    if x < $limit {"
-        echo "        x * $(( f + 2 ))"
-        echo "    } else {"
-        echo "        x + $(( i + 7 ))"
-        echo "    }"
-        echo "}"
-        echo
-      done
-      echo "#[cfg(test)]"
-      echo "mod tests {"
-      for ((t = 0; t < 100; t++)); do
-        f=$(( t % 5 )); x=$(( t * 3 % 61 ))
-        local limit=$(( 10 + i + f )) expected
-        if (( x < limit )); then expected=$(( x * (f + 2) )); else expected=$(( x + i + 7 )); fi
-        echo "    #[test]"
-        echo "    fn t$t() {"
-        echo "        assert_eq!(super::f$f($x), $expected);"
-        echo "    }"
-      done
-      echo "}"
-    } >"$dir/src/m$i.rs"
-  done
-}
 
 # Per workspace: the file, the original line and five spellings of it.
 declare -A file original
@@ -238,23 +199,23 @@ rows=()
 r_loads=""
 for name in "${names[@]}"; do
   case $name in
-    gen3000) generate ;;
-    slow) "$root/Benchmarks/slow-suite/generate.sh" "$work/slow" ;;
+    gen3000) generate many-tests-crate --modules 30 "$work/gen3000" ;;
+    slow) generate slow-suite --packages 5 --tests 12 --millis 400 "$work/slow" ;;
     *) copy_example "$name" ;;
   esac
   incremental "$name"
-  read -r tm tmin tmax <<<"$(stats "$r_trim")"
-  read -r cm cmin cmax <<<"$(stats "$r_cargo")"
-  read -r fm _ _ <<<"$(stats "$r_floor")"
-  read -r tb _ _ <<<"$(stats "$r_trim_cargo")"
-  read -r cb _ _ <<<"$(stats "$r_cargo_build")"
-  read -r ran _ _ <<<"$(stats "$r_ran")"
+  read -r tm tmin tmax <<<"$(summary "$r_trim")"
+  read -r cm cmin cmax <<<"$(summary "$r_cargo")"
+  read -r fm _ _ <<<"$(summary "$r_floor")"
+  read -r tb _ _ <<<"$(summary "$r_trim_cargo")"
+  read -r cb _ _ <<<"$(summary "$r_cargo_build")"
+  read -r ran _ _ <<<"$(summary "$r_ran")"
   target=1.0; [[ $name == slow ]] && target=0.3
-  tr_ratio=$(ratio "$tm" "$cm"); fl_ratio=$(ratio "$fm" "$cm")
-  if awk -v f="$fl_ratio" -v t="$target" 'BEGIN { exit !(f > t) }'; then
-    goal="floor+0.3s"; v=$(awk -v a="$tm" -v f="$fm" 'BEGIN { print (a <= f + 0.3) ? "PASS" : "MISS" }')
+  tr_ratio=$(stats ratio "$tm" "$cm"); fl_ratio=$(stats ratio "$fm" "$cm")
+  if [[ $(stats verdict "$fl_ratio" "$target") == MISS ]]; then
+    goal="floor+0.3s"; v=$(stats verdict "$tm" "$fm" 0.3)
   else
-    goal="<= ${target}x"; v=$(verdict "$tr_ratio" "$target")
+    goal="<= ${target}x"; v=$(stats verdict "$tr_ratio" "$target")
   fi
   rows+=("$(printf '  %-8s %5s/%-5s  %6s %6s %6s  (cargo %6s)   %6s %6s %6s  (build %6s)   %6s   %5sx  %5sx  %-10s %s' \
     "$name" "${ran%.000}" "$r_total" "$tm" "$tmin" "$tmax" "$tb" "$cm" "$cmin" "$cmax" "$cb" "$fm" \

@@ -11,10 +11,11 @@
 # diagnostics for the file; revert and let the server record it; then the same
 # change timed as `trim run --workspace -j 2`; revert and re-run (untimed).
 # Reports medians (min and max beside) and the ratio server / one-shot against
-# the target <= 0.5x.
+# the target <= 0.5x (statistics: trim-bench-stats, Benchmarks/Stats).
 #
 # --trim DIR   the directory holding trim, trim-ir-worker and trim-rustc-wrapper
-#              (default: build them in release mode into .build-bench).
+#              (default: build them in release mode into .build-bench; the
+#              benchmark tools are built there too, or when missing).
 set -euo pipefail
 
 repeats=5
@@ -30,6 +31,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/Benchmarks/bench-tools.sh"
+bench_tools "$root" lsp-bench "$([[ -z $trim_dir ]] && echo 1 || echo 0)"
 if [[ -z $trim_dir ]]; then
   trim_dir="$root/.build-bench/release"
   for product in trim trim-ir-worker trim-rustc-wrapper; do
@@ -56,14 +59,11 @@ variants='if available < requested {|if !(requested <= available) {|if requested
 python3 "$root/Benchmarks/LSPLatency/lsp_latency.py" "$trim" "$work/shop" "$file" "$original" "$variants" "$repeats" \
   | tee "$work/rounds.txt"
 
-stats() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END {
-  m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f %.3f", m, v[1], v[NR] }'; }
-server=$(awk '{ print $4 }' "$work/rounds.txt" | xargs)
-oneshot=$(awk '{ print $6 }' "$work/rounds.txt" | xargs)
-read -r sm smin smax <<<"$(stats "$server")"
-read -r om omin omax <<<"$(stats "$oneshot")"
-ratio=$(awk -v a="$sm" -v b="$om" 'BEGIN { printf "%.2f", a / b }')
-verdict=$(awk -v r="$ratio" 'BEGIN { print (r <= 0.5 ? "PASS" : "MISS") }')
+# Each round's line: "round N server SECONDS oneshot SECONDS".
+read -r sm smin smax <<<"$(stats field " server " 2 "$work/rounds.txt" | stats summary --decimals 3)"
+read -r om omin omax <<<"$(stats field " oneshot " 0 "$work/rounds.txt" | stats summary --decimals 3)"
+ratio=$(stats ratio "$sm" "$om")
+verdict=$(stats verdict "$ratio" 0.5)
 printf '\n%-34s %8s %8s %8s\n' "shop, one-line change ($repeats rounds)" median min max
 printf '%-34s %8s %8s %8s\n' "trim lsp: save -> diagnostics" "$sm" "$smin" "$smax"
 printf '%-34s %8s %8s %8s\n' "trim run (one-shot)" "$om" "$omin" "$omax"

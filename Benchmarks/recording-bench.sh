@@ -25,7 +25,8 @@
 #
 # Targets: recording run <= 1.3x the plain loop (the test phase alone is
 # shown beside it); trim's own peak memory <= 300 MiB in both runs at M tests.
-# Needs GNU time (/usr/bin/time). Exit status 0 even when a target is missed
+# Statistics: trim-bench-stats (Benchmarks/Stats), built into .build-bench
+# with trim, or when missing. Needs GNU time (/usr/bin/time). Exit status 0 even when a target is missed
 # (the table says MISS); 2 when something could not be built or run.
 set -euo pipefail
 
@@ -49,6 +50,8 @@ done
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 template="$root/Benchmarks/suite-size"
+source "$root/Benchmarks/bench-tools.sh"
+bench_tools "$root" recording-bench "$([[ -z ${TRIM:-} && $build -eq 1 ]] && echo 1 || echo 0)"
 [[ -x /usr/bin/time ]] || { echo "recording-bench: /usr/bin/time (GNU time) missing: apt-get install time" >&2; exit 2; }
 for tool in cargo git xargs; do
   command -v "$tool" >/dev/null || { echo "recording-bench: $tool not found" >&2; exit 2; }
@@ -69,10 +72,10 @@ unset CARGO_TARGET_DIR TRIM_DB RUSTFLAGS CARGO_BUILD_TARGET_DIR TRIM_TIMINGS || 
 export NO_COLOR=1 CARGO_TERM_COLOR=never
 
 now() { echo "$EPOCHREALTIME"; }
-sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-verdict() { awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "PASS" : "MISS" }'; }
+sub() { stats difference --decimals 3 "$1" "$2"; }
+median() { printf '%s\n' "$@" | stats median --decimals 3; }
+ratio() { stats ratio "$1" "$2"; }
+verdict() { stats verdict "$1" "$2"; }
 load() { cut -d' ' -f1 /proc/loadavg; }
 fail() { echo "recording-bench: $*" >&2; exit 2; }
 
@@ -96,8 +99,7 @@ trim_run() {
   t_wall=$(sub "$(now)" "$start")
   t_phase=$(grep -o 'Summary \[ *[0-9.]*s\]' "$log.out" | tail -n 1 | grep -o '[0-9.]*' || echo 0)
   kb_all=$(tail -n 1 "$log.time")
-  mb_own=$(awk '/trim: timing: peak memory/ { print $(NF - 1) }' "$log.err")
-  [[ -n $mb_own ]] || mb_own="-"
+  mb_own=$(stats field "trim: timing: peak memory" 1 "$log.err")  # "-" when this trim does not print it
 }
 
 # ------------------------------------------------- recording vs plain loop ----
@@ -147,7 +149,7 @@ for ((k = 0; k < repeats; k++)); do
   trim_run "$dir" "$work/record" fresh
   rc_own+=("$mb_own") rc_all+=("$kb_all") rc_wall+=("$t_wall")
 done
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+mib() { stats mib "$1"; }
 
 echo
 echo "recording run vs the plain one-process-per-test loop, $listed tests, seconds, medians of $repeats rounds (-j 2)"

@@ -37,6 +37,8 @@
 # --bin DIR measures the trim, trim-ir-worker and trim-bench-selection in DIR
 # instead (another build, e.g. an older commit's; implies --no-build; a trim
 # without TRIM_TIMINGS shows "-" for select). --keep keeps the crates.
+# Statistics and figures read from the logs: trim-bench-stats (Benchmarks/
+# Stats), built into .build-bench with trim, or when missing.
 # Exit status 0 even when a target is missed (the table says MISS); non-zero
 # only when something could not be built or run.
 set -euo pipefail
@@ -64,6 +66,8 @@ read -r -a size_list <<<"$sizes"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 template="$root/Benchmarks/suite-size"
 bin="${bin_override:-$root/.build-bench/release}"
+source "$root/Benchmarks/bench-tools.sh"
+bench_tools "$root" suite-size-bench "$build"
 
 [[ -x /usr/bin/time ]] || { echo "suite-size-bench: /usr/bin/time (GNU time) missing: apt-get install time" >&2; exit 2; }
 for tool in cargo git swift; do
@@ -95,11 +99,12 @@ export NO_COLOR=1 CARGO_TERM_COLOR=never
 # ------------------------------------------------------------- helpers ----
 
 now() { echo "$EPOCHREALTIME"; }
-elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# The `select` phase of a TRIM_TIMINGS=1 run's stderr: wall ms, CPU ms ("-" when absent).
-select_ms() { awk '/trim: timing: select / { print $(NF - 4); found = 1 } END { if (!found) print "-" }' "$1"; }
-select_cpu_ms() { awk '/trim: timing: select / { print $(NF - 1); found = 1 } END { if (!found) print "-" }' "$1"; }
+elapsed_ms() { stats elapsed-ms "$1" "$2"; }
+median() { printf '%s\n' "$@" | stats median --decimals 1; }
+# The `select` phase of a TRIM_TIMINGS=1 run's stderr ("trim: timing: select
+# 12.4 ms  (cpu 20.1 ms)"): wall ms, CPU ms ("-" when absent).
+select_ms() { stats field "trim: timing: select " 4 "$1"; }
+select_cpu_ms() { stats field "trim: timing: select " 1 "$1"; }
 
 # Runs "$@" in directory $1 with stderr to file $2; sets `ms` to its wall
 # time and `cpu` to its user + system time with its children's, in ms.
@@ -111,7 +116,7 @@ timed() {
     cat "$err" >&2; echo "suite-size-bench: failed in $dir: $*" >&2; exit 2; }
   end=$(now)
   ms=$(elapsed_ms "$start" "$end")
-  cpu=$(awk '{ printf "%.0f", ($1 + $2) * 1000 }' "$work/time.out")
+  cpu=$(stats cpu-ms "$work/time.out")
 }
 
 # ----------------------------------------------------------- the crates ----
@@ -155,7 +160,7 @@ for n in "${size_list[@]}"; do
   if [[ -x "$bin/trim-bench-selection" ]]; then
     # An older trim-bench-selection has no --database: "-".
     bench_select[$n]=$("$bin/trim-bench-selection" --database "$dir/target/trim/trim.db" --repeat "$repeats" --only block \
-      2>/dev/null | awk '/select, block grain/ { print $(NF - 4) }') || true
+      2>/dev/null | stats field "select, block grain" 4) || true
     [[ -n ${bench_select[$n]} ]] || bench_select[$n]="-"
   fi
   [[ $keep -eq 1 ]] || rm -rf "$dir"
@@ -168,13 +173,13 @@ echo "  milliseconds, medians of $repeats rounds (no-change runs: nothing to run
 printf '  %6s %11s %10s %7s %10s %8s %8s %9s %10s %9s\n' "" "cargo test" "trim run" ratio "trim plan" select select select "cargo test" "trim run"
 printf '  %6s %11s %10s %7s %10s %8s %8s %9s %10s %9s\n' tests wall wall "" wall "(run)" "(plan)" "(bench)" CPU CPU
 for n in "${size_list[@]}"; do
-  ratio=$(awk -v a="${run_ms[$n]}" -v b="${cargo_ms[$n]}" 'BEGIN { printf "%.2fx", a / b }')
+  ratio="$(stats ratio "${run_ms[$n]}" "${cargo_ms[$n]}")x"
   printf '  %6s %11s %10s %7s %10s %8s %8s %9s %10s %9s\n' "$n" "${cargo_ms[$n]}" "${run_ms[$n]}" "$ratio" "${plan_ms[$n]}" \
     "${select_run[$n]}" "${select_plan[$n]}" "${bench_select[$n]}" "${cargo_cpu[$n]}" "${run_cpu[$n]}"
 done
 echo "  select (run) CPU (trim's threads): $(for n in "${size_list[@]}"; do printf '%s: %s  ' "$n" "${select_cpu[$n]}"; done)"
 
-verdict() { awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "PASS" : "MISS" }'; }
+verdict() { stats verdict "$1" "$2"; }
 echo
 echo "  target                                                      value    limit  verdict"
 last=${size_list[-1]}
@@ -184,7 +189,7 @@ if [[ ${select_run[$last]} != "-" ]]; then
 fi
 run_size=3000
 [[ -n ${run_ms[3000]:-} ]] || run_size=${size_list[$(( ${#size_list[@]} / 2 ))]}
-ratio=$(awk -v a="${run_ms[$run_size]}" -v b="${cargo_ms[$run_size]}" 'BEGIN { printf "%.2f", a / b }')
+ratio=$(stats ratio "${run_ms[$run_size]}" "${cargo_ms[$run_size]}")
 printf '  %-58s %6.2fx %7sx  %s   (%s ms / %s ms)\n' "no-change trim run / cargo test at $run_size tests" "$ratio" 1.00 \
   "$(verdict "$ratio" 1.0)" "${run_ms[$run_size]}" "${cargo_ms[$run_size]}"
 if [[ ${#size_list[@]} -ge 3 ]]; then
@@ -192,8 +197,7 @@ if [[ ${#size_list[@]} -ge 3 ]]; then
   growth() {  # $1 = name of the associative array
     local -n t=$1
     [[ ${t[$n1]} != "-" ]] || { echo "-"; return; }
-    awk -v a="${t[$n1]}" -v b="${t[$n2]}" -v c="${t[$n3]}" -v n1="$n1" -v n2="$n2" -v n3="$n3" \
-      'BEGIN { early = (b - a) / (n2 - n1); late = (c - b) / (n3 - n2); if (early <= 0) early = 0.001; printf "%.2f", late / early }'
+    stats growth "$n1" "$n2" "$n3" "${t[$n1]}" "${t[$n2]}" "${t[$n3]}"
   }
   for name in run_cpu select_cpu; do
     g=$(growth "$name")
