@@ -12,6 +12,12 @@
 #   replace_all FILE OLD NEW  every occurrence (at least one) of OLD becomes NEW
 #   before_last_brace FILE    stdin goes before the file's last `}` (the end of its test module)
 #   text                      stdin, for OLD and NEW texts holding quotes (`x=$(text <<'EOF' ... EOF)`)
+# The edits are trim-bench-generate's (Benchmarks/Generate/Edits.swift), from
+# .build-bench (built there when missing).
+
+history_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$history_root/Benchmarks/bench-tools.sh"
+bench_tools "$history_root" make-history 0
 
 start_history() {
     local example=$1 name=$3 email=$4
@@ -19,7 +25,7 @@ start_history() {
     dest=$2
     [ ! -e "$dest" ] || { echo "make-history: $dest exists" >&2; exit 2; }
     mkdir -p "$dest"
-    cp -R "$(dirname "${BASH_SOURCE[0]}")/../Examples/$example/." "$dest/"
+    cp -R "$history_root/Examples/$example/." "$dest/"
     rm -rf "$dest/target" "$dest/Cargo.lock"
     cd "$dest"
     printf '/target\n' > .gitignore
@@ -38,17 +44,15 @@ commit() {
 }
 
 replace() {
-    OLD=$2 NEW=$3 perl -0pi -e '$ENV{OLD} ne "" or die; s/\Q$ENV{OLD}\E/$ENV{NEW}/ or die "not found\n"' "$1" \
-        || { echo "make-history: commit $((n + 1)): no '$2' in $1" >&2; exit 1; }
+    generate replace "$1" "$2" "$3" || { echo "make-history: commit $((n + 1)): no '$2' in $1" >&2; exit 1; }
 }
 
 replace_all() {
-    OLD=$2 NEW=$3 perl -0pi -e '$ENV{OLD} ne "" or die; s/\Q$ENV{OLD}\E/$ENV{NEW}/g or die "not found\n"' "$1" \
-        || { echo "make-history: commit $((n + 1)): no '$2' in $1" >&2; exit 1; }
+    generate replace-all "$1" "$2" "$3" || { echo "make-history: commit $((n + 1)): no '$2' in $1" >&2; exit 1; }
 }
 
 before_last_brace() {
-    TEXT=$(cat) perl -0pi -e 's/\}\s*\z/$ENV{TEXT}\n}\n/ or die' "$1"
+    generate before-last-brace "$1" || { echo "make-history: commit $((n + 1)): no closing } in $1" >&2; exit 1; }
 }
 
 text() { cat; }

@@ -14,12 +14,19 @@
 //   trim-bench-generate replace FILE FROM TO
 //       replaces the first occurrence of the text FROM in FILE by TO (the
 //       benchmarks' one-line edits); FROM must occur
+//   trim-bench-generate replace-all FILE FROM TO
+//       replaces every occurrence (at least one) of FROM
+//   trim-bench-generate before-last-brace FILE
+//       puts standard input (without its trailing newlines) and a newline
+//       before the last `}` of FILE, which only whitespace may follow (the end
+//       of a test module); the file then ends in "}\n"
+//   (the edits of the scripted histories, Benchmarks/history-lib.sh)
 //
 // Exit status 2, with a message, on bad arguments or a file that cannot be written.
 import Foundation
 
 func run(_ arguments: [String]) throws(GenerateError) {
-    guard let command = arguments.first else { throw .usage("expected blockdiff-crate, shop-workspace, many-tests-crate, slow-suite or replace") }
+    guard let command = arguments.first else { throw .usage("expected blockdiff-crate, shop-workspace, many-tests-crate, slow-suite, replace, replace-all or before-last-brace") }
     var rest = Array(arguments.dropFirst())
     func option(_ name: String, in range: ClosedRange<Int>) throws(GenerateError) -> Int {
         guard let at = rest.firstIndex(of: name), at + 1 < rest.count else { throw .usage("\(command): \(name) N is required") }
@@ -49,23 +56,18 @@ func run(_ arguments: [String]) throws(GenerateError) {
         let tests = try option("--tests", in: 1...999)
         let millis = try option("--millis", in: 0...60_000)
         try SlowSuite(packageCount: packages, testCount: tests, millis: millis).write(to: directory())
-    case "replace":
-        guard rest.count == 3 else { throw .usage("replace: expected FILE FROM TO") }
-        try replaceFirst(in: rest[0], rest[1], with: rest[2])
+    case "replace", "replace-all":
+        guard rest.count == 3 else { throw .usage("\(command): expected FILE FROM TO") }
+        try edit(rest[0]) { text throws(GenerateError) in
+            try replacing(rest[1], with: rest[2], in: text, all: command == "replace-all", path: rest[0])
+        }
+    case "before-last-brace":
+        guard rest.count == 1 else { throw .usage("before-last-brace: expected FILE (the text on standard input)") }
+        var insertion = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        while insertion.hasSuffix("\n") { insertion.removeLast() }
+        try edit(rest[0]) { text throws(GenerateError) in try beforeLastBrace(insertion, in: text, path: rest[0]) }
     default:
-        throw .usage("unknown command '\(command)': expected blockdiff-crate, shop-workspace, many-tests-crate, slow-suite or replace")
-    }
-}
-
-func replaceFirst(in path: String, _ from: String, with to: String) throws(GenerateError) {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw .cannotWrite(path: path, reason: "cannot read it as UTF-8 text")
-    }
-    guard let range = text.range(of: from) else { throw .textNotFound(path: path, text: from) }
-    do {
-        try Data(text.replacingCharacters(in: range, with: to).utf8).write(to: URL(fileURLWithPath: path))
-    } catch {
-        throw .cannotWrite(path: path, reason: "\(error)")
+        throw .usage("unknown command '\(command)': expected blockdiff-crate, shop-workspace, many-tests-crate, slow-suite, replace, replace-all or before-last-brace")
     }
 }
 
