@@ -12,7 +12,9 @@ enum NextestHabits {
             if let Some(path) = std::env::var_os("HABITS_LOG") {
                 use std::io::Write;
                 let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
-                writeln!(file, "{line}").unwrap();
+                // One write per line: with O_APPEND it lands whole even while another test appends
+                // (writeln! writes the text and the newline separately, and they interleave).
+                file.write_all(format!("{line}\n").as_bytes()).unwrap();
             }
         }
 
