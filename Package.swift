@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "NativeBuild", "Coverage", "BlockIR", "Store", "TrimModel"], exclude: ["Fixtures"]),
         .testTarget(name: "PrivateFilesTests", dependencies: ["PrivateFiles"]),
-        .testTarget(name: "EditorTests", dependencies: ["Editor", "BlockIR", "Store"], exclude: ["Clients"]),
+        .testTarget(name: "EditorTests", dependencies: ["Editor", "BlockIR", "Store", "ProcessSpawn"], exclude: ["Clients"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -4,25 +4,10 @@
 #include "CLLVMShim.h"
 #include <llvm-c/BitReader.h>
 #include <llvm-c/Core.h>
+#include "llvm_diagnostics.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct {
-  char message[4096];
-  int seen;
-} line_diagnostics;
-
-static void on_line_diagnostic(LLVMDiagnosticInfoRef info, void *context) {
-  line_diagnostics *d = context;
-  if (LLVMGetDiagInfoSeverity(info) != LLVMDSError) return;
-  char *text = LLVMGetDiagInfoDescription(info);
-  if (!d->seen) {
-    snprintf(d->message, sizeof d->message, "%s", text ? text : "unknown error");
-    d->seen = 1;
-  }
-  LLVMDisposeMessage(text);
-}
 
 static char *duplicate(const char *s, size_t n) {
   char *out = malloc(n + 1);
@@ -110,9 +95,9 @@ trim_block_lines *trim_read_block_lines(const char *path) {
     LLVMDisposeMessage(open_error);
     return out;
   }
-  line_diagnostics diag = {{0}, 0};
+  diagnostics diag = {{0}, 0};
   LLVMContextRef context = LLVMContextCreate();
-  LLVMContextSetDiagnosticHandler(context, on_line_diagnostic, &diag);
+  LLVMContextSetDiagnosticHandler(context, trim_keep_first_error, &diag);
   LLVMModuleRef module = NULL;
   if (LLVMParseBitcodeInContext2(context, buffer, &module)) {
     const char *message = diag.seen ? diag.message : "invalid bitcode";

@@ -6,26 +6,11 @@
 #include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
 #include <llvm-c/Core.h>
+#include "llvm_diagnostics.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <llvm-c/blake3.h>
 #include <stdio.h>
-
-typedef struct {
-  char message[4096];
-  int seen;
-} diagnostics;
-
-static void on_diagnostic(LLVMDiagnosticInfoRef info, void *context) {
-  diagnostics *d = context;
-  if (LLVMGetDiagInfoSeverity(info) != LLVMDSError) return;
-  char *text = LLVMGetDiagInfoDescription(info);
-  if (!d->seen) {
-    snprintf(d->message, sizeof d->message, "%s", text ? text : "unknown error");
-    d->seen = 1;
-  }
-  LLVMDisposeMessage(text);
-}
 
 static char *copy_string(const char *s) {
   size_t n = strlen(s);
@@ -149,7 +134,7 @@ static char *part_error(reader_part *p, const char *fallback, char *llvm_message
 static void *load_part(void *argument) {
   reader_part *p = argument;
   p->context = LLVMContextCreate();
-  LLVMContextSetDiagnosticHandler(p->context, on_diagnostic, &p->diag);
+  LLVMContextSetDiagnosticHandler(p->context, trim_keep_first_error, &p->diag);
   LLVMContextSetDiscardValueNames(p->context, 1);
   char *message = NULL;
   if (trim_lazy_load(p->context, p->run->bytes, p->run->size, &p->module, &message) || p->diag.seen) {
@@ -357,7 +342,7 @@ int trim_parse_only(const char *path, char **error) {
   }
   diagnostics diag = {{0}, 0};
   LLVMContextRef context = LLVMContextCreate();
-  LLVMContextSetDiagnosticHandler(context, on_diagnostic, &diag);
+  LLVMContextSetDiagnosticHandler(context, trim_keep_first_error, &diag);
   LLVMContextSetDiscardValueNames(context, 1);
   LLVMModuleRef module = NULL;
   int failed = LLVMParseBitcodeInContext2(context, buffer, &module);

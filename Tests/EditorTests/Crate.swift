@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 
 /// A small cargo crate written into a private directory, with the built
 /// `trim` run against it as a user would (its cache private too).
@@ -93,27 +94,9 @@ struct Crate {
     }
 
     func trim(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.trim
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? root
-        process.environment = Self.environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errors = Collected()
-        let handle = err.fileHandleForReading
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { errors.data = handle.readDataToEndOfFile() }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
-                       stderr: String(decoding: errors.data, as: UTF8.self))
+        let finished = try ChildProcess.run(Self.trim.path, arguments, directory: (directory ?? root).path,
+                                            environment: Self.environment)
+        return Outcome(status: finished.status, stdout: String(decoding: finished.stdout, as: UTF8.self),
+                       stderr: String(decoding: finished.stderr, as: UTF8.self))
     }
-}
-
-final class Collected: @unchecked Sendable {
-    var data = Data()
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 import Testing
 
 /// `trim lsp` driven by a real LSP client: pygls' LanguageClient (installed
@@ -55,14 +56,10 @@ import Testing
 
     /// The venv's python, set up when missing.
     static func python() throws -> String {
-        let setup = Process()
-        setup.executableURL = repository.appendingPathComponent("scripts/setup-lsp-client")
-        let out = Pipe()
-        setup.standardOutput = out
-        try setup.run()
-        let path = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        setup.waitUntilExit()
-        guard setup.terminationStatus == 0 else { throw SetupFailed() }
+        let setup = try ChildProcess.run(repository.appendingPathComponent("scripts/setup-lsp-client").path, [],
+                                         stderr: .inherit)
+        guard setup.status == 0 else { throw SetupFailed() }
+        let path = String(decoding: setup.stdout, as: UTF8.self)
         return path.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -72,25 +69,14 @@ import Testing
     static func session(_ scenario: String, workspace: URL, environment extra: [String: String] = [:]) throws
         -> (status: Int32, report: [String: Any], output: String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try python())
-        process.arguments = [repository.appendingPathComponent("Tests/EditorTests/Clients/lsp_session.py").path,
-                             Crate.trim.path, workspace.path, scenario]
-        process.environment = Crate.environment.merging(extra) { _, new in new }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errors = Collected()
-        let handle = err.fileHandleForReading
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { errors.data = handle.readDataToEndOfFile() }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        let report = (try? JSONSerialization.jsonObject(with: output)) as? [String: Any] ?? [:]
-        let text = String(decoding: output, as: UTF8.self) + String(decoding: errors.data, as: UTF8.self).suffix(4000)
-        return (process.terminationStatus, report, text)
+        let finished = try ChildProcess.run(
+            try python(), [repository.appendingPathComponent("Tests/EditorTests/Clients/lsp_session.py").path,
+                           Crate.trim.path, workspace.path, scenario],
+            environment: Crate.environment.merging(extra) { _, new in new })
+        let report = (try? JSONSerialization.jsonObject(with: finished.stdout)) as? [String: Any] ?? [:]
+        let text = String(decoding: finished.stdout, as: UTF8.self)
+            + String(decoding: finished.stderr, as: UTF8.self).suffix(4000)
+        return (finished.status, report, text)
     }
 
     /// Diagnostics at the panic line, cleared by the fix; lenses; hover; the

@@ -46,20 +46,7 @@ import Testing
         """
 
     func replay(fixedRandom: Bool) throws -> [CommitRecord] {
-        let repo = try Repository.make()
-        defer { repo.delete() }
-        try repo.write("Cargo.toml", "[package]\nname = \"orders\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
-        try repo.write("src/lib.rs", Self.lib)
-        try repo.write(".gitignore", "/target\n")
-        try repo.commit("initial")
-        try repo.replace("src/lib.rs", "    1\n", "    2\n")
-        try repo.commit("unrelated: 2")
-        let csv = repo.scratch.appendingPathComponent("history.csv")
-        let outcome = try repo.trim(["simulate-history", "--commits", "2", "--repo", repo.root.path, "--csv", csv.path,
-                                     "--scratch", repo.scratch.appendingPathComponent("replay").path]
-                                    + (fixedRandom ? ["--fixed-random"] : []))
-        #expect(outcome.status == 0, "\(outcome.stderr)")
-        return HistoryCSV.parseCommits(try String(contentsOf: csv, encoding: .utf8))
+        try FixedRandomReplay.run(package: "orders", lib: Self.lib, fixedRandom: fixedRandom) { _ in }
     }
 
     @Test func withFixedRandomEveryPathRepeats() throws {
@@ -175,23 +162,11 @@ import Testing
         """
 
     func replay(fixedRandom: Bool) throws -> [CommitRecord] {
-        let repo = try Repository.make()
-        defer { repo.delete() }
-        try repo.write("Cargo.toml", "[package]\nname = \"seeds\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
-        try repo.write("src/lib.rs", Self.lib)
-        try repo.write(".gitignore", "/target\n")
-        try repo.commit("initial")
-        try repo.replace("src/lib.rs", "    1\n", "    2\n")
-        try repo.commit("unrelated: 2")
-        try repo.replace("src/lib.rs", "(seed as u32).wrapping_mul(std::hint::black_box(3)) % 1 + 2",
-                         "format!(\"{seed:x}\").len() as u32 % 1 + 2")
-        try repo.commit("kind 2: another path")
-        let csv = repo.scratch.appendingPathComponent("history.csv")
-        let outcome = try repo.trim(["simulate-history", "--commits", "3", "--repo", repo.root.path, "--csv", csv.path,
-                                     "--scratch", repo.scratch.appendingPathComponent("replay").path]
-                                    + (fixedRandom ? ["--fixed-random"] : []))
-        #expect(outcome.status == 0, "\(outcome.stderr)")
-        return HistoryCSV.parseCommits(try String(contentsOf: csv, encoding: .utf8))
+        try FixedRandomReplay.run(package: "seeds", lib: Self.lib, fixedRandom: fixedRandom) { repo in
+            try repo.replace("src/lib.rs", "(seed as u32).wrapping_mul(std::hint::black_box(3)) % 1 + 2",
+                             "format!(\"{seed:x}\").len() as u32 % 1 + 2")
+            try repo.commit("kind 2: another path")
+        }
     }
 
     @Test func withFixedRandomTheFloorIsExact() throws {
@@ -212,5 +187,30 @@ import Testing
         let rows = try replay(fixedRandom: false)
         #expect(rows.map(\.status) == [.baseline, .compared, .compared])
         #expect(rows[1].nondeterministic > 0, "\(rows[1])")
+    }
+}
+
+/// A replay of a one-crate repository: `lib` committed, an unrelated edit, then
+/// whatever `more` commits; the commits' CSV rows.
+enum FixedRandomReplay {
+    static func run(package: String, lib: String, fixedRandom: Bool, more: (Repository) throws -> Void) throws
+        -> [CommitRecord]
+    {
+        let repo = try Repository.make()
+        defer { repo.delete() }
+        try repo.write("Cargo.toml", "[package]\nname = \"\(package)\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        try repo.write("src/lib.rs", lib)
+        try repo.write(".gitignore", "/target\n")
+        try repo.commit("initial")
+        try repo.replace("src/lib.rs", "    1\n", "    2\n")
+        try repo.commit("unrelated: 2")
+        try more(repo)
+        let commits = try repo.git(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let csv = repo.scratch.appendingPathComponent("history.csv")
+        let outcome = try repo.trim(["simulate-history", "--commits", commits, "--repo", repo.root.path,
+                                     "--csv", csv.path, "--scratch", repo.scratch.appendingPathComponent("replay").path]
+                                    + (fixedRandom ? ["--fixed-random"] : []))
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        return HistoryCSV.parseCommits(try String(contentsOf: csv, encoding: .utf8))
     }
 }

@@ -285,37 +285,7 @@ import Testing
             pub const NONE: Block = Block::from_usize_array([0, 0]);
             pub const ALL: Block = Block::from_usize_array([usize::MAX, usize::MAX]);
 
-            #[inline]
-            pub fn is_empty(self) -> bool {
-                self.0[0] == 0 && self.0[1] == 0
-            }
-
-            #[inline]
-            pub fn with_bit(self, bit: usize) -> Self {
-                let mut words = self.0;
-                words[bit / 64] |= 1 << (bit % 64);
-                Block(words)
-            }
-
-            #[inline]
-            pub fn has_bit(self, bit: usize) -> bool {
-                self.0[bit / 64] & (1 << (bit % 64)) != 0
-            }
-
-            #[inline]
-            pub fn or(self, other: Self) -> Self {
-                Block([self.0[0] | other.0[0], self.0[1] | other.0[1]])
-            }
-
-            #[inline]
-            pub fn and(self, other: Self) -> Self {
-                Block([self.0[0] & other.0[0], self.0[1] & other.0[1]])
-            }
-
-            #[inline]
-            pub fn count_ones(self) -> u32 {
-                self.0[0].count_ones() + self.0[1].count_ones()
-            }
+        \(Self.bitMethods)
         }
 
         impl Ord for Block {
@@ -337,14 +307,8 @@ import Testing
         }
         """
 
-    static let sse2Moved = """
-        use std::cmp::Ordering;
-        use std::hash::{Hash, Hasher};
-
-        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-        pub struct Block(pub(super) [u64; 2]);
-
-        impl Block {
+    /// The bit methods both versions of `Block` keep unchanged.
+    static let bitMethods = """
             #[inline]
             pub fn is_empty(self) -> bool {
                 self.0[0] == 0 && self.0[1] == 0
@@ -376,6 +340,17 @@ import Testing
             pub fn count_ones(self) -> u32 {
                 self.0[0].count_ones() + self.0[1].count_ones()
             }
+        """
+
+    static let sse2Moved = """
+        use std::cmp::Ordering;
+        use std::hash::{Hash, Hasher};
+
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        pub struct Block(pub(super) [u64; 2]);
+
+        impl Block {
+        \(Self.bitMethods)
         }
 
         impl Ord for Block {
