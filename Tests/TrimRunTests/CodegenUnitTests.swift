@@ -291,6 +291,59 @@ import TrimModel
         #expect(generic.isSuperset(of: ["chain first::doubles", "chain second::triples"]), "the generic itself")
     }
 
+    /// Two instances of one generic that print alike (`Vec<T>::reserve` for
+    /// two element types) trade their contents: each test now runs code the
+    /// other's instance used to hold. Pairing alike instances by content must
+    /// not mistake the trade for "unchanged": both tests fail, both are selected.
+    @Test func alikeInstancesTradingTheirContentsSelectTheirTests() throws {
+        let source = """
+            #[derive(Clone, Copy)]
+            pub struct A(pub [u8; 1]);
+            #[derive(Clone, Copy)]
+            pub struct B(pub [u8; 2]);
+
+            pub fn cap_a() -> usize {
+                let mut v: Vec<A> = Vec::new();
+                v.reserve(1);
+                v.capacity()
+            }
+
+            pub fn cap_b() -> usize {
+                let mut v: Vec<B> = Vec::new();
+                v.reserve(1);
+                v.capacity()
+            }
+
+            #[test]
+            fn a_starts_at_eight() {
+                assert_eq!(cap_a(), 8);
+            }
+
+            #[test]
+            fn b_starts_at_four() {
+                assert_eq!(cap_b(), 4);
+            }
+
+            #[test]
+            fn unrelated() {
+                assert_eq!(1 + 1, 2);
+            }
+            """
+        for units in ["1", "256"] {
+            let workspace = try Self.workspace(["Cargo.toml": Self.manifest("trade"), "src/lib.rs": source])
+            defer { try? FileManager.default.removeItem(at: workspace.root) }
+            let environment = ["TRIM_CACHE_DIR": workspace.root.appendingPathComponent("target/test-cache").path,
+                               "TRIM_CODEGEN_UNITS": units]
+            try Self.run(workspace, environment: environment)
+            let traded = source.replacingOccurrences(of: "A(pub [u8; 1])", with: "A(pub [u8; 3])")
+                .replacingOccurrences(of: "B(pub [u8; 2])", with: "B(pub [u8; 1])")
+                .replacingOccurrences(of: "A(pub [u8; 3])", with: "A(pub [u8; 2])")
+            try Self.write(traded, to: workspace.root.appendingPathComponent("src/lib.rs"))
+            #expect(Set(try Self.plan(workspace, environment: environment).keys)
+                        == ["trade a_starts_at_eight", "trade b_starts_at_four"], "\(units) units")
+        }
+    }
+
     // MARK: - copies of one function in several units
 
     @Test func localCopiesOfAnInlineFunctionInSeveralUnits() throws {
