@@ -15,11 +15,7 @@ struct LSPCommand: ParsableCommand {
     @OptionGroup var runner: RunnerArguments
 
     func run() throws {
-        let (filter, partition) = try filters.filter()
-        var request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
-                                 force: selection.all, filter: filter, partition: partition,
-                                 testThreads: try workspace.testThreads())
-        try runner.apply(to: &request)
+        var request = try runRequest(workspace: workspace, filters: filters, selection: selection, runner: runner)
         if request.failFast == nil { request.failFast = .noFailFast }  // an editor wants every failure
         // The protocol owns stdout: anything else that writes there (cargo,
         // a warning) goes to stderr instead.

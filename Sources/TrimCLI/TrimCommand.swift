@@ -247,11 +247,7 @@ struct RunCommand: ParsableCommand {
     var messageFormat: MessageFormat = .human
 
     func run() throws {
-        let (filter, partition) = try filters.filter()
-        var request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
-                                 force: selection.all, filter: filter, partition: partition,
-                                 testThreads: try workspace.testThreads())
-        try runner.apply(to: &request)
+        let request = try runRequest(workspace: workspace, filters: filters, selection: selection, runner: runner)
         let hideProgress = try noProgress || EnvironmentSettings().hidesProgressBar()
         if runner.noCapture, let threads = workspace.jobs?.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount),
            threads > 1 {

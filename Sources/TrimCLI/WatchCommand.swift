@@ -18,11 +18,7 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         guard settle >= 0 else { throw ValidationError("--settle must be 0 or more") }
-        let (filter, partition) = try filters.filter()
-        var request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
-                                 force: selection.all, filter: filter, partition: partition,
-                                 testThreads: try workspace.testThreads())
-        try runner.apply(to: &request)
+        let request = try runRequest(workspace: workspace, filters: filters, selection: selection, runner: runner)
         let loop = WatchLoop(request: request, settle: settle, reporters: { profile, trimDirectory in
             ReporterChoice.reporters(format: .human, progress: false, color: .auto, profile: profile,
                                      trimDirectory: trimDirectory)
