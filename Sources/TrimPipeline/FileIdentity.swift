@@ -24,4 +24,7 @@ public struct FileIdentity: Hashable, Sendable {
         modifiedSeconds = info.st_mtim.tv_sec
         modifiedNanoseconds = info.st_mtim.tv_nsec
     }
+
+    /// The same file, whatever was written into it since.
+    func isSameFile(as other: FileIdentity) -> Bool { device == other.device && inode == other.inode }
 }

@@ -30,21 +30,22 @@ public enum RunPipeline {
     }
 
     /// One round of `trim watch` or `trim lsp`: `run` under the caller's
-    /// signal watch, stopped early when `cancellation` fires.
+    /// signal watch, stopped early when `cancellation` fires, with what
+    /// `warm` kept from the session's earlier rounds (and keeps this one's).
     public static func round(_ request: RunRequest, signals: SignalWatch, cancellation: RoundCancellation,
-                             reporters: (Profile, URL) -> TestReporter,
+                             warm: WarmState, reporters: (Profile, URL) -> TestReporter,
                              warn: @escaping @Sendable (String) -> Void = standardErrorLine) throws(TrimError)
         -> RunStatistics
     {
-        try run(request, signals: signals, cancellation: cancellation, reporters: reporters, warn: warn)
+        try run(request, signals: signals, cancellation: cancellation, warm: warm, reporters: reporters, warn: warn)
     }
 
     static func run(_ request: RunRequest, signals: SignalWatch, cancellation: RoundCancellation? = nil,
-                    reporters: (Profile, URL) -> TestReporter,
+                    warm: WarmState = WarmState(), reporters: (Profile, URL) -> TestReporter,
                     warn: @escaping @Sendable (String) -> Void) throws(TrimError) -> RunStatistics {
         let options = request.workspace
         let timings = PhaseTimings.fromEnvironment()
-        let build = try WorkspaceBuild.make(options, command: "run", signals: signals, timings: timings)
+        let build = try WorkspaceBuild.make(options, command: "run", signals: signals, timings: timings, warm: warm)
         defer { build.session.close() }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
         let doctestListing = PendingDoctestSuite { () throws(TrimError) in try DoctestSuite.make(build: build, options: options) }
@@ -55,7 +56,7 @@ public enum RunPipeline {
         defer { inputs.cleanUp() }
         timings.lap("configuration + input recording")
         let store: TrimStore
-        do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
+        do { store = try warm.store(at: build.paths.database) } catch { throw .store(error) }
         timings.lap("open store")
         // Held from the moment it is recorded: no other trim's garbage
         // collection may take it before this run's first result refers to it.
@@ -74,7 +75,7 @@ public enum RunPipeline {
         timings.lap("record build")
 
         let scratch = build.session.scratch
-        let (listed, pcTables) = try listWithPCTables(build, scratch: scratch)
+        let (listed, pcTables) = try listWithPCTables(build, scratch: scratch, warm: warm)
         timings.lap("list tests")
         try signals.check()
         let doctests = try doctestListing.wait()
@@ -92,7 +93,7 @@ public enum RunPipeline {
         let selection = Selector.select(try SelectionLoader.input(
             store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
             granularity: request.granularity, force: request.force, configuration: configuration,
-            inputFilter: inputs.filter, crateDigests: doctests.keyDigests, timings: timings))
+            inputFilter: inputs.filter, crateDigests: doctests.keyDigests, warm: warm, timings: timings))
         timings.lap("select")
         try signals.check()
         if cancellation?.isCancelled == true {
@@ -110,7 +111,7 @@ public enum RunPipeline {
                                 ignored: test.ignored)
         } + (try doctests.instances(chosenTests.filter { $0.kind == Doctest.kind },
                                     batches: scratch.appendingPathComponent("doctests")))
-        let maps = try coverageMaps(build, pcTables: pcTables, of: Set(instances.map(\.binary)))
+        let maps = try coverageMaps(build, pcTables: pcTables, of: Set(instances.map(\.binary)), warm: warm)
         timings.lap("coverage maps")
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
                                       binaryIdentities: build.binaryIdentities, crateDigests: doctests.keyDigests,
@@ -209,7 +210,7 @@ public enum RunPipeline {
     /// Lists each binary's tests with the runtime asked for the binary's PC
     /// table (from the listing cache when the binary's bytes were listed
     /// before): the tests, and each binary's PC table file.
-    static func listWithPCTables(_ build: WorkspaceBuild, scratch: URL) throws(TrimError)
+    static func listWithPCTables(_ build: WorkspaceBuild, scratch: URL, warm: WarmState = WarmState()) throws(TrimError)
         -> ([ListedTest], [String: URL])
     {
         do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
@@ -219,7 +220,7 @@ public enum RunPipeline {
         let keys = IndexedSlots<String?>(count: build.binaries.count)
         DispatchQueue.concurrentPerform(iterations: build.binaries.count) { index in
             let binary = build.binaries[index]
-            let key = ListingCache.key(of: binary)
+            let key = warm.contentHash(ofBinary: binary.executable)
             keys.set(index, key)
             results.set(index, Result { () throws(TrimError) in
                 try listWithPCTable(binary, pcTable: scratch.appendingPathComponent("pctable-\(index)"),
@@ -250,26 +251,36 @@ public enum RunPipeline {
     }
 
     /// The slot→block maps of the binaries in `binaries` (those with a test
-    /// to run): only their crates' unit fingerprints are read.
-    static func coverageMaps(_ build: WorkspaceBuild, pcTables: [String: URL], of binaries: Set<String>)
-        throws(TrimError) -> [String: BinaryCoverageMap]
+    /// to run): only their crates' unit fingerprints are read. A map `warm`
+    /// kept for the same binary bytes and the same crates is not made again.
+    static func coverageMaps(_ build: WorkspaceBuild, pcTables: [String: URL], of binaries: Set<String>,
+                             warm: WarmState = WarmState()) throws(TrimError) -> [String: BinaryCoverageMap]
     {
         let chosen = build.binaries.filter { binaries.contains($0.id) }
         let results = IndexedSlots<Result<BinaryCoverageMap, TrimError>?>(count: chosen.count)
+        let keys = IndexedSlots<String?>(count: chosen.count)
         DispatchQueue.concurrentPerform(iterations: chosen.count) { index in
             let binary = chosen[index]
             guard let table = pcTables[binary.id] else { return results.set(index, nil) }
-            let modules = (build.modulesOfBinary[binary.id] ?? []).compactMap { key in
-                build.unitsOfModule[key].map { (key: key, units: $0) }
+            let moduleKeys = build.modulesOfBinary[binary.id] ?? []
+            let key = warm.contentHash(ofBinary: binary.executable).map { hash in
+                ([hash] + moduleKeys.map { "\($0) \(build.modules[$0]?.contentHash ?? "none")" }).joined(separator: "\n")
             }
+            keys.set(index, key)
+            if let key, let kept = warm.coverageMap(key) { return results.set(index, .success(kept)) }
+            let modules = moduleKeys.compactMap { key in build.unitsOfModule[key].map { (key: key, units: $0) } }
             results.set(index, Result { () throws(TrimError) in
                 try BinaryCoverageMap(binary: binary, pcTable: table, modules: modules)
             })
         }
         var maps: [String: BinaryCoverageMap] = [:]
-        for (binary, result) in zip(chosen, results.all) {
-            if let result { maps[binary.id] = try result.get() }
+        var made: [String: BinaryCoverageMap] = [:]
+        for (index, (binary, result)) in zip(chosen, results.all).enumerated() {
+            guard let result else { continue }
+            maps[binary.id] = try result.get()
+            if let key = keys.all[index] { made[key] = maps[binary.id] }
         }
+        warm.keepCoverageMaps(made, ofBinaries: Set(build.binaries.compactMap { warm.contentHash(ofBinary: $0.executable) }))
         try build.session.signals.check()
         return maps
     }

@@ -13,11 +13,12 @@ public enum SelectionLoader {
     static func input(store: TrimStore, build: WorkspaceBuild, tests: [TestKey], granularity: Granularity,
                       force: Bool, configuration: TrimConfiguration,
                       inputFilter: InputFilter? = nil, crateDigests: [TestKey: String] = [:],
+                      warm: WarmState = WarmState(),
                       timings: PhaseTimings = PhaseTimings(enabled: false)) throws(TrimError) -> SelectionInput {
         do {
             let results = try store.lastResults()
             timings.lap("load: last results")
-            let recorded = try recordedBuilds(store, of: results)
+            let recorded = try recordedBuilds(store, of: results, warm: warm)
             timings.lap("load: recorded builds")
             let current = BuildSnapshot(facts: build.facts, modules: Array(build.modules.values),
                                         sourceFiles: build.sourceFiles)
@@ -41,15 +42,16 @@ public enum SelectionLoader {
     }
 
     /// The builds `results` ran on, as the store keeps them; a build it no longer has is left out.
-    public static func recordedBuilds(_ store: TrimStore, of results: [TestKey: TestResultRecord])
-        throws(StoreError) -> [BuildID: BuildSnapshot]
+    /// `warm`: builds read in an earlier round of a long-lived trim (a fresh one reads them all).
+    public static func recordedBuilds(_ store: TrimStore, of results: [TestKey: TestResultRecord],
+                                      warm: WarmState = WarmState()) throws(StoreError) -> [BuildID: BuildSnapshot]
     {
         var recorded: [BuildID: BuildSnapshot] = [:]
-        for id in Set(results.values.map(\.build)) {
-            guard let facts = try store.build(id) else { continue }
-            recorded[id] = BuildSnapshot(facts: facts, modules: try store.modules(of: id),
-                                         sourceFiles: try store.sourceFiles(of: id))
+        let ids = Set(results.values.map(\.build))
+        for id in ids {
+            recorded[id] = try warm.recordedBuild(id, in: store)
         }
+        warm.keepBuilds(ids)
         return recorded
     }
 }

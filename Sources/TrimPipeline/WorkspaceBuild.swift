@@ -69,9 +69,10 @@ public struct WorkspaceBuild: Sendable {
     /// Takes the workspace lock, builds with instrumentation and bitcode, then
     /// fingerprints every module. `command` names the holder of the lock for
     /// whoever waits for it; a signal stops the phase in progress and throws
-    /// `.interrupted`.
+    /// `.interrupted`. `warm`: what a long-lived trim kept from its last round.
     public static func make(_ options: WorkspaceOptions, command: String, signals: SignalWatch,
-                            timings: PhaseTimings = PhaseTimings(enabled: false)) throws(TrimError) -> WorkspaceBuild
+                            timings: PhaseTimings = PhaseTimings(enabled: false),
+                            warm: WarmState = WarmState()) throws(TrimError) -> WorkspaceBuild
     {
         if let database = options.database { try DatabaseLocation.check(database) }
         let workspace: CargoWorkspace
@@ -125,7 +126,7 @@ public struct WorkspaceBuild: Sendable {
                         return  // the pass below reports it
                     }
                     let key = CrateModuleCache.key(crate: Self.moduleKey(bitcode), unitHashes: files.map(\.contentHash))
-                    if !crates.contains(key: key) {
+                    if warm.crate(key) == nil && !crates.contains(key: key) {
                         _ = Self.merge(Self.moduleKey(bitcode), files: files, key: key, fingerprinter: fingerprinter,
                                        cache: crates)
                     }
@@ -150,7 +151,7 @@ public struct WorkspaceBuild: Sendable {
             builtCrates.append((Self.moduleKey(bitcode), units))
         }
         let fingerprinted: ([String: ModuleRecord], [String: CrateUnits])
-        do { fingerprinted = try Self.fingerprint(builtCrates, with: fingerprinter, hashes: hashes) } catch {
+        do { fingerprinted = try Self.fingerprint(builtCrates, with: fingerprinter, hashes: hashes, warm: warm) } catch {
             try signals.check()
             throw error
         }
@@ -181,7 +182,8 @@ public struct WorkspaceBuild: Sendable {
     /// a coverage map needs them), else its units fingerprinted (parsing only
     /// bytes not seen before) and merged.
     static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
-                            hashes: UnitHashMemo) throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits])
+                            hashes: UnitHashMemo, warm: WarmState = WarmState())
+        throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits])
     {
         var crateFiles: [(key: String, files: [BitcodeFile], cacheKey: String)] = []
         for crate in crates {
@@ -196,7 +198,12 @@ public struct WorkspaceBuild: Sendable {
         let results = IndexedSlots<Result<(CrateModule, CrateUnits), BlockIRError>>(count: prepared.count)
         DispatchQueue.concurrentPerform(iterations: prepared.count) { index in
             let crate = prepared[index]
-            if let merged = cache.load(key: crate.cacheKey) {
+            if let kept = warm.crate(crate.cacheKey) {
+                // The units' fingerprints already read go along while rustc left them under the same names.
+                let sameFiles = kept.units.files.map { [$0.path, $0.contentHash] } == crate.files.map { [$0.path, $0.contentHash] }
+                results.set(index, .success((kept.module, sameFiles ? kept.units
+                    : CrateUnits(files: crate.files, folded: kept.module.folded, fingerprinter: fingerprinter))))
+            } else if let merged = cache.load(key: crate.cacheKey) {
                 results.set(index, .success((merged, CrateUnits(files: crate.files, folded: merged.folded,
                                                                  fingerprinter: fingerprinter))))
             } else {
@@ -206,13 +213,16 @@ public struct WorkspaceBuild: Sendable {
         }
         var modules: [String: ModuleRecord] = [:]
         var unitsOfModule: [String: CrateUnits] = [:]
+        var kept: [String: (module: CrateModule, units: CrateUnits)] = [:]
         for (crate, result) in zip(prepared, results.all) {
             let (merged, units): (CrateModule, CrateUnits)
             do { (merged, units) = try result.get() } catch { throw .bitcode(error) }
+            kept[crate.cacheKey] = (merged, units)
             // The same unit bytes, however rustc named the files: the same module.
             modules[crate.key] = ModuleRecord(path: crate.key, contentHash: crate.cacheKey, fingerprint: merged.module)
             unitsOfModule[crate.key] = units
         }
+        warm.keepCrates(kept)
         return (modules, unitsOfModule)
     }
 

@@ -29,6 +29,8 @@ public final class LanguageServer: @unchecked Sendable {
     private var currentRound: RoundCancellation?
 
     private let rounds = DispatchQueue(label: "trim.lsp.rounds")
+    /// What rounds keep for the next (the open store, fingerprints, coverage maps).
+    private let warm = WarmState()
     private var resolver: BlockLineResolver?
     private let signals: SignalWatch
 
@@ -218,7 +220,7 @@ public final class LanguageServer: @unchecked Sendable {
         var summary: [String: Any] = ["round": generation]
         do {
             let statistics = try RunPipeline.round(request, signals: signals, cancellation: cancellation,
-                                                   reporters: { _, _ in progress }, warn: log)
+                                                   warm: warm, reporters: { _, _ in progress }, warn: log)
             summary["run"] = statistics.run
             summary["passed"] = statistics.passed
             summary["failed"] = statistics.failed
@@ -246,13 +248,16 @@ public final class LanguageServer: @unchecked Sendable {
     private func reloadIndex() {
         guard let workspace = lock.withLock({ workspace }), let resolver else { return }
         guard FileManager.default.fileExists(atPath: workspace.paths.database.path) else { return }
+        let timings = PhaseTimings.fromEnvironment()
         do {
-            let store = try TrimStore(path: workspace.paths.database)
+            let store = try warm.store(at: workspace.paths.database)
             let quick = BlockLineResolver(trimTarget: workspace.paths.targetDirectory, readsBitcode: false)
             let first = try CoverageIndex.load(store: store, workspaceRoot: workspace.root, resolver: quick,
                                                mapping: { EditorViews.isFailure($0.outcome) })
             lock.withLock { index = first }
+            timings.lap("lsp: failing tests' index")
             publishDiagnostics()
+            timings.lap("lsp: diagnostics published")
             let loaded = try CoverageIndex.load(store: store, workspaceRoot: workspace.root, resolver: resolver)
             lock.withLock { index = loaded }
             if lock.withLock({ failurePath }) != nil { publishDiagnostics() }

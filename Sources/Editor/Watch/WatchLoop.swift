@@ -39,6 +39,7 @@ public struct WatchLoop {
         let root = WorkspacePaths(root: workspace.root).root
         let watcher = try FileWatcher(root: root, ignoring: [root + "/target", root + "/.git", workspace.targetDirectory])
         say("trim watch: watching \(root) (target/ and .git/ ignored); Ctrl-C stops")
+        let warm = WarmState()
         var number = 0
         var due = true
         while signals.signal == nil {
@@ -48,7 +49,7 @@ public struct WatchLoop {
             }
             guard signals.signal == nil else { break }
             number += 1
-            due = try runRound(number, watcher: watcher, signals: signals)
+            due = try runRound(number, watcher: watcher, signals: signals, warm: warm)
             if due { try settleDown(watcher, signals: signals) }
         }
         return ExitStatus.interrupted
@@ -61,7 +62,9 @@ public struct WatchLoop {
 
     /// Runs one round on another thread while watching; true when a change
     /// arrived meanwhile (the round was cancelled, another is due).
-    private func runRound(_ number: Int, watcher: FileWatcher, signals: SignalWatch) throws(EditorError) -> Bool {
+    private func runRound(_ number: Int, watcher: FileWatcher, signals: SignalWatch, warm: WarmState)
+        throws(EditorError) -> Bool
+    {
         let cancellation = RoundCancellation()
         let finished = DispatchSemaphore(value: 0)
         let outcome = RoundOutcome()
@@ -70,7 +73,7 @@ public struct WatchLoop {
         Thread.detachNewThread {
             do throws(TrimError) {
                 outcome.result = .success(try RunPipeline.round(request, signals: signals, cancellation: cancellation,
-                                                                reporters: reporters))
+                                                                warm: warm, reporters: reporters))
             } catch {
                 outcome.result = .failure(error)
             }
