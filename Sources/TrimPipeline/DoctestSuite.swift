@@ -135,27 +135,3 @@ struct DoctestSuite: Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first
     }
 }
-
-/// `DoctestSuite.make` on another thread, started at once: rustdoc lists the
-/// doctests while trim does other work. `wait` gives its answer; `finish`
-/// (deferred by the starter) joins it on every way out, so no listing
-/// outlives the session that holds the workspace lock.
-final class PendingDoctestSuite: @unchecked Sendable {
-    private let done = DispatchGroup()
-    private var result: Result<DoctestSuite, TrimError>?
-
-    init(_ make: @escaping @Sendable () throws(TrimError) -> DoctestSuite) {
-        done.enter()
-        DispatchQueue.global().async {
-            self.result = Result { () throws(TrimError) in try make() }
-            self.done.leave()
-        }
-    }
-
-    func wait() throws(TrimError) -> DoctestSuite {
-        done.wait()
-        return try result!.get()
-    }
-
-    func finish() { done.wait() }
-}

@@ -48,8 +48,12 @@ public enum RunPipeline {
         let build = try WorkspaceBuild.make(options, command: "run", signals: signals, timings: timings, warm: warm)
         defer { build.session.close() }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
-        let doctestListing = PendingDoctestSuite { () throws(TrimError) in try DoctestSuite.make(build: build, options: options) }
+        let doctestListing = PendingWork { () throws(TrimError) in try DoctestSuite.make(build: build, options: options) }
         defer { doctestListing.finish() }
+        // The changed test binaries list themselves while the build is recorded.
+        let scratch = build.session.scratch
+        let binaryListing = PendingWork { () throws(TrimError) in try listWithPCTables(build, scratch: scratch, warm: warm) }
+        defer { binaryListing.finish() }
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
         let profile = try request.resolvedProfile(workspaceRoot: build.workspace.root)
         let inputs = try InputRecording(build: build, configuration: configuration)
@@ -74,9 +78,14 @@ public enum RunPipeline {
         }
         timings.lap("record build")
 
-        let scratch = build.session.scratch
-        let (listed, pcTables) = try listWithPCTables(build, scratch: scratch, warm: warm)
-        timings.lap("list tests")
+        let (listed, pcTables, listedNow) = try binaryListing.wait()
+        timings.lap("list tests (the rest)")
+        // A binary with new bytes most likely has a test to run: its coverage
+        // map is made while the records load and selection runs.
+        let earlyMaps = PendingWork { () throws(TrimError) in
+            try coverageMaps(build, pcTables: pcTables, of: listedNow, warm: warm)
+        }
+        defer { earlyMaps.finish() }
         try signals.check()
         let doctests = try doctestListing.wait()
         // Only what was built is listed again: other packages' records stay as they are.
@@ -111,6 +120,7 @@ public enum RunPipeline {
                                 ignored: test.ignored)
         } + (try doctests.instances(chosenTests.filter { $0.kind == Doctest.kind },
                                     batches: scratch.appendingPathComponent("doctests")))
+        _ = try? earlyMaps.wait()  // what failed there is made (and fails) below if a chosen test needs it
         let maps = try coverageMaps(build, pcTables: pcTables, of: Set(instances.map(\.binary)), warm: warm)
         timings.lap("coverage maps")
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
@@ -209,14 +219,15 @@ public enum RunPipeline {
 
     /// Lists each binary's tests with the runtime asked for the binary's PC
     /// table (from the listing cache when the binary's bytes were listed
-    /// before): the tests, and each binary's PC table file.
+    /// before): the tests, each binary's PC table file, and the binaries
+    /// listed now (their bytes are new).
     static func listWithPCTables(_ build: WorkspaceBuild, scratch: URL, warm: WarmState = WarmState()) throws(TrimError)
-        -> ([ListedTest], [String: URL])
+        -> (tests: [ListedTest], pcTables: [String: URL], listedNow: Set<String>)
     {
         do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
             throw .setup("cannot create \(scratch.path): \(error)")
         }
-        let results = IndexedSlots<Result<([ListedTest], URL), TrimError>>(count: build.binaries.count)
+        let results = IndexedSlots<Result<([ListedTest], URL, Bool), TrimError>>(count: build.binaries.count)
         let keys = IndexedSlots<String?>(count: build.binaries.count)
         DispatchQueue.concurrentPerform(iterations: build.binaries.count) { index in
             let binary = build.binaries[index]
@@ -230,24 +241,29 @@ public enum RunPipeline {
         build.listingCache.prune(keeping: Set(keys.all.compactMap { $0 }))
         var tests: [ListedTest] = []
         var tables: [String: URL] = [:]
+        var listedNow = Set<String>()
         for (binary, result) in zip(build.binaries, results.all) {
-            let (listed, table) = try result.get()
+            let (listed, table, now) = try result.get()
             tests += listed
             tables[binary.id] = table
+            if now { listedNow.insert(binary.id) }
         }
-        return (tests, tables)
+        return (tests, tables, listedNow)
     }
 
+    /// The binary's tests, its PC table, and whether it was listed now (not found in the cache).
     static func listWithPCTable(_ binary: TestBinary, pcTable: URL, cache: ListingCache, key: String?)
-        throws(TrimError) -> ([ListedTest], URL)
+        throws(TrimError) -> ([ListedTest], URL, Bool)
     {
-        if let key, let cached = cache.load(binary, key: key, needsTable: true) { return (cached.tests, cached.pcTable) }
+        if let key, let cached = cache.load(binary, key: key, needsTable: true) {
+            return (cached.tests, cached.pcTable, false)
+        }
         let tests: [ListedTest]
         do {
             tests = try TestListing.list(binary, extraEnvironment: [SanitizerCoverage.pcTableFileVariable: pcTable.path])
         } catch { throw .cargo(error) }
         if let key { cache.store(tests, pcTable: pcTable, key: key) }
-        return (tests, pcTable)
+        return (tests, pcTable, true)
     }
 
     /// The slot→block maps of the binaries in `binaries` (those with a test
