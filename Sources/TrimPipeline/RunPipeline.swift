@@ -87,6 +87,19 @@ public enum RunPipeline {
         }
         defer { earlyMaps.finish() }
         try signals.check()
+        // Without a partition, whether a test is a candidate and whether it is
+        // selected are each decided test by test: the test binaries' tests are
+        // selected while rustdoc may still be listing the doctests.
+        var early: (input: SelectionInput, selection: Selection)?
+        if request.partition == nil {
+            let keys = candidates(listed, doctests: .none, build: build, request: request)
+                .map { TestKey(binary: $0.binary, name: $0.name) }
+            let input = try SelectionLoader.input(
+                store: store, build: build, tests: keys, granularity: request.granularity, force: request.force,
+                configuration: configuration, inputFilter: inputs.filter, warm: warm, timings: timings)
+            early = (input, Selector.select(input))
+            timings.lap("select (test binaries)")
+        }
         let doctests = try doctestListing.wait()
         // Only what was built is listed again: other packages' records stay as they are.
         var namesByBinary = doctests.namesByBinary
@@ -99,10 +112,17 @@ public enum RunPipeline {
 
         // Filters and the partition narrow; selection picks among what is left.
         let candidates = candidates(listed, doctests: doctests, build: build, request: request)
-        let selection = Selector.select(try SelectionLoader.input(
-            store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
-            granularity: request.granularity, force: request.force, configuration: configuration,
-            inputFilter: inputs.filter, crateDigests: doctests.keyDigests, warm: warm, timings: timings))
+        let selection: Selection
+        if var (input, binaryTests) = early {
+            input.tests = candidates.filter { $0.kind == Doctest.kind }.map { TestKey(binary: $0.binary, name: $0.name) }
+            input.crateDigests = doctests.keyDigests
+            selection = merged(binaryTests, Selector.select(input))
+        } else {
+            selection = Selector.select(try SelectionLoader.input(
+                store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
+                granularity: request.granularity, force: request.force, configuration: configuration,
+                inputFilter: inputs.filter, crateDigests: doctests.keyDigests, warm: warm, timings: timings))
+        }
         timings.lap("select")
         try signals.check()
         if cancellation?.isCancelled == true {
@@ -165,6 +185,15 @@ public enum RunPipeline {
         timings.lap("collect garbage")
         timings.peakMemory()
         return box.value
+    }
+
+    /// Two selections over disjoint tests as one, in the order one selection of them all has (by key).
+    static func merged(_ first: Selection, _ second: Selection) -> Selection {
+        var both = first
+        both.total += second.total
+        both.selected = (first.selected + second.selected).sorted { $0.key < $1.key }
+        both.skipped = (first.skipped + second.skipped).sorted()
+        return both
     }
 
     /// The listed tests and doctests the filters admit, then the partition's share of them.
