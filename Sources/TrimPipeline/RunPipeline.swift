@@ -98,7 +98,7 @@ public enum RunPipeline {
                 store: store, build: build, tests: keys, granularity: request.granularity, force: request.force,
                 configuration: configuration, inputFilter: inputs.filter, warm: warm, timings: timings)
             early = (input, Selector.select(input))
-            timings.lap("select (test binaries)")
+            timings.lap("select")
         }
         let doctests = try doctestListing.wait()
         // Only what was built is listed again: other packages' records stay as they are.
@@ -123,7 +123,7 @@ public enum RunPipeline {
                 granularity: request.granularity, force: request.force, configuration: configuration,
                 inputFilter: inputs.filter, crateDigests: doctests.keyDigests, warm: warm, timings: timings))
         }
-        timings.lap("select")
+        timings.lap(early == nil ? "select" : "doctests: select")
         try signals.check()
         if cancellation?.isCancelled == true {
             return RunStatistics(skipped: selection.skipped.count, notRun: selection.selected.count, cancelled: .superseded)
