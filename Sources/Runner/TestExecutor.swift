@@ -39,6 +39,7 @@ public final class TestExecutor: Sendable {
     private let policyFor: @Sendable (TestInstance) -> ExecutionPolicy
     private let prepareAttempt: AttemptPreparer?
     private let control = RunControl()
+    private let watchdog = SlowWatchdog()
     private let scratchPath: String
     private let coveragePath: String
 
@@ -206,11 +207,11 @@ public final class TestExecutor: Sendable {
                 // Cancelled by a signal while it was being started.
                 process.signalGroup(SIGTERM)
             }
-            let watch = SlowWatch(process: process, policy: policy) { elapsed in
+            let watch = watchdog.watch(process, policy: policy) { elapsed in
                 events.async { emit(.testSlow(test, attempt: attempt, elapsed: elapsed)) }
             }
             let exit = process.wait()
-            let timedOut = watch.stop()
+            let timedOut = watchdog.stop(watch)
             leaked = process.reapLeftovers()
             control.finished(process)
             let (testPID, traced) = setup.finish(process.pid)
@@ -231,54 +232,6 @@ public final class TestExecutor: Sendable {
         return TestExecution(test: test, attempt: attempt, status: status, duration: duration, output: output,
                              coverageFile: URL(fileURLWithPath: coverageFile, isDirectory: false), inputs: inputs,
                              leaked: leaked)
-    }
-}
-
-/// Reports a running test as slow once per period and kills its process group
-/// (SIGTERM, then SIGKILL after the grace period) after `terminateAfter` periods.
-private final class SlowWatch: @unchecked Sendable {
-    private let lock = NSLock()
-    private let timer: DispatchSourceTimer
-    private var periods = 0
-    private var killed = false
-    private var stopped = false
-
-    init(process: SpawnedProcess, policy: ExecutionPolicy, slow: @escaping @Sendable (Double) -> Void) {
-        timer = DispatchSource.makeTimerSource(queue: .global())
-        let period = max(policy.slowPeriod, 0.001)
-        timer.schedule(deadline: .now() + period, repeating: period)
-        // Weak: a tick already on its way when the test ends and the watch is
-        // released must find nothing to do (cancel does not wait for it).
-        timer.setEventHandler { [weak self] in
-            guard let self else { return }
-            let (count, kill) = self.lock.withLock { () -> (Int, Bool) in
-                guard !self.stopped else { return (0, false) }
-                self.periods += 1
-                let kill = policy.terminateAfter.map { self.periods >= $0 } ?? false
-                if kill { self.killed = true }
-                return (self.periods, kill)
-            }
-            guard count > 0 else { return }
-            if kill {
-                process.signalGroup(SIGTERM)
-                DispatchQueue.global().asyncAfter(deadline: .now() + policy.gracePeriod) {
-                    process.signalGroup(SIGKILL)
-                }
-                self.timer.cancel()
-            } else {
-                slow(Double(count) * period)
-            }
-        }
-        timer.resume()
-    }
-
-    /// Stops watching; true when the watch killed the test.
-    func stop() -> Bool {
-        lock.withLock {
-            stopped = true
-            timer.cancel()
-            return killed
-        }
     }
 }
 
