@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig", "TrimModel"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
-        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR", "TrimModel"]),
+        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR", "TrimModel", "ProcessSpawn"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "NativeBuild", "Coverage", "BlockIR", "Store", "TrimModel"], exclude: ["Fixtures"]),
         .testTarget(name: "PrivateFilesTests", dependencies: ["PrivateFiles"]),

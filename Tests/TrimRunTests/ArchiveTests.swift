@@ -1,0 +1,155 @@
+import Foundation
+import ProcessSpawn
+import Testing
+
+/// `trim archive` and `trim run --archive-file`: the ledger example built
+/// once in one checkout, its partitions run from elsewhere in another
+/// checkout (`--workspace-remap`) without building, recorded there so a plan
+/// in that checkout has nothing left to run; and archives trim must refuse.
+@Suite struct ArchiveTests {
+    /// A test that passes only in the checkout named "remapped", run from its package directory.
+    static let module = """
+        #[cfg(test)]
+        mod tests {
+            #[test]
+            fn runs_in_the_remapped_checkout() {
+                let manifest = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+                let here = std::env::current_dir().unwrap().canonicalize().unwrap();
+                assert_eq!(here, manifest.canonicalize().unwrap());
+                let name = std::fs::read_to_string(manifest.join("checkout-name")).unwrap();
+                assert_eq!(name.trim(), "remapped", "ran in the checkout the archive was built in");
+            }
+        }
+        """
+
+    static func temporaryDirectory(_ name: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trim-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// Two copies of the ledger: one to build the archive in, one to run it in.
+    static func checkouts() throws -> (built: ExampleWorkspace, remapped: ExampleWorkspace) {
+        let built = try NextestHabits.ledger(module: module)
+        let remapped = ExampleWorkspace(root: try temporaryDirectory("remapped").appendingPathComponent("ledger"))
+        try FileManager.default.copyItem(at: built.root, to: remapped.root)
+        try "built\n".write(to: built.root.appendingPathComponent("checkout-name"), atomically: true, encoding: .utf8)
+        try "remapped\n".write(to: remapped.root.appendingPathComponent("checkout-name"), atomically: true, encoding: .utf8)
+        return (built, remapped)
+    }
+
+    @Test func partitionsOfAnArchiveRunInAnotherCheckoutAndAreRecordedThere() throws {
+        let (built, remapped) = try Self.checkouts()
+        let archive = try Self.temporaryDirectory("archive").appendingPathComponent("ledger.tar.zst")
+        let made = try built.habit(["archive", "--workspace", "--archive-file", archive.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stderr.contains("archived 4 test binaries"), "\(made.stderr)")
+
+        // From a third directory: nothing of either checkout is the current directory.
+        let elsewhere = try Self.temporaryDirectory("elsewhere")
+        var passed: [String] = []
+        for part in ["hash:1/2", "hash:2/2"] {
+            let run = try remapped.run(["run", "--no-progress", "--archive-file", archive.path,
+                                        "--workspace-remap", remapped.root.path, "--partition", part],
+                                       environment: NextestHabits.environment, in: elsewhere)
+            #expect(run.status == 0, "\(part): \(run.stdout)\(run.stderr)")
+            let lines = run.stdout.lines(containing: "PASS [")
+            #expect(!lines.isEmpty, "\(part) ran nothing: \(run.stdout)")
+            passed += lines
+        }
+        #expect(passed.contains { $0.contains("runs_in_the_remapped_checkout") }, "\(passed)")
+        #expect(Set(passed.map { $0.split(separator: "]").last.map(String.init) ?? $0 }).count == passed.count)
+        // cargo built nothing in the remapped checkout: the binaries came from the archive.
+        let trimTarget = remapped.root.appendingPathComponent("target/trim")
+        #expect(!FileManager.default.fileExists(atPath: trimTarget.appendingPathComponent("debug").path))
+        #expect(FileManager.default.fileExists(atPath: trimTarget.appendingPathComponent("trim.db").path))
+
+        // The checkout's own build selects nothing: both partitions' results count.
+        let plan = try remapped.habit(["plan"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("0 of \(passed.count) tests selected"), "\(plan.stdout)")
+
+        // A checkout whose sources differ from the archive's is refused, and nothing runs.
+        let balance = remapped.root.appendingPathComponent("src/balance.rs")
+        try (try String(contentsOf: balance, encoding: .utf8) + "\n// edited after the archive was built\n")
+            .write(to: balance, atomically: true, encoding: .utf8)
+        let stale = try remapped.habit(["run", "--no-progress", "--archive-file", archive.path])
+        #expect(stale.status == 2)
+        #expect(stale.stderr.contains(archive.path) && stale.stderr.contains("other sources")
+                && stale.stderr.contains("src/balance.rs"), "\(stale.stderr)")
+        #expect(!stale.stdout.contains("PASS"), "\(stale.stdout)")
+
+        // Damaged copies of a real archive: truncated, and one byte changed inside a binary.
+        let plain = archive.deletingLastPathComponent().appendingPathComponent("ledger.tar")
+        #expect(try built.habit(["archive", "--workspace", "--archive-file", plain.path]).status == 0)
+        let bytes = try Data(contentsOf: plain)
+        let truncated = plain.deletingLastPathComponent().appendingPathComponent("truncated.tar")
+        try bytes.prefix(bytes.count / 3).write(to: truncated)
+        var flipped = bytes
+        flipped[bytes.count / 2] ^= 0xFF
+        let corrupt = plain.deletingLastPathComponent().appendingPathComponent("corrupt.tar")
+        try flipped.write(to: corrupt)
+        let zstdTruncated = plain.deletingLastPathComponent().appendingPathComponent("truncated.tar.zst")
+        let compressed = try Data(contentsOf: archive)
+        try compressed.prefix(compressed.count / 2).write(to: zstdTruncated)
+        try String(contentsOf: built.root.appendingPathComponent("src/balance.rs"), encoding: .utf8)
+            .write(to: balance, atomically: true, encoding: .utf8)
+        for (file, says) in [(truncated, "truncated"), (corrupt, "corrupt"), (zstdTruncated, "does not decompress")] {
+            let run = try remapped.habit(["run", "--no-progress", "--archive-file", file.path])
+            #expect(run.status == 2, "\(file.lastPathComponent): \(run.stdout)\(run.stderr)")
+            #expect(run.stderr.contains("\(file.path): ") && run.stderr.contains(says), "\(run.stderr)")
+        }
+    }
+
+    /// Archives made by `tar` itself, each wrong in one way.
+    @Test func badArchivesAreRefusedWithoutWritingOutside() throws {
+        let workspace = try ExampleWorkspace(withExtraTests: false)
+        let files = try Self.temporaryDirectory("bad-archives")
+        let content = files.appendingPathComponent("content")
+        try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
+        let manifest = #"{"format":"trim-archive","version":1}"#
+        try manifest.write(to: content.appendingPathComponent("trim-archive.json"), atomically: true, encoding: .utf8)
+        try "escaped\n".write(to: files.appendingPathComponent("escape-marker"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: content.appendingPathComponent("link").path,
+                                                   withDestinationPath: "/tmp")
+        func tar(_ name: String, _ members: [String]) throws -> URL {
+            let file = files.appendingPathComponent(name)
+            let done = try ChildProcess.run("/usr/bin/tar", ["--format=ustar", "-P", "-cf", file.path,
+                                                             "-C", content.path] + members)
+            #expect(done.status == 0, "\(String(decoding: done.stderr, as: UTF8.self))")
+            return file
+        }
+        let climbing = try tar("climbing.tar", ["trim-archive.json", "../escape-marker"])
+        let absolute = try tar("absolute.tar", ["trim-archive.json", files.appendingPathComponent("escape-marker").path])
+        let linked = try tar("linked.tar", ["trim-archive.json", "link"])
+        try "other\n".write(to: content.appendingPathComponent("other.txt"), atomically: true, encoding: .utf8)
+        let foreign = try tar("foreign.tar", ["other.txt", "trim-archive.json"])
+        try #"{"format":"trim-archive","version":99}"#.write(to: content.appendingPathComponent("trim-archive.json"),
+                                                              atomically: true, encoding: .utf8)
+        let newer = try tar("newer.tar", ["trim-archive.json"])
+        let text = files.appendingPathComponent("text.tar")
+        try String(repeating: "not an archive\n", count: 100).write(to: text, atomically: true, encoding: .utf8)
+        let tiny = files.appendingPathComponent("tiny.tar")
+        try "hi".write(to: tiny, atomically: true, encoding: .utf8)
+        let missing = files.appendingPathComponent("missing.tar")
+
+        let cases: [(URL, String)] = [
+            (missing, "no such archive file"), (text, "not a tar archive"), (tiny, "not a tar archive"),
+            (newer, "newer trim"), (foreign, "not a trim archive"), (climbing, "climbs out"),
+            (absolute, "absolute path"), (linked, "symbolic link"),
+        ]
+        for (file, says) in cases {
+            let run = try workspace.habit(["run", "--no-progress", "--archive-file", file.path])
+            #expect(run.status == 2, "\(file.lastPathComponent): \(run.stdout)\(run.stderr)")
+            #expect(run.stderr.contains("\(file.path): ") && run.stderr.contains(says),
+                    "\(file.lastPathComponent): \(run.stderr)")
+        }
+        // Nothing landed beside the extraction directory, nor in the workspace.
+        let found = FileManager.default.enumerator(atPath: workspace.root.path)?.compactMap { $0 as? String } ?? []
+        #expect(!found.contains { $0.hasSuffix("escape-marker") || $0.hasSuffix("/link") }, "\(found)")
+        #expect(try String(contentsOf: files.appendingPathComponent("escape-marker"), encoding: .utf8) == "escaped\n")
+
+        let stray = try workspace.habit(["run", "--workspace-remap", files.path])
+        #expect(stray.status == 2 && stray.stderr.contains("--workspace-remap needs --archive-file"), "\(stray.stderr)")
+    }
+}
