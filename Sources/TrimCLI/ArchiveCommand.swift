@@ -1,4 +1,5 @@
 import ArgumentParser
+import CargoSupport
 import Foundation
 import TrimPipeline
 
@@ -34,6 +35,12 @@ struct ArchiveArguments: ParsableArguments {
         guard let archiveFile else {
             if workspaceRemap != nil { throw ValidationError("--workspace-remap needs --archive-file") }
             return
+        }
+        var building = request.workspace.selection
+        building.workspace = false  // harmless: the archive holds what was built
+        guard building == PackageSelection() else {
+            throw ValidationError("--archive-file runs the build the archive holds: give package, target, feature "
+                                  + "and profile options to trim archive instead")
         }
         request.archive = ArchiveSource(file: absolute(archiveFile))
         if let workspaceRemap {

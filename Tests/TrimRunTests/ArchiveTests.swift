@@ -149,6 +149,9 @@ import Testing
         #expect(!found.contains { $0.hasSuffix("escape-marker") || $0.hasSuffix("/link") }, "\(found)")
         #expect(try String(contentsOf: files.appendingPathComponent("escape-marker"), encoding: .utf8) == "escaped\n")
 
+        let building = try workspace.habit(["run", "--archive-file", text.path, "--release"])
+        #expect(building.status == 2 && building.stderr.contains("give package, target, feature and profile options to trim archive"),
+                "\(building.stderr)")
         let stray = try workspace.habit(["run", "--workspace-remap", files.path])
         #expect(stray.status == 2 && stray.stderr.contains("--workspace-remap needs --archive-file"), "\(stray.stderr)")
     }
