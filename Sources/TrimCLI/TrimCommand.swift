@@ -294,6 +294,8 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var filters: FilterArguments
     @OptionGroup var selection: SelectionArguments
 
+    @OptionGroup(title: "Archives") var archive: ArchiveArguments
+
     enum Format: String, ExpressibleByArgument, CaseIterable { case human, json, jsonPretty = "json-pretty" }
 
     @Option(name: [.customShort("T"), .long],
@@ -303,15 +305,17 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         var (filter, partition) = try filters.filter()
         if messageFormat != .human {
-            let request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
+            var request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
                                      force: selection.all, filter: filter, partition: partition)
+            try archive.apply(to: &request)
             print(ListPrinter.json(try RunPipeline.testList(request), pretty: messageFormat == .jsonPretty),
                   terminator: "")
             return
         }
         // Listing shows ignored tests too (marked), unless --run-ignored says otherwise.
         if filter.runIgnored == .default { filter.runIgnored = .all }
-        let request = RunRequest(workspace: try workspace.options(), filter: filter, partition: partition)
+        var request = RunRequest(workspace: try workspace.options(), filter: filter, partition: partition)
+        try archive.apply(to: &request)
         for test in try RunPipeline.list(request) {
             print("\(test.binary) \(test.name)" + (test.ignored ? " (ignored)" : ""))
         }

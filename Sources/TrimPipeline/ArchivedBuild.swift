@@ -43,9 +43,11 @@ extension WorkspaceBuild {
                               cargoProfile: manifest.cargoProfile)
             try checkSources(manifest, archive: archive.file, workspaceRoot: workspace.root)
             let target = unpacked.appendingPathComponent("target").path
+            // The target dir first: it is usually inside the workspace.
             func remapped(_ path: String) -> String {
-                let inWorkspace = WorkspacePaths.remap(path, from: manifest.workspaceRoot, to: workspace.root)
-                return WorkspacePaths.remap(inWorkspace, from: manifest.targetDirectory, to: target)
+                let inTarget = WorkspacePaths.remap(path, from: manifest.targetDirectory, to: target)
+                return inTarget != path ? inTarget
+                    : WorkspacePaths.remap(path, from: manifest.workspaceRoot, to: workspace.root)
             }
             let unitsOfCrate = Dictionary(manifest.crates.map { ($0.key, $0.units.map { target + "/" + $0 }) },
                                           uniquingKeysWith: { a, _ in a })

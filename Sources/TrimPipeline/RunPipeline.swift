@@ -42,7 +42,6 @@ public enum RunPipeline {
     static func run(_ request: RunRequest, signals: SignalWatch, cancellation: RoundCancellation? = nil,
                     reporters: (Profile, URL) -> TestReporter,
                     warn: @escaping @Sendable (String) -> Void) throws(TrimError) -> RunStatistics {
-        let options = request.workspace
         let timings = PhaseTimings.fromEnvironment()
         let build = try WorkspaceBuild.make(for: request, command: "run", signals: signals, timings: timings)
         defer { build.session.close() }

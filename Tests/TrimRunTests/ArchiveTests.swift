@@ -7,10 +7,18 @@ import Testing
 /// checkout (`--workspace-remap`) without building, recorded there so a plan
 /// in that checkout has nothing left to run; and archives trim must refuse.
 @Suite struct ArchiveTests {
-    /// A test that passes only in the checkout named "remapped", run from its package directory.
+    /// A test that passes only in the checkout named "remapped", run from its
+    /// package directory; one that reads what the build script wrote, through OUT_DIR.
     static let module = """
         #[cfg(test)]
         mod tests {
+            #[test]
+            fn reads_what_its_build_script_wrote() {
+                let out = std::env::var("OUT_DIR").expect("OUT_DIR is set, as cargo test sets it");
+                let text = std::fs::read_to_string(std::path::Path::new(&out).join("generated.txt")).unwrap();
+                assert_eq!(text, "from the build script\\n");
+            }
+
             #[test]
             fn runs_in_the_remapped_checkout() {
                 let manifest = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
@@ -33,6 +41,14 @@ import Testing
         let built = try NextestHabits.ledger(module: module)
         let remapped = ExampleWorkspace(root: try temporaryDirectory("remapped").appendingPathComponent("ledger"))
         try FileManager.default.copyItem(at: built.root, to: remapped.root)
+        try """
+            fn main() {
+                let out = std::env::var("OUT_DIR").unwrap();
+                std::fs::write(std::path::Path::new(&out).join("generated.txt"), "from the build script\\n").unwrap();
+            }
+            """.write(to: built.root.appendingPathComponent("build.rs"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(at: built.root.appendingPathComponent("build.rs"),
+                                         to: remapped.root.appendingPathComponent("build.rs"))
         try "built\n".write(to: built.root.appendingPathComponent("checkout-name"), atomically: true, encoding: .utf8)
         try "remapped\n".write(to: remapped.root.appendingPathComponent("checkout-name"), atomically: true, encoding: .utf8)
         return (built, remapped)
@@ -44,6 +60,10 @@ import Testing
         let made = try built.habit(["archive", "--workspace", "--archive-file", archive.path])
         #expect(made.status == 0, "\(made.stderr)")
         #expect(made.stderr.contains("archived 4 test binaries"), "\(made.stderr)")
+        let plain = archive.deletingLastPathComponent().appendingPathComponent("ledger.tar")
+        #expect(try built.habit(["archive", "--workspace", "--archive-file", plain.path]).status == 0)
+        // As on another machine: the build's target dir is gone.
+        try FileManager.default.removeItem(at: built.root.appendingPathComponent("target"))
 
         // From a third directory: nothing of either checkout is the current directory.
         let elsewhere = try Self.temporaryDirectory("elsewhere")
@@ -58,6 +78,7 @@ import Testing
             passed += lines
         }
         #expect(passed.contains { $0.contains("runs_in_the_remapped_checkout") }, "\(passed)")
+        #expect(passed.contains { $0.contains("reads_what_its_build_script_wrote") }, "\(passed)")
         #expect(Set(passed.map { $0.split(separator: "]").last.map(String.init) ?? $0 }).count == passed.count)
         // cargo built nothing in the remapped checkout: the binaries came from the archive.
         let trimTarget = remapped.root.appendingPathComponent("target/trim")
@@ -80,8 +101,6 @@ import Testing
         #expect(!stale.stdout.contains("PASS"), "\(stale.stdout)")
 
         // Damaged copies of a real archive: truncated, and one byte changed inside a binary.
-        let plain = archive.deletingLastPathComponent().appendingPathComponent("ledger.tar")
-        #expect(try built.habit(["archive", "--workspace", "--archive-file", plain.path]).status == 0)
         let bytes = try Data(contentsOf: plain)
         let truncated = plain.deletingLastPathComponent().appendingPathComponent("truncated.tar")
         try bytes.prefix(bytes.count / 3).write(to: truncated)
