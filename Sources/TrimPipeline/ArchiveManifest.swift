@@ -65,8 +65,15 @@ struct ArchiveManifest: Codable {
                                   + "v\(currentVersion)); upgrade trim or build the archive again with this one")
         }
         do { return try JSONDecoder().decode(ArchiveManifest.self, from: data) } catch {
-            throw TarFile.Problem("it is corrupt: its \(fileName) does not decode (\(error))")
+            throw TarFile.Problem("it is corrupt: its \(fileName) is not a version \(head.version) manifest"
+                                  + Self.missingField(error))
         }
+    }
+
+    /// `` (missing `binaries`)`` when that is what failed, else nothing.
+    static func missingField(_ error: Error) -> String {
+        if case DecodingError.keyNotFound(let key, _) = error { return " (missing `\(key.stringValue)`)" }
+        return ""
     }
 
     func encoded() -> Data {
