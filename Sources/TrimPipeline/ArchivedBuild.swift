@@ -34,6 +34,7 @@ extension WorkspaceBuild {
         }
         var paths = TrimPaths(cargoTargetDirectory: workspace.targetDirectory, database: options.database)
         let session = try WorkspaceSession.open(paths: paths, command: command, signals: signals)
+        timings.lap("cargo metadata + lock")
         do throws(TrimError) {
             let unpacked = session.scratch.appendingPathComponent("archive")
             let manifest = try BuildArchive.open(archive.file, into: unpacked)
