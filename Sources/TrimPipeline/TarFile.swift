@@ -15,7 +15,12 @@ enum TarFile {
     /// What went wrong, without the archive's path (the caller names it).
     struct Problem: Error, CustomStringConvertible {
         var description: String
-        init(_ description: String) { self.description = description }
+        /// The bytes stopped before the archive did (a decompressor's failure may explain why).
+        var endedEarly = false
+        init(_ description: String, endedEarly: Bool = false) {
+            self.description = description
+            self.endedEarly = endedEarly
+        }
     }
 
     /// Writes entries one after another; `finish` adds the end-of-archive blocks.
@@ -116,24 +121,32 @@ enum TarFile {
             throw Problem("cannot read it: \(error.localizedDescription)")
         }
         defer { try? input.close() }
+        return try extract(from: input, into: directory)
+    }
+
+    /// `extract` from a stream (a file or a pipe), read up to the end-of-archive marker.
+    static func extract(from input: FileHandle, into directory: URL) throws(Problem) -> [String] {
         var offset = 0
         var names: [String] = []
         var seen = Set<String>()
         func read(_ count: Int, what: String) throws(Problem) -> Data {
-            let data: Data
-            do { data = try input.read(upToCount: count) ?? Data() } catch {
-                throw Problem("cannot read it at byte \(offset): \(error.localizedDescription)")
+            var data = Data()
+            while data.count < count {  // a pipe gives what it has
+                let chunk: Data
+                do { chunk = try input.read(upToCount: count - data.count) ?? Data() } catch {
+                    throw Problem("cannot read it at byte \(offset + data.count): \(error.localizedDescription)")
+                }
+                if chunk.isEmpty { break }
+                data.append(chunk)
             }
             guard data.count == count else {
-                throw Problem("it is truncated: it ends at byte \(offset + data.count), inside \(what)")
+                if offset == 0 { throw Problem("it is not a tar archive (shorter than one tar header)", endedEarly: true) }
+                throw Problem("it is truncated: it ends at byte \(offset + data.count), inside \(what)", endedEarly: true)
             }
             offset += count
             return data
         }
         while true {
-            if offset == 0, (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)??.intValue ?? 0 < blockSize {
-                throw Problem("it is not a tar archive (shorter than one tar header)")
-            }
             let block = try read(blockSize, what: "a header (the end-of-archive marker is missing)")
             if block.allSatisfy({ $0 == 0 }) { return names }
             let entry = try parseHeader([UInt8](block), at: offset - blockSize)

@@ -149,6 +149,9 @@ import Testing
         try #"{"format":"trim-archive","version":99}"#.write(to: content.appendingPathComponent("trim-archive.json"),
                                                               atomically: true, encoding: .utf8)
         let newer = try tar("newer.tar", ["trim-archive.json"])
+        let climbingCompressed = files.appendingPathComponent("climbing.tar.zst")
+        let zstd = try ChildProcess.run("/usr/bin/zstd", ["-q", climbing.path, "-o", climbingCompressed.path])
+        #expect(zstd.status == 0, "\(String(decoding: zstd.stderr, as: UTF8.self))")
         let text = files.appendingPathComponent("text.tar")
         try String(repeating: "not an archive\n", count: 100).write(to: text, atomically: true, encoding: .utf8)
         let tiny = files.appendingPathComponent("tiny.tar")
@@ -158,7 +161,7 @@ import Testing
         let cases: [(URL, String)] = [
             (missing, "no such archive file"), (text, "not a tar archive"), (tiny, "not a tar archive"),
             (newer, "newer trim"), (foreign, "not a trim archive"), (climbing, "climbs out"),
-            (absolute, "absolute path"), (linked, "symbolic link"),
+            (absolute, "absolute path"), (linked, "symbolic link"), (climbingCompressed, "climbs out"),
         ]
         for (file, says) in cases {
             let run = try workspace.habit(["run", "--no-progress", "--archive-file", file.path])
