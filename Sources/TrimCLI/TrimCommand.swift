@@ -25,6 +25,7 @@ public struct TrimCommand: ParsableCommand {
     /// Runs the command line `arguments` (without the program name) and
     /// exits with trim's documented status.
     public static func main(arguments: [String]) -> Never {
+        SignalWatch.watchFromStartUp()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
