@@ -213,4 +213,20 @@ import Testing
         #expect(selected(fromArchive.stdout) == selected(fromBuild.stdout), "\(fromArchive.stdout)\n\(fromBuild.stdout)")
         #expect(fromArchive.stdout.split(separator: "\n").last == fromBuild.stdout.split(separator: "\n").last)
     }
+
+    /// An archive built with `--release` records into the checkout's release
+    /// store, where the checkout's own release build finds its results.
+    @Test func aReleaseArchiveRecordsIntoTheReleaseStore() throws {
+        let (built, remapped) = try Self.checkouts()
+        let archive = try Self.temporaryDirectory("archive").appendingPathComponent("release.tar")
+        let made = try built.habit(["archive", "--workspace", "--release", "--archive-file", archive.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let run = try remapped.habit(["run", "--no-progress", "--archive-file", archive.path])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let trim = remapped.root.appendingPathComponent("target/trim")
+        #expect(FileManager.default.fileExists(atPath: trim.appendingPathComponent("trim-release.db").path))
+        #expect(!FileManager.default.fileExists(atPath: trim.appendingPathComponent("trim.db").path))
+        let plan = try remapped.habit(["plan", "--release"])
+        #expect(plan.status == 0 && plan.stdout.contains("0 of "), "\(plan.stdout)\(plan.stderr)")
+    }
 }
