@@ -43,12 +43,11 @@ public enum RunPipeline {
     static func run(_ request: RunRequest, signals: SignalWatch, cancellation: RoundCancellation? = nil,
                     warm: WarmState = WarmState(), reporters: (Profile, URL) -> TestReporter,
                     warn: @escaping @Sendable (String) -> Void) throws(TrimError) -> RunStatistics {
-        let options = request.workspace
         let timings = PhaseTimings.fromEnvironment()
-        let build = try WorkspaceBuild.make(options, command: "run", signals: signals, timings: timings, warm: warm)
+        let build = try WorkspaceBuild.make(for: request, command: "run", signals: signals, timings: timings, warm: warm)
         defer { build.session.close() }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
-        let doctestListing = PendingWork { () throws(TrimError) in try DoctestSuite.make(build: build, options: options) }
+        let doctestListing = PendingWork { () throws(TrimError) in try DoctestSuite.make(build: build, request: request) }
         defer { doctestListing.finish() }
         // The changed test binaries list themselves while the build is recorded.
         let scratch = build.session.scratch
@@ -153,6 +152,7 @@ public enum RunPipeline {
             $0.maxThreads.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
         }
         let executor = TestExecutor(jobs: jobs, scratchDirectory: scratch.appendingPathComponent("tests"),
+                                    coverageDirectory: inputs.coverageDumpDirectory,
                                     coverageFileVariable: SanitizerCoverage.coverageFileVariable,
                                     policy: policy.base, policyFor: { policy.policy(for: $0) },
                                     prepareAttempt: Self.tracingTestBinaries(inputs.preparer),
@@ -217,11 +217,11 @@ public enum RunPipeline {
 
     static func plan(_ request: RunRequest, signals: SignalWatch) throws(TrimError) -> Selection {
         let timings = PhaseTimings.fromEnvironment()
-        let build = try WorkspaceBuild.make(request.workspace, command: "plan", signals: signals, timings: timings)
+        let build = try WorkspaceBuild.make(for: request, command: "plan", signals: signals, timings: timings)
         defer { build.session.close() }
         let tests = try build.listTests(jobs: request.workspace.jobs)
         timings.lap("list tests")
-        let doctests = try DoctestSuite.make(build: build, options: request.workspace)
+        let doctests = try DoctestSuite.make(build: build, request: request)
         let store: TrimStore
         do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
         let keys = candidates(tests, doctests: doctests, build: build, request: request)
@@ -239,10 +239,10 @@ public enum RunPipeline {
     }
 
     static func list(_ request: RunRequest, signals: SignalWatch) throws(TrimError) -> [FilterableTest] {
-        let build = try WorkspaceBuild.make(request.workspace, command: "list", signals: signals)
+        let build = try WorkspaceBuild.make(for: request, command: "list", signals: signals)
         defer { build.session.close() }
         let tests = try build.listTests(jobs: request.workspace.jobs)
-        return candidates(tests, doctests: try DoctestSuite.make(build: build, options: request.workspace),
+        return candidates(tests, doctests: try DoctestSuite.make(build: build, request: request),
                           build: build, request: request)
     }
 
@@ -375,7 +375,7 @@ final class ResultRecorder: @unchecked Sendable {
         // Checked after the test ended: a binary replaced before or while it
         // ran produced a result that belongs to no recorded build.
         guard let built = binaryIdentities[test.binary], FileIdentity(path: test.executable) == built else {
-            for attempt in result.attempts { try? FileManager.default.removeItem(at: attempt.coverageFile) }
+            for attempt in result.attempts { unlink(attempt.coverageFile.path) }
             warn("\(test.binary) \(test.name): its test binary \(test.executable) changed while trim ran "
                  + "(rebuilt by another program?); its result is not recorded and it will run again next time")
             return
@@ -387,7 +387,7 @@ final class ResultRecorder: @unchecked Sendable {
         if let problem = coverage.problem, result.isSuccess || coverage.state == .partial {
             warn("\(test.binary) \(test.name): \(problem); it will run again next time")
         }
-        for attempt in result.attempts { try? FileManager.default.removeItem(at: attempt.coverageFile) }
+        for attempt in result.attempts { unlink(attempt.coverageFile.path) }
         save(result, coverage: coverage.state, hits: coverage.hits, inputs: result.last.inputs)
     }
 
