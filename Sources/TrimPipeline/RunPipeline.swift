@@ -112,7 +112,8 @@ public enum RunPipeline {
         // Filters and the partition narrow; selection picks among what is left.
         let candidates = candidates(listed, doctests: doctests, build: build, request: request)
         let selection: Selection
-        if var (input, binaryTests) = early {
+        if let (earlyInput, binaryTests) = early {
+            var input = earlyInput
             input.tests = candidates.filter { $0.kind == Doctest.kind }.map { TestKey(binary: $0.binary, name: $0.name) }
             input.crateDigests = doctests.keyDigests
             selection = merged(binaryTests, Selector.select(input))
