@@ -20,11 +20,15 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalid(path: String, detail: String)
     /// Any other SQLite failure.
     case database(path: String, detail: String)
+    /// A database server (`path`: its URL without the password) refused, could
+    /// not be reached, or went away; `detail` says which and what to do.
+    case server(path: String, detail: String)
 
     public var path: String {
         switch self {
         case .newerSchema(let path, _, _), .corrupt(let path, _), .io(let path, _), .busy(let path),
-             .unknownBuild(let path, _), .invalid(let path, _), .database(let path, _):
+             .unknownBuild(let path, _), .invalid(let path, _), .database(let path, _),
+             .server(let path, _):
             return path
         }
     }
@@ -47,7 +51,9 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalid(let path, let detail):
             return "\(path): \(detail)"
         case .database(let path, let detail):
-            return "\(path): SQLite error: \(detail)"
+            return "\(path): \(path.contains("://") ? "PostgreSQL" : "SQLite") error: \(detail)"
+        case .server(let path, let detail):
+            return "\(path): \(detail)"
         }
     }
 
