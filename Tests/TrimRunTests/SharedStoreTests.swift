@@ -161,7 +161,7 @@ struct PrivateServer {
         let port = base.split(separator: ":").last!.split(separator: "/").first!
         let cases: [(String, String)] = [
             (base.replacingOccurrences(of: password, with: "wrong-\(password.prefix(3))"), "refused the credentials of user 'trim'"),
-            (base.replacingOccurrences(of: "/trim", with: "/missing_db"), "has no database 'missing_db'"),
+            (String(base.dropLast("/trim".count)) + "/missing_db", "has no database 'missing_db'"),
             (base.replacingOccurrences(of: ":\(port)/", with: ":1/"), "cannot connect to the server 127.0.0.1:1"),
             (base.replacingOccurrences(of: ":\(port)/", with: ":port/"), "the port 'port'"),
             (base.replacingOccurrences(of: "postgres://", with: "mysql://"), "scheme 'mysql://'"),
