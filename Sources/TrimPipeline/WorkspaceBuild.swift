@@ -99,13 +99,14 @@ public struct WorkspaceBuild: Sendable {
             throw .cargo(error)
         }
         do { try options.selection.validate(against: workspace) } catch { throw .cargo(error) }
-        // `[store]` of .config/trim.toml when neither --db nor TRIM_DB is given (its errors are reported with the rest of the file's).
+        // `[store]` of .config/trim.toml: its url when neither --db nor TRIM_DB is given, its
+        // read-only always (its errors are reported with the rest of the file's).
         var chosen = options
-        if options.database == nil,
-            let settings = (try? TrimConfiguration.load(workspaceRoot: URL(fileURLWithPath: workspace.root)))?.store,
-            let url = settings.url {
-            try DatabaseLocation.check(url)
-            chosen.database = url
+        if let settings = (try? TrimConfiguration.load(workspaceRoot: URL(fileURLWithPath: workspace.root)))?.store {
+            if options.database == nil, let url = settings.url {
+                try DatabaseLocation.check(url)
+                chosen.database = url
+            }
             chosen.databaseReadOnly = options.databaseReadOnly || settings.readOnly
         }
         // A server is reached before the build: a wrong URL, password or host fails in seconds, not after cargo.

@@ -113,9 +113,14 @@ struct PrivateServer {
             #expect(!outcome.stderr.contains(server.password), "the password leaked")
         }
 
-        // A third checkout at yet another path: the shards' records cover it.
+        // A third checkout at yet another path, with trim's cache elsewhere too (as on
+        // another machine: the runtime library the flags link has another path): the
+        // shards' records cover it.
         let laptop = try Self.checkout(of: first)
-        let plan = try laptop.run(["plan", "--db", server.url])
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("trim-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let elsewhere = ["TRIM_CACHE_DIR": cache.path]
+        let plan = try laptop.run(["plan", "--db", server.url], environment: elsewhere)
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(Self.planned(plan).isEmpty, "nothing to run for the same code:\n\(plan.stdout)")
 
@@ -123,7 +128,7 @@ struct PrivateServer {
         let lib = laptop.root.appendingPathComponent("src/lib.rs")
         try (try String(contentsOf: lib, encoding: .utf8)).replacingOccurrences(of: "x * 2", with: "x + x")
             .write(to: lib, atomically: true, encoding: .utf8)
-        let edited = try laptop.run(["plan", "--db", server.url])
+        let edited = try laptop.run(["plan", "--db", server.url], environment: elsewhere)
         #expect(Self.planned(edited) == ["doubles", "doubles_zero"], "\(edited.stdout)")
     }
 
