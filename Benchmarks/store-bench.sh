@@ -65,7 +65,7 @@ selection_bench="$root/.build-bench/release/trim-bench-selection"
 [[ -x $selection_bench ]] || fail "no trim-bench-selection at $selection_bench"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/store-bench.XXXXXX")"
-cluster="$work/cluster"
+cluster="$(mktemp -u "${TMPDIR:-/tmp}/store-bench-pg.XXXXXX")"  # not inside $work (0700): the server's user must reach it
 cleanup() {
   "$root/scripts/pg-cluster" stop "$cluster" >/dev/null 2>&1 || true
   [[ $keep -eq 1 ]] && echo "keeping $work" || rm -rf "$work"

@@ -62,8 +62,9 @@ extension PostgresStore {
         try recordResults([result], inputs: inputs.map { [result.key: $0] } ?? [:])
     }
 
-    /// Each result is one statement (test row, result and inputs together);
-    /// the batch is one transaction.
+    /// Each result is one statement (test row, result and inputs together,
+    /// under the shared builds lock): a single result is its own transaction
+    /// in one round trip; a batch is one transaction.
     public func recordResults(_ batch: [TestResultRecord], inputs: [TestKey: TestInputs]) throws(StoreError) {
         guard !batch.isEmpty else { return }
         let location = self.location
@@ -71,8 +72,7 @@ extension PostgresStore {
             (record, ByteBuffer(bytes: PortableCodecs.encodeHits(record.hits)),
              record.output.map(PortableCodecs.capOutput), try Self.encodeInputs(inputs[record.key], location: location))
         }
-        try write { statements in
-            try Self.holdBuilds(statements)
+        func send(_ statements: PostgresSession.Statements) throws {
             for (record, hits, output, inputsJSON) in prepared {
                 do {
                     try statements.query(Self.upsert(record, hits: hits, output: output, inputs: inputsJSON))
@@ -81,13 +81,22 @@ extension PostgresStore {
                 }
             }
         }
+        if prepared.count == 1 {
+            try writeStatement(send)
+        } else {
+            try write(send)
+        }
     }
 
-    /// The test's row (created when new), its result and its inputs, in one statement.
+    /// The test's row (created when new), its result and its inputs, in one
+    /// statement that first takes the builds lock shared (`l`: every other
+    /// part reads from it, so it runs first).
     static func upsert(_ record: TestResultRecord, hits: ByteBuffer, output: String?, inputs: String?) -> PostgresQuery {
         """
-        WITH t AS (
-            INSERT INTO trim.test(binary_id, name) VALUES (\(record.key.binary), \(record.key.name))
+        WITH l AS MATERIALIZED (
+            SELECT pg_advisory_xact_lock_shared(\(PostgresSchema.buildsLock)) AS locked
+        ), t AS (
+            INSERT INTO trim.test(binary_id, name) SELECT \(record.key.binary), \(record.key.name) FROM l
             ON CONFLICT (binary_id, name) DO UPDATE SET name = EXCLUDED.name RETURNING id
         ), r AS (
             INSERT INTO trim.test_result(test_id, build_id, outcome, duration, coverage, hits, output, recorded_at)

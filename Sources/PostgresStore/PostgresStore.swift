@@ -51,6 +51,12 @@ public final class PostgresStore: CoverageStore {
         return try session.exclusive { statements in try statements.transaction { try body(statements) } }
     }
 
+    /// A write that is one statement: its own transaction, in one round trip.
+    func writeStatement<T>(_ body: (PostgresSession.Statements) throws -> T) throws(StoreError) -> T {
+        if readOnly { throw StoreError.invalid(path: location, detail: "opened read-only (--db-read-only): nothing is recorded here") }
+        return try session.exclusive { statements in try body(statements) }
+    }
+
     /// Reads from one snapshot.
     func read<T>(_ body: (PostgresSession.Statements) throws -> T) throws(StoreError) -> T {
         try session.exclusive { statements in
