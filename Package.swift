@@ -120,19 +120,20 @@ let package = Package(
         .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "PostgresStore", "BlockIR", "TrimModel"], path: "Benchmarks/Selection"),
         .testTarget(
             name: "BlockIRTests",
-            dependencies: ["BlockIR", "BlockDiffReport"]
+            dependencies: ["BlockIR", "BlockDiffReport", "ProcessSpawn"]
         ),
-        .testTarget(name: "BlockDiffCLITests", dependencies: ["BlockIR"]),
-        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR", "PrivateFiles"]),
-        .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR", "Selection", "TrimConfig", "TrimModel", "PrivateFiles"]),
+        .testTarget(name: "BlockDiffCLITests", dependencies: ["BlockIR", "ProcessSpawn"]),
+        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR", "PrivateFiles", "ProcessSpawn"]),
+        .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR", "Selection", "TrimConfig", "TrimModel", "PrivateFiles", "ProcessSpawn"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "PostgresStore", "BlockIR", "TrimModel", "ProcessSpawn"]),
-        .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig", "TrimModel"]),
+        .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig", "TrimModel", "ProcessSpawn"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
         .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR", "TrimModel", "ProcessSpawn"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
-        .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "NativeBuild", "Coverage", "BlockIR", "Store", "TrimModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "PrivateFilesTests", dependencies: ["PrivateFiles"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "NativeBuild", "Coverage", "BlockIR", "Store", "TrimModel", "ProcessSpawn"], exclude: ["Fixtures"]),
+        .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn"]),
+        .testTarget(name: "PrivateFilesTests", dependencies: ["PrivateFiles", "ProcessSpawn"]),
         .testTarget(name: "EditorTests", dependencies: ["Editor", "BlockIR", "Store", "ProcessSpawn"], exclude: ["Clients"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -77,7 +77,7 @@ export NO_COLOR=1 CARGO_TERM_COLOR=never
 url=$("$root/scripts/pg-cluster" start "$cluster") || fail "could not start the private PostgreSQL server"
 psql_bin=/usr/lib/postgresql/15/bin/psql
 port=$(cat "$cluster/port")
-psql_admin() { PGPASSWORD="$(cat "$cluster/pwfile")" "$psql_bin" -q -h 127.0.0.1 -p "$port" -U trim -d trim -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+psql_admin() { PGOPTIONS="--client-min-messages=warning" PGPASSWORD="$(cat "$cluster/pwfile")" "$psql_bin" -q -h 127.0.0.1 -p "$port" -U trim -d trim -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
 
 now() { echo "$EPOCHREALTIME"; }
 sub() { stats difference --decimals 3 "$1" "$2"; }

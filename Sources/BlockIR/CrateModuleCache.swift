@@ -23,7 +23,7 @@ public struct CrateModuleCache: Sendable {
         return ContentHash.of(Data(parts.joined(separator: "\n").utf8))
     }
 
-    func entry(_ key: String) -> URL { directory.appendingPathComponent("\(key).crate") }
+    public func entry(_ key: String) -> URL { directory.appendingPathComponent("\(key).crate") }
 
     /// Whether a merge is kept under `key` (without reading it).
     public func contains(key: String) -> Bool { FileManager.default.fileExists(atPath: entry(key).path) }

@@ -109,6 +109,9 @@ public struct InstrumentedTestBuild: Sendable {
             var test: Bool
         }
         var reason: String
+        var package_id: String?
+        /// `build-script-executed`: the build script's output directory.
+        var out_dir: String?
         var manifest_path: String?
         var target: Target?
         var profile: Profile?
@@ -119,7 +122,16 @@ public struct InstrumentedTestBuild: Sendable {
     static func parse(messages: Data, workspace: CargoWorkspace) throws(CargoError) -> Result {
         var binaries: [TestBinary] = []
         var libraries: [LibraryModule] = []
-        for line in messages.split(separator: UInt8(ascii: "\n")) where line.first == UInt8(ascii: "{") {
+        let lines = messages.split(separator: UInt8(ascii: "\n")).filter { $0.first == UInt8(ascii: "{") }
+        // `cargo test` gives a package's tests OUT_DIR when the package has a build script.
+        var outDirectories: [String: String] = [:]
+        for line in lines {
+            guard let message = try? JSONDecoder().decode(Artifact.self, from: Data(line)),
+                  message.reason == "build-script-executed", let id = message.package_id, let out = message.out_dir
+            else { continue }
+            outDirectories[id] = out
+        }
+        for line in lines {
             guard let artifact = try? JSONDecoder().decode(Artifact.self, from: Data(line)),
                 artifact.reason == "compiler-artifact", let target = artifact.target,
                 let manifest = artifact.manifest_path
@@ -132,7 +144,8 @@ public struct InstrumentedTestBuild: Sendable {
                     package: package.name, target: target.name, kind: kind, executable: executable,
                     bitcode: bitcodePath(ofArtifact: executable), units: try units(ofArtifact: executable),
                     packageDirectory: package.directory,
-                    environment: testEnvironment(package: package, crateName: target.name)))
+                    environment: testEnvironment(package: package, crateName: target.name).merging(
+                        artifact.package_id.flatMap { outDirectories[$0] }.map { ["OUT_DIR": $0] } ?? [:]) { a, _ in a }))
             } else if target.kind.contains(where: { ["lib", "rlib", "proc-macro"].contains($0) }),
                 let rlib = artifact.filenames?.first(where: { $0.hasSuffix(".rlib") })
             {

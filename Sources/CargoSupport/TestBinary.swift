@@ -20,6 +20,19 @@ public struct TestBinary: Sendable, Hashable {
     /// What `cargo test` sets for the test process (CARGO_MANIFEST_DIR, CARGO_PKG_NAME, ...).
     public var environment: [String: String]
 
+    public init(id: String, package: String, target: String, kind: Kind, executable: String, bitcode: String,
+                units: [String], packageDirectory: String, environment: [String: String]) {
+        self.id = id
+        self.package = package
+        self.target = target
+        self.kind = kind
+        self.executable = executable
+        self.bitcode = bitcode
+        self.units = units
+        self.packageDirectory = packageDirectory
+        self.environment = environment
+    }
+
     static func id(package: String, target: String, kind: Kind) -> String {
         switch kind {
         case .lib, .procMacro: return package

@@ -50,6 +50,16 @@ public enum ChildProcess {
                            environment: [String: String]? = nil, stdout: Output = .capture,
                            stderr: Output = .capture,
                            eachStdoutLine: ((Data) -> Void)? = nil) throws(SpawnFailure) -> Finished {
+        try start(executable, arguments, directory: directory, environment: environment, stdout: stdout,
+                  stderr: stderr, eachStdoutLine: eachStdoutLine).wait()!
+    }
+
+    /// Starts the child and returns at once; its captured output is
+    /// collected in the background (see `RunningChild`).
+    public static func start(_ executable: String, _ arguments: [String], directory: String? = nil,
+                             environment: [String: String]? = nil, stdout: Output = .capture,
+                             stderr: Output = .capture,
+                             eachStdoutLine: ((Data) -> Void)? = nil) throws(SpawnFailure) -> RunningChild {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -85,46 +95,13 @@ public enum ChildProcess {
             environment: ProcessSpawn.entries(environment ?? ProcessInfo.processInfo.environment), actions: &actions)
         writeEnds.forEach { close($0) }
         writeEnds = []
-        let pid: pid_t
         switch spawned {
-        case .success(let started): pid = started
+        case .success(let pid):
+            return RunningChild(executable: executable, pid: pid, stdoutEnd: readEnds[0], stderrEnd: readEnds[1],
+                                eachStdoutLine: eachStdoutLine)
         case .failure(let error):
             readEnds.filter { $0 >= 0 }.forEach { close($0) }
             throw SpawnFailure(executable: executable, reason: error.description)
-        }
-        defer { ChildGroups.shared.unregister(pid) }
-
-        // Both pipes drained at once, so a child filling one never blocks.
-        let errors = Drained()
-        let errorEnd = readEnds[1]
-        let errorReader = errorEnd >= 0 ? Thread { errors.data = drain(errorEnd); errors.done.signal() } : nil
-        errorReader?.start()
-        let output = readEnds[0] >= 0 ? drain(readEnds[0], eachLine: eachStdoutLine) : Data()
-        if errorReader != nil { errors.done.wait() }
-        let exit = ProcessSpawn.wait(pid)
-        return Finished(pid: pid, exit: exit, stdout: output, stderr: errors.data)
-    }
-
-    /// Reads `fd` to its end and closes it, handing each complete line to
-    /// `eachLine` as it arrives (a last line without a newline at the end).
-    private static func drain(_ fd: Int32, eachLine: ((Data) -> Void)? = nil) -> Data {
-        defer { close(fd) }
-        var data = Data()
-        var lineStart = 0
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count > 0 {
-                data.append(contentsOf: buffer[0..<count])
-                guard let eachLine else { continue }
-                while let newline = data[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
-                    eachLine(data[lineStart..<newline])
-                    lineStart = newline + 1
-                }
-            } else if count == 0 || errno != EINTR {
-                if let eachLine, lineStart < data.count { eachLine(data[lineStart...]) }
-                return data
-            }
         }
     }
 
@@ -138,10 +115,4 @@ public enum ChildProcess {
         }
         return nil
     }
-}
-
-/// Written by the reader thread before it signals `done`.
-private final class Drained: @unchecked Sendable {
-    var data = Data()
-    let done = DispatchSemaphore(value: 0)
 }

@@ -7,7 +7,8 @@ import Glibc
 /// Owns: posix_spawn details (file actions Swift's importer cannot see,
 /// process groups, signal defaults), waiting without polling
 /// (`ProcessSpawn.wait`), running a helper to completion with its output
-/// (`ChildProcess`), the registry of live child groups and its on-disk
+/// (`ChildProcess.run`) or in the background (`ChildProcess.start`,
+/// `RunningChild`; the tests start their processes this way too), the registry of live child groups and its on-disk
 /// ledger (`ChildGroups`), and telling a live process from a reused pid
 /// (`ProcessIdentity`).
 /// Invariant: every child trim starts leads its own process group, is known

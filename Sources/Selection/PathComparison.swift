@@ -50,6 +50,12 @@ public final class PathComparison {
 
     /// Where the two paths part (nil: the same path): the first old function
     /// that cannot be carried over, else the new code the old path does not account for.
+    ///
+    /// Functions with the same hash-free name and the same content (generic
+    /// instances whose types share a layout) are one function here: which of
+    /// them a call site reaches may change with nothing but their hashes (a
+    /// release), so the path through them is the union of the blocks run in
+    /// any of them, on each side.
     public func divergence(before: [HitFunction], after: [HitFunction]) -> PathDivergence? {
         var remaining: [HitKey: Set<UInt32>] = [:]
         for hit in after where !isHarnessMain(hit, "new:", new) {
@@ -57,6 +63,9 @@ public final class PathComparison {
             let observed = observedBlocks("new:", key, new)
             remaining[key, default: []].formUnion(hit.blocks.filter { observed?.contains($0) ?? true })
         }
+        // Per group of identical new functions: the blocks the old path leads to there.
+        var expected: [HitKey: (members: [HitKey], blocks: Set<UInt32>)] = [:]
+        var groupOrder: [HitKey] = []
         for hit in before where !isHarnessMain(hit, "old:", old) {
             guard let carried = carry(HitKey(module: hit.module, symbol: hit.symbol)) else {
                 return .gone(symbol: hit.symbol)
@@ -70,18 +79,25 @@ public final class PathComparison {
                 }
                 if observedAfter?.contains(UInt32(partner)) ?? true { mapped.insert(UInt32(partner)) }
             }
-            // One new function may stand for several old ones (instances
-            // paired by content): what is left of it must match the rest. An
-            // identical instance the pairing did not pick may stand in for it
-            // (a release moved their hashes, and with them their order).
-            let target = ([carried.target] + carried.siblings).first { remaining[$0].map(mapped.isSubset) ?? false }
-            guard let target, let seen = remaining[target] else {
-                let now = remaining[carried.target] ?? []
-                return .notExecuted(symbol: carried.target.symbol, blocks: mapped.subtracting(now).sorted(),
-                                    instead: now.subtracting(mapped).sorted())
+            let members = [carried.target] + carried.siblings
+            let group = members.min { $0.symbol < $1.symbol }!
+            if expected[group] == nil {
+                expected[group] = (members, [])
+                groupOrder.append(group)
             }
-            let left = seen.subtracting(mapped)
-            remaining[target] = left.isEmpty ? nil : left
+            expected[group]!.blocks.formUnion(mapped)
+        }
+        for group in groupOrder {
+            let (members, blocks) = expected[group]!
+            let seen = members.reduce(into: Set<UInt32>()) { $0.formUnion(remaining[$1] ?? []) }
+            guard blocks.isSubset(of: seen) else {
+                let target = members[0]
+                return .notExecuted(symbol: target.symbol, blocks: blocks.subtracting(seen).sorted(),
+                                    instead: seen.subtracting(blocks).sorted())
+            }
+            for member in members { remaining[member] = nil }
+            let left = seen.subtracting(blocks)
+            if !left.isEmpty { remaining[members[0]] = left }
         }
         guard let (key, blocks) = remaining.min(by: { $0.key.symbol < $1.key.symbol }) else { return nil }
         return .newlyExecuted(symbol: key.symbol, blocks: blocks.sorted())

@@ -16,7 +16,7 @@ public struct TrimCommand: ParsableCommand {
         commandName: "trim",
         abstract: "Run only the tests a change can affect, decided per LLVM basic block.",
         discussion: "Exit status: 0 success, 100 a test failed, 101 the build failed, 2 any other error.",
-        subcommands: [RunCommand.self, PlanCommand.self, ListCommand.self, ShowConfigCommand.self,
+        subcommands: [RunCommand.self, PlanCommand.self, ListCommand.self, ArchiveCommand.self, ShowConfigCommand.self,
                       SimulateHistoryCommand.self, RunDoctestCommand.self, CoverageCommand.self, PathCommand.self,
                       WatchCommand.self, LSPCommand.self])
 
@@ -25,6 +25,7 @@ public struct TrimCommand: ParsableCommand {
     /// Runs the command line `arguments` (without the program name) and
     /// exits with trim's documented status.
     public static func main(arguments: [String]) -> Never {
+        SignalWatch.watchFromStartUp()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -240,6 +241,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var filters: FilterArguments
     @OptionGroup var selection: SelectionArguments
     @OptionGroup var runner: RunnerArguments
+    @OptionGroup(title: "Archives") var archive: ArchiveArguments
 
     @Flag(name: [.customLong("no-progress"), .customLong("hide-progress-bar")],
           help: "Plain lines, no live progress line (the default when stdout is not a terminal; also $TRIM_HIDE_PROGRESS_BAR=1).")
@@ -252,7 +254,8 @@ struct RunCommand: ParsableCommand {
     var messageFormat: MessageFormat = .human
 
     func run() throws {
-        let request = try runRequest(workspace: workspace, filters: filters, selection: selection, runner: runner)
+        var request = try runRequest(workspace: workspace, filters: filters, selection: selection, runner: runner)
+        try archive.apply(to: &request)
         let hideProgress = try noProgress || EnvironmentSettings().hidesProgressBar()
         if runner.noCapture, let threads = workspace.jobs?.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount),
            threads > 1 {
@@ -274,14 +277,17 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceArguments
     @OptionGroup var filters: FilterArguments
     @OptionGroup var selection: SelectionArguments
+    @OptionGroup(title: "Archives") var archive: ArchiveArguments
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
     func run() throws {
         let (filter, partition) = try filters.filter()
-        let plan = try RunPipeline.plan(RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
-                                                   force: selection.all, filter: filter, partition: partition))
+        var request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
+                                 force: selection.all, filter: filter, partition: partition)
+        try archive.apply(to: &request)
+        let plan = try RunPipeline.plan(request)
         print(json ? PlanPrinter.json(plan) : PlanPrinter.text(plan), terminator: "")
     }
 }
@@ -294,6 +300,8 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var filters: FilterArguments
     @OptionGroup var selection: SelectionArguments
 
+    @OptionGroup(title: "Archives") var archive: ArchiveArguments
+
     enum Format: String, ExpressibleByArgument, CaseIterable { case human, json, jsonPretty = "json-pretty" }
 
     @Option(name: [.customShort("T"), .long],
@@ -303,15 +311,17 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         var (filter, partition) = try filters.filter()
         if messageFormat != .human {
-            let request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
+            var request = RunRequest(workspace: try workspace.options(), granularity: selection.granularity,
                                      force: selection.all, filter: filter, partition: partition)
+            try archive.apply(to: &request)
             print(ListPrinter.json(try RunPipeline.testList(request), pretty: messageFormat == .jsonPretty),
                   terminator: "")
             return
         }
         // Listing shows ignored tests too (marked), unless --run-ignored says otherwise.
         if filter.runIgnored == .default { filter.runIgnored = .all }
-        let request = RunRequest(workspace: try workspace.options(), filter: filter, partition: partition)
+        var request = RunRequest(workspace: try workspace.options(), filter: filter, partition: partition)
+        try archive.apply(to: &request)
         for test in try RunPipeline.list(request) {
             print("\(test.binary) \(test.name)" + (test.ignored ? " (ignored)" : ""))
         }

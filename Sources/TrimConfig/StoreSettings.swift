@@ -19,6 +19,10 @@ extension ConfigReader {
     func store(_ root: TOMLTable) throws(ConfigError) -> StoreSettings {
         guard let value = root["store"] else { return StoreSettings() }
         let table = try self.table(value, at: "store", expected: "a table ([store])")
+        if table["dir"] != nil {  // nextest's [store] dir: where its own files go
+            throw .unknownKey(file: file, keyPath: "store.dir", allowed: Self.storeKeys.sorted(),
+                              note: "a cargo-nextest setting trim does not support (trim keeps its files in <target>/trim)")
+        }
         try checkKeys(table, at: "store", allowed: Self.storeKeys)
         var settings = StoreSettings()
         if let url = table["url"] {

@@ -42,12 +42,11 @@ public enum RunPipeline {
     static func run(_ request: RunRequest, signals: SignalWatch, cancellation: RoundCancellation? = nil,
                     reporters: (Profile, URL) -> TestReporter,
                     warn: @escaping @Sendable (String) -> Void) throws(TrimError) -> RunStatistics {
-        let options = request.workspace
         let timings = PhaseTimings.fromEnvironment()
-        let build = try WorkspaceBuild.make(options, command: "run", signals: signals, timings: timings)
+        let build = try WorkspaceBuild.make(for: request, command: "run", signals: signals, timings: timings)
         defer { build.session.close() }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
-        let doctestListing = PendingDoctestSuite { () throws(TrimError) in try DoctestSuite.make(build: build, options: options) }
+        let doctestListing = PendingDoctestSuite { () throws(TrimError) in try DoctestSuite.make(build: build, request: request) }
         defer { doctestListing.finish() }
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
         let profile = try request.resolvedProfile(workspaceRoot: build.workspace.root)
@@ -177,11 +176,11 @@ public enum RunPipeline {
 
     static func plan(_ request: RunRequest, signals: SignalWatch) throws(TrimError) -> Selection {
         let timings = PhaseTimings.fromEnvironment()
-        let build = try WorkspaceBuild.make(request.workspace, command: "plan", signals: signals, timings: timings)
+        let build = try WorkspaceBuild.make(for: request, command: "plan", signals: signals, timings: timings)
         defer { build.session.close() }
         let tests = try build.listTests(jobs: request.workspace.jobs)
         timings.lap("list tests")
-        let doctests = try DoctestSuite.make(build: build, options: request.workspace)
+        let doctests = try DoctestSuite.make(build: build, request: request)
         let store = try build.openStore()
         let keys = candidates(tests, doctests: doctests, build: build, request: request)
             .map { TestKey(binary: $0.binary, name: $0.name) }
@@ -198,10 +197,10 @@ public enum RunPipeline {
     }
 
     static func list(_ request: RunRequest, signals: SignalWatch) throws(TrimError) -> [FilterableTest] {
-        let build = try WorkspaceBuild.make(request.workspace, command: "list", signals: signals)
+        let build = try WorkspaceBuild.make(for: request, command: "list", signals: signals)
         defer { build.session.close() }
         let tests = try build.listTests(jobs: request.workspace.jobs)
-        return candidates(tests, doctests: try DoctestSuite.make(build: build, options: request.workspace),
+        return candidates(tests, doctests: try DoctestSuite.make(build: build, request: request),
                           build: build, request: request)
     }
 

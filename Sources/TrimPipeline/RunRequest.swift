@@ -32,6 +32,8 @@ public struct RunRequest: Sendable {
     /// Variables every test process gets on top of its binary's own (the
     /// replay's `--fixed-random` preload); empty for `trim run`.
     public var testEnvironment: [String: String]
+    /// `--archive-file`: the build comes from this archive; cargo builds nothing.
+    public var archive: ArchiveSource?
 
     public init(workspace: WorkspaceOptions, granularity: Granularity = .block, force: Bool = false,
                 filter: TestSelectionFilter = .default, partition: Partition? = nil, profile: String = "default",

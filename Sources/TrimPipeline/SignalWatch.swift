@@ -13,25 +13,57 @@ public final class SignalWatch: @unchecked Sendable {
     static let grace: TimeInterval = 2
 
     private let lock = NSLock()
+    /// False for the watch installed at start-up until a phase takes it over.
+    private var claimed = true
     private var received: Int32?
     private var handlers: [@Sendable (Int32) -> Void] = []
     private var sources: [DispatchSourceSignal] = []
     private var previous: [Int32: sig_t?] = [:]
 
-    /// Starts watching; `stop()` (or release) restores the previous handlers.
-    public static func start() -> SignalWatch {
+    private static let fromStartUp = NSLock()
+    nonisolated(unsafe) private static var unclaimed: SignalWatch?
+
+    /// Watches from the first instruction of a command, before its
+    /// arguments are even parsed: until a phase takes the watch over
+    /// (`start`), a signal stops what trim started and exits 130 at once,
+    /// as nothing has begun that could be left half done; afterwards it
+    /// is the phase's to handle. Without this a signal in the first moments
+    /// would kill trim with the signal's own status.
+    public static func watchFromStartUp() {
         let watch = SignalWatch()
-        for signal in signals {
+        watch.claimed = false
+        watch.install()
+        fromStartUp.withLock { unclaimed = watch }
+    }
+
+    /// Starts watching (or takes over the watch installed at start-up);
+    /// `stop()` (or release) restores the previous handlers.
+    public static func start() -> SignalWatch {
+        if let watch = fromStartUp.withLock({ () -> SignalWatch? in defer { unclaimed = nil }; return unclaimed }) {
+            watch.lock.withLock { watch.claimed = true }
+            return watch
+        }
+        let watch = SignalWatch()
+        watch.install()
+        return watch
+    }
+
+    private func install() {
+        let watch = self
+        for signal in Self.signals {
             watch.previous[signal] = Glibc.signal(signal, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
             source.setEventHandler { [weak watch] in watch?.deliver(signal) }
             source.resume()
             watch.sources.append(source)
         }
-        return watch
     }
 
     private func deliver(_ signal: Int32) {
+        guard lock.withLock({ claimed }) else {
+            ChildGroups.shared.stopAll(signal: SIGTERM, grace: Self.grace)
+            exit(130)
+        }
         let first = lock.withLock { () -> [(@Sendable (Int32) -> Void)]? in
             guard received == nil else { return nil }
             received = signal

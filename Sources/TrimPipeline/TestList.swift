@@ -83,10 +83,10 @@ extension RunPipeline {
     }
 
     static func testList(_ request: RunRequest, signals: SignalWatch) throws(TrimError) -> TestList {
-        let build = try WorkspaceBuild.make(request.workspace, command: "list", signals: signals)
+        let build = try WorkspaceBuild.make(for: request, command: "list", signals: signals)
         defer { build.session.close() }
         let listed = try build.listTests(jobs: request.workspace.jobs)
-        let doctests = try DoctestSuite.make(build: build, options: request.workspace)
+        let doctests = try DoctestSuite.make(build: build, request: request)
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
         let all = listed.compactMap { test in binaries[test.binary].map { $0.filterable(test) } } + doctests.filterable
         let candidates = candidates(listed, doctests: doctests, build: build, request: request)

@@ -16,6 +16,8 @@ public enum TrimError: Error, CustomStringConvertible {
     /// `--db`, `TRIM_DB` or `[store] url` is a URL trim cannot use (the error never holds the password).
     case storeURL(PostgresURLError)
     case setup(String)
+    /// A `trim archive` file that cannot be written or used.
+    case archive(ArchiveError)
     /// SIGINT, SIGTERM or SIGHUP arrived; trim stopped what it had started.
     case interrupted(signal: Int32)
 
@@ -37,6 +39,7 @@ public enum TrimError: Error, CustomStringConvertible {
             return "the database (--db or TRIM_DB) is a \(scheme):// URL; trim keeps its data in a local "
                 + "SQLite file only: give a file path"
         case .setup(let message): return message
+        case .archive(let e): return "\(e)"
         case .interrupted(let signal):
             return "interrupted by \(SignalNames.name(signal)): stopped everything trim had started; results already recorded are kept"
         }

@@ -2,7 +2,8 @@
 /// fingerprint (BlockIR), list, run (Runner → events → Reporting), map hits
 /// (Coverage) and record (Store).
 ///
-/// Owns: the order of the stages and what each passes on; trim's paths.
+/// Owns: the order of the stages and what each passes on; trim's paths; build
+/// archives (`trim archive`, and the build a run takes from one instead of cargo).
 /// Invariant: every finished test's result is committed to the store as soon
 /// as it is known, each in its own transaction.
 /// Never depends on: argument parsing or terminal details.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessSpawn
 
 /// How one `blockdiff` run ended, with everything it printed.
 struct BlockDiffRun: Sendable, CustomStringConvertible {
@@ -65,8 +66,8 @@ enum BlockDiffRunner {
         }
     }
 
-    /// Runs `blockdiff arguments…` and waits for it without blocking a thread.
-    /// stdout and stderr go to files (no pipe can fill up); a run that outlives
+    /// Runs `blockdiff arguments…` and waits for it without blocking the
+    /// task pool; a run that outlives
     /// `timeout` is killed and reported with `timedOut`.
     static func run(_ arguments: [String], cache: Cache = .fresh,
                     timeout: TimeInterval = 60, environment extra: [String: String] = [:]) async throws -> BlockDiffRun {
@@ -85,54 +86,29 @@ enum BlockDiffRunner {
         environment["TRIM_IR_WORKER"] = nil  // the worker built with this blockdiff, found next to it
         environment.merge(extra) { _, new in new }
 
-        let outURL = scratch.url.appendingPathComponent("stdout")
-        let errURL = scratch.url.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        defer {
-            try? out.close()
-            try? err.close()
-        }
-
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = fullArguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-
-        let killed = Flag()
         let start = Date()
-        let (status, reason): (Int32, Process.TerminationReason) =
-            try await withCheckedThrowingContinuation { continuation in
-                process.terminationHandler = { p in
-                    continuation.resume(returning: (p.terminationStatus, p.terminationReason))
-                }
-                do {
-                    try process.run()
-                } catch {
-                    process.terminationHandler = nil
-                    continuation.resume(throwing: error)
-                    return
-                }
-                let pid = process.processIdentifier
-                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                    guard process.isRunning else { return }
-                    killed.set()
-                    // The worker first: killing blockdiff alone would leave it spinning, orphaned.
-                    for child in descendants(of: pid) { kill(child, SIGKILL) }
-                    kill(pid, SIGKILL)
-                }
-            }
+        let child = try ChildProcess.start(executable.path, fullArguments, environment: environment)
+        // Waited for on a thread of its own: the test's task never blocks the shared pool.
+        let (finished, timedOut) = await withCheckedContinuation {
+            (continuation: CheckedContinuation<(ChildProcess.Finished, Bool), Never>) in
+            Thread {
+                if let ended = child.wait(timeout: timeout) { return continuation.resume(returning: (ended, false)) }
+                // The worker first: killing blockdiff alone would leave it spinning, orphaned.
+                for worker in descendants(of: child.pid) { kill(worker, SIGKILL) }
+                child.signal(SIGKILL)
+                continuation.resume(returning: (child.wait()!, true))
+            }.start()
+        }
         let seconds = Date().timeIntervalSince(start)
+        let (status, signalled): (Int32, Bool)
+        switch finished.exit {
+        case .exited(let code): (status, signalled) = (code, false)
+        case .signalled(let signal): (status, signalled) = (signal, true)
+        }
         return BlockDiffRun(
-            arguments: arguments, status: status, signaled: reason == .uncaughtSignal,
-            timedOut: killed.value,
-            stdout: String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self),
-            stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self),
+            arguments: arguments, status: status, signaled: signalled, timedOut: timedOut,
+            stdout: String(decoding: finished.stdout, as: UTF8.self),
+            stderr: String(decoding: finished.stderr, as: UTF8.self),
             seconds: seconds)
     }
 }
@@ -176,11 +152,4 @@ struct TemporaryDirectory: Sendable {
     func file(_ name: String) -> URL { url.appendingPathComponent(name) }
 
     func remove() { try? FileManager.default.removeItem(at: url) }
-}
-
-final class Flag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var isSet = false
-    func set() { lock.withLock { isSet = true } }
-    var value: Bool { lock.withLock { isSet } }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessSpawn
 
 /// Real bitcode, compiled at test time by the installed rustc and clang-22.
 enum Fixtures {
@@ -159,19 +160,10 @@ enum Fixtures {
     }
 
     private static func runTool(_ arguments: [String], in directory: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+        let finished = try ChildProcess.run("/usr/bin/env", arguments, directory: directory.path, stderr: .toStdout)
+        guard finished.exit == .exited(0) else {
             throw CompileError(description: "`\(arguments.joined(separator: " "))` failed "
-                + "(status \(process.terminationStatus)): \(message)")
+                + "(status \(finished.status)): \(String(decoding: finished.stdout, as: UTF8.self))")
         }
     }
 }

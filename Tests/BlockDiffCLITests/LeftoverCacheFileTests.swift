@@ -1,6 +1,7 @@
 import BlockIR
 import Foundation
 import Testing
+import ProcessSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -19,21 +20,15 @@ import Glibc
         let fingerprints = cache.appendingPathComponent("fingerprints")
         try FileManager.default.createDirectory(at: fingerprints, withIntermediateDirectories: true)
 
-        let killed = Process()
-        killed.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        killed.arguments = ["60"]
-        try killed.run()
-        let live = Process()
-        live.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        live.arguments = ["60"]
-        try live.run()
-        defer { live.terminate() }
-        let gone = killed.processIdentifier
+        let killed = try ChildProcess.start("/bin/sleep", ["60"])
+        let live = try ChildProcess.start("/bin/sleep", ["60"])
+        defer { live.signal(SIGTERM); _ = live.wait() }
+        let gone = killed.pid
         let abandoned = [".0123abcd-f8-llvm22.fp.\(gone).77.err", ".0123abcd-f8-llvm22.fp.\(gone).tmp"]
-        let kept = [".4567abcd-f8-llvm22.fp.\(live.processIdentifier).5.err", "notes.err"]
+        let kept = [".4567abcd-f8-llvm22.fp.\(live.pid).5.err", "notes.err"]
         for name in abandoned + kept { try Data().write(to: fingerprints.appendingPathComponent(name)) }
-        kill(gone, SIGKILL)
-        killed.waitUntilExit()
+        killed.signal(SIGKILL)
+        _ = killed.wait()
 
         let run = try await BlockDiffRunner.run([old.path, new.path], cache: .shared(cache))
         #expect(run.exited(with: 1), "\(run)")

@@ -1,6 +1,7 @@
 import BlockIR
 import Foundation
 import Testing
+import ProcessSpawn
 
 /// Compiles real fixtures with the real toolchains (rustc, clang-22) into a
 /// private temporary directory, and diffs them through the real worker.
@@ -47,16 +48,9 @@ struct FixtureBuilds {
     }
 
     func run(_ tool: String, _ arguments: [String], in dir: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        process.currentDirectoryURL = dir
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let finished = try ChildProcess.run("/usr/bin/env", [tool] + arguments, directory: dir.path, stdout: .inherit)
+        guard finished.status == 0 else {
+            let message = String(decoding: finished.stderr, as: UTF8.self)
             throw FixtureError(description: "\(tool) \(arguments.joined(separator: " ")) failed:\n\(message)")
         }
     }

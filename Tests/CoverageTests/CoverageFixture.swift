@@ -1,6 +1,7 @@
 import BlockIR
 import Coverage
 import Foundation
+import ProcessSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -248,34 +249,24 @@ struct CoverageFixture: Sendable {
 
     static func run(_ tool: String, _ arguments: [String], in directory: URL? = nil,
                     environment extra: [String: String] = [:]) -> ProcessResult {
-        let process = Process()
-        if tool.contains("/") {
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [tool] + arguments
-        }
-        if let directory { process.currentDirectoryURL = directory }
         var environment = ProcessInfo.processInfo.environment
         environment[SanitizerCoverage.coverageFileVariable] = nil
         environment[SanitizerCoverage.pcTableFileVariable] = nil
         environment.merge(extra) { _, new in new }
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
+        let (executable, fullArguments) = tool.contains("/") ? (tool, arguments) : ("/usr/bin/env", [tool] + arguments)
+        let finished: ChildProcess.Finished
         do {
-            try process.run()
+            finished = try ChildProcess.run(executable, fullArguments, directory: directory?.path,
+                                            environment: environment, stderr: .toStdout)
         } catch {
             return ProcessResult(termination: .failedToStart("\(error)"), output: "")
         }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let termination: Termination = process.terminationReason == .exit
-            ? .exit(process.terminationStatus) : .signal(process.terminationStatus)
-        return ProcessResult(termination: termination, output: text)
+        let termination: Termination
+        switch finished.exit {
+        case .exited(let code): termination = .exit(code)
+        case .signalled(let signal): termination = .signal(signal)
+        }
+        return ProcessResult(termination: termination, output: String(decoding: finished.stdout, as: UTF8.self))
     }
 
     static func check(_ what: String, _ result: ProcessResult) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessSpawn
 
 /// The C trim compiles on users' machines (the coverage runtime, the input
 /// interposer, the fixed-random library) compiles here first, with every
@@ -17,16 +18,11 @@ import Testing
     @Test(arguments: sources)
     func compilesWithoutAWarning(source: String) throws {
         for compiler in ["/usr/bin/cc", "/usr/bin/clang-22"] where FileManager.default.isExecutableFile(atPath: compiler) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: compiler)
-            process.arguments = ["-fsyntax-only", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror",
-                                 Self.repository.appendingPathComponent(source).path]
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0 && text.isEmpty, "\(compiler) \(source):\n\(text)")
+            let finished = try ChildProcess.run(
+                compiler, ["-fsyntax-only", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror",
+                           Self.repository.appendingPathComponent(source).path], stdout: .inherit)
+            let text = String(decoding: finished.stderr, as: UTF8.self)
+            #expect(finished.status == 0 && text.isEmpty, "\(compiler) \(source):\n\(text)")
         }
     }
 }

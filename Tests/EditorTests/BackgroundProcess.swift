@@ -1,33 +1,17 @@
 import Foundation
+import ProcessSpawn
 
 /// A process started in the background whose output is read as it comes,
 /// to wait for lines, signal it, and collect its exit status.
 final class BackgroundProcess: @unchecked Sendable {
-    let process = Process()
-    private let lock = NSLock()
-    private var collected = Data()
-    private let done = DispatchGroup()
+    let process: RunningChild
 
     init(_ executable: URL, _ arguments: [String], directory: URL, environment: [String: String]) throws {
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let handle = pipe.fileHandleForReading
-        DispatchQueue.global().async(group: done) { [self] in
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                lock.withLock { collected.append(data) }
-            }
-        }
+        process = try ChildProcess.start(executable.path, arguments, directory: directory.path,
+                                         environment: environment, stderr: .toStdout)
     }
 
-    var output: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
+    var output: String { String(decoding: process.stdout, as: UTF8.self) }
 
     /// Blocks until the output holds `text` `count` times; false after `timeout`.
     func waitFor(_ text: String, count: Int = 1, timeout: TimeInterval = 240) -> Bool {
@@ -40,16 +24,15 @@ final class BackgroundProcess: @unchecked Sendable {
         return false
     }
 
+    /// Sends `signal` to the process alone, as a user's `kill` would.
+    func signal(_ signal: Int32) { process.signal(signal) }
+
     /// Waits for the end (nil after `timeout`, the process still running).
     func finish(timeout: TimeInterval = 60) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        guard !process.isRunning else { return nil }
-        _ = done.wait(timeout: .now() + 10)
-        return process.terminationStatus
+        process.wait(timeout: timeout)?.status
     }
 
-    func stop() { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    func stop() { process.signal(SIGKILL) }
 
     /// Processes other than this test's whose command line mentions `text`.
     static func processes(mentioning text: String) -> [String] {

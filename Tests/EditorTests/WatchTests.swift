@@ -85,7 +85,7 @@ import Testing
         while !FileManager.default.fileExists(atPath: marker.path) && Date() < deadline.addingTimeInterval(240) {
             usleep(50_000)
         }
-        kill(watch.process.processIdentifier, SIGINT)
+        watch.signal(SIGINT)
         #expect(watch.finish() == 130, "\(watch.output)")
         #expect(BackgroundProcess.processes(mentioning: crate.root.path).isEmpty)
     }

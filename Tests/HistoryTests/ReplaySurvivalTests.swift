@@ -1,6 +1,7 @@
 import Foundation
 import History
 import Testing
+import ProcessSpawn
 
 /// What a replay of a real repository needs beyond the scripted history:
 /// rows that survive a killed replay, rustc's warnings as a count, mutants
@@ -36,14 +37,11 @@ import Testing
             try repo.commit("scale by \(factor)")
         }
         let csv = repo.scratch.appendingPathComponent("history.csv")
-        let process = Process()
-        process.executableURL = Repository.binDirectory.appendingPathComponent("trim")
-        process.arguments = ["simulate-history", "--commits", "5", "--repo", repo.root.path, "--csv", csv.path,
-                             "--scratch", repo.scratch.appendingPathComponent("replay").path]
-        process.currentDirectoryURL = repo.root
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.start(
+            Repository.binDirectory.appendingPathComponent("trim").path,
+            ["simulate-history", "--commits", "5", "--repo", repo.root.path, "--csv", csv.path,
+             "--scratch", repo.scratch.appendingPathComponent("replay").path],
+            directory: repo.root.path, stdout: .discard, stderr: .discard)
         // Killed (no chance to clean up) once two commits are done: the baseline and one compared.
         let deadline = Date().addingTimeInterval(600)
         var rows: [CommitRecord] = []
@@ -52,9 +50,9 @@ import Testing
             if rows.count >= 2 { break }
             Thread.sleep(forTimeInterval: 0.2)
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal, "killed before the replay ended")
+        process.signal(SIGKILL)
+        let ended = process.wait()
+        #expect(ended?.exit == .signalled(SIGKILL), "killed before the replay ended")
         let kept = HistoryCSV.parseCommits(try String(contentsOf: csv, encoding: .utf8))
         try #require(kept.count >= 2 && kept.count < 5, "\(kept)")
         let shas = try repo.git(["log", "--format=%H", "--reverse"]).split(separator: "\n").map(String.init)

@@ -3,6 +3,7 @@ import History
 import Selection
 import Testing
 import TrimModel
+import ProcessSpawn
 
 /// `trim simulate-history` end to end: a small repository written by the
 /// test (real git, real cargo, the built `trim`), whose selections at each
@@ -314,33 +315,13 @@ struct Repository {
     }
 
     func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = root
         var environment = ProcessInfo.processInfo.environment
         environment["TRIM_DB"] = nil
         // Fixed dates: the same commits, so the same mutants, on every run.
         for name in ["GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"] { environment[name] = "2024-01-01T00:00:00Z" }
         environment.merge(extra) { _, new in new }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let group = DispatchGroup()
-        let errors = DataBox()
-        let handle = err.fileHandleForReading
-        DispatchQueue.global().async(group: group) { errors.data = handle.readDataToEndOfFile() }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
-                       stderr: String(decoding: errors.data, as: UTF8.self))
+        let finished = try ChildProcess.run(executable, arguments, directory: root.path, environment: environment)
+        return Outcome(status: finished.status, stdout: String(decoding: finished.stdout, as: UTF8.self),
+                       stderr: String(decoding: finished.stderr, as: UTF8.self))
     }
-}
-
-final class DataBox: @unchecked Sendable {
-    var data = Data()
 }

@@ -1,6 +1,7 @@
 import Foundation
 import InputTracing
 import Testing
+import ProcessSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -12,26 +13,20 @@ import Glibc
     @Test func theTraceDirectoryOfAKilledRunIsRemovedALiveOneKept() throws {
         let shm = URL(fileURLWithPath: "/dev/shm")
         guard access(shm.path, W_OK) == 0 else { return }
-        let killed = Process()
-        killed.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        killed.arguments = ["60"]
-        try killed.run()
-        let live = Process()
-        live.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        live.arguments = ["60"]
-        try live.run()
-        defer { live.terminate() }
+        let killed = try ChildProcess.start("/bin/sleep", ["60"])
+        let live = try ChildProcess.start("/bin/sleep", ["60"])
+        defer { live.signal(SIGTERM); _ = live.wait() }
         let tag = UUID().uuidString.prefix(8)
-        let abandoned = shm.appendingPathComponent("trim-inputs-\(getuid())-\(killed.processIdentifier)-\(tag)")
-        let inUse = shm.appendingPathComponent("trim-inputs-\(getuid())-\(live.processIdentifier)-\(tag)")
-        let otherUser = shm.appendingPathComponent("trim-inputs-\(getuid() + 1)-\(killed.processIdentifier)-\(tag)")
+        let abandoned = shm.appendingPathComponent("trim-inputs-\(getuid())-\(killed.pid)-\(tag)")
+        let inUse = shm.appendingPathComponent("trim-inputs-\(getuid())-\(live.pid)-\(tag)")
+        let otherUser = shm.appendingPathComponent("trim-inputs-\(getuid() + 1)-\(killed.pid)-\(tag)")
         for directory in [abandoned, inUse, otherUser] {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
             try Data("t".utf8).write(to: directory.appendingPathComponent("test.1.io"))
         }
         defer { for directory in [inUse, otherUser] { try? FileManager.default.removeItem(at: directory) } }
-        kill(killed.processIdentifier, SIGKILL)
-        killed.waitUntilExit()
+        killed.signal(SIGKILL)
+        _ = killed.wait()
 
         let removed = InputTracer.removeAbandonedTraceDirectories(in: shm)
         #expect(removed.map(\.path).contains(abandoned.path))

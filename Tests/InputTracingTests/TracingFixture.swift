@@ -2,6 +2,7 @@ import Coverage
 import Foundation
 import InputTracing
 import TrimModel
+import ProcessSpawn
 
 #if canImport(Glibc)
     import Glibc
@@ -350,46 +351,26 @@ struct TracingFixture: Sendable {
         _ path: String, _ arguments: [String], in directory: String, environment: [String: String],
         output: String
     ) -> (Int32, Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: output) else { return (-1, 0) }
-        defer { try? handle.close() }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return (-1, 0)
+        guard let finished = try? ChildProcess.run(path, arguments, directory: directory, environment: environment,
+                                                   stderr: .toStdout)
+        else { return (-1, 0) }
+        guard FileManager.default.createFile(atPath: output, contents: finished.stdout) else { return (-1, 0) }
+        switch finished.exit {
+        case .exited(let code): return ((code & 0xFF) << 8, finished.pid)
+        case .signalled(let signal): return (signal & 0x7F, finished.pid)
         }
-        let pid = process.processIdentifier
-        process.waitUntilExit()
-        let status =
-            process.terminationReason == .exit
-            ? (process.terminationStatus & 0xFF) << 8 : process.terminationStatus & 0x7F
-        return (status, pid)
     }
 
     static func tool(_ tool: String, _ arguments: [String], in directory: URL) -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
         do {
-            try process.run()
+            let finished = try ChildProcess.run("/usr/bin/env", [tool] + arguments, directory: directory.path,
+                                                stderr: .toStdout)
+            let text = String(decoding: finished.stdout, as: UTF8.self)
+            guard case .exited(let code) = finished.exit else { return (-1, text) }
+            return (code, text)
         } catch {
             return (-1, "\(error)")
         }
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationReason == .exit ? process.terminationStatus : -1, text)
     }
 
     static func check(_ what: String, _ result: (Int32, String)) throws {

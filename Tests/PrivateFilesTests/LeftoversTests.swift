@@ -1,6 +1,7 @@
 import Foundation
 import PrivateFiles
 import Testing
+import ProcessSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -10,19 +11,11 @@ import Glibc
 @Suite struct LeftoversTests {
     /// The pid of a process that ran and ended.
     static func deadPID() throws -> pid_t {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/true")
-        try process.run()
-        process.waitUntilExit()
-        return process.processIdentifier
+        try ChildProcess.run("/bin/true", []).pid
     }
 
-    static func sleeper() throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        process.arguments = ["60"]
-        try process.run()
-        return process
+    static func sleeper() throws -> RunningChild {
+        try ChildProcess.start("/bin/sleep", ["60"])
     }
 
     @Test func onlyEntriesOfEndedOrReplacedOwnersAreRemoved() throws {
@@ -30,14 +23,14 @@ import Glibc
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let live = try Self.sleeper()
-        defer { live.terminate() }
+        defer { live.signal(SIGTERM); _ = live.wait() }
         let dead = try Self.deadPID()
         Thread.sleep(forTimeInterval: 1.2)
 
         let ofDead = directory.appendingPathComponent("run-\(dead)")
-        let ofLive = directory.appendingPathComponent("run-\(live.processIdentifier)")
+        let ofLive = directory.appendingPathComponent("run-\(live.pid)")
         // Written before the live process started: its pid was reused since.
-        let ofReused = directory.appendingPathComponent("run-\(live.processIdentifier)-old")
+        let ofReused = directory.appendingPathComponent("run-\(live.pid)-old")
         let ofMine = directory.appendingPathComponent("run-\(getpid())")
         let unrelated = directory.appendingPathComponent("notes")
         for url in [ofDead, ofLive, ofReused, ofMine, unrelated] {
@@ -58,9 +51,9 @@ import Glibc
 
     @Test func aRunningProcessOwnsWhatItWroteAfterItStarted() throws {
         let live = try Self.sleeper()
-        defer { live.terminate() }
-        #expect(!Leftovers.ownerIsGone(pid: live.processIdentifier, lastModified: Date()))
-        #expect(Leftovers.ownerIsGone(pid: live.processIdentifier, lastModified: Date().addingTimeInterval(-3600)))
+        defer { live.signal(SIGTERM); _ = live.wait() }
+        #expect(!Leftovers.ownerIsGone(pid: live.pid, lastModified: Date()))
+        #expect(Leftovers.ownerIsGone(pid: live.pid, lastModified: Date().addingTimeInterval(-3600)))
         #expect(Leftovers.ownerIsGone(pid: try Self.deadPID(), lastModified: Date()))
     }
 }

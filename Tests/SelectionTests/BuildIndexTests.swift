@@ -4,6 +4,7 @@ import Selection
 import Store
 import Testing
 import TrimModel
+import ProcessSpawn
 
 /// The module indexes selection looks everything up in, on real rustc
 /// bitcode of one test crate with hundreds of tests (the suite-size
@@ -37,21 +38,12 @@ import TrimModel
     static let builtTwo = Result { try testModule(metadata: "two") }
 
     static func run(_ executable: String, _ arguments: [String], in directory: URL, stdout: URL? = nil) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let finished = try ChildProcess.run(executable, arguments, directory: directory.path)
+        guard finished.status == 0 else {
+            let message = String(decoding: finished.stderr, as: UTF8.self)
             throw CommandFailed(description: "\(executable) \(arguments.joined(separator: " ")) failed: \(message)")
         }
-        if let stdout { try data.write(to: stdout) }
+        if let stdout { try finished.stdout.write(to: stdout) }
     }
 
     @Test func answersAsTheLinearScansDo() throws {

@@ -73,6 +73,38 @@ import TrimModel
         #expect(comparison.samePath(before: before, after: after))
     }
 
+    /// shop's `release 0.2.0`, traced: the old build reached one instance of
+    /// `Vec<T>::reserve` from two call sites; after the release the two sites
+    /// reach two instances with the same code (types of one layout), one
+    /// site each. The same blocks ran, split across identical functions: the
+    /// same path, not a change block grain missed.
+    @Test func aPathSplitAcrossIdenticalInstancesIsTheSamePath() {
+        func reserve(_ hash: String, branch: UInt64 = 0xB1) -> FunctionFingerprint {
+            var function = S.check(branch: branch)
+            function.symbol = "_ZN5alloc3vec16Vec$LT$T$C$A$GT$7reserve17h\(hash)E"
+            return function
+        }
+        let old = S.module([reserve("00000000000000a1"), reserve("00000000000000a2", branch: 0xCC)])
+        let new = S.module([reserve("00000000000000b1"), reserve("00000000000000b2"),
+                            reserve("00000000000000b3", branch: 0xCC)])
+        let comparison = PathComparison(old: S.snapshot(old), new: S.snapshot(new))
+        let before = Self.hits([0, 1, 2, 3], symbol: reserve("00000000000000a1").symbol)
+        let split = Self.hits([0, 1, 3], symbol: reserve("00000000000000b2").symbol)
+            + Self.hits([0, 2, 3], symbol: reserve("00000000000000b1").symbol)
+        #expect(comparison.divergence(before: before, after: split) == nil)
+        // And back: two old instances, one new.
+        let back = PathComparison(old: S.snapshot(new), new: S.snapshot(old))
+        #expect(back.divergence(before: split, after: before) == nil)
+        // A block no identical instance ran is still a path change, and so is
+        // running the instance with other code.
+        #expect(comparison.divergence(before: before, after: Self.hits([0, 1, 3], symbol: reserve("00000000000000b2").symbol))
+                != nil)
+        #expect(comparison.divergence(
+            before: before,
+            after: Self.hits([0, 1, 3], symbol: reserve("00000000000000b2").symbol)
+                + Self.hits([0, 2, 3], symbol: reserve("00000000000000b3", branch: 0xCC).symbol)) != nil)
+    }
+
     /// calc's `binary(precedence)` → `binary(precedence + 1)` in a debug
     /// build: the overflow check adds a panic path ending in a bare
     /// `unreachable`, equal to the one the function already had at its end.

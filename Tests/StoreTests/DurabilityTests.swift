@@ -3,6 +3,7 @@ import Foundation
 import Store
 import Testing
 import TrimModel
+import ProcessSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -287,20 +288,14 @@ import Glibc
             ])
         }
 
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "childWriterProcess"]
         var environment = ProcessInfo.processInfo.environment
         environment[Self.childDatabase] = scratch.database.path
         environment[Self.childProgress] = progress.path
-        child.environment = environment
-        let log = scratch.root.appendingPathComponent("child.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: Data())
-        let logHandle = try FileHandle(forWritingTo: log)
-        child.standardOutput = logHandle
-        child.standardError = logHandle
-        try child.run()
-        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+        let child = try ChildProcess.start(
+            try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+            ["--testing-library", "swift-testing", "--filter", "childWriterProcess"],
+            environment: environment, stderr: .toStdout)
+        defer { child.signal(SIGKILL); _ = child.wait() }
 
         let wal = scratch.database.path + "-wal"
         func walSize() -> UInt64 {
@@ -314,12 +309,11 @@ import Glibc
         while walSize() < committedWAL + 2_000_000 && child.isRunning && Date() < deadline { usleep(2_000) }
         let spilledWAL = walSize()
         let wasRunning = child.isRunning
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
-        try logHandle.close()
-        let childLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        child.signal(SIGKILL)
+        let ended = child.wait()
+        let childLog = String(decoding: ended?.stdout ?? Data(), as: UTF8.self)
         try #require(wasRunning, "the child ended before it was killed:\n\(childLog.suffix(3000))")
-        #expect(child.terminationReason == .uncaughtSignal)
+        #expect(ended?.exit == .signalled(SIGKILL))
         #expect(progressText() == "batch-start\n")
         #expect(spilledWAL >= committedWAL + 2_000_000)
         print("killed writer: WAL \(committedWAL) bytes after the committed results, \(spilledWAL) with the open batch")

@@ -3,6 +3,7 @@ import Foundation
 import Store
 import Testing
 import TrimModel
+import ProcessSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -141,16 +142,9 @@ struct RustFixtures: Sendable {
 }
 
 func run(_ tool: String, _ arguments: [String], in dir: URL) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
-    process.currentDirectoryURL = dir
-    let errors = Pipe()
-    process.standardError = errors
-    try process.run()
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
+    let finished = try ChildProcess.run("/usr/bin/env", [tool] + arguments, directory: dir.path, stdout: .inherit)
+    guard finished.status == 0 else {
+        let message = String(decoding: finished.stderr, as: UTF8.self)
         throw FixtureError(description: "\(tool) \(arguments.joined(separator: " ")) failed:\n\(message)")
     }
 }

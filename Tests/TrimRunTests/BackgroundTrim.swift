@@ -1,43 +1,29 @@
 import Foundation
+import ProcessSpawn
 
 /// A `trim` started in the background on a workspace, to be signalled,
 /// raced against another trim, or killed, with its output collected.
 final class BackgroundTrim: @unchecked Sendable {
-    let process = Process()
-    private let output = Pipe()
-    private let errors = Pipe()
-    private let collected = Box()
-    private let collectedErrors = Box()
-    private let group = DispatchGroup()
+    let process: RunningChild
 
     init(_ workspace: ExampleWorkspace, _ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = ExampleWorkspace.binDirectory.appendingPathComponent("trim")
-        process.arguments = ExampleWorkspace.wholeWorkspace(arguments)
-        process.currentDirectoryURL = workspace.root
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading, err = errors.fileHandleForReading
-        let collected = collected, collectedErrors = collectedErrors
-        DispatchQueue.global().async(group: group) { collected.data = out.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { collectedErrors.data = err.readDataToEndOfFile() }
+        process = try ChildProcess.start(
+            ExampleWorkspace.binDirectory.appendingPathComponent("trim").path,
+            ExampleWorkspace.wholeWorkspace(arguments), directory: workspace.root.path,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
     }
 
-    var pid: pid_t { process.processIdentifier }
+    var pid: pid_t { process.pid }
 
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    /// Sends `signal` to trim alone, as a user's `kill` would.
+    func signal(_ signal: Int32) { process.signal(signal) }
 
     /// Waits for the end (at most `timeout` seconds: then nil, the process still running).
     func finish(timeout: TimeInterval = 300) -> ExampleWorkspace.Outcome? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        guard !process.isRunning else { return nil }
-        // A grandchild that kept a pipe open must not hang the test.
-        _ = group.wait(timeout: .now() + 10)
-        return ExampleWorkspace.Outcome(status: process.terminationStatus,
-                                        stdout: String(decoding: collected.data, as: UTF8.self),
-                                        stderr: String(decoding: collectedErrors.data, as: UTF8.self))
+        guard let finished = process.wait(timeout: timeout) else { return nil }
+        return ExampleWorkspace.Outcome(status: finished.status,
+                                        stdout: String(decoding: finished.stdout, as: UTF8.self),
+                                        stderr: String(decoding: finished.stderr, as: UTF8.self))
     }
 
     /// Blocks until `file` exists (a fixture's sign that it got somewhere); false after `timeout`.

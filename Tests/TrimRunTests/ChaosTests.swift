@@ -134,7 +134,12 @@ import Testing
             let phase = Self.phase(killed, exitedBeforeSignal: exitedBefore, testsStarted: testsStarted)
             phases[phase, default: 0] += 1
             let what = "round \(round) (signal \(signal), \(phase.rawValue), \(String(format: "%.2f", delay)) s)"
-            if signal != SIGKILL && !exitedBefore && ![130, 0, 100].contains(killed.status) {
+            // Killed by the signal itself, silently, before the build: it came
+            // before trim's first instruction could watch for it (the loader
+            // was still mapping libraries), when nothing had begun.
+            let beforeMain = phase == .starting && killed.status == 128 + signal
+                && killed.stdout.isEmpty && killed.stderr.isEmpty
+            if signal != SIGKILL && !exitedBefore && ![130, 0, 100].contains(killed.status) && !beforeMain {
                 violations.append("\(what): exit \(killed.status): \(killed.stderr.suffix(300))")
             }
             if signal != SIGKILL, !BackgroundTrim.noneLeft(matching: workspace.root.path, timeout: 10) {

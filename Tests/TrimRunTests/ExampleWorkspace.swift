@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrimModel
+import ProcessSpawn
 
 /// A private copy of `Examples/ledger` with extra tests written into it, and
 /// the built `trim` executable run against it as a user would.
@@ -111,24 +112,13 @@ struct ExampleWorkspace {
     /// cargo, and so trim, would test the root package only).
     func run(_ arguments: [String], executable: String = "trim", environment: [String: String] = [:],
              in directory: URL? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.binDirectory.appendingPathComponent(executable)
-        process.arguments = executable == "trim" && wholeWorkspace ? Self.wholeWorkspace(arguments) : arguments
-        process.currentDirectoryURL = directory ?? root
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let group = DispatchGroup()
-        let errors = Box()
-        let errHandle = err.fileHandleForReading
-        DispatchQueue.global().async(group: group) { errors.data = errHandle.readDataToEndOfFile() }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
-                       stderr: String(decoding: errors.data, as: UTF8.self))
+        let finished = try ChildProcess.run(
+            Self.binDirectory.appendingPathComponent(executable).path,
+            executable == "trim" && wholeWorkspace ? Self.wholeWorkspace(arguments) : arguments,
+            directory: (directory ?? root).path,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
+        return Outcome(status: finished.status, stdout: String(decoding: finished.stdout, as: UTF8.self),
+                       stderr: String(decoding: finished.stderr, as: UTF8.self))
     }
 }
 
@@ -140,8 +130,4 @@ extension ExampleWorkspace {
         }
         return selecting ? arguments : [command, "--workspace"] + arguments.dropFirst()
     }
-}
-
-final class Box: @unchecked Sendable {
-    var data = Data()
 }

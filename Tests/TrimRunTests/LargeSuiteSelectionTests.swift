@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessSpawn
 
 /// Selection on one test binary holding hundreds of tests (the suite-size
 /// benchmark's crate, Benchmarks/suite-size, with 600 generated tests): every
@@ -17,16 +18,10 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trim-suite-\(UUID().uuidString)")
         let template = ExampleWorkspace.repository.appendingPathComponent("Benchmarks/suite-size")
         try FileManager.default.copyItem(at: template.appendingPathComponent("crate"), to: root)
-        let generator = Process()
-        generator.executableURL = template.appendingPathComponent("generate-cases.sh")
-        generator.arguments = ["\(Self.count)"]
-        let cases = Pipe()
-        generator.standardOutput = cases
-        try generator.run()
-        let source = cases.fileHandleForReading.readDataToEndOfFile()
-        generator.waitUntilExit()
-        try #require(generator.terminationStatus == 0, "generate-cases.sh failed")
-        try source.write(to: root.appendingPathComponent("src/cases.rs"))
+        let generator = try ChildProcess.run(template.appendingPathComponent("generate-cases.sh").path,
+                                             ["\(Self.count)"], stderr: .inherit)
+        try #require(generator.status == 0, "generate-cases.sh failed")
+        try generator.stdout.write(to: root.appendingPathComponent("src/cases.rs"))
         workspace = ExampleWorkspace(root: root)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 
 /// `Examples/ledger` with a module of tests for nextest's everyday options:
 /// tests that print markers around a pause (to see output passed through
@@ -107,19 +108,12 @@ enum NextestHabits {
         let trim = ExampleWorkspace.binDirectory.appendingPathComponent("trim").path
         let command = ([trim] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
             .joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", command, "/dev/null"]
-        process.currentDirectoryURL = workspace.root
-        process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { _, new in new }
-            .merging(environment) { _, new in new }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let finished = try ChildProcess.run(
+            "/usr/bin/script", ["-qec", command, "/dev/null"], directory: workspace.root.path,
+            environment: ProcessInfo.processInfo.environment.merging(Self.environment) { _, new in new }
+                .merging(environment) { _, new in new },
+            stderr: .inherit)
+        return String(decoding: finished.stdout, as: UTF8.self)
     }
 
     /// A private copy of the ledger example with `module` as `src/habits.rs`.

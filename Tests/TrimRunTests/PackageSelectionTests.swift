@@ -2,6 +2,7 @@ import Foundation
 import Store
 import Testing
 import TrimModel
+import ProcessSpawn
 
 /// Package and target selection as `cargo test` makes it, on a real
 /// four-member workspace (`MemberWorkspace`).
@@ -201,18 +202,11 @@ import TrimModel
 
     /// cargo's stdout (`cargo test ... -- --list`), in the user's place.
     static func cargo(_ arguments: [String], in directory: URL, target: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["cargo"] + arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(["CARGO_TARGET_DIR": target]) { _, new in new }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "cargo \(arguments) failed")
-        return String(decoding: data, as: UTF8.self)
+        let finished = try ChildProcess.run(
+            "/usr/bin/env", ["cargo"] + arguments, directory: directory.path,
+            environment: ProcessInfo.processInfo.environment.merging(["CARGO_TARGET_DIR": target]) { _, new in new },
+            stderr: .discard)
+        #expect(finished.status == 0, "cargo \(arguments) failed")
+        return String(decoding: finished.stdout, as: UTF8.self)
     }
 }

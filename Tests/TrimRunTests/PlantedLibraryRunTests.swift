@@ -1,6 +1,7 @@
 import Foundation
 import InputTracing
 import Testing
+import ProcessSpawn
 
 #if canImport(Glibc)
 import Glibc
@@ -22,12 +23,9 @@ import Glibc
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let library = directory.appendingPathComponent("libtrimio.so")
         let source = ExampleWorkspace.repository.appendingPathComponent("Tests/HistoryTests/Fixtures/planted.c")
-        let compile = Process()
-        compile.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        compile.arguments = ["cc", "-shared", "-fPIC", "-o", library.path, source.path]
-        try compile.run()
-        compile.waitUntilExit()
-        try #require(compile.terminationStatus == 0)
+        let compile = try ChildProcess.run("/usr/bin/env", ["cc", "-shared", "-fPIC", "-o", library.path, source.path],
+                                           stdout: .inherit, stderr: .inherit)
+        try #require(compile.status == 0)
         chmod(library.path, 0o775)
         let marker = workspace.root.appendingPathComponent("planted-library-was-loaded")
 

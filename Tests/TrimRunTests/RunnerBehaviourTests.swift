@@ -2,6 +2,7 @@ import Foundation
 import Store
 import Testing
 import TrimModel
+import ProcessSpawn
 
 /// Runner habits from cargo-nextest, on a fixture crate written for each test:
 /// retries and flaky tests, timeouts, leftover processes, fail-fast, Ctrl-C.
@@ -33,13 +34,7 @@ import TrimModel
     }
 
     static func noProcessMatches(_ pattern: String) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-        process.arguments = ["-f", pattern]
-        process.standardOutput = FileHandle.nullDevice
-        try? process.run()
-        process.waitUntilExit()
-        return process.terminationStatus == 1
+        (try? ChildProcess.run("/usr/bin/pgrep", ["-f", pattern], stdout: .discard, stderr: .inherit))?.status == 1
     }
 
     @Test func aTestThatFailsThenPassesIsFlakyAndRemembered() throws {
@@ -170,26 +165,20 @@ import TrimModel
                 }
             """)
         let started = workspace.root.appendingPathComponent("started")
-        let process = Process()
-        process.executableURL = ExampleWorkspace.binDirectory.appendingPathComponent("trim")
-        process.arguments = ["run", "--no-progress", "-j", "1"]
-        process.currentDirectoryURL = workspace.root
         var environment = ProcessInfo.processInfo.environment
         environment["FIXTURE_MARKER"] = started.path
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.start(
+            ExampleWorkspace.binDirectory.appendingPathComponent("trim").path, ["run", "--no-progress", "-j", "1"],
+            directory: workspace.root.path, environment: environment, stderr: .discard)
         let deadline = Date().addingTimeInterval(120)
         while !FileManager.default.fileExists(atPath: started.path) && Date() < deadline {
             usleep(100_000)  // a blocking wait: the test's task may not be resumed in time on a busy pool
         }
         try #require(FileManager.default.fileExists(atPath: started.path), "the waiting test never started")
-        kill(process.processIdentifier, SIGINT)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130, "\(text)")
+        process.signal(SIGINT)
+        let finished = try #require(process.wait(timeout: 120), "trim did not stop on SIGINT")
+        let text = String(decoding: finished.stdout, as: UTF8.self)
+        #expect(finished.status == 130, "\(text)")
         #expect(text.contains("Cancelling on signal INT"), "\(text)")
         #expect(text.contains("Summary ["))
         #expect(Self.noProcessMatches(marker), "the test's child is gone too")

@@ -2,6 +2,7 @@ import Foundation
 import Store
 import Testing
 import TrimModel
+import ProcessSpawn
 
 /// The database under a killed trim and a damaged file, through the real command.
 @Suite struct StoreRobustnessTests {
@@ -28,24 +29,21 @@ import TrimModel
     @Test func aTrimKilledMidRunKeepsWhatItFinishedAndTheNextRunIsCorrect() throws {
         let workspace = try RunnerBehaviourTests.workspace(Self.tests)
         let marker = workspace.root.appendingPathComponent("stalled")
-        let process = Process()
-        process.executableURL = ExampleWorkspace.binDirectory.appendingPathComponent("trim")
-        process.arguments = ["run", "--no-progress", "-j", "1"]
-        process.currentDirectoryURL = workspace.root
-        process.environment = ProcessInfo.processInfo.environment.merging(["FIXTURE_STALL": marker.path]) { _, b in b }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.start(
+            ExampleWorkspace.binDirectory.appendingPathComponent("trim").path, ["run", "--no-progress", "-j", "1"],
+            directory: workspace.root.path,
+            environment: ProcessInfo.processInfo.environment.merging(["FIXTURE_STALL": marker.path]) { _, b in b },
+            stdout: .discard, stderr: .discard)
         let deadline = Date().addingTimeInterval(120)
         while !FileManager.default.fileExists(atPath: marker.path) && Date() < deadline {
             usleep(100_000)  // a blocking wait: the test's task may not be resumed in time on a busy pool
         }
         try #require(FileManager.default.fileExists(atPath: marker.path))
         let t0 = Date()
-        kill(process.processIdentifier, SIGKILL)  // no chance to clean up
-        process.waitUntilExit()
+        process.signal(SIGKILL)  // trim alone, with no chance to clean up
+        _ = process.wait()
         #expect(Date().timeIntervalSince(t0) < 10, "nothing of trim's is held open by its test's process")
-        _ = Process.launchedProcess(launchPath: "/usr/bin/pkill", arguments: ["-KILL", "-f", "tests::c_stalls"])
+        _ = try? ChildProcess.run("/usr/bin/pkill", ["-KILL", "-f", "tests::c_stalls"])
 
         let store = try TrimStore(path: workspace.database)
         try store.check()

@@ -1,6 +1,7 @@
 @testable import CargoSupport
 import Foundation
 import Testing
+import ProcessSpawn
 
 /// Listing a test binary: the one run with libtest's JSON listing gives what
 /// the two terse runs (`--list`, then `--list --ignored`) give, on a binary
@@ -29,29 +30,18 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("listing-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Self.source.write(to: directory.appendingPathComponent("t.rs"), atomically: true, encoding: .utf8)
-        let rustc = Process()
-        rustc.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        rustc.arguments = ["rustc", "--edition", "2021", "--test", "t.rs", "-o", "t"]
-        rustc.currentDirectoryURL = directory
-        try rustc.run()
-        rustc.waitUntilExit()
-        #expect(rustc.terminationStatus == 0)
+        let rustc = try ChildProcess.run("/usr/bin/env", ["rustc", "--edition", "2021", "--test", "t.rs", "-o", "t"],
+                                         directory: directory.path, stdout: .inherit, stderr: .inherit)
+        #expect(rustc.status == 0)
         let executable = directory.appendingPathComponent("t").path
         return TestBinary(id: "t", package: "t", target: "t", kind: .test, executable: executable, bitcode: "",
                           units: [], packageDirectory: directory.path, environment: [:])
     }
 
     func output(_ binary: TestBinary, _ arguments: [String], _ environment: [String: String] = [:]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary.executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return data
+        try ChildProcess.run(binary.executable, arguments,
+                             environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
+                             stderr: .inherit).stdout
     }
 
     @Test func oneJSONListingGivesWhatTheTwoTerseListingsGive() throws {
