@@ -14,6 +14,40 @@ func readFile(_ url: URL) throws(CoverageError) -> Data {
     }
 }
 
+/// Reads a small file (a hit dump: a header and a bitset) with plain
+/// open/read: one per test, where mapping it (and unmapping, which flushes
+/// every thread's TLB) costs more than copying its few kilobytes.
+func readSmallFile(_ url: URL) throws(CoverageError) -> Data {
+    let path = url.path
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+        let code = errno
+        if code == ENOENT || code == ENOTDIR { throw .fileNotFound(path: path) }
+        throw .unreadable(path: path, reason: String(cString: strerror(code)))
+    }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+    if info.st_mode & S_IFMT == S_IFDIR { throw .unreadable(path: path, reason: "is a directory") }
+    var data = Data(count: Int(info.st_size))
+    var done = 0
+    let total = data.count
+    let failure: Int32? = data.withUnsafeMutableBytes { raw -> Int32? in
+        while done < total {
+            let n = read(fd, raw.baseAddress! + done, total - done)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return errno }
+            if n == 0 { break }
+            done += n
+        }
+        return nil
+    }
+    if let failure { throw .unreadable(path: path, reason: String(cString: strerror(failure))) }
+    // A file that shrank while it was read is parsed as what was read (the parser reports truncation).
+    if done < total { data.removeSubrange(done..<total) }
+    return data
+}
+
 /// Little-endian reads that return nil instead of reading past the end.
 struct ByteView {
     let bytes: UnsafeRawBufferPointer

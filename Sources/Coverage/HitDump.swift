@@ -35,7 +35,7 @@ public struct HitDump: Sendable, Hashable {
 
     /// Reads a dump; a missing, truncated or damaged file is a typed error.
     public static func read(_ url: URL) throws(CoverageError) -> HitDump {
-        try parse(readFile(url), path: url.path)
+        try parse(readSmallFile(url), path: url.path)
     }
 
     public static func parse(_ data: Data, path: String) throws(CoverageError) -> HitDump {

@@ -101,14 +101,23 @@ public struct TraceSession: Hashable, Sendable {
         case .strace: return FileManager.default.fileExists(atPath: straceOutput.path) ? [straceOutput] : []
         case .preload:
             let prefix = stem + "."
-            return Self.names(in: directory.path, prefix: prefix).filter { name in
-                guard name.hasPrefix(prefix), name.hasSuffix(".io") else { return false }
-                let middle = name.dropFirst(prefix.count).dropLast(3)
-                let parts = middle.split(separator: "-", maxSplits: 1)
-                guard let pid = parts.first, !pid.isEmpty, pid.allSatisfy(\.isNumber) else { return false }
-                return parts.count == 1 || (parts[1].hasPrefix("x") && parts[1].dropFirst().allSatisfy(\.isNumber))
-            }.sorted().map { directory.appendingPathComponent($0) }
+            return Self.names(in: directory.path, prefix: prefix).filter { Self.isTraceName($0, prefix: prefix) }
+                .sorted().map { directory.appendingPathComponent($0) }
         }
+    }
+
+    /// `<prefix><pid>.io` or `<prefix><pid>-x<n>.io`, by bytes (once per
+    /// test: Character-wise matching cost more than reading the trace).
+    static func isTraceName(_ name: String, prefix: String) -> Bool {
+        let bytes = Array(name.utf8), head = prefix.utf8.count
+        guard bytes.count > head + 3, bytes.starts(with: prefix.utf8), bytes.suffix(3).elementsEqual(".io".utf8)
+        else { return false }
+        let middle = bytes[head..<(bytes.count - 3)]
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        guard let dash = middle.firstIndex(of: UInt8(ascii: "-")) else { return middle.allSatisfy(isDigit) }
+        let pid = middle[..<dash], exec = middle[(dash + 1)...]
+        return !pid.isEmpty && pid.allSatisfy(isDigit) && exec.first == UInt8(ascii: "x")
+            && exec.dropFirst().allSatisfy(isDigit)
     }
 
     /// Deletes this attempt's trace files.

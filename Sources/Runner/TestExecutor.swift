@@ -20,8 +20,10 @@ public struct SkippedTest: Sendable, Hashable {
 /// delivered on one serial queue, so a reporter never sees two at once.
 public final class TestExecutor: Sendable {
     public let jobs: Int
-    /// Where outputs and coverage dumps of this run go.
+    /// Where outputs of this run go.
     public let scratchDirectory: URL
+    /// Where coverage dumps go (by default `scratchDirectory`).
+    public let coverageDirectory: URL
     /// The environment variable naming the coverage dump file for each test.
     public let coverageFileVariable: String
     /// The environment every test starts from (by default trim's own less
@@ -37,8 +39,11 @@ public final class TestExecutor: Sendable {
     private let policyFor: @Sendable (TestInstance) -> ExecutionPolicy
     private let prepareAttempt: AttemptPreparer?
     private let control = RunControl()
+    private let watchdog = SlowWatchdog()
+    private let scratchPath: String
+    private let coveragePath: String
 
-    public init(jobs: Int, scratchDirectory: URL, coverageFileVariable: String,
+    public init(jobs: Int, scratchDirectory: URL, coverageDirectory: URL? = nil, coverageFileVariable: String,
                 baseEnvironment: [String: String] = TestExecutor.inheritedEnvironment(),
                 policy: ExecutionPolicy = ExecutionPolicy(),
                 policyFor: (@Sendable (TestInstance) -> ExecutionPolicy)? = nil,
@@ -48,6 +53,9 @@ public final class TestExecutor: Sendable {
         self.captureOutput = captureOutput
         self.groupLimits = groupLimits.mapValues { max(1, $0) }
         self.scratchDirectory = scratchDirectory
+        scratchPath = scratchDirectory.path
+        self.coverageDirectory = coverageDirectory ?? scratchDirectory
+        coveragePath = self.coverageDirectory.path
         self.coverageFileVariable = coverageFileVariable
         self.baseEnvironment = baseEnvironment
         self.policy = policy
@@ -88,6 +96,7 @@ public final class TestExecutor: Sendable {
     public func run(_ tests: [TestInstance], skipped: [SkippedTest] = [],
                     emit: @escaping @Sendable (TestEvent) -> Void) throws -> [TestResult] {
         try FileManager.default.createDirectory(at: scratchDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: coverageDirectory, withIntermediateDirectories: true)
         let events = DispatchQueue(label: "trim.runner.events")
         let start = Date()
         events.sync {
@@ -142,7 +151,16 @@ public final class TestExecutor: Sendable {
         let total = policy.retries + 1
         var attempts: [TestExecution] = []
         for attempt in 1...total {
-            events.sync { emit(.testStarted(test, attempt: attempt)) }
+            // In order on the serial queue either way. Not waited for when
+            // output is captured: the queue may be recording an earlier
+            // result, and the next test need not wait for that. Waited for
+            // when the test writes to trim's own output, so the start line
+            // comes before what the test prints.
+            if captureOutput {
+                events.async { emit(.testStarted(test, attempt: attempt)) }
+            } else {
+                events.sync { emit(.testStarted(test, attempt: attempt)) }
+            }
             let execution = execute(test, slot: slot, attempt: attempt, of: total, policy: policy, events: events,
                                     emit: emit)
             attempts.append(execution)
@@ -166,10 +184,12 @@ public final class TestExecutor: Sendable {
     func execute(_ test: TestInstance, slot: Int, attempt: Int, of total: Int, policy: ExecutionPolicy,
                  events: DispatchQueue, emit: @escaping @Sendable (TestEvent) -> Void) -> TestExecution {
         let stem = "\(slot)-\(attempt)"
-        let outputFile = scratchDirectory.appendingPathComponent("\(stem).out")
+        // Paths as strings: URL's path handling costs more per test than the file operations.
+        let scratch = scratchPath
+        let outputFile = "\(scratch)/\(stem).out"
         var environment = baseEnvironment.merging(test.environment) { _, new in new }
         // `%p`: each process writes its own dump; the test's is the one with its pid.
-        environment[coverageFileVariable] = scratchDirectory.appendingPathComponent("\(stem).%p.cov").path
+        environment[coverageFileVariable] = "\(coveragePath)/\(stem).%p.cov"
         environment[AttemptVariables.attempt] = "\(attempt)"
         environment[AttemptVariables.totalAttempts] = "\(total)"
         var setup = AttemptSetup(executable: test.executable, arguments: test.arguments, environment: environment)
@@ -178,25 +198,25 @@ public final class TestExecutor: Sendable {
         var status: TestStatus
         var leaked = false
         var inputs: TestInputs?
-        var coverageFile = scratchDirectory.appendingPathComponent("\(stem).none.cov")
+        var coverageFile = "\(coveragePath)/\(stem).none.cov"
         do {
             let process = try SpawnedProcess.spawn(
                 executable: setup.executable, arguments: setup.arguments, directory: test.directory,
-                environment: setup.environment, outputFile: captureOutput ? outputFile.path : nil)
+                environment: setup.environment, outputFile: captureOutput ? outputFile : nil)
             if control.started(process) {
                 // Cancelled by a signal while it was being started.
                 process.signalGroup(SIGTERM)
             }
-            let watch = SlowWatch(process: process, policy: policy) { elapsed in
+            let watch = watchdog.watch(process, policy: policy) { elapsed in
                 events.async { emit(.testSlow(test, attempt: attempt, elapsed: elapsed)) }
             }
             let exit = process.wait()
-            let timedOut = watch.stop()
+            let timedOut = watchdog.stop(watch)
             leaked = process.reapLeftovers()
             control.finished(process)
             let (testPID, traced) = setup.finish(process.pid)
             inputs = traced
-            coverageFile = scratchDirectory.appendingPathComponent("\(stem).\(testPID).cov")
+            coverageFile = "\(coveragePath)/\(stem).\(testPID).cov"
             switch exit {
             case _ where timedOut: status = .timedOut
             case .exited(0): status = .passed
@@ -208,57 +228,10 @@ public final class TestExecutor: Sendable {
         }
         let duration = Date().timeIntervalSince(start)
         let output = captureOutput ? OutputFile.read(outputFile) : ""
-        try? FileManager.default.removeItem(at: outputFile)
+        if captureOutput { unlink(outputFile) }
         return TestExecution(test: test, attempt: attempt, status: status, duration: duration, output: output,
-                             coverageFile: coverageFile, inputs: inputs, leaked: leaked)
-    }
-}
-
-/// Reports a running test as slow once per period and kills its process group
-/// (SIGTERM, then SIGKILL after the grace period) after `terminateAfter` periods.
-private final class SlowWatch: @unchecked Sendable {
-    private let lock = NSLock()
-    private let timer: DispatchSourceTimer
-    private var periods = 0
-    private var killed = false
-    private var stopped = false
-
-    init(process: SpawnedProcess, policy: ExecutionPolicy, slow: @escaping @Sendable (Double) -> Void) {
-        timer = DispatchSource.makeTimerSource(queue: .global())
-        let period = max(policy.slowPeriod, 0.001)
-        timer.schedule(deadline: .now() + period, repeating: period)
-        // Weak: a tick already on its way when the test ends and the watch is
-        // released must find nothing to do (cancel does not wait for it).
-        timer.setEventHandler { [weak self] in
-            guard let self else { return }
-            let (count, kill) = self.lock.withLock { () -> (Int, Bool) in
-                guard !self.stopped else { return (0, false) }
-                self.periods += 1
-                let kill = policy.terminateAfter.map { self.periods >= $0 } ?? false
-                if kill { self.killed = true }
-                return (self.periods, kill)
-            }
-            guard count > 0 else { return }
-            if kill {
-                process.signalGroup(SIGTERM)
-                DispatchQueue.global().asyncAfter(deadline: .now() + policy.gracePeriod) {
-                    process.signalGroup(SIGKILL)
-                }
-                self.timer.cancel()
-            } else {
-                slow(Double(count) * period)
-            }
-        }
-        timer.resume()
-    }
-
-    /// Stops watching; true when the watch killed the test.
-    func stop() -> Bool {
-        lock.withLock {
-            stopped = true
-            timer.cancel()
-            return killed
-        }
+                             coverageFile: URL(fileURLWithPath: coverageFile, isDirectory: false), inputs: inputs,
+                             leaked: leaked)
     }
 }
 

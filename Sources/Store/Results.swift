@@ -78,7 +78,7 @@ extension TrimStore {
         let outputs = batch.map { $0.output.map(Self.capOutput) }
         let (generation, learned) = try write { db -> (Int64, [SymbolCache.Key: Int64]) in
             let generation = try Int64.fetchOne(
-                db, sql: "SELECT value FROM store_state WHERE key = 'hit_symbol_generation'") ?? 0
+                db.cachedStatement(sql: "SELECT value FROM store_state WHERE key = 'hit_symbol_generation'")) ?? 0
             let cached = symbolCache.snapshot(generation: generation)
             var learned: [SymbolCache.Key: Int64] = [:]
             var checkedBuilds = Set<BuildID>()

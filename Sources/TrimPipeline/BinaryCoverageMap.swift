@@ -40,27 +40,53 @@ struct BinaryCoverageMap: Sendable {
     }
 
     /// Hits by unit → hits by crate module: copies of one function in several
-    /// units become one function with the union of their blocks.
+    /// units become one function with the union of their blocks. Runs once
+    /// per test: sorted arrays merged in place, no per-test sets.
     func crateHits(_ functions: [HitFunction]) -> [HitFunction] {
-        var blocks: [HitKey: Set<UInt32>] = [:]
-        var order: [HitKey] = []
-        for function in functions {
-            let key = HitKey(module: moduleKeys[function.module] ?? function.module, symbol: function.symbol)
-            if blocks[key] == nil { order.append(key) }
+        var keyed = functions.map { function -> HitFunction in
+            let module = moduleKeys[function.module] ?? function.module
             if let count = folded[CrateModule.UnitFunction(unit: function.module, symbol: function.symbol)] {
-                blocks[key, default: []].formUnion((0..<UInt32(count)))
+                return HitFunction(module: module, symbol: function.symbol, blocks: Array(0..<UInt32(count)))
+            }
+            return HitFunction(module: module, symbol: function.symbol, blocks: function.blocks)
+        }
+        if !Self.isStrictlySorted(keyed) {
+            keyed.sort { ($0.module, $0.symbol) < ($1.module, $1.symbol) }
+        }
+        var merged: [HitFunction] = []
+        merged.reserveCapacity(keyed.count)
+        for function in keyed {
+            if let last = merged.last, last.module == function.module, last.symbol == function.symbol {
+                merged[merged.count - 1].blocks = Self.union(last.blocks, function.blocks)
             } else {
-                blocks[key, default: []].formUnion(function.blocks)
+                merged.append(function)
             }
         }
-        return order.sorted { ($0.module, $0.symbol) < ($1.module, $1.symbol) }.map {
-            HitFunction(module: $0.module, symbol: $0.symbol, blocks: blocks[$0]!.sorted())
-        }
+        return merged
     }
 
-    private struct HitKey: Hashable {
-        var module: String
-        var symbol: String
+    private static func isStrictlySorted(_ functions: [HitFunction]) -> Bool {
+        zip(functions, functions.dropFirst()).allSatisfy { ($0.module, $0.symbol) < ($1.module, $1.symbol) }
+    }
+
+    /// The union of two ascending block lists, ascending and without repeats
+    /// (each input may itself hold repeats).
+    static func union(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        var result: [UInt32] = []
+        result.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            let next: UInt32
+            if j == b.count || (i < a.count && a[i] <= b[j]) {
+                next = a[i]
+                i += 1
+            } else {
+                next = b[j]
+                j += 1
+            }
+            if result.last != next { result.append(next) }
+        }
+        return result
     }
 
     /// What a test's dump says it executed, and how far that can be trusted.

@@ -69,5 +69,11 @@ struct InputRecording: Sendable {
         }
     }
 
+    /// Where the tests' coverage dumps go: beside the traces, in memory when
+    /// the traces are (each dump is written, read and removed once per test,
+    /// which on a disk costs file-system journal work on both sides).
+    /// Removed with the traces.
+    var coverageDumpDirectory: URL { traceDirectory.appendingPathComponent("coverage") }
+
     func cleanUp() { try? FileManager.default.removeItem(at: traceDirectory) }
 }

@@ -120,6 +120,7 @@ public enum RunPipeline {
             $0.maxThreads.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
         }
         let executor = TestExecutor(jobs: jobs, scratchDirectory: scratch.appendingPathComponent("tests"),
+                                    coverageDirectory: inputs.coverageDumpDirectory,
                                     coverageFileVariable: SanitizerCoverage.coverageFileVariable,
                                     policy: policy.base, policyFor: { policy.policy(for: $0) },
                                     prepareAttempt: Self.tracingTestBinaries(inputs.preparer),
@@ -317,7 +318,7 @@ final class ResultRecorder: @unchecked Sendable {
         // Checked after the test ended: a binary replaced before or while it
         // ran produced a result that belongs to no recorded build.
         guard let built = binaryIdentities[test.binary], FileIdentity(path: test.executable) == built else {
-            for attempt in result.attempts { try? FileManager.default.removeItem(at: attempt.coverageFile) }
+            for attempt in result.attempts { unlink(attempt.coverageFile.path) }
             warn("\(test.binary) \(test.name): its test binary \(test.executable) changed while trim ran "
                  + "(rebuilt by another program?); its result is not recorded and it will run again next time")
             return
@@ -329,7 +330,7 @@ final class ResultRecorder: @unchecked Sendable {
         if let problem = coverage.problem, result.isSuccess || coverage.state == .partial {
             warn("\(test.binary) \(test.name): \(problem); it will run again next time")
         }
-        for attempt in result.attempts { try? FileManager.default.removeItem(at: attempt.coverageFile) }
+        for attempt in result.attempts { unlink(attempt.coverageFile.path) }
         save(result, coverage: coverage.state, hits: coverage.hits, inputs: result.last.inputs)
     }
 

@@ -136,4 +136,17 @@ import Testing
         let summary = try #require(text.range(of: "     Summary"))
         #expect(!text[summary.lowerBound...].contains("Running"))
     }
+
+    /// The duration column, formatted without Foundation, reads as printf's `%.3f` does.
+    @Test func durationsReadAsPrintfWouldPrintThem() {
+        let values: [Double] = [0, 0.0004, 0.0006, 0.001, 0.0123, 0.1, 0.9994, 0.9996, 1, 1.5, 9.999, 59.25, 123.4567,
+                                3600.001, 86_400, 1e9 + 0.25]
+        for value in values {
+            #expect(HumanReporter.threeDecimals(value) == String(format: "%.3f", value), "\(value)")
+        }
+        #expect(HumanReporter.seconds(0.004) == "   0.004s")
+        #expect(HumanReporter.seconds(12.3456) == "  12.346s")
+        #expect(HumanReporter.threeDecimals(-1) == String(format: "%.3f", -1.0))
+        #expect(HumanReporter.threeDecimals(.infinity) == String(format: "%.3f", Double.infinity))
+    }
 }

@@ -45,6 +45,22 @@ import TrimModel
         #expect(try scratch.open(backend).lastInputs()[Self.key] == incomplete)
     }
 
+    /// Problems and watch patterns are stored as JSON written by hand: every
+    /// character a path or message may hold reads back as it was written.
+    @Test func problemsAndPatternsWithAnyCharacterRoundTrip() throws {
+        let scratch = try Scratch()
+        let store = try scratch.open()
+        let build = try store.recordBuild(facts(1), modules: [])
+        let awkward = [
+            "", "plain", "a \"quoted\" \\ back\\slash", "new\nline\r\ttab", "bell\u{07}nul\u{00}esc\u{1B}\u{1F}",
+            "slash/and/ü/日本/🦀", "\u{7F}\u{80}\u{2028}",
+        ]
+        let inputs = TestInputs(watchPatterns: awkward.reversed(), method: "preload", problems: awkward)
+        try store.recordResult(Self.result(Self.key, build: build), inputs: inputs)
+        #expect(try store.inputs(for: Self.key) == inputs)
+        #expect(try TrimStore(path: scratch.database).lastInputs()[Self.key] == inputs)
+    }
+
     /// Inputs belong to the last result: a result recorded without them leaves none.
     @Test(arguments: Backend.allCases) func aNewResultReplacesTheInputs(_ backend: Backend) throws {
         let scratch = try Scratch()
