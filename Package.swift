@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -64,13 +67,19 @@ let package = Package(
         .target(
             name: "Store", dependencies: ["BlockIR", "TrimModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The shared PostgreSQL store, beside the SQLite default (same contract: Store's CoverageStore).
+        .target(name: "PostgresStore", dependencies: [
+                "Store", "BlockIR", "TrimModel", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "Selection", dependencies: ["BlockIR", "LockedValues", "TrimModel", "TrimConfig"]),
         .target(name: "Runner", dependencies: ["LockedValues", "ProcessSpawn", "TrimModel"]),
         .target(name: "TrimConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reporting", dependencies: ["Runner", "Selection", "TrimConfig"]),
         .target(name: "TrimPipeline", dependencies: [
-                "BlockIR", "Coverage", "CargoSupport", "Store", "Selection", "Runner", "TestFilter", "TrimModel", "LockedValues",
-                "TrimConfig", "InputTracing", "ProcessSpawn",
+                "BlockIR", "Coverage", "CargoSupport", "Store", "PostgresStore", "Selection", "Runner", "TestFilter",
+                "TrimModel", "LockedValues", "TrimConfig", "InputTracing", "ProcessSpawn",
             ]),
         // trim coverage, trim path, trim watch, trim lsp: results where people look.
         .target(name: "Editor", dependencies: [
@@ -108,7 +117,7 @@ let package = Package(
                 .embedInCode("Templates/slow-test.rs"),
             ]),
         .executableTarget(name: "trim-bench-stats", path: "Benchmarks/Stats"),
-        .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "BlockIR", "TrimModel"], path: "Benchmarks/Selection"),
+        .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "PostgresStore", "BlockIR", "TrimModel"], path: "Benchmarks/Selection"),
         .testTarget(
             name: "BlockIRTests",
             dependencies: ["BlockIR", "BlockDiffReport", "ProcessSpawn"]
@@ -116,7 +125,7 @@ let package = Package(
         .testTarget(name: "BlockDiffCLITests", dependencies: ["BlockIR", "ProcessSpawn"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR", "PrivateFiles", "ProcessSpawn"]),
         .testTarget(name: "InputTracingTests", dependencies: ["InputTracing", "Coverage", "BlockIR", "Selection", "TrimConfig", "TrimModel", "PrivateFiles", "ProcessSpawn"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "BlockIR", "TrimModel", "ProcessSpawn"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "PostgresStore", "BlockIR", "TrimModel", "ProcessSpawn"]),
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig", "TrimModel", "ProcessSpawn"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),

@@ -4,7 +4,7 @@
 //   swift build -c release --scratch-path .build-bench --product trim-bench-selection
 //   .build-bench/release/trim-bench-selection [--repeat R] [--tests N] [--functions N]
 //       [--changed N] [--hits N] [--modules N] [--only block|function|file] [--no-store]
-//       [--no-main-hits]
+//       [--no-main-hits] [--server postgres://USER:PASSWORD@HOST:PORT/DB]
 //   .build-bench/release/trim-bench-selection --database PATH [--repeat R] [--only GRAIN]
 //
 // Builds, in memory, the fingerprints of an old and a new build (N modules,
@@ -30,11 +30,14 @@
 // (recordBuild ×2, recordResults) is timed once and reported, not judged.
 // --no-main-hits leaves libtest's `main` out of every test's hits (a
 // diagnostic: real tests always execute it, and it is what makes selection
-// look at the test's descriptor). --database PATH times selection on a store a
+// look at the test's descriptor). --server postgres://… times the store round
+// trip on a PostgreSQL database too (its tables are emptied first), with the
+// ratio of its load+select to the SQLite file's. --database PATH times selection on a store a
 // real `trim run` recorded instead (RecordedStore.swift). Exit status 0 even
 // when the target is missed.
 import BlockIR
 import Foundation
+import PostgresStore
 import Selection
 import Store
 import TrimModel
@@ -53,6 +56,9 @@ struct Options {
     var mainHits = true
     /// A store recorded by a real `trim run`, instead of the synthetic one.
     var database: String?
+    /// A PostgreSQL database (empty, or one this benchmark filled before)
+    /// to time the same store round trip on, beside the SQLite file.
+    var server: String?
 }
 
 func parseOptions() -> Options {
@@ -79,6 +85,9 @@ func parseOptions() -> Options {
             options.only = grain
         case "--no-store": options.store = false
         case "--no-main-hits": options.mainHits = false
+        case "--server":
+            guard let url = arguments.next() else { fail("--server wants a postgres:// URL") }
+            options.server = url
         case "--database":
             guard let path = arguments.next() else { fail("--database wants a path") }
             options.database = path
@@ -337,55 +346,74 @@ if let b = selectedCounts[.block], let f = selectedCounts[.function], b > f {
     fail("block grain selected \(b) tests, function grain only \(f)")
 }
 
-// The store round trip.
-var loadStats: Stats?
-var loadSelectStats: Stats?
-var setup: [(String, Double)] = []
-var databaseBytes = 0
+// The store round trip, on the SQLite file and (--server) on PostgreSQL.
+struct RoundTrip {
+    var name: String
+    var load: Stats
+    var loadSelect: Stats
+    var setup: [(String, Double)]
+    var note: String
+}
+
+@MainActor func roundTrip(_ name: String, _ store: any CoverageStore, note: () -> String) throws -> RoundTrip {
+    let (oldID, recordOld) = try timed { try store.recordBuild(facts, modules: workload.oldModules,
+                                                                sourceFiles: workload.oldFiles) }
+    let (_, recordNew) = try timed { try store.recordBuild(facts, modules: workload.newModules,
+                                                            sourceFiles: workload.newFiles) }
+    let results = workload.results.map { result -> TestResultRecord in
+        var result = result
+        result.build = oldID
+        return result
+    }
+    let (_, recordResults) = try timed { try store.recordResults(results) }
+    let setup = [("recordBuild, old build", recordOld),
+                 ("recordBuild, new build (\(workload.changed.count) functions changed)", recordNew),
+                 ("recordResults, \(options.tests) results, one transaction", recordResults)]
+    // What SelectionLoader reads: every last result, then each recorded build.
+    func load() throws -> SelectionInput {
+        let results = try store.lastResults()
+        var recorded: [BuildID: BuildSnapshot] = [:]
+        for id in Set(results.values.map(\.build)) {
+            guard let facts = try store.build(id) else { continue }
+            recorded[id] = BuildSnapshot(facts: facts, modules: try store.modules(of: id),
+                                         sourceFiles: try store.sourceFiles(of: id))
+        }
+        return input(.block, results: results, recorded: recorded)
+    }
+    // The loaded input must select exactly what the in-memory one did.
+    let check = Selector.select(try load())
+    if let expected = selectedCounts[.block], check.selected.count != expected {
+        fail("\(name): after the store round trip block grain selects \(check.selected.count) tests, in memory \(expected)")
+    }
+    var loads: [Double] = [], both: [Double] = []
+    for _ in 0..<options.repeats {
+        let (_, loadSeconds) = try timed { try load() }
+        loads.append(loadSeconds)
+        let (_, bothSeconds) = try timed { Selector.select(try load()) }
+        both.append(bothSeconds)
+    }
+    return RoundTrip(name: name, load: Stats(loads), loadSelect: Stats(both), setup: setup, note: note())
+}
+
+var trips: [RoundTrip] = []
 if options.store {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("trim-bench-selection-\(getpid())-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
     do {
         let path = directory.appendingPathComponent("trim.db")
-        let store = try TrimStore(path: path)
-        let (oldID, recordOld) = try timed { try store.recordBuild(facts, modules: workload.oldModules,
-                                                                    sourceFiles: workload.oldFiles) }
-        guard oldID == BuildID(1) else { fail("the first build got id \(oldID)") }
-        let (_, recordNew) = try timed { try store.recordBuild(facts, modules: workload.newModules,
-                                                                sourceFiles: workload.newFiles) }
-        let (_, recordResults) = try timed { try store.recordResults(workload.results) }
-        setup = [("recordBuild, old build", recordOld), ("recordBuild, new build (\(workload.changed.count) functions changed)", recordNew),
-                 ("recordResults, \(options.tests) results, one transaction", recordResults)]
-        for suffix in ["", "-wal"] {
-            databaseBytes += (try? FileManager.default.attributesOfItem(atPath: path.path + suffix)[.size] as? Int) ?? 0
-        }
-
-        // What SelectionLoader reads: every last result, then each recorded build.
-        func load() throws -> SelectionInput {
-            let results = try store.lastResults()
-            var recorded: [BuildID: BuildSnapshot] = [:]
-            for id in Set(results.values.map(\.build)) {
-                guard let facts = try store.build(id) else { continue }
-                recorded[id] = BuildSnapshot(facts: facts, modules: try store.modules(of: id),
-                                             sourceFiles: try store.sourceFiles(of: id))
+        trips.append(try roundTrip("SQLite", try TrimStore(path: path)) {
+            var bytes = 0
+            for suffix in ["", "-wal"] {
+                bytes += (try? FileManager.default.attributesOfItem(atPath: path.path + suffix)[.size] as? Int) ?? 0
             }
-            return input(.block, results: results, recorded: recorded)
+            return "database: \(bytes / 1024) KiB with its WAL"
+        })
+        if let server = options.server {
+            let url = try PostgresURL(parsing: server)
+            let store = try PostgresStore(url: url)
+            trips.append(try roundTrip("PostgreSQL", store) { "server: \(url.redacted)" })
         }
-        // The loaded input must select exactly what the in-memory one did.
-        let check = Selector.select(try load())
-        if let expected = selectedCounts[.block], check.selected.count != expected {
-            fail("after the store round trip block grain selects \(check.selected.count) tests, in memory \(expected)")
-        }
-        var loads: [Double] = [], both: [Double] = []
-        for _ in 0..<options.repeats {
-            let (_, loadSeconds) = try timed { try load() }
-            loads.append(loadSeconds)
-            let (_, bothSeconds) = try timed { Selector.select(try load()) }
-            both.append(bothSeconds)
-        }
-        loadStats = Stats(loads)
-        loadSelectStats = Stats(both)
     } catch {
         fail("store: \(error)")
     }
@@ -400,13 +428,13 @@ func row(_ label: String, _ s: Stats) {
 for grain in grains {
     row("select, \(grain.rawValue) grain (\(selectedCounts[grain]!) of \(options.tests) selected)", selectStats[grain]!)
 }
-if let loadStats, let loadSelectStats {
-    row("load: lastResults, build, modules(of:), sourceFiles(of:)", loadStats)
-    row("load + select, block grain", loadSelectStats)
-    for (label, seconds) in setup {
+for trip in trips {
+    row("\(trip.name) load: lastResults, build, modules, sourceFiles", trip.load)
+    row("\(trip.name) load + select, block grain", trip.loadSelect)
+    for (label, seconds) in trip.setup {
         print("  " + "(setup) \(label)".padding(toLength: 58, withPad: " ", startingAt: 0) + " " + ms(seconds))
     }
-    print("  (database: \(databaseBytes / 1024) KiB with its WAL)")
+    print("  (\(trip.note))")
 }
 
 print()
@@ -418,4 +446,9 @@ func verdictRow(_ label: String, _ s: Stats) {
           + String(format: "   (%.1f ms / 100 ms)", s.median * 1000))
 }
 for grain in grains { verdictRow("select, \(grain.rawValue) grain / 100 ms", selectStats[grain]!) }
-if let loadSelectStats { verdictRow("load + select, block grain / 100 ms (not the target)", loadSelectStats) }
+for trip in trips { verdictRow("\(trip.name) load + select, block grain / 100 ms (not the target)", trip.loadSelect) }
+if trips.count == 2 {
+    let ratio = trips[1].loadSelect.median / trips[0].loadSelect.median
+    print("  " + "PostgreSQL / SQLite, load + select (median)".padding(toLength: 58, withPad: " ", startingAt: 0)
+          + String(format: " %7.2fx", ratio))
+}

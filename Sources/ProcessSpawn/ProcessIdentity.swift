@@ -41,6 +41,9 @@ public struct ProcessIdentity: Hashable, Sendable, CustomStringConvertible {
 
     /// True while the process this names runs (a zombie counts as ended).
     /// Another boot's process has ended, whatever its pid.
+    /// Whether it was written on this machine since its last boot (only then can `isAlive` tell).
+    public var isOnThisMachine: Bool { boot == Self.bootID }
+
     public var isAlive: Bool {
         guard boot == Self.bootID, let now = Self.of(pid) else { return false }
         return now.startTicks == startTicks && !Self.isZombie(pid)

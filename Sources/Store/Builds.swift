@@ -9,8 +9,8 @@ extension TrimStore {
     /// stored one is not stored again; the build only adds rows that map its
     /// modules (and a changed module's functions) to the stored ones.
     /// `sourceFiles`: source path (as debug info names it) → content hash.
-    public func recordBuild(_ facts: BuildFacts, modules: [ModuleRecord], sourceFiles: [String: String] = [:],
-                            heldBy holder: String? = nil)
+    public func recordBuild(_ facts: BuildFacts, modules: [ModuleRecord], sourceFiles: [String: String],
+                            heldBy holder: String?)
         throws(StoreError) -> BuildID
     {
         var paths = Set<String>()

@@ -14,7 +14,7 @@ extension TrimStore {
     /// held build), so only a caller that can tell live runs from dead ones
     /// (TrimPipeline, through ProcessIdentity) lets a crashed run's build go.
     @discardableResult
-    public func collectGarbage(isHolderAlive: (String) -> Bool = { _ in true }) throws(StoreError) -> GarbageReport {
+    public func collectGarbage(isHolderAlive: (String) -> Bool) throws(StoreError) -> GarbageReport {
         try write { db in
             let holders = try String.fetchAll(db, sql: "SELECT DISTINCT holder FROM build_hold")
             for holder in holders where !isHolderAlive(holder) {

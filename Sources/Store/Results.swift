@@ -66,14 +66,14 @@ extension TrimStore {
 
     /// Records one result in its own transaction, replacing the test's
     /// previous result and hits, and its recorded inputs with `inputs`.
-    public func recordResult(_ result: TestResultRecord, inputs: TestInputs? = nil) throws(StoreError) {
+    public func recordResult(_ result: TestResultRecord, inputs: TestInputs?) throws(StoreError) {
         try recordResults([result], inputs: inputs.map { [result.key: $0] } ?? [:])
     }
 
     /// Records results in one transaction (all or none), each replacing its
     /// test's previous result and hits, and its recorded inputs with
     /// `inputs[key]` (none when absent).
-    public func recordResults(_ batch: [TestResultRecord], inputs: [TestKey: TestInputs] = [:]) throws(StoreError) {
+    public func recordResults(_ batch: [TestResultRecord], inputs: [TestKey: TestInputs]) throws(StoreError) {
         guard !batch.isEmpty else { return }
         let outputs = batch.map { $0.output.map(Self.capOutput) }
         let (generation, learned) = try write { db -> (Int64, [SymbolCache.Key: Int64]) in

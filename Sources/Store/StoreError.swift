@@ -20,11 +20,15 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalid(path: String, detail: String)
     /// Any other SQLite failure.
     case database(path: String, detail: String)
+    /// A database server (`path`: its URL without the password) refused, could
+    /// not be reached, or went away; `detail` says which and what to do.
+    case server(path: String, detail: String)
 
     public var path: String {
         switch self {
         case .newerSchema(let path, _, _), .corrupt(let path, _), .io(let path, _), .busy(let path),
-             .unknownBuild(let path, _), .invalid(let path, _), .database(let path, _):
+             .unknownBuild(let path, _), .invalid(let path, _), .database(let path, _),
+             .server(let path, _):
             return path
         }
     }
@@ -33,7 +37,10 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .newerSchema(let path, let found, let supported):
             return "\(path): created by a newer trim (schema migration \(found); this trim knows up to "
-                + "\(supported)); upgrade trim or delete \(path)"
+                + "\(supported)); upgrade trim or " + (Self.isServer(path) ? "use another database" : "delete \(path)")
+        case .corrupt(let path, let detail) where Self.isServer(path):
+            return "\(path): the trim records are unreadable (\(detail)); drop its schema trim to recover "
+                + "(DROP SCHEMA trim CASCADE): the next run re-records coverage"
         case .corrupt(let path, let detail):
             return "\(path): the trim database is unreadable (\(detail)); delete \(path) to recover: "
                 + "trim creates a new one and re-records coverage on the next run (every test runs once)"
@@ -47,9 +54,14 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalid(let path, let detail):
             return "\(path): \(detail)"
         case .database(let path, let detail):
-            return "\(path): SQLite error: \(detail)"
+            return "\(path): \(Self.isServer(path) ? "PostgreSQL" : "SQLite") error: \(detail)"
+        case .server(let path, let detail):
+            return "\(path): \(detail)"
         }
     }
+
+    /// A server's URL (never with its password), not a file path.
+    static func isServer(_ path: String) -> Bool { path.hasPrefix("postgres://") }
 
     /// Maps anything thrown inside a database access to a `StoreError`.
     static func from(_ error: any Error, path: String) -> StoreError {

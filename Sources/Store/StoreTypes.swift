@@ -9,6 +9,19 @@ public struct StoreStatistics: Hashable, Sendable {
     public var tests: Int
     public var results: Int
     public var hitSymbols: Int
+
+    public init(builds: Int, buildModules: Int, modules: Int, moduleFunctions: Int, functions: Int,
+                testBinaries: Int, tests: Int, results: Int, hitSymbols: Int) {
+        self.builds = builds
+        self.buildModules = buildModules
+        self.modules = modules
+        self.moduleFunctions = moduleFunctions
+        self.functions = functions
+        self.testBinaries = testBinaries
+        self.tests = tests
+        self.results = results
+        self.hitSymbols = hitSymbols
+    }
 }
 
 /// What `collectGarbage()` removed.

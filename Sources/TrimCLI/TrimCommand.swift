@@ -57,8 +57,11 @@ struct WorkspaceArguments: ParsableArguments {
             help: "Run as if trim were started in this directory (default: the current directory).")
     var directory: String?
 
-    @Option(help: "The database (default: $TRIM_DB, else <target>/trim/trim.db).")
+    @Option(help: "The database: an SQLite file or postgres://user:password@host:port/dbname (default: $TRIM_DB, else [store] url, else <target>/trim/trim.db).")
     var db: String?
+
+    @Flag(help: "Only read the PostgreSQL database: this run's results go to the local SQLite file, and selection uses both (also $TRIM_DB_READ_ONLY=1, [store] read-only).")
+    var dbReadOnly = false
 
     @OptionGroup(title: "Package and target selection (as cargo test)") var cargo: CargoSelectionArguments
 
@@ -76,9 +79,11 @@ struct WorkspaceArguments: ParsableArguments {
         let directory = directory.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let database = db ?? ProcessInfo.processInfo.environment["TRIM_DB"].flatMap { $0.isEmpty ? nil : $0 }
-        return WorkspaceOptions(directory: directory, directoryIsExplicit: self.directory != nil, database: database,
-                                selection: try cargo.selection(), doctests: !cargo.noDoctests,
-                                jobs: try testThreads() ?? ProcessInfo.processInfo.activeProcessorCount)
+        var options = WorkspaceOptions(directory: directory, directoryIsExplicit: self.directory != nil, database: database,
+                                       selection: try cargo.selection(), doctests: !cargo.noDoctests,
+                                       jobs: try testThreads() ?? ProcessInfo.processInfo.activeProcessorCount)
+        options.databaseReadOnly = dbReadOnly || ProcessInfo.processInfo.environment["TRIM_DB_READ_ONLY"] == "1"
+        return options
     }
 }
 

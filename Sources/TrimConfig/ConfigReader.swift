@@ -77,7 +77,7 @@ struct ConfigReader {
 
     // MARK: keys
 
-    static let rootKeys = ["inputs", "network", "profile", "test-groups"]
+    static let rootKeys = ["inputs", "network", "profile", "store", "test-groups"]
     static let profileKeys = [
         "fail-fast", "failure-output", "final-status-level", "junit", "max-fail", "overrides", "retries",
         "slow-timeout", "status-level", "success-output", "test-threads", "threads-required",

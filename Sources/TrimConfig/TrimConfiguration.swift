@@ -17,6 +17,8 @@ public struct TrimConfiguration: Sendable {
     public var inputs = InputSettings()
     /// `[test-groups.<name>]`, by name (`@global` is not among them).
     public var testGroups: [String: TestGroup] = [:]
+    /// `[store]`: the shared database (StoreSettings.swift).
+    public var store = StoreSettings()
 
     /// Every profile that can be asked for: those the file defines, and `default`.
     public var profileNames: [String] {
@@ -70,7 +72,7 @@ public struct TrimConfiguration: Sendable {
         try checkGroupReferences(layers, groups: groups, file: file)
         return TrimConfiguration(file: URL(fileURLWithPath: file), fileExists: true, layers: layers,
                                  network: try reader.network(root), inputs: try reader.inputs(root),
-                                 testGroups: groups)
+                                 testGroups: groups, store: try reader.store(root))
     }
 
     /// The built-in defaults alone, as when there is no file.

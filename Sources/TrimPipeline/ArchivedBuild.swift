@@ -42,6 +42,7 @@ extension WorkspaceBuild {
             timings.lap("unpack archive")
             paths = TrimPaths(cargoTargetDirectory: workspace.targetDirectory, database: options.database,
                               cargoProfile: manifest.cargoProfile)
+            paths.serverReadOnly = options.databaseReadOnly
             try checkSources(manifest, archive: archive.file, workspaceRoot: workspace.root)
             let target = unpacked.appendingPathComponent("target").path
             // The target dir first: it is usually inside the workspace.

@@ -39,8 +39,7 @@ extension RunPipeline {
             .map { TestKey(binary: $0.binary, name: $0.name) }
         var selections: [Granularity: Selection] = [:]
         if let first = granularities.first {
-            let store: TrimStore
-            do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
+            let store = try build.openStore()
             var input = try SelectionLoader.input(
                 store: store, build: build, tests: keys, granularity: first, force: request.force,
                 configuration: try request.configuration(workspaceRoot: build.workspace.root),

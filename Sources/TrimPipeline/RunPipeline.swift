@@ -58,8 +58,7 @@ public enum RunPipeline {
         let inputs = try InputRecording(build: build, configuration: configuration)
         defer { inputs.cleanUp() }
         timings.lap("configuration + input recording")
-        let store: TrimStore
-        do { store = try warm.store(at: build.paths.database) } catch { throw .store(error) }
+        let store = try build.openStore(warm: warm)
         timings.lap("open store")
         // Held from the moment it is recorded: no other trim's garbage
         // collection may take it before this run's first result refers to it.
@@ -180,7 +179,8 @@ public enum RunPipeline {
         }
         if let failure = recorder.storeFailure { throw .store(failure) }
         timings.lap("run tests + record results")
-        do { _ = try store.collectGarbage(isHolderAlive: { ProcessIdentity($0)?.isAlive ?? false }) } catch {
+        let shared = build.paths.server != nil && !build.paths.serverReadOnly
+        do { _ = try store.collectGarbage(isHolderAlive: { DatabaseLocation.isHolderAlive($0, shared: shared) }) } catch {
             warn("could not tidy the database: \(error)")
         }
         timings.lap("collect garbage")
@@ -223,8 +223,7 @@ public enum RunPipeline {
         let tests = try build.listTests(jobs: request.workspace.jobs)
         timings.lap("list tests")
         let doctests = try DoctestSuite.make(build: build, request: request)
-        let store: TrimStore
-        do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
+        let store = try build.openStore()
         let keys = candidates(tests, doctests: doctests, build: build, request: request)
             .map { TestKey(binary: $0.binary, name: $0.name) }
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
@@ -339,7 +338,7 @@ public enum RunPipeline {
 /// Commits each finished test's result as it arrives (one transaction each),
 /// so an interrupted run keeps every result it finished.
 final class ResultRecorder: @unchecked Sendable {
-    private let store: TrimStore
+    private let store: any CoverageStore
     private let build: BuildID
     private let maps: [String: BinaryCoverageMap]
     private let binaryIdentities: [String: FileIdentity]
@@ -354,7 +353,7 @@ final class ResultRecorder: @unchecked Sendable {
     func stop() { stopLock.withLock { stopped = true } }
     var isStopped: Bool { stopLock.withLock { stopped } }
 
-    init(store: TrimStore, build: BuildID, maps: [String: BinaryCoverageMap], binaryIdentities: [String: FileIdentity],
+    init(store: any CoverageStore, build: BuildID, maps: [String: BinaryCoverageMap], binaryIdentities: [String: FileIdentity],
          crateDigests: [TestKey: String] = [:], warn: @escaping @Sendable (String) -> Void) {
         self.store = store
         self.build = build
@@ -407,8 +406,13 @@ final class ResultRecorder: @unchecked Sendable {
         let record = TestResultRecord(
             key: TestKey(binary: test.binary, name: test.name), build: build, outcome: outcome,
             duration: result.duration, coverage: coverage, hits: hits, output: failedOutput)
+        if case .server = storeFailure { return }  // the server is gone: recording stopped
         do { try store.recordResult(record, inputs: inputs) } catch {
             if storeFailure == nil { storeFailure = error }
+            if case .server = error {
+                storeFailure = error
+                warn("recording stopped: \(error); the results not recorded run again next time")
+            }
         }
     }
 }

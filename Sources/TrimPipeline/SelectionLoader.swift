@@ -10,7 +10,7 @@ import TrimModel
 /// from the store the last results and the builds they were recorded on.
 public enum SelectionLoader {
     /// `tests`: the candidates (listed, admitted by the filters, in the partition).
-    static func input(store: TrimStore, build: WorkspaceBuild, tests: [TestKey], granularity: Granularity,
+    static func input(store: any CoverageStore, build: WorkspaceBuild, tests: [TestKey], granularity: Granularity,
                       force: Bool, configuration: TrimConfiguration,
                       inputFilter: InputFilter? = nil, crateDigests: [TestKey: String] = [:],
                       warm: WarmState = WarmState(),
@@ -43,7 +43,7 @@ public enum SelectionLoader {
 
     /// The builds `results` ran on, as the store keeps them; a build it no longer has is left out.
     /// `warm`: builds read in an earlier round of a long-lived trim (a fresh one reads them all).
-    public static func recordedBuilds(_ store: TrimStore, of results: [TestKey: TestResultRecord],
+    public static func recordedBuilds(_ store: any CoverageStore, of results: [TestKey: TestResultRecord],
                                       warm: WarmState = WarmState()) throws(StoreError) -> [BuildID: BuildSnapshot]
     {
         var recorded: [BuildID: BuildSnapshot] = [:]

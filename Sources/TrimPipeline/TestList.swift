@@ -91,8 +91,7 @@ extension RunPipeline {
         let all = listed.compactMap { test in binaries[test.binary].map { $0.filterable(test) } } + doctests.filterable
         let candidates = candidates(listed, doctests: doctests, build: build, request: request)
         let inPartition = Set(candidates)
-        let store: TrimStore
-        do { store = try TrimStore(path: build.paths.database) } catch { throw .store(error) }
+        let store = try build.openStore()
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
         let input = try SelectionLoader.input(
             store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },

@@ -2,6 +2,7 @@ import BlockIR
 import CargoSupport
 import Coverage
 import Runner
+import PostgresStore
 import Store
 
 /// A failure of a stage, with the exit status it maps to.
@@ -12,6 +13,8 @@ public enum TrimError: Error, CustomStringConvertible {
     case coverage(CoverageError)
     /// `--db` or `TRIM_DB` is a URL (only the scheme is kept: the rest may hold a password).
     case databaseURL(scheme: String)
+    /// `--db`, `TRIM_DB` or `[store] url` is a URL trim cannot use (the error never holds the password).
+    case storeURL(PostgresURLError)
     case setup(String)
     /// A `trim archive` file that cannot be written or used.
     case archive(ArchiveError)
@@ -30,6 +33,7 @@ public enum TrimError: Error, CustomStringConvertible {
         case .cargo(let e): return "\(e)"
         case .bitcode(let e): return "\(e)"
         case .store(let e): return "\(e)"
+        case .storeURL(let e): return "\(e)"
         case .coverage(let e): return "\(e)"
         case .databaseURL(let scheme):
             return "the database (--db or TRIM_DB) is a \(scheme):// URL; trim keeps its data in a local "

@@ -1,12 +1,18 @@
 import BlockIR
 import Foundation
+import PostgresStore
 
 /// Where trim keeps its things for one workspace: everything under
 /// `<cargo target dir>/trim`, so the user's `target/debug` stays untouched.
 public struct TrimPaths: Sendable {
     /// cargo's target dir for the instrumented build.
     public var targetDirectory: URL
+    /// The SQLite file: the store, or with a read-only `server` the local layer under it.
     public var database: URL
+    /// The PostgreSQL store (`--db postgres://…`), nil for the SQLite file.
+    public var server: PostgresURL?
+    /// `--db-read-only`: the server is only read; this run's records go to `database`.
+    public var serverReadOnly = false
     public var fingerprintCache: URL
     /// The compiled runtime and tracer: the user's cache (`$TRIM_CACHE_DIR`,
     /// `$XDG_CACHE_HOME/trim` or `~/.cache/trim`), shared by every workspace.
@@ -21,7 +27,9 @@ public struct TrimPaths: Sendable {
     public init(cargoTargetDirectory: String, database: String? = nil, cargoProfile: String? = nil) {
         let root = URL(fileURLWithPath: cargoTargetDirectory).appendingPathComponent("trim")
         targetDirectory = root
-        self.database = database.map { URL(fileURLWithPath: $0) }
+        let server = database.flatMap { try? DatabaseLocation.server($0) }
+        self.server = server
+        self.database = database.flatMap { server == nil ? URL(fileURLWithPath: $0) : nil }
             ?? root.appendingPathComponent(cargoProfile.map { "trim-\($0).db" } ?? "trim.db")
         fingerprintCache = root.appendingPathComponent("cache")
         runtimeCache = FingerprintCache.defaultDirectory()

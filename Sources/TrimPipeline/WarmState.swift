@@ -48,7 +48,7 @@ public final class WarmState: @unchecked Sendable {
 
     /// A recorded build's snapshot: its facts read from `store` every time,
     /// its modules and source files only when no snapshot with those facts is kept.
-    func recordedBuild(_ id: BuildID, in store: TrimStore) throws(StoreError) -> BuildSnapshot? {
+    func recordedBuild(_ id: BuildID, in store: any CoverageStore) throws(StoreError) -> BuildSnapshot? {
         guard let facts = try store.build(id) else { return nil }
         if let kept = lock.withLock({ builds[id] }), kept.facts == facts { return kept }
         let snapshot = BuildSnapshot(facts: facts, modules: try store.modules(of: id),

@@ -3,7 +3,9 @@ import CargoSupport
 import Coverage
 import Foundation
 import LockedValues
+import PostgresStore
 import Store
+import TrimConfig
 import TrimModel
 
 /// Options every trim command shares.
@@ -12,8 +14,11 @@ public struct WorkspaceOptions: Sendable {
     public var directory: URL
     /// The user named `directory` (`-C` / `--directory`): it must hold a Cargo.toml.
     public var directoryIsExplicit: Bool
-    /// `--db` / `TRIM_DB`; nil for `<target>/trim/trim.db`.
+    /// `--db` / `TRIM_DB` / `[store] url`; nil for `<target>/trim/trim.db`.
     public var database: String?
+    /// `--db-read-only` / `[store] read-only`: a server store is only read,
+    /// this run's records go to the local SQLite file.
+    public var databaseReadOnly = false
     /// Which packages, targets and features, as `cargo test` takes them.
     public var selection: PackageSelection
     /// Whether doctests are listed and run (`--no-doctests` turns them off;
@@ -65,6 +70,21 @@ public struct WorkspaceBuild: Sendable {
     /// The variables that make cargo build as this build did (trim's rustc
     /// wrapper and its flags): cargo then finds this build's crates fresh.
     public var wrapperEnvironment: [String: String]
+    /// The server store, connected before the build; nil for the SQLite file.
+    public var sharedStore: PostgresStore?
+
+    /// The store this build records into and selects from (`DatabaseLocation.open`).
+    /// `warm`: a long-lived trim's state, whose SQLite store stays open between rounds.
+    public func openStore(warm: WarmState? = nil) throws(TrimError) -> any CoverageStore {
+        guard let sharedStore else {
+            guard let warm, paths.server == nil else { return try DatabaseLocation.open(paths) }
+            do { return try warm.store(at: paths.database) } catch { throw .store(error) }
+        }
+        guard paths.serverReadOnly else { return sharedStore }
+        do { return LayeredStore(local: try TrimStore(path: paths.database), shared: sharedStore) } catch {
+            throw .store(error)
+        }
+    }
 
     /// Takes the workspace lock, builds with instrumentation and bitcode, then
     /// fingerprints every module. `command` names the holder of the lock for
@@ -84,8 +104,26 @@ public struct WorkspaceBuild: Sendable {
             throw .cargo(error)
         }
         do { try options.selection.validate(against: workspace) } catch { throw .cargo(error) }
-        let paths = TrimPaths(cargoTargetDirectory: workspace.targetDirectory, database: options.database,
+        // `[store]` of .config/trim.toml: its url when neither --db nor TRIM_DB is given, its
+        // read-only always (its errors are reported with the rest of the file's).
+        var chosen = options
+        if let settings = (try? TrimConfiguration.load(workspaceRoot: URL(fileURLWithPath: workspace.root)))?.store {
+            if options.database == nil, let url = settings.url {
+                try DatabaseLocation.check(url)
+                chosen.database = url
+            }
+            chosen.databaseReadOnly = options.databaseReadOnly || settings.readOnly
+        }
+        // A server is reached before the build: a wrong URL, password or host fails in seconds, not after cargo.
+        var sharedStore: PostgresStore?
+        if let database = chosen.database, let server = try DatabaseLocation.server(database) {
+            do { sharedStore = try PostgresStore(url: server, readOnly: chosen.databaseReadOnly) } catch {
+                throw .store(error)
+            }
+        }
+        var paths = TrimPaths(cargoTargetDirectory: workspace.targetDirectory, database: chosen.database,
                               cargoProfile: options.selection.cargoProfile)
+        paths.serverReadOnly = chosen.databaseReadOnly
         let session = try WorkspaceSession.open(paths: paths, command: command, signals: signals)
 
         let runtime: URL
@@ -103,7 +141,8 @@ public struct WorkspaceBuild: Sendable {
         let probes = DispatchGroup()
         let facts = LockedBox<BuildFacts?>(nil), sysroot = LockedBox<String?>(nil)
         DispatchQueue.global().async(group: probes) {
-            facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: build.recordedFlags(),
+            let flags = Self.portableFlags(build.recordedFlags(), runtime: runtime, workspaceRoot: workspace.root)
+            facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: flags,
                                                 features: options.selection.featureNames,
                                                 profile: options.selection.profileName)
         }
@@ -174,7 +213,7 @@ public struct WorkspaceBuild: Sendable {
                               toolchainSysroot: sysroot.value,
                               wrapperEnvironment: ((try? build.environment()) ?? [:]).filter { name, _ in
                                   name == "RUSTC_WRAPPER" || name.hasPrefix("TRIM_RUSTC_") || name == RustcWrapper.userWrapperVariable
-                              })
+                              }, sharedStore: sharedStore)
     }
 
     /// Each crate's merged module: from the crate cache when its units are
@@ -249,6 +288,16 @@ public struct WorkspaceBuild: Sendable {
     static func rustcFlags(runtime: URL, codegenUnits: Int) -> [String] {
         ["--emit=llvm-bc,link", "-C", "debuginfo=line-tables-only", "-C", "codegen-units=\(codegenUnits)"]
             + SanitizerCoverage.rustcFlags(runtimeLibrary: runtime)
+    }
+
+    /// The flags as recorded: where the coverage runtime is cached and where
+    /// the workspace lies are left out (the runtime's directory name is its
+    /// content hash and stays), so another checkout or machine with the same toolchain
+    /// and flags finds the same build facts.
+    static func portableFlags(_ flags: String, runtime: URL, workspaceRoot: String) -> String {
+        let keep = runtime.deletingLastPathComponent().lastPathComponent + "/" + runtime.lastPathComponent
+        return flags.replacingOccurrences(of: runtime.path, with: "<trim-cache>/" + keep)
+            .replacingOccurrences(of: workspaceRoot, with: "<workspace>")
     }
 
     /// `$TRIM_CODEGEN_UNITS`, else 256 (rustc's own for incremental builds):

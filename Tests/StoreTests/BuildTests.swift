@@ -5,20 +5,20 @@ import Testing
 import TrimModel
 
 @Suite struct BuildTests {
-    @Test func realFingerprintsRoundTripThroughTheFile() throws {
+    @Test(arguments: Backend.allCases) func realFingerprintsRoundTripThroughTheFile(_ backend: Backend) throws {
         let rust = try RustFixtures.get()
         #expect(rust.alpha1.fingerprint.functions.count >= 4)
         let scratch = try Scratch()
         let modules = [rust.alpha1, rust.beta]
         let id: BuildID
         do {
-            let store = try scratch.open()
+            let store = try scratch.open(backend)
             #expect(try store.latestBuild() == nil)
             id = try store.recordBuild(facts(1), modules: modules)
             #expect(try store.modules(of: id) == modules)
         }
         // A new connection reads the same values back from the file.
-        let store = try scratch.open()
+        let store = try scratch.open(backend)
         #expect(try store.modules(of: id) == modules)
         #expect(try store.build(id) == facts(1))
         let latest = try #require(try store.latestBuild())
@@ -26,8 +26,8 @@ import TrimModel
         #expect(try store.build(BuildID(id.rawValue + 1)) == nil)
     }
 
-    @Test func buildFactsWithoutARepositoryRoundTrip() throws {
-        let store = try Scratch().open()
+    @Test(arguments: Backend.allCases) func buildFactsWithoutARepositoryRoundTrip(_ backend: Backend) throws {
+        let store = try Scratch().open(backend)
         let bare = BuildFacts(toolchain: "rustc 1.95.0", rustflags: "", profile: "dev", features: [],
                               gitCommit: nil, gitDirty: nil, createdAt: Date(timeIntervalSince1970: 1_770_000_000.5))
         let dirty = facts(2, dirty: true)
@@ -105,17 +105,17 @@ import TrimModel
         #expect(try store.statistics().functions == 2)
     }
 
-    @Test func duplicateModulePathsAndUnknownBuildsAreErrors() throws {
+    @Test(arguments: Backend.allCases) func duplicateModulePathsAndUnknownBuildsAreErrors(_ backend: Backend) throws {
         let scratch = try Scratch()
-        let store = try scratch.open()
+        let store = try scratch.open(backend)
         let module = ModuleRecord(path: "x.bc", contentHash: "1",
                                   fingerprint: Synthetic.module(name: "x", functions: 2))
-        #expect(throws: StoreError.invalid(path: scratch.database.path,
+        #expect(throws: StoreError.invalid(path: store.location,
                                            detail: "two modules with the path x.bc in one build")) {
             try store.recordBuild(facts(1), modules: [module, module])
         }
         #expect(try store.builds().isEmpty)  // nothing half-written
-        #expect(throws: StoreError.unknownBuild(path: scratch.database.path, build: BuildID(7))) {
+        #expect(throws: StoreError.unknownBuild(path: store.location, build: BuildID(7))) {
             try store.modules(of: BuildID(7))
         }
     }

@@ -49,8 +49,8 @@ import TrimModel
     /// A live run's build has no result yet while the run lists and starts
     /// its first tests: another trim's collection must leave it, and take it
     /// only once the run ended without releasing it (killed).
-    @Test func aBuildHeldByALiveRunSurvivesCollectionUntilItsHolderIsGone() throws {
-        let store = try Scratch().open()
+    @Test(arguments: Backend.allCases) func aBuildHeldByALiveRunSurvivesCollectionUntilItsHolderIsGone(_ backend: Backend) throws {
+        let store = try Scratch().open(backend)
         let held = try store.recordBuild(facts(1), modules: [], heldBy: "boot/100/1")
         _ = try store.recordBuild(facts(2), modules: [])
         #expect(try store.holders(of: held) == ["boot/100/1"])

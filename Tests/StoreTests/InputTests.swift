@@ -25,9 +25,9 @@ import TrimModel
             recordedAt: Date(timeIntervalSinceReferenceDate: 800_000_000))
     }
 
-    @Test func inputsRoundTripWithTheResult() throws {
+    @Test(arguments: Backend.allCases) func inputsRoundTripWithTheResult(_ backend: Backend) throws {
         let scratch = try Scratch()
-        let store = try scratch.open()
+        let store = try scratch.open(backend)
         let build = try store.recordBuild(facts(1), modules: [])
         try store.recordResult(Self.result(Self.key, build: build), inputs: Self.inputs)
         try store.recordResult(Self.result(Self.other, build: build), inputs: TestInputs())
@@ -42,7 +42,7 @@ import TrimModel
         try store.recordResults([Self.result(Self.key, build: build)], inputs: [Self.key: incomplete])
         #expect(try store.inputs(for: Self.key) == incomplete)
         // Another process reads the same.
-        #expect(try TrimStore(path: scratch.database).lastInputs()[Self.key] == incomplete)
+        #expect(try scratch.open(backend).lastInputs()[Self.key] == incomplete)
     }
 
     /// Problems and watch patterns are stored as JSON written by hand: every
@@ -62,9 +62,9 @@ import TrimModel
     }
 
     /// Inputs belong to the last result: a result recorded without them leaves none.
-    @Test func aNewResultReplacesTheInputs() throws {
+    @Test(arguments: Backend.allCases) func aNewResultReplacesTheInputs(_ backend: Backend) throws {
         let scratch = try Scratch()
-        let store = try scratch.open()
+        let store = try scratch.open(backend)
         let build = try store.recordBuild(facts(1), modules: [])
         try store.recordResult(Self.result(Self.key, build: build), inputs: Self.inputs)
         try store.recordResult(Self.result(Self.key, build: build, outcome: .failed))
@@ -79,9 +79,9 @@ import TrimModel
     }
 
     /// All or nothing: a batch that fails (unknown build) writes no inputs either.
-    @Test func inputsCommitWithTheirResults() throws {
+    @Test(arguments: Backend.allCases) func inputsCommitWithTheirResults(_ backend: Backend) throws {
         let scratch = try Scratch()
-        let store = try scratch.open()
+        let store = try scratch.open(backend)
         let build = try store.recordBuild(facts(1), modules: [])
         try store.recordResult(Self.result(Self.key, build: build), inputs: Self.inputs)
         let changed = TestInputs(files: ["tests/data/x.txt": "ff"])
@@ -94,9 +94,9 @@ import TrimModel
         #expect(try store.inputs(for: Self.other) == nil)
     }
 
-    @Test func forgottenTestsTakeTheirInputs() throws {
+    @Test(arguments: Backend.allCases) func forgottenTestsTakeTheirInputs(_ backend: Backend) throws {
         let scratch = try Scratch()
-        let store = try scratch.open()
+        let store = try scratch.open(backend)
         let build = try store.recordBuild(facts(1), modules: [])
         try store.recordResults(
             [Self.result(Self.key, build: build), Self.result(Self.other, build: build)],

@@ -13,14 +13,14 @@ import TrimModel
         }
     }
 
-    @Test func resultsAndHitsRoundTrip() throws {
+    @Test(arguments: Backend.allCases) func resultsAndHitsRoundTrip(_ backend: Backend) throws {
         let rust = try RustFixtures.get()
         let scratch = try Scratch()
         let key = TestKey(binary: "alpha::lib", name: "tests::step_doubles")
         let other = TestKey(binary: "beta::lib", name: "tests::parse")
         let expected: [TestKey: TestResultRecord]
         do {
-            let store = try scratch.open()
+            let store = try scratch.open(backend)
             let build = try store.recordBuild(facts(1), modules: [rust.alpha1, rust.beta])
             let a = TestResultRecord(key: key, build: build, outcome: .passed, duration: 0.0125, coverage: .complete,
                                      hits: hits(from: rust.alpha1, functions: 3),
@@ -34,15 +34,15 @@ import TrimModel
             expected = [key: a, other: b]
             #expect(try store.lastResults() == expected)
         }
-        let store = try scratch.open()
+        let store = try scratch.open(backend)
         #expect(try store.lastResults() == expected)
         #expect(try store.lastResult(for: other) == expected[other])
         #expect(try store.lastResult(for: TestKey(binary: "beta::lib", name: "nope")) == nil)
         #expect(try store.tests(inBinary: "alpha::lib") == [key])
     }
 
-    @Test func everyOutcomeAndCoverageStateRoundTrips() throws {
-        let store = try Scratch().open()
+    @Test(arguments: Backend.allCases) func everyOutcomeAndCoverageStateRoundTrips(_ backend: Backend) throws {
+        let store = try Scratch().open(backend)
         let build = try store.recordBuild(facts(1), modules: [])
         var batch: [TestResultRecord] = []
         for (i, outcome) in Outcome.allCases.enumerated() {
@@ -58,9 +58,9 @@ import TrimModel
         #expect(try store.lastResults() == Dictionary(uniqueKeysWithValues: batch.map { ($0.key, $0) }))
     }
 
-    @Test func aResultReplacesThePreviousOneAndItsHits() throws {
+    @Test(arguments: Backend.allCases) func aResultReplacesThePreviousOneAndItsHits(_ backend: Backend) throws {
         let rust = try RustFixtures.get()
-        let store = try Scratch().open()
+        let store = try Scratch().open(backend)
         let b1 = try store.recordBuild(facts(1), modules: [rust.alpha1])
         let b2 = try store.recordBuild(facts(2), modules: [rust.alpha2])
         let key = TestKey(binary: "alpha::lib", name: "tests::total")
@@ -76,9 +76,9 @@ import TrimModel
         #expect(try store.statistics().tests == 1)
     }
 
-    @Test func aBatchIsAllOrNothing() throws {
+    @Test(arguments: Backend.allCases) func aBatchIsAllOrNothing(_ backend: Backend) throws {
         let scratch = try Scratch()
-        let store = try scratch.open()
+        let store = try scratch.open(backend)
         let build = try store.recordBuild(facts(1), modules: [])
         let good = TestResultRecord(key: TestKey(binary: "b", name: "good"), build: build, outcome: .passed,
                                     duration: 1, coverage: .complete, hits: [])
@@ -87,15 +87,15 @@ import TrimModel
                                         coverage: .unknown, hits: [])
         let orphan = TestResultRecord(key: TestKey(binary: "b", name: "orphan"), build: BuildID(99),
                                       outcome: .passed, duration: 1, coverage: .complete, hits: [])
-        #expect(throws: StoreError.unknownBuild(path: scratch.database.path, build: BuildID(99))) {
+        #expect(throws: StoreError.unknownBuild(path: store.location, build: BuildID(99))) {
             try store.recordResults([replaced, orphan])
         }
         #expect(try store.lastResults() == [good.key: good])
         #expect(try store.tests(inBinary: "b") == [good.key])
     }
 
-    @Test func longOutputIsCappedKeepingHeadAndTail() throws {
-        let store = try Scratch().open()
+    @Test(arguments: Backend.allCases) func longOutputIsCappedKeepingHeadAndTail(_ backend: Backend) throws {
+        let store = try Scratch().open(backend)
         let build = try store.recordBuild(facts(1), modules: [])
         let head = "running 1 test ✓\n"
         let tail = "\nthread 'big' panicked at src/lib.rs:9:5: the end ✗"
@@ -111,8 +111,8 @@ import TrimModel
         #expect(!stored.contains("\u{FFFD}"))  // never cut inside a character
     }
 
-    @Test func testListingsAndBinaries() throws {
-        let store = try Scratch().open()
+    @Test(arguments: Backend.allCases) func testListingsAndBinaries(_ backend: Backend) throws {
+        let store = try Scratch().open(backend)
         let b1 = try store.recordBuild(facts(1), modules: [])
         let b2 = try store.recordBuild(facts(2), modules: [])
         let lib = TestBinaryRecord(id: "ledger::lib", package: "ledger", kind: "lib",

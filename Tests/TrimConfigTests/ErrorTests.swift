@@ -43,8 +43,11 @@ import TrimConfig
             "[profile.default]\nleak-timeout = \"1s\"\n", kind: "unknownKey", keyPath: "profile.default.leak-timeout",
             says: ["a cargo-nextest setting trim does not support", "retries"])
         try expectError(
-            "[store]\ndir = \"target/nextest\"\n", kind: "unknownKey", keyPath: "store",
-            says: ["cargo-nextest", "allowed here: inputs, network, profile, test-groups"])
+            "[store]\ndir = \"target/nextest\"\n", kind: "unknownKey", keyPath: "store.dir",
+            says: ["cargo-nextest", "allowed here: read-only, url"])
+        try expectError(
+            "[stores]\nurl = \"x\"\n", kind: "unknownKey", keyPath: "stores",
+            says: ["allowed here: inputs, network, profile, store, test-groups"])
     }
 
     @Test func unknownKeysInNestedTables() throws {

@@ -36,7 +36,7 @@ public struct CoverageIndex: Sendable {
     public var testsByFunction: [FunctionSite: Set<TestKey>]
 
     /// `trimTarget`: `<target>/trim`, where the instrumented build's bitcode is.
-    public static func load(store: TrimStore, trimTarget: URL, workspaceRoot: String) throws(EditorError)
+    public static func load(store: any CoverageStore, trimTarget: URL, workspaceRoot: String) throws(EditorError)
         -> CoverageIndex
     {
         try load(store: store, workspaceRoot: workspaceRoot, resolver: BlockLineResolver(trimTarget: trimTarget))
@@ -46,7 +46,7 @@ public struct CoverageIndex: Sendable {
     /// already read is not read again.
     /// `mapping`: whose hits are mapped to lines and functions (every test's
     /// by default); the others keep only their outcome.
-    static func load(store: TrimStore, workspaceRoot: String, resolver: BlockLineResolver,
+    static func load(store: any CoverageStore, workspaceRoot: String, resolver: BlockLineResolver,
                      mapping: (TestResultRecord) -> Bool = { _ in true }) throws(EditorError) -> CoverageIndex
     {
         let results: [TestKey: TestResultRecord]
