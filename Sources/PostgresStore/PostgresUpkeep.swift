@@ -36,7 +36,7 @@ extension PostgresStore {
     }
 
     public func releaseBuild(_ build: BuildID, heldBy holder: String) throws(StoreError) {
-        try write { statements in
+        _ = try write { statements in
             try statements.query("DELETE FROM trim.build_hold WHERE build_id = \(build.rawValue) AND holder = \(holder)")
         }
     }
