@@ -24,14 +24,7 @@ extension WorkspaceBuild {
         guard stat(archive.file, &info) == 0 else {
             throw .archive(ArchiveError(file: archive.file, problem: "no such archive file"))
         }
-        let workspace: CargoWorkspace
-        do {
-            try WorkspaceDirectory.check(options.directory, needsManifest: options.directoryIsExplicit)
-            workspace = try CargoWorkspace.load(from: options.directory)
-        } catch {
-            try signals.check()
-            throw .cargo(error)
-        }
+        let workspace = try WorkspaceBuild.loadWorkspace(options, signals: signals)
         var paths = TrimPaths(cargoTargetDirectory: workspace.targetDirectory, database: options.database)
         let session = try WorkspaceSession.open(paths: paths, command: command, signals: signals)
         timings.lap("cargo metadata + lock")

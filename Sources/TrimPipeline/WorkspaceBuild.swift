@@ -86,6 +86,19 @@ public struct WorkspaceBuild: Sendable {
         }
     }
 
+    /// The database named checked, then the workspace's cargo metadata
+    /// (a failure that follows a signal is the interruption it is).
+    static func loadWorkspace(_ options: WorkspaceOptions, signals: SignalWatch) throws(TrimError) -> CargoWorkspace {
+        if let database = options.database { try DatabaseLocation.check(database) }
+        do {
+            try WorkspaceDirectory.check(options.directory, needsManifest: options.directoryIsExplicit)
+            return try CargoWorkspace.load(from: options.directory)
+        } catch {
+            try signals.check()
+            throw .cargo(error)
+        }
+    }
+
     /// Takes the workspace lock, builds with instrumentation and bitcode, then
     /// fingerprints every module. `command` names the holder of the lock for
     /// whoever waits for it; a signal stops the phase in progress and throws
@@ -94,15 +107,7 @@ public struct WorkspaceBuild: Sendable {
                             timings: PhaseTimings = PhaseTimings(enabled: false),
                             warm: WarmState = WarmState()) throws(TrimError) -> WorkspaceBuild
     {
-        if let database = options.database { try DatabaseLocation.check(database) }
-        let workspace: CargoWorkspace
-        do {
-            try WorkspaceDirectory.check(options.directory, needsManifest: options.directoryIsExplicit)
-            workspace = try CargoWorkspace.load(from: options.directory)
-        } catch {
-            try signals.check()
-            throw .cargo(error)
-        }
+        let workspace = try loadWorkspace(options, signals: signals)
         do { try options.selection.validate(against: workspace) } catch { throw .cargo(error) }
         // `[store]` of .config/trim.toml: its url when neither --db nor TRIM_DB is given, its
         // read-only always (its errors are reported with the rest of the file's).
