@@ -17,7 +17,8 @@ public struct TestBinaryRecord: Hashable, Codable, Sendable {
     public var package: String
     /// cargo's target kind: `lib`, `test`, `bin`, ...
     public var kind: String
-    /// Path of the executable in this build.
+    /// Path of the executable in this build: relative to the workspace root
+    /// when it lies inside it (a record serves a checkout elsewhere).
     public var executable: String
 
     public init(id: String, package: String, kind: String, executable: String) {

@@ -68,7 +68,8 @@ public enum RunPipeline {
             buildID = try store.recordBuild(build.facts, modules: build.modules.values.sorted { $0.path < $1.path },
                                             sourceFiles: build.sourceFiles, heldBy: holder)
             try store.recordBinaries(build.binaries.map {
-                TestBinaryRecord(id: $0.id, package: $0.package, kind: $0.kind.rawValue, executable: $0.executable)
+                TestBinaryRecord(id: $0.id, package: $0.package, kind: $0.kind.rawValue,
+                                 executable: WorkspacePaths.relative($0.executable, to: build.workspace.root))
             }, build: buildID)
         } catch { throw .store(error) }
         defer {

@@ -105,7 +105,9 @@ import TrimModel
         try #require(BackgroundTrim.waitFor(started))
         let store = try TrimStore(path: workspace.database)
         let (build, _) = try #require(try store.latestBuild())
-        let executable = try #require(try store.binaries(of: build).first?.executable)
+        let recorded = try #require(try store.binaries(of: build).first?.executable)
+        #expect(!recorded.hasPrefix("/"), "recorded relative to the workspace: \(recorded)")
+        let executable = workspace.root.appendingPathComponent(recorded).path
         let copy = executable + ".copy"
         try FileManager.default.copyItem(atPath: executable, toPath: copy)
         #expect(rename(copy, executable) == 0)
