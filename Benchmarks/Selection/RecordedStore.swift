@@ -62,13 +62,22 @@ private func loadRecorded(_ store: TrimStore) throws -> SelectionInput {
         fail("the store has no build: run `trim run` first")
     }
     let results = try store.lastResults()
+    let recorded = try recordedBuilds(store, of: results)
+    let current = BuildSnapshot(facts: currentFacts, modules: try store.modules(of: currentID),
+                                sourceFiles: try store.sourceFiles(of: currentID))
+    return SelectionInput(current: current, recorded: recorded, tests: Array(results.keys), results: results)
+}
+
+/// What SelectionLoader reads after the last results: each build they ran on
+/// that the store still has.
+func recordedBuilds(_ store: any CoverageStore, of results: [TestKey: TestResultRecord]) throws
+    -> [BuildID: BuildSnapshot]
+{
     var recorded: [BuildID: BuildSnapshot] = [:]
     for id in Set(results.values.map(\.build)) {
         guard let facts = try store.build(id) else { continue }
         recorded[id] = BuildSnapshot(facts: facts, modules: try store.modules(of: id),
                                      sourceFiles: try store.sourceFiles(of: id))
     }
-    let current = BuildSnapshot(facts: currentFacts, modules: try store.modules(of: currentID),
-                                sourceFiles: try store.sourceFiles(of: currentID))
-    return SelectionInput(current: current, recorded: recorded, tests: Array(results.keys), results: results)
+    return recorded
 }

@@ -372,13 +372,7 @@ struct RoundTrip {
     // What SelectionLoader reads: every last result, then each recorded build.
     func load() throws -> SelectionInput {
         let results = try store.lastResults()
-        var recorded: [BuildID: BuildSnapshot] = [:]
-        for id in Set(results.values.map(\.build)) {
-            guard let facts = try store.build(id) else { continue }
-            recorded[id] = BuildSnapshot(facts: facts, modules: try store.modules(of: id),
-                                         sourceFiles: try store.sourceFiles(of: id))
-        }
-        return input(.block, results: results, recorded: recorded)
+        return input(.block, results: results, recorded: try recordedBuilds(store, of: results))
     }
     // The loaded input must select exactly what the in-memory one did.
     let check = Selector.select(try load())
