@@ -176,9 +176,10 @@ public enum RunPipeline {
                 reporter.handle(event)
             }
         } catch {
+            _ = recorder.finish()
             throw .setup("cannot prepare the run directory \(scratch.path): \(error)")
         }
-        if let failure = recorder.storeFailure { throw .store(failure) }
+        if let failure = recorder.finish() { throw .store(failure) }
         timings.lap("run tests + record results")
         let shared = build.paths.server != nil && !build.paths.serverReadOnly
         do { _ = try store.collectGarbage(isHolderAlive: { DatabaseLocation.isHolderAlive($0, shared: shared) }) } catch {
@@ -336,17 +337,17 @@ public enum RunPipeline {
     }
 }
 
-/// Commits each finished test's result as it arrives (one transaction each),
-/// so an interrupted run keeps every result it finished.
+/// Turns each finished test into its result record and hands it to a
+/// `GroupCommit`: an interrupted run keeps every result committed before
+/// (Ctrl-C and the end of a round commit the rest, `finish()`).
 final class ResultRecorder: @unchecked Sendable {
-    private let store: any CoverageStore
+    private let commits: GroupCommit
     private let build: BuildID
     private let maps: [String: BinaryCoverageMap]
     private let binaryIdentities: [String: FileIdentity]
     /// Doctest → its crate's digest, recorded as its coverage.
     private let crateDigests: [TestKey: String]
     private let warn: @Sendable (String) -> Void
-    private(set) var storeFailure: StoreError?
     private let stopLock = NSLock()
     private var stopped = false
 
@@ -356,7 +357,7 @@ final class ResultRecorder: @unchecked Sendable {
 
     init(store: any CoverageStore, build: BuildID, maps: [String: BinaryCoverageMap], binaryIdentities: [String: FileIdentity],
          crateDigests: [TestKey: String] = [:], warn: @escaping @Sendable (String) -> Void) {
-        self.store = store
+        self.commits = GroupCommit(store: store, warn: warn)
         self.build = build
         self.maps = maps
         self.binaryIdentities = binaryIdentities
@@ -407,14 +408,11 @@ final class ResultRecorder: @unchecked Sendable {
         let record = TestResultRecord(
             key: TestKey(binary: test.binary, name: test.name), build: build, outcome: outcome,
             duration: result.duration, coverage: coverage, hits: hits, output: failedOutput)
-        if case .server = storeFailure { return }  // the server is gone: recording stopped
-        do { try store.recordResult(record, inputs: inputs) } catch {
-            if storeFailure == nil { storeFailure = error }
-            if case .server = error {
-                storeFailure = error
-                warn("recording stopped: \(error); the results not recorded run again next time")
-            }
-        }
+        commits.add(record, inputs: inputs)
     }
+
+    /// Commits the results still waiting for their group and returns the
+    /// first store failure of the run, if any. Called once the tests are done.
+    func finish() -> StoreError? { commits.flush() }
 }
 
