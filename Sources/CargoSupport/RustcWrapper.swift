@@ -18,6 +18,14 @@ public enum RustcWrapper {
     public static let digestVariable = "TRIM_RUSTC_FLAGS_DIGEST"
     /// A `RUSTC_WRAPPER` the user had set, run in turn by trim's.
     public static let userWrapperVariable = "TRIM_USER_RUSTC_WRAPPER"
+    /// Added to the calls that link a test or bin executable for a glibc
+    /// Linux target (`RustcCall.linksPositionIndependentExecutable`): a
+    /// position-dependent executable needs no relocation of its
+    /// SanitizerCoverage PC table (one absolute address per block) at every
+    /// start, which a PIE does in each test process. Never added to libraries,
+    /// proc-macros or dylibs, nor when the call's own flags mention PIE,
+    /// a relocation model or static CRT linking.
+    public static let executableFlags = ["-C", "link-arg=-no-pie"]
 
     /// The environment cargo needs for trim to wrap rustc with `flags`.
     public static func environment(flags: [String], wrapperExecutable: String,
@@ -28,7 +36,7 @@ public enum RustcWrapper {
         }
         environment["RUSTC_WRAPPER"] = wrapperExecutable
         environment[flagsVariable] = flags.joined(separator: "\u{1f}")
-        environment[digestVariable] = digest(of: flags)
+        environment[digestVariable] = digest(of: flags + executableFlags)
         return environment
     }
 
@@ -51,7 +59,7 @@ public enum RustcWrapper {
         let invocation = Array(arguments.dropFirst())
         let call = RustcCall(arguments: invocation)
         let command = (environment[userWrapperVariable].map { [$0] } ?? []) + invocation
-            + (call.compiles ? flags : [])
+            + (call.compiles ? flags : []) + (call.linksPositionIndependentExecutable ? executableFlags : [])
         guard let outputs = call.outputs else { return run(command) }
 
         let before = CodegenUnits.unitFiles(in: outputs.directory, stem: outputs.stem)
@@ -118,10 +126,14 @@ struct RustcCall {
     var compiles: Bool
     /// Where its outputs go, when cargo said (`--out-dir`, `-C extra-filename`).
     var outputs: Outputs?
+    /// It links an executable (`--test`, or `--crate-type bin` alone) for a
+    /// glibc Linux target, by rustc's default as a PIE: nothing in its own
+    /// arguments asks for PIE, a relocation model or a static CRT.
+    var linksPositionIndependentExecutable: Bool
 
     init(arguments: [String]) {
-        var crateName: String?, outDirectory: String?, extraFilename: String?
-        var printing = false
+        var crateName: String?, outDirectory: String?, extraFilename: String?, target: String?
+        var printing = false, harness = false, crateTypes: [String] = [], codegenOptions: [String] = []
         var index = 0
         func value(_ flag: String) -> String? {
             let argument = arguments[index]
@@ -133,21 +145,45 @@ struct RustcCall {
         }
         while index < arguments.count {
             if arguments[index].hasPrefix("--print") { printing = true }
+            if arguments[index] == "--test" { harness = true }
             if let name = value("--crate-name") {
                 crateName = name
+            } else if let types = value("--crate-type") {
+                crateTypes += types.split(separator: ",").map(String.init)
+            } else if let triple = value("--target") {
+                target = triple
             } else if let directory = value("--out-dir") {
                 outDirectory = directory
-            } else if let codegen = value("-C") ?? Self.codegenJoined(arguments[index]),
-                codegen.hasPrefix("extra-filename=")
-            {
-                extraFilename = String(codegen.dropFirst("extra-filename=".count))
+            } else if let codegen = value("-C") ?? Self.codegenJoined(arguments[index]) {
+                codegenOptions.append(codegen)
+                if codegen.hasPrefix("extra-filename=") {
+                    extraFilename = String(codegen.dropFirst("extra-filename=".count))
+                }
             }
             index += 1
         }
         compiles = crateName != nil && !printing
+        let executable = harness ? crateTypes.allSatisfy { $0 == "bin" } : crateTypes == ["bin"]
+        let asksOtherwise = codegenOptions.contains { option in
+            ["pie", "relocation-model", "crt-static"].contains { option.contains($0) }
+        }
+        linksPositionIndependentExecutable = compiles && executable && !asksOtherwise
+            && Self.isGlibcLinux(target: target)
         if compiles, let crateName, let outDirectory {
             outputs = Outputs(directory: outDirectory, stem: crateName + (extraFilename ?? ""))
         }
+    }
+
+    /// `target` (the host when nil) is a glibc Linux triple.
+    static func isGlibcLinux(target: String?) -> Bool {
+        guard let target else {
+            #if os(Linux) && canImport(Glibc)
+            return true
+            #else
+            return false
+            #endif
+        }
+        return target.contains("-linux-gnu")
     }
 
     /// `-Cextra-filename=…` written as one argument.
