@@ -152,7 +152,7 @@ public enum RunPipeline {
         let groupLimits = configuration.testGroups.mapValues {
             $0.maxThreads.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
         }
-        let executor = TestExecutor(jobs: jobs, scratchDirectory: scratch.appendingPathComponent("tests"),
+        let executor = TestExecutor(jobs: jobs, scratchDirectory: inputs.testOutputDirectory,
                                     coverageDirectory: inputs.coverageDumpDirectory,
                                     coverageFileVariable: SanitizerCoverage.coverageFileVariable,
                                     policy: policy.base, policyFor: { policy.policy(for: $0) },
