@@ -44,7 +44,11 @@ public enum RunPipeline {
                     warm: WarmState = WarmState(), reporters: (Profile, URL) -> TestReporter,
                     warn: @escaping @Sendable (String) -> Void) throws(TrimError) -> RunStatistics {
         let timings = PhaseTimings.fromEnvironment()
-        let build = try WorkspaceBuild.make(for: request, command: "run", signals: signals, timings: timings, warm: warm)
+        // The store's records are read while cargo builds: selection needs them, the build does not.
+        let preload = StoreRecordsPreload()
+        defer { preload.finish() }
+        let build = try WorkspaceBuild.make(for: request, command: "run", signals: signals, timings: timings, warm: warm,
+                                            whileBuilding: { open in preload.start(open, warm: warm) })
         defer { build.session.close() }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
         let doctestListing = PendingWork { () throws(TrimError) in try DoctestSuite.make(build: build, request: request) }
@@ -58,24 +62,22 @@ public enum RunPipeline {
         let inputs = try InputRecording(build: build, configuration: configuration)
         defer { inputs.cleanUp() }
         timings.lap("configuration + input recording")
-        let store = try build.openStore(warm: warm)
-        timings.lap("open store")
-        // Held from the moment it is recorded: no other trim's garbage
-        // collection may take it before this run's first result refers to it.
-        let holder = ProcessIdentity.current.description
-        let buildID: BuildID
-        do {
-            buildID = try store.recordBuild(build.facts, modules: build.modules.values.sorted { $0.path < $1.path },
-                                            sourceFiles: build.sourceFiles, heldBy: holder)
-            try store.recordBinaries(build.binaries.map {
-                TestBinaryRecord(id: $0.id, package: $0.package, kind: $0.kind.rawValue,
-                                 executable: WorkspacePaths.relative($0.executable, to: build.workspace.root))
-            }, build: buildID)
-        } catch { throw .store(error) }
-        defer {
-            do { try store.releaseBuild(buildID, heldBy: holder) } catch { warn("could not release build \(buildID): \(error)") }
+        let records: StoreRecords
+        if let read = try preload.wait() { records = read } else {
+            records = try StoreRecords.load(from: try build.openStore(warm: warm), warm: warm)  // an archive's build
         }
-        timings.lap("record build")
+        let store = records.store
+        timings.lap("store records (read while cargo built)")
+        // The build is recorded while the tests are listed and selected; held
+        // from the moment it is recorded: no other trim's garbage collection
+        // may take it before this run's first result refers to it.
+        let holder = ProcessIdentity.current.description
+        let buildRecording = PendingWork { () throws(TrimError) in try record(build, in: store, heldBy: holder) }
+        defer {
+            if let buildID = try? buildRecording.wait() {
+                do { try store.releaseBuild(buildID, heldBy: holder) } catch { warn("could not release build \(buildID): \(error)") }
+            }
+        }
 
         let (listed, pcTables, listedNow) = try binaryListing.wait()
         timings.lap("list tests (the rest)")
@@ -94,8 +96,8 @@ public enum RunPipeline {
             let keys = candidates(listed, doctests: .none, build: build, request: request)
                 .map { TestKey(binary: $0.binary, name: $0.name) }
             let input = try SelectionLoader.input(
-                store: store, build: build, tests: keys, granularity: request.granularity, force: request.force,
-                configuration: configuration, inputFilter: inputs.filter, warm: warm, timings: timings)
+                records: records, build: build, tests: keys, granularity: request.granularity, force: request.force,
+                configuration: configuration, inputFilter: inputs.filter, timings: timings)
             early = (input, Selector.select(input))
             timings.lap("select")
         }
@@ -119,9 +121,9 @@ public enum RunPipeline {
             selection = merged(binaryTests, Selector.select(input))
         } else {
             selection = Selector.select(try SelectionLoader.input(
-                store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
+                records: records, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
                 granularity: request.granularity, force: request.force, configuration: configuration,
-                inputFilter: inputs.filter, crateDigests: doctests.keyDigests, warm: warm, timings: timings))
+                inputFilter: inputs.filter, crateDigests: doctests.keyDigests, timings: timings))
         }
         timings.lap(early == nil ? "select" : "doctests: select")
         try signals.check()
@@ -143,6 +145,8 @@ public enum RunPipeline {
         _ = try? earlyMaps.wait()  // what failed there is made (and fails) below if a chosen test needs it
         let maps = try coverageMaps(build, pcTables: pcTables, of: Set(instances.map(\.binary)), warm: warm)
         timings.lap("coverage maps")
+        let buildID = try buildRecording.wait()
+        timings.lap("record build (the rest)")
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
                                       binaryIdentities: build.binaryIdentities, crateDigests: doctests.keyDigests,
                                       warn: warn)
@@ -187,6 +191,21 @@ public enum RunPipeline {
         timings.lap("collect garbage")
         timings.peakMemory()
         return box.value
+    }
+
+    /// Records the build and its test binaries, held by `holder`.
+    static func record(_ build: WorkspaceBuild, in store: any CoverageStore, heldBy holder: String) throws(TrimError)
+        -> BuildID
+    {
+        do {
+            let buildID = try store.recordBuild(build.facts, modules: build.modules.values.sorted { $0.path < $1.path },
+                                                sourceFiles: build.sourceFiles, heldBy: holder)
+            try store.recordBinaries(build.binaries.map {
+                TestBinaryRecord(id: $0.id, package: $0.package, kind: $0.kind.rawValue,
+                                 executable: WorkspacePaths.relative($0.executable, to: build.workspace.root))
+            }, build: buildID)
+            return buildID
+        } catch { throw .store(error) }
     }
 
     /// Two selections over disjoint tests as one, in the order one selection of them all has (by key).
