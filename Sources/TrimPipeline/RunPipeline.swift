@@ -19,13 +19,16 @@ public enum RunPipeline {
     /// profile's policy, and records outcomes and coverage. `reporters` gets
     /// the resolved profile and trim's directory (for JUnit paths) and returns
     /// who hears the events.
+    /// `exitKeeper`: given when the process ends after this run; the run's
+    /// large values are then left for the exit to free.
     public static func run(_ request: RunRequest,
                            reporters: (Profile, URL) -> TestReporter,
-                           warn: @escaping @Sendable (String) -> Void = standardErrorLine) throws(TrimError)
+                           warn: @escaping @Sendable (String) -> Void = standardErrorLine,
+                           exitKeeper: ExitKeeper? = nil) throws(TrimError)
         -> RunStatistics
     {
         try SignalWatch.guarding { signals throws(TrimError) in
-            try run(request, signals: signals, reporters: reporters, warn: warn)
+            try run(request, signals: signals, reporters: reporters, warn: warn, exitKeeper: exitKeeper)
         }
     }
 
@@ -42,7 +45,9 @@ public enum RunPipeline {
 
     static func run(_ request: RunRequest, signals: SignalWatch, cancellation: RoundCancellation? = nil,
                     warm: WarmState = WarmState(), reporters: (Profile, URL) -> TestReporter,
-                    warn: @escaping @Sendable (String) -> Void) throws(TrimError) -> RunStatistics {
+                    warn: @escaping @Sendable (String) -> Void, exitKeeper: ExitKeeper? = nil) throws(TrimError)
+        -> RunStatistics
+    {
         let timings = PhaseTimings.fromEnvironment()
         // The store's records are read while cargo builds: selection needs them, the build does not.
         let preload = StoreRecordsPreload()
@@ -50,6 +55,7 @@ public enum RunPipeline {
         let build = try WorkspaceBuild.make(for: request, command: "run", signals: signals, timings: timings, warm: warm,
                                             whileBuilding: { open in preload.start(open, warm: warm) })
         defer { build.session.close() }
+        defer { exitKeeper?.keep(build, warm, preload) }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
         let doctestListing = PendingWork { () throws(TrimError) in try DoctestSuite.make(build: build, request: request) }
         defer { doctestListing.finish() }
@@ -67,6 +73,7 @@ public enum RunPipeline {
             records = try StoreRecords.load(from: try build.openStore(warm: warm), warm: warm)  // an archive's build
         }
         let store = records.store
+        defer { exitKeeper?.keep(records) }
         timings.lap("store records (read while cargo built)")
         // The build is recorded while the tests are listed and selected; held
         // from the moment it is recorded: no other trim's garbage collection
@@ -144,6 +151,7 @@ public enum RunPipeline {
                                     batches: scratch.appendingPathComponent("doctests")))
         _ = try? earlyMaps.wait()  // what failed there is made (and fails) below if a chosen test needs it
         let maps = try coverageMaps(build, pcTables: pcTables, of: Set(instances.map(\.binary)), warm: warm)
+        defer { exitKeeper?.keep(maps, selection, candidates, early as Any, earlyMaps) }
         timings.lap("coverage maps")
         let buildID = try buildRecording.wait()
         timings.lap("record build (the rest)")
