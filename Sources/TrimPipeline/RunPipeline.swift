@@ -255,10 +255,12 @@ public enum RunPipeline {
         let keys = candidates(tests, doctests: doctests, build: build, request: request)
             .map { TestKey(binary: $0.binary, name: $0.name) }
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
-        return Selector.select(try SelectionLoader.input(store: store, build: build, tests: keys,
-                                                         granularity: request.granularity, force: request.force,
-                                                         configuration: configuration,
-                                                         crateDigests: doctests.keyDigests, timings: timings))
+        let selection = Selector.select(try SelectionLoader.input(store: store, build: build, tests: keys,
+                                                                  granularity: request.granularity, force: request.force,
+                                                                  configuration: configuration,
+                                                                  crateDigests: doctests.keyDigests, timings: timings))
+        timings.lap("select")
+        return selection
     }
 
     /// Builds and lists the tests the filters admit, without running any.
