@@ -86,28 +86,29 @@ public enum RunPipeline {
             }
         }
 
+        // A test's decision depends on the test alone, so the tests the store
+        // knows in this build's binaries are selected while the binaries list
+        // themselves and rustdoc lists the doctests; what the listings add is
+        // selected after, what they no longer hold is left out.
+        let builtBinaries = Set(build.binaries.map(\.id))
+        let knownTests = records.results.keys.filter { builtBinaries.contains($0.binary) }
+        let inputFilter = inputs.filter
+        let speculation = PendingWork { () throws(TrimError) -> Selection in
+            Selector.select(try SelectionLoader.input(
+                records: records, build: build, tests: knownTests, granularity: request.granularity,
+                force: request.force, configuration: configuration, inputFilter: inputFilter))
+        }
+        defer { speculation.finish() }
+
         let (listed, pcTables, listedNow) = try binaryListing.wait()
         timings.lap("list tests (the rest)")
         // A binary with new bytes most likely has a test to run: its coverage
-        // map is made while the records load and selection runs.
+        // map is made while selection runs.
         let earlyMaps = PendingWork { () throws(TrimError) in
             try coverageMaps(build, pcTables: pcTables, of: listedNow, warm: warm)
         }
         defer { earlyMaps.finish() }
         try signals.check()
-        // Without a partition, whether a test is a candidate and whether it is
-        // selected are each decided test by test: the test binaries' tests are
-        // selected while rustdoc may still be listing the doctests.
-        var early: (input: SelectionInput, selection: Selection)?
-        if request.partition == nil {
-            let keys = candidates(listed, doctests: .none, build: build, request: request)
-                .map { TestKey(binary: $0.binary, name: $0.name) }
-            let input = try SelectionLoader.input(
-                records: records, build: build, tests: keys, granularity: request.granularity, force: request.force,
-                configuration: configuration, inputFilter: inputs.filter, timings: timings)
-            early = (input, Selector.select(input))
-            timings.lap("select")
-        }
         let doctests = try doctestListing.wait()
         // Only what was built is listed again: other packages' records stay as they are.
         var namesByBinary = doctests.namesByBinary
@@ -120,19 +121,23 @@ public enum RunPipeline {
 
         // Filters and the partition narrow; selection picks among what is left.
         let candidates = candidates(listed, doctests: doctests, build: build, request: request)
-        let selection: Selection
-        if let (earlyInput, binaryTests) = early {
-            var input = earlyInput
-            input.tests = candidates.filter { $0.kind == Doctest.kind }.map { TestKey(binary: $0.binary, name: $0.name) }
-            input.crateDigests = doctests.keyDigests
-            selection = merged(binaryTests, Selector.select(input))
-        } else {
-            selection = Selector.select(try SelectionLoader.input(
-                records: records, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
-                granularity: request.granularity, force: request.force, configuration: configuration,
-                inputFilter: inputs.filter, crateDigests: doctests.keyDigests, timings: timings))
+        let known = Set(knownTests)
+        var decided = Set<TestKey>(), undecided: [TestKey] = []
+        for test in candidates {
+            let key = TestKey(binary: test.binary, name: test.name)
+            // By kind, not id: a test target called `doctest` has the id of its package's doctests.
+            if test.kind != Doctest.kind && doctests.keyDigests[key] == nil && known.contains(key) {
+                decided.insert(key)
+            } else {
+                undecided.append(key)
+            }
         }
-        timings.lap(early == nil ? "select" : "doctests: select")
+        let speculated = try speculation.wait().restricted(to: decided)
+        timings.lap("select (while listing)")
+        let selection = Selection.merged(speculated, Selector.select(try SelectionLoader.input(
+            records: records, build: build, tests: undecided, granularity: request.granularity, force: request.force,
+            configuration: configuration, inputFilter: inputFilter, crateDigests: doctests.keyDigests)))
+        timings.lap("select (what the listings added)")
         try signals.check()
         if cancellation?.isCancelled == true {
             return RunStatistics(skipped: selection.skipped.count, notRun: selection.selected.count, cancelled: .superseded)
@@ -151,7 +156,7 @@ public enum RunPipeline {
                                     batches: scratch.appendingPathComponent("doctests")))
         _ = try? earlyMaps.wait()  // what failed there is made (and fails) below if a chosen test needs it
         let maps = try coverageMaps(build, pcTables: pcTables, of: Set(instances.map(\.binary)), warm: warm)
-        defer { exitKeeper?.keep(maps, selection, candidates, early as Any, earlyMaps) }
+        defer { exitKeeper?.keep(maps, selection, candidates, speculation, earlyMaps) }
         timings.lap("coverage maps")
         let buildID = try buildRecording.wait()
         timings.lap("record build (the rest)")
@@ -214,15 +219,6 @@ public enum RunPipeline {
             }, build: buildID)
             return buildID
         } catch { throw .store(error) }
-    }
-
-    /// Two selections over disjoint tests as one, in the order one selection of them all has (by key).
-    static func merged(_ first: Selection, _ second: Selection) -> Selection {
-        var both = first
-        both.total += second.total
-        both.selected = (first.selected + second.selected).sorted { $0.key < $1.key }
-        both.skipped = (first.skipped + second.skipped).sorted()
-        return both
     }
 
     /// The listed tests and doctests the filters admit, then the partition's share of them.
