@@ -66,10 +66,28 @@ public struct ProcessIdentity: Hashable, Sendable, CustomStringConvertible {
 
     /// Fields after the command name, which is in parentheses and may hold spaces.
     private static func statFields(of pid: pid_t) -> [Substring]? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
+        guard let stat = procFile("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
         return stat[stat.index(after: close)...].split(separator: " ")
+    }
+
+    /// A small `/proc` file read with plain open/read: this runs for every
+    /// test a run starts (its ledger line), where Foundation's file reading
+    /// cost more than the read itself. Nil when it cannot be opened.
+    private static func procFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 1024)
+        var count = 0
+        while true {
+            if count == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            count += n
+        }
+        return String(decoding: bytes[..<count], as: UTF8.self)
     }
 
     private static func startTicks(of pid: pid_t) -> UInt64? {
