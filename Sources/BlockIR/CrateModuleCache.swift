@@ -6,7 +6,8 @@ import Foundation
 public struct CrateModuleCache: Sendable {
     public let directory: URL
     /// Bumped whenever `CrateModule`'s merge or this encoding changes meaning.
-    static let formatVersion = "1"
+    /// 2: references to other crates' functions left in blocks for `CrossCrateFold`.
+    static let formatVersion = "2"
     static let magic: [UInt8] = Array("TRIMCM01".utf8)
 
     /// Beside the unit fingerprints it is made of.

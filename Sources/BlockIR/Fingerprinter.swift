@@ -20,15 +20,21 @@ public final class Fingerprinter: Sendable {
     }
 
     /// One result per path, in order, each module taken as a whole crate (its
-    /// function references folded, see `CrateModule`); a failure of one file
-    /// does not stop the others.
+    /// function references folded, see `CrateModule`), alone in its build
+    /// (`CrossCrateFold`); a failure of one file does not stop the others.
     public func fingerprints(of files: [BitcodeFile]) -> [Result<ModuleFingerprint, BlockIRError>] {
+        crateFingerprints(of: files).map { $0.map(Self.alone) }
+    }
+
+    /// As `fingerprints(of:)`, with the references only a whole build can
+    /// fold left open: for `CrossCrateFold` over all the modules of one build.
+    public func crateFingerprints(of files: [BitcodeFile]) -> [Result<ModuleFingerprint, BlockIRError>] {
         unitFingerprints(of: files).map { $0.map(Self.wholeCrate) }
     }
 
     /// `fingerprints(of:)` of one file.
     public func fingerprint(_ file: BitcodeFile, threads: Int = 1) throws(BlockIRError) -> ModuleFingerprint {
-        Self.wholeCrate(try unitFingerprint(file, threads: threads))
+        Self.alone(Self.wholeCrate(try unitFingerprint(file, threads: threads)))
     }
 
     /// As read (and cached): each file one codegen unit, whose function
@@ -54,6 +60,10 @@ public final class Fingerprinter: Sendable {
 
     private static func wholeCrate(_ unit: ModuleFingerprint) -> ModuleFingerprint {
         CrateModule(name: unit.sourceFilename, units: [unit]).module
+    }
+
+    private static func alone(_ module: ModuleFingerprint) -> ModuleFingerprint {
+        CrossCrateFold.resolve(["": module])[""]!
     }
 
     private func unitFingerprint(_ file: BitcodeFile, threads: Int) throws(BlockIRError) -> ModuleFingerprint {
