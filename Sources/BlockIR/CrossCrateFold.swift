@@ -12,7 +12,8 @@
 /// calling another instance, or one whose content changed, changes it. A
 /// symbol no crate of the build defines (or met again inside its own
 /// content) counts by its full symbol, which moves with crate metadata: the
-/// safe choice.
+/// safe choice. A function coverage cannot see with such references gets
+/// that folded content as its entry in the module's globals.
 ///
 /// It also drops from blocks' external globals the names of callees only
 /// another crate of the build defines and coverage sees there (as
@@ -50,7 +51,11 @@ public enum CrossCrateFold {
             var module = modules[keys[m]]!
             for f in module.functions.indices
             where module.functions[f].blocks.contains(where: { !$0.references.isEmpty }) {
-                module.functions[f] = fold.resolvedFunction(Location(module: m, function: f))
+                let function = fold.resolvedFunction(Location(module: m, function: f))
+                module.functions[f] = function
+                // A function coverage cannot see is compared by this content
+                // wherever it is called (`FunctionDiffer.environment`).
+                if module.globals[function.symbol] != nil { module.globals[function.symbol] = function.contentDigest }
             }
             result[keys[m]] = module
         }

@@ -71,6 +71,47 @@ import Testing
         #expect(diff.function(named: "fxuser::doubled") == nil)
     }
 
+    /// fxlib formats a `u64` and a `u32`, so in a debug build fxuser calls
+    /// fxlib's instances of `Argument::new_display` (declared in fxuser, two
+    /// of one name) under symbols whose hash moves with fxlib's metadata.
+    static let formatting = """
+        pub fn pair(a: u64, b: u32) -> String {
+            format!("{} {}", a, b)
+        }
+        """
+    static let formattingUser = """
+        pub fn tag(a: u64) -> String {
+            format!("[{} of {}]", a, a as u32)
+        }
+        """
+
+    /// `fxlib` with `-C metadata=<metadata>` (a release moves it) and `fxuser` against it, into `name/out/`.
+    func buildShared(_ builds: FixtureBuilds, _ name: String, library: String, metadata: String) throws -> URL {
+        let out = builds.root.appendingPathComponent(name).appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let lib = try builds.write("\(name)/fxlib", ["src/lib.rs": library])
+        try builds.run("rustc", ["--edition", "2021", "--crate-name", "fxlib", "--crate-type", "lib", "-g",
+                                 "-C", "metadata=\(metadata)", "--emit=llvm-bc,link", "--out-dir", out.path,
+                                 "src/lib.rs"], in: lib)
+        let dir = try builds.write("\(name)/fxuser", ["src/lib.rs": Self.formattingUser])
+        try builds.run("rustc", ["--edition", "2021", "--crate-name", "fxuser", "--crate-type", "lib", "-g",
+                                 "--emit=llvm-bc", "--out-dir", out.path,
+                                 "--extern", "fxlib=\(out.path)/libfxlib.rlib", "src/lib.rs"], in: dir)
+        return out
+    }
+
+    @Test func aCallToAnotherModulesInstanceCountsByThatInstancesContent() throws {
+        let builds = try FixtureBuilds()
+        let old = try buildShared(builds, "old", library: Self.formatting, metadata: "v1")
+        let released = try buildShared(builds, "released", library: Self.formatting, metadata: "v2")
+        let user = "fxuser.bc"
+        // fxuser alone cannot tell which instance it calls but by its symbol, which the release moved...
+        #expect(try builds.diff(old.appendingPathComponent(user).path, released.appendingPathComponent(user).path)
+            .function(named: "fxuser::tag")?.status == .changed)
+        // ...with the module that defines it in view, nothing changed.
+        #expect(try builds.diff(old.path, released.path).isEmpty)
+    }
+
     @Test func cargoHashSuffixesPairByCrateName() {
         let pairing = ModulePairing.pairDirectories(
             old: ["/o/ledger-0123456789abcdef.bc", "/o/report-1111111111111111.bc", "/o/gone-2222222222222222.bc"],
