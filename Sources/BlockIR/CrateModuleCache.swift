@@ -6,8 +6,9 @@ import Foundation
 public struct CrateModuleCache: Sendable {
     public let directory: URL
     /// Bumped whenever `CrateModule`'s merge or this encoding changes meaning.
-    /// 2: references to other crates' functions left in blocks for `CrossCrateFold`.
-    static let formatVersion = "2"
+    /// 3: blocks naming a function the crate only declares keep their
+    /// references as tokens for `CrossCrateFold`; functions keep their debug-info name hash.
+    static let formatVersion = "3"
     static let magic: [UInt8] = Array("TRIMCM01".utf8)
 
     /// Beside the unit fingerprints it is made of.

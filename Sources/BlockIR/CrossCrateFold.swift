@@ -1,19 +1,23 @@
 /// Folds into a build's crate modules the references `ReferenceFold` left
-/// open: a block calling a function its crate only declares, whose name other
-/// functions share (a generic instance another crate of the workspace
-/// defines and shares with its dependents, under a symbol whose hash moves
-/// with that crate's version).
+/// open: blocks naming a function their crate only declares (a generic
+/// instance another crate of the workspace defines and shares with its
+/// dependents, under a symbol whose hash moves with that crate's version; or
+/// one the crate defined before and another holds now).
 ///
-/// Such a reference counts as the content of the function every crate of the
-/// build that defines the symbol holds (its own open references folded first;
-/// several differing definitions count together), as a reference within a
-/// crate counts by content. So a release of the upstream crate, which moves
-/// the symbol's hash and nothing else, leaves the caller's block unchanged;
-/// calling another instance, or one whose content changed, changes it. A
-/// symbol no crate of the build defines (or met again inside its own
-/// content) counts by its full symbol, which moves with crate metadata: the
-/// safe choice. A function coverage cannot see with such references gets
-/// that folded content as its entry in the module's globals.
+/// Each such block keeps its unit hash and its references as tokens, in
+/// order, folded here as `ReferenceFold` folds a function the crate defines:
+/// one unique by name counts by its name and the debug-info name of the
+/// definition the build holds; one that shares its name counts by the
+/// content of the definition (its own open references folded first; several
+/// differing definitions count together). So a release of the upstream
+/// crate, which moves the symbol's hash and nothing else, leaves the caller's
+/// block unchanged, and so does an instance moving between crates; calling
+/// another instance, or one whose content changed, changes it. A symbol no
+/// crate of the build defines (or met again inside its own content) counts
+/// as within its crate: by name without a debug-info name, or by its full
+/// symbol, which moves with crate metadata (the safe choice). A function
+/// coverage cannot see with such references gets its folded content as its
+/// entry in the module's globals.
 ///
 /// It also drops from blocks' external globals the names of callees only
 /// another crate of the build defines and coverage sees there (as
@@ -38,7 +42,12 @@ public enum CrossCrateFold {
             var any = false
             for function in modules[key]!.functions {
                 for block in function.blocks where !block.references.isEmpty {
-                    open.formUnion(block.references)
+                    for text in block.references {
+                        switch ReferenceFold.Token(text: text) {
+                        case .byName(let symbol), .byContent(let symbol): open.insert(symbol)
+                        case .known, nil: break
+                        }
+                    }
                     any = true
                 }
             }
@@ -127,17 +136,33 @@ public enum CrossCrateFold {
             return function
         }
 
-        mutating func contribution(_ symbol: String) -> UInt64 {
-            if let known = contributions[symbol] { return known }
-            guard let places = definitions[symbol], !visiting.contains(symbol) else {
-                return ReferenceFold.mix(0x7379_6d62, ReferenceFold.fnv(symbol))
+        mutating func contribution(_ text: String) -> UInt64 {
+            if let known = contributions[text] { return known }
+            let value: UInt64
+            switch ReferenceFold.Token(text: text) {
+            case .known(let known):
+                return known
+            case .byName(let symbol):
+                let debugNames = Set((definitions[symbol] ?? []).map {
+                    modules[$0.module].functions[$0.function].nameHash
+                }).sorted()
+                let debugName = debugNames.count <= 1 ? debugNames.first ?? 0
+                    : debugNames.reduce(0x5ca1_ab1e) { ReferenceFold.mix($0, $1) }
+                value = ReferenceFold.byName(SymbolNames.withoutHash(symbol), debugName: debugName)
+            case .byContent(let symbol):
+                guard let places = definitions[symbol], !visiting.contains(symbol) else {
+                    return ReferenceFold.bySymbol(symbol)
+                }
+                visiting.insert(symbol)
+                let variants = Set(places.map { resolvedFunction($0).contentDigest }).sorted()
+                visiting.remove(symbol)
+                let digest = variants.count == 1 ? variants[0] : variants.reduce(0x5ca1_ab1e) { ReferenceFold.mix($0, $1) }
+                value = ReferenceFold.byContent(digest)
+            case nil:
+                // Not a token (a module merged by an older trim): by the text, which is safe.
+                return ReferenceFold.bySymbol(text)
             }
-            visiting.insert(symbol)
-            let variants = Set(places.map { resolvedFunction($0).contentDigest }).sorted()
-            visiting.remove(symbol)
-            let digest = variants.count == 1 ? variants[0] : variants.reduce(0x5ca1_ab1e) { ReferenceFold.mix($0, $1) }
-            let value = ReferenceFold.mix(0x636f_6e74, digest)
-            contributions[symbol] = value
+            contributions[text] = value
             return value
         }
     }

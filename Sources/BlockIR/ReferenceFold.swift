@@ -6,25 +6,28 @@
 /// of the crate, a reference then counts as:
 /// - the function's name: its symbol without the hash and its debug-info
 ///   name (none for a function the crate only declares), when no other
-///   function the crate defines or names has both; the name alone when no
-///   other has that name (so a callee that moves between this crate and
-///   another keeps its callers' hashes). A test that runs the callee sees
-///   its changes in the callee's own blocks, wherever it is defined.
+///   function the crate defines or names has both. A test that runs the
+///   callee sees its changes in the callee's own blocks.
 /// - else, for a function the crate defines (instances of a generic over fn
 ///   items print alike), its content: calling another instance, or an
 ///   instance whose content changed, changes the block; the hash a release
 ///   moves does not. In a cycle of such instances (recursion) the one met
 ///   again is taken by its full symbol, which is safe: it changes with crate
 ///   metadata.
-/// - else (functions of other crates that share a name here) its full symbol,
-///   except in a function's own blocks: there the reference is left in the
-///   block's `references` (deferred, a fixed mark in its place), and
-///   `CrossCrateFold` folds in the content of its definition in the crate of
-///   the build that defines it (rustc shares generic instances with downstream
-///   crates, under a symbol whose hash moves with the upstream crate's
-///   version), or the full symbol when no crate of the build defines it.
-///   Digests for callers that name a function by content, globals and test
-///   descriptors keep the full symbol: they are final within the crate.
+/// - else (functions of other crates that share a name here) its full symbol.
+///
+/// A function the crate only declares may be defined by another crate of
+/// the build (rustc shares generic instances with downstream crates, under a
+/// symbol whose hash moves with the upstream crate's version, and which crate
+/// holds an instance moves too). So in the functions' own blocks that name
+/// one, nothing is folded yet: the block keeps its unit hash, and its
+/// `references` become tokens (`Token`), in order: each contribution known
+/// here, and each declared function to look up in the build, by name or by
+/// content. `CrossCrateFold` folds them in order once every crate is merged,
+/// with the debug-info name or the content of the definition it finds (none
+/// found: as above), so a callee counts the same whichever crate defines it.
+/// Digests for callers that name a function by content, globals and test
+/// descriptors are final within the crate (as above).
 ///
 /// So a reference counts the same whichever unit rustc put the callee in,
 /// as in a single-unit build.
@@ -32,7 +35,6 @@ struct ReferenceFold {
     /// Every copy of every function the crate defines, by symbol, as read.
     private let copies: [String: [FunctionFingerprint]]
     private var keyCounts: [Key: Int] = [:]
-    private var nameCounts: [String: Int] = [:]
     private var contributions: [String: UInt64] = [:]
     private var resolved: [String: [FunctionFingerprint]] = [:]
     private var digests: [String: UInt64] = [:]
@@ -47,11 +49,7 @@ struct ReferenceFold {
     /// `referenced`: every symbol the crate's blocks, globals and descriptors name.
     init(copies: [String: [FunctionFingerprint]], referenced: Set<String>) {
         self.copies = copies
-        for symbol in Set(copies.keys).union(referenced) {
-            let key = key(of: symbol)
-            keyCounts[key, default: 0] += 1
-            nameCounts[key.name, default: 0] += 1
-        }
+        for symbol in Set(copies.keys).union(referenced) { keyCounts[key(of: symbol), default: 0] += 1 }
     }
 
     private func key(of symbol: String) -> Key {
@@ -59,44 +57,76 @@ struct ReferenceFold {
     }
 
     /// The copies of `symbol` as the crate module keeps them: references
-    /// folded, except those to functions only another crate of the build can
-    /// tell apart, which stay in `references` for `CrossCrateFold`.
+    /// folded, except in blocks that name a function the crate only declares,
+    /// whose references become tokens for `CrossCrateFold`.
     mutating func keptCopies(of symbol: String) -> [FunctionFingerprint] {
         let functions = copies[symbol, default: []]
-        guard functions.contains(where: { $0.blocks.contains { $0.references.contains(where: isDeferred) } }) else {
+        guard functions.contains(where: { $0.blocks.contains { $0.references.contains(where: isDeclared) } }) else {
             return resolvedCopies(of: symbol)
         }
-        return functions.map { resolveKeepingDeferred($0) }
+        return functions.map { resolveKeepingDeclared($0) }
     }
 
-    /// A reference the crate cannot tell apart from others of its name and
-    /// does not define: left to `CrossCrateFold`.
-    private func isDeferred(_ symbol: String) -> Bool {
-        copies[symbol] == nil && keyCounts[key(of: symbol)] != 1
-    }
+    private func isDeclared(_ symbol: String) -> Bool { copies[symbol] == nil }
 
-    private mutating func resolveKeepingDeferred(_ function: FunctionFingerprint) -> FunctionFingerprint {
+    private mutating func resolveKeepingDeclared(_ function: FunctionFingerprint) -> FunctionFingerprint {
         var function = function
-        function.nameHash = 0
         for b in function.blocks.indices where !function.blocks[b].references.isEmpty {
-            var hash = function.blocks[b].hash
-            var deferred: [String] = []
-            for symbol in function.blocks[b].references {
-                if isDeferred(symbol) {
-                    hash = Self.mix(hash, Self.deferredMark)
-                    deferred.append(symbol)
-                } else {
-                    hash = Self.mix(hash, contribution(symbol))
-                }
+            let references = function.blocks[b].references
+            guard references.contains(where: isDeclared) else {
+                function.blocks[b].hash = fold(function.blocks[b].hash, references)
+                function.blocks[b].references = []
+                continue
             }
-            function.blocks[b].hash = hash
-            function.blocks[b].references = deferred
+            function.blocks[b].references = references.map { symbol in
+                guard isDeclared(symbol) else { return Token.known(contribution(symbol)).text }
+                return (keyCounts[key(of: symbol)] == 1 ? Token.byName(symbol) : Token.byContent(symbol)).text
+            }
         }
         return function
     }
 
-    /// Where a deferred reference stood in a block's hash.
-    static let deferredMark: UInt64 = 0x6465_6665_7272_6564
+    /// A block's reference left for `CrossCrateFold`, kept as a string in
+    /// `BlockFingerprint.references`.
+    enum Token {
+        case known(UInt64)
+        /// A declared function unique here by name: its name and its definition's debug-info name.
+        case byName(String)
+        /// A declared function that shares its name here: its definition's content.
+        case byContent(String)
+
+        var text: String {
+            switch self {
+            case .known(let value): "=" + String(value, radix: 16)
+            case .byName(let symbol): "n" + symbol
+            case .byContent(let symbol): "c" + symbol
+            }
+        }
+
+        init?(text: String) {
+            guard let kind = text.first else { return nil }
+            let rest = String(text.dropFirst())
+            switch kind {
+            case "=":
+                guard let value = UInt64(rest, radix: 16) else { return nil }
+                self = .known(value)
+            case "n": self = .byName(rest)
+            case "c": self = .byContent(rest)
+            default: return nil
+            }
+        }
+    }
+
+    /// What a reference to a function by its name contributes.
+    static func byName(_ name: String, debugName: UInt64) -> UInt64 {
+        mix(mix(0x6e61_6d65, fnv(name)), debugName)
+    }
+
+    /// What a reference to a function by its content contributes.
+    static func byContent(_ digest: UInt64) -> UInt64 { mix(0x636f_6e74, digest) }
+
+    /// What a reference to a function by its full symbol contributes.
+    static func bySymbol(_ symbol: String) -> UInt64 { mix(0x7379_6d62, fnv(symbol)) }
 
     /// The copies of `symbol` (defined here) with every reference folded, in the order given.
     mutating func resolvedCopies(of symbol: String) -> [FunctionFingerprint] {
@@ -125,7 +155,6 @@ struct ReferenceFold {
 
     private mutating func resolve(_ function: FunctionFingerprint) -> FunctionFingerprint {
         var function = function
-        function.nameHash = 0
         for b in function.blocks.indices where !function.blocks[b].references.isEmpty {
             function.blocks[b].hash = fold(function.blocks[b].hash, function.blocks[b].references)
             function.blocks[b].references = []
@@ -138,17 +167,13 @@ struct ReferenceFold {
         let key = key(of: symbol)
         let value: UInt64
         if keyCounts[key] == 1 {
-            // The only function of its name needs no debug name (which a
-            // function the crate only declares lacks): it stays the same
-            // reference when the crate that defines it changes.
-            let debugName = nameCounts[key.name] == 1 ? 0 : key.debugName
-            value = Self.mix(Self.mix(0x6e61_6d65, Self.fnv(key.name)), debugName)
+            value = Self.byName(key.name, debugName: key.debugName)
         } else if copies[symbol] != nil {
             // Met again inside its own content: by full symbol, and not remembered.
             if visiting.contains(symbol) { return Self.mix(0x6379_636c, Self.fnv(symbol)) }
-            value = Self.mix(0x636f_6e74, digest(of: symbol))
+            value = Self.byContent(digest(of: symbol))
         } else {
-            value = Self.mix(0x7379_6d62, Self.fnv(symbol))
+            value = Self.bySymbol(symbol)
         }
         contributions[symbol] = value
         return value

@@ -71,45 +71,73 @@ import Testing
         #expect(diff.function(named: "fxuser::doubled") == nil)
     }
 
-    /// fxlib formats a `u64` and a `u32`, so in a debug build fxuser calls
-    /// fxlib's instances of `Argument::new_display` (declared in fxuser, two
-    /// of one name) under symbols whose hash moves with fxlib's metadata.
-    static let formatting = """
-        pub fn pair(a: u64, b: u32) -> String {
-            format!("{} {}", a, b)
-        }
-        """
-    static let formattingUser = """
-        pub fn tag(a: u64) -> String {
-            format!("[{} of {}]", a, a as u32)
-        }
-        """
+    /// `up` formats its own type and a `u32`, and `down` formats up's type,
+    /// a `u64` and a `u32`: in cargo's debug build down calls instances of
+    /// `Argument::new_display` that up defines (declared in down, several of
+    /// one name), under symbols whose hash moves with up's version.
+    static let sharing: [String: String] = [
+        "Cargo.toml": "[workspace]\nmembers = [\"up\", \"down\"]\nresolver = \"2\"\n",
+        "up/Cargo.toml": "[package]\nname = \"up\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        "up/src/lib.rs": """
+            use std::fmt;
 
-    /// `fxlib` with `-C metadata=<metadata>` (a release moves it) and `fxuser` against it, into `name/out/`.
-    func buildShared(_ builds: FixtureBuilds, _ name: String, library: String, metadata: String) throws -> URL {
-        let out = builds.root.appendingPathComponent(name).appendingPathComponent("out")
+            pub struct Money(pub u64);
+
+            impl fmt::Display for Money {
+                fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    write!(f, "${}.{:02}", self.0 / 100, self.0 % 100)
+                }
+            }
+
+            pub fn describe(n: u32, s: &str) -> String {
+                format!("{} {}", n, s)
+            }
+            """,
+        "down/Cargo.toml": """
+            [package]
+            name = "down"
+            version = "0.1.0"
+            edition = "2021"
+
+            [dependencies]
+            up = { path = "../up" }
+            """,
+        "down/src/lib.rs": """
+            pub fn price_tag(cents: u64) -> String {
+                format!("price: {} ({} cents, {} items)", up::Money(cents), cents, cents as u32 / 100)
+            }
+            """,
+    ]
+
+    /// The workspace built by cargo (one codegen unit per crate, bitcode
+    /// kept) into `name/target`; returns the directory of the `.bc` files.
+    func cargoBuild(_ builds: FixtureBuilds, _ name: String, version: String) throws -> URL {
+        var files = Self.sharing
+        files["up/Cargo.toml"] = files["up/Cargo.toml"]!.replacingOccurrences(of: "0.1.0", with: version)
+        let dir = try builds.write(name, files)
+        try builds.run("env", ["RUSTFLAGS=--emit=llvm-bc,link -C codegen-units=1", "cargo", "build", "-q"], in: dir)
+        let deps = dir.appendingPathComponent("target/debug/deps")
+        let out = dir.appendingPathComponent("bitcode")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let lib = try builds.write("\(name)/fxlib", ["src/lib.rs": library])
-        try builds.run("rustc", ["--edition", "2021", "--crate-name", "fxlib", "--crate-type", "lib", "-g",
-                                 "-C", "metadata=\(metadata)", "--emit=llvm-bc,link", "--out-dir", out.path,
-                                 "src/lib.rs"], in: lib)
-        let dir = try builds.write("\(name)/fxuser", ["src/lib.rs": Self.formattingUser])
-        try builds.run("rustc", ["--edition", "2021", "--crate-name", "fxuser", "--crate-type", "lib", "-g",
-                                 "--emit=llvm-bc", "--out-dir", out.path,
-                                 "--extern", "fxlib=\(out.path)/libfxlib.rlib", "src/lib.rs"], in: dir)
+        for file in try FileManager.default.contentsOfDirectory(atPath: deps.path) where file.hasSuffix(".bc") {
+            try FileManager.default.copyItem(at: deps.appendingPathComponent(file), to: out.appendingPathComponent(file))
+        }
         return out
     }
 
     @Test func aCallToAnotherModulesInstanceCountsByThatInstancesContent() throws {
         let builds = try FixtureBuilds()
-        let old = try buildShared(builds, "old", library: Self.formatting, metadata: "v1")
-        let released = try buildShared(builds, "released", library: Self.formatting, metadata: "v2")
-        let user = "fxuser.bc"
-        // fxuser alone cannot tell which instance it calls but by its symbol, which the release moved...
-        #expect(try builds.diff(old.appendingPathComponent(user).path, released.appendingPathComponent(user).path)
-            .function(named: "fxuser::tag")?.status == .changed)
+        let old = try cargoBuild(builds, "old", version: "0.1.0")
+        let released = try cargoBuild(builds, "released", version: "0.1.1")
+        func down(_ dir: URL) throws -> String {
+            let name = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasPrefix("down-") })
+            return dir.appendingPathComponent(name).path
+        }
+        // down alone cannot tell which instance it calls but by its symbol, which the release moved...
+        #expect(try builds.diff(try down(old), try down(released)).function(named: "down::price_tag")?.status == .changed)
         // ...with the module that defines it in view, nothing changed.
-        #expect(try builds.diff(old.path, released.path).isEmpty)
+        let diff = try builds.diff(old.path, released.path)
+        #expect(diff.isEmpty, "\(diff.names)")
     }
 
     @Test func cargoHashSuffixesPairByCrateName() {

@@ -1,4 +1,5 @@
 import Foundation
+import History
 import Testing
 
 /// The floor pairs functions across crates as selection does: a shared
