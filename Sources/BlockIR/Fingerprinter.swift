@@ -52,6 +52,19 @@ public final class Fingerprinter: Sendable {
         return results.all
     }
 
+    /// Each block's source lines in `file` (for the editor): from the cache
+    /// when the bytes were seen before, otherwise through a worker, cached.
+    public func blockLines(of file: BitcodeFile) throws(BlockIRError) -> BlockLines {
+        if let cached = cache.loadLines(file) { return cached }
+        try cache.prepare()
+        let entry = cache.linesEntry(for: file)
+        try reader.blockLines(file, into: entry)
+        guard let lines = cache.loadLines(file) else {
+            throw .workerFailed(path: file.path, detail: "the worker's answer at \(entry.path) is unreadable")
+        }
+        return lines
+    }
+
     private static func wholeCrate(_ unit: ModuleFingerprint) -> ModuleFingerprint {
         CrateModule(name: unit.sourceFilename, units: [unit]).module
     }

@@ -40,6 +40,16 @@ public struct IsolatedReader: Sendable {
     /// Fingerprints `file` into `output` (written atomically by the worker),
     /// which may read it with up to `threads` threads.
     public func fingerprint(_ file: BitcodeFile, into output: URL, threads: Int = 1) throws(BlockIRError) {
+        try run(["--threads", String(max(1, threads))], file, into: output)
+    }
+
+    /// Writes `file`'s `BlockLines` into `output` (atomically, `BlockLinesCodec`).
+    public func blockLines(_ file: BitcodeFile, into output: URL) throws(BlockIRError) {
+        try run(["--lines"], file, into: output)
+    }
+
+    /// One worker on one file: `request` says what it answers.
+    private func run(_ request: [String], _ file: BitcodeFile, into output: URL) throws(BlockIRError) {
         // The worker's stderr goes to a file beside its answer; posix_spawn and
         // waitpid rather than Foundation's Process, which polls for the exit
         // every 50 ms.
@@ -49,7 +59,8 @@ public struct IsolatedReader: Sendable {
         let pid: pid_t
         do {
             pid = try WorkerSpawn.start(
-                workerPath, ["--threads", String(max(1, threads)), file.path, output.path], stderr: errorsFile.path)
+                workerPath, request + ["--llvm-version", ReaderVersion.llvm, file.path, output.path],
+                stderr: errorsFile.path)
         } catch {
             throw .workerFailed(path: file.path, detail: "cannot start \(workerPath): \(error)")
         }
@@ -73,6 +84,8 @@ public struct IsolatedReader: Sendable {
             throw .unreadable(path: file.path, reason: message)
         case .exited(WorkerProtocol.parseFailed):
             throw WorkerProtocol.parseError(path: file.path, file: file, report: message)
+        case .exited(WorkerProtocol.otherLLVM):
+            throw .workerLLVMVersion(worker: workerPath, loaded: message, expected: ReaderVersion.llvm)
         case .exited(let status):
             throw .workerFailed(path: file.path, detail: "exit status \(status): \(message)")
         }
@@ -104,6 +117,9 @@ private final class Watchdog: @unchecked Sendable {
 public enum WorkerProtocol {
     public static let openFailed: Int32 = 3
     public static let parseFailed: Int32 = 4
+    /// The worker's libLLVM is not the version it was asked to read with (its
+    /// stderr: the version it loaded).
+    public static let otherLLVM: Int32 = 5
 
     /// The worker's report of a parse failure: LLVM's message, then the producer if known.
     public static func report(message: String, producer: String?) -> String {
@@ -117,7 +133,7 @@ public enum WorkerProtocol {
             if line.hasPrefix("message: ") { message = String(line.dropFirst(9)) }
             if line.hasPrefix("producer: ") { producer = String(line.dropFirst(10)) }
         }
-        let reader = ShimReader.llvmVersion
+        let reader = ReaderVersion.llvm
         if let producer, let producerMajor = llvmMajor(in: producer),
            let readerMajor = Int(reader.split(separator: ".").first ?? ""), producerMajor > readerMajor {
             return .tooNew(path: path, producer: producer, reader: reader)

@@ -76,7 +76,7 @@ public struct CoverageIndex: Sendable {
                 // libtest's generated main: every test runs it; it says nothing about one.
                 guard let function = functionsBySymbol[hit.module]?[hit.symbol], !function.isTestHarnessMain
                 else { continue }
-                for line in resolver.lines(of: function, blocks: hit.blocks, in: module) {
+                for line in try resolver.lines(of: function, blocks: hit.blocks, in: module) {
                     guard let file = paths.relative(line.file) else { continue }
                     test.lines[file, default: []].insert(line.line)
                 }
