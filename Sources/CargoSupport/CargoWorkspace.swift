@@ -12,6 +12,10 @@ public struct CargoWorkspace: Sendable {
         public var libraryCrateName: String? = nil
         /// The directories of the path dependencies it declares (every kind).
         public var pathDependencies: [String] = []
+        /// The directories of its normal (not dev, not build) path dependencies: the crates its library can use.
+        public var libraryPathDependencies: [String] = []
+        /// Whether it has a normal or build dependency from outside (a registry, git): code trim cannot read.
+        public var hasOutsideDependencies = false
         /// Its targets' names by kind (`bin`, `test`, `example`, ...).
         public var targets: [String: [String]] = [:]
 
@@ -65,6 +69,8 @@ public struct CargoWorkspace: Sendable {
             }
             struct Dependency: Decodable {
                 var path: String?
+                /// nil: a normal dependency; "dev" or "build".
+                var kind: String?
             }
             var workspace_root: String
             var target_directory: String
@@ -91,6 +97,8 @@ public struct CargoWorkspace: Sendable {
                         libraryCrateName: $0.targets?.first { $0.kind.contains { ["lib", "rlib", "proc-macro"].contains($0) } }?
                             .name.replacingOccurrences(of: "-", with: "_"),
                         pathDependencies: ($0.dependencies ?? []).compactMap(\.path),
+                        libraryPathDependencies: ($0.dependencies ?? []).filter { $0.kind == nil }.compactMap(\.path),
+                        hasOutsideDependencies: ($0.dependencies ?? []).contains { $0.path == nil && $0.kind != "dev" },
                         targets: Dictionary(($0.targets ?? []).flatMap { target in target.kind.map { ($0, [target.name]) } },
                                             uniquingKeysWith: +))
             },

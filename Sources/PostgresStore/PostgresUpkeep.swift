@@ -27,6 +27,8 @@ extension PostgresStore {
                   AND NOT EXISTS (SELECT 1 FROM trim.build_hold h WHERE h.build_id = build.id)
                 RETURNING id
                 """).count
+            // Modules go only with a build (the sweep reads the whole table; most runs delete no build).
+            guard builds > 0 else { return GarbageReport(builds: 0, modules: 0, functions: 0, hitSymbols: 0) }
             let modules = try statements.query("""
                 DELETE FROM trim.module m WHERE NOT EXISTS (SELECT 1 FROM trim.build_module bm WHERE bm.module_id = m.id)
                 RETURNING id

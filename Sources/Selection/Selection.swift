@@ -62,6 +62,25 @@ public struct Selection: Sendable {
     public var skipped: [TestKey]
 
     public func isSelected(_ key: TestKey) -> Bool { selected.contains { $0.key == key } }
+
+    /// The decisions about `keys` alone: a test's decision depends on the
+    /// test and the input, never on which other tests were asked about.
+    public func restricted(to keys: Set<TestKey>) -> Selection {
+        var kept = self
+        kept.selected = selected.filter { keys.contains($0.key) }
+        kept.skipped = skipped.filter { keys.contains($0) }
+        kept.total = kept.selected.count + kept.skipped.count
+        return kept
+    }
+
+    /// Two selections over disjoint tests as one, in the order one selection of them all has (by key).
+    public static func merged(_ first: Selection, _ second: Selection) -> Selection {
+        var both = first
+        both.total += second.total
+        both.selected = (first.selected + second.selected).sorted { $0.key < $1.key }
+        both.skipped = (first.skipped + second.skipped).sorted()
+        return both
+    }
 }
 
 /// A build as selection sees it.

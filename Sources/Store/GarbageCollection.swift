@@ -5,9 +5,9 @@ import TrimModel
 extension TrimStore {
     /// Deletes, in one transaction, every build that is neither the latest,
     /// nor the build of some test's last result, nor held by a live run, with
-    /// its binaries and module mappings; then modules and functions no
-    /// remaining build holds, and hit symbols no remaining result names. The
-    /// file does not shrink (SQLite reuses the freed pages).
+    /// its binaries and module mappings; then, when it deleted a build, modules
+    /// and functions no remaining build holds, and hit symbols no remaining
+    /// result names. The file does not shrink (SQLite reuses the freed pages).
     ///
     /// `isHolderAlive` decides which holds still count; the holds of ended
     /// runs are dropped first. The default keeps every hold (never deletes a
@@ -27,6 +27,10 @@ extension TrimStore {
                   AND id NOT IN (SELECT build_id FROM build_hold)
                 """)
             let builds = db.changesCount
+            // Modules, functions and hit symbols are let go only when builds
+            // were: each sweep reads a whole table, most runs delete no build,
+            // and an unused row left until the next deleting run costs nothing.
+            guard builds > 0 else { return GarbageReport(builds: 0, modules: 0, functions: 0, hitSymbols: 0) }
             try db.execute(sql: "DELETE FROM module WHERE id NOT IN (SELECT module_id FROM build_module)")
             let modules = db.changesCount
             try db.execute(sql: "DELETE FROM function WHERE id NOT IN (SELECT function_id FROM module_function)")

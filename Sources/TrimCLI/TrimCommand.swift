@@ -261,10 +261,11 @@ struct RunCommand: ParsableCommand {
            threads > 1 {
             FileHandle.standardError.write(Data("trim: warning: --no-capture runs tests one at a time; -j \(threads) is ignored\n".utf8))
         }
-        let statistics = try RunPipeline.run(request) { profile, trimDirectory in
+        // trim exits after the run: its values are left for the exit to free.
+        let statistics = try RunPipeline.run(request, reporters: { profile, trimDirectory in
             ReporterChoice.reporters(format: messageFormat, progress: !hideProgress && !runner.noCapture, color: color, profile: profile,
                                      trimDirectory: trimDirectory)
-        }
+        }, exitKeeper: .forProcess)
         if case .signal = statistics.cancelled { throw ExitCode(ExitStatus.interrupted) }
         if statistics.failed > 0 { throw ExitCode(ExitStatus.testsFailed) }
     }

@@ -112,12 +112,14 @@ extension WorkspaceBuild {
     /// The request's build: unpacked from its archive when it names one, else built by cargo.
     static func make(for request: RunRequest, command: String, signals: SignalWatch,
                      timings: PhaseTimings = PhaseTimings(enabled: false),
-                     warm: WarmState = WarmState()) throws(TrimError) -> WorkspaceBuild {
+                     warm: WarmState = WarmState(),
+                     whileBuilding: StoreWork? = nil) throws(TrimError) -> WorkspaceBuild {
         if let archive = request.archive {
             return try fromArchive(archive, options: request.workspace, command: command, signals: signals,
                                    timings: timings)
         }
-        return try make(request.workspace, command: command, signals: signals, timings: timings, warm: warm)
+        return try make(request.workspace, command: command, signals: signals, timings: timings, warm: warm,
+                        whileBuilding: whileBuilding)
     }
 }
 

@@ -25,7 +25,8 @@ enum CrateDigest {
         // dependencies are not known without resolving; their bitcode is below).
         let outside = Set(closure.flatMap(\.pathDependencies).map(standardized)).subtracting(otherPackages)
         for directory in closure.map(\.directory) + outside.sorted() {
-            for (path, hash) in files(of: directory, otherPackages: otherPackages) {
+            for (path, hash) in files(of: directory, otherPackages: otherPackages,
+                                      targetDirectory: workspace.targetDirectory) {
                 text += "\(path) \(hash)\n"
             }
         }
@@ -34,27 +35,44 @@ enum CrateDigest {
     }
 
     /// Every file under a package's directory, by path, with its content
-    /// hash; hidden entries, `target` and other packages' directories left out.
-    static func files(of directory: String, otherPackages: Set<String>) -> [(String, String)] {
-        let root = URL(fileURLWithPath: directory)
-        guard let walker = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isDirectoryKey, .isRegularFileKey],
-            options: [.skipsHiddenFiles])
-        else { return [] }
-        var found: [(String, String)] = []
-        for case let url as URL in walker {
-            let values = try? url.resourceValues(forKeys: [.isDirectoryKey, .isRegularFileKey])
-            if values?.isDirectory == true {
-                let path = standardized(url.path)
-                if url.lastPathComponent == "target" || (otherPackages.contains(path) && path != standardized(directory)) {
-                    walker.skipDescendants()
-                }
-                continue
-            }
-            guard values?.isRegularFile == true else { continue }
-            found.append((url.path, ContentHash.of(file: url.path) ?? "unreadable"))
+    /// hash; hidden entries, the target directory and other packages' directories left out.
+    static func files(of directory: String, otherPackages: Set<String>, targetDirectory: String? = nil)
+        -> [(String, String)]
+    {
+        filePaths(of: directory, otherPackages: otherPackages, targetDirectory: targetDirectory).map {
+            ($0, ContentHash.of(file: $0) ?? "unreadable")
         }
-        return found.sorted { $0.0 < $1.0 }
+    }
+
+    /// The paths `files` hashes, sorted. Only cargo's target directories are
+    /// left out (`<package>/target` and the workspace's), never a source
+    /// directory that happens to be called `target` (`mod target;`).
+    static func filePaths(of directory: String, otherPackages: Set<String>, targetDirectory: String? = nil) -> [String] {
+        let package = standardized(directory)
+        let skipped = Set([package + "/target"] + (targetDirectory.map { [standardized($0)] } ?? []))
+            .union(otherPackages.subtracting([package]))
+        var found: [String] = []
+        var pending = [package]
+        while let next = pending.popLast() {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: next) else { continue }
+            for name in names where !name.hasPrefix(".") {
+                let path = next + "/" + name
+                var status = stat()
+                guard lstat(path, &status) == 0 else { continue }
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR:
+                    if !skipped.contains(path) { pending.append(path) }
+                case S_IFREG:
+                    found.append(path)
+                case S_IFLNK:
+                    // A linked file counts with the bytes it points at; a linked directory is not followed.
+                    if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG { found.append(path) }
+                default:
+                    continue
+                }
+            }
+        }
+        return found.sorted()
     }
 
     static func standardized(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }

@@ -26,9 +26,14 @@ struct DoctestSuite: Sendable {
                                  targetDirectory: build.paths.targetDirectory.appendingPathComponent("doctest").path)
         let external = externalLibraries(build)
         var libraries: [String: String] = [:]
+        // A library that certainly has no doctest is keyed by its manifests
+        // alone: editing its code then finds the listing cached (rustdoc not run).
+        var listingKeys: [String: String] = [:]
         for package in build.workspace.packages where package.libraryCrateName != nil {
             libraries[package.name] = CrateDigest.digest(of: package, workspace: build.workspace,
                                                          externalLibraries: external)
+            listingKeys[package.name] = DoctestFreeLibrary.isCertain(package, workspace: build.workspace)
+                ? DoctestFreeLibrary.listingKey(package, workspace: build.workspace) : libraries[package.name]
         }
         let cache = DoctestListCache(file: build.paths.targetDirectory.appendingPathComponent("doctest-list"))
         // Listed where the instrumented build left the libraries built (and
@@ -37,7 +42,7 @@ struct DoctestSuite: Sendable {
         let lister = DoctestCargo(workspace: build.workspace, directory: options.directory,
                                   targetDirectory: build.paths.targetDirectory.path,
                                   wrapperEnvironment: build.wrapperEnvironment)
-        let key = DoctestListCache.key(digests: libraries, arguments: DoctestListing.arguments(options.selection),
+        let key = DoctestListCache.key(digests: listingKeys, arguments: DoctestListing.arguments(options.selection),
                                        toolchain: build.facts.toolchain, cargo: lister)
         let list: DoctestList
         if let cached = cache.load(key: key) {

@@ -19,13 +19,16 @@ public enum RunPipeline {
     /// profile's policy, and records outcomes and coverage. `reporters` gets
     /// the resolved profile and trim's directory (for JUnit paths) and returns
     /// who hears the events.
+    /// `exitKeeper`: given when the process ends after this run; the run's
+    /// large values are then left for the exit to free.
     public static func run(_ request: RunRequest,
                            reporters: (Profile, URL) -> TestReporter,
-                           warn: @escaping @Sendable (String) -> Void = standardErrorLine) throws(TrimError)
+                           warn: @escaping @Sendable (String) -> Void = standardErrorLine,
+                           exitKeeper: ExitKeeper? = nil) throws(TrimError)
         -> RunStatistics
     {
         try SignalWatch.guarding { signals throws(TrimError) in
-            try run(request, signals: signals, reporters: reporters, warn: warn)
+            try run(request, signals: signals, reporters: reporters, warn: warn, exitKeeper: exitKeeper)
         }
     }
 
@@ -42,10 +45,17 @@ public enum RunPipeline {
 
     static func run(_ request: RunRequest, signals: SignalWatch, cancellation: RoundCancellation? = nil,
                     warm: WarmState = WarmState(), reporters: (Profile, URL) -> TestReporter,
-                    warn: @escaping @Sendable (String) -> Void) throws(TrimError) -> RunStatistics {
+                    warn: @escaping @Sendable (String) -> Void, exitKeeper: ExitKeeper? = nil) throws(TrimError)
+        -> RunStatistics
+    {
         let timings = PhaseTimings.fromEnvironment()
-        let build = try WorkspaceBuild.make(for: request, command: "run", signals: signals, timings: timings, warm: warm)
+        // The store's records are read while cargo builds: selection needs them, the build does not.
+        let preload = StoreRecordsPreload()
+        defer { preload.finish() }
+        let build = try WorkspaceBuild.make(for: request, command: "run", signals: signals, timings: timings, warm: warm,
+                                            whileBuilding: { open in preload.start(open, warm: warm) })
         defer { build.session.close() }
+        defer { exitKeeper?.keep(build, warm, preload) }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
         let doctestListing = PendingWork { () throws(TrimError) in try DoctestSuite.make(build: build, request: request) }
         defer { doctestListing.finish() }
@@ -58,47 +68,47 @@ public enum RunPipeline {
         let inputs = try InputRecording(build: build, configuration: configuration)
         defer { inputs.cleanUp() }
         timings.lap("configuration + input recording")
-        let store = try build.openStore(warm: warm)
-        timings.lap("open store")
-        // Held from the moment it is recorded: no other trim's garbage
-        // collection may take it before this run's first result refers to it.
-        let holder = ProcessIdentity.current.description
-        let buildID: BuildID
-        do {
-            buildID = try store.recordBuild(build.facts, modules: build.modules.values.sorted { $0.path < $1.path },
-                                            sourceFiles: build.sourceFiles, heldBy: holder)
-            try store.recordBinaries(build.binaries.map {
-                TestBinaryRecord(id: $0.id, package: $0.package, kind: $0.kind.rawValue,
-                                 executable: WorkspacePaths.relative($0.executable, to: build.workspace.root))
-            }, build: buildID)
-        } catch { throw .store(error) }
-        defer {
-            do { try store.releaseBuild(buildID, heldBy: holder) } catch { warn("could not release build \(buildID): \(error)") }
+        let records: StoreRecords
+        if let read = try preload.wait() { records = read } else {
+            records = try StoreRecords.load(from: try build.openStore(warm: warm), warm: warm)  // an archive's build
         }
-        timings.lap("record build")
+        let store = records.store
+        defer { exitKeeper?.keep(records) }
+        timings.lap("store records (read while cargo built)")
+        // The build is recorded while the tests are listed and selected; held
+        // from the moment it is recorded: no other trim's garbage collection
+        // may take it before this run's first result refers to it.
+        let holder = ProcessIdentity.current.description
+        let buildRecording = PendingWork { () throws(TrimError) in try record(build, in: store, heldBy: holder) }
+        defer {
+            if let buildID = try? buildRecording.wait() {
+                do { try store.releaseBuild(buildID, heldBy: holder) } catch { warn("could not release build \(buildID): \(error)") }
+            }
+        }
+
+        // A test's decision depends on the test alone, so the tests the store
+        // knows in this build's binaries are selected while the binaries list
+        // themselves and rustdoc lists the doctests; what the listings add is
+        // selected after, what they no longer hold is left out.
+        let builtBinaries = Set(build.binaries.map(\.id))
+        let knownTests = records.results.keys.filter { builtBinaries.contains($0.binary) }
+        let inputFilter = inputs.filter
+        let speculation = PendingWork { () throws(TrimError) -> Selection in
+            Selector.select(try SelectionLoader.input(
+                records: records, build: build, tests: knownTests, granularity: request.granularity,
+                force: request.force, configuration: configuration, inputFilter: inputFilter))
+        }
+        defer { speculation.finish() }
 
         let (listed, pcTables, listedNow) = try binaryListing.wait()
         timings.lap("list tests (the rest)")
         // A binary with new bytes most likely has a test to run: its coverage
-        // map is made while the records load and selection runs.
+        // map is made while selection runs.
         let earlyMaps = PendingWork { () throws(TrimError) in
             try coverageMaps(build, pcTables: pcTables, of: listedNow, warm: warm)
         }
         defer { earlyMaps.finish() }
         try signals.check()
-        // Without a partition, whether a test is a candidate and whether it is
-        // selected are each decided test by test: the test binaries' tests are
-        // selected while rustdoc may still be listing the doctests.
-        var early: (input: SelectionInput, selection: Selection)?
-        if request.partition == nil {
-            let keys = candidates(listed, doctests: .none, build: build, request: request)
-                .map { TestKey(binary: $0.binary, name: $0.name) }
-            let input = try SelectionLoader.input(
-                store: store, build: build, tests: keys, granularity: request.granularity, force: request.force,
-                configuration: configuration, inputFilter: inputs.filter, warm: warm, timings: timings)
-            early = (input, Selector.select(input))
-            timings.lap("select")
-        }
         let doctests = try doctestListing.wait()
         // Only what was built is listed again: other packages' records stay as they are.
         var namesByBinary = doctests.namesByBinary
@@ -111,19 +121,23 @@ public enum RunPipeline {
 
         // Filters and the partition narrow; selection picks among what is left.
         let candidates = candidates(listed, doctests: doctests, build: build, request: request)
-        let selection: Selection
-        if let (earlyInput, binaryTests) = early {
-            var input = earlyInput
-            input.tests = candidates.filter { $0.kind == Doctest.kind }.map { TestKey(binary: $0.binary, name: $0.name) }
-            input.crateDigests = doctests.keyDigests
-            selection = merged(binaryTests, Selector.select(input))
-        } else {
-            selection = Selector.select(try SelectionLoader.input(
-                store: store, build: build, tests: candidates.map { TestKey(binary: $0.binary, name: $0.name) },
-                granularity: request.granularity, force: request.force, configuration: configuration,
-                inputFilter: inputs.filter, crateDigests: doctests.keyDigests, warm: warm, timings: timings))
+        let known = Set(knownTests)
+        var decided = Set<TestKey>(), undecided: [TestKey] = []
+        for test in candidates {
+            let key = TestKey(binary: test.binary, name: test.name)
+            // By kind, not id: a test target called `doctest` has the id of its package's doctests.
+            if test.kind != Doctest.kind && doctests.keyDigests[key] == nil && known.contains(key) {
+                decided.insert(key)
+            } else {
+                undecided.append(key)
+            }
         }
-        timings.lap(early == nil ? "select" : "doctests: select")
+        let speculated = try speculation.wait().restricted(to: decided)
+        timings.lap("select (while listing)")
+        let selection = Selection.merged(speculated, Selector.select(try SelectionLoader.input(
+            records: records, build: build, tests: undecided, granularity: request.granularity, force: request.force,
+            configuration: configuration, inputFilter: inputFilter, crateDigests: doctests.keyDigests)))
+        timings.lap("select (what the listings added)")
         try signals.check()
         if cancellation?.isCancelled == true {
             return RunStatistics(skipped: selection.skipped.count, notRun: selection.selected.count, cancelled: .superseded)
@@ -142,7 +156,10 @@ public enum RunPipeline {
                                     batches: scratch.appendingPathComponent("doctests")))
         _ = try? earlyMaps.wait()  // what failed there is made (and fails) below if a chosen test needs it
         let maps = try coverageMaps(build, pcTables: pcTables, of: Set(instances.map(\.binary)), warm: warm)
+        defer { exitKeeper?.keep(maps, selection, candidates, speculation, earlyMaps) }
         timings.lap("coverage maps")
+        let buildID = try buildRecording.wait()
+        timings.lap("record build (the rest)")
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
                                       binaryIdentities: build.binaryIdentities, crateDigests: doctests.keyDigests,
                                       warn: warn)
@@ -189,13 +206,19 @@ public enum RunPipeline {
         return box.value
     }
 
-    /// Two selections over disjoint tests as one, in the order one selection of them all has (by key).
-    static func merged(_ first: Selection, _ second: Selection) -> Selection {
-        var both = first
-        both.total += second.total
-        both.selected = (first.selected + second.selected).sorted { $0.key < $1.key }
-        both.skipped = (first.skipped + second.skipped).sorted()
-        return both
+    /// Records the build and its test binaries, held by `holder`.
+    static func record(_ build: WorkspaceBuild, in store: any CoverageStore, heldBy holder: String) throws(TrimError)
+        -> BuildID
+    {
+        do {
+            let buildID = try store.recordBuild(build.facts, modules: build.modules.values.sorted { $0.path < $1.path },
+                                                sourceFiles: build.sourceFiles, heldBy: holder)
+            try store.recordBinaries(build.binaries.map {
+                TestBinaryRecord(id: $0.id, package: $0.package, kind: $0.kind.rawValue,
+                                 executable: WorkspacePaths.relative($0.executable, to: build.workspace.root))
+            }, build: buildID)
+            return buildID
+        } catch { throw .store(error) }
     }
 
     /// The listed tests and doctests the filters admit, then the partition's share of them.
@@ -228,10 +251,12 @@ public enum RunPipeline {
         let keys = candidates(tests, doctests: doctests, build: build, request: request)
             .map { TestKey(binary: $0.binary, name: $0.name) }
         let configuration = try request.configuration(workspaceRoot: build.workspace.root)
-        return Selector.select(try SelectionLoader.input(store: store, build: build, tests: keys,
-                                                         granularity: request.granularity, force: request.force,
-                                                         configuration: configuration,
-                                                         crateDigests: doctests.keyDigests, timings: timings))
+        let selection = Selector.select(try SelectionLoader.input(store: store, build: build, tests: keys,
+                                                                  granularity: request.granularity, force: request.force,
+                                                                  configuration: configuration,
+                                                                  crateDigests: doctests.keyDigests, timings: timings))
+        timings.lap("select")
+        return selection
     }
 
     /// Builds and lists the tests the filters admit, without running any.

@@ -15,30 +15,29 @@ public enum SelectionLoader {
                       inputFilter: InputFilter? = nil, crateDigests: [TestKey: String] = [:],
                       warm: WarmState = WarmState(),
                       timings: PhaseTimings = PhaseTimings(enabled: false)) throws(TrimError) -> SelectionInput {
-        do {
-            let results = try store.lastResults()
-            timings.lap("load: last results")
-            let recorded = try recordedBuilds(store, of: results, warm: warm)
-            timings.lap("load: recorded builds")
-            let current = BuildSnapshot(facts: build.facts, modules: Array(build.modules.values),
-                                        sourceFiles: build.sourceFiles)
-            var input = SelectionInput(
-                current: current, recorded: recorded,
-                tests: tests,
-                results: results, granularity: granularity, force: force)
-            input.inputs = try store.lastInputs()
-            timings.lap("load: last inputs")
-            // `inputFilter`: the run's own, when it has one.
-            let filter = inputFilter ?? InputRecording.filter(build: build, configuration: configuration)
-            input.inputState = InputState.live(filter: filter,
-                                               environment: ProcessInfo.processInfo.environment)
-            input.networkPolicy = configuration.network
-            input.crateDigests = crateDigests
-            timings.lap("load: input state")
-            return input
-        } catch {
-            throw .store(error)
-        }
+        let records = try StoreRecords.load(from: store, warm: warm, timings: timings)
+        return try input(records: records, build: build, tests: tests, granularity: granularity, force: force,
+                         configuration: configuration, inputFilter: inputFilter, crateDigests: crateDigests,
+                         timings: timings)
+    }
+
+    /// The same from records already read (`trim run` reads them while cargo builds).
+    static func input(records: StoreRecords, build: WorkspaceBuild, tests: [TestKey], granularity: Granularity,
+                      force: Bool, configuration: TrimConfiguration,
+                      inputFilter: InputFilter? = nil, crateDigests: [TestKey: String] = [:],
+                      timings: PhaseTimings = PhaseTimings(enabled: false)) throws(TrimError) -> SelectionInput {
+        let current = BuildSnapshot(facts: build.facts, modules: Array(build.modules.values),
+                                    sourceFiles: build.sourceFiles)
+        var input = SelectionInput(current: current, recorded: records.recorded, tests: tests,
+                                   results: records.results, granularity: granularity, force: force)
+        input.inputs = records.inputs
+        // `inputFilter`: the run's own, when it has one.
+        let filter = inputFilter ?? InputRecording.filter(build: build, configuration: configuration)
+        input.inputState = InputState.live(filter: filter, environment: ProcessInfo.processInfo.environment)
+        input.networkPolicy = configuration.network
+        input.crateDigests = crateDigests
+        timings.lap("load: input state")
+        return input
     }
 
     /// The builds `results` ran on, as the store keeps them; a build it no longer has is left out.

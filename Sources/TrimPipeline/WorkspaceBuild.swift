@@ -76,6 +76,12 @@ public struct WorkspaceBuild: Sendable {
     /// The store this build records into and selects from (`DatabaseLocation.open`).
     /// `warm`: a long-lived trim's state, whose SQLite store stays open between rounds.
     public func openStore(warm: WarmState? = nil) throws(TrimError) -> any CoverageStore {
+        try Self.openStore(paths: paths, sharedStore: sharedStore, warm: warm)
+    }
+
+    static func openStore(paths: TrimPaths, sharedStore: PostgresStore?, warm: WarmState?) throws(TrimError)
+        -> any CoverageStore
+    {
         guard let sharedStore else {
             guard let warm, paths.server == nil else { return try DatabaseLocation.open(paths) }
             do { return try warm.store(at: paths.database) } catch { throw .store(error) }
@@ -85,6 +91,10 @@ public struct WorkspaceBuild: Sendable {
             throw .store(error)
         }
     }
+
+    /// Given work that needs the store but not the build, and a way to open
+    /// the store; called once the workspace lock is held, before cargo starts.
+    public typealias StoreWork = @Sendable (_ open: @escaping @Sendable () throws(TrimError) -> any CoverageStore) -> Void
 
     /// The database named checked, then the workspace's cargo metadata
     /// (a failure that follows a signal is the interruption it is).
@@ -105,7 +115,8 @@ public struct WorkspaceBuild: Sendable {
     /// `.interrupted`. `warm`: what a long-lived trim kept from its last round.
     public static func make(_ options: WorkspaceOptions, command: String, signals: SignalWatch,
                             timings: PhaseTimings = PhaseTimings(enabled: false),
-                            warm: WarmState = WarmState()) throws(TrimError) -> WorkspaceBuild
+                            warm: WarmState = WarmState(), whileBuilding: StoreWork? = nil) throws(TrimError)
+        -> WorkspaceBuild
     {
         let workspace = try loadWorkspace(options, signals: signals)
         do { try options.selection.validate(against: workspace) } catch { throw .cargo(error) }
@@ -130,6 +141,10 @@ public struct WorkspaceBuild: Sendable {
                               cargoProfile: options.selection.cargoProfile)
         paths.serverReadOnly = chosen.databaseReadOnly
         let session = try WorkspaceSession.open(paths: paths, command: command, signals: signals)
+        if let whileBuilding {
+            let (lockedPaths, server) = (paths, sharedStore)
+            whileBuilding { () throws(TrimError) in try openStore(paths: lockedPaths, sharedStore: server, warm: warm) }
+        }
 
         let runtime: URL
         do { runtime = try CoverageRuntime.library(cacheDirectory: paths.runtimeCache) } catch { throw .coverage(error) }

@@ -67,6 +67,24 @@ import TrimModel
 
     func selectedNames(_ selection: Selection) -> Set<String> { Set(selection.selected.map(\.key.name)) }
 
+    /// `trim run` selects the tests it already knows while the binaries list
+    /// themselves, then the rest: the parts must give what one selection of
+    /// every test gives, in the same order.
+    @Test func aSelectionSplitInTwoIsTheSelectionOfTheWhole() {
+        let current = Self.snapshot(Self.module([Self.check(branch: 0xBB), Self.helper()]))
+        let added = TestKey(binary: "fx", name: "added")
+        let all = Self.tests + [added]
+        let whole = Self.select(current, tests: all)
+        let known = Self.select(current, tests: Self.tests + [TestKey(binary: "fx", name: "gone")])
+        let kept: Set<TestKey> = [Self.tests[0], Self.tests[2]]
+        let split = Selection.merged(known.restricted(to: kept),
+                                     Self.select(current, tests: [Self.tests[1], added]))
+        #expect(split.selected == whole.selected)
+        #expect(split.skipped == whole.skipped)
+        #expect(split.total == whole.total && split.total == 4)
+        #expect(selectedNames(split) == ["first", "added"])
+    }
+
     @Test func nothingChangedSelectsNothing() {
         let selection = Self.select(Self.snapshot(Self.module([Self.check(), Self.helper()])))
         #expect(selection.selected.isEmpty)

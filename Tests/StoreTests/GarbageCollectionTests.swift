@@ -92,7 +92,12 @@ import TrimModel
             try writer.recordResult(TestResultRecord(key: key, build: build, outcome: .passed, duration: 1,
                                                      coverage: .complete, hits: hits))
         }
-        #expect(try collector.collectGarbage().hitSymbols == 1)  // "a"
+        // Symbols are swept only by a collection that lets a build go.
+        #expect(try collector.collectGarbage().hitSymbols == 0, "no build was deleted")
+        _ = try writer.recordBuild(facts(2), modules: [])
+        _ = try writer.recordBuild(facts(3), modules: [])
+        let sweep = try collector.collectGarbage()
+        #expect(sweep.builds == 1 && sweep.hitSymbols == 1)  // build 2 and "a"
         // SQLite hands "a"'s freed id to "c": a stale cache would now write "c" for "a".
         let other = TestKey(binary: "b", name: "u")
         try collector.recordResult(TestResultRecord(key: other, build: build, outcome: .passed, duration: 1,
