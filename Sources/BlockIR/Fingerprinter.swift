@@ -65,6 +65,21 @@ public final class Fingerprinter: Sendable {
         return lines
     }
 
+    /// `blockLines(of:)` of several files (a crate's units), read at once;
+    /// one result per file, in order.
+    public func blockLines(of files: [BitcodeFile]) -> [Result<BlockLines, BlockIRError>] {
+        let results = IndexedSlots<Result<BlockLines, BlockIRError>>(count: files.count)
+        let next = Counters()
+        DispatchQueue.concurrentPerform(iterations: min(parallelism, files.count)) { _ in
+            while true {
+                let index = next.take()
+                guard index < files.count else { return }
+                results.set(index, Result { () throws(BlockIRError) in try self.blockLines(of: files[index]) })
+            }
+        }
+        return results.all
+    }
+
     private static func wholeCrate(_ unit: ModuleFingerprint) -> ModuleFingerprint {
         CrateModule(name: unit.sourceFilename, units: [unit]).module
     }

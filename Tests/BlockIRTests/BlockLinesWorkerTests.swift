@@ -43,6 +43,12 @@ import Testing
         // A damaged entry is never trusted: read again.
         try Data("TRIMBL01 not lines".utf8).write(to: entry)
         #expect(try fingerprinter.blockLines(of: file) == viaWorker)
+        // Several files (a crate's units) at once, in order; each worker's
+        // answer lands whole even when two write the same entry.
+        try FileManager.default.removeItem(at: entry)
+        let second = try BitcodeFile(path: try builds.rust("other", "pub fn one() -> u32 {\n    1\n}\n"))
+        let several = fingerprinter.blockLines(of: [file, second, file])
+        #expect(try several.map { try $0.get() } == [viaWorker, ShimReader.blockLines(path: second.path).get(), viaWorker])
     }
 
     @Test func damagedBitcodeIsAnErrorNamingTheFile() throws {

@@ -89,8 +89,9 @@ final class BlockLineResolver {
                                               reader: try IsolatedReader())
             }
             guard let reader = fingerprinter else { return nil }
-            for file in files {
-                functions.merge(try reader.blockLines(of: file).functions) { kept, _ in kept }
+            // In the units' order: where a symbol is in several, the first copy stands.
+            for read in reader.blockLines(of: files) {
+                functions.merge(try read.get().functions) { kept, _ in kept }
             }
         } catch {
             throw .bitcode(error)
