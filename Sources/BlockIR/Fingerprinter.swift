@@ -58,26 +58,28 @@ public final class Fingerprinter: Sendable {
         if let cached = cache.loadLines(file) { return cached }
         try cache.prepare()
         let entry = cache.linesEntry(for: file)
-        try reader.blockLines(file, into: entry)
+        try reader.blockLines([(file, entry)])
         guard let lines = cache.loadLines(file) else {
             throw .workerFailed(path: file.path, detail: "the worker's answer at \(entry.path) is unreadable")
         }
         return lines
     }
 
-    /// `blockLines(of:)` of several files (a crate's units), read at once;
-    /// one result per file, in order.
+    /// `blockLines(of:)` of several files (a crate's units); one result per
+    /// file, in order. Those not cached are read by a few workers, each
+    /// taking a share (one worker per file would cost more in starts than
+    /// the reads); a file a worker could not answer is read again alone, so
+    /// its error is its own.
     public func blockLines(of files: [BitcodeFile]) -> [Result<BlockLines, BlockIRError>] {
-        let results = IndexedSlots<Result<BlockLines, BlockIRError>>(count: files.count)
-        let next = Counters()
-        DispatchQueue.concurrentPerform(iterations: min(parallelism, files.count)) { _ in
-            while true {
-                let index = next.take()
-                guard index < files.count else { return }
-                results.set(index, Result { () throws(BlockIRError) in try self.blockLines(of: files[index]) })
+        let missing = files.filter { !FileManager.default.fileExists(atPath: cache.linesEntry(for: $0).path) }
+        if !missing.isEmpty, (try? cache.prepare()) != nil {
+            let workers = min(parallelism, missing.count)
+            DispatchQueue.concurrentPerform(iterations: workers) { share in
+                let batch = stride(from: share, to: missing.count, by: workers).map { missing[$0] }
+                try? reader.blockLines(batch.map { ($0, cache.linesEntry(for: $0)) })
             }
         }
-        return results.all
+        return files.map { file in Result { () throws(BlockIRError) in try blockLines(of: file) } }
     }
 
     private static func wholeCrate(_ unit: ModuleFingerprint) -> ModuleFingerprint {

@@ -40,16 +40,24 @@ public struct IsolatedReader: Sendable {
     /// Fingerprints `file` into `output` (written atomically by the worker),
     /// which may read it with up to `threads` threads.
     public func fingerprint(_ file: BitcodeFile, into output: URL, threads: Int = 1) throws(BlockIRError) {
-        try run(["--threads", String(max(1, threads))], file, into: output)
+        try run(["--threads", String(max(1, threads))], [(file, output)])
     }
 
-    /// Writes `file`'s `BlockLines` into `output` (atomically, `BlockLinesCodec`).
-    public func blockLines(_ file: BitcodeFile, into output: URL) throws(BlockIRError) {
-        try run(["--lines"], file, into: output)
+    /// Writes each file's `BlockLines` into its output (atomically,
+    /// `BlockLinesCodec`), one worker for them all: a worker costs more to
+    /// start (libLLVM) than a unit costs to read. The worker stops at the
+    /// first file it fails on; the error names the first file of the batch,
+    /// so read the files left without an answer one by one to know which.
+    public func blockLines(_ batch: [(file: BitcodeFile, output: URL)]) throws(BlockIRError) {
+        guard !batch.isEmpty else { return }
+        try run(["--lines"], batch.map { ($0.file, $0.output) })
     }
 
-    /// One worker on one file: `request` says what it answers.
-    private func run(_ request: [String], _ file: BitcodeFile, into output: URL) throws(BlockIRError) {
+    /// One worker on `pairs` of (file, where its answer goes): `request` says
+    /// what it answers. Errors name the first file (the only one, but for
+    /// block lines).
+    private func run(_ request: [String], _ pairs: [(BitcodeFile, URL)]) throws(BlockIRError) {
+        let (file, output) = pairs[0]
         // The worker's stderr goes to a file beside its answer; posix_spawn and
         // waitpid rather than Foundation's Process, which polls for the exit
         // every 50 ms.
@@ -59,13 +67,13 @@ public struct IsolatedReader: Sendable {
         let pid: pid_t
         do {
             pid = try WorkerSpawn.start(
-                workerPath, request + ["--llvm-version", ReaderVersion.llvm, file.path, output.path],
+                workerPath, request + ["--llvm-version", ReaderVersion.llvm] + pairs.flatMap { [$0.0.path, $0.1.path] },
                 stderr: errorsFile.path)
         } catch {
             throw .workerFailed(path: file.path, detail: "cannot start \(workerPath): \(error)")
         }
         // LLVM's reader can also loop forever on a damaged file: a time limit.
-        let limit = Self.timeLimit(forBytes: file.size)
+        let limit = Self.timeLimit(forBytes: pairs.reduce(0) { $0 + $1.0.size })
         let watchdog = Watchdog()
         DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
             if watchdog.fire() { kill(pid, SIGKILL) }

@@ -1,6 +1,8 @@
 // trim-ir-worker [--threads N | --lines] [--llvm-version V] IN.bc OUT —
 // parses one bitcode file and writes its fingerprint (with up to N threads,
-// default 1) or, with --lines, each block's source lines to OUT atomically.
+// default 1) or, with --lines, each block's source lines to OUT atomically;
+// --lines takes several IN OUT pairs, read in order, stopping at the first
+// failure.
 // With --llvm-version it reads only if its libLLVM is version V (exit 5,
 // printing the version it has, otherwise). Run by trim and blockdiff in a
 // child process, so that LLVM crashing on a damaged file cannot take them
@@ -9,7 +11,8 @@ import BitcodeReader
 import BlockIR
 import Foundation
 
-let usage = "usage: trim-ir-worker [--threads N | --lines] [--llvm-version V] IN.bc OUT\n"
+let usage = "usage: trim-ir-worker [--threads N] [--llvm-version V] IN.bc OUT\n"
+    + "       trim-ir-worker --lines [--llvm-version V] IN.bc OUT [IN.bc OUT]...\n"
 var request = ReaderWorker.Request.fingerprint(threads: 1)
 var llvmVersion: String?
 var files: [String] = []
@@ -28,10 +31,14 @@ while let argument = arguments.popFirst() {
         files.append(argument)
     }
 }
-guard understood, files.count == 2 else {
+// Block lines of several files, in order: IN1 OUT1 IN2 OUT2 ...
+let pairsAllowed = request == .blockLines ? Int.max : 1
+guard understood, files.count >= 2, files.count % 2 == 0, files.count / 2 <= pairsAllowed else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(64)
 }
-let reply = ReaderWorker.answer(request, input: files[0], output: files[1], llvmVersion: llvmVersion)
-if let message = reply.message { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-exit(reply.status)
+for pair in stride(from: 0, to: files.count, by: 2) {
+    let reply = ReaderWorker.answer(request, input: files[pair], output: files[pair + 1], llvmVersion: llvmVersion)
+    if let message = reply.message { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+    if reply.status != 0 { exit(reply.status) }
+}

@@ -66,6 +66,16 @@ import Testing
             #expect(error.path == damaged)
             #expect(error.description.hasPrefix(damaged + ": "), "\(error)")
         }
+        // In a batch, the files around it are read all the same, and the
+        // error is its own (a worker stops at the file it fails on).
+        let other = try builds.rust("other", "pub fn one() -> u32 {\n    1\n}\n")
+        let batch = fingerprinter.blockLines(of: [try BitcodeFile(path: path), try BitcodeFile(path: damaged),
+                                                  try BitcodeFile(path: other)])
+        #expect(try batch[0].get() == ShimReader.blockLines(path: path).get())
+        #expect(throws: (any Error).self) { try batch[1].get() }
+        if case .failure(let error) = batch[1] { #expect(error.path == damaged, "\(error)") }
+        #expect(try batch[2].get() == ShimReader.blockLines(path: other).get())
+
         let text = builds.root.appendingPathComponent("text.bc").path
         try Data("not bitcode".utf8).write(to: URL(fileURLWithPath: text))
         #expect(throws: BlockIRError.notBitcode(path: text)) { try BitcodeFile(path: text) }

@@ -19,7 +19,6 @@ final class BlockLineResolver {
     /// Recorded module content hash → its functions' block lines, nil when the
     /// bitcode on disk is not that module's.
     private var linesByModule: [String: [String: [[SourceLine]]]?] = [:]
-    /// Made on first use: the worker is looked for only when bitcode is read.
     private var fingerprinter: Fingerprinter?
 
     init(trimTarget: URL, readsBitcode: Bool = true) {
@@ -68,7 +67,35 @@ final class BlockLineResolver {
         return loaded
     }
 
+    /// Reads the lines of all `modules` ahead of `lines(of:)`, a few workers
+    /// for all their units at once (per module, a crate's units would cost
+    /// a worker's start each time). What cannot be read here is left for
+    /// `lines(of:)`, which says why.
+    func prefetch(_ modules: [ModuleRecord]) {
+        guard readsBitcode else { return }
+        let units = modules.filter { linesByModule[$0.contentHash] == nil }
+            .compactMap { (try? currentUnits(of: $0)) ?? nil }.flatMap { $0 }
+        guard !units.isEmpty, let reader = try? reader() else { return }
+        _ = reader.blockLines(of: units)
+    }
+
     private func load(_ module: ModuleRecord) throws(EditorError) -> [String: [[SourceLine]]]? {
+        guard let files = try currentUnits(of: module) else { return nil }
+        var functions: [String: [[SourceLine]]] = [:]
+        do throws(BlockIRError) {
+            // In the units' order: where a symbol is in several, the first copy stands.
+            for read in try reader().blockLines(of: files) {
+                functions.merge(try read.get().functions) { kept, _ in kept }
+            }
+        } catch {
+            throw .bitcode(error)
+        }
+        return functions
+    }
+
+    /// The crate's unit files when they are the recorded module's bytes; nil
+    /// when the crate was rebuilt since or a unit is gone.
+    private func currentUnits(of module: ModuleRecord) throws(EditorError) -> [BitcodeFile]? {
         guard module.path.hasSuffix(".bc"), let units = unitFiles(stem: String(module.path.dropLast(3))),
             units.allSatisfy({ FileManager.default.fileExists(atPath: $0) })
         else { return nil }
@@ -82,21 +109,16 @@ final class BlockLineResolver {
         guard CrateModuleCache.key(crate: module.path, unitHashes: hashes) == module.contentHash
             || ContentHash.of(Data(hashes.sorted().joined(separator: "\n").utf8)) == module.contentHash
         else { return nil }
-        var functions: [String: [[SourceLine]]] = [:]
-        do throws(BlockIRError) {
-            if fingerprinter == nil {
-                fingerprinter = Fingerprinter(cache: FingerprintCache(directory: FingerprintCache.defaultDirectory()),
-                                              reader: try IsolatedReader())
-            }
-            guard let reader = fingerprinter else { return nil }
-            // In the units' order: where a symbol is in several, the first copy stands.
-            for read in reader.blockLines(of: files) {
-                functions.merge(try read.get().functions) { kept, _ in kept }
-            }
-        } catch {
-            throw .bitcode(error)
-        }
-        return functions
+        return files
+    }
+
+    /// Made on first use: the worker is looked for only when bitcode is read.
+    private func reader() throws(BlockIRError) -> Fingerprinter {
+        if let fingerprinter { return fingerprinter }
+        let made = Fingerprinter(cache: FingerprintCache(directory: FingerprintCache.defaultDirectory()),
+                                 reader: try IsolatedReader())
+        fingerprinter = made
+        return made
     }
 
     /// The crate's current units, from the rustc wrapper's record in any profile's `deps/`.
