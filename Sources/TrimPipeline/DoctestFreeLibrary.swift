@@ -14,11 +14,13 @@ import Foundation
 /// - it and every crate its library depends on are workspace members with
 ///   no dependency from outside the workspace and no procedural macro
 ///   (a macro from elsewhere can expand to documented items);
-/// - no `.rs` file of theirs contains a code fence (three backticks or
-///   tildes), a block doc comment, a doc attribute written `doc = …` (which
-///   covers `#[doc = include_str!(…)]`), an `include!` of Rust code, a
-///   `#[path` attribute, or a `///` or `//!`
-///   line indented as a Markdown code block (four spaces or a tab).
+/// - no `.rs` file of theirs holds, in its `///` and `//!` lines, a code
+///   block rustdoc could test: a fence whose tag is not one non-Rust
+///   language (```` ```text ````, ```` ```toml ````…) or that the doc comment
+///   leaves open, or a line indented as a Markdown code block (four spaces or
+///   a tab); nor anywhere a block doc comment, a doc attribute written
+///   `doc = …` (which covers `#[doc = include_str!(…)]`), an `include!` of
+///   Rust code or a `#[path` attribute.
 enum DoctestFreeLibrary {
     static func isCertain(_ package: CargoWorkspace.Package, workspace: CargoWorkspace) -> Bool {
         var seen = Set<String>()
@@ -61,14 +63,69 @@ enum DoctestFreeLibrary {
     /// The text of one source file holds nothing that could become a doctest.
     static func textIsDoctestFree(_ data: Data) -> Bool {
         let bytes = [UInt8](data)
-        for marker in ["```", "~~~", "/**", "/*!", "include!", "doc(include", "#[path"] where contains(bytes, marker) {
+        for marker in ["/**", "/*!", "include!", "doc(include", "#[path"] where contains(bytes, marker) {
             return false
         }
         if containsDocAssignment(bytes) { return false }
+        var docs = DocBlockScan()
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            if isIndentedDocLine(line) { return false }
+            guard docs.accept(line) else { return false }
         }
-        return true
+        return docs.finish()
+    }
+
+    /// Consecutive `///` or `//!` lines, read as rustdoc reads their Markdown:
+    /// a fenced block is allowed only when it is tagged with one language
+    /// rustdoc does not test (```` ```text ````) and closed in the same run of
+    /// doc lines; a line indented as a code block outside such a fence is not.
+    struct DocBlockScan {
+        /// Languages rustdoc never compiles: a block tagged with one of them alone is no doctest.
+        static let otherLanguages: Set<String> = [
+            "text", "txt", "plain", "plaintext", "sh", "bash", "shell", "console", "toml", "json", "yaml", "yml",
+            "csv", "sql", "xml", "html", "diff", "markdown", "md", "ini", "c", "cpp", "python", "js", "javascript",
+        ]
+        /// The open fence: its character and length.
+        private var fence: (character: UInt8, count: Int)?
+
+        /// Whether the line keeps the file certain.
+        mutating func accept(_ line: ArraySlice<UInt8>) -> Bool {
+            guard let content = DoctestFreeLibrary.docContent(line) else {
+                return fence == nil  // a fence left open when the doc comment ends
+            }
+            let indent = content.prefix { $0 == UInt8(ascii: " ") }.count
+            let rest = content.dropFirst(indent)
+            let marker = rest.first
+            let run = rest.prefix { $0 == marker }.count
+            let isFence = indent < 4 && (marker == UInt8(ascii: "`") || marker == UInt8(ascii: "~")) && run >= 3
+            if let open = fence {
+                if isFence, marker == open.character, run >= open.count,
+                    rest.dropFirst(run).allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") })
+                {
+                    fence = nil
+                }
+                return true
+            }
+            if isFence, let marker {
+                let info = String(decoding: rest.dropFirst(run), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                guard Self.otherLanguages.contains(info) else { return false }
+                fence = (marker, run)
+                return true
+            }
+            return !(content.first == UInt8(ascii: "\t") || indent >= 4)
+        }
+
+        func finish() -> Bool { fence == nil }
+    }
+
+    /// The text of a `///` or `//!` line after its marker and the marker's
+    /// own space; nil for any other line (`////` is an ordinary comment).
+    static func docContent(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let rest = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard rest.starts(with: Array("///".utf8)) || rest.starts(with: Array("//!".utf8)) else { return nil }
+        var content = rest.dropFirst(3)
+        if content.first == UInt8(ascii: "/") && rest.starts(with: Array("///".utf8)) { return nil }
+        if content.first == UInt8(ascii: " ") { content = content.dropFirst() }
+        return content
     }
 
     /// `doc`, then spaces, then `=`: `#[doc = …]`, `#![doc = …]`, `cfg_attr(…, doc = …)`.
@@ -86,17 +143,6 @@ enum DoctestFreeLibrary {
             index += 1
         }
         return false
-    }
-
-    /// A `///` or `//!` line whose text starts with four spaces or a tab after the marker's own space.
-    static func isIndentedDocLine<Line: Collection>(_ line: Line) -> Bool where Line.Element == UInt8 {
-        var rest = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        guard rest.starts(with: Array("///".utf8)) || rest.starts(with: Array("//!".utf8)) else { return false }
-        rest = rest.dropFirst(3)
-        if rest.first == UInt8(ascii: "/") { return false }  // `////` is an ordinary comment
-        if rest.first == UInt8(ascii: " ") { rest = rest.dropFirst() }
-        if rest.first == UInt8(ascii: "\t") { return true }
-        return rest.prefix(4).count == 4 && rest.prefix(4).allSatisfy { $0 == UInt8(ascii: " ") }
     }
 
     static func contains(_ bytes: [UInt8], _ text: String) -> Bool {

@@ -198,13 +198,24 @@ public enum RunPipeline {
         if let failure = recorder.storeFailure { throw .store(failure) }
         timings.lap("run tests + record results")
         let shared = build.paths.server != nil && !build.paths.serverReadOnly
-        do { _ = try store.collectGarbage(isHolderAlive: { DatabaseLocation.isHolderAlive($0, shared: shared) }) } catch {
+        do {
+            // Only once builds no result ran on have piled up: a collection
+            // reads whole tables, and a build kept a few runs longer costs nothing.
+            let builds = try store.builds().count
+            if builds - records.recorded.count > Self.buildsLeftBeforeCollecting {
+                _ = try store.collectGarbage(isHolderAlive: { DatabaseLocation.isHolderAlive($0, shared: shared) })
+            }
+        } catch {
             warn("could not tidy the database: \(error)")
         }
         timings.lap("collect garbage")
         timings.peakMemory()
         return box.value
     }
+
+    /// How many builds no last result ran on (this run's, others' held ones,
+    /// ended ones) a run leaves before it collects garbage.
+    static let buildsLeftBeforeCollecting = 3
 
     /// Records the build and its test binaries, held by `holder`.
     static func record(_ build: WorkspaceBuild, in store: any CoverageStore, heldBy holder: String) throws(TrimError)

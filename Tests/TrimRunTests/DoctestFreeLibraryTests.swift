@@ -13,6 +13,10 @@ import Testing
         #expect(Self.free("//! A crate.\n#![doc(html_root_url = \"https://x\")]\n#[doc(hidden)]\npub fn f() {}\n"))
         #expect(Self.free("//// four slashes:     an ordinary comment\nconst H: &str = include_str!(\"h.txt\");\n"))
         #expect(Self.free("let documents = 3; let docs_count = documents;\n"))
+        // A block in a language rustdoc never compiles, indented lines inside it included.
+        #expect(Self.free("//! A file:\n//!\n//! ```text\n//! order: A-1\n//!     indented\n//! ```\nuse std::fmt;\n"))
+        #expect(Self.free("/// ~~~~toml\n/// [x]\n/// ~~~~\npub fn f() {}\n"))
+        #expect(Self.free("let fence = \"```\"; // not documentation\n"))
     }
 
     @Test(arguments: [
@@ -29,6 +33,11 @@ import Testing
         "/// Example:\n///\n///     let x = 1;\n",
         "///\tlet x = 1;\n",
         "    //!     indented inner doc\n",
+        "/// ```rust,ignore\n/// x\n/// ```\n",
+        "/// ```text\n/// left open\nfn f() {}\n/// ```\n/// g();\n/// ```\n",
+        "/// ```text\n/// x\n/// ```\n/// ```\n/// assert!(true);\n/// ```\n",
+        "/// ````text\n/// ```\n/// still text\n/// ````\n/// ```\n/// code\n/// ```\n",
+        "/// ```text\n/// open at the end of the file",
     ]) func whatCouldHoldADoctestIsNotFree(_ text: String) {
         #expect(!Self.free(text), "\(text)")
     }

@@ -1,5 +1,6 @@
 import BlockIR
 import Foundation
+@testable import TrimPipeline
 import Store
 import Testing
 import TrimModel
@@ -113,6 +114,33 @@ import TrimModel
         let modules = try store.modules(of: build)
         #expect(modules.contains { $0.path.hasPrefix("ledger-") && $0.path.hasSuffix(".bc") })
         #expect(modules.allSatisfy { !$0.fingerprint.functions.isEmpty })
+    }
+
+    /// Builds no result runs on are collected once a few have piled up, not
+    /// after every run; the builds results run on are never collected.
+    @Test func oldBuildsAreCollectedOnceAFewPileUp() throws {
+        let workspace = try ExampleWorkspace(withExtraTests: false)
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        let balance = workspace.root.appendingPathComponent("src/balance.rs")
+        let original = try String(contentsOf: balance, encoding: .utf8)
+        let spellings = ["if amount > account.balance {", "if account.balance.lt(&amount) {",
+                         "if amount.gt(&account.balance) {", "if !(account.balance >= amount) {"]
+        var most = 0
+        for round in 0..<8 {
+            let text = round % 2 == 0
+                ? original.replacingOccurrences(of: "if account.balance < amount {", with: spellings[round / 2])
+                : original
+            try text.write(to: balance, atomically: true, encoding: .utf8)
+            let outcome = try workspace.run(["run", "--no-progress"])
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let store = try TrimStore(path: workspace.database)
+            let referenced = Set(try store.lastResults().values.map(\.build))
+            let builds = try store.builds().map(\.0)
+            #expect(referenced.isSubset(of: Set(builds)), "a build a result ran on was collected")
+            most = max(most, builds.count - referenced.count)
+        }
+        #expect(most <= RunPipeline.buildsLeftBeforeCollecting + 1, "unreferenced builds were collected: at most \(most)")
+        #expect(most >= 2, "not every run collects")
     }
 
     @Test func listPrintsEveryTestWithoutRunningAny() throws {
