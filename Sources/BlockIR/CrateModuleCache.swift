@@ -20,7 +20,7 @@ public struct CrateModuleCache: Sendable {
     /// units' bytes (their content hashes, in any order) and the versions of
     /// the reader, the unit fingerprints and the merge.
     public static func key(crate: String, unitHashes: [String]) -> String {
-        let parts = [crate, "f\(FingerprintCache.formatVersion)", "c\(formatVersion)", "llvm\(ShimReader.llvmVersion)"]
+        let parts = [crate, "f\(FingerprintCache.formatVersion)", "c\(formatVersion)", "llvm\(ReaderVersion.llvm)"]
             + unitHashes.sorted()
         return ContentHash.of(Data(parts.joined(separator: "\n").utf8))
     }

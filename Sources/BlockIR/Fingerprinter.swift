@@ -58,6 +58,36 @@ public final class Fingerprinter: Sendable {
         return results.all
     }
 
+    /// Each block's source lines in `file` (for the editor): from the cache
+    /// when the bytes were seen before, otherwise through a worker, cached.
+    public func blockLines(of file: BitcodeFile) throws(BlockIRError) -> BlockLines {
+        if let cached = cache.loadLines(file) { return cached }
+        try cache.prepare()
+        let entry = cache.linesEntry(for: file)
+        try reader.blockLines([(file, entry)])
+        guard let lines = cache.loadLines(file) else {
+            throw .workerFailed(path: file.path, detail: "the worker's answer at \(entry.path) is unreadable")
+        }
+        return lines
+    }
+
+    /// `blockLines(of:)` of several files (a crate's units); one result per
+    /// file, in order. Those not cached are read by a few workers, each
+    /// taking a share (one worker per file would cost more in starts than
+    /// the reads); a file a worker could not answer is read again alone, so
+    /// its error is its own.
+    public func blockLines(of files: [BitcodeFile]) -> [Result<BlockLines, BlockIRError>] {
+        let missing = files.filter { !FileManager.default.fileExists(atPath: cache.linesEntry(for: $0).path) }
+        if !missing.isEmpty, (try? cache.prepare()) != nil {
+            let workers = min(parallelism, missing.count)
+            DispatchQueue.concurrentPerform(iterations: workers) { share in
+                let batch = stride(from: share, to: missing.count, by: workers).map { missing[$0] }
+                try? reader.blockLines(batch.map { ($0, cache.linesEntry(for: $0)) })
+            }
+        }
+        return files.map { file in Result { () throws(BlockIRError) in try blockLines(of: file) } }
+    }
+
     private static func wholeCrate(_ unit: ModuleFingerprint) -> ModuleFingerprint {
         CrateModule(name: unit.sourceFilename, units: [unit]).module
     }
