@@ -38,6 +38,19 @@ let package = Package(
                 .linkedLibrary("stdc++"),
             ]
         ),
+        // BLAKE3 and the reader's LLVM version for trim's own process: LLVM's
+        // headers and its static BLAKE3 objects, never libLLVM at run time.
+        // The archive is given as a linker input, which SwiftPM places after
+        // every `-l`: where libLLVM is linked too (the worker, the tests) it
+        // comes first and the archive adds nothing (a copy of LLVMSupport
+        // beside libLLVM would register LLVM's options twice); elsewhere only
+        // the BLAKE3 members are taken. NoLLVMInTrimTests checks both.
+        .target(
+            name: "CContentHash",
+            path: "CContentHash",
+            cSettings: [.unsafeFlags(["-I\(llvmInclude)", "-O2", "-Wall", "-Wextra"])],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "\(llvmLib)/libLLVMSupport.a"])]
+        ),
         .target(name: "ProcessSpawn"),
         // Lock-protected slots and boxes for parallel loops.
         .target(name: "LockedValues"),
@@ -47,7 +60,9 @@ let package = Package(
         .target(name: "PrivateFiles", dependencies: ["ProcessSpawn"]),
         // C libraries trim compiles for itself, cached per content hash.
         .target(name: "NativeBuild", dependencies: ["PrivateFiles", "ProcessSpawn"]),
-        .target(name: "BlockIR", dependencies: ["CLLVMShim", "LockedValues", "ProcessSpawn", "PrivateFiles"]),
+        .target(name: "BlockIR", dependencies: ["CContentHash", "LockedValues", "ProcessSpawn", "PrivateFiles"]),
+        // Reading bitcode in this process through CLLVMShim (libLLVM): the worker's side only.
+        .target(name: "BitcodeReader", dependencies: ["BlockIR", "CLLVMShim"]),
         .target(name: "BlockDiffReport", dependencies: ["BlockIR"]),
         .executableTarget(
             name: "blockdiff",
@@ -56,7 +71,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "trim-ir-worker", dependencies: ["BlockIR"]),
+        .executableTarget(name: "trim-ir-worker", dependencies: ["BitcodeReader", "BlockIR"]),
         // trim run: coverage runtime and slot mapping, cargo driving, the store,
         // the runner and its reporters, and the pipeline that ties them.
         .target(name: "Coverage", dependencies: ["BlockIR", "TrimModel", "NativeBuild", "PrivateFiles", "ProcessSpawn"], resources: [.embedInCode("Runtime/trim_runtime.c")]),
@@ -120,7 +135,7 @@ let package = Package(
         .executableTarget(name: "trim-bench-selection", dependencies: ["Selection", "Store", "PostgresStore", "BlockIR", "TrimModel"], path: "Benchmarks/Selection"),
         .testTarget(
             name: "BlockIRTests",
-            dependencies: ["BlockIR", "BlockDiffReport", "ProcessSpawn"]
+            dependencies: ["BlockIR", "BitcodeReader", "BlockDiffReport", "ProcessSpawn"]
         ),
         .testTarget(name: "BlockDiffCLITests", dependencies: ["BlockIR", "ProcessSpawn"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "BlockIR", "PrivateFiles", "ProcessSpawn"]),
@@ -129,7 +144,7 @@ let package = Package(
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig", "TrimModel", "ProcessSpawn"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
-        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR", "TrimModel", "ProcessSpawn"]),
+        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR", "BitcodeReader", "TrimModel", "ProcessSpawn"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "NativeBuild", "Coverage", "BlockIR", "Store", "TrimModel", "ProcessSpawn"], exclude: ["Fixtures"]),
         .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn"]),

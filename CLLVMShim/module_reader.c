@@ -9,7 +9,6 @@
 #include "llvm_diagnostics.h"
 #include <pthread.h>
 #include <stdatomic.h>
-#include <llvm-c/blake3.h>
 #include <stdio.h>
 
 static char *copy_string(const char *s) {
@@ -377,11 +376,4 @@ const char *trim_llvm_version(void) {
   LLVMGetVersion(&major, &minor, &patch);
   snprintf(text, sizeof text, "%u.%u.%u", major, minor, patch);
   return text;
-}
-
-void trim_blake3(const void *bytes, size_t length, uint8_t *out, size_t out_len) {
-  llvm_blake3_hasher hasher;
-  llvm_blake3_hasher_init(&hasher);
-  llvm_blake3_hasher_update(&hasher, bytes, length);
-  llvm_blake3_hasher_finalize(&hasher, out, out_len);
 }

@@ -4,7 +4,9 @@
 // defined function with its basic blocks, each block reduced to a normalised
 // 64-bit hash, its successors, its first source location and its size. The
 // caller owns the result and frees it with trim_module_free. Nothing here
-// exits the process: errors come back as a message in the result.
+// exits the process: errors come back as a message in the result. Linking
+// this loads libLLVM: only the reader process (trim-ir-worker) does; what
+// trim itself needs of LLVM without it (BLAKE3, the version) is CContentHash.
 #ifndef CLLVMSHIM_H
 #define CLLVMSHIM_H
 
@@ -122,12 +124,10 @@ int trim_parse_only(const char *path, char **error);
 /// Frees everything trim_read_bitcode allocated.
 void trim_module_free(trim_module *module);
 
-/// The LLVM version this shim is linked against, e.g. "22.1.8". Formats into
-/// a static buffer: not for concurrent first calls.
+/// The LLVM version this shim has loaded, e.g. "22.1.8" (libLLVM's own
+/// answer, not its headers'). Formats into a static buffer: not for
+/// concurrent first calls.
 const char *trim_llvm_version(void);
-
-/// BLAKE3 of a byte range (from libLLVM), truncated to `out_len` bytes.
-void trim_blake3(const void *bytes, size_t length, uint8_t *out, size_t out_len);
 
 /// One source line a block's instructions point at (inlined code included).
 typedef struct {

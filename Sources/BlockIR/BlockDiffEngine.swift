@@ -31,7 +31,7 @@ public struct BlockDiffEngine: Sendable {
         }
         let order = unique.keys.sorted()
         var modules: [String: ModuleFingerprint] = [:]
-        for (key, result) in zip(order, fingerprinter.fingerprints(of: order.map { unique[$0]! })) {
+        for (key, result) in zip(order, fingerprinter.crateFingerprints(of: order.map { unique[$0]! })) {
             modules[key] = try result.get()
         }
 
@@ -42,25 +42,35 @@ public struct BlockDiffEngine: Sendable {
         oldOnly.removeAll { file in leftPairs.contains { $0.0.path == file.path } }
         newOnly.removeAll { file in leftPairs.contains { $0.1.path == file.path } }
 
-        let differ = FunctionDiffer(
-            oldGlobals: FunctionDiffer.environment(of: (pairFiles.map(\.0) + oldOnly).map { modules[$0.contentHash]! }),
-            newGlobals: FunctionDiffer.environment(of: (pairFiles.map(\.1) + newOnly).map { modules[$0.contentHash]! }))
+        // Each side is one build: references to functions another of its
+        // modules defines are folded by that side's definitions.
+        let oldModules = Self.resolved(pairFiles.map(\.0) + oldOnly, modules)
+        let newModules = Self.resolved(pairFiles.map(\.1) + newOnly, modules)
+        let differ = FunctionDiffer(oldGlobals: FunctionDiffer.environment(of: Array(oldModules.values)),
+                                    newGlobals: FunctionDiffer.environment(of: Array(newModules.values)))
         let empty = ModuleFingerprint(sourceFilename: "", files: [], functions: [], globals: [:])
 
         var result = BitcodeDiff()
         for (oldFile, newFile) in pairFiles {
-            result.functions += differ.diff(old: modules[oldFile.contentHash]!, new: modules[newFile.contentHash]!,
+            result.functions += differ.diff(old: oldModules[oldFile.path]!, new: newModules[newFile.path]!,
                                             module: newFile.path)
         }
         for file in oldOnly {
             result.modules.append(.init(path: file.path, status: .removed))
-            result.functions += differ.diff(old: modules[file.contentHash]!, new: empty, module: file.path)
+            result.functions += differ.diff(old: oldModules[file.path]!, new: empty, module: file.path)
         }
         for file in newOnly {
             result.modules.append(.init(path: file.path, status: .added))
-            result.functions += differ.diff(old: empty, new: modules[file.contentHash]!, module: file.path)
+            result.functions += differ.diff(old: empty, new: newModules[file.path]!, module: file.path)
         }
         return result
+    }
+
+    /// One side's modules by path, with `CrossCrateFold` applied across them.
+    private static func resolved(_ files: [BitcodeFile], _ modules: [String: ModuleFingerprint])
+        -> [String: ModuleFingerprint]
+    {
+        CrossCrateFold.resolve(Dictionary(files.map { ($0.path, modules[$0.contentHash]!) }, uniquingKeysWith: { a, _ in a }))
     }
 
     private static func pairByContent(oldOnly: [BitcodeFile], newOnly: [BitcodeFile],

@@ -1,7 +1,10 @@
 /// BlockIR: normalised basic-block fingerprints of LLVM bitcode, and their diff.
 ///
-/// Owns: reading bitcode (through CLLVMShim, in an isolated worker process),
-/// the fingerprint value types, their binary encoding and on-disk cache, and
-/// the pairing of functions and blocks across two builds.
-/// Invariant: a fingerprint is a pure function of a file's bytes.
-/// Never depends on: printing, the store, the runner.
+/// Owns: asking the isolated worker process (trim-ir-worker) for a file's
+/// fingerprint or block lines and caching its answers, content hashes, the
+/// fingerprint value types and their binary encoding, and the pairing of
+/// functions and blocks across two builds.
+/// Invariant: a fingerprint is a pure function of a file's bytes and the
+/// reader's version; cache entries name both.
+/// Never depends on: libLLVM (reading in this process is `BitcodeReader`'s,
+/// for the worker only), printing, the store, the runner.

@@ -11,6 +11,8 @@ public enum BlockIRError: Error, Equatable, CustomStringConvertible, Sendable {
     case parserTimedOut(path: String, seconds: Int)
     case workerFailed(path: String, detail: String)
     case workerNotFound(searched: [String])
+    /// The worker loads another libLLVM than the one trim was built against.
+    case workerLLVMVersion(worker: String, loaded: String, expected: String)
     case noBitcodeInDirectory(path: String)
     /// A device, FIFO or socket: never opened (a FIFO would block forever).
     case notRegularFile(path: String, kind: String)
@@ -22,7 +24,7 @@ public enum BlockIRError: Error, Equatable, CustomStringConvertible, Sendable {
             .parserCrashed(let p, _), .parserTimedOut(let p, _), .workerFailed(let p, _), .noBitcodeInDirectory(let p),
             .notRegularFile(let p, _):
             return p
-        case .workerNotFound: return nil
+        case .workerNotFound, .workerLLVMVersion: return nil
         }
     }
 
@@ -57,6 +59,9 @@ public enum BlockIRError: Error, Equatable, CustomStringConvertible, Sendable {
         case .workerNotFound(let searched):
             return "cannot find the trim-ir-worker executable (looked in: "
                 + searched.joined(separator: ", ") + "); set TRIM_IR_WORKER to its path"
+        case .workerLLVMVersion(let worker, let loaded, let expected):
+            return "\(worker) reads bitcode with LLVM \(loaded), but this trim was built against LLVM \(expected); "
+                + "rebuild trim (swift build) so that both use the installed LLVM"
         case .noBitcodeInDirectory(let path):
             return "\(path): the directory holds no .bc files"
         }

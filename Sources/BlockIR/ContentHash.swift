@@ -1,4 +1,4 @@
-import CLLVMShim
+import CContentHash
 import Foundation
 
 /// BLAKE3 of bytes, as hex: how trim names file contents.

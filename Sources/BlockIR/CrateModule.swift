@@ -12,7 +12,9 @@
 ///   callee may sit in another unit), are folded in here knowing every unit
 ///   (`ReferenceFold`): by name where the name is unique in the crate, else
 ///   by content, so neither a release nor a callee moving between units
-///   changes a caller. This comes before copies are compared.
+///   changes a caller. This comes before copies are compared. References to
+///   another crate's functions that only the whole build tells apart are
+///   left in blocks' `references` for `CrossCrateFold`.
 /// - References to a function of the crate that coverage sees are dropped
 ///   from blocks' external references: in a single unit they were calls
 ///   within the module, and the callee's own blocks show its changes.
@@ -82,7 +84,7 @@ public struct CrateModule: Sendable {
         var functions: [FunctionFingerprint] = []
         var folded: [UnitFunction: Int] = [:]
         for symbol in order {
-            var variants = zip(copies[symbol]!, fold.resolvedCopies(of: symbol)).map { (unit: $0.unit, function: $1) }
+            var variants = zip(copies[symbol]!, fold.keptCopies(of: symbol)).map { (unit: $0.unit, function: $1) }
             let kept = variants[0].function
             if variants.allSatisfy({ $0.function.hasSameContent(as: kept) }) {
                 functions.append(kept)
@@ -150,6 +152,7 @@ extension FunctionFingerprint {
             h = Digest.mix(h, block.hash)
             for successor in block.successors { h = Digest.mix(h, UInt64(successor)) }
             for reference in block.externalGlobals { h = Digest.mix(h, Digest.fnv(reference)) }
+            for reference in block.references { h = Digest.mix(h, Digest.fnv(reference) ^ 0x7265_6673) }
         }
         return h
     }

@@ -6,7 +6,9 @@ import Foundation
 public struct CrateModuleCache: Sendable {
     public let directory: URL
     /// Bumped whenever `CrateModule`'s merge or this encoding changes meaning.
-    static let formatVersion = "1"
+    /// 3: blocks naming a function the crate only declares keep their
+    /// references as tokens for `CrossCrateFold`; functions keep their debug-info name hash.
+    static let formatVersion = "3"
     static let magic: [UInt8] = Array("TRIMCM01".utf8)
 
     /// Beside the unit fingerprints it is made of.
@@ -18,7 +20,7 @@ public struct CrateModuleCache: Sendable {
     /// units' bytes (their content hashes, in any order) and the versions of
     /// the reader, the unit fingerprints and the merge.
     public static func key(crate: String, unitHashes: [String]) -> String {
-        let parts = [crate, "f\(FingerprintCache.formatVersion)", "c\(formatVersion)", "llvm\(ShimReader.llvmVersion)"]
+        let parts = [crate, "f\(FingerprintCache.formatVersion)", "c\(formatVersion)", "llvm\(ReaderVersion.llvm)"]
             + unitHashes.sorted()
         return ContentHash.of(Data(parts.joined(separator: "\n").utf8))
     }

@@ -18,7 +18,9 @@ public struct BlockFingerprint: Sendable, Hashable {
     /// As read from one codegen unit: the functions with a crate hash the
     /// block names, in order, whose identity `hash` does not hold yet (only
     /// their symbols without the hash). `CrateModule` folds them in, knowing
-    /// every unit of the crate, and leaves this empty.
+    /// every unit of the crate, and leaves this empty, except in blocks that
+    /// name a function the crate only declares: there they become tokens
+    /// (`ReferenceFold.Token`) that `CrossCrateFold` folds across the build.
     public var references: [String]
 
     public init(hash: UInt64, successors: [UInt32], file: UInt32?, line: UInt32,
@@ -48,7 +50,8 @@ public struct FunctionFingerprint: Sendable, Hashable {
     public var coverageBlocks: [UInt32]
     /// As read from one codegen unit: a hash of the debug-info name (a generic
     /// instance's type arguments are in it), which tells apart functions whose
-    /// symbols differ only in the hash. 0 once `CrateModule` folded references.
+    /// symbols differ only in the hash (kept in a crate module: a caller in
+    /// another crate names it by it). 0 in a recorded build.
     public var nameHash: UInt64
 
     public init(symbol: String, demangled: String, file: String?, line: UInt32,

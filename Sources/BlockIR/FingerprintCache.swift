@@ -24,16 +24,30 @@ public struct FingerprintCache: Sendable {
 
     public func entry(for file: BitcodeFile) -> URL {
         directory.appendingPathComponent(
-            "\(file.contentHash)-f\(Self.formatVersion)-llvm\(ShimReader.llvmVersion).fp")
+            "\(file.contentHash)-f\(Self.formatVersion)-llvm\(ReaderVersion.llvm).fp")
+    }
+
+    /// Where the file's block lines (`BlockLines`, for the editor) are kept.
+    public func linesEntry(for file: BitcodeFile) -> URL {
+        directory.appendingPathComponent(
+            "\(file.contentHash)-l\(BlockLinesCodec.formatVersion)-llvm\(ReaderVersion.llvm).lines")
     }
 
     /// The cached fingerprint, or nil when absent or unreadable (a damaged
     /// entry is removed and recomputed, never trusted).
     public func load(_ file: BitcodeFile) -> ModuleFingerprint? {
-        let url = entry(for: file)
+        Self.decode(entry(for: file), FingerprintCodec.decode)
+    }
+
+    /// The cached block lines, or nil as for `load`.
+    public func loadLines(_ file: BitcodeFile) -> BlockLines? {
+        Self.decode(linesEntry(for: file), BlockLinesCodec.decode)
+    }
+
+    private static func decode<T>(_ url: URL, _ decoder: (UnsafeRawBufferPointer) throws -> T) -> T? {
         guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return nil }
         do {
-            return try data.withUnsafeBytes { try FingerprintCodec.decode($0) }
+            return try data.withUnsafeBytes { try decoder($0) }
         } catch {
             try? FileManager.default.removeItem(at: url)
             return nil

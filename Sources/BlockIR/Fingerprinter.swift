@@ -20,15 +20,21 @@ public final class Fingerprinter: Sendable {
     }
 
     /// One result per path, in order, each module taken as a whole crate (its
-    /// function references folded, see `CrateModule`); a failure of one file
-    /// does not stop the others.
+    /// function references folded, see `CrateModule`), alone in its build
+    /// (`CrossCrateFold`); a failure of one file does not stop the others.
     public func fingerprints(of files: [BitcodeFile]) -> [Result<ModuleFingerprint, BlockIRError>] {
+        crateFingerprints(of: files).map { $0.map(Self.alone) }
+    }
+
+    /// As `fingerprints(of:)`, with the references only a whole build can
+    /// fold left open: for `CrossCrateFold` over all the modules of one build.
+    public func crateFingerprints(of files: [BitcodeFile]) -> [Result<ModuleFingerprint, BlockIRError>] {
         unitFingerprints(of: files).map { $0.map(Self.wholeCrate) }
     }
 
     /// `fingerprints(of:)` of one file.
     public func fingerprint(_ file: BitcodeFile, threads: Int = 1) throws(BlockIRError) -> ModuleFingerprint {
-        Self.wholeCrate(try unitFingerprint(file, threads: threads))
+        Self.alone(Self.wholeCrate(try unitFingerprint(file, threads: threads)))
     }
 
     /// As read (and cached): each file one codegen unit, whose function
@@ -52,8 +58,42 @@ public final class Fingerprinter: Sendable {
         return results.all
     }
 
+    /// Each block's source lines in `file` (for the editor): from the cache
+    /// when the bytes were seen before, otherwise through a worker, cached.
+    public func blockLines(of file: BitcodeFile) throws(BlockIRError) -> BlockLines {
+        if let cached = cache.loadLines(file) { return cached }
+        try cache.prepare()
+        let entry = cache.linesEntry(for: file)
+        try reader.blockLines([(file, entry)])
+        guard let lines = cache.loadLines(file) else {
+            throw .workerFailed(path: file.path, detail: "the worker's answer at \(entry.path) is unreadable")
+        }
+        return lines
+    }
+
+    /// `blockLines(of:)` of several files (a crate's units); one result per
+    /// file, in order. Those not cached are read by a few workers, each
+    /// taking a share (one worker per file would cost more in starts than
+    /// the reads); a file a worker could not answer is read again alone, so
+    /// its error is its own.
+    public func blockLines(of files: [BitcodeFile]) -> [Result<BlockLines, BlockIRError>] {
+        let missing = files.filter { !FileManager.default.fileExists(atPath: cache.linesEntry(for: $0).path) }
+        if !missing.isEmpty, (try? cache.prepare()) != nil {
+            let workers = min(parallelism, missing.count)
+            DispatchQueue.concurrentPerform(iterations: workers) { share in
+                let batch = stride(from: share, to: missing.count, by: workers).map { missing[$0] }
+                try? reader.blockLines(batch.map { ($0, cache.linesEntry(for: $0)) })
+            }
+        }
+        return files.map { file in Result { () throws(BlockIRError) in try blockLines(of: file) } }
+    }
+
     private static func wholeCrate(_ unit: ModuleFingerprint) -> ModuleFingerprint {
         CrateModule(name: unit.sourceFilename, units: [unit]).module
+    }
+
+    private static func alone(_ module: ModuleFingerprint) -> ModuleFingerprint {
+        CrossCrateFold.resolve(["": module])[""]!
     }
 
     private func unitFingerprint(_ file: BitcodeFile, threads: Int) throws(BlockIRError) -> ModuleFingerprint {

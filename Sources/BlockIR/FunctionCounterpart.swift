@@ -106,11 +106,13 @@ public final class FunctionIndex: @unchecked Sendable {
 }
 
 extension FunctionFingerprint {
-    /// Same blocks, successors and external globals: the same behaviour.
+    /// Same blocks, successors, external globals and references not folded
+    /// yet: the same behaviour.
     public func hasSameContent(as other: FunctionFingerprint) -> Bool {
         blocks.count == other.blocks.count
             && zip(blocks, other.blocks).allSatisfy {
                 $0.hash == $1.hash && $0.successors == $1.successors && $0.externalGlobals == $1.externalGlobals
+                    && $0.references == $1.references
             }
     }
 }

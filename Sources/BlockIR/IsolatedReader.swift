@@ -40,6 +40,24 @@ public struct IsolatedReader: Sendable {
     /// Fingerprints `file` into `output` (written atomically by the worker),
     /// which may read it with up to `threads` threads.
     public func fingerprint(_ file: BitcodeFile, into output: URL, threads: Int = 1) throws(BlockIRError) {
+        try run(["--threads", String(max(1, threads))], [(file, output)])
+    }
+
+    /// Writes each file's `BlockLines` into its output (atomically,
+    /// `BlockLinesCodec`), one worker for them all: a worker costs more to
+    /// start (libLLVM) than a unit costs to read. The worker stops at the
+    /// first file it fails on; the error names the first file of the batch,
+    /// so read the files left without an answer one by one to know which.
+    public func blockLines(_ batch: [(file: BitcodeFile, output: URL)]) throws(BlockIRError) {
+        guard !batch.isEmpty else { return }
+        try run(["--lines"], batch.map { ($0.file, $0.output) })
+    }
+
+    /// One worker on `pairs` of (file, where its answer goes): `request` says
+    /// what it answers. Errors name the first file (the only one, but for
+    /// block lines).
+    private func run(_ request: [String], _ pairs: [(BitcodeFile, URL)]) throws(BlockIRError) {
+        let (file, output) = pairs[0]
         // The worker's stderr goes to a file beside its answer; posix_spawn and
         // waitpid rather than Foundation's Process, which polls for the exit
         // every 50 ms.
@@ -49,12 +67,13 @@ public struct IsolatedReader: Sendable {
         let pid: pid_t
         do {
             pid = try WorkerSpawn.start(
-                workerPath, ["--threads", String(max(1, threads)), file.path, output.path], stderr: errorsFile.path)
+                workerPath, request + ["--llvm-version", ReaderVersion.llvm] + pairs.flatMap { [$0.0.path, $0.1.path] },
+                stderr: errorsFile.path)
         } catch {
             throw .workerFailed(path: file.path, detail: "cannot start \(workerPath): \(error)")
         }
         // LLVM's reader can also loop forever on a damaged file: a time limit.
-        let limit = Self.timeLimit(forBytes: file.size)
+        let limit = Self.timeLimit(forBytes: pairs.reduce(0) { $0 + $1.0.size })
         let watchdog = Watchdog()
         DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
             if watchdog.fire() { kill(pid, SIGKILL) }
@@ -73,6 +92,8 @@ public struct IsolatedReader: Sendable {
             throw .unreadable(path: file.path, reason: message)
         case .exited(WorkerProtocol.parseFailed):
             throw WorkerProtocol.parseError(path: file.path, file: file, report: message)
+        case .exited(WorkerProtocol.otherLLVM):
+            throw .workerLLVMVersion(worker: workerPath, loaded: message, expected: ReaderVersion.llvm)
         case .exited(let status):
             throw .workerFailed(path: file.path, detail: "exit status \(status): \(message)")
         }
@@ -104,6 +125,9 @@ private final class Watchdog: @unchecked Sendable {
 public enum WorkerProtocol {
     public static let openFailed: Int32 = 3
     public static let parseFailed: Int32 = 4
+    /// The worker's libLLVM is not the version it was asked to read with (its
+    /// stderr: the version it loaded).
+    public static let otherLLVM: Int32 = 5
 
     /// The worker's report of a parse failure: LLVM's message, then the producer if known.
     public static func report(message: String, producer: String?) -> String {
@@ -117,7 +141,7 @@ public enum WorkerProtocol {
             if line.hasPrefix("message: ") { message = String(line.dropFirst(9)) }
             if line.hasPrefix("producer: ") { producer = String(line.dropFirst(10)) }
         }
-        let reader = ShimReader.llvmVersion
+        let reader = ReaderVersion.llvm
         if let producer, let producerMajor = llvmMajor(in: producer),
            let readerMajor = Int(reader.split(separator: ".").first ?? ""), producerMajor > readerMajor {
             return .tooNew(path: path, producer: producer, reader: reader)

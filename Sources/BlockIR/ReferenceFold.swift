@@ -16,6 +16,19 @@
 ///   metadata.
 /// - else (functions of other crates that share a name here) its full symbol.
 ///
+/// A function the crate only declares may be defined by another crate of
+/// the build (rustc shares generic instances with downstream crates, under a
+/// symbol whose hash moves with the upstream crate's version, and which crate
+/// holds an instance moves too). So in the functions' own blocks that name
+/// one, nothing is folded yet: the block keeps its unit hash, and its
+/// `references` become tokens (`Token`), in order: each contribution known
+/// here, and each declared function to look up in the build, by name or by
+/// content. `CrossCrateFold` folds them in order once every crate is merged,
+/// with the debug-info name or the content of the definition it finds (none
+/// found: as above), so a callee counts the same whichever crate defines it.
+/// Digests for callers that name a function by content, globals and test
+/// descriptors are final within the crate (as above).
+///
 /// So a reference counts the same whichever unit rustc put the callee in,
 /// as in a single-unit build.
 struct ReferenceFold {
@@ -43,7 +56,79 @@ struct ReferenceFold {
         Key(name: SymbolNames.withoutHash(symbol), debugName: copies[symbol]?.first?.nameHash ?? 0)
     }
 
-    /// The copies of `symbol` (defined here) with their references folded, in the order given.
+    /// The copies of `symbol` as the crate module keeps them: references
+    /// folded, except in blocks that name a function the crate only declares,
+    /// whose references become tokens for `CrossCrateFold`.
+    mutating func keptCopies(of symbol: String) -> [FunctionFingerprint] {
+        let functions = copies[symbol, default: []]
+        guard functions.contains(where: { $0.blocks.contains { $0.references.contains(where: isDeclared) } }) else {
+            return resolvedCopies(of: symbol)
+        }
+        return functions.map { resolveKeepingDeclared($0) }
+    }
+
+    private func isDeclared(_ symbol: String) -> Bool { copies[symbol] == nil }
+
+    private mutating func resolveKeepingDeclared(_ function: FunctionFingerprint) -> FunctionFingerprint {
+        var function = function
+        for b in function.blocks.indices where !function.blocks[b].references.isEmpty {
+            let references = function.blocks[b].references
+            guard references.contains(where: isDeclared) else {
+                function.blocks[b].hash = fold(function.blocks[b].hash, references)
+                function.blocks[b].references = []
+                continue
+            }
+            function.blocks[b].references = references.map { symbol in
+                guard isDeclared(symbol) else { return Token.known(contribution(symbol)).text }
+                return (keyCounts[key(of: symbol)] == 1 ? Token.byName(symbol) : Token.byContent(symbol)).text
+            }
+        }
+        return function
+    }
+
+    /// A block's reference left for `CrossCrateFold`, kept as a string in
+    /// `BlockFingerprint.references`.
+    enum Token {
+        case known(UInt64)
+        /// A declared function unique here by name: its name and its definition's debug-info name.
+        case byName(String)
+        /// A declared function that shares its name here: its definition's content.
+        case byContent(String)
+
+        var text: String {
+            switch self {
+            case .known(let value): "=" + String(value, radix: 16)
+            case .byName(let symbol): "n" + symbol
+            case .byContent(let symbol): "c" + symbol
+            }
+        }
+
+        init?(text: String) {
+            guard let kind = text.first else { return nil }
+            let rest = String(text.dropFirst())
+            switch kind {
+            case "=":
+                guard let value = UInt64(rest, radix: 16) else { return nil }
+                self = .known(value)
+            case "n": self = .byName(rest)
+            case "c": self = .byContent(rest)
+            default: return nil
+            }
+        }
+    }
+
+    /// What a reference to a function by its name contributes.
+    static func byName(_ name: String, debugName: UInt64) -> UInt64 {
+        mix(mix(0x6e61_6d65, fnv(name)), debugName)
+    }
+
+    /// What a reference to a function by its content contributes.
+    static func byContent(_ digest: UInt64) -> UInt64 { mix(0x636f_6e74, digest) }
+
+    /// What a reference to a function by its full symbol contributes.
+    static func bySymbol(_ symbol: String) -> UInt64 { mix(0x7379_6d62, fnv(symbol)) }
+
+    /// The copies of `symbol` (defined here) with every reference folded, in the order given.
     mutating func resolvedCopies(of symbol: String) -> [FunctionFingerprint] {
         if let known = resolved[symbol] { return known }
         visiting.insert(symbol)
@@ -70,7 +155,6 @@ struct ReferenceFold {
 
     private mutating func resolve(_ function: FunctionFingerprint) -> FunctionFingerprint {
         var function = function
-        function.nameHash = 0
         for b in function.blocks.indices where !function.blocks[b].references.isEmpty {
             function.blocks[b].hash = fold(function.blocks[b].hash, function.blocks[b].references)
             function.blocks[b].references = []
@@ -83,13 +167,13 @@ struct ReferenceFold {
         let key = key(of: symbol)
         let value: UInt64
         if keyCounts[key] == 1 {
-            value = Self.mix(Self.mix(0x6e61_6d65, Self.fnv(key.name)), key.debugName)
+            value = Self.byName(key.name, debugName: key.debugName)
         } else if copies[symbol] != nil {
             // Met again inside its own content: by full symbol, and not remembered.
             if visiting.contains(symbol) { return Self.mix(0x6379_636c, Self.fnv(symbol)) }
-            value = Self.mix(0x636f_6e74, digest(of: symbol))
+            value = Self.byContent(digest(of: symbol))
         } else {
-            value = Self.mix(0x7379_6d62, Self.fnv(symbol))
+            value = Self.bySymbol(symbol)
         }
         contributions[symbol] = value
         return value

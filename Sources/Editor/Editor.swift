@@ -11,6 +11,7 @@
 /// request, bad input included, and never exits on one.
 /// Never depends on: argument parsing; it runs rounds only through
 /// TrimPipeline, never by reaching into the runner.
+import BlockIR
 import Foundation
 
 /// A failure of an editor command, with the file, test or request it concerns.
@@ -23,6 +24,8 @@ public enum EditorError: Error, CustomStringConvertible, Equatable {
     case store(String)
     case workspace(String)
     case watch(String)
+    /// A unit's bitcode, recorded as read, could not be read for its lines.
+    case bitcode(BlockIRError)
 
     public var description: String {
         switch self {
@@ -41,6 +44,15 @@ public enum EditorError: Error, CustomStringConvertible, Equatable {
         case .store(let message): return message
         case .workspace(let message): return message
         case .watch(let message): return message
+        case .bitcode(let error): return "cannot map blocks to source lines: \(error)"
         }
+    }
+}
+
+extension EditorError {
+    /// A unit's bitcode could not be read for its lines.
+    var isBitcode: Bool {
+        if case .bitcode = self { return true }
+        return false
     }
 }

@@ -241,10 +241,20 @@ final class BuildComparison {
                             locations: [:], constantOnly: [], files: files,
                             gone: "a function it executed is gone: \(display.text)")
         }
-        guard let newKey = matchingModule(key.module) else { return gone() }
+        // Gone from its module, the same function may be defined in another
+        // (a shared generic instance: which crate holds it moves with a release).
+        func movedOrGone(outside module: String?) -> FunctionVerdict {
+            guard let moved = newIndex.moved.counterpart(of: oldFunction, outside: module),
+                let movedIndex = newIndex.module(moved.module)
+            else { return gone() }
+            return compared(oldFunction, in: oldModule, with: moved.function, in: movedIndex, display: display,
+                            files: files)
+        }
+        guard let newKey = matchingModule(key.module) else { return movedOrGone(outside: nil) }
         // Same module bytes on both sides: the same functions (a fingerprint is
-        // a function of the bytes), and nothing in them can differ except
-        // through another module's globals. Decided before looking the
+        // a function of the bytes, but for calls to other crates' functions
+        // folded by their content, whose changes show in their own blocks),
+        // and nothing in them can differ except through another module's globals. Decided before looking the
         // function up: after a no-change build that is every verdict.
         let sameBytes = old.moduleContent[key.module] != nil && old.moduleContent[key.module] == new.moduleContent[newKey]
         let usesExternals = oldFunction.blocks.contains { !$0.externalGlobals.isEmpty }
@@ -252,9 +262,17 @@ final class BuildComparison {
             return FunctionVerdict(name: display, affectedBlocks: [], changed: false, locations: [:], constantOnly: [],
                                    files: files, gone: nil)
         }
-        guard let newModuleIndex = newIndex.module(newKey),
-            let newFunction = newModuleIndex.functions.counterpart(of: oldFunction, in: oldModuleIndex.functions)
-        else { return gone() }
+        guard let newModuleIndex = newIndex.module(newKey) else { return movedOrGone(outside: nil) }
+        guard let newFunction = newModuleIndex.functions.counterpart(of: oldFunction, in: oldModuleIndex.functions)
+        else { return movedOrGone(outside: newKey) }
+        return compared(oldFunction, in: oldModule, with: newFunction, in: newModuleIndex, display: display, files: files)
+    }
+
+    /// The verdict on `oldFunction` against its counterpart `newFunction`.
+    private func compared(_ oldFunction: FunctionFingerprint, in oldModule: ModuleFingerprint,
+                          with newFunction: FunctionFingerprint, in newModuleIndex: ModuleIndex,
+                          display: FunctionName, files: [Int: String]) -> FunctionVerdict
+    {
         let affected = differ.affectedOldBlocks(old: oldFunction, new: newFunction)
         var locations: [Int: String] = [:]
         var constantOnly = Set<Int>()

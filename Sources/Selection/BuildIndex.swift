@@ -14,9 +14,14 @@ public final class BuildIndex: @unchecked Sendable {
     private let lock = NSLock()
     private var modules: [String: ModuleIndex] = [:]
 
+    /// Functions by hash-free name across every module, for those gone from
+    /// their own module (built on first use).
+    public let moved: MovedFunction
+
     public init(_ snapshot: BuildSnapshot) {
         self.snapshot = snapshot
         globals = FunctionDiffer.environment(of: Array(snapshot.modules.values))
+        moved = MovedFunction(modules: snapshot.modules)
     }
 
     /// The index of the module `key`, or nil when the build has no such module.

@@ -122,19 +122,29 @@ public final class PathComparison {
     private func carry(_ key: HitKey) -> Carried? {
         if let known = carried[key] { return known }
         var result: Carried?
-        if let oldIndex = index("old:", key.module, old), let oldFunction = oldIndex.function(symbol: key.symbol),
-            let newModule = currentModule(key.module), let newIndex = index("new:", newModule, new),
-            let newFunction = newIndex.counterpart(of: oldFunction, in: oldIndex)
-        {
-            result = Carried(target: HitKey(module: newModule, symbol: newFunction.symbol),
-                             siblings: newIndex.identicalSiblings(of: newFunction.symbol).map {
-                                 HitKey(module: newModule, symbol: $0)
-                             },
-                             partners: FunctionDiffer.blockPartners(old: oldFunction, new: newFunction))
+        if let oldIndex = index("old:", key.module, old), let oldFunction = oldIndex.function(symbol: key.symbol) {
+            let newModule = currentModule(key.module)
+            let newIndex = newModule.flatMap { index("new:", $0, new) }
+            var target: (module: String, function: FunctionFingerprint)?
+            if let newModule, let found = newIndex?.counterpart(of: oldFunction, in: oldIndex) {
+                target = (newModule, found)
+            } else {
+                // As selection: the same function defined in another module now.
+                target = moved.counterpart(of: oldFunction, outside: newIndex == nil ? nil : newModule)
+            }
+            if let target, let targetIndex = index("new:", target.module, new) {
+                result = Carried(target: HitKey(module: target.module, symbol: target.function.symbol),
+                                 siblings: targetIndex.identicalSiblings(of: target.function.symbol).map {
+                                     HitKey(module: target.module, symbol: $0)
+                                 },
+                                 partners: FunctionDiffer.blockPartners(old: oldFunction, new: target.function))
+            }
         }
         carried[key] = result
         return result
     }
+
+    private lazy var moved = MovedFunction(modules: new.modules)
 
     private func currentModule(_ key: String) -> String? {
         if let known = moduleMatch[key] { return known }

@@ -239,7 +239,10 @@ public struct WorkspaceBuild: Sendable {
     /// Each crate's merged module: from the crate cache when its units are
     /// the same bytes as before (their own fingerprints are then read only if
     /// a coverage map needs them), else its units fingerprinted (parsing only
-    /// bytes not seen before) and merged.
+    /// bytes not seen before) and merged; then references to functions other
+    /// crates define folded across the build (`CrossCrateFold`). A module's
+    /// `contentHash` stays its units' key: a callee's change shows in the
+    /// callee's own blocks, which the tests that ran it hit.
     static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
                             hashes: UnitHashMemo, warm: WarmState = WarmState())
         throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits])
@@ -282,6 +285,9 @@ public struct WorkspaceBuild: Sendable {
             unitsOfModule[crate.key] = units
         }
         warm.keepCrates(kept)
+        // Calls to instances another crate of the build defines, by that definition's content.
+        let folded = CrossCrateFold.resolve(modules.mapValues(\.fingerprint))
+        for (key, module) in folded { modules[key]!.fingerprint = module }
         return (modules, unitsOfModule)
     }
 

@@ -1,42 +1,44 @@
-// trim-ir-worker [--threads N] IN.bc OUT.fp — parses one bitcode file (with
-// up to N threads, default 1) and writes its fingerprint to OUT.fp
-// atomically. Run by trim and blockdiff in a child process, so that LLVM
-// crashing on a damaged file cannot take them down.
+// trim-ir-worker [--threads N | --lines] [--llvm-version V] IN.bc OUT —
+// parses one bitcode file and writes its fingerprint (with up to N threads,
+// default 1) or, with --lines, each block's source lines to OUT atomically;
+// --lines takes several IN OUT pairs, read in order, stopping at the first
+// failure.
+// With --llvm-version it reads only if its libLLVM is version V (exit 5,
+// printing the version it has, otherwise). Run by trim and blockdiff in a
+// child process, so that LLVM crashing on a damaged file cannot take them
+// down, and so that only this process loads libLLVM.
+import BitcodeReader
 import BlockIR
 import Foundation
 
-var arguments = Array(CommandLine.arguments.dropFirst())
-var threads = 1
-if arguments.count == 4, arguments[0] == "--threads", let n = Int(arguments[1]), n >= 1 {
-    threads = n
-    arguments.removeFirst(2)
+let usage = "usage: trim-ir-worker [--threads N] [--llvm-version V] IN.bc OUT\n"
+    + "       trim-ir-worker --lines [--llvm-version V] IN.bc OUT [IN.bc OUT]...\n"
+var request = ReaderWorker.Request.fingerprint(threads: 1)
+var llvmVersion: String?
+var files: [String] = []
+var understood = true
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--threads":
+        if let n = arguments.popFirst().flatMap({ Int($0) }), n >= 1 { request = .fingerprint(threads: n) } else { understood = false }
+    case "--lines":
+        request = .blockLines
+    case "--llvm-version":
+        llvmVersion = arguments.popFirst()
+        understood = understood && llvmVersion != nil
+    default:
+        files.append(argument)
+    }
 }
-guard arguments.count == 2 else {
-    FileHandle.standardError.write(Data("usage: trim-ir-worker [--threads N] IN.bc OUT.fp\n".utf8))
+// Block lines of several files, in order: IN1 OUT1 IN2 OUT2 ...
+let pairsAllowed = request == .blockLines ? Int.max : 1
+guard understood, files.count >= 2, files.count % 2 == 0, files.count / 2 <= pairsAllowed else {
+    FileHandle.standardError.write(Data(usage.utf8))
     exit(64)
 }
-
-switch ShimReader.read(path: arguments[0], thenExit: true, threads: threads) {
-case .failure(.open(let message)):
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-    exit(WorkerProtocol.openFailed)
-case .failure(.parse(let message, let producer)):
-    FileHandle.standardError.write(Data(WorkerProtocol.report(message: message, producer: producer).utf8))
-    exit(WorkerProtocol.parseFailed)
-case .success(let module):
-    let output = URL(fileURLWithPath: arguments[1])
-    let temporary = output.deletingLastPathComponent()
-        .appendingPathComponent(".\(output.lastPathComponent).\(getpid()).tmp")
-    do {
-        try Data(FingerprintCodec.encode(module)).write(to: temporary)
-    } catch {
-        FileHandle.standardError.write(Data("cannot write \(temporary.path): \(error.localizedDescription)\n".utf8))
-        exit(1)
-    }
-    if rename(temporary.path, output.path) != 0 {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: temporary)
-        FileHandle.standardError.write(Data("cannot write \(output.path): \(reason)\n".utf8))
-        exit(1)
-    }
+for pair in stride(from: 0, to: files.count, by: 2) {
+    let reply = ReaderWorker.answer(request, input: files[pair], output: files[pair + 1], llvmVersion: llvmVersion)
+    if let message = reply.message { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+    if reply.status != 0 { exit(reply.status) }
 }

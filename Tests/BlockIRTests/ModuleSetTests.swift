@@ -71,6 +71,75 @@ import Testing
         #expect(diff.function(named: "fxuser::doubled") == nil)
     }
 
+    /// `up` formats its own type and a `u32`, and `down` formats up's type,
+    /// a `u64` and a `u32`: in cargo's debug build down calls instances of
+    /// `Argument::new_display` that up defines (declared in down, several of
+    /// one name), under symbols whose hash moves with up's version.
+    static let sharing: [String: String] = [
+        "Cargo.toml": "[workspace]\nmembers = [\"up\", \"down\"]\nresolver = \"2\"\n",
+        "up/Cargo.toml": "[package]\nname = \"up\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        "up/src/lib.rs": """
+            use std::fmt;
+
+            pub struct Money(pub u64);
+
+            impl fmt::Display for Money {
+                fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    write!(f, "${}.{:02}", self.0 / 100, self.0 % 100)
+                }
+            }
+
+            pub fn describe(n: u32, s: &str) -> String {
+                format!("{} {}", n, s)
+            }
+            """,
+        "down/Cargo.toml": """
+            [package]
+            name = "down"
+            version = "0.1.0"
+            edition = "2021"
+
+            [dependencies]
+            up = { path = "../up" }
+            """,
+        "down/src/lib.rs": """
+            pub fn price_tag(cents: u64) -> String {
+                format!("price: {} ({} cents, {} items)", up::Money(cents), cents, cents as u32 / 100)
+            }
+            """,
+    ]
+
+    /// The workspace built by cargo (one codegen unit per crate, bitcode
+    /// kept) into `name/target`; returns the directory of the `.bc` files.
+    func cargoBuild(_ builds: FixtureBuilds, _ name: String, version: String) throws -> URL {
+        var files = Self.sharing
+        files["up/Cargo.toml"] = files["up/Cargo.toml"]!.replacingOccurrences(of: "0.1.0", with: version)
+        let dir = try builds.write(name, files)
+        try builds.run("env", ["RUSTFLAGS=--emit=llvm-bc,link -C codegen-units=1", "cargo", "build", "-q"], in: dir)
+        let deps = dir.appendingPathComponent("target/debug/deps")
+        let out = dir.appendingPathComponent("bitcode")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        for file in try FileManager.default.contentsOfDirectory(atPath: deps.path) where file.hasSuffix(".bc") {
+            try FileManager.default.copyItem(at: deps.appendingPathComponent(file), to: out.appendingPathComponent(file))
+        }
+        return out
+    }
+
+    @Test func aCallToAnotherModulesInstanceCountsByThatInstancesContent() throws {
+        let builds = try FixtureBuilds()
+        let old = try cargoBuild(builds, "old", version: "0.1.0")
+        let released = try cargoBuild(builds, "released", version: "0.1.1")
+        func down(_ dir: URL) throws -> String {
+            let name = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasPrefix("down-") })
+            return dir.appendingPathComponent(name).path
+        }
+        // down alone cannot tell which instance it calls but by its symbol, which the release moved...
+        #expect(try builds.diff(try down(old), try down(released)).function(named: "down::price_tag")?.status == .changed)
+        // ...with the module that defines it in view, nothing changed.
+        let diff = try builds.diff(old.path, released.path)
+        #expect(diff.isEmpty, "\(diff.names)")
+    }
+
     @Test func cargoHashSuffixesPairByCrateName() {
         let pairing = ModulePairing.pairDirectories(
             old: ["/o/ledger-0123456789abcdef.bc", "/o/report-1111111111111111.bc", "/o/gone-2222222222222222.bc"],

@@ -1,3 +1,4 @@
+import BitcodeReader
 import BlockIR
 import Foundation
 import Testing

@@ -31,6 +31,11 @@ import Testing
         #expect(numbers.contains("3") && numbers.contains("7") && numbers.contains("12"))
         #expect(!numbers.contains("5"), "nothing calls classify(0): \(whole.stdout)")
 
+        // The lines came from the worker, which keeps them beside the fingerprints.
+        let cached = try FileManager.default.contentsOfDirectory(
+            atPath: Crate.cache.appendingPathComponent("fingerprints").path)
+        #expect(cached.contains { $0.hasSuffix(".lines") }, "\(cached)")
+
         let path = try crate.trim(["path", "doubles"])
         #expect(path.status == 0, "\(path.stderr)")
         #expect(path.stdout.hasPrefix("lines tests::doubles (failed, "))
@@ -63,5 +68,23 @@ import Testing
         #expect(ambiguous.status == 2, "\(ambiguous.stderr)")
         let nowhere = try crate.trim(["coverage", "src/lib.rs"], in: FileManager.default.temporaryDirectory)
         #expect(nowhere.status == 2, "\(nowhere.stderr)")
+    }
+
+    /// The bitcode a recorded module was made of, damaged on disk since: an
+    /// error naming the file, not lines quietly missing.
+    @Test func unreadableBitcodeIsAnErrorNamingTheFile() throws {
+        let crate = try Crate()
+        defer { crate.remove() }
+        _ = try crate.trim(["run", "--no-fail-fast"])
+        let deps = crate.root.appendingPathComponent("target/trim/debug/deps")
+        let units = try FileManager.default.contentsOfDirectory(atPath: deps.path).filter { $0.hasSuffix(".bc") }
+        #expect(!units.isEmpty)
+        for unit in units { try Data("not bitcode".utf8).write(to: deps.appendingPathComponent(unit)) }
+        for arguments in [["coverage", "src/lib.rs"], ["path", "doubles"]] {
+            let damaged = try crate.trim(arguments)
+            #expect(damaged.status == 2, "\(arguments): \(damaged.stderr)")
+            #expect(damaged.stderr.contains("not an LLVM bitcode file"), "\(damaged.stderr)")
+            #expect(units.contains { damaged.stderr.contains(deps.appendingPathComponent($0).path) }, "\(damaged.stderr)")
+        }
     }
 }

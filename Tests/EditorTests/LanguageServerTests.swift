@@ -106,4 +106,21 @@ import Testing
         let messages = report["messages"] as? [String] ?? []
         #expect(messages.contains { $0.contains("is not a workspace trim can run") }, "\(output)")
     }
+
+    /// The recorded units damaged on disk since the run: the server says which
+    /// file it cannot read, answers from what it has, and lives on.
+    @Test func bitcodeThatCannotBeReadIsSaidAndTheServerLivesOn() throws {
+        let crate = try Crate(library: Self.library)
+        defer { crate.remove() }
+        _ = try crate.trim(["run", "--no-fail-fast"])
+        let deps = crate.root.appendingPathComponent("target/trim/debug/deps")
+        let units = try FileManager.default.contentsOfDirectory(atPath: deps.path).filter { $0.hasSuffix(".bc") }
+        #expect(!units.isEmpty)
+        for unit in units { try Data("not bitcode".utf8).write(to: deps.appendingPathComponent(unit)) }
+        let (status, report, output) = try Self.session("damaged", workspace: crate.root)
+        #expect(status == 0, "\(output)")
+        let messages = report["messages"] as? [String] ?? []
+        #expect(messages.contains { $0.contains("cannot map blocks to source lines") && $0.contains("not an LLVM bitcode file")
+                && $0.contains(deps.path) }, "\(output)")
+    }
 }

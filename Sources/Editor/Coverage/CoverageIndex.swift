@@ -54,6 +54,20 @@ public struct CoverageIndex: Sendable {
         let paths = WorkspacePaths(root: workspaceRoot)
         var modulesByBuild: [BuildID: [String: ModuleRecord]] = [:]
         var index = CoverageIndex(root: paths.root, tests: [:], testsByLine: [:], testsByFunction: [:])
+        func modules(of build: BuildID) -> [String: ModuleRecord] {
+            if let known = modulesByBuild[build] { return known }
+            let modules = (try? store.modules(of: build)) ?? []
+            let byPath = Dictionary(modules.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+            modulesByBuild[build] = byPath
+            return byPath
+        }
+        // Every module a hit is in, read at once before the hits are mapped one by one.
+        var hitModules: [String: ModuleRecord] = [:]
+        for record in results.values where mapping(record) {
+            let known = modules(of: record.build)
+            for hit in record.hits { if let module = known[hit.module] { hitModules[module.contentHash] = module } }
+        }
+        resolver.prefetch(Array(hitModules.values))
         for record in results.values.sorted(by: { $0.key < $1.key }) {
             var test = TestCoverage(key: record.key, outcome: record.outcome, duration: record.duration,
                                     coverage: record.coverage, lines: [:], function: nil, output: record.output)
@@ -61,11 +75,7 @@ public struct CoverageIndex: Sendable {
                 index.tests[record.key] = test
                 continue
             }
-            if modulesByBuild[record.build] == nil {
-                let modules = (try? store.modules(of: record.build)) ?? []
-                modulesByBuild[record.build] = Dictionary(modules.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-            }
-            let modules = modulesByBuild[record.build] ?? [:]
+            let modules = modules(of: record.build)
             var functionsBySymbol: [String: [String: FunctionFingerprint]] = [:]
             for hit in record.hits {
                 guard let module = modules[hit.module] else { continue }
@@ -76,7 +86,7 @@ public struct CoverageIndex: Sendable {
                 // libtest's generated main: every test runs it; it says nothing about one.
                 guard let function = functionsBySymbol[hit.module]?[hit.symbol], !function.isTestHarnessMain
                 else { continue }
-                for line in resolver.lines(of: function, blocks: hit.blocks, in: module) {
+                for line in try resolver.lines(of: function, blocks: hit.blocks, in: module) {
                     guard let file = paths.relative(line.file) else { continue }
                     test.lines[file, default: []].insert(line.line)
                 }

@@ -261,6 +261,9 @@ public final class LanguageServer: @unchecked Sendable {
             let loaded = try CoverageIndex.load(store: store, workspaceRoot: workspace.root, resolver: resolver)
             lock.withLock { index = loaded }
             if lock.withLock({ failurePath }) != nil { publishDiagnostics() }
+        } catch let error as EditorError where error.isBitcode {
+            // Requests go on being answered from the quick index (first lines).
+            showMessage(1, "trim: \(error)")
         } catch {
             log("cannot read the results: \(error)")
         }

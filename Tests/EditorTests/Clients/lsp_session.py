@@ -4,6 +4,7 @@ Usage: lsp_session.py TRIM WORKSPACE SCENARIO
   full      the crate of LanguageServerTests: diagnostics, lenses, hover,
             failure path, fix, a cancelled round, a build failure, bad input
   notcargo  WORKSPACE is no cargo workspace: the server says so and lives on
+  damaged   WORKSPACE's recorded bitcode is damaged: the server names it and lives on
 Prints one JSON object of what it saw; exits 1 with the reason on a failed check.
 """
 import asyncio
@@ -233,9 +234,23 @@ async def notcargo():
     return {"messages": s.messages, "exit": status}
 
 
+async def damaged():
+    s = Session()
+    await start(s)
+    await s.wait(lambda: any("cannot map blocks to source lines" in m for m in s.messages),
+                 "a message naming the bitcode that cannot be read")
+    lenses = await s.client.text_document_code_lens_async(lsp.CodeLensParams(
+        text_document=lsp.TextDocumentIdentifier(uri=LIB_URI)))
+    check(lenses is not None, "answers after the bitcode could not be read")
+    status = await finish(s)
+    check(status == 0, "exit status 0, got %r" % status)
+    return {"messages": s.messages, "exit": status}
+
+
 async def main():
+    scenarios = {"full": full, "notcargo": notcargo, "damaged": damaged}
     try:
-        seen = await (full() if SCENARIO == "full" else notcargo())
+        seen = await scenarios[SCENARIO]()
     except Failed as failure:
         print(json.dumps({"failed": str(failure)}))
         sys.exit(1)

@@ -1,3 +1,4 @@
+import BlockIR
 import CLLVMShim
 
 /// Reads bitcode in this process through CLLVMShim. LLVM's reader can crash on
@@ -5,9 +6,10 @@ import CLLVMShim
 /// goes through `IsolatedReader`. The result is one unit's fingerprint, its
 /// function references not folded yet (`CrateModule` does that).
 public enum ShimReader {
-    /// The LLVM version the shim is linked against, e.g. "22.1.8". Read once:
-    /// the shim formats it into a static buffer.
-    public static let llvmVersion: String = String(cString: trim_llvm_version())
+    /// The LLVM version libLLVM reports, e.g. "22.1.8" (what this process
+    /// reads with, whatever the headers said). Read once: the shim formats it
+    /// into a static buffer.
+    public static let loadedLLVMVersion: String = String(cString: trim_llvm_version())
 
     public enum Failure: Error, Sendable {
         case open(message: String)

@@ -1,0 +1,169 @@
+/// Folds into a build's crate modules the references `ReferenceFold` left
+/// open: blocks naming a function their crate only declares (a generic
+/// instance another crate of the workspace defines and shares with its
+/// dependents, under a symbol whose hash moves with that crate's version; or
+/// one the crate defined before and another holds now).
+///
+/// Each such block keeps its unit hash and its references as tokens, in
+/// order, folded here as `ReferenceFold` folds a function the crate defines:
+/// one unique by name counts by its name and the debug-info name of the
+/// definition the build holds; one that shares its name counts by the
+/// content of the definition (its own open references folded first; several
+/// differing definitions count together). So a release of the upstream
+/// crate, which moves the symbol's hash and nothing else, leaves the caller's
+/// block unchanged, and so does an instance moving between crates; calling
+/// another instance, or one whose content changed, changes it. A symbol no
+/// crate of the build defines (or met again inside its own content) counts
+/// as within its crate: by name without a debug-info name, or by its full
+/// symbol, which moves with crate metadata (the safe choice). A function
+/// coverage cannot see with such references gets its folded content as its
+/// entry in the module's globals.
+///
+/// It also drops from blocks' external globals the names of callees only
+/// another crate of the build defines and coverage sees there (as
+/// `CrateModule` does for its own): a unit cannot tell them from callees
+/// coverage cannot see, and a test that runs one sees its changes in its own
+/// blocks. So a shared instance that moves between a crate and its dependent
+/// changes no caller.
+///
+/// Applied to the whole build's modules at once (`WorkspaceBuild`, and each
+/// side of `blockdiff`), after every crate is merged; a module with no open
+/// reference is returned as it is.
+public enum CrossCrateFold {
+    public static func resolve(_ modules: [String: ModuleFingerprint]) -> [String: ModuleFingerprint] {
+        dropCoverableCallees(foldOpenReferences(modules))
+    }
+
+    private static func foldOpenReferences(_ modules: [String: ModuleFingerprint]) -> [String: ModuleFingerprint] {
+        let keys = modules.keys.sorted()
+        var open = Set<String>()
+        var withOpen: [Int] = []
+        for (m, key) in keys.enumerated() {
+            var any = false
+            for function in modules[key]!.functions {
+                for block in function.blocks where !block.references.isEmpty {
+                    for text in block.references {
+                        switch ReferenceFold.Token(text: text) {
+                        case .byName(let symbol), .byContent(let symbol): open.insert(symbol)
+                        case .known, nil: break
+                        }
+                    }
+                    any = true
+                }
+            }
+            if any { withOpen.append(m) }
+        }
+        guard !withOpen.isEmpty else { return modules }
+        var fold = Resolution(modules: keys.map { modules[$0]! }, open: open)
+        var result = modules
+        for m in withOpen {
+            var module = modules[keys[m]]!
+            for f in module.functions.indices
+            where module.functions[f].blocks.contains(where: { !$0.references.isEmpty }) {
+                let function = fold.resolvedFunction(Location(module: m, function: f))
+                module.functions[f] = function
+                // A function coverage cannot see is compared by this content
+                // wherever it is called (`FunctionDiffer.environment`).
+                if module.globals[function.symbol] != nil { module.globals[function.symbol] = function.contentDigest }
+            }
+            result[keys[m]] = module
+        }
+        return result
+    }
+
+    /// Names of functions some module defines and coverage sees, that no
+    /// module defines as a global or a function coverage cannot see.
+    private static func dropCoverableCallees(_ modules: [String: ModuleFingerprint]) -> [String: ModuleFingerprint] {
+        var unseen = Set<String>(), coverable = Set<String>()
+        for module in modules.values {
+            for name in module.globals.keys { unseen.insert(SymbolNames.withoutHash(name)) }
+        }
+        for module in modules.values {
+            for function in module.functions where module.globals[function.symbol] == nil {
+                coverable.insert(SymbolNames.withoutHash(function.symbol))
+            }
+        }
+        coverable.subtract(unseen)
+        var result = modules
+        for (key, module) in modules {
+            var changed = module
+            var any = false
+            for f in module.functions.indices {
+                for b in module.functions[f].blocks.indices
+                where module.functions[f].blocks[b].externalGlobals.contains(where: coverable.contains) {
+                    changed.functions[f].blocks[b].externalGlobals.removeAll(where: coverable.contains)
+                    any = true
+                }
+            }
+            if any { result[key] = changed }
+        }
+        return result
+    }
+
+    private struct Location: Hashable {
+        var module: Int
+        var function: Int
+    }
+
+    private struct Resolution {
+        let modules: [ModuleFingerprint]
+        /// Each open symbol's definitions, in module order.
+        var definitions: [String: [Location]] = [:]
+        var contributions: [String: UInt64] = [:]
+        var resolved: [Location: FunctionFingerprint] = [:]
+        var visiting = Set<String>()
+
+        init(modules: [ModuleFingerprint], open: Set<String>) {
+            self.modules = modules
+            for (m, module) in modules.enumerated() {
+                for (f, function) in module.functions.enumerated()
+                where !function.isTestHarnessMain && open.contains(function.symbol) {
+                    definitions[function.symbol, default: []].append(Location(module: m, function: f))
+                }
+            }
+        }
+
+        mutating func resolvedFunction(_ location: Location) -> FunctionFingerprint {
+            if let known = resolved[location] { return known }
+            var function = modules[location.module].functions[location.function]
+            for b in function.blocks.indices where !function.blocks[b].references.isEmpty {
+                function.blocks[b].hash = function.blocks[b].references.reduce(function.blocks[b].hash) {
+                    ReferenceFold.mix($0, contribution($1))
+                }
+                function.blocks[b].references = []
+            }
+            resolved[location] = function
+            return function
+        }
+
+        mutating func contribution(_ text: String) -> UInt64 {
+            if let known = contributions[text] { return known }
+            let value: UInt64
+            switch ReferenceFold.Token(text: text) {
+            case .known(let known):
+                return known
+            case .byName(let symbol):
+                let debugNames = Set((definitions[symbol] ?? []).map {
+                    modules[$0.module].functions[$0.function].nameHash
+                }).sorted()
+                let debugName = debugNames.count <= 1 ? debugNames.first ?? 0
+                    : debugNames.reduce(0x5ca1_ab1e) { ReferenceFold.mix($0, $1) }
+                value = ReferenceFold.byName(SymbolNames.withoutHash(symbol), debugName: debugName)
+            case .byContent(let symbol):
+                guard let places = definitions[symbol], !visiting.contains(symbol) else {
+                    return ReferenceFold.bySymbol(symbol)
+                }
+                visiting.insert(symbol)
+                let variants = Set(places.map { resolvedFunction($0).contentDigest }).sorted()
+                visiting.remove(symbol)
+                let digest = variants.count == 1 ? variants[0] : variants.reduce(0x5ca1_ab1e) { ReferenceFold.mix($0, $1) }
+                value = ReferenceFold.byContent(digest)
+            case nil:
+                // Not a token (a module merged by an older trim): by the text, which is safe.
+                return ReferenceFold.bySymbol(text)
+            }
+            contributions[text] = value
+            return value
+        }
+    }
+}
