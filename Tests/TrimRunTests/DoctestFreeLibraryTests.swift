@@ -42,32 +42,8 @@ import Testing
         #expect(!Self.free(text), "\(text)")
     }
 
-    struct Tree {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("trim-doctest-free-\(UUID().uuidString)")
-
-        func write(_ path: String, _ text: String) throws {
-            let file = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: file, atomically: true, encoding: .utf8)
-        }
-
-        func package(_ name: String, _ directory: String, uses: [String] = [], targets: [String: [String]] = ["lib": ["x"]],
-                     outside: Bool = false) -> CargoWorkspace.Package {
-            let path = root.appendingPathComponent(directory).path
-            let dependencies = uses.map { root.appendingPathComponent($0).path }
-            return .init(name: name, version: "0.1.0", manifestPath: path + "/Cargo.toml", authors: [], description: nil,
-                         libraryCrateName: name, pathDependencies: dependencies, libraryPathDependencies: dependencies,
-                         hasOutsideDependencies: outside, targets: targets)
-        }
-
-        func workspace(_ packages: [CargoWorkspace.Package]) -> CargoWorkspace {
-            CargoWorkspace(root: root.path, targetDirectory: root.appendingPathComponent("target").path,
-                           packages: packages, cargo: "/usr/bin/cargo")
-        }
-    }
-
     @Test func aLibraryIsFreeOnlyWithEveryCrateItUsesFree() throws {
-        let tree = Tree()
+        let tree = CrateDigestTests.Tree()
         defer { try? FileManager.default.removeItem(at: tree.root) }
         try tree.write("app/src/lib.rs", "/// Uses core.\npub fn f() -> u32 { core::g() }\n")
         try tree.write("core/src/lib.rs", "pub fn g() -> u32 { 1 }\n")
@@ -75,20 +51,20 @@ import Testing
         try tree.write("core/src/target/mod.rs", "pub fn h() {}\n")
         try tree.write("core/target/debug/junk.rs", "/// ```\n/// built output, not source\n/// ```\n")
         let app = tree.package("app", "app", uses: ["core"]), core = tree.package("core", "core")
-        #expect(DoctestFreeLibrary.isCertain(app, workspace: tree.workspace([app, core])))
+        #expect(DoctestFreeLibrary.isCertain(app, workspace: tree.members([app, core])))
 
         try tree.write("core/src/target/mod.rs", "/// ```\n/// core::h();\n/// ```\npub fn h() {}\n")
-        #expect(!DoctestFreeLibrary.isCertain(app, workspace: tree.workspace([app, core])),
+        #expect(!DoctestFreeLibrary.isCertain(app, workspace: tree.members([app, core])),
                 "a crate it uses may export a macro that documents items in it")
         try tree.write("core/src/target/mod.rs", "pub fn h() {}\n")
 
         let withBuildScript = tree.package("app", "app", uses: ["core"], targets: ["lib": ["app"], "custom-build": ["build-script-build"]])
-        #expect(!DoctestFreeLibrary.isCertain(withBuildScript, workspace: tree.workspace([withBuildScript, core])))
+        #expect(!DoctestFreeLibrary.isCertain(withBuildScript, workspace: tree.members([withBuildScript, core])))
         let macroCrate = tree.package("core", "core", targets: ["proc-macro": ["core"]])
-        #expect(!DoctestFreeLibrary.isCertain(app, workspace: tree.workspace([app, macroCrate])))
+        #expect(!DoctestFreeLibrary.isCertain(app, workspace: tree.members([app, macroCrate])))
         let registry = tree.package("core", "core", outside: true)
-        #expect(!DoctestFreeLibrary.isCertain(app, workspace: tree.workspace([app, registry])))
-        #expect(!DoctestFreeLibrary.isCertain(app, workspace: tree.workspace([app])),
+        #expect(!DoctestFreeLibrary.isCertain(app, workspace: tree.members([app, registry])))
+        #expect(!DoctestFreeLibrary.isCertain(app, workspace: tree.members([app])),
                 "a path dependency outside the workspace is not read")
     }
 
@@ -134,5 +110,22 @@ import Testing
         #expect(rustdocCalls() > before, "the new example is listed")
         #expect(ExampleWorkspace.ran(gained).contains("ledger::doctest src/lib.rs - doctest_free_probe (line \(fenceLine))"),
                 "\(gained.stdout)")
+    }
+}
+
+extension CrateDigestTests.Tree {
+    /// A member at `directory` whose library uses the members at `uses`.
+    func package(_ name: String, _ directory: String, uses: [String] = [], targets: [String: [String]] = ["lib": ["x"]],
+                 outside: Bool = false) -> CargoWorkspace.Package {
+        let path = root.appendingPathComponent(directory).path
+        let dependencies = uses.map { root.appendingPathComponent($0).path }
+        return .init(name: name, version: "0.1.0", manifestPath: path + "/Cargo.toml", authors: [], description: nil,
+                     libraryCrateName: name, pathDependencies: dependencies, libraryPathDependencies: dependencies,
+                     hasOutsideDependencies: outside, targets: targets)
+    }
+
+    func members(_ packages: [CargoWorkspace.Package]) -> CargoWorkspace {
+        CargoWorkspace(root: root.path, targetDirectory: root.appendingPathComponent("target").path,
+                       packages: packages, cargo: "/usr/bin/cargo")
     }
 }
