@@ -8,7 +8,7 @@ import Testing
 /// which crate holds an instance moves when up starts or stops instantiating
 /// it. None of that changes what a test runs unless the instance's content
 /// changes.
-@Suite(.serialized) struct CrossCrateReleaseTests {
+@Suite(.serialized) struct CrossCrateReleaseTests: WrittenWorkspaceSuite {
     static let files: [String: String] = [
         "Cargo.toml": """
             [workspace]
@@ -106,40 +106,7 @@ import Testing
     var environment: [String: String] = [:]
 
     init() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("trim-xcrate-\(UUID().uuidString)")
-        for (path, content) in Self.files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try content.write(to: url, atomically: true, encoding: .utf8)
-        }
-        workspace = ExampleWorkspace(root: root)
-    }
-
-    mutating func use(units: String) {
-        environment = ["TRIM_CODEGEN_UNITS": units,
-                       "TRIM_CACHE_DIR": workspace.root.appendingPathComponent("target/test-cache").path]
-    }
-
-    func edit(_ file: String, _ old: String, _ new: String) throws {
-        let url = workspace.root.appendingPathComponent(file)
-        let text = try String(contentsOf: url, encoding: .utf8)
-        #expect(text.contains(old), "\(file) lacks \(old)")
-        try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
-    }
-
-    /// `trim plan --json` at a grain: the selected tests as "binary name".
-    func plan(_ granularity: String = "block") throws -> Set<String> {
-        let outcome = try workspace.run(["plan", "--json", "--granularity", granularity], environment: environment)
-        try #require(outcome.status == 0, "trim plan failed: \(outcome.stderr)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
-        let selected = try #require(object["selected"] as? [[String: Any]])
-        return Set(selected.map { "\($0["binary"] as! String) \($0["test"] as! String)" })
-    }
-
-    func record() throws {
-        let outcome = try workspace.run(["run", "--no-progress"], environment: environment)
-        try #require(outcome.status == 0, "trim run failed: \(outcome.stdout)\n\(outcome.stderr)")
-        #expect(try plan().isEmpty, "nothing changed since the last run")
+        workspace = try Self.write(Self.files, prefix: "trim-xcrate")
     }
 
     func bumpUp() throws {

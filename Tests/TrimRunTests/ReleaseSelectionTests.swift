@@ -5,7 +5,7 @@ import Testing
 /// hash in every symbol and module name downstream, yet changes no compiled
 /// code: `trim plan` selects nothing for it, except the tests whose code
 /// reads the version.
-@Suite(.serialized) struct ReleaseSelectionTests {
+@Suite(.serialized) struct ReleaseSelectionTests: WrittenWorkspaceSuite {
     static let files: [String: String] = [
         "Cargo.toml": """
             [workspace]
@@ -129,41 +129,7 @@ import Testing
     var environment: [String: String] = [:]
 
     init() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("trim-release-\(UUID().uuidString)")
-        for (path, content) in Self.files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try content.write(to: url, atomically: true, encoding: .utf8)
-        }
-        workspace = ExampleWorkspace(root: root)
-    }
-
-    /// `units` codegen units per crate, and a fingerprint cache of this test's own.
-    mutating func use(units: String) {
-        environment = ["TRIM_CODEGEN_UNITS": units,
-                       "TRIM_CACHE_DIR": workspace.root.appendingPathComponent("target/test-cache").path]
-    }
-
-    func edit(_ file: String, _ old: String, _ new: String) throws {
-        let url = workspace.root.appendingPathComponent(file)
-        let text = try String(contentsOf: url, encoding: .utf8)
-        #expect(text.contains(old), "\(file) lacks \(old)")
-        try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
-    }
-
-    /// `trim plan --json` at a grain: the selected tests as "binary name".
-    func plan(_ granularity: String = "block") throws -> Set<String> {
-        let outcome = try workspace.run(["plan", "--json", "--granularity", granularity], environment: environment)
-        try #require(outcome.status == 0, "trim plan failed: \(outcome.stderr)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
-        let selected = try #require(object["selected"] as? [[String: Any]])
-        return Set(selected.map { "\($0["binary"] as! String) \($0["test"] as! String)" })
-    }
-
-    func record() throws {
-        let outcome = try workspace.run(["run", "--no-progress"], environment: environment)
-        try #require(outcome.status == 0, "trim run failed: \(outcome.stdout)\n\(outcome.stderr)")
-        #expect(try plan().isEmpty, "nothing changed since the last run")
+        workspace = try Self.write(Self.files, prefix: "trim-release")
     }
 
     func bumpVersions() throws {
