@@ -18,6 +18,8 @@ public struct CargoWorkspace: Sendable {
         public var hasOutsideDependencies = false
         /// Its targets' names by kind (`bin`, `test`, `example`, ...).
         public var targets: [String: [String]] = [:]
+        /// Its library's root source file (`src/lib.rs`, or `[lib] path`), if it has a library.
+        public var librarySourcePath: String? = nil
 
         public var directory: String { (manifestPath as NSString).deletingLastPathComponent }
     }
@@ -66,6 +68,7 @@ public struct CargoWorkspace: Sendable {
             struct Target: Decodable {
                 var name: String
                 var kind: [String]
+                var src_path: String?
             }
             struct Dependency: Decodable {
                 var path: String?
@@ -100,7 +103,9 @@ public struct CargoWorkspace: Sendable {
                         libraryPathDependencies: ($0.dependencies ?? []).filter { $0.kind == nil }.compactMap(\.path),
                         hasOutsideDependencies: ($0.dependencies ?? []).contains { $0.path == nil && $0.kind != "dev" },
                         targets: Dictionary(($0.targets ?? []).flatMap { target in target.kind.map { ($0, [target.name]) } },
-                                            uniquingKeysWith: +))
+                                            uniquingKeysWith: +),
+                        librarySourcePath: $0.targets?.first { $0.kind.contains { ["lib", "rlib", "proc-macro"].contains($0) } }?
+                            .src_path)
             },
             cargo: cargo)
     }

@@ -10,7 +10,8 @@ import Foundation
 /// listed by rustdoc as before.
 ///
 /// Certain means all of:
-/// - the package has no build script (generated code can carry docs);
+/// - the package has no build script (generated code can carry docs), and
+///   its library's root file lies inside its directory;
 /// - it and every crate its library depends on are workspace members with
 ///   no dependency from outside the workspace and no procedural macro
 ///   (a macro from elsewhere can expand to documented items);
@@ -28,6 +29,12 @@ enum DoctestFreeLibrary {
         while let next = queue.popLast() {
             guard seen.insert(CrateDigest.standardized(next.directory)).inserted else { continue }
             if next.targets["custom-build"] != nil || next.targets["proc-macro"] != nil || next.hasOutsideDependencies {
+                return false
+            }
+            // A library whose root file lies outside its package (`[lib] path = "../…"`) has sources not read here.
+            if let root = next.librarySourcePath,
+                !CrateDigest.standardized(root).hasPrefix(CrateDigest.standardized(next.directory) + "/")
+            {
                 return false
             }
             for path in next.libraryPathDependencies {
@@ -128,14 +135,16 @@ enum DoctestFreeLibrary {
         return content
     }
 
-    /// `doc`, then spaces, then `=`: `#[doc = …]`, `#![doc = …]`, `cfg_attr(…, doc = …)`.
+    /// `doc`, then white space (line breaks too), then `=`: `#[doc = …]`, `#![doc = …]`, `cfg_attr(…, doc = …)`.
     static func containsDocAssignment(_ bytes: [UInt8]) -> Bool {
         let doc = Array("doc".utf8)
         var index = 0
         while index + doc.count <= bytes.count {
             if bytes[index] == doc[0], bytes[index + 1] == doc[1], bytes[index + 2] == doc[2] {
                 var after = index + doc.count
-                while after < bytes.count, bytes[after] == UInt8(ascii: " ") || bytes[after] == UInt8(ascii: "\t") {
+                while after < bytes.count, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+                    .contains(bytes[after])
+                {
                     after += 1
                 }
                 if after < bytes.count, bytes[after] == UInt8(ascii: "=") { return true }

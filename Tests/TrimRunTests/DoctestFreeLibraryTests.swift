@@ -28,6 +28,7 @@ import Testing
         "#[doc = \"text\"]\nfn f() {}\n",
         "#![doc = include_str!(\"../README.md\")]\n",
         "#[cfg_attr(feature = \"x\", doc=\"more\")]\nfn f() {}\n",
+        "#[doc\n    = \"split over lines\"]\nfn f() {}\n",
         "include!(concat!(env!(\"OUT_DIR\"), \"/gen.rs\"));\n",
         "#[path = \"../elsewhere.rs\"]\nmod elsewhere;\n",
         "/// Example:\n///\n///     let x = 1;\n",
@@ -66,6 +67,13 @@ import Testing
         #expect(!DoctestFreeLibrary.isCertain(app, workspace: tree.members([app, registry])))
         #expect(!DoctestFreeLibrary.isCertain(app, workspace: tree.members([app])),
                 "a path dependency outside the workspace is not read")
+        var elsewhere = tree.package("core", "core")
+        elsewhere.librarySourcePath = tree.root.appendingPathComponent("shared/lib.rs").path
+        #expect(!DoctestFreeLibrary.isCertain(app, workspace: tree.members([app, elsewhere])),
+                "a library root outside its package is not read")
+        var inside = tree.package("core", "core")
+        inside.librarySourcePath = tree.root.appendingPathComponent("core/src/lib.rs").path
+        #expect(DoctestFreeLibrary.isCertain(app, workspace: tree.members([app, inside])))
     }
 
     /// ledger has no doctest: an edit to its code runs no rustdoc; adding a
