@@ -24,6 +24,14 @@ import Foundation
 ///   Rust code or a `#[path` attribute.
 enum DoctestFreeLibrary {
     static func isCertain(_ package: CargoWorkspace.Package, workspace: CargoWorkspace) -> Bool {
+        var read: [String: Bool] = [:]
+        return isCertain(package, workspace: workspace, sourcesRead: &read)
+    }
+
+    /// `sourcesRead`: package directory → whether its sources are free,
+    /// shared across the libraries of one listing so each package is read once.
+    static func isCertain(_ package: CargoWorkspace.Package, workspace: CargoWorkspace,
+                          sourcesRead: inout [String: Bool]) -> Bool {
         var seen = Set<String>()
         var queue = [package]
         while let next = queue.popLast() {
@@ -43,7 +51,10 @@ enum DoctestFreeLibrary {
                 }) else { return false }  // a path dependency outside the workspace: not read here
                 queue.append(member)
             }
-            guard sourcesAreDoctestFree(of: next, workspace: workspace) else { return false }
+            let directory = CrateDigest.standardized(next.directory)
+            let free = sourcesRead[directory] ?? sourcesAreDoctestFree(of: next, workspace: workspace)
+            sourcesRead[directory] = free
+            guard free else { return false }
         }
         return true
     }

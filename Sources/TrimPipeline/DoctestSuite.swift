@@ -29,10 +29,11 @@ struct DoctestSuite: Sendable {
         // A library that certainly has no doctest is keyed by its manifests
         // alone: editing its code then finds the listing cached (rustdoc not run).
         var listingKeys: [String: String] = [:]
+        var sourcesRead: [String: Bool] = [:]
         for package in build.workspace.packages where package.libraryCrateName != nil {
             libraries[package.name] = CrateDigest.digest(of: package, workspace: build.workspace,
                                                          externalLibraries: external)
-            listingKeys[package.name] = DoctestFreeLibrary.isCertain(package, workspace: build.workspace)
+            listingKeys[package.name] = DoctestFreeLibrary.isCertain(package, workspace: build.workspace, sourcesRead: &sourcesRead)
                 ? DoctestFreeLibrary.listingKey(package, workspace: build.workspace) : libraries[package.name]
         }
         let cache = DoctestListCache(file: build.paths.targetDirectory.appendingPathComponent("doctest-list"))
