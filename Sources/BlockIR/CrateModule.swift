@@ -56,35 +56,52 @@ public struct CrateModule: Sendable {
             return index
         }
 
-        var copies: [String: [(unit: String, function: FunctionFingerprint)]] = [:]
+        // Each symbol's copies, grouped by index in the order first met (no
+        // hashing of a symbol per block below).
+        var groupOf: [String: Int] = [:]
+        var groups: [[(unit: String, function: FunctionFingerprint)]] = []
         var order: [String] = []
         for unit in ordered {
             for var function in unit.functions {
                 for b in function.blocks.indices { function.blocks[b].file = remap(function.blocks[b].file, in: unit) }
-                if copies[function.symbol] == nil { order.append(function.symbol) }
-                copies[function.symbol, default: []].append((unit.sourceFilename, function))
+                if let group = groupOf[function.symbol] {
+                    groups[group].append((unit.sourceFilename, function))
+                } else {
+                    groupOf[function.symbol] = groups.count
+                    order.append(function.symbol)
+                    groups.append([(unit.sourceFilename, function)])
+                }
             }
         }
-        let coverable = Set(order).subtracting(ordered.flatMap(\.globals.keys))
         var referenced = Set<String>()
-        for symbol in order {
-            for c in copies[symbol]!.indices {
-                for b in copies[symbol]![c].function.blocks.indices {
-                    Self.dropCoverableCallees(&copies[symbol]![c].function.blocks[b], coverable: coverable)
-                    referenced.formUnion(copies[symbol]![c].function.blocks[b].references)
-                }
+        for group in groups {
+            for copy in group {
+                for block in copy.function.blocks where !block.references.isEmpty { referenced.formUnion(block.references) }
             }
         }
         for unit in ordered {
             for references in unit.globalReferences.values { referenced.formUnion(references) }
             for descriptor in unit.testDescriptors { referenced.formUnion(descriptor.references) }
         }
-        var fold = ReferenceFold(copies: copies.mapValues { $0.map(\.function) }, referenced: referenced)
+        var uncoverable = Set<String>()
+        for unit in ordered { uncoverable.formUnion(unit.globals.keys) }
+        let names = SymbolNames.WithoutHash(referenced)
+        for g in groups.indices {
+            for c in groups[g].indices {
+                for b in groups[g][c].function.blocks.indices
+                where !groups[g][c].function.blocks[b].externalGlobals.isEmpty {
+                    Self.dropCoverableCallees(&groups[g][c].function.blocks[b], defined: groupOf,
+                                              uncoverable: uncoverable, names: names)
+                }
+            }
+        }
+        var fold = ReferenceFold(groups: groups.map { $0.map(\.function) }, groupOf: groupOf, referenced: referenced,
+                                 names: names)
 
         var functions: [FunctionFingerprint] = []
         var folded: [UnitFunction: Int] = [:]
-        for symbol in order {
-            var variants = zip(copies[symbol]!, fold.keptCopies(of: symbol)).map { (unit: $0.unit, function: $1) }
+        for (group, symbol) in order.enumerated() {
+            var variants = zip(groups[group], fold.keptCopies(of: symbol)).map { (unit: $0.unit, function: $1) }
             let kept = variants[0].function
             if variants.allSatisfy({ $0.function.hasSameContent(as: kept) }) {
                 functions.append(kept)
@@ -114,7 +131,7 @@ public struct CrateModule: Sendable {
             }
         }
         // Uncoverable functions: their content as folded here.
-        for name in globals.keys where copies[name] != nil { globals[name] = fold.digest(of: name) }
+        for name in globals.keys where groupOf[name] != nil { globals[name] = fold.digest(of: name) }
         let descriptors = ordered.flatMap(\.testDescriptors).map { descriptor in
             TestDescriptor(digest: fold.fold(descriptor.digest, descriptor.references), strings: descriptor.strings)
         }
@@ -124,22 +141,24 @@ public struct CrateModule: Sendable {
     }
 
     /// Drops from a block's external references the functions of the crate
-    /// that coverage sees. A unit names a callee it only declares without its
-    /// hash; the block's `references` say which symbol that is, so a name is
-    /// dropped only when every function of that name the block refers to is
-    /// such a function (never another crate's, nor an uncoverable one).
-    private static func dropCoverableCallees(_ block: inout BlockFingerprint, coverable: Set<String>) {
-        guard !block.externalGlobals.isEmpty else { return }
+    /// that coverage sees (`defined` and not `uncoverable`). A unit names a
+    /// callee it only declares without its hash; the block's `references` say
+    /// which symbol that is, so a name is dropped only when every function of
+    /// that name the block refers to is such a function (never another
+    /// crate's, nor an uncoverable one).
+    private static func dropCoverableCallees(_ block: inout BlockFingerprint, defined: [String: Int],
+                                             uncoverable: Set<String>, names: SymbolNames.WithoutHash) {
+        func coverable(_ symbol: String) -> Bool { defined[symbol] != nil && !uncoverable.contains(symbol) }
         var local = Set<String>(), foreign = Set<String>()
         for symbol in block.references {
-            if coverable.contains(symbol) {
-                local.insert(SymbolNames.withoutHash(symbol))
+            if coverable(symbol) {
+                local.insert(names[symbol])
             } else {
-                foreign.insert(SymbolNames.withoutHash(symbol))
+                foreign.insert(names[symbol])
             }
         }
         block.externalGlobals.removeAll { name in
-            coverable.contains(name) || (local.contains(name) && !foreign.contains(name))
+            coverable(name) || (local.contains(name) && !foreign.contains(name))
         }
     }
 }

@@ -32,8 +32,11 @@
 /// So a reference counts the same whichever unit rustc put the callee in,
 /// as in a single-unit build.
 struct ReferenceFold {
-    /// Every copy of every function the crate defines, by symbol, as read.
-    private let copies: [String: [FunctionFingerprint]]
+    /// Every copy of every function the crate defines, grouped by symbol
+    /// (`groupOf`), as read.
+    private let groups: [[FunctionFingerprint]]
+    private let groupOf: [String: Int]
+    private let names: SymbolNames.WithoutHash
     private var keyCounts: [Key: Int] = [:]
     private var contributions: [String: UInt64] = [:]
     private var resolved: [String: [FunctionFingerprint]] = [:]
@@ -45,29 +48,39 @@ struct ReferenceFold {
         var debugName: UInt64
     }
 
-    /// `copies`: each defined symbol's copies (one per unit that has it);
-    /// `referenced`: every symbol the crate's blocks, globals and descriptors name.
-    init(copies: [String: [FunctionFingerprint]], referenced: Set<String>) {
-        self.copies = copies
-        for symbol in Set(copies.keys).union(referenced) { keyCounts[key(of: symbol), default: 0] += 1 }
+    /// `groups`: each defined symbol's copies (one per unit that has it), the
+    /// symbol's group given by `groupOf`; `referenced`: every symbol the
+    /// crate's blocks, globals and descriptors name; `names`: symbols without
+    /// their hash (computed once for the crate).
+    init(groups: [[FunctionFingerprint]], groupOf: [String: Int], referenced: Set<String>,
+         names: SymbolNames.WithoutHash) {
+        self.groups = groups
+        self.groupOf = groupOf
+        self.names = names
+        for symbol in groupOf.keys { keyCounts[key(of: symbol), default: 0] += 1 }
+        for symbol in referenced where groupOf[symbol] == nil { keyCounts[key(of: symbol), default: 0] += 1 }
+    }
+
+    private func copies(_ symbol: String) -> [FunctionFingerprint] {
+        groupOf[symbol].map { groups[$0] } ?? []
     }
 
     private func key(of symbol: String) -> Key {
-        Key(name: SymbolNames.withoutHash(symbol), debugName: copies[symbol]?.first?.nameHash ?? 0)
+        Key(name: names[symbol], debugName: groupOf[symbol].map { groups[$0].first?.nameHash ?? 0 } ?? 0)
     }
 
     /// The copies of `symbol` as the crate module keeps them: references
     /// folded, except in blocks that name a function the crate only declares,
     /// whose references become tokens for `CrossCrateFold`.
     mutating func keptCopies(of symbol: String) -> [FunctionFingerprint] {
-        let functions = copies[symbol, default: []]
+        let functions = copies(symbol)
         guard functions.contains(where: { $0.blocks.contains { $0.references.contains(where: isDeclared) } }) else {
             return resolvedCopies(of: symbol)
         }
         return functions.map { resolveKeepingDeclared($0) }
     }
 
-    private func isDeclared(_ symbol: String) -> Bool { copies[symbol] == nil }
+    private func isDeclared(_ symbol: String) -> Bool { groupOf[symbol] == nil }
 
     private mutating func resolveKeepingDeclared(_ function: FunctionFingerprint) -> FunctionFingerprint {
         var function = function
@@ -132,7 +145,7 @@ struct ReferenceFold {
     mutating func resolvedCopies(of symbol: String) -> [FunctionFingerprint] {
         if let known = resolved[symbol] { return known }
         visiting.insert(symbol)
-        let result = copies[symbol, default: []].map { resolve($0) }
+        let result = copies(symbol).map { resolve($0) }
         visiting.remove(symbol)
         resolved[symbol] = result
         return result
@@ -168,7 +181,7 @@ struct ReferenceFold {
         let value: UInt64
         if keyCounts[key] == 1 {
             value = Self.byName(key.name, debugName: key.debugName)
-        } else if copies[symbol] != nil {
+        } else if groupOf[symbol] != nil {
             // Met again inside its own content: by full symbol, and not remembered.
             if visiting.contains(symbol) { return Self.mix(0x6379_636c, Self.fnv(symbol)) }
             value = Self.byContent(digest(of: symbol))

@@ -52,19 +52,22 @@ public enum TestListing {
         var completed: (tests: Int, ignored: Int)?
         var ignoredBenchmarks = 0
         for line in json.split(separator: UInt8(ascii: "\n")) where !line.allSatisfy({ $0 == UInt8(ascii: " ") }) {
-            guard completed == nil,
-                  let event = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                  let type = event["type"] as? String, let kind = event["event"] as? String
+            guard completed == nil, let event = FlatJSONObject.parse(line),
+                  case .string(let type)? = event["type"], case .string(let kind)? = event["event"]
             else { return nil }
             switch (type, kind) {
             case ("suite", "discovery"): continue
             case ("test", "discovered"):
-                guard let name = event["name"] as? String, let ignored = event["ignore"] as? Bool else { return nil }
+                guard case .string(let name)? = event["name"], case .bool(let ignored)? = event["ignore"] else {
+                    return nil
+                }
                 tests.append((name, ignored))
             case ("benchmark", "discovered"), ("bench", "discovered"):
-                if event["ignore"] as? Bool == true { ignoredBenchmarks += 1 }
+                if event["ignore"] == .bool(true) { ignoredBenchmarks += 1 }
             case ("suite", "completed"):
-                guard let count = event["tests"] as? Int, let ignored = event["ignored"] as? Int else { return nil }
+                guard case .integer(let count)? = event["tests"], case .integer(let ignored)? = event["ignored"] else {
+                    return nil
+                }
                 completed = (count, ignored)
             default: return nil
             }

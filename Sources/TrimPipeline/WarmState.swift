@@ -64,6 +64,12 @@ public final class WarmState: @unchecked Sendable {
 
     func crate(_ key: String) -> (module: CrateModule, units: CrateUnits)? { lock.withLock { crates[key] } }
 
+    /// Adds a crate merged (or read from the crate cache) while cargo builds,
+    /// so the pass after the build neither reads it again nor re-reads its units.
+    func addCrate(_ key: String, _ crate: (module: CrateModule, units: CrateUnits)) {
+        lock.withLock { crates[key] = crate }
+    }
+
     /// Keeps this round's crates and forgets the others (an edit rarely goes back).
     func keepCrates(_ kept: [String: (module: CrateModule, units: CrateUnits)]) {
         lock.withLock { crates = kept }

@@ -185,9 +185,13 @@ public struct WorkspaceBuild: Sendable {
                         return  // the pass below reports it
                     }
                     let key = CrateModuleCache.key(crate: Self.moduleKey(bitcode), unitHashes: files.map(\.contentHash))
-                    if warm.crate(key) == nil && !crates.contains(key: key) {
-                        _ = Self.merge(Self.moduleKey(bitcode), files: files, key: key, fingerprinter: fingerprinter,
-                                       cache: crates)
+                    guard warm.crate(key) == nil else { return }
+                    if let merged = crates.load(key: key) {
+                        warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded,
+                                                               fingerprinter: fingerprinter)))
+                    } else if case .success(let merged) = Self.merge(Self.moduleKey(bitcode), files: files, key: key,
+                                                                     fingerprinter: fingerprinter, cache: crates) {
+                        warm.addCrate(key, merged)
                     }
                 }
             })

@@ -72,4 +72,37 @@ import ProcessSpawn
         #expect(TestListing.parse(json: Data(events.replacingOccurrences(of: "\"tests\": 2", with: "\"tests\": 1").utf8))?
             .map(\.name) == ["a"])
     }
+
+    /// The hand reader of libtest's event lines reads what JSONSerialization
+    /// reads, and refuses what is not a flat object of scalars.
+    @Test func eventLinesReadByHandAsJSONSerializationReadsThem() throws {
+        let lines = [
+            #"{ "type": "test", "event": "discovered", "name": "m0::tests::t7", "ignore": false, "ignore_message": "", "source_path": "src/m0.rs", "start_line": 30, "start_col": 8, "end_line": 30, "end_col": 10 }"#,
+            #"{"type":"test","event":"discovered","name":"quote \" back\\slash \/ tab\t nl\n cr\r \b\f","ignore":true}"#,
+            #"{ "name": "caf\u00e9 \u2603 \ud83d\ude00 ünï 😀", "ignore": false, "n": -12, "z": 0, "none": null }"#,
+            #"{}"#,
+            "  {\t\"a\" :\n 1 }  ",
+        ]
+        for line in lines {
+            let ours = try #require(FlatJSONObject.parse(Array(line.utf8)), "\(line)")
+            let theirs = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(Set(ours.keys) == Set(theirs.keys), "\(line)")
+            for (key, value) in ours {
+                switch value {
+                case .string(let text): #expect(theirs[key] as? String == text, "\(key) in \(line)")
+                case .integer(let number): #expect((theirs[key] as? NSNumber)?.intValue == number, "\(key) in \(line)")
+                case .bool(let flag): #expect(theirs[key] as? Bool == flag, "\(key) in \(line)")
+                case .null: #expect(theirs[key] is NSNull, "\(key) in \(line)")
+                }
+            }
+        }
+        let refused = [
+            "", "a: test", "{", #"{"a": 1"#, #"{"a": 1} x"#, #"{"a": [1]}"#, #"{"a": {"b": 1}}"#, #"{"a": 1.5}"#,
+            #"{"a": 1e3}"#, #"{"a": 01}"#, #"{"a": "\x"}"#, #"{"a": "\ud83d"}"#, #"{"a": "\u12"}"#, "{\"a\": \"\u{01}\"}",
+            #"{"a": tru}"#, #"{"a": 1,}"#, #"{"a": 1, "a": 2}"#, #"{a: 1}"#, #"{"a" 1}"#, #"{"a": "unterminated}"#,
+            #"{"a": 99999999999999999999}"#,
+        ]
+        for line in refused { #expect(FlatJSONObject.parse(Array(line.utf8)) == nil, "\(line)") }
+        #expect(FlatJSONObject.parse([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D]) == nil, "invalid UTF-8")
+    }
 }
