@@ -114,10 +114,15 @@ public enum RunPipeline {
         var namesByBinary = doctests.namesByBinary
         for binary in build.binaries { namesByBinary[binary.id, default: []] += [] }
         for test in listed { namesByBinary[test.binary, default: []].append(test.name) }
-        do {
-            for (binary, names) in namesByBinary { try store.recordTests(names, inBinary: binary) }
-        } catch { throw .store(error) }
-        timings.lap("record tests")
+        // Written while selection runs (the build's own write may hold the
+        // database); done before the first result is committed.
+        let testNames = namesByBinary
+        let testRecording = PendingWork { () throws(TrimError) in
+            for (binary, names) in testNames {
+                do throws(StoreError) { try store.recordTests(names, inBinary: binary) } catch { throw .store(error) }
+            }
+        }
+        defer { testRecording.finish() }
 
         // Filters and the partition narrow; selection picks among what is left.
         let candidates = candidates(listed, doctests: doctests, build: build, request: request)
@@ -154,12 +159,19 @@ public enum RunPipeline {
                                 ignored: test.ignored)
         } + (try doctests.instances(chosenTests.filter { $0.kind == Doctest.kind },
                                     batches: scratch.appendingPathComponent("doctests")))
-        _ = try? earlyMaps.wait()  // what failed there is made (and fails) below if a chosen test needs it
-        let maps = try coverageMaps(build, pcTables: pcTables, of: Set(instances.map(\.binary)), warm: warm)
-        defer { exitKeeper?.keep(maps, selection, candidates, speculation, earlyMaps) }
-        timings.lap("coverage maps")
+        // The maps a result needs are finished while the first tests run.
+        let chosenBinaries = Set(instances.map(\.binary))
+        let maps = PendingWork { () throws(TrimError) in
+            _ = try? earlyMaps.wait()  // what failed there is made (and fails) here if a chosen test needs it
+            return try coverageMaps(build, pcTables: pcTables, of: chosenBinaries, warm: warm)
+        }
+        defer {
+            maps.finish()
+            exitKeeper?.keep(maps, selection, candidates, speculation, earlyMaps)
+        }
         let buildID = try buildRecording.wait()
-        timings.lap("record build (the rest)")
+        try testRecording.wait()
+        timings.lap("record build and tests (the rest)")
         let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
                                       binaryIdentities: build.binaryIdentities, crateDigests: doctests.keyDigests,
                                       warn: warn)
@@ -197,7 +209,10 @@ public enum RunPipeline {
             throw .setup("cannot prepare the run directory \(scratch.path): \(error)")
         }
         if let failure = recorder.finish() { throw .store(failure) }
-        timings.lap("run tests + record results")
+        // A map that could not be made: the results went in with unknown
+        // coverage (those tests run again next time), and the run fails naming why.
+        _ = try maps.wait()
+        timings.lap("coverage maps + run tests + record results")
         let shared = build.paths.server != nil && !build.paths.serverReadOnly
         do {
             // Only once builds no result ran on have piled up: a collection
@@ -379,7 +394,7 @@ public enum RunPipeline {
 final class ResultRecorder: @unchecked Sendable {
     private let commits: GroupCommit
     private let build: BuildID
-    private let maps: [String: BinaryCoverageMap]
+    private let maps: PendingWork<[String: BinaryCoverageMap]>
     private let binaryIdentities: [String: FileIdentity]
     /// Doctest → its crate's digest, recorded as its coverage.
     private let crateDigests: [TestKey: String]
@@ -391,7 +406,10 @@ final class ResultRecorder: @unchecked Sendable {
     func stop() { stopLock.withLock { stopped = true } }
     var isStopped: Bool { stopLock.withLock { stopped } }
 
-    init(store: any CoverageStore, build: BuildID, maps: [String: BinaryCoverageMap], binaryIdentities: [String: FileIdentity],
+    /// `maps`: each binary's coverage map, waited for by the first result
+    /// that needs one; none when they could not be made (coverage unknown).
+    init(store: any CoverageStore, build: BuildID, maps: PendingWork<[String: BinaryCoverageMap]>,
+         binaryIdentities: [String: FileIdentity],
          crateDigests: [TestKey: String] = [:], warn: @escaping @Sendable (String) -> Void) {
         self.commits = GroupCommit(store: store, warn: warn)
         self.build = build
@@ -419,7 +437,7 @@ final class ResultRecorder: @unchecked Sendable {
             return
         }
         var coverage = (state: CoverageState.unknown, hits: [HitFunction](), problem: String?.none)
-        if let map = maps[test.binary], last.status != .timedOut {
+        if last.status != .timedOut, let map = (try? maps.wait())?[test.binary] {
             coverage = map.coverage(of: last.coverageFile)
         }
         if let problem = coverage.problem, result.isSuccess || coverage.state == .partial {
