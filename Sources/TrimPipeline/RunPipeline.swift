@@ -53,7 +53,11 @@ public enum RunPipeline {
         let preload = StoreRecordsPreload()
         defer { preload.finish() }
         let build = try WorkspaceBuild.make(for: request, command: "run", signals: signals, timings: timings, warm: warm,
-                                            whileBuilding: { open in preload.start(open, warm: warm) })
+                                            whileBuilding: { open, sharedServer in
+            preload.start(open, warm: warm) { records in
+                collectGarbageIfPiledUp(records, sharedServer: sharedServer, warn: warn)
+            }
+        })
         defer { build.session.close() }
         defer { exitKeeper?.keep(build, warm, preload) }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
@@ -213,25 +217,32 @@ public enum RunPipeline {
         // coverage (those tests run again next time), and the run fails naming why.
         _ = try maps.wait()
         timings.lap("coverage maps + run tests + record results")
-        let shared = build.paths.server != nil && !build.paths.serverReadOnly
-        do {
-            // Only once builds no result ran on have piled up: a collection
-            // reads whole tables, and a build kept a few runs longer costs nothing.
-            let builds = try store.builds().count
-            if builds - records.recorded.count > Self.buildsLeftBeforeCollecting {
-                _ = try store.collectGarbage(isHolderAlive: { DatabaseLocation.isHolderAlive($0, shared: shared) })
-            }
-        } catch {
-            warn("could not tidy the database: \(error)")
-        }
-        timings.lap("collect garbage")
         timings.peakMemory()
         return box.value
     }
 
-    /// How many builds no last result ran on (this run's, others' held ones,
-    /// ended ones) a run leaves before it collects garbage.
+    /// How many builds no last result ran on (others' held ones, ended ones)
+    /// a run leaves before it collects garbage.
     static let buildsLeftBeforeCollecting = 3
+
+    /// Collects garbage once builds no last result ran on have piled up: a
+    /// collection reads whole tables, and a build kept a few runs longer
+    /// costs nothing. Done while cargo builds, with the workspace lock held:
+    /// the same as at the end of the run before (this run's build is not
+    /// recorded yet, and a build another trim holds is never taken).
+    static func collectGarbageIfPiledUp(_ records: StoreRecords, sharedServer: Bool,
+                                        warn: @escaping @Sendable (String) -> Void) {
+        do {
+            let builds = try records.store.builds().count
+            if builds - records.recorded.count > buildsLeftBeforeCollecting {
+                _ = try records.store.collectGarbage(isHolderAlive: {
+                    DatabaseLocation.isHolderAlive($0, shared: sharedServer)
+                })
+            }
+        } catch {
+            warn("could not tidy the database: \(error)")
+        }
+    }
 
     /// Records the build and its test binaries, held by `holder`.
     static func record(_ build: WorkspaceBuild, in store: any CoverageStore, heldBy holder: String) throws(TrimError)

@@ -36,8 +36,14 @@ final class StoreRecordsPreload: @unchecked Sendable {
     private var pending: PendingWork<StoreRecords>?
 
     /// Starts reading; `open` opens the store the build will record into.
-    func start(_ open: @escaping @Sendable () throws(TrimError) -> any CoverageStore, warm: WarmState) {
-        let work = PendingWork { () throws(TrimError) in try StoreRecords.load(from: try open(), warm: warm) }
+    /// `afterReading` runs on the same thread, still while cargo builds.
+    func start(_ open: @escaping @Sendable () throws(TrimError) -> any CoverageStore, warm: WarmState,
+               afterReading: @escaping @Sendable (StoreRecords) -> Void = { _ in }) {
+        let work = PendingWork { () throws(TrimError) in
+            let records = try StoreRecords.load(from: try open(), warm: warm)
+            afterReading(records)
+            return records
+        }
         lock.withLock { pending = work }
     }
 

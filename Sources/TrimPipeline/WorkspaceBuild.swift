@@ -92,9 +92,12 @@ public struct WorkspaceBuild: Sendable {
         }
     }
 
-    /// Given work that needs the store but not the build, and a way to open
-    /// the store; called once the workspace lock is held, before cargo starts.
-    public typealias StoreWork = @Sendable (_ open: @escaping @Sendable () throws(TrimError) -> any CoverageStore) -> Void
+    /// Given work that needs the store but not the build, a way to open the
+    /// store, and whether it is a shared server others write to (whose build
+    /// holders may live on other machines); called once the workspace lock is
+    /// held, before cargo starts.
+    public typealias StoreWork = @Sendable (_ open: @escaping @Sendable () throws(TrimError) -> any CoverageStore,
+                                            _ sharedServer: Bool) -> Void
 
     /// The database named checked, then the workspace's cargo metadata
     /// (a failure that follows a signal is the interruption it is).
@@ -143,7 +146,8 @@ public struct WorkspaceBuild: Sendable {
         let session = try WorkspaceSession.open(paths: paths, command: command, signals: signals)
         if let whileBuilding {
             let (lockedPaths, server) = (paths, sharedStore)
-            whileBuilding { () throws(TrimError) in try openStore(paths: lockedPaths, sharedStore: server, warm: warm) }
+            whileBuilding({ () throws(TrimError) in try openStore(paths: lockedPaths, sharedStore: server, warm: warm) },
+                          paths.server != nil && !paths.serverReadOnly)
         }
 
         let runtime: URL
