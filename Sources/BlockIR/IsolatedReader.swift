@@ -6,8 +6,6 @@ import ProcessSpawn
 /// taking trim down. The worker writes its answer straight into the cache.
 public struct IsolatedReader: Sendable {
     public let workerPath: String
-    /// The nice value workers start with, nil for this process's own.
-    public private(set) var niceness: Int32?
 
     public init(workerPath: String? = nil) throws(BlockIRError) {
         if let workerPath {
@@ -15,14 +13,6 @@ public struct IsolatedReader: Sendable {
             return
         }
         self.workerPath = try Self.locateWorker()
-    }
-
-    /// The same reader, its workers started at nice value `niceness` (work
-    /// that should take only CPU others leave).
-    public func lowered(to niceness: Int32) -> IsolatedReader {
-        var lowered = self
-        lowered.niceness = niceness
-        return lowered
     }
 
     /// `$TRIM_IR_WORKER`, else next to the running executable, else on PATH.
@@ -82,10 +72,6 @@ public struct IsolatedReader: Sendable {
         } catch {
             throw .workerFailed(path: file.path, detail: "cannot start \(workerPath): \(error)")
         }
-        #if os(Linux)
-        // At once, while it still loads libLLVM; gone already is fine.
-        if let niceness { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), niceness) }
-        #endif
         // LLVM's reader can also loop forever on a damaged file: a time limit.
         let limit = Self.timeLimit(forBytes: pairs.reduce(0) { $0 + $1.0.size })
         let watchdog = Watchdog()

@@ -9,17 +9,11 @@ final class PendingWork<Value: Sendable>: @unchecked Sendable {
     private let done = DispatchGroup()
     private var result: Result<Value, TrimError>?
 
-    /// `whileCargoBuilds`: at the low priority of `WhileCargoBuilds`.
-    init(whileCargoBuilds: Bool = false, _ work: @escaping @Sendable () throws(TrimError) -> Value) {
-        let body: @Sendable () -> Void = { self.result = Result { () throws(TrimError) in try work() } }
-        if whileCargoBuilds {
-            WhileCargoBuilds.start(in: done, body)
-        } else {
-            done.enter()
-            DispatchQueue.global().async {
-                body()
-                self.done.leave()
-            }
+    init(_ work: @escaping @Sendable () throws(TrimError) -> Value) {
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = Result { () throws(TrimError) in try work() }
+            self.done.leave()
         }
     }
 

@@ -161,23 +161,16 @@ public struct WorkspaceBuild: Sendable {
         do { reader = try IsolatedReader() } catch { throw .bitcode(error) }
         let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: paths.fingerprintCache), reader: reader,
                                           parallelism: options.jobs)
-        // What cargo has built is fingerprinted while it builds the rest, on
-        // the low-priority thread of its crate (one unit at a time: a
-        // parallel read would run on pool threads at full priority), by
-        // workers at that priority too.
-        let fingerprinterWhileBuilding = Fingerprinter(cache: fingerprinter.cache,
-                                                       reader: reader.lowered(to: WhileCargoBuilds.niceness),
-                                                       parallelism: 1)
         // Asked of rustc and git while cargo builds: nothing here depends on the build.
         let probes = DispatchGroup()
         let facts = LockedBox<BuildFacts?>(nil), sysroot = LockedBox<String?>(nil)
-        WhileCargoBuilds.start(in: probes) {
+        DispatchQueue.global().async(group: probes) {
             let flags = Self.portableFlags(build.recordedFlags(), runtime: runtime, workspaceRoot: workspace.root)
             facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: flags,
                                                 features: options.selection.featureNames,
                                                 profile: options.selection.profileName)
         }
-        WhileCargoBuilds.start(in: probes) {
+        DispatchQueue.global().async(group: probes) {
             sysroot.value = BuildFactsProbe.output(of: "rustc", ["--print", "sysroot"], in: workspace.root)?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -191,7 +184,7 @@ public struct WorkspaceBuild: Sendable {
         do {
             result = try build.run(builtCrate: { bitcode, units in
                 guard signals.signal == nil else { return }
-                WhileCargoBuilds.start(in: early) {
+                DispatchQueue.global().async(group: early) {
                     guard let files = try? units.map({ path throws(BlockIRError) in try hashes.bitcodeFile(path) }) else {
                         return  // the pass below reports it
                     }
@@ -201,8 +194,7 @@ public struct WorkspaceBuild: Sendable {
                         warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded,
                                                                fingerprinter: fingerprinter)))
                     } else if case .success(let merged) = Self.merge(Self.moduleKey(bitcode), files: files, key: key,
-                                                                     fingerprinter: fingerprinter, cache: crates,
-                                                                     reading: fingerprinterWhileBuilding) {
+                                                                     fingerprinter: fingerprinter, cache: crates) {
                         warm.addCrate(key, merged)
                     }
                 }
@@ -308,14 +300,11 @@ public struct WorkspaceBuild: Sendable {
     }
 
     /// A crate's units fingerprinted and merged, and the merge kept in `cache`.
-    /// `reading`: what parses the units not cached yet (`fingerprinter` by
-    /// default, which the units keep for later reads).
     static func merge(_ crate: String, files: [BitcodeFile], key: String, fingerprinter: Fingerprinter,
-                      cache: CrateModuleCache, reading: Fingerprinter? = nil)
-        -> Result<(CrateModule, CrateUnits), BlockIRError>
+                      cache: CrateModuleCache) -> Result<(CrateModule, CrateUnits), BlockIRError>
     {
         var units: [ModuleFingerprint] = []
-        for result in (reading ?? fingerprinter).unitFingerprints(of: files) {
+        for result in fingerprinter.unitFingerprints(of: files) {
             switch result {
             case .success(let unit): units.append(unit)
             case .failure(let error): return .failure(error)
