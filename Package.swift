@@ -77,7 +77,9 @@ let package = Package(
         .target(name: "Coverage", dependencies: ["BlockIR", "TrimModel", "NativeBuild", "PrivateFiles", "ProcessSpawn"], resources: [.embedInCode("Runtime/trim_runtime.c")]),
         .target(name: "InputTracing", dependencies: ["BlockIR", "TrimModel", "NativeBuild", "PrivateFiles", "ProcessSpawn"],
                 resources: [.embedInCode("Interposer/trimio.c")]),
-        .target(name: "CargoSupport", dependencies: ["ProcessSpawn"]),
+        // cargo's rustc wrapper, without Foundation (it starts for every rustc call).
+        .target(name: "RustcWrapping"),
+        .target(name: "CargoSupport", dependencies: ["ProcessSpawn", "RustcWrapping"]),
         .target(name: "TestFilter"),
         .target(
             name: "Store", dependencies: ["BlockIR", "TrimModel", .product(name: "GRDB", package: "GRDB.swift")]
@@ -115,7 +117,7 @@ let package = Package(
             ], resources: [.embedInCode("FixedRandom/trim_fixed_random.c")]),
         .executableTarget(name: "trim", dependencies: ["TrimCLI", "CargoSupport"]),
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI", "CargoSupport"]),
-        .executableTarget(name: "trim-rustc-wrapper", dependencies: ["CargoSupport"]),
+        .executableTarget(name: "trim-rustc-wrapper", dependencies: ["RustcWrapping"]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
         .executableTarget(name: "trim-bench-overhead", dependencies: ["Coverage", "InputTracing", "ProcessSpawn", "TrimModel"],
                           path: "Benchmarks/Overhead", exclude: ["overhead.rs"]),
@@ -144,7 +146,7 @@ let package = Package(
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig", "TrimModel", "ProcessSpawn"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
-        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR", "BitcodeReader", "TrimModel", "ProcessSpawn"]),
+        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR", "BitcodeReader", "TrimModel", "ProcessSpawn", "RustcWrapping"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "NativeBuild", "Coverage", "BlockIR", "Store", "TrimModel", "ProcessSpawn"], exclude: ["Fixtures"]),
         .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn"]),

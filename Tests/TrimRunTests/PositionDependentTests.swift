@@ -3,6 +3,7 @@ import Store
 import Testing
 import TrimModel
 @testable import CargoSupport
+import RustcWrapping
 
 /// Test executables linked position-dependent (`-no-pie`, so no test process
 /// relocates its PC table at start): trim still maps every hit to its block,

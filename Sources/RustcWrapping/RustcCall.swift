@@ -1,0 +1,77 @@
+/// What a rustc command line says about itself.
+public struct RustcCall {
+    public struct Outputs {
+        public var directory: String
+        /// `<crate name><extra filename>`: what every output's name starts with.
+        public var stem: String
+    }
+
+    /// A compilation (not `-vV` or a `--print` query).
+    public var compiles: Bool
+    /// Where its outputs go, when cargo said (`--out-dir`, `-C extra-filename`).
+    public var outputs: Outputs?
+    /// It links an executable (`--test`, or `--crate-type bin` alone) for a
+    /// glibc Linux target, by rustc's default as a PIE: nothing in its own
+    /// arguments asks for PIE, a relocation model or a static CRT.
+    public var linksPositionIndependentExecutable: Bool
+
+    public init(arguments: [String]) {
+        var crateName: String?, outDirectory: String?, extraFilename: String?, target: String?
+        var printing = false, harness = false, crateTypes: [String] = [], codegenOptions: [String] = []
+        var index = 0
+        func value(_ flag: String) -> String? {
+            let argument = arguments[index]
+            if argument == flag, index + 1 < arguments.count {
+                index += 1
+                return arguments[index]
+            }
+            return argument.hasPrefix(flag + "=") ? String(argument.dropFirst(flag.count + 1)) : nil
+        }
+        while index < arguments.count {
+            if arguments[index].hasPrefix("--print") { printing = true }
+            if arguments[index] == "--test" { harness = true }
+            if let name = value("--crate-name") {
+                crateName = name
+            } else if let types = value("--crate-type") {
+                crateTypes += types.split(separator: ",").map(String.init)
+            } else if let triple = value("--target") {
+                target = triple
+            } else if let directory = value("--out-dir") {
+                outDirectory = directory
+            } else if let codegen = value("-C") ?? Self.codegenJoined(arguments[index]) {
+                codegenOptions.append(codegen)
+                if codegen.hasPrefix("extra-filename=") {
+                    extraFilename = String(codegen.dropFirst("extra-filename=".count))
+                }
+            }
+            index += 1
+        }
+        compiles = crateName != nil && !printing
+        let executable = harness ? crateTypes.allSatisfy { $0 == "bin" } : crateTypes == ["bin"]
+        let asksOtherwise = codegenOptions.contains { option in
+            ["pie", "relocation-model", "crt-static"].contains { option.contains($0) }
+        }
+        linksPositionIndependentExecutable = compiles && executable && !asksOtherwise
+            && Self.isGlibcLinux(target: target)
+        if compiles, let crateName, let outDirectory {
+            outputs = Outputs(directory: outDirectory, stem: crateName + (extraFilename ?? ""))
+        }
+    }
+
+    /// `target` (the host when nil) is a glibc Linux triple.
+    static func isGlibcLinux(target: String?) -> Bool {
+        guard let target else {
+            #if os(Linux) && canImport(Glibc)
+            return true
+            #else
+            return false
+            #endif
+        }
+        return target.contains("-linux-gnu")
+    }
+
+    /// `-Cextra-filename=…` written as one argument.
+    private static func codegenJoined(_ argument: String) -> String? {
+        argument.hasPrefix("-C") && argument.count > 2 ? String(argument.dropFirst(2)) : nil
+    }
+}

@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The bitcode files of one crate's codegen units from its latest rustc
+/// call, as the wrapper records them beside the crate's outputs.
+///
+/// rustc names them `<stem>.<unit>.<session>.rcgu.bc`; the session part
+/// changes on every call, so older calls' files stay in `deps/`. Only this
+/// record says which are current: a listing of `deps/` never does.
+public enum UnitFiles {
+    public struct WriteError: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    /// `<stem>.trim-units`: one file name per line, beside the crate's outputs.
+    public static func recordName(stem: String) -> String { stem + ".trim-units" }
+
+    /// Whether `name` is a unit bitcode file of the crate output `stem`:
+    /// `<stem>.<unit>.<session>.rcgu.bc`, or `<stem>.bc` when rustc builds
+    /// the crate as one unit (`TRIM_CODEGEN_UNITS=1`), rewritten in place.
+    public static func isUnitFile(_ name: String, stem: String) -> Bool {
+        name == stem + ".bc" || (name.hasPrefix(stem + ".") && name.hasSuffix(".rcgu.bc"))
+    }
+
+    /// The unit files of `stem` in `directory` now (none when it cannot be read).
+    public static func list(in directory: String, stem: String) -> Set<String> {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        var names = Set<String>()
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if isUnitFile(name, stem: stem) { names.insert(name) }
+        }
+        return names
+    }
+
+    /// Replaces the record atomically: a reader sees the old list or the new one.
+    public static func writeRecord(_ names: [String], outDirectory: String, stem: String) throws(WriteError) {
+        let path = outDirectory + "/" + recordName(stem: stem)
+        let temporary = path + ".\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WriteError(path: temporary, reason: String(cString: strerror(errno))) }
+        do {
+            try writeAll(Array(names.sorted().map { $0 + "\n" }.joined().utf8), to: descriptor, path: temporary)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw WriteError(path: path, reason: reason)
+        }
+    }
+
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(WriteError) {
+        var done = 0
+        while done < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + done, $0.count - done) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(path: path, reason: String(cString: strerror(errno)))
+            }
+            done += written
+        }
+    }
+}
