@@ -79,16 +79,6 @@ public enum RunPipeline {
         let store = records.store
         defer { exitKeeper?.keep(records) }
         timings.lap("store records (read while cargo built)")
-        // The build is recorded while the tests are listed and selected; held
-        // from the moment it is recorded: no other trim's garbage collection
-        // may take it before this run's first result refers to it.
-        let holder = ProcessIdentity.current.description
-        let buildRecording = PendingWork { () throws(TrimError) in try record(build, in: store, heldBy: holder) }
-        defer {
-            if let buildID = try? buildRecording.wait() {
-                do { try store.releaseBuild(buildID, heldBy: holder) } catch { warn("could not release build \(buildID): \(error)") }
-            }
-        }
 
         // A test's decision depends on the test alone, so the tests the store
         // knows in this build's binaries are selected while the binaries list
@@ -151,6 +141,17 @@ public enum RunPipeline {
         if cancellation?.isCancelled == true {
             return RunStatistics(skipped: selection.skipped.count, notRun: selection.selected.count, cancelled: .superseded)
         }
+        // The build is recorded while the chosen tests run (selection, which
+        // decides what runs, gets the cores first), before their first result
+        // is committed; held from the moment it is recorded: no other trim's
+        // garbage collection may take it before this run's first result refers to it.
+        let holder = ProcessIdentity.current.description
+        let buildRecording = PendingWork { () throws(TrimError) in try record(build, in: store, heldBy: holder) }
+        defer {
+            if let buildID = try? buildRecording.wait() {
+                do { try store.releaseBuild(buildID, heldBy: holder) } catch { warn("could not release build \(buildID): \(error)") }
+            }
+        }
         let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })
         let chosenTests = candidates.filter { chosen.contains(TestKey(binary: $0.binary, name: $0.name)) }
@@ -173,10 +174,10 @@ public enum RunPipeline {
             maps.finish()
             exitKeeper?.keep(maps, selection, candidates, speculation, earlyMaps)
         }
-        let buildID = try buildRecording.wait()
-        try testRecording.wait()
-        timings.lap("record build and tests (the rest)")
-        let recorder = ResultRecorder(store: store, build: buildID, maps: maps,
+        let recorder = ResultRecorder(store: store, build: { () throws(TrimError) in
+                                          try testRecording.wait()
+                                          return try buildRecording.wait()
+                                      }, maps: maps,
                                       binaryIdentities: build.binaryIdentities, crateDigests: doctests.keyDigests,
                                       warn: warn)
         let jobs = !request.captureOutput ? 1 : request.testThreads
@@ -213,10 +214,14 @@ public enum RunPipeline {
             throw .setup("cannot prepare the run directory \(scratch.path): \(error)")
         }
         if let failure = recorder.finish() { throw .store(failure) }
+        // A build or test list that could not be recorded: no result went in
+        // (they run again next time), and the run fails naming why.
+        try testRecording.wait()
+        _ = try buildRecording.wait()
         // A map that could not be made: the results went in with unknown
         // coverage (those tests run again next time), and the run fails naming why.
         _ = try maps.wait()
-        timings.lap("coverage maps + run tests + record results")
+        timings.lap("record build + coverage maps + run tests + record results")
         timings.peakMemory()
         return box.value
     }
@@ -404,7 +409,8 @@ public enum RunPipeline {
 /// (Ctrl-C and the end of a round commit the rest, `finish()`).
 final class ResultRecorder: @unchecked Sendable {
     private let commits: GroupCommit
-    private let build: BuildID
+    /// The build the results ran on, once recorded (waited for by the first result).
+    private let build: @Sendable () throws(TrimError) -> BuildID
     private let maps: PendingWork<[String: BinaryCoverageMap]>
     private let binaryIdentities: [String: FileIdentity]
     /// Doctest → its crate's digest, recorded as its coverage.
@@ -419,7 +425,8 @@ final class ResultRecorder: @unchecked Sendable {
 
     /// `maps`: each binary's coverage map, waited for by the first result
     /// that needs one; none when they could not be made (coverage unknown).
-    init(store: any CoverageStore, build: BuildID, maps: PendingWork<[String: BinaryCoverageMap]>,
+    init(store: any CoverageStore, build: @escaping @Sendable () throws(TrimError) -> BuildID,
+         maps: PendingWork<[String: BinaryCoverageMap]>,
          binaryIdentities: [String: FileIdentity],
          crateDigests: [TestKey: String] = [:], warn: @escaping @Sendable (String) -> Void) {
         self.commits = GroupCommit(store: store, warn: warn)
@@ -470,6 +477,8 @@ final class ResultRecorder: @unchecked Sendable {
         case .couldNotStart: outcome = .notRun
         }
         let failedOutput = result.attempts.last { !$0.status.isSuccess }?.output
+        // Not recorded: the run fails after the tests, naming why.
+        guard let build = try? build() else { return }
         let record = TestResultRecord(
             key: TestKey(binary: test.binary, name: test.name), build: build, outcome: outcome,
             duration: result.duration, coverage: coverage, hits: hits, output: failedOutput)
