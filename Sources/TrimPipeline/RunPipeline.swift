@@ -79,6 +79,20 @@ public enum RunPipeline {
         let store = records.store
         defer { exitKeeper?.keep(records) }
         timings.lap("store records (read while cargo built)")
+        // The build is recorded while the tests are listed, selected and run,
+        // yielding the cores to what decides which tests run; before their
+        // first result is committed. Held from the moment it is recorded: no
+        // other trim's garbage collection may take it before this run's first
+        // result refers to it.
+        let holder = ProcessIdentity.current.description
+        let buildRecording = PendingWork(yielding: true) { () throws(TrimError) in
+            try record(build, in: store, heldBy: holder)
+        }
+        defer {
+            if let buildID = try? buildRecording.wait() {
+                do { try store.releaseBuild(buildID, heldBy: holder) } catch { warn("could not release build \(buildID): \(error)") }
+            }
+        }
 
         // A test's decision depends on the test alone, so the tests the store
         // knows in this build's binaries are selected while the binaries list
@@ -140,17 +154,6 @@ public enum RunPipeline {
         try signals.check()
         if cancellation?.isCancelled == true {
             return RunStatistics(skipped: selection.skipped.count, notRun: selection.selected.count, cancelled: .superseded)
-        }
-        // The build is recorded while the chosen tests run (selection, which
-        // decides what runs, gets the cores first), before their first result
-        // is committed; held from the moment it is recorded: no other trim's
-        // garbage collection may take it before this run's first result refers to it.
-        let holder = ProcessIdentity.current.description
-        let buildRecording = PendingWork { () throws(TrimError) in try record(build, in: store, heldBy: holder) }
-        defer {
-            if let buildID = try? buildRecording.wait() {
-                do { try store.releaseBuild(buildID, heldBy: holder) } catch { warn("could not release build \(buildID): \(error)") }
-            }
         }
         let chosen = Set(selection.selected.map(\.key))
         let binaries = Dictionary(uniqueKeysWithValues: build.binaries.map { ($0.id, $0) })

@@ -204,9 +204,10 @@ public struct WorkspaceBuild: Sendable {
             try signals.check()  // cargo stopped by the signal is not a failed build
             throw .cargo(error)
         }
+        timings.lap("cargo test --no-run (units fingerprinted as they come)")
         early.wait()
         try signals.check()
-        timings.lap("cargo test --no-run (units fingerprinted as they come)")
+        timings.lap("units fingerprinted after cargo ended")
         var binaryIdentities: [String: FileIdentity] = [:]
         for binary in result.binaries { binaryIdentities[binary.id] = FileIdentity(path: binary.executable) }
 
