@@ -1,4 +1,5 @@
 import BlockIR
+import Foundation
 import Testing
 
 /// An edit that makes a block equal to another block of the same function
@@ -136,3 +137,37 @@ import Testing
         #expect(FunctionDiffer.blockPartners(old: old, new: new) == [0, 1, 2])
     }
 }
+
+/// A function whose blocks are the same in the same layout is compared
+/// without the walk: each block its own partner, only what it uses from
+/// elsewhere can differ. The walk agrees on every function of a real build.
+@Suite struct SameLayoutTests {
+    @Test func theWalkPairsEveryBlockOfAnUnchangedFunctionWithItself() throws {
+        let builds = try FixtureBuilds()
+        defer { try? FileManager.default.removeItem(at: builds.root) }
+        let module = try builds.fingerprint(try builds.rust("same", TwinBlockTests.source))
+        #expect(module.functions.count > 3)
+        for function in module.functions {
+            #expect(FunctionDiffer.blockPartners(old: function, new: function) == function.blocks.indices.map { $0 },
+                    "\(function.demangled)")
+            #expect(FunctionDiffer().affectedOldBlocks(old: function, new: function).isEmpty, "\(function.demangled)")
+        }
+    }
+
+    @Test func onlyABlockWhoseOutsideUseChangedIsAffected() throws {
+        let builds = try FixtureBuilds()
+        defer { try? FileManager.default.removeItem(at: builds.root) }
+        let module = try builds.fingerprint(try builds.rust("same", TwinBlockTests.source))
+        let function = try #require(module.functions.first { $0.blocks.count > 2 })
+        var changed = function
+        changed.blocks[1].externalGlobals.append("a global another module defines")
+        let affected = FunctionDiffer().affectedOldBlocks(old: function, new: changed)
+        #expect(Array(affected.keys) == [1])
+        if case .externals(let partner)? = affected[1] { #expect(partner == 1) } else { Issue.record("\(affected)") }
+        // A block's own change is still found by the walk.
+        var edited = function
+        edited.blocks[1].hash &+= 1
+        #expect(FunctionDiffer().affectedOldBlocks(old: function, new: edited).keys.contains(1))
+    }
+}
+
