@@ -1,10 +1,6 @@
 import Foundation
 import RustcWrapping
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The environment that makes cargo run trim's rustc wrapper
 /// (`RustcWrapping`, which the wrapper executable runs without Foundation).
 public enum RustcWrapper {
