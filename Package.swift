@@ -7,6 +7,23 @@ import PackageDescription
 let llvmInclude = "/usr/lib/llvm-22/include"
 let llvmLib = "/usr/lib/llvm-22/lib"
 
+// The executables trim starts on every run (trim itself, its IR worker, its
+// rustc wrapper) carry Swift's runtime and Foundation in themselves: loading
+// and binding those shared libraries was half of trim's time before cargo
+// starts, and every call into them went through the PLT. `-static-stdlib`
+// alone leaves out the archives Foundation's own modules need, so they are
+// named here (a group: they refer to each other); libxml2 (FoundationXML,
+// for JUnit) stays a system library.
+let staticSwiftRuntime: [LinkerSetting] = [
+    .unsafeFlags([
+        "-static-stdlib", "-Xlinker", "--start-group",
+        "-lFoundation", "-lFoundationInternationalization", "-lCoreFoundation", "-l_FoundationICU",
+        "-lFoundationEssentials", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization",
+        "-lFoundationXML", "-l_CFXMLInterface",
+        "-Xlinker", "--end-group", "-lxml2",
+    ]),
+]
+
 let package = Package(
     name: "trim",
     platforms: [.macOS(.v13)],
@@ -27,24 +44,28 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // LLVM's bitcode reader, linked from its static archives (only the
+        // members the shim uses): the worker starts in ~2 ms, where loading
+        // and relocating libLLVM took ~10 ms of CPU on every start.
         .target(
             name: "CLLVMShim",
             path: "CLLVMShim",
             cSettings: [.unsafeFlags(["-I\(llvmInclude)", "-O2"])],
             cxxSettings: [.unsafeFlags(["-I\(llvmInclude)", "-O2"])],
             linkerSettings: [
-                .unsafeFlags(["-L\(llvmLib)", "-Xlinker", "-rpath", "-Xlinker", llvmLib]),
-                .linkedLibrary("LLVM-22"),
+                .unsafeFlags(["-L\(llvmLib)"]),
+                .linkedLibrary("LLVMBitReader"), .linkedLibrary("LLVMCore"), .linkedLibrary("LLVMRemarks"),
+                .linkedLibrary("LLVMBinaryFormat"), .linkedLibrary("LLVMTargetParser"),
+                .linkedLibrary("LLVMBitstreamReader"), .linkedLibrary("LLVMSupport"), .linkedLibrary("LLVMDemangle"),
                 .linkedLibrary("stdc++"),
             ]
         ),
         // BLAKE3 and the reader's LLVM version for trim's own process: LLVM's
         // headers and its static BLAKE3 objects, never libLLVM at run time.
         // The archive is given as a linker input, which SwiftPM places after
-        // every `-l`: where libLLVM is linked too (the worker, the tests) it
-        // comes first and the archive adds nothing (a copy of LLVMSupport
-        // beside libLLVM would register LLVM's options twice); elsewhere only
-        // the BLAKE3 members are taken. NoLLVMInTrimTests checks both.
+        // every `-l`: where CLLVMShim's LLVM archives are linked too (the
+        // worker, the tests) they come first and this adds nothing; elsewhere
+        // only the BLAKE3 members are taken. NoLLVMInTrimTests checks both.
         .target(
             name: "CContentHash",
             path: "CContentHash",
@@ -71,7 +92,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "trim-ir-worker", dependencies: ["BitcodeReader", "BlockIR"]),
+        .executableTarget(name: "trim-ir-worker", dependencies: ["BitcodeReader", "BlockIR"],
+                          linkerSettings: staticSwiftRuntime),
         // trim run: coverage runtime and slot mapping, cargo driving, the store,
         // the runner and its reporters, and the pipeline that ties them.
         .target(name: "Coverage", dependencies: ["BlockIR", "TrimModel", "NativeBuild", "PrivateFiles", "ProcessSpawn"], resources: [.embedInCode("Runtime/trim_runtime.c")]),
@@ -115,9 +137,10 @@ let package = Package(
                 "TrimPipeline", "CargoSupport", "Reporting", "Runner", "Selection", "Store", "TrimConfig", "TrimModel",
                 "NativeBuild", "PrivateFiles", "ProcessSpawn",
             ], resources: [.embedInCode("FixedRandom/trim_fixed_random.c")]),
-        .executableTarget(name: "trim", dependencies: ["TrimCLI", "CargoSupport"]),
-        .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI", "CargoSupport"]),
-        .executableTarget(name: "trim-rustc-wrapper", dependencies: ["RustcWrapping"]),
+        .executableTarget(name: "trim", dependencies: ["TrimCLI", "CargoSupport"], linkerSettings: staticSwiftRuntime),
+        .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI", "CargoSupport"], linkerSettings: staticSwiftRuntime),
+        .executableTarget(name: "trim-rustc-wrapper", dependencies: ["RustcWrapping"],
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
         .executableTarget(name: "trim-bench-overhead", dependencies: ["Coverage", "InputTracing", "ProcessSpawn", "TrimModel"],
                           path: "Benchmarks/Overhead", exclude: ["overhead.rs"]),

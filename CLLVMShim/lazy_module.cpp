@@ -7,6 +7,7 @@
 #include "llvm/IR/Function.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
 #include "llvm/Support/CBindingWrapping.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -57,4 +58,8 @@ extern "C" const char *trim_subprogram_name(LLVMValueRef function, size_t *lengt
   StringRef name = subprogram->getName();
   *length = name.size();
   return name.data();
+}
+
+extern "C" int trim_function_is_broken(LLVMValueRef function) {
+  return verifyFunction(*unwrap<Function>(function)) ? 1 : 0;
 }

@@ -25,6 +25,11 @@ int trim_materialize(LLVMValueRef function, char **error);
 /// instance's type arguments there: `pick<u32>`), or NULL. Read once its body is.
 const char *trim_subprogram_name(LLVMValueRef function, size_t *length);
 
+/// Whether `function` fails LLVM's verifier (1) or passes it (0). The C API's
+/// LLVMVerifyFunction lives in libLLVMAnalysis, which a static link would
+/// otherwise pull in whole; the verifier itself is in libLLVMCore.
+int trim_function_is_broken(LLVMValueRef function);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,7 +3,6 @@
 // into one trim_module.
 #include "fingerprint.h"
 #include "lazy_module.h"
-#include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
 #include <llvm-c/Core.h>
 #include "llvm_diagnostics.h"
@@ -158,7 +157,7 @@ static int read_body(reader_part *p, LLVMValueRef fn) {
     p->error = part_error(p, "invalid function body", NULL);
     return 1;
   }
-  if (LLVMVerifyFunction(fn, LLVMReturnStatusAction)) {
+  if (trim_function_is_broken(fn)) {
     size_t len = 0;
     const char *name = LLVMGetValueName2(fn, &len);
     char text[512];
