@@ -5,44 +5,54 @@ import Foundation
 import Glibc
 #endif
 
-/// Content hashes of unit bitcode files, remembered by path, size, inode and
-/// modification time: rustc writes each unit under a new name whenever it
-/// writes it, so a file seen before with the same stat has the same bytes,
-/// and the hundreds of units a one-line change leaves alone are not read again.
+/// Content hashes of unit bitcode files, remembered by the file's identity:
+/// device, inode, size and modification time to the nanosecond, never by its
+/// name. rustc gives every unit a new name on every call, but a unit it
+/// reuses from its incremental cache is a hard link to the same inode, with
+/// the same modification time; a unit it writes anew is a new inode. So the
+/// hundreds of units a one-line change leaves alone are not read again.
 final class UnitHashMemo: @unchecked Sendable {
     private let file: URL
     private let lock = NSLock()
-    private var known: [String: (stamp: String, hash: String, size: Int)] = [:]
+    private var known: [String: (hash: String, size: Int)] = [:]
     private var used: Set<String> = []
+    private var read = 0
+    /// How many files this memo read and hashed (not served from memory).
+    var filesRead: Int { lock.withLock { read } }
 
+    /// The memo's file format: one `stamp \t size \t hash` a line; a line of
+    /// any other shape (an older trim's, keyed by path) is ignored.
     init(file: URL) {
         self.file = file
         guard let data = FileManager.default.contents(atPath: file.path) else { return }
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard parts.count == 4, let size = Int(parts[2]) else { continue }
-            known[String(parts[0])] = (String(parts[1]), String(parts[3]), size)
+            guard parts.count == 3, parts[0].hasPrefix("dev"), let size = Int(parts[1]) else { continue }
+            known[String(parts[0])] = (String(parts[2]), size)
         }
     }
 
-    private static func stamp(_ path: String) -> (stamp: String, size: Int)? {
+    static func stamp(_ path: String) -> (stamp: String, size: Int)? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return ("\(info.st_ino):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)", Int(info.st_size))
+        return ("dev\(info.st_dev):\(info.st_ino):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)", Int(info.st_size))
     }
 
-    /// The file, its hash from the memo when its stat is unchanged, else read and hashed.
+    /// The file, its hash from the memo when a file of the same identity was
+    /// hashed before, else read and hashed.
     func bitcodeFile(_ path: String) throws(BlockIRError) -> BitcodeFile {
         let stamp = Self.stamp(path)
-        if let stamp, let entry = lock.withLock({ known[path] }), entry.stamp == stamp.stamp, entry.size == stamp.size {
-            lock.withLock { _ = used.insert(path) }
+        if let stamp, let entry = lock.withLock({ known[stamp.stamp] }), entry.size == stamp.size {
+            lock.withLock { _ = used.insert(stamp.stamp) }
             return BitcodeFile(path: path, size: entry.size, contentHash: entry.hash)
         }
         let file = try BitcodeFile(path: path)
-        if let stamp {
+        lock.withLock { read += 1 }
+        // Stamped again after reading: a file replaced meanwhile is not remembered under either identity.
+        if let stamp, let after = Self.stamp(path), after == stamp, after.size == file.size {
             lock.withLock {
-                known[path] = (stamp.stamp, file.contentHash, file.size)
-                used.insert(path)
+                known[stamp.stamp] = (file.contentHash, file.size)
+                used.insert(stamp.stamp)
             }
         }
         return file
@@ -51,8 +61,7 @@ final class UnitHashMemo: @unchecked Sendable {
     /// Writes the entries used this run (older files' are dropped). Failing to save is not an error.
     func save() {
         let text = lock.withLock {
-            used.sorted().compactMap { path in known[path].map { "\(path)\t\($0.stamp)\t\($0.size)\t\($0.hash)\n" } }
-                .joined()
+            used.sorted().compactMap { stamp in known[stamp].map { "\(stamp)\t\($0.size)\t\($0.hash)\n" } }.joined()
         }
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = file.path + ".\(getpid()).tmp"
