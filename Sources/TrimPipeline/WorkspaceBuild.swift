@@ -194,7 +194,8 @@ public struct WorkspaceBuild: Sendable {
                         warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded,
                                                                fingerprinter: fingerprinter)))
                     } else if case .success(let merged) = Self.merge(Self.moduleKey(bitcode), files: files, key: key,
-                                                                     fingerprinter: fingerprinter, cache: crates) {
+                                                                     fingerprinter: fingerprinter, cache: crates,
+                                                                     writes: session.cacheWrites) {
                         warm.addCrate(key, merged)
                     }
                 }
@@ -219,7 +220,10 @@ public struct WorkspaceBuild: Sendable {
             builtCrates.append((Self.moduleKey(bitcode), units))
         }
         let fingerprinted: ([String: ModuleRecord], [String: CrateUnits])
-        do { fingerprinted = try Self.fingerprint(builtCrates, with: fingerprinter, hashes: hashes, warm: warm) } catch {
+        do {
+            fingerprinted = try Self.fingerprint(builtCrates, with: fingerprinter, hashes: hashes, warm: warm,
+                                                 writes: session.cacheWrites)
+        } catch {
             try signals.check()
             throw error
         }
@@ -253,7 +257,7 @@ public struct WorkspaceBuild: Sendable {
     /// `contentHash` stays its units' key: a callee's change shows in the
     /// callee's own blocks, which the tests that ran it hit.
     static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
-                            hashes: UnitHashMemo, warm: WarmState = WarmState())
+                            hashes: UnitHashMemo, warm: WarmState = WarmState(), writes: CacheWrites? = nil)
         throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits])
     {
         var crateFiles: [(key: String, files: [BitcodeFile], cacheKey: String)] = []
@@ -279,7 +283,7 @@ public struct WorkspaceBuild: Sendable {
                                                                  fingerprinter: fingerprinter))))
             } else {
                 results.set(index, merge(crate.key, files: crate.files, key: crate.cacheKey,
-                                         fingerprinter: fingerprinter, cache: cache))
+                                         fingerprinter: fingerprinter, cache: cache, writes: writes))
             }
         }
         var modules: [String: ModuleRecord] = [:]
@@ -302,7 +306,8 @@ public struct WorkspaceBuild: Sendable {
 
     /// A crate's units fingerprinted and merged, and the merge kept in `cache`.
     static func merge(_ crate: String, files: [BitcodeFile], key: String, fingerprinter: Fingerprinter,
-                      cache: CrateModuleCache) -> Result<(CrateModule, CrateUnits), BlockIRError>
+                      cache: CrateModuleCache, writes: CacheWrites? = nil)
+        -> Result<(CrateModule, CrateUnits), BlockIRError>
     {
         var units: [ModuleFingerprint] = []
         for result in fingerprinter.unitFingerprints(of: files) {
@@ -312,7 +317,7 @@ public struct WorkspaceBuild: Sendable {
             }
         }
         let merged = CrateModule(name: crate, units: units)
-        cache.store(merged, key: key)
+        if let writes { writes.later { cache.store(merged, key: key) } } else { cache.store(merged, key: key) }
         return .success((merged, CrateUnits(files: files, folded: merged.folded, fingerprinter: fingerprinter,
                                             units: units)))
     }

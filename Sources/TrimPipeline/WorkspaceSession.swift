@@ -11,6 +11,8 @@ public final class WorkspaceSession: @unchecked Sendable {
     public let signals: SignalWatch
     public let lock: WorkspaceLock
     public let scratch: URL
+    /// Cache entries written while the run goes on, done before the lock is given up.
+    let cacheWrites = CacheWrites()
     private var closed = false
 
     static let ownerFile = "owner"
@@ -47,6 +49,7 @@ public final class WorkspaceSession: @unchecked Sendable {
     public func close() {
         guard !closed else { return }
         closed = true
+        cacheWrites.finish()
         ChildGroups.shared.closeLedger()
         try? FileManager.default.removeItem(at: scratch)
         lock.release()
