@@ -4,8 +4,11 @@ import GRDBSQLite
 /// What an existing database file says about its schema, read without
 /// changing a byte of it or of its `-wal`/`-shm`: SQLite's `immutable=1`
 /// takes no locks and never opens the WAL index. When a WAL with content
-/// exists (its writer is running, or was killed), the file and its WAL are
-/// read from a private copy instead, which SQLite may change at will.
+/// exists (its writer is running, or was killed), SQLite reads through it
+/// with the WAL index opened read-only (`readonly_shm=1`: what the index
+/// lacks, it rebuilds in its own memory); only when that cannot open (no
+/// `-shm` file) are the file and its WAL read from a private copy, which
+/// SQLite may change at will.
 struct SchemaProbe {
     var tables: [String]
     /// nil when the database has no `grdb_migrations` table.
@@ -17,8 +20,9 @@ struct SchemaProbe {
         let wal = path + "-wal"
         let walSize = (try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? NSNumber
         guard let walSize, walSize.intValue > 0 else {
-            return query(uri: immutableURI(path), flags: SQLITE_OPEN_READONLY)
+            return query(uri: uri(path, "immutable=1"), flags: SQLITE_OPEN_READONLY)
         }
+        if let probe = query(uri: uri(path, "readonly_shm=1"), flags: SQLITE_OPEN_READONLY) { return probe }
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("trim-probe-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: copy) }
         do {
@@ -32,10 +36,10 @@ struct SchemaProbe {
         return query(uri: copy.appendingPathComponent("db").path, flags: SQLITE_OPEN_READWRITE)
     }
 
-    private static func immutableURI(_ path: String) -> String {
+    private static func uri(_ path: String, _ parameter: String) -> String {
         let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["?", "#", "%"]))
             ?? path
-        return "file:\(escaped)?immutable=1"
+        return "file:\(escaped)?\(parameter)"
     }
 
     private static func query(uri: String, flags: Int32) -> SchemaProbe? {

@@ -155,9 +155,61 @@ import Glibc
         try check.execute("SELECT n FROM hit_count")
     }
 
-    /// A newer trim still running: its WAL holds what it wrote and its
-    /// shared-memory index is live. Refusing the database leaves both alone.
-    @Test func aNewerDatabaseWithItsWALIsRefusedWithoutTouchingAnyOfItsFiles() throws {
+    static let newerWriterDatabase = "TRIM_STORE_TEST_NEWER_WRITER_DB"
+
+    /// Runs only inside the child process spawned by
+    /// `aNewerDatabaseWithItsWALIsRefusedWithoutTouchingAnyOfItsFiles`: a
+    /// newer trim that migrated the database into its WAL and goes on running.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[newerWriterDatabase] != nil))
+    func newerWriterProcess() throws {
+        let path = ProcessInfo.processInfo.environment[Self.newerWriterDatabase]!
+        let newer = try RawSQLite(path: path)
+        try newer.execute("""
+            PRAGMA journal_mode = WAL;
+            PRAGMA wal_autocheckpoint = 0;
+            INSERT INTO grdb_migrations(identifier) VALUES ('v9-hit-counts');
+            """)
+        _ = FileManager.default.createFile(atPath: path + ".ready", contents: Data())
+        while true { sleep(1) }  // killed by the parent
+    }
+
+    /// A newer trim still running in another process: its WAL holds what it
+    /// wrote and its shared-memory index is live. Refusing the database leaves
+    /// all three files alone.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[newerWriterDatabase] == nil
+                   && FileManager.default.fileExists(atPath: "/proc/self/exe")))
+    func aNewerDatabaseWithItsWALIsRefusedWithoutTouchingAnyOfItsFiles() throws {
+        let scratch = try Scratch()
+        do {
+            let store = try scratch.open()
+            _ = try store.recordBuild(facts(1), modules: [])
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.newerWriterDatabase] = scratch.database.path
+        let child = try ChildProcess.start(
+            try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+            ["--testing-library", "swift-testing", "--filter", "newerWriterProcess"],
+            environment: environment, stderr: .toStdout)
+        defer { child.signal(SIGKILL); _ = child.wait() }
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: scratch.database.path + ".ready") && child.isRunning
+            && Date() < deadline { usleep(5_000) }
+        try FileManager.default.removeItem(atPath: scratch.database.path + ".ready")
+        let before = try Self.bytes(beside: scratch.database)
+        #expect(before[scratch.database.lastPathComponent + "-wal"]?.isEmpty == false, "\(before.keys)")
+        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v4-build-holds")
+        #expect(throws: expected) { try scratch.open() }
+        let after = try Self.bytes(beside: scratch.database)
+        #expect(after == before, "refusing changed the database's files: \(before.mapValues(\.count)) → \(after.mapValues(\.count)) differ: \(before.keys.filter { before[$0] != after[$0] })")
+        #expect(child.isRunning, "the newer trim was still running throughout")
+    }
+
+    /// A newer trim killed after its migration: the migration is in its WAL
+    /// alone, beside the shared-memory index it left (read through with the
+    /// index opened read-only), or without one (read from a private copy).
+    /// Either way it is refused and none of its files changes.
+    @Test(arguments: [true, false])
+    func aKilledNewerTrimsWALIsReadWithoutTouchingAnyOfItsFiles(indexLeft: Bool) throws {
         let scratch = try Scratch()
         do {
             let store = try scratch.open()
@@ -169,13 +221,19 @@ import Glibc
             PRAGMA wal_autocheckpoint = 0;
             INSERT INTO grdb_migrations(identifier) VALUES ('v9-hit-counts');
             """)
-        defer { newer.closeConnection() }
-        let before = try Self.bytes(beside: scratch.database)
-        #expect(before.keys.contains(scratch.database.lastPathComponent + "-wal"), "\(before.keys)")
-        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v4-build-holds")
-        #expect(throws: expected) { try scratch.open() }
-        let after = try Self.bytes(beside: scratch.database)
-        #expect(after == before, "refusing changed the database's files: \(before.mapValues(\.count)) → \(after.mapValues(\.count)) differ: \(before.keys.filter { before[$0] != after[$0] })")
+        // Its files as a kill leaves them: copied while it runs, into a directory of their own.
+        let killed = try Scratch()
+        try FileManager.default.createDirectory(at: killed.database.deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        for suffix in ["", "-wal"] + (indexLeft ? ["-shm"] : []) {
+            try FileManager.default.copyItem(atPath: scratch.database.path + suffix, toPath: killed.database.path + suffix)
+        }
+        newer.closeConnection()
+        let before = try Self.bytes(beside: killed.database)
+        #expect(before[killed.database.lastPathComponent + "-wal"]?.isEmpty == false)
+        let expected = StoreError.newerSchema(path: killed.database.path, found: "v9-hit-counts", supported: "v4-build-holds")
+        #expect(throws: expected) { try killed.open() }
+        #expect(try Self.bytes(beside: killed.database) == before)
     }
 
     /// Every file of the database's directory (the database, -wal, -shm) and its bytes.
