@@ -1,4 +1,5 @@
 import Foundation
+import RustcWrapping
 
 /// Builds a workspace's tests with extra rustc flags into a target directory
 /// of trim's own (`<target>/trim`), leaving the user's `target/debug` alone,
@@ -16,6 +17,9 @@ public struct InstrumentedTestBuild: Sendable {
     public var directory: URL
     /// Where rustc's diagnostics go instead of cargo's rendering on stderr; nil: cargo renders them.
     public var diagnostics: CompilerDiagnostics?
+    /// The FIFO the wrapper tells of each executable's units as its link
+    /// starts (`LinkStage`); nil: no such notices.
+    public var linkNotices: String?
 
     public init(workspace: CargoWorkspace, rustflags: [String], cargoArguments: [String] = [],
                 targetDirectory: String? = nil, directory: URL? = nil, diagnostics: CompilerDiagnostics? = nil) {
@@ -43,6 +47,7 @@ public struct InstrumentedTestBuild: Sendable {
         var environment = RustcWrapper.environment(flags: rustflags, wrapperExecutable: try Self.wrapperExecutable(base),
                                                    base: base)
         environment["CARGO_TARGET_DIR"] = targetDirectory
+        environment[LinkStage.notifyVariable] = linkNotices
         return environment
     }
 

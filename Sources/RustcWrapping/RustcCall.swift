@@ -14,6 +14,10 @@ public struct RustcCall {
     /// glibc Linux target, by rustc's default as a PIE: nothing in its own
     /// arguments asks for PIE, a relocation model or a static CRT.
     public var linksPositionIndependentExecutable: Bool
+    /// It links an executable (`--test`, or `--crate-type bin` alone) for a glibc Linux target.
+    public var linksExecutable: Bool
+    /// The linker its own arguments choose (`-C linker=…`, the last one), nil for rustc's default.
+    public var linker: String?
 
     public init(arguments: [String]) {
         var crateName: String?, outDirectory: String?, extraFilename: String?, target: String?
@@ -51,8 +55,9 @@ public struct RustcCall {
         let asksOtherwise = codegenOptions.contains { option in
             ["pie", "relocation-model", "crt-static"].contains { option.contains($0) }
         }
-        linksPositionIndependentExecutable = compiles && executable && !asksOtherwise
-            && Self.isGlibcLinux(target: target)
+        linksExecutable = compiles && executable && Self.isGlibcLinux(target: target)
+        linksPositionIndependentExecutable = linksExecutable && !asksOtherwise
+        linker = codegenOptions.last { $0.hasPrefix("linker=") }.map { String($0.dropFirst("linker=".count)) }
         if compiles, let crateName, let outDirectory {
             outputs = Outputs(directory: outDirectory, stem: crateName + (extraFilename ?? ""))
         }

@@ -4,9 +4,11 @@
 /// replace), then records which codegen-unit bitcode files the call wrote.
 ///
 /// Owns: what a rustc command line says about itself (`RustcCall`), the
-/// record of a crate's current unit files (`UnitFiles`), and the wrapper's run.
+/// record of a crate's current unit files (`UnitFiles`), the wrapper's run,
+/// and its run as rustc's linker (`LinkStage`).
 /// Invariant: a compilation that succeeded leaves a record naming exactly the
-/// unit files it wrote, replaced atomically; a failed one leaves the old record.
+/// unit files it wrote, replaced atomically; a failed one leaves the old
+/// record; neither leaves the link stage's notes behind.
 /// Never depends on: Foundation (cargo starts the wrapper for every rustc
 /// call, and Foundation's loading alone costs more than the rest of it), nor
 /// any other trim module.
@@ -38,6 +40,7 @@ public enum RustcWrapping {
     /// Nil otherwise. `variable` reads the environment (the process's own by default).
     public static func runIfRequested(arguments: [String] = CommandLine.arguments,
                                       variable: (String) -> String? = environmentVariable) -> Int32? {
+        if let status = LinkStage.runIfRequested(arguments: arguments, variable: variable) { return status }
         guard let encoded = variable(flagsVariable), arguments.count >= 2 else { return nil }
         let flags = encoded.isEmpty ? [] : encoded.split(separator: "\u{1f}", omittingEmptySubsequences: false).map(String.init)
         let invocation = Array(arguments.dropFirst())
@@ -47,7 +50,9 @@ public enum RustcWrapping {
         guard let outputs = call.outputs else { return run(command) }
 
         let before = UnitFiles.list(in: outputs.directory, stem: outputs.stem)
-        let status = run(command)
+        let linkStage = LinkStage.prepare(call, outputs: outputs, before: before, variable: variable)
+        let status = run(command + (linkStage?.flags ?? []), adding: linkStage?.environment ?? [:])
+        if linkStage != nil { LinkStage.cleanUp(outputs) }
         guard status == 0 else { return status }
         let written = UnitFiles.list(in: outputs.directory, stem: outputs.stem).subtracting(before)
         do {
@@ -85,11 +90,21 @@ public enum RustcWrapping {
 
     /// Runs `command` with this process's stdio and environment (cargo reads
     /// rustc's JSON on stderr as it comes) and returns how it ended.
-    private static func run(_ command: [String]) -> Int32 {
+    private static func run(_ command: [String], adding variables: [String: String] = [:]) -> Int32 {
         let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let added = variables.map { strdup("\($0.key)=\($0.value)") }
+        defer { added.forEach { free($0) } }
+        var inherited: [UnsafeMutablePointer<CChar>?] = []
+        var entry = environ
+        while !variables.isEmpty, let variable = entry.pointee {
+            let name = String(cString: variable).prefix { $0 != "=" }
+            if variables[String(name)] == nil { inherited.append(variable) }
+            entry += 1
+        }
         var pid: pid_t = 0
-        let status = posix_spawnp(&pid, command[0], nil, nil, argv, environ)
+        let status = variables.isEmpty ? posix_spawnp(&pid, command[0], nil, nil, argv, environ)
+            : posix_spawnp(&pid, command[0], nil, nil, argv, inherited + added + [nil])
         guard status == 0 else {
             printError("trim: cannot run \(command[0]): \(String(cString: strerror(status)))")
             return 127

@@ -41,7 +41,28 @@ public enum UnitFiles {
 
     /// Replaces the record atomically: a reader sees the old list or the new one.
     public static func writeRecord(_ names: [String], outDirectory: String, stem: String) throws(WriteError) {
-        let path = outDirectory + "/" + recordName(stem: stem)
+        try writeList(names, to: outDirectory + "/" + recordName(stem: stem))
+    }
+
+    /// The names a list file holds (`writeList`), nil when it cannot be read.
+    public static func readList(_ path: String) -> [String]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(descriptor, &chunk, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+        }
+        return bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Writes one name a line, sorted, atomically (a temporary file renamed).
+    static func writeList(_ names: [String], to path: String) throws(WriteError) {
         let temporary = path + ".\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw WriteError(path: temporary, reason: String(cString: strerror(errno))) }

@@ -175,31 +175,39 @@ public struct WorkspaceBuild: Sendable {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         defer { probes.wait() }
-        // Each crate's units are fingerprinted as soon as cargo reports the
-        // crate built, while the rest builds; the pass below finds them cached.
+        // Each crate's units are fingerprinted as soon as they are all written
+        // (a test or bin executable's as its link starts, the wrapper tells;
+        // a library's when cargo reports it built), while the rest builds;
+        // the pass below finds them merged.
         let early = DispatchGroup()
         let hashes = UnitHashMemo(file: paths.fingerprintCache.appendingPathComponent("unit-hashes.tsv"))
         let crates = CrateModuleCache(fingerprints: fingerprinter.cache)
+        let started = LockedBox<Set<String>>([])
+        let mergeEarly: @Sendable (String, [String]) -> Void = { bitcode, units in
+            guard signals.signal == nil else { return }
+            DispatchQueue.global().async(group: early) {
+                guard let files = try? units.map({ path throws(BlockIRError) in try hashes.bitcodeFile(path) }) else {
+                    return  // the pass below reports it
+                }
+                let key = CrateModuleCache.key(crate: Self.moduleKey(bitcode), unitHashes: files.map(\.contentHash))
+                guard warm.crate(key) == nil, started.update({ $0.insert(key).inserted }) else { return }
+                if let merged = crates.load(key: key) {
+                    warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded,
+                                                           fingerprinter: fingerprinter)))
+                } else if case .success(let merged) = Self.merge(Self.moduleKey(bitcode), files: files, key: key,
+                                                                 fingerprinter: fingerprinter, cache: crates,
+                                                                 writes: session.cacheWrites) {
+                    warm.addCrate(key, merged)
+                }
+            }
+        }
+        let notices = LinkNotices(directory: session.scratch, heard: mergeEarly)
+        var building = build
+        building.linkNotices = notices?.path
         let result: InstrumentedTestBuild.Result
         do {
-            result = try build.run(builtCrate: { bitcode, units in
-                guard signals.signal == nil else { return }
-                DispatchQueue.global().async(group: early) {
-                    guard let files = try? units.map({ path throws(BlockIRError) in try hashes.bitcodeFile(path) }) else {
-                        return  // the pass below reports it
-                    }
-                    let key = CrateModuleCache.key(crate: Self.moduleKey(bitcode), unitHashes: files.map(\.contentHash))
-                    guard warm.crate(key) == nil else { return }
-                    if let merged = crates.load(key: key) {
-                        warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded,
-                                                               fingerprinter: fingerprinter)))
-                    } else if case .success(let merged) = Self.merge(Self.moduleKey(bitcode), files: files, key: key,
-                                                                     fingerprinter: fingerprinter, cache: crates,
-                                                                     writes: session.cacheWrites) {
-                        warm.addCrate(key, merged)
-                    }
-                }
-            })
+            defer { notices?.stop() }
+            result = try building.run(builtCrate: mergeEarly)
         } catch {
             early.wait()
             try signals.check()  // cargo stopped by the signal is not a failed build

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The wrapper as rustc's linker, in the calls that link a test or bin
+/// executable while trim listens (`TRIM_LINK_NOTIFY`, a FIFO trim reads).
+/// When rustc starts its linker it has written every codegen unit's bitcode,
+/// so the wrapper notes which units this call wrote
+/// (`<stem>.trim-units-linking`), tells trim with one line on the FIFO, and
+/// becomes the real linker: trim merges the crate's units while the
+/// executable links, instead of after cargo reports it built. The record
+/// the wrapper writes once rustc ends (`UnitFiles`) stays the authority:
+/// trim keys every merge by its units' content, and a merge of other units
+/// than the final record's is never used.
+public enum LinkStage {
+    /// The FIFO trim reads the notices from; set by trim in cargo's environment.
+    public static let notifyVariable = "TRIM_LINK_NOTIFY"
+    /// `<out dir>/<stem>` of the call; set by the wrapper for rustc (and so its linker).
+    static let unitsVariable = "TRIM_LINK_UNITS"
+    /// The linker rustc would have run: the call's own `-C linker=…`, else `cc`.
+    static let linkerVariable = "TRIM_LINK_REAL_LINKER"
+
+    /// `<stem>.trim-units-linking`: the units one call wrote, as its linker found them.
+    public static func noteName(stem: String) -> String { stem + ".trim-units-linking" }
+    /// `<stem>.trim-units-before`: the unit files there were before the call.
+    static func beforeName(stem: String) -> String { stem + ".trim-units-before" }
+
+    /// For a call that links an executable while trim listens: the flags and
+    /// variables that make the wrapper its linker. `before` is written for the
+    /// linker stage to subtract. Nil (nothing changes) otherwise.
+    static func prepare(_ call: RustcCall, outputs: RustcCall.Outputs, before: Set<String>,
+                        variable: (String) -> String?) -> (flags: [String], environment: [String: String])? {
+        guard call.linksExecutable, let notify = variable(notifyVariable), !notify.isEmpty,
+            let wrapper = ownExecutable()
+        else { return nil }
+        let listed = outputs.directory + "/" + beforeName(stem: outputs.stem)
+        guard (try? UnitFiles.writeList(Array(before), to: listed)) != nil else { return nil }
+        return (["-C", "linker=\(wrapper)"],
+                [unitsVariable: outputs.directory + "/" + outputs.stem, linkerVariable: call.linker ?? "cc"])
+    }
+
+    /// Removes what `prepare` and the linker stage left beside the outputs.
+    static func cleanUp(_ outputs: RustcCall.Outputs) {
+        unlink(outputs.directory + "/" + beforeName(stem: outputs.stem))
+        unlink(outputs.directory + "/" + noteName(stem: outputs.stem))
+    }
+
+    /// When this process was started as rustc's linker by `prepare`: notes
+    /// the units, tells trim, and runs the real linker in its place (it
+    /// returns only when that cannot start). Nil otherwise.
+    static func runIfRequested(arguments: [String], variable: (String) -> String?) -> Int32? {
+        guard let units = variable(unitsVariable), let linker = variable(linkerVariable), !linker.isEmpty else {
+            return nil
+        }
+        // Only a hint to start early: whatever fails here, the link goes on.
+        note(units, notify: variable(notifyVariable))
+        for name in [unitsVariable, linkerVariable, notifyVariable] { unsetenv(name) }
+        let argv = ([linker] + arguments.dropFirst()).map { strdup($0) } + [nil]
+        execvp(linker, argv)
+        RustcWrapping.printError("trim: cannot run the linker \(linker): \(String(cString: strerror(errno)))")
+        return 127
+    }
+
+    private static func note(_ units: String, notify: String?) {
+        guard let notify, let slash = units.lastIndex(of: "/") else { return }
+        let directory = String(units[..<slash]), stem = String(units[units.index(after: slash)...])
+        let before = Set(UnitFiles.readList(directory + "/" + beforeName(stem: stem)) ?? [])
+        let written = UnitFiles.list(in: directory, stem: stem).subtracting(before)
+        guard !written.isEmpty,
+            (try? UnitFiles.writeList(Array(written), to: directory + "/" + noteName(stem: stem))) != nil
+        else { return }
+        // One line, shorter than PIPE_BUF: written whole, never interleaved with another linker's.
+        let descriptor = open(notify, O_WRONLY | O_NONBLOCK | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else { return }  // trim has stopped listening
+        _ = try? UnitFiles.writeAll(Array((units + "\n").utf8), to: descriptor, path: notify)
+        close(descriptor)
+    }
+
+    private static func ownExecutable() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return nil }
+        return String(cString: Array(buffer[0..<length]) + [0])
+    }
+}
