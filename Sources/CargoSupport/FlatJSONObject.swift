@@ -14,10 +14,13 @@ enum FlatJSONObject {
 
     static func parse(_ line: some Collection<UInt8>) -> [String: Value]? {
         let bytes = Array(line)
-        return bytes.withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer)
-            return reader.object()
-        }
+        return bytes.withUnsafeBufferPointer { buffer in parse(buffer) }
+    }
+
+    /// The same, reading the bytes where they are (a line of a larger buffer).
+    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> [String: Value]? {
+        var reader = Reader(bytes: line)
+        return reader.object()
     }
 
     private struct Reader {
@@ -81,6 +84,16 @@ enum FlatJSONObject {
 
         private mutating func string() -> String? {
             guard take(UInt8(ascii: "\"")) else { return nil }
+            // Most strings hold no escape: made from the bytes where they are.
+            var end = at
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+                  bytes[end] >= 0x20 {
+                end += 1
+            }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                defer { at = end + 1 }
+                return String(validating: UnsafeBufferPointer(rebasing: bytes[at..<end]), as: UTF8.self)
+            }
             var utf8: [UInt8] = []
             while at < bytes.count {
                 let byte = bytes[at]

@@ -51,8 +51,20 @@ public enum TestListing {
         var tests: [(name: String, ignored: Bool)] = []
         var completed: (tests: Int, ignored: Int)?
         var ignoredBenchmarks = 0
-        for line in json.split(separator: UInt8(ascii: "\n")) where !line.allSatisfy({ $0 == UInt8(ascii: " ") }) {
-            guard completed == nil, let event = FlatJSONObject.parse(line),
+        let lines: [[String: FlatJSONObject.Value]?] = json.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var events: [[String: FlatJSONObject.Value]?] = []
+            var start = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if !line.allSatisfy({ $0 == UInt8(ascii: " ") }) { events.append(FlatJSONObject.parse(line)) }
+                start = end + 1
+            }
+            return events
+        }
+        for parsed in lines {
+            guard completed == nil, let event = parsed,
                   case .string(let type)? = event["type"], case .string(let kind)? = event["event"]
             else { return nil }
             switch (type, kind) {

@@ -336,7 +336,7 @@ public enum RunPipeline {
             keys.set(index, key)
             results.set(index, Result { () throws(TrimError) in
                 try listWithPCTable(binary, pcTable: scratch.appendingPathComponent("pctable-\(index)"),
-                                    cache: build.listingCache, key: key)
+                                    cache: build.listingCache, key: key, writes: build.session.cacheWrites)
             })
         }
         build.listingCache.prune(keeping: Set(keys.all.compactMap { $0 }))
@@ -353,8 +353,8 @@ public enum RunPipeline {
     }
 
     /// The binary's tests, its PC table, and whether it was listed now (not found in the cache).
-    static func listWithPCTable(_ binary: TestBinary, pcTable: URL, cache: ListingCache, key: String?)
-        throws(TrimError) -> ([ListedTest], URL, Bool)
+    static func listWithPCTable(_ binary: TestBinary, pcTable: URL, cache: ListingCache, key: String?,
+                                writes: CacheWrites? = nil) throws(TrimError) -> ([ListedTest], URL, Bool)
     {
         if let key, let cached = cache.load(binary, key: key, needsTable: true) {
             return (cached.tests, cached.pcTable, false)
@@ -363,7 +363,12 @@ public enum RunPipeline {
         do {
             tests = try TestListing.list(binary, extraEnvironment: [SanitizerCoverage.pcTableFileVariable: pcTable.path])
         } catch { throw .cargo(error) }
-        if let key { cache.store(tests, pcTable: pcTable, key: key) }
+        if let key {
+            // Kept while the run goes on; the scratch directory holding the table outlives the writes.
+            if let writes { writes.later { cache.store(tests, pcTable: pcTable, key: key) } } else {
+                cache.store(tests, pcTable: pcTable, key: key)
+            }
+        }
         return (tests, pcTable, true)
     }
 
