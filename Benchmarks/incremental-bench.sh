@@ -17,11 +17,15 @@
 #               ~12 s in tests; target <= 0.3x
 #               (both from Benchmarks/Generate and its Templates/)
 #
-# For each: `trim run --all` records every test and `cargo test --workspace`
-# warms its own target dir (both untimed); then R rounds (default 5) of: apply
-# a one-line change that keeps the tests passing (another spelling each round,
-# so no round finds the changed bytes cached), time `trim run -j 2` and
-# `cargo test --workspace` (order alternates), revert, re-run both untimed.
+# For each: `trim run --workspace --all` records every test and `cargo test
+# --workspace` warms its own target dir (both untimed); then R rounds
+# (default 5) of: apply a one-line change that keeps the tests passing
+# (another spelling each round, so no round finds the changed bytes cached),
+# time `trim run --workspace -j 2` and `cargo test --workspace` (order
+# alternates), revert, re-run both untimed. Both sides build and test the
+# same packages: every member (before 2026-12-05 14:00 trim ran without
+# --workspace, on the root package alone, while cargo built and tested every
+# member: ledger's, shop's and calc's second member were cargo's alone).
 # Reports medians (min and max beside), the tests trim ran, cargo's own
 # "Finished in" inside each, and the ratio trim / cargo with a verdict against
 # the target <= 1.0x (slow: <= 0.3x); the statistics come from
@@ -162,11 +166,11 @@ incremental() {
   local name=$1 dir="$work/$1" target="$work/$1-cargo-target" floor="$work/$1-floor-target" k side
   echo "== $name: record (trim run --all), warm cargo test --workspace and the floor's build (untimed)"
   floor_record="$work/$name-floor"
-  quiet "$dir" env CARGO="$shim" FLOOR_RECORD="$floor_record" "$trim" run --all -j "$jobs" --no-progress
+  quiet "$dir" env CARGO="$shim" FLOOR_RECORD="$floor_record" "$trim" run --workspace --all -j "$jobs" --no-progress
   [[ -s $floor_record.env && -s $floor_record.args ]] || { echo "incremental-bench: trim's cargo build was not noted" >&2; exit 2; }
   quiet "$dir" env CARGO_TARGET_DIR="$target" cargo test --workspace
   quiet "$dir" floor_build "$dir" "$floor"
-  r_total=$(cd "$dir" && "$trim" list -j "$jobs" 2>/dev/null | grep -vc '(ignored)')
+  r_total=$(cd "$dir" && "$trim" list --workspace -j "$jobs" 2>/dev/null | grep -vc '(ignored)')
   r_trim="" r_cargo="" r_floor="" r_trim_cargo="" r_cargo_build="" r_ran=""
   for ((k = 0; k < repeats; k++)); do
     r_loads+="$(cut -d' ' -f1 /proc/loadavg) "
@@ -174,7 +178,7 @@ incremental() {
     local order=("trim cargo floor" "cargo floor trim" "floor trim cargo")
     for side in ${order[$((k % 3))]}; do
       if [[ $side == trim ]]; then
-        timed "$work/$name-trim" "$dir" "$trim" run -j "$jobs" --no-progress
+        timed "$work/$name-trim" "$dir" "$trim" run --workspace -j "$jobs" --no-progress
         r_trim+="$t_wall "; r_trim_cargo+="$(cargo_finished "$work/$name-trim.err") "
         r_ran+="$(grep -o '[0-9]* tests\? run' "$work/$name-trim.out" | tail -n 1 | cut -d' ' -f1) "
       elif [[ $side == cargo ]]; then
@@ -186,7 +190,7 @@ incremental() {
       fi
     done
     edit "$dir/${file[$name]}" "$(variant "$name" "$k")" "${original[$name]}"
-    quiet "$dir" "$trim" run -j "$jobs" --no-progress
+    quiet "$dir" "$trim" run --workspace -j "$jobs" --no-progress
     quiet "$dir" env CARGO_TARGET_DIR="$target" cargo test --workspace --no-run
     quiet "$dir" floor_build "$dir" "$floor"
   done
