@@ -117,7 +117,7 @@ let package = Package(
         .target(name: "TrimConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reporting", dependencies: ["Runner", "Selection", "TrimConfig"]),
         .target(name: "TrimPipeline", dependencies: [
-                "BlockIR", "Coverage", "CargoSupport", "Store", "PostgresStore", "Selection", "Runner", "TestFilter",
+                "BlockIR", "Coverage", "CargoSupport", "Store", "PostgresStore", "Selection", "Runner", "TestFilter", "RustcWrapping",
                 "TrimModel", "LockedValues", "TrimConfig", "InputTracing", "ProcessSpawn",
             ]),
         // trim coverage, trim path, trim watch, trim lsp: results where people look.
@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig", "TrimModel", "ProcessSpawn"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
-        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR", "BitcodeReader", "TrimModel", "ProcessSpawn", "RustcWrapping"]),
+        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR", "BitcodeReader", "TrimModel", "ProcessSpawn", "RustcWrapping", "LockedValues"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "NativeBuild", "Coverage", "BlockIR", "Store", "TrimModel", "ProcessSpawn"], exclude: ["Fixtures"]),
         .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn"]),
