@@ -121,9 +121,10 @@ public struct SlotMapper: Sendable {
         self.pcTable = pcTable
         // symbol → (module, function) for every defined, instrumented or not, function.
         var bySymbol: [String: [(module: Int, function: Int)]] = [:]
-        for (m, module) in modules.enumerated() {
-            for (f, function) in module.functions.enumerated() {
-                bySymbol[function.symbol, default: []].append((m, f))
+        // By index: copying each function to read its symbol costs a retain per field.
+        for m in modules.indices {
+            for f in modules[m].functions.indices {
+                bySymbol[modules[m].functions[f].symbol, default: []].append((m, f))
             }
         }
 
@@ -154,8 +155,9 @@ public struct SlotMapper: Sendable {
                 slots.append(contentsOf: repeatElement(.unmapped(reason), count: slotCount))
             case .found(let m, let f):
                 let module = modules[m], function = module.functions[f]
-                let covered = Set(function.coverageBlocks)
-                let uninstrumented = (0..<UInt32(function.blocks.count)).filter { !covered.contains($0) }
+                var covered = [Bool](repeating: false, count: function.blocks.count)
+                for block in function.coverageBlocks where Int(block) < covered.count { covered[Int(block)] = true }
+                let uninstrumented = (0..<UInt32(function.blocks.count)).filter { !covered[Int($0)] }
                 let index = targets.count
                 targets.append(Target(module: module.sourceFilename, symbol: function.symbol,
                                       coverageBlocks: function.coverageBlocks, uninstrumented: uninstrumented))
