@@ -30,8 +30,9 @@ public enum LinkStage {
     /// linker stage to subtract. Nil (nothing changes) otherwise.
     static func prepare(_ call: RustcCall, outputs: RustcCall.Outputs, before: Set<String>,
                         variable: (String) -> String?) -> (flags: [String], environment: [String: String])? {
-        guard call.linksExecutable, let notify = variable(notifyVariable), !notify.isEmpty,
-            let wrapper = ownExecutable()
+        // A build script is an executable too, but no test runs in it: trim never reads its units.
+        guard call.linksExecutable, !outputs.stem.hasPrefix("build_script_"),
+            let notify = variable(notifyVariable), !notify.isEmpty, let wrapper = ownExecutable()
         else { return nil }
         let listed = outputs.directory + "/" + beforeName(stem: outputs.stem)
         guard (try? UnitFiles.writeList(Array(before), to: listed)) != nil else { return nil }

@@ -8,15 +8,17 @@ import RustcWrapping
 /// wrapper records once rustc ends, and the link itself goes to the linker
 /// rustc would have run, the user's own among them.
 @Suite(.serialized) struct LinkStageTests {
-    /// A linker of the user's: keeps a copy of the notes it finds, then links with `cc`.
-    static func linker(log: URL, deps: URL) -> String {
+    /// A linker of the user's: keeps a copy of the notes beside what it links, then links with `cc`.
+    static func linker(log: URL) -> String {
         """
         #!/bin/sh
         mkdir -p '\(log.path)'
-        for note in '\(deps.path)'/*.trim-units-linking; do
+        previous=""; output=""
+        for argument in "$@"; do [ "$previous" = "-o" ] && output="$argument"; previous="$argument"; done
+        for note in "$(dirname "$output")"/*.trim-units-linking; do
           [ -e "$note" ] && cp "$note" '\(log.path)'/
         done
-        echo linked >> '\(log.path)/calls'
+        echo "$output" >> '\(log.path)/calls'
         exec cc "$@"
         """
     }
@@ -27,17 +29,21 @@ import RustcWrapping
         let log = workspace.root.appendingPathComponent("linker-log")
         let deps = CodegenUnitTests.deps(workspace)
         let script = workspace.root.appendingPathComponent("my-linker")
-        try Self.linker(log: log, deps: deps).write(to: script, atomically: true, encoding: .utf8)
+        try Self.linker(log: log).write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         try CodegenUnitTests.write("[target.x86_64-unknown-linux-gnu]\nlinker = \"\(script.path)\"\n",
                                    to: workspace.root.appendingPathComponent(".cargo/config.toml"))
+        // A build script is linked too, by the user's linker alone: no test runs in it.
+        try CodegenUnitTests.write("fn main() { println!(\"cargo:rerun-if-changed=build.rs\"); }\n",
+                                   to: workspace.root.appendingPathComponent("build.rs"))
         let environment = ["TRIM_CACHE_DIR": workspace.root.appendingPathComponent("target/test-cache").path]
         try CodegenUnitTests.run(workspace, environment: environment)
 
         let calls = (try? String(contentsOf: log.appendingPathComponent("calls"), encoding: .utf8)) ?? ""
-        #expect(calls.split(separator: "\n").count == 2, "the user's linker linked both test executables: \(calls)")
+        #expect(calls.split(separator: "\n").count == 3,
+                "the user's linker linked the build script and both test executables: \(calls)")
         let notes = try FileManager.default.contentsOfDirectory(atPath: log.path).filter { $0.hasSuffix(".trim-units-linking") }
-        #expect(notes.count == 2, "\(notes)")
+        #expect(notes.count == 2 && !notes.contains { $0.hasPrefix("build_script") }, "\(notes)")
         for note in notes {
             let stem = String(note.dropLast(".trim-units-linking".count))
             let noted = Set(try String(contentsOf: log.appendingPathComponent(note), encoding: .utf8).split(separator: "\n"))
