@@ -149,13 +149,23 @@ public struct CrateModule: Sendable {
     private static func dropCoverableCallees(_ block: inout BlockFingerprint, defined: [String: Int],
                                              uncoverable: Set<String>, names: SymbolNames.WithoutHash) {
         func coverable(_ symbol: String) -> Bool { defined[symbol] != nil && !uncoverable.contains(symbol) }
-        var local = Set<String>(), foreign = Set<String>()
+        // A block names a few functions: arrays searched in turn cost less
+        // than two sets hashed for every block (most of a crate's merge);
+        // sets for the rare block that names many.
+        var local: [String] = [], foreign: [String] = []
         for symbol in block.references {
             if coverable(symbol) {
-                local.insert(names[symbol])
+                local.append(names[symbol])
             } else {
-                foreign.insert(names[symbol])
+                foreign.append(names[symbol])
             }
+        }
+        if local.count + foreign.count > 16 {
+            let (localSet, foreignSet) = (Set(local), Set(foreign))
+            block.externalGlobals.removeAll { name in
+                coverable(name) || (localSet.contains(name) && !foreignSet.contains(name))
+            }
+            return
         }
         block.externalGlobals.removeAll { name in
             coverable(name) || (local.contains(name) && !foreign.contains(name))

@@ -74,7 +74,10 @@ struct ReferenceFold {
     /// whose references become tokens for `CrossCrateFold`.
     mutating func keptCopies(of symbol: String) -> [FunctionFingerprint] {
         let functions = copies(symbol)
-        guard functions.contains(where: { $0.blocks.contains { $0.references.contains(where: isDeclared) } }) else {
+        // Closures over `groupOf`, never `isDeclared` passed as a value: that
+        // would copy the whole fold (a retain of each of its tables) per call.
+        let groupOf = self.groupOf
+        guard functions.contains(where: { $0.blocks.contains { $0.references.contains { groupOf[$0] == nil } } }) else {
             return resolvedCopies(of: symbol)
         }
         return functions.map { resolveKeepingDeclared($0) }
@@ -86,7 +89,7 @@ struct ReferenceFold {
         var function = function
         for b in function.blocks.indices where !function.blocks[b].references.isEmpty {
             let references = function.blocks[b].references
-            guard references.contains(where: isDeclared) else {
+            guard references.contains(where: { groupOf[$0] == nil }) else {
                 function.blocks[b].hash = fold(function.blocks[b].hash, references)
                 function.blocks[b].references = []
                 continue
