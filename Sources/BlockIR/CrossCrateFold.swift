@@ -38,11 +38,14 @@ public enum CrossCrateFold {
         let keys = modules.keys.sorted()
         var open = Set<String>()
         var withOpen: [Int] = []
+        // By index throughout: copying each function and block of the build
+        // to read a field costs a retain and a release per field.
         for (m, key) in keys.enumerated() {
             var any = false
-            for function in modules[key]!.functions {
-                for block in function.blocks where !block.references.isEmpty {
-                    for text in block.references {
+            let functions = modules[key]!.functions
+            for f in functions.indices {
+                for b in functions[f].blocks.indices where !functions[f].blocks[b].references.isEmpty {
+                    for text in functions[f].blocks[b].references {
                         switch ReferenceFold.Token(text: text) {
                         case .byName(let symbol), .byContent(let symbol): open.insert(symbol)
                         case .known, nil: break
@@ -79,8 +82,8 @@ public enum CrossCrateFold {
             for name in module.globals.keys { unseen.insert(SymbolNames.withoutHash(name)) }
         }
         for module in modules.values {
-            for function in module.functions where module.globals[function.symbol] == nil {
-                coverable.insert(SymbolNames.withoutHash(function.symbol))
+            for f in module.functions.indices where module.globals[module.functions[f].symbol] == nil {
+                coverable.insert(SymbolNames.withoutHash(module.functions[f].symbol))
             }
         }
         coverable.subtract(unseen)
@@ -115,10 +118,10 @@ public enum CrossCrateFold {
 
         init(modules: [ModuleFingerprint], open: Set<String>) {
             self.modules = modules
-            for (m, module) in modules.enumerated() {
-                for (f, function) in module.functions.enumerated()
-                where !function.isTestHarnessMain && open.contains(function.symbol) {
-                    definitions[function.symbol, default: []].append(Location(module: m, function: f))
+            for m in modules.indices {
+                for f in modules[m].functions.indices
+                where !modules[m].functions[f].isTestHarnessMain && open.contains(modules[m].functions[f].symbol) {
+                    definitions[modules[m].functions[f].symbol, default: []].append(Location(module: m, function: f))
                 }
             }
         }
