@@ -426,6 +426,9 @@ final class ResultRecorder: @unchecked Sendable {
     private let warn: @Sendable (String) -> Void
     private let stopLock = NSLock()
     private var stopped = false
+    /// Results wait here, in order, for the build's record: the runner's event
+    /// queue goes on mapping the next tests' coverage meanwhile.
+    private let awaitingBuild = DispatchQueue(label: "trim.results-awaiting-build")
 
     /// From now on nothing is recorded (a newer change superseded the round).
     func stop() { stopLock.withLock { stopped = true } }
@@ -485,16 +488,22 @@ final class ResultRecorder: @unchecked Sendable {
         case .couldNotStart: outcome = .notRun
         }
         let failedOutput = result.attempts.last { !$0.status.isSuccess }?.output
-        // Not recorded: the run fails after the tests, naming why.
-        guard let build = try? build() else { return }
-        let record = TestResultRecord(
-            key: TestKey(binary: test.binary, name: test.name), build: build, outcome: outcome,
-            duration: result.duration, coverage: coverage, hits: hits, output: failedOutput)
-        commits.add(record, inputs: inputs)
+        let (build, commits) = (self.build, self.commits)
+        awaitingBuild.async {
+            // Not recorded: the run fails after the tests, naming why.
+            guard let build = try? build() else { return }
+            let record = TestResultRecord(
+                key: TestKey(binary: test.binary, name: test.name), build: build, outcome: outcome,
+                duration: result.duration, coverage: coverage, hits: hits, output: failedOutput)
+            commits.add(record, inputs: inputs)
+        }
     }
 
-    /// Commits the results still waiting for their group and returns the
-    /// first store failure of the run, if any. Called once the tests are done.
-    func finish() -> StoreError? { commits.flush() }
+    /// Commits the results still waiting for the build or their group and
+    /// returns the first store failure of the run, if any. Called once the tests are done.
+    func finish() -> StoreError? {
+        awaitingBuild.sync {}
+        return commits.flush()
+    }
 }
 
