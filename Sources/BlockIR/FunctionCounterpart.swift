@@ -109,11 +109,15 @@ extension FunctionFingerprint {
     /// Same blocks, successors, external globals and references not folded
     /// yet: the same behaviour.
     public func hasSameContent(as other: FunctionFingerprint) -> Bool {
-        blocks.count == other.blocks.count
-            && zip(blocks, other.blocks).allSatisfy {
-                $0.hash == $1.hash && $0.successors == $1.successors && $0.externalGlobals == $1.externalGlobals
-                    && $0.references == $1.references
-            }
+        guard blocks.count == other.blocks.count else { return false }
+        // By index: `zip` would copy every block of both (a retain per array field).
+        for i in blocks.indices {
+            guard blocks[i].hash == other.blocks[i].hash, blocks[i].successors == other.blocks[i].successors,
+                blocks[i].externalGlobals == other.blocks[i].externalGlobals,
+                blocks[i].references == other.blocks[i].references
+            else { return false }
+        }
+        return true
     }
 }
 
@@ -144,9 +148,7 @@ extension FunctionDiffer {
         // The same blocks in the same layout (most functions a test ran, even
         // in an edited crate): each block is its own partner, and only what
         // they use from elsewhere can differ. No walk needed.
-        if old.blocks.count == new.blocks.count,
-           zip(old.blocks, new.blocks).allSatisfy({ $0.hash == $1.hash && $0.successors == $1.successors })
-        {
+        if old.blocks.count == new.blocks.count, Self.sameLayout(old.blocks, new.blocks) {
             var affected: [Int: BlockChange] = [:]
             for o in old.blocks.indices where externalGlobalsDiffer(old.blocks[o], new.blocks[o]) {
                 affected[o] = .externals(partner: o)
@@ -174,6 +176,15 @@ extension FunctionDiffer {
 }
 
 extension FunctionDiffer {
+    /// Same hashes and successors, block by block (read by index: `zip` would
+    /// copy every block of both).
+    static func sameLayout(_ old: [BlockFingerprint], _ new: [BlockFingerprint]) -> Bool {
+        for i in old.indices where old[i].hash != new[i].hash || old[i].successors != new[i].successors {
+            return false
+        }
+        return true
+    }
+
     /// For each block of `old`, its partner in `new` (the pairing selection
     /// and blockdiff use), or nil when it has none.
     public static func blockPartners(old: FunctionFingerprint, new: FunctionFingerprint) -> [Int?] {
