@@ -30,14 +30,29 @@ public enum LinkStage {
     /// linker stage to subtract. Nil (nothing changes) otherwise.
     static func prepare(_ call: RustcCall, outputs: RustcCall.Outputs, before: Set<String>,
                         variable: (String) -> String?) -> (flags: [String], environment: [String: String])? {
-        // A build script is an executable too, but no test runs in it: trim never reads its units.
-        guard call.linksExecutable, !outputs.stem.hasPrefix("build_script_"),
+        // A build script is an executable too, but no test runs in it: trim
+        // never reads its units. rustc infers how to drive a linker from its
+        // name, so only a compiler driver (as rustc's default `cc` is) is
+        // replaced: under the wrapper's name rustc would drive a bare linker
+        // (`rust-lld`, `ld.lld`) as a compiler driver too.
+        guard call.linksExecutable, !outputs.stem.hasPrefix("build_script_"), !call.choosesLinkerFlavor,
+            isCompilerDriver(call.linker),
             let notify = variable(notifyVariable), !notify.isEmpty, let wrapper = ownExecutable()
         else { return nil }
         let listed = outputs.directory + "/" + beforeName(stem: outputs.stem)
         guard (try? UnitFiles.writeList(Array(before), to: listed)) != nil else { return nil }
         return (["-C", "linker=\(wrapper)"],
                 [unitsVariable: outputs.directory + "/" + outputs.stem, linkerVariable: call.linker ?? "cc"])
+    }
+
+    /// Whether rustc drives `linker` (nil: its default, `cc`) as a C compiler:
+    /// a name whose `-`-separated parts, a version aside, include `cc`,
+    /// `gcc`, `clang`, `c++`, `g++` or `clang++` (`x86_64-linux-gnu-gcc-12`).
+    public static func isCompilerDriver(_ linker: String?) -> Bool {
+        guard let linker else { return true }
+        let name = linker.split(separator: "/").last.map(String.init) ?? linker
+        let drivers: Set<Substring> = ["cc", "gcc", "clang", "c++", "g++", "clang++"]
+        return name.split(separator: "-").contains { drivers.contains($0) }
     }
 
     /// Removes what `prepare` and the linker stage left beside the outputs.

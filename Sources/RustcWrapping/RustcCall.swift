@@ -18,6 +18,8 @@ public struct RustcCall {
     public var linksExecutable: Bool
     /// The linker its own arguments choose (`-C linker=…`, the last one), nil for rustc's default.
     public var linker: String?
+    /// Its arguments name a linker flavor (`-C linker-flavor=…`).
+    public var choosesLinkerFlavor: Bool
 
     public init(arguments: [String]) {
         var crateName: String?, outDirectory: String?, extraFilename: String?, target: String?
@@ -58,6 +60,7 @@ public struct RustcCall {
         linksExecutable = compiles && executable && Self.isGlibcLinux(target: target)
         linksPositionIndependentExecutable = linksExecutable && !asksOtherwise
         linker = codegenOptions.last { $0.hasPrefix("linker=") }.map { String($0.dropFirst("linker=".count)) }
+        choosesLinkerFlavor = codegenOptions.contains { $0.hasPrefix("linker-flavor=") }
         if compiles, let crateName, let outDirectory {
             outputs = Outputs(directory: outDirectory, stem: crateName + (extraFilename ?? ""))
         }

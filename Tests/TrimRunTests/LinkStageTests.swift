@@ -28,7 +28,7 @@ import RustcWrapping
         defer { try? FileManager.default.removeItem(at: workspace.root) }
         let log = workspace.root.appendingPathComponent("linker-log")
         let deps = CodegenUnitTests.deps(workspace)
-        let script = workspace.root.appendingPathComponent("my-linker")
+        let script = workspace.root.appendingPathComponent("my-cc")
         try Self.linker(log: log).write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         try CodegenUnitTests.write("[target.x86_64-unknown-linux-gnu]\nlinker = \"\(script.path)\"\n",
@@ -68,6 +68,15 @@ import RustcWrapping
         #expect(linker("\(common) -Clinker=clang -C linker=gcc") == "gcc", "the last one, as rustc takes it")
         #expect(linker("\(common) -C linker-flavor=gcc") == nil)
         #expect(RustcCall(arguments: common.split(separator: " ").map(String.init)).linksExecutable)
+        #expect(RustcCall(arguments: (common + " -C linker-flavor=ld.lld").split(separator: " ").map(String.init))
+            .choosesLinkerFlavor)
+        // Only a compiler driver is replaced: rustc would drive a bare linker under the wrapper's name as one.
+        for driver in [nil, "cc", "/usr/bin/gcc", "clang-22", "x86_64-linux-gnu-gcc-12", "/opt/bin/my-cc", "c++"] {
+            #expect(LinkStage.isCompilerDriver(driver), "\(driver ?? "default")")
+        }
+        for bare in ["rust-lld", "ld.lld", "/usr/bin/ld", "ld.gold", "mold", "my-linker", "lld-link"] {
+            #expect(!LinkStage.isCompilerDriver(bare), "\(bare)")
+        }
         #expect(!RustcCall(arguments: (common + " -C relocation-model=pic").split(separator: " ").map(String.init))
             .linksPositionIndependentExecutable)
         #expect(RustcCall(arguments: (common + " -C relocation-model=pic").split(separator: " ").map(String.init))
