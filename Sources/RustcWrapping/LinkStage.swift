@@ -77,9 +77,25 @@ public enum LinkStage {
         return 127
     }
 
+    /// What a notice (`<out dir>/<stem>`, one line on the FIFO) names: the
+    /// unit files the linker stage noted, as paths; nil when none were noted
+    /// (or the note names anything but the crate's unit files).
+    public static func notedUnits(_ notice: String) -> [String]? {
+        guard let (directory, stem) = split(notice),
+            let names = UnitFiles.readList(directory + "/" + noteName(stem: stem)), !names.isEmpty,
+            names.allSatisfy({ UnitFiles.isUnitFile($0, stem: stem) && !$0.contains("/") })
+        else { return nil }
+        return names.map { directory + "/" + $0 }
+    }
+
+    /// `<out dir>/<stem>` apart; nil for anything but an absolute path.
+    private static func split(_ path: String) -> (directory: String, stem: String)? {
+        guard path.hasPrefix("/"), let slash = path.lastIndex(of: "/") else { return nil }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+    }
+
     private static func note(_ units: String, notify: String?) {
-        guard let notify, let slash = units.lastIndex(of: "/") else { return }
-        let directory = String(units[..<slash]), stem = String(units[units.index(after: slash)...])
+        guard let notify, let (directory, stem) = split(units) else { return }
         let before = Set(UnitFiles.readList(directory + "/" + beforeName(stem: stem)) ?? [])
         let written = UnitFiles.list(in: directory, stem: stem).subtracting(before)
         guard !written.isEmpty,

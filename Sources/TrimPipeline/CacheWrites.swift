@@ -6,12 +6,19 @@ import Foundation
 /// it gives the workspace lock up; a trim killed before then only leaves the
 /// next run a merge to do again (each entry is written whole or not at all).
 final class CacheWrites: @unchecked Sendable {
+    /// Writes each entry as it is asked for, on the caller's thread (no session to wait for them).
+    static var atOnce: CacheWrites { CacheWrites(deferred: false) }
+
+    private let deferred: Bool
     private let lock = NSLock()
     private var queued: [@Sendable () -> Void] = []
     private var writing = false
     private let idle = DispatchGroup()
 
+    init(deferred: Bool = true) { self.deferred = deferred }
+
     func later(_ write: @escaping @Sendable () -> Void) {
+        guard deferred else { return write() }
         let start = lock.withLock { () -> Bool in
             queued.append(write)
             guard !writing else { return false }
@@ -20,10 +27,7 @@ final class CacheWrites: @unchecked Sendable {
             return true
         }
         guard start else { return }
-        Thread {
-            #if os(Linux)
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-            #endif
+        startYieldingThread {
             while let next = self.lock.withLock({ () -> (@Sendable () -> Void)? in
                 guard !self.queued.isEmpty else {
                     self.writing = false
@@ -34,7 +38,7 @@ final class CacheWrites: @unchecked Sendable {
                 next()
             }
             self.idle.leave()
-        }.start()
+        }
     }
 
     /// Returns once every write asked for so far is done.

@@ -8,8 +8,8 @@ import Glibc
 /// Listens on a FIFO in the run's scratch directory for the wrapper's
 /// notices (`LinkStage`): one `<out dir>/<stem>` line as each test or bin
 /// executable starts linking, whose units `<stem>.trim-units-linking` names.
-/// `heard` gets the crate's module key path and unit files, on the
-/// listening thread, while the executable links.
+/// `heard` gets the crate's module key path (`<out dir>/<stem>.bc`) and unit
+/// files, on the listening thread, while the executable links.
 final class LinkNotices: @unchecked Sendable {
     let path: String
     private let descriptor: Int32
@@ -36,20 +36,11 @@ final class LinkNotices: @unchecked Sendable {
                     let line = String(decoding: pending[..<end], as: UTF8.self)
                     pending.removeSubrange(...end)
                     guard !line.isEmpty else { break listening }  // `stop`
-                    if let crate = Self.crate(noticed: line) { heard(crate.bitcode, crate.units) }
+                    if let units = LinkStage.notedUnits(line) { heard(line + ".bc", units) }
                 }
             }
             stopped.signal()
         }.start()
-    }
-
-    /// The crate a notice names: its module key path (`<out dir>/<stem>.bc`) and the unit files noted.
-    static func crate(noticed line: String) -> (bitcode: String, units: [String])? {
-        guard line.hasPrefix("/"), let slash = line.lastIndex(of: "/") else { return nil }
-        let directory = String(line[..<slash]), stem = String(line[line.index(after: slash)...])
-        guard let names = UnitFiles.readList(directory + "/" + LinkStage.noteName(stem: stem)), !names.isEmpty
-        else { return nil }
-        return (line + ".bc", names.map { directory + "/" + $0 })
     }
 
     /// Stops listening once every notice written before is handled.

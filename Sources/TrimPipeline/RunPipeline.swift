@@ -354,7 +354,7 @@ public enum RunPipeline {
 
     /// The binary's tests, its PC table, and whether it was listed now (not found in the cache).
     static func listWithPCTable(_ binary: TestBinary, pcTable: URL, cache: ListingCache, key: String?,
-                                writes: CacheWrites? = nil) throws(TrimError) -> ([ListedTest], URL, Bool)
+                                writes: CacheWrites = .atOnce) throws(TrimError) -> ([ListedTest], URL, Bool)
     {
         if let key, let cached = cache.load(binary, key: key, needsTable: true) {
             return (cached.tests, cached.pcTable, false)
@@ -363,12 +363,8 @@ public enum RunPipeline {
         do {
             tests = try TestListing.list(binary, extraEnvironment: [SanitizerCoverage.pcTableFileVariable: pcTable.path])
         } catch { throw .cargo(error) }
-        if let key {
-            // Kept while the run goes on; the scratch directory holding the table outlives the writes.
-            if let writes { writes.later { cache.store(tests, pcTable: pcTable, key: key) } } else {
-                cache.store(tests, pcTable: pcTable, key: key)
-            }
-        }
+        // Kept while the run goes on; the scratch directory holding the table outlives the writes.
+        if let key { writes.later { cache.store(tests, pcTable: pcTable, key: key) } }
         return (tests, pcTable, true)
     }
 

@@ -265,7 +265,7 @@ public struct WorkspaceBuild: Sendable {
     /// `contentHash` stays its units' key: a callee's change shows in the
     /// callee's own blocks, which the tests that ran it hit.
     static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
-                            hashes: UnitHashMemo, warm: WarmState = WarmState(), writes: CacheWrites? = nil)
+                            hashes: UnitHashMemo, warm: WarmState = WarmState(), writes: CacheWrites = .atOnce)
         throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits])
     {
         var crateFiles: [(key: String, files: [BitcodeFile], cacheKey: String)] = []
@@ -314,7 +314,7 @@ public struct WorkspaceBuild: Sendable {
 
     /// A crate's units fingerprinted and merged, and the merge kept in `cache`.
     static func merge(_ crate: String, files: [BitcodeFile], key: String, fingerprinter: Fingerprinter,
-                      cache: CrateModuleCache, writes: CacheWrites? = nil)
+                      cache: CrateModuleCache, writes: CacheWrites = .atOnce)
         -> Result<(CrateModule, CrateUnits), BlockIRError>
     {
         var units: [ModuleFingerprint] = []
@@ -325,7 +325,7 @@ public struct WorkspaceBuild: Sendable {
             }
         }
         let merged = CrateModule(name: crate, units: units)
-        if let writes { writes.later { cache.store(merged, key: key) } } else { cache.store(merged, key: key) }
+        writes.later { cache.store(merged, key: key) }
         return .success((merged, CrateUnits(files: files, folded: merged.folded, fingerprinter: fingerprinter,
                                             units: units)))
     }
