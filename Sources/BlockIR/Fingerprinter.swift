@@ -47,7 +47,7 @@ public final class Fingerprinter: Sendable {
         // to parse (the other side cached) gets every core.
         let toParse = files.filter { !FileManager.default.fileExists(atPath: cache.entry(for: $0).path) }.count
         let threads = max(1, parallelism / max(1, min(parallelism, toParse)))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        ParallelLoop.run(iterations: workers) { _ in
             while true {
                 let index = next.take()
                 guard index < files.count else { return }
@@ -80,7 +80,7 @@ public final class Fingerprinter: Sendable {
         let missing = files.filter { !FileManager.default.fileExists(atPath: cache.linesEntry(for: $0).path) }
         if !missing.isEmpty, (try? cache.prepare()) != nil {
             let workers = min(parallelism, missing.count)
-            DispatchQueue.concurrentPerform(iterations: workers) { share in
+            ParallelLoop.run(iterations: workers) { share in
                 let batch = stride(from: share, to: missing.count, by: workers).map { missing[$0] }
                 try? reader.blockLines(batch.map { ($0, cache.linesEntry(for: $0)) })
             }

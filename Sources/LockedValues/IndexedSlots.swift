@@ -1,8 +1,8 @@
 import Foundation
 
-/// One slot per work item of a parallel loop (`DispatchQueue.concurrentPerform`
-/// and the like): each item fills its own slot, and the results are read in
-/// item order once the loop is over.
+/// One slot per work item of a parallel loop (`ParallelLoop`): each item
+/// fills its own slot, and the results are read in item order once the loop
+/// is over.
 public final class IndexedSlots<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Value?]

@@ -109,7 +109,7 @@ public final class TestExecutor: Sendable {
         let policies = tests.map(policyFor)
         let slots = JobSlots(jobs: jobs, groupLimits: groupLimits)
         control.prepare(count: tests.count)
-        DispatchQueue.concurrentPerform(iterations: min(jobs, max(tests.count, 1))) { _ in
+        ParallelLoop.run(iterations: min(jobs, max(tests.count, 1))) { _ in
             while let index = control.nextTest(fitting: { slots.fits(policies[$0]) }, take: { slots.take(policies[$0]) }) {
                 let result = runWithRetries(tests[index], policy: policies[index], slot: index, events: events,
                                             emit: emit)

@@ -330,7 +330,7 @@ public enum RunPipeline {
         }
         let results = IndexedSlots<Result<([ListedTest], URL, Bool), TrimError>>(count: build.binaries.count)
         let keys = IndexedSlots<String?>(count: build.binaries.count)
-        DispatchQueue.concurrentPerform(iterations: build.binaries.count) { index in
+        ParallelLoop.run(iterations: build.binaries.count) { index in
             let binary = build.binaries[index]
             let key = warm.contentHash(ofBinary: binary.executable)
             keys.set(index, key)
@@ -377,7 +377,7 @@ public enum RunPipeline {
         let chosen = build.binaries.filter { binaries.contains($0.id) }
         let results = IndexedSlots<Result<BinaryCoverageMap, TrimError>?>(count: chosen.count)
         let keys = IndexedSlots<String?>(count: chosen.count)
-        DispatchQueue.concurrentPerform(iterations: chosen.count) { index in
+        ParallelLoop.run(iterations: chosen.count) { index in
             let binary = chosen[index]
             guard let table = pcTables[binary.id] else { return results.set(index, nil) }
             let moduleKeys = build.modulesOfBinary[binary.id] ?? []
