@@ -13,6 +13,8 @@ final class BuildComparison {
     private let newIndex: BuildIndex
     private let differ: FunctionDiffer
     private var moduleMatch: [String: String?] = [:]
+    /// What every function of one recorded module shares, decided once per module.
+    private var moduleStates: [String: ModuleState] = [:]
     /// By symbol first (one string hashed per hit), then module: a symbol
     /// rarely lives in more than one module.
     private var verdictsBySymbol: [String: (module: String, verdict: FunctionVerdict)] = [:]
@@ -188,16 +190,6 @@ final class BuildComparison {
         }
     }
 
-    private var changedFileIndices: [String: [Bool]] = [:]
-
-    /// For each entry of the old module's `files`, whether that file changed:
-    /// decided once per module, not once per block.
-    private func changedFiles(ofOld key: String, _ module: ModuleFingerprint) -> [Bool] {
-        if let known = changedFileIndices[key] { return known }
-        let changed = module.files.map(fileChanged)
-        changedFileIndices[key] = changed
-        return changed
-    }
 
     func verdict(module: String, symbol: String) -> FunctionVerdict {
         guard let first = verdictsBySymbol[symbol] else {
@@ -213,26 +205,62 @@ final class BuildComparison {
         return verdict
     }
 
+    /// A recorded module against the current build, for all of its functions.
+    private final class ModuleState {
+        let old: ModuleIndex?
+        /// The current module it pairs with (`matchingModule`), and its index.
+        let newKey: String?
+        let new: ModuleIndex?
+        /// The same bytes on both sides (see `computeVerdict`).
+        let sameBytes: Bool
+        /// For each entry of the old module's `files`, whether that file
+        /// changed: decided once per module, not once per block.
+        let changedFiles: [Bool]
+
+        init(old: ModuleIndex?, newKey: String?, new: ModuleIndex?, sameBytes: Bool, changedFiles: [Bool]) {
+            self.old = old; self.newKey = newKey; self.new = new; self.sameBytes = sameBytes
+            self.changedFiles = changedFiles
+        }
+    }
+
+    private func moduleState(_ key: String) -> ModuleState {
+        if let known = moduleStates[key] { return known }
+        let oldModule = oldIndex.module(key)
+        let newKey = oldModule == nil ? nil : matchingModule(key)
+        let sameBytes = newKey.map { old.moduleContent[key] != nil && old.moduleContent[key] == new.moduleContent[$0] } ?? false
+        let state = ModuleState(old: oldModule, newKey: newKey, new: newKey.flatMap { newIndex.module($0) },
+                                sameBytes: sameBytes,
+                                changedFiles: oldModule.map { $0.fingerprint.files.map(fileChanged) } ?? [])
+        moduleStates[key] = state
+        return state
+    }
+
     private func computeVerdict(_ key: HitKey) -> FunctionVerdict {
         let name = FunctionName.symbol(key.symbol)
-        let oldModuleIndex = oldIndex.module(key.module)
-        // libtest's generated main embeds every test's line numbers: never a
-        // change of its own (each test's own descriptor is compared instead).
-        if let oldModuleIndex, oldModuleIndex.functions.isHarnessMain(symbol: key.symbol) {
-            return FunctionVerdict(name: name, affectedBlocks: [], changed: false, locations: [:], constantOnly: [],
-                                   files: [:], gone: nil, harnessModule: key.module)
-        }
-        guard let oldModuleIndex, let oldFunction = oldModuleIndex.functions.function(symbol: key.symbol) else {
+        let state = moduleState(key.module)
+        guard let oldModuleIndex = state.old else {
             return FunctionVerdict(name: name, affectedBlocks: [], changed: true, locations: [:], constantOnly: [],
                                    files: [:], gone: "its recorded coverage names \(key.symbol), which the recorded build lacks")
         }
-        let oldModule = oldModuleIndex.fingerprint
+        // Looked up first: a harness `main` is never among a module's functions by symbol.
+        guard let oldFunction = oldModuleIndex.functions.function(symbol: key.symbol) else {
+            // libtest's generated main embeds every test's line numbers: never a
+            // change of its own (each test's own descriptor is compared instead).
+            if oldModuleIndex.functions.isHarnessMain(symbol: key.symbol) {
+                return FunctionVerdict(name: name, affectedBlocks: [], changed: false, locations: [:], constantOnly: [],
+                                       files: [:], gone: nil, harnessModule: key.module)
+            }
+            return FunctionVerdict(name: name, affectedBlocks: [], changed: true, locations: [:], constantOnly: [],
+                                   files: [:], gone: "its recorded coverage names \(key.symbol), which the recorded build lacks")
+        }
         let display = FunctionName.demangled(oldFunction.demangled)
         var files: [Int: String] = [:]
-        let changedFiles = changedFiles(ofOld: key.module, oldModule)
-        for i in oldFunction.blocks.indices {
-            if let file = oldFunction.blocks[i].file, Int(file) < changedFiles.count, changedFiles[Int(file)] {
-                files[i] = oldModule.files[Int(file)]
+        let changedFiles = state.changedFiles
+        if changedFiles.contains(true) {
+            for i in oldFunction.blocks.indices {
+                if let file = oldFunction.blocks[i].file, Int(file) < changedFiles.count, changedFiles[Int(file)] {
+                    files[i] = oldModuleIndex.fingerprint.files[Int(file)]
+                }
             }
         }
 
@@ -247,29 +275,28 @@ final class BuildComparison {
             guard let moved = newIndex.moved.counterpart(of: oldFunction, outside: module),
                 let movedIndex = newIndex.module(moved.module)
             else { return gone() }
-            return compared(oldFunction, in: oldModule, with: moved.function, in: movedIndex, display: display,
+            return compared(oldFunction, in: oldModuleIndex, with: moved.function, in: movedIndex, display: display,
                             files: files)
         }
-        guard let newKey = matchingModule(key.module) else { return movedOrGone(outside: nil) }
+        guard let newKey = state.newKey else { return movedOrGone(outside: nil) }
         // Same module bytes on both sides: the same functions (a fingerprint is
         // a function of the bytes, but for calls to other crates' functions
         // folded by their content, whose changes show in their own blocks),
         // and nothing in them can differ except through another module's globals. Decided before looking the
         // function up: after a no-change build that is every verdict.
-        let sameBytes = old.moduleContent[key.module] != nil && old.moduleContent[key.module] == new.moduleContent[newKey]
-        let usesExternals = oldFunction.blocks.contains { !$0.externalGlobals.isEmpty }
-        if sameBytes && !usesExternals {
+        if state.sameBytes && !oldFunction.blocks.contains(where: { !$0.externalGlobals.isEmpty }) {
             return FunctionVerdict(name: display, affectedBlocks: [], changed: false, locations: [:], constantOnly: [],
                                    files: files, gone: nil)
         }
-        guard let newModuleIndex = newIndex.module(newKey) else { return movedOrGone(outside: nil) }
+        guard let newModuleIndex = state.new else { return movedOrGone(outside: nil) }
         guard let newFunction = newModuleIndex.functions.counterpart(of: oldFunction, in: oldModuleIndex.functions)
         else { return movedOrGone(outside: newKey) }
-        return compared(oldFunction, in: oldModule, with: newFunction, in: newModuleIndex, display: display, files: files)
+        return compared(oldFunction, in: oldModuleIndex, with: newFunction, in: newModuleIndex, display: display,
+                        files: files)
     }
 
     /// The verdict on `oldFunction` against its counterpart `newFunction`.
-    private func compared(_ oldFunction: FunctionFingerprint, in oldModule: ModuleFingerprint,
+    private func compared(_ oldFunction: FunctionFingerprint, in oldModuleIndex: ModuleIndex,
                           with newFunction: FunctionFingerprint, in newModuleIndex: ModuleIndex,
                           display: FunctionName, files: [Int: String]) -> FunctionVerdict
     {
@@ -284,7 +311,7 @@ final class BuildComparison {
                     locations[o] = newBlock.line > 0 ? "\(file):\(newBlock.line)" : file
                 }
                 if case .externals = change { constantOnly.insert(o) }
-            } else if let file = oldModule.fileName(of: oldBlock) {
+            } else if let file = oldModuleIndex.fingerprint.fileName(of: oldBlock) {
                 locations[o] = oldBlock.line > 0 ? "\(file):\(oldBlock.line)" : file
             }
         }

@@ -107,6 +107,21 @@ public struct BuildSnapshot: Sendable {
                   moduleContent: Dictionary(modules.map { ($0.path, $0.contentHash) }, uniquingKeysWith: { a, _ in a }),
                   sourceFiles: sourceFiles)
     }
+
+    /// Whether `other` was recorded from the same code as this build: the
+    /// facts that decide whether builds compare at all, every module's bytes
+    /// (by content hash, every module having one) and every source file the
+    /// same. A module's fingerprint is a function of its bytes and of the
+    /// other modules of its build (references folded across crates), all of
+    /// which match; its function count is checked as well. A test recorded on
+    /// either then compares with the current build exactly as on the other.
+    public func recordsSameCode(as other: BuildSnapshot) -> Bool {
+        guard BuildComparison.factChange(facts, other.facts) == nil,
+            moduleContent.count == modules.count, moduleContent == other.moduleContent,
+            modules.count == other.modules.count, sourceFiles == other.sourceFiles
+        else { return false }
+        return modules.allSatisfy { key, module in other.modules[key]?.functions.count == module.functions.count }
+    }
 }
 
 public struct SelectionInput: Sendable {

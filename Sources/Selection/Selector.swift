@@ -13,7 +13,7 @@ public enum Selector {
         let parts = tests.count < 2_000 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let size = (tests.count + parts - 1) / max(parts, 1)
         let answers = IndexedSlots<[(TestKey, [Reason])]>(count: parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        ParallelLoop.run(iterations: parts) { part in
             var comparisons: [BuildID: BuildComparison] = [:]
             let slice = tests[min(part * size, tests.count)..<min((part + 1) * size, tests.count)]
             answers.set(part, slice.map { key in (key, reasons(for: key, input, indexes, &comparisons)) })
@@ -63,11 +63,11 @@ public enum Selector {
         if let digest = input.crateDigests[key] { return CrateGrain.reasons(recorded: result.hits, current: digest) }
 
         let comparison: BuildComparison
-        if let known = comparisons[result.build] {
+        if let known = comparisons[recorded.representative] {
             comparison = known
         } else {
             comparison = BuildComparison(old: recorded.index, new: indexes.current)
-            comparisons[result.build] = comparison
+            comparisons[recorded.representative] = comparison
         }
         return comparison.reasons(for: key, hits: result.hits, granularity: input.granularity)
             + inputReasons(for: key, input)
@@ -85,9 +85,13 @@ public enum Selector {
 
 /// The index of every build one selection compares: built before the
 /// selection splits, shared read-only by its parts (each module is indexed
-/// once, on first use).
+/// once, on first use). Recorded builds of the same code (an edit undone, a
+/// run with nothing changed: `BuildSnapshot.recordsSameCode`) share one
+/// entry, so each function is compared once, not once per build.
 struct SelectionIndexes: Sendable {
     struct Recorded: Sendable {
+        /// The build whose comparison the tests of this entry share.
+        var representative: BuildID
         var index: BuildIndex
         /// Why it cannot be compared with the current build (decided once, not per test), or nil.
         var factChange: String?
@@ -98,9 +102,18 @@ struct SelectionIndexes: Sendable {
 
     init(_ input: SelectionInput) {
         current = BuildIndex(input.current)
-        recorded = input.recorded.mapValues {
-            Recorded(index: BuildIndex($0), factChange: BuildComparison.factChange($0.facts, input.current.facts))
+        var distinct: [(snapshot: BuildSnapshot, entry: Recorded)] = []
+        var recorded: [BuildID: Recorded] = [:]
+        for (id, snapshot) in input.recorded.sorted(by: { $0.key < $1.key }) {
+            if let same = distinct.first(where: { $0.snapshot.recordsSameCode(as: snapshot) }) {
+                recorded[id] = same.entry
+                continue
+            }
+            let entry = Recorded(representative: id, index: BuildIndex(snapshot),
+                                 factChange: BuildComparison.factChange(snapshot.facts, input.current.facts))
+            distinct.append((snapshot, entry))
+            recorded[id] = entry
         }
+        self.recorded = recorded
     }
 }
-

@@ -66,62 +66,91 @@ extension TrimStore {
     public func modules(of build: BuildID) throws(StoreError) -> [ModuleRecord] {
         try read { db in
             try requireBuild(build, db)
-            struct Partial {
-                var path: String
-                var contentHash: String
-                var header: ModuleHeaderCodec.Header
-                var fileIndex: [String: UInt32]
-                var functionCount: Int
-                var functions: [FunctionFingerprint]
-            }
-            var partials: [Partial] = []
-            var byOrdinal: [Int64: Int] = [:]
-            let heads = try Row.fetchCursor(db, sql: """
-                SELECT bm.ordinal, bm.path, bm.content_hash, m.function_count, m.header
-                FROM build_module bm JOIN module m ON m.id = bm.module_id
-                WHERE bm.build_id = ? ORDER BY bm.ordinal
-                """, arguments: [build.rawValue])
-            while let row = try heads.next() {
-                let header = try row.withBlob(at: 4, "module header") { try ModuleHeaderCodec.decode($0) }
-                var fileIndex: [String: UInt32] = [:]
-                for (index, name) in header.files.enumerated() where fileIndex[name] == nil {
-                    fileIndex[name] = UInt32(index)
+            return try decodeModules(of: build, db)
+        }
+    }
+
+    /// In one transaction: builds made of the same stored modules under the
+    /// same paths (an edit undone, a run with nothing changed) are decoded
+    /// once and share the result.
+    public func modules(ofBuilds builds: [BuildID]) throws(StoreError) -> [BuildID: [ModuleRecord]] {
+        try read { db in
+            var byLayout: [String: [ModuleRecord]] = [:]
+            var modules: [BuildID: [ModuleRecord]] = [:]
+            for build in builds {
+                try requireBuild(build, db)
+                let layout = try String.fetchAll(db, sql: """
+                    SELECT ordinal || ' ' || module_id || ' ' || content_hash || ' ' || path
+                    FROM build_module WHERE build_id = ? ORDER BY ordinal
+                    """, arguments: [build.rawValue]).joined(separator: "\n")
+                if let decoded = byLayout[layout] {
+                    modules[build] = decoded
+                    continue
                 }
-                let ordinal = try row.decode(Int64.self, atIndex: 0)
-                let count = try row.decode(Int.self, atIndex: 3)
-                byOrdinal[ordinal] = partials.count
-                partials.append(Partial(path: try row.decode(atIndex: 1), contentHash: try row.decode(atIndex: 2),
-                                        header: header, fileIndex: fileIndex, functionCount: count, functions: []))
-                partials[partials.count - 1].functions.reserveCapacity(count)
+                let decoded = try decodeModules(of: build, db)
+                byLayout[layout] = decoded
+                modules[build] = decoded
             }
-            let bodies = try Row.fetchCursor(db, sql: """
-                SELECT bm.ordinal, f.body
-                FROM build_module bm
-                JOIN module_function mf ON mf.module_id = bm.module_id
-                JOIN function f ON f.id = mf.function_id
-                WHERE bm.build_id = ? ORDER BY bm.ordinal, mf.ordinal
-                """, arguments: [build.rawValue])
-            while let row = try bodies.next() {
-                let ordinal: Int64 = try row.decode(atIndex: 0)
-                guard let index = byOrdinal[ordinal] else { continue }
-                let fileIndex = partials[index].fileIndex
-                let function = try row.withBlob(at: 1, "function body") {
-                    try StoredFunctionCodec.decodeTyped($0, fileIndex: fileIndex)
-                }
-                partials[index].functions.append(function)
+            return modules
+        }
+    }
+
+    private func decodeModules(of build: BuildID, _ db: Database) throws -> [ModuleRecord] {
+        struct Partial {
+            var path: String
+            var contentHash: String
+            var header: ModuleHeaderCodec.Header
+            var fileIndex: [String: UInt32]
+            var functionCount: Int
+            var functions: [FunctionFingerprint]
+        }
+        var partials: [Partial] = []
+        var byOrdinal: [Int64: Int] = [:]
+        let heads = try Row.fetchCursor(db, sql: """
+            SELECT bm.ordinal, bm.path, bm.content_hash, m.function_count, m.header
+            FROM build_module bm JOIN module m ON m.id = bm.module_id
+            WHERE bm.build_id = ? ORDER BY bm.ordinal
+            """, arguments: [build.rawValue])
+        while let row = try heads.next() {
+            let header = try row.withBlob(at: 4, "module header") { try ModuleHeaderCodec.decode($0) }
+            var fileIndex: [String: UInt32] = [:]
+            for (index, name) in header.files.enumerated() where fileIndex[name] == nil {
+                fileIndex[name] = UInt32(index)
             }
-            return try partials.map { partial in
-                guard partial.functions.count == partial.functionCount else {
-                    throw StoreError.corrupt(path: pathString, detail: "module \(partial.path) of \(build) has "
-                        + "\(partial.functions.count) of its \(partial.functionCount) functions")
-                }
-                return ModuleRecord(
-                    path: partial.path, contentHash: partial.contentHash,
-                    fingerprint: ModuleFingerprint(sourceFilename: partial.header.sourceFilename,
-                                                   files: partial.header.files, functions: partial.functions,
-                                                   globals: partial.header.globals,
-                                                   testDescriptors: partial.header.testDescriptors))
+            let ordinal = try row.decode(Int64.self, atIndex: 0)
+            let count = try row.decode(Int.self, atIndex: 3)
+            byOrdinal[ordinal] = partials.count
+            partials.append(Partial(path: try row.decode(atIndex: 1), contentHash: try row.decode(atIndex: 2),
+                                    header: header, fileIndex: fileIndex, functionCount: count, functions: []))
+            partials[partials.count - 1].functions.reserveCapacity(count)
+        }
+        let bodies = try Row.fetchCursor(db, sql: """
+            SELECT bm.ordinal, f.body
+            FROM build_module bm
+            JOIN module_function mf ON mf.module_id = bm.module_id
+            JOIN function f ON f.id = mf.function_id
+            WHERE bm.build_id = ? ORDER BY bm.ordinal, mf.ordinal
+            """, arguments: [build.rawValue])
+        while let row = try bodies.next() {
+            let ordinal: Int64 = try row.decode(atIndex: 0)
+            guard let index = byOrdinal[ordinal] else { continue }
+            let fileIndex = partials[index].fileIndex
+            let function = try row.withBlob(at: 1, "function body") {
+                try StoredFunctionCodec.decodeTyped($0, fileIndex: fileIndex)
             }
+            partials[index].functions.append(function)
+        }
+        return try partials.map { partial in
+            guard partial.functions.count == partial.functionCount else {
+                throw StoreError.corrupt(path: pathString, detail: "module \(partial.path) of \(build) has "
+                    + "\(partial.functions.count) of its \(partial.functionCount) functions")
+            }
+            return ModuleRecord(
+                path: partial.path, contentHash: partial.contentHash,
+                fingerprint: ModuleFingerprint(sourceFilename: partial.header.sourceFilename,
+                                               files: partial.header.files, functions: partial.functions,
+                                               globals: partial.header.globals,
+                                               testDescriptors: partial.header.testDescriptors))
         }
     }
 

@@ -17,6 +17,9 @@ public protocol CoverageStore: AnyObject, Sendable {
     func recordBuild(_ facts: BuildFacts, modules: [ModuleRecord], sourceFiles: [String: String],
                      heldBy holder: String?) throws(StoreError) -> BuildID
     func modules(of build: BuildID) throws(StoreError) -> [ModuleRecord]
+    /// `modules(of:)` of several builds; a build the store lacks is an error,
+    /// as there. A backend may read builds made of the same stored modules once.
+    func modules(ofBuilds builds: [BuildID]) throws(StoreError) -> [BuildID: [ModuleRecord]]
     func sourceFiles(of build: BuildID) throws(StoreError) -> [String: String]
     func build(_ id: BuildID) throws(StoreError) -> BuildFacts?
     func latestBuild() throws(StoreError) -> (BuildID, BuildFacts)?
@@ -50,6 +53,13 @@ public protocol CoverageStore: AnyObject, Sendable {
 }
 
 extension CoverageStore {
+    /// One build after the other.
+    public func modules(ofBuilds builds: [BuildID]) throws(StoreError) -> [BuildID: [ModuleRecord]] {
+        var modules: [BuildID: [ModuleRecord]] = [:]
+        for build in builds { modules[build] = try self.modules(of: build) }
+        return modules
+    }
+
     public func recordBuild(_ facts: BuildFacts, modules: [ModuleRecord]) throws(StoreError) -> BuildID {
         try recordBuild(facts, modules: modules, sourceFiles: [:], heldBy: nil)
     }

@@ -45,11 +45,8 @@ public enum SelectionLoader {
     public static func recordedBuilds(_ store: any CoverageStore, of results: [TestKey: TestResultRecord],
                                       warm: WarmState = WarmState()) throws(StoreError) -> [BuildID: BuildSnapshot]
     {
-        var recorded: [BuildID: BuildSnapshot] = [:]
         let ids = Set(results.values.map(\.build))
-        for id in ids {
-            recorded[id] = try warm.recordedBuild(id, in: store)
-        }
+        let recorded = try warm.recordedBuilds(ids, in: store)
         warm.keepBuilds(ids)
         return recorded
     }

@@ -46,15 +46,29 @@ public final class WarmState: @unchecked Sendable {
         return store
     }
 
-    /// A recorded build's snapshot: its facts read from `store` every time,
-    /// its modules and source files only when no snapshot with those facts is kept.
-    func recordedBuild(_ id: BuildID, in store: any CoverageStore) throws(StoreError) -> BuildSnapshot? {
-        guard let facts = try store.build(id) else { return nil }
-        if let kept = lock.withLock({ builds[id] }), kept.facts == facts { return kept }
-        let snapshot = BuildSnapshot(facts: facts, modules: try store.modules(of: id),
-                                     sourceFiles: try store.sourceFiles(of: id))
-        lock.withLock { builds[id] = snapshot }
-        return snapshot
+    /// The recorded builds' snapshots (a build the store no longer has is
+    /// left out): their facts read from `store` every time, their modules and
+    /// source files only when no snapshot with those facts is kept, the
+    /// modules of several builds in one read (`modules(ofBuilds:)`).
+    func recordedBuilds(_ ids: Set<BuildID>, in store: any CoverageStore) throws(StoreError) -> [BuildID: BuildSnapshot] {
+        var snapshots: [BuildID: BuildSnapshot] = [:]
+        var toRead: [BuildID: BuildFacts] = [:]
+        for id in ids.sorted() {
+            guard let facts = try store.build(id) else { continue }
+            if let kept = lock.withLock({ builds[id] }), kept.facts == facts {
+                snapshots[id] = kept
+            } else {
+                toRead[id] = facts
+            }
+        }
+        guard !toRead.isEmpty else { return snapshots }
+        let modules = try store.modules(ofBuilds: toRead.keys.sorted())
+        for (id, facts) in toRead {
+            let snapshot = BuildSnapshot(facts: facts, modules: modules[id] ?? [], sourceFiles: try store.sourceFiles(of: id))
+            lock.withLock { builds[id] = snapshot }
+            snapshots[id] = snapshot
+        }
+        return snapshots
     }
 
     /// Forgets the builds no last result ran on.

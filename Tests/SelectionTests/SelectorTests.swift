@@ -85,6 +85,42 @@ import TrimModel
         #expect(selectedNames(split) == ["first", "added"])
     }
 
+    /// Tests recorded on two builds of the same code (an edit undone) are
+    /// compared as one build; builds that differ anywhere never are.
+    @Test func buildsOfTheSameCodeAreComparedAsOne() {
+        func recorded(_ module: ModuleFingerprint, content: String = "c1", facts: BuildFacts = Self.facts,
+                      sourceFiles: [String: String] = ["src/lib.rs": "l1", "src/util.rs": "u1"]) -> BuildSnapshot {
+            BuildSnapshot(facts: facts, modules: [Self.moduleKey: module], moduleContent: [Self.moduleKey: content],
+                          sourceFiles: sourceFiles)
+        }
+        let original = recorded(Self.module([Self.check(), Self.helper()]))
+        #expect(original.recordsSameCode(as: recorded(Self.module([Self.check(), Self.helper()]))))
+        #expect(!original.recordsSameCode(as: recorded(Self.module([Self.check(), Self.helper()]), content: "c2")))
+        #expect(!original.recordsSameCode(as: recorded(Self.module([Self.check(), Self.helper()]),
+                                                       sourceFiles: ["src/lib.rs": "l2", "src/util.rs": "u1"])))
+        var otherFlags = Self.facts
+        otherFlags.rustflags = "-C opt-level=1"
+        #expect(!original.recordsSameCode(as: recorded(Self.module([Self.check(), Self.helper()]), facts: otherFlags)))
+        #expect(!original.recordsSameCode(as: recorded(Self.module([Self.check()]))))
+        // Without a content hash for every module, nothing is known to be the same.
+        #expect(!Self.snapshot(Self.module([Self.check(), Self.helper()]))
+            .recordsSameCode(as: Self.snapshot(Self.module([Self.check(), Self.helper()]))))
+
+        // `first` recorded on one build, `second` and `helps` on its twin, and
+        // the other way round: the answers are those of one recorded build.
+        let twin = BuildID(2)
+        let current = Self.snapshot(Self.module([Self.check(branch: 0xBB), Self.helper(0xDD)]))
+        for onTwin in [[Self.tests[1], Self.tests[2]], [Self.tests[0]]] {
+            var results = Self.results()
+            for key in onTwin { results[key]?.build = twin }
+            let selection = Selector.select(SelectionInput(
+                current: current, recorded: [Self.old: original, twin: original], tests: Self.tests, results: results,
+                granularity: .block, force: false))
+            #expect(selectedNames(selection) == ["first", "helps"])
+            #expect(selection.skipped.map(\.name) == ["second"])
+        }
+    }
+
     @Test func nothingChangedSelectsNothing() {
         let selection = Self.select(Self.snapshot(Self.module([Self.check(), Self.helper()])))
         #expect(selection.selected.isEmpty)

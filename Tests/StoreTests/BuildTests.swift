@@ -26,6 +26,23 @@ import TrimModel
         #expect(try store.build(BuildID(id.rawValue + 1)) == nil)
     }
 
+    /// Selection reads every build its tests were recorded on; after an
+    /// edit undone, two of them are made of the same stored modules, read once.
+    @Test(arguments: Backend.allCases) func severalBuildsReadAtOnceAnswerAsEachAlone(_ backend: Backend) throws {
+        let rust = try RustFixtures.get()
+        let store = try Scratch().open(backend)
+        let first = try store.recordBuild(facts(1), modules: [rust.alpha1, rust.beta])
+        let edited = try store.recordBuild(facts(2), modules: [rust.alpha2, rust.beta])
+        let undone = try store.recordBuild(facts(3), modules: [rust.alpha1, rust.beta])
+        let read = try store.modules(ofBuilds: [first, edited, undone])
+        #expect(read.count == 3)
+        for id in [first, edited, undone] { #expect(read[id] == (try store.modules(of: id))) }
+        #expect(read[undone] == [rust.alpha1, rust.beta])
+        #expect(read[edited] == [rust.alpha2, rust.beta])
+        // A build the store lacks is an error, as for one build alone.
+        #expect(throws: StoreError.self) { try store.modules(ofBuilds: [first, BuildID(undone.rawValue + 100)]) }
+    }
+
     @Test(arguments: Backend.allCases) func buildFactsWithoutARepositoryRoundTrip(_ backend: Backend) throws {
         let store = try Scratch().open(backend)
         let bare = BuildFacts(toolchain: "rustc 1.95.0", rustflags: "", profile: "dev", features: [],
