@@ -2,7 +2,8 @@ import Foundation
 
 /// Each crate's merged module (`CrateModule`: the module and its folded
 /// copies), kept by the crate's key: a crate whose units did not change costs
-/// one decode, not one per unit and a merge.
+/// one decode, not one per unit and a merge. Beside it, by the same key, its
+/// units' layouts (`UnitLayout`), all a test binary's coverage map needs of them.
 public struct CrateModuleCache: Sendable {
     public let directory: URL
     /// Bumped whenever `CrateModule`'s merge or this encoding changes meaning.
@@ -55,6 +56,26 @@ public struct CrateModuleCache: Sendable {
         }
     }
 
+    public func layoutEntry(_ key: String) -> URL { directory.appendingPathComponent("\(key).layout") }
+
+    /// The units' layouts kept under `key`, in the order stored, or nil when
+    /// absent or unreadable (a damaged entry is removed, never trusted).
+    public func loadLayouts(key: String) -> [UnitLayout]? {
+        let url = layoutEntry(key)
+        guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return nil }
+        do {
+            return try data.withUnsafeBytes { try UnitLayout.decode($0) }
+        } catch {
+            try? FileManager.default.removeItem(at: url)
+            return nil
+        }
+    }
+
+    /// Keeps the units' layouts, as `store` keeps a merge.
+    public func storeLayouts(_ layouts: [UnitLayout], key: String) {
+        write(UnitLayout.encode(layouts), to: layoutEntry(key))
+    }
+
     /// Keeps a merge (written under a temporary name and renamed, so a reader
     /// sees all of an entry or none). Failing to cache is not an error.
     public func store(_ crate: CrateModule, key: String) {
@@ -67,11 +88,14 @@ public struct CrateModuleCache: Sendable {
             w.u32(UInt32(count))
         }
         w.bytes(FingerprintCodec.encode(crate.module))
-        let url = entry(key)
+        write(w.buffer, to: entry(key))
+    }
+
+    private func write(_ bytes: [UInt8], to url: URL) {
         // `.<entry>.<random>.<pid>.tmp`: what a killed trim leaves, FingerprintCache sweeps.
         let temporary = directory.appendingPathComponent(
-            ".\(key).crate.\(UInt32.random(in: 0...UInt32.max)).\(getpid()).tmp").path
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(w.buffer)) else { return }
+            ".\(url.lastPathComponent).\(UInt32.random(in: 0...UInt32.max)).\(getpid()).tmp").path
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else { return }
         if rename(temporary, url.path) != 0 { unlink(temporary) }
     }
 }

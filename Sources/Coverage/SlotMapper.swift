@@ -118,6 +118,12 @@ public struct SlotMapper: Sendable {
     private let slots: [SlotTarget]
 
     public init(pcTable: PCTable, symbols: ELFSymbols, modules: [ModuleFingerprint]) {
+        self.init(pcTable: pcTable, symbols: symbols, units: modules.map(UnitLayout.init))
+    }
+
+    /// `units`: the layouts of the codegen units (or whole modules) whose
+    /// functions the executable holds.
+    public init(pcTable: PCTable, symbols: ELFSymbols, units modules: [UnitLayout]) {
         self.pcTable = pcTable
         // symbol → (module, function) for every defined, instrumented or not, function.
         var bySymbol: [String: [(module: Int, function: Int)]] = [:]
@@ -155,15 +161,15 @@ public struct SlotMapper: Sendable {
                 slots.append(contentsOf: repeatElement(.unmapped(reason), count: slotCount))
             case .found(let m, let f):
                 let module = modules[m], function = module.functions[f]
-                var covered = [Bool](repeating: false, count: function.blocks.count)
+                var covered = [Bool](repeating: false, count: function.blockCount)
                 for block in function.coverageBlocks where Int(block) < covered.count { covered[Int(block)] = true }
-                let uninstrumented = (0..<UInt32(function.blocks.count)).filter { !covered[Int($0)] }
+                let uninstrumented = (0..<UInt32(function.blockCount)).filter { !covered[Int($0)] }
                 let index = targets.count
                 targets.append(Target(module: module.sourceFilename, symbol: function.symbol,
                                       coverageBlocks: function.coverageBlocks, uninstrumented: uninstrumented))
                 for k in 0..<slotCount {
                     let block = function.coverageBlocks[k]
-                    if Int(block) < function.blocks.count {
+                    if Int(block) < function.blockCount {
                         slots.append(.block(function: index, block: block))
                     } else {
                         slots.append(.unmapped(.unresolvedBlock(
@@ -190,7 +196,7 @@ public struct SlotMapper: Sendable {
     /// symbols there, a local one must be defined in the module whose
     /// `sourceFilename` equals its STT_FILE; a global one in any module.
     /// A candidate whose slot count matches the binary's wins.
-    private static func resolve(address: UInt64, slotCount: Int, symbols: ELFSymbols, modules: [ModuleFingerprint],
+    private static func resolve(address: UInt64, slotCount: Int, symbols: ELFSymbols, modules: [UnitLayout],
                                 bySymbol: [String: [(module: Int, function: Int)]]) -> Resolution {
         let candidates = symbols.functions(at: address)
         guard !candidates.isEmpty else { return .failed(.noFunctionSymbol(address: address)) }

@@ -22,11 +22,11 @@ struct BinaryCoverageMap: Sendable {
             table = try PCTable.read(pcTable)
             symbols = try ELFSymbols.read(executable: URL(fileURLWithPath: binary.executable))
         } catch { throw .coverage(error) }
-        var units: [(key: String, units: [ModuleFingerprint])] = []
+        var units: [(key: String, units: [UnitLayout])] = []
         for module in modules {
-            do { units.append((module.key, try module.units.units())) } catch { throw .bitcode(error) }
+            do { units.append((module.key, try module.units.layouts())) } catch { throw .bitcode(error) }
         }
-        mapper = SlotMapper(pcTable: table, symbols: symbols, modules: units.flatMap(\.units))
+        mapper = SlotMapper(pcTable: table, symbols: symbols, units: units.flatMap(\.units))
         var keys: [String: String] = [:]
         var folded: [CrateModule.UnitFunction: Int] = [:]
         for (module, (_, moduleUnits)) in zip(modules, units) {

@@ -192,7 +192,7 @@ public struct WorkspaceBuild: Sendable {
                 let key = CrateModuleCache.key(crate: Self.moduleKey(bitcode), unitHashes: files.map(\.contentHash))
                 guard warm.crate(key) == nil, started.update({ $0.insert(key).inserted }) else { return }
                 if let merged = crates.load(key: key) {
-                    warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded,
+                    warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded, key: key,
                                                            fingerprinter: fingerprinter)))
                 } else if case .success(let merged) = Self.merge(Self.moduleKey(bitcode), files: files, key: key,
                                                                  fingerprinter: fingerprinter, cache: crates,
@@ -279,16 +279,17 @@ public struct WorkspaceBuild: Sendable {
         let prepared = crateFiles
         let cache = CrateModuleCache(fingerprints: fingerprinter.cache)
         let results = IndexedSlots<Result<(CrateModule, CrateUnits), BlockIRError>>(count: prepared.count)
-        DispatchQueue.concurrentPerform(iterations: prepared.count) { index in
+        ParallelLoop.run(iterations: prepared.count) { index in
             let crate = prepared[index]
             if let kept = warm.crate(crate.cacheKey) {
                 // The units' fingerprints already read go along while rustc left them under the same names.
                 let sameFiles = kept.units.files.map { [$0.path, $0.contentHash] } == crate.files.map { [$0.path, $0.contentHash] }
                 results.set(index, .success((kept.module, sameFiles ? kept.units
-                    : CrateUnits(files: crate.files, folded: kept.module.folded, fingerprinter: fingerprinter))))
+                    : CrateUnits(files: crate.files, folded: kept.module.folded, key: crate.cacheKey,
+                                 fingerprinter: fingerprinter))))
             } else if let merged = cache.load(key: crate.cacheKey) {
                 results.set(index, .success((merged, CrateUnits(files: crate.files, folded: merged.folded,
-                                                                 fingerprinter: fingerprinter))))
+                                                                 key: crate.cacheKey, fingerprinter: fingerprinter))))
             } else {
                 results.set(index, merge(crate.key, files: crate.files, key: crate.cacheKey,
                                          fingerprinter: fingerprinter, cache: cache, writes: writes))
@@ -325,9 +326,13 @@ public struct WorkspaceBuild: Sendable {
             }
         }
         let merged = CrateModule(name: crate, units: units)
-        writes.later { cache.store(merged, key: key) }
-        return .success((merged, CrateUnits(files: files, folded: merged.folded, fingerprinter: fingerprinter,
-                                            units: units)))
+        let read = units
+        writes.later {
+            cache.store(merged, key: key)
+            cache.storeLayouts(read.map(UnitLayout.init), key: key)
+        }
+        return .success((merged, CrateUnits(files: files, folded: merged.folded, key: key,
+                                            fingerprinter: fingerprinter, units: units)))
     }
 
     /// What trim's rustc wrapper adds to each compilation. Codegen units given
@@ -370,7 +375,7 @@ public struct WorkspaceBuild: Sendable {
     /// Lists every binary's tests, several binaries at once.
     public func listTests(jobs: Int) throws(TrimError) -> [ListedTest] {
         let results = IndexedSlots<Result<[ListedTest], CargoError>>(count: binaries.count)
-        DispatchQueue.concurrentPerform(iterations: binaries.count) { index in
+        ParallelLoop.run(iterations: binaries.count) { index in
             let binary = binaries[index]
             results.set(index, Result { () throws(CargoError) in
                 let key = ListingCache.key(of: binary)
@@ -399,14 +404,17 @@ public struct WorkspaceBuild: Sendable {
 public final class CrateUnits: @unchecked Sendable {
     public let files: [BitcodeFile]
     public let folded: [CrateModule.UnitFunction: Int]
+    /// The crate's key (`CrateModuleCache.key`), under which its layouts are kept.
+    public let key: String
     private let fingerprinter: Fingerprinter
     private let lock = NSLock()
     private var loaded: Result<[ModuleFingerprint], BlockIRError>?
 
-    init(files: [BitcodeFile], folded: [CrateModule.UnitFunction: Int], fingerprinter: Fingerprinter,
+    init(files: [BitcodeFile], folded: [CrateModule.UnitFunction: Int], key: String, fingerprinter: Fingerprinter,
          units: [ModuleFingerprint]? = nil) {
         self.files = files
         self.folded = folded
+        self.key = key
         self.fingerprinter = fingerprinter
         loaded = units.map { .success($0) }
     }
@@ -428,6 +436,19 @@ public final class CrateUnits: @unchecked Sendable {
             return result
         }
         return try result.get()
+    }
+
+    /// What a coverage map needs of the units (`UnitLayout`), in the order of
+    /// `files`: made from the units when they are in memory (the crate was
+    /// merged in this process), else read from the crate cache, else made
+    /// from the units read from the fingerprint cache and kept there.
+    public func layouts() throws(BlockIRError) -> [UnitLayout] {
+        if let units = lock.withLock({ try? loaded?.get() }) { return units.map(UnitLayout.init) }
+        let cache = CrateModuleCache(fingerprints: fingerprinter.cache)
+        if let kept = cache.loadLayouts(key: key), kept.count == files.count { return kept }
+        let layouts = try units().map(UnitLayout.init)
+        cache.storeLayouts(layouts, key: key)
+        return layouts
     }
 }
 

@@ -54,6 +54,39 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path), "and it is removed")
     }
 
+    /// A crate's units' layouts, kept beside its merge: what they read back
+    /// is what the units give, and a damaged entry is dropped, never used.
+    @Test func theCacheGivesBackTheUnitsLayoutsAndDropsADamagedEntry() throws {
+        let helper = Self.function("helper", [Self.block(1, [1, 2]), Self.block(2), Self.block(3)])
+        var uninstrumented = Self.function("plain", [Self.block(7), Self.block(8)])
+        uninstrumented.coverageBlocks = []
+        let units = [Self.unit("u1", [helper, uninstrumented]), Self.unit("u2", [Self.function("a", [Self.block(9)])])]
+        let layouts = units.map(UnitLayout.init)
+        #expect(layouts[0].sourceFilename == "u1")
+        #expect(layouts[0].functions.map(\.symbol) == ["helper", "plain"])
+        #expect(layouts[0].functions.map(\.blockCount) == [3, 2])
+        #expect(layouts[0].functions.map(\.coverageBlocks) == [[0, 1, 2], []])
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("layout-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fingerprints = FingerprintCache(directory: directory)
+        try fingerprints.prepare()
+        let cache = CrateModuleCache(fingerprints: fingerprints)
+        let key = CrateModuleCache.key(crate: "c.bc", unitHashes: ["a", "b"])
+        #expect(cache.loadLayouts(key: key) == nil)
+        cache.storeLayouts(layouts, key: key)
+        #expect(cache.loadLayouts(key: key) == layouts)
+        #expect(cache.load(key: key) == nil, "the layouts are no merge")
+
+        let path = cache.layoutEntry(key).path
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        for damaged in [Data(bytes.prefix(bytes.count - 3)), Data(bytes + [0]), Data("TRIMCM01".utf8) + bytes.dropFirst(8)] {
+            try damaged.write(to: URL(fileURLWithPath: path))
+            #expect(cache.loadLayouts(key: key) == nil, "a damaged entry is never trusted")
+            #expect(!FileManager.default.fileExists(atPath: path), "and it is removed")
+        }
+    }
+
     @Test func identicalCopiesAreKeptOnce() {
         let helper = Self.function("helper", [Self.block(1, [1, 2]), Self.block(2), Self.block(3)])
         let merged = CrateModule(name: "c.bc", units: [

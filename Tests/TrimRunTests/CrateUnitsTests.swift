@@ -1,0 +1,55 @@
+import BlockIR
+import Foundation
+import Testing
+@testable import TrimPipeline
+
+/// What a test binary's coverage map reads of a crate's units
+/// (`CrateUnits.layouts`): the units in memory when the crate was merged in
+/// this process, else the layouts kept beside the crate's merge, else the
+/// units' own fingerprints (and the layouts are kept for next time).
+@Suite struct CrateUnitsTests {
+    static func unit(_ name: String, _ symbols: [String]) -> ModuleFingerprint {
+        ModuleFingerprint(sourceFilename: name, files: ["src/lib.rs"], functions: symbols.map { symbol in
+            FunctionFingerprint(symbol: symbol, demangled: symbol, file: nil, line: 1, isTestHarnessMain: false,
+                                blocks: [BlockFingerprint(hash: 1, successors: [1], file: 0, line: 1, instructionCount: 1, externalGlobals: []),
+                                         BlockFingerprint(hash: 2, successors: [], file: 0, line: 2, instructionCount: 1, externalGlobals: [])],
+                                coverageBlocks: [0, 1])
+        }, globals: [:])
+    }
+
+    @Test func layoutsComeFromMemoryThenTheCacheThenTheUnits() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crate-units-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cache = FingerprintCache(directory: directory.appendingPathComponent("cache"))
+        try cache.prepare()
+        let fingerprinter = Fingerprinter(cache: cache, reader: try IsolatedReader())
+        // Two unit files whose fingerprints the cache holds (no worker reads them).
+        let units = [Self.unit("c.0", ["a", "b"]), Self.unit("c.1", ["c"])]
+        var files: [BitcodeFile] = []
+        for (index, unit) in units.enumerated() {
+            let file = BitcodeFile(path: directory.appendingPathComponent("c.\(index).rcgu.bc").path, size: 8,
+                                   contentHash: String(repeating: "\(index)", count: 32))
+            try Data(FingerprintCodec.encode(unit)).write(to: cache.entry(for: file))
+            files.append(file)
+        }
+        let key = CrateModuleCache.key(crate: "c.bc", unitHashes: files.map(\.contentHash))
+        let crates = CrateModuleCache(fingerprints: cache)
+        let expected = units.map(UnitLayout.init)
+
+        let merged = CrateUnits(files: files, folded: [:], key: key, fingerprinter: fingerprinter, units: units)
+        #expect(try merged.layouts() == expected)
+        #expect(crates.loadLayouts(key: key) == nil, "made from memory, nothing read or written")
+
+        let cached = CrateUnits(files: files, folded: [:], key: key, fingerprinter: fingerprinter)
+        #expect(try cached.layouts() == expected, "read from the units' fingerprints")
+        #expect(crates.loadLayouts(key: key) == expected, "and kept")
+
+        // Kept layouts are what a crate from the cache gives, without its units.
+        let stand = [UnitLayout(sourceFilename: "c.0", functions: []), UnitLayout(sourceFilename: "c.1", functions: [])]
+        crates.storeLayouts(stand, key: key)
+        #expect(try CrateUnits(files: files, folded: [:], key: key, fingerprinter: fingerprinter).layouts() == stand)
+        // Kept layouts of another number of units are not this crate's: the units are read again.
+        crates.storeLayouts([stand[0]], key: key)
+        #expect(try CrateUnits(files: files, folded: [:], key: key, fingerprinter: fingerprinter).layouts() == expected)
+    }
+}
