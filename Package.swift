@@ -13,9 +13,13 @@ let llvmLib = "/usr/lib/llvm-22/lib"
 // starts, and every call into them went through the PLT. `-static-stdlib`
 // alone leaves out the archives Foundation's own modules need, so they are
 // named here (a group: they refer to each other); libxml2 (FoundationXML,
-// for JUnit) stays a system library.
+// for JUnit) stays a system library. They are linked position-dependent
+// (`-no-pie`): a position-independent one relocates ~128,000 pointers of
+// Swift's metadata at every start (trim --version: 4.3 → 3.5 ms of CPU, the
+// IR worker 2.1 → 1.75 ms).
+let positionDependent = ["-Xclang-linker", "-no-pie"]
 let staticSwiftRuntime: [LinkerSetting] = [
-    .unsafeFlags([
+    .unsafeFlags(positionDependent + [
         "-static-stdlib", "-Xlinker", "--start-group",
         "-lFoundation", "-lFoundationInternationalization", "-lCoreFoundation", "-l_FoundationICU",
         "-lFoundationEssentials", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization",
@@ -140,7 +144,7 @@ let package = Package(
         .executableTarget(name: "trim", dependencies: ["TrimCLI", "CargoSupport"], linkerSettings: staticSwiftRuntime),
         .executableTarget(name: "cargo-trim", dependencies: ["TrimCLI", "CargoSupport"], linkerSettings: staticSwiftRuntime),
         .executableTarget(name: "trim-rustc-wrapper", dependencies: ["RustcWrapping"],
-                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+                          linkerSettings: [.unsafeFlags(positionDependent + ["-static-stdlib"])]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
         .executableTarget(name: "trim-bench-overhead", dependencies: ["Coverage", "InputTracing", "ProcessSpawn", "TrimModel"],
                           path: "Benchmarks/Overhead", exclude: ["overhead.rs"]),
