@@ -105,6 +105,28 @@ public struct SlotMapper: Sendable {
         case unmapped(UnmappedReason)
     }
 
+    /// Symbol → (module, function) of each definition: the first in a table
+    /// of its own, the rare further ones (local copies in several units)
+    /// apart, so that most symbols cost no array of their own.
+    private struct Definitions {
+        var first: [String: (module: Int, function: Int)] = [:]
+        var more: [String: [(module: Int, function: Int)]] = [:]
+
+        mutating func add(_ symbol: String, _ location: (module: Int, function: Int)) {
+            // One lookup for a new symbol; a repeated one puts the earlier
+            // definition back, so definitions stay in module order.
+            if let earlier = first.updateValue(location, forKey: symbol) {
+                first[symbol] = earlier
+                more[symbol, default: []].append(location)
+            }
+        }
+
+        func all(_ symbol: String) -> [(module: Int, function: Int)] {
+            guard let head = first[symbol] else { return [] }
+            return [head] + (more[symbol] ?? [])
+        }
+    }
+
     private enum Resolution {
         case found(module: Int, function: Int)
         case failed(UnmappedReason)
@@ -126,11 +148,12 @@ public struct SlotMapper: Sendable {
     public init(pcTable: PCTable, symbols: ELFSymbols, units modules: [UnitLayout]) {
         self.pcTable = pcTable
         // symbol → (module, function) for every defined, instrumented or not, function.
-        var bySymbol: [String: [(module: Int, function: Int)]] = [:]
+        var bySymbol = Definitions()
+        bySymbol.first.reserveCapacity(modules.reduce(0) { $0 + $1.functions.count })
         // By index: copying each function to read its symbol costs a retain per field.
         for m in modules.indices {
             for f in modules[m].functions.indices {
-                bySymbol[modules[m].functions[f].symbol, default: []].append((m, f))
+                bySymbol.add(modules[m].functions[f].symbol, (m, f))
             }
         }
 
@@ -197,12 +220,12 @@ public struct SlotMapper: Sendable {
     /// `sourceFilename` equals its STT_FILE; a global one in any module.
     /// A candidate whose slot count matches the binary's wins.
     private static func resolve(address: UInt64, slotCount: Int, symbols: ELFSymbols, modules: [UnitLayout],
-                                bySymbol: [String: [(module: Int, function: Int)]]) -> Resolution {
+                                bySymbol: Definitions) -> Resolution {
         let candidates = symbols.functions(at: address)
         guard !candidates.isEmpty else { return .failed(.noFunctionSymbol(address: address)) }
         var found: [(module: Int, function: Int)] = []
         for symbol in candidates {
-            for match in bySymbol[symbol.name] ?? [] {
+            for match in bySymbol.all(symbol.name) {
                 if symbol.isLocal, let file = symbol.file, modules[match.module].sourceFilename != file { continue }
                 found.append(match)
             }
