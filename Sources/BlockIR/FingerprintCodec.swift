@@ -8,7 +8,7 @@ public enum FingerprintCodec {
     }
 
     public static func encode(_ module: ModuleFingerprint) -> [UInt8] {
-        var w = ByteWriter()
+        var w = ByteWriter(capacity: estimatedSize(module))
         w.bytes(magic)
         w.string(module.sourceFilename)
         w.u32(UInt32(module.files.count))
@@ -26,29 +26,41 @@ public enum FingerprintCodec {
             w.strings(d.references)
         }
         w.u32(UInt32(module.functions.count))
-        for f in module.functions {
-            w.string(f.symbol)
-            w.string(f.demangled)
-            w.string(f.file ?? "")
-            w.u8(f.file == nil ? 0 : 1)
-            w.u32(f.line)
-            w.u8(f.isTestHarnessMain ? 1 : 0)
-            w.u64(f.nameHash)
-            w.u32(UInt32(f.blocks.count))
-            for b in f.blocks {
-                w.u64(b.hash)
-                w.u32(b.file ?? UInt32.max)
-                w.u32(b.line)
-                w.u32(b.instructionCount)
-                w.u32(UInt32(b.successors.count))
-                b.successors.forEach { w.u32($0) }
-                w.strings(b.externalGlobals)
-                w.strings(b.references)
+        // By index: copying each function and block out costs a retain per field.
+        for i in module.functions.indices {
+            w.string(module.functions[i].symbol)
+            w.string(module.functions[i].demangled)
+            w.string(module.functions[i].file ?? "")
+            w.u8(module.functions[i].file == nil ? 0 : 1)
+            w.u32(module.functions[i].line)
+            w.u8(module.functions[i].isTestHarnessMain ? 1 : 0)
+            w.u64(module.functions[i].nameHash)
+            w.u32(UInt32(module.functions[i].blocks.count))
+            for j in module.functions[i].blocks.indices {
+                w.u64(module.functions[i].blocks[j].hash)
+                w.u32(module.functions[i].blocks[j].file ?? UInt32.max)
+                w.u32(module.functions[i].blocks[j].line)
+                w.u32(module.functions[i].blocks[j].instructionCount)
+                w.u32(UInt32(module.functions[i].blocks[j].successors.count))
+                for successor in module.functions[i].blocks[j].successors { w.u32(successor) }
+                w.strings(module.functions[i].blocks[j].externalGlobals)
+                w.strings(module.functions[i].blocks[j].references)
             }
-            w.u32(UInt32(f.coverageBlocks.count))
-            f.coverageBlocks.forEach { w.u32($0) }
+            w.u32(UInt32(module.functions[i].coverageBlocks.count))
+            for slot in module.functions[i].coverageBlocks { w.u32(slot) }
         }
         return w.buffer
+    }
+
+    /// About what `encode` writes (blocks' fixed fields and the functions'
+    /// names; their strings, a little more), to reserve once.
+    static func estimatedSize(_ module: ModuleFingerprint) -> Int {
+        var size = 1024
+        for i in module.functions.indices {
+            size += 64 + module.functions[i].symbol.utf8.count + module.functions[i].demangled.utf8.count
+                + module.functions[i].blocks.count * 40
+        }
+        return size
     }
 
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> ModuleFingerprint {
@@ -108,9 +120,22 @@ public enum FingerprintCodec {
 
 struct ByteWriter {
     var buffer: [UInt8] = []
+    /// `capacity`: the bytes expected, reserved at once (a crate's module is
+    /// megabytes: growing by doubling copied it again and again).
+    init(capacity: Int = 0) { buffer.reserveCapacity(capacity) }
     mutating func u8(_ v: UInt8) { buffer.append(v) }
-    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { buffer.append(contentsOf: $0) } }
-    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { buffer.append(contentsOf: $0) } }
+    // Byte by byte: appending a raw buffer goes through the generic
+    // collection path, several times slower for four bytes.
+    mutating func u32(_ v: UInt32) {
+        buffer.append(UInt8(truncatingIfNeeded: v))
+        buffer.append(UInt8(truncatingIfNeeded: v >> 8))
+        buffer.append(UInt8(truncatingIfNeeded: v >> 16))
+        buffer.append(UInt8(truncatingIfNeeded: v >> 24))
+    }
+    mutating func u64(_ v: UInt64) {
+        u32(UInt32(truncatingIfNeeded: v))
+        u32(UInt32(truncatingIfNeeded: v >> 32))
+    }
     mutating func bytes(_ b: [UInt8]) { buffer.append(contentsOf: b) }
     mutating func strings(_ list: [String]) {
         u32(UInt32(list.count))
