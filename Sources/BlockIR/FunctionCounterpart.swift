@@ -9,7 +9,7 @@ import Foundation
 /// per test, where copying a struct of tables would cost a retain per table.
 public final class FunctionIndex: @unchecked Sendable {
     public let module: ModuleFingerprint
-    private let bySymbol: [String: Int]
+    private let bySymbol: [SymbolKey: Int]
     private let harnessMains: Set<String>
     private let strippedLock = NSLock()
     /// Hash-free name → functions, in module order. Built on the first
@@ -18,7 +18,7 @@ public final class FunctionIndex: @unchecked Sendable {
 
     public init(_ module: ModuleFingerprint) {
         self.module = module
-        var bySymbol: [String: Int] = [:]
+        var bySymbol: [SymbolKey: Int] = [:]
         var harnessMains = Set<String>()
         bySymbol.reserveCapacity(module.functions.count)
         // By index, not `for f in`: each element copied out costs a retain per field.
@@ -27,7 +27,7 @@ public final class FunctionIndex: @unchecked Sendable {
             if module.functions[i].isTestHarnessMain {
                 harnessMains.insert(symbol)
             } else {
-                bySymbol[symbol] = i
+                bySymbol[SymbolKey(symbol)] = i
             }
         }
         self.bySymbol = bySymbol
@@ -51,14 +51,14 @@ public final class FunctionIndex: @unchecked Sendable {
     public func isHarnessMain(symbol: String) -> Bool { harnessMains.contains(symbol) }
 
     public func function(symbol: String) -> FunctionFingerprint? {
-        bySymbol[symbol].map { module.functions[$0] }
+        bySymbol[SymbolKey(symbol)].map { module.functions[$0] }
     }
 
     /// The other functions here with the same hash-free name and the same
     /// content as `symbol`'s: identical instances, which `counterpart` may
     /// pick for one another once a release moved their hashes.
     public func identicalSiblings(of symbol: String) -> [String] {
-        guard let i = bySymbol[symbol], let group = functions(strippedName: SymbolNames.withoutHash(symbol)), group.count > 1 else {
+        guard let i = bySymbol[SymbolKey(symbol)], let group = functions(strippedName: SymbolNames.withoutHash(symbol)), group.count > 1 else {
             return []
         }
         let function = module.functions[i]
@@ -88,7 +88,7 @@ public final class FunctionIndex: @unchecked Sendable {
         -> FunctionFingerprint?
     {
         guard let olds = oldIndex.functions(strippedName: name), let news = functions(strippedName: name) else { return nil }
-        guard !olds.contains(where: { bySymbol[oldIndex.module.functions[$0].symbol] != nil }) else { return nil }
+        guard !olds.contains(where: { bySymbol[SymbolKey(oldIndex.module.functions[$0].symbol)] != nil }) else { return nil }
         var leftNew = news
         var leftOld: [Int] = []
         for o in olds {

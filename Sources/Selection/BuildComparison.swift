@@ -17,7 +17,7 @@ final class BuildComparison {
     private var moduleStates: [String: ModuleState] = [:]
     /// By symbol first (one string hashed per hit), then module: a symbol
     /// rarely lives in more than one module.
-    private var verdictsBySymbol: [String: (module: String, verdict: FunctionVerdict)] = [:]
+    private var verdictsBySymbol: [SymbolKey: (module: String, verdict: FunctionVerdict)] = [:]
     /// The same symbol in a second (third, ...) module.
     private var verdictsElsewhere: [HitKey: FunctionVerdict] = [:]
 
@@ -192,9 +192,9 @@ final class BuildComparison {
 
 
     func verdict(module: String, symbol: String) -> FunctionVerdict {
-        guard let first = verdictsBySymbol[symbol] else {
+        guard let first = verdictsBySymbol[SymbolKey(symbol)] else {
             let verdict = computeVerdict(HitKey(module: module, symbol: symbol))
-            verdictsBySymbol[symbol] = (module, verdict)
+            verdictsBySymbol[SymbolKey(symbol)] = (module, verdict)
             return verdict
         }
         if first.module == module { return first.verdict }

@@ -1,0 +1,28 @@
+/// A symbol as a dictionary key, hashed by its last bytes and its length.
+///
+/// Rust's symbols share long prefixes (the crate and module path) and end
+/// in a hash of their own (`17h<16 hex digits>E`), so the tail tells them
+/// apart; hashing all of a ~100-byte symbol cost most of a lookup in the
+/// tables selection consults for every function a test ran. Equality is
+/// the whole symbol's: a shared tail only costs a comparison.
+public struct SymbolKey: Hashable, Sendable {
+    public let symbol: String
+
+    public init(_ symbol: String) { self.symbol = symbol }
+
+    public static func == (a: SymbolKey, b: SymbolKey) -> Bool { a.symbol == b.symbol }
+
+    public func hash(into hasher: inout Hasher) {
+        let utf8 = symbol.utf8
+        let hashed = utf8.withContiguousStorageIfAvailable { bytes in
+            hasher.combine(bytes.count)
+            hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(Self.tailLength))))
+        }
+        if hashed == nil {
+            hasher.combine(utf8.count)
+            for byte in utf8.suffix(Self.tailLength) { hasher.combine(byte) }
+        }
+    }
+
+    static let tailLength = 24
+}
