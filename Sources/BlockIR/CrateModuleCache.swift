@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Each crate's merged module (`CrateModule`: the module and its folded
 /// copies), kept by the crate's key: a crate whose units did not change costs
@@ -98,20 +95,7 @@ public struct CrateModuleCache: Sendable {
         // `.<entry>.<random>.<pid>.tmp`: what a killed trim leaves, FingerprintCache sweeps.
         let temporary = directory.appendingPathComponent(
             ".\(url.lastPathComponent).\(UInt32.random(in: 0...UInt32.max)).\(getpid()).tmp").path
-        // POSIX calls on the bytes as they are: `FileManager.createFile` copied them into `Data` first.
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            written += count
-        }
-        close(descriptor)
-        guard written == bytes.count, rename(temporary, url.path) == 0 else {
-            unlink(temporary)
-            return
-        }
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else { return }
+        if rename(temporary, url.path) != 0 { unlink(temporary) }
     }
 }

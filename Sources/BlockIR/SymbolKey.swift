@@ -13,14 +13,10 @@ public struct SymbolKey: Hashable, Sendable {
     public static func == (a: SymbolKey, b: SymbolKey) -> Bool { a.symbol == b.symbol }
 
     public func hash(into hasher: inout Hasher) {
-        let utf8 = symbol.utf8
-        let hashed = utf8.withContiguousStorageIfAvailable { bytes in
+        var symbol = symbol  // `withUTF8` reads a native string in place (and makes one of any other)
+        symbol.withUTF8 { bytes in
             hasher.combine(bytes.count)
             hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(Self.tailLength))))
-        }
-        if hashed == nil {
-            hasher.combine(utf8.count)
-            for byte in utf8.suffix(Self.tailLength) { hasher.combine(byte) }
         }
     }
 

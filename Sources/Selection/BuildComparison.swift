@@ -190,7 +190,6 @@ final class BuildComparison {
         }
     }
 
-
     func verdict(module: String, symbol: String) -> FunctionVerdict {
         guard let first = verdictsBySymbol[SymbolKey(symbol)] else {
             let verdict = computeVerdict(HitKey(module: module, symbol: symbol))

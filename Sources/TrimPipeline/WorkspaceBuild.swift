@@ -409,6 +409,7 @@ public final class CrateUnits: @unchecked Sendable {
     private let fingerprinter: Fingerprinter
     private let lock = NSLock()
     private var loaded: Result<[ModuleFingerprint], BlockIRError>?
+    private var layoutsMade: [UnitLayout]?
 
     init(files: [BitcodeFile], folded: [CrateModule.UnitFunction: Int], key: String, fingerprinter: Fingerprinter,
          units: [ModuleFingerprint]? = nil) {
@@ -438,16 +439,24 @@ public final class CrateUnits: @unchecked Sendable {
         return try result.get()
     }
 
-    /// What a coverage map needs of the units (`UnitLayout`), in the order of
-    /// `files`: made from the units when they are in memory (the crate was
-    /// merged in this process), else read from the crate cache, else made
-    /// from the units read from the fingerprint cache and kept there.
+    /// What a coverage map needs of the units (`UnitLayout`), one per unit,
+    /// made once (several binaries share a crate): from the units when they
+    /// are in memory (the crate was merged in this process), else read from
+    /// the crate cache, else made from the units read from the fingerprint
+    /// cache and kept there.
     public func layouts() throws(BlockIRError) -> [UnitLayout] {
-        if let units = lock.withLock({ try? loaded?.get() }) { return units.map(UnitLayout.init) }
+        if let made = lock.withLock({ layoutsMade }) { return made }
+        let layouts: [UnitLayout]
         let cache = CrateModuleCache(fingerprints: fingerprinter.cache)
-        if let kept = cache.loadLayouts(key: key), kept.count == files.count { return kept }
-        let layouts = try units().map(UnitLayout.init)
-        cache.storeLayouts(layouts, key: key)
+        if let units = lock.withLock({ try? loaded?.get() }) {
+            layouts = units.map(UnitLayout.init)
+        } else if let kept = cache.loadLayouts(key: key), kept.count == files.count {
+            layouts = kept
+        } else {
+            layouts = try units().map(UnitLayout.init)
+            cache.storeLayouts(layouts, key: key)
+        }
+        lock.withLock { layoutsMade = layouts }
         return layouts
     }
 }
