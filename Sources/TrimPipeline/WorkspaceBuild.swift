@@ -152,7 +152,8 @@ public struct WorkspaceBuild: Sendable {
 
         let runtime: URL
         do { runtime = try CoverageRuntime.library(cacheDirectory: paths.runtimeCache) } catch { throw .coverage(error) }
-        let flags = Self.rustcFlags(runtime: runtime, codegenUnits: try Self.codegenUnits())
+        let flags = Self.rustcFlags(runtime: runtime, codegenUnits: try Self.codegenUnits(),
+                                    linkDebugInfo: try Self.linksDebugInfo())
         let build = InstrumentedTestBuild(workspace: workspace, rustflags: flags,
                                           cargoArguments: options.selection.cargoArguments,
                                           targetDirectory: paths.targetDirectory.path, directory: options.directory,
@@ -337,10 +338,27 @@ public struct WorkspaceBuild: Sendable {
 
     /// What trim's rustc wrapper adds to each compilation. Codegen units given
     /// explicitly: `--emit=llvm-bc` alone makes rustc use one unit per crate,
-    /// and regenerate all of it on every edit.
-    static func rustcFlags(runtime: URL, codegenUnits: Int) -> [String] {
+    /// and regenerate all of it on every edit. Line tables stay in the
+    /// bitcode (trim maps blocks to lines from them); the linker leaves debug
+    /// sections out of the executables unless `linkDebugInfo`: most of what
+    /// it copies and writes is the standard library's line tables, which no
+    /// test needs to pass.
+    static func rustcFlags(runtime: URL, codegenUnits: Int, linkDebugInfo: Bool = false) -> [String] {
         ["--emit=llvm-bc,link", "-C", "debuginfo=line-tables-only", "-C", "codegen-units=\(codegenUnits)"]
+            + (linkDebugInfo ? [] : ["-C", "strip=debuginfo"])
             + SanitizerCoverage.rustcFlags(runtimeLibrary: runtime)
+    }
+
+    /// `$TRIM_KEEP_DEBUGINFO=1`: test executables keep their line tables, so
+    /// a backtrace names files and lines (a debugger finds them too).
+    static func linksDebugInfo(environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(TrimError) -> Bool
+    {
+        switch environment["TRIM_KEEP_DEBUGINFO"] ?? "" {
+        case "", "0": return false
+        case "1": return true
+        case let given: throw .setup("TRIM_KEEP_DEBUGINFO: \"\(given)\" is neither 1 nor 0")
+        }
     }
 
     /// The flags as recorded: where the coverage runtime is cached and where
