@@ -18,7 +18,8 @@ extension TrimStore {
             throw .invalid(path: pathString, detail: "two modules with the path \(module.path) in one build")
         }
         // Encoding is pure CPU work: done before the write lock is taken.
-        let prepared = modules.map(PreparedModule.init)
+        let known = storedModules.entries
+        let prepared = modules.map { PreparedModule($0, known: known[$0.path]) }
         let features = Self.encodeFeatures(facts.features)
         return try write { db in
             try db.execute(sql: """
@@ -34,13 +35,19 @@ extension TrimStore {
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO build_module(build_id, ordinal, path, content_hash, module_id) VALUES (?, ?, ?, ?, ?)
                 """)
-            for (ordinal, module) in prepared.enumerated() {
+            for (ordinal, candidate) in prepared.enumerated() {
+                var module = candidate
+                if let source = module.source, try !Self.stillHeld(source, path: module.path, db) {
+                    module = PreparedModule(module.record, known: nil)
+                }
                 var functionIDs: [Int64] = []
                 functionIDs.reserveCapacity(module.functions.count)
                 for function in module.functions {
-                    functionIDs.append(try Self.intern(function, db))
+                    functionIDs.append(try function.knownID ?? Self.intern(function, db))
                 }
-                let moduleID = try Self.intern(module, functionIDs: functionIDs, db)
+                let moduleID = try module.source.flatMap {
+                    $0.isStored(module.record.fingerprint, functionIDs: functionIDs) ? $0.moduleID : nil
+                } ?? Self.intern(module, functionIDs: functionIDs, db)
                 try insert.execute(arguments: [buildID, ordinal, module.path, module.contentHash, moduleID])
             }
             let file = try db.cachedStatement(sql: "INSERT INTO build_source_file(build_id, path, content_hash) VALUES (?, ?, ?)")
@@ -103,11 +110,13 @@ extension TrimStore {
             var fileIndex: [String: UInt32]
             var functionCount: Int
             var functions: [FunctionFingerprint]
+            var moduleID: Int64
+            var functionIDs: [Int64]
         }
         var partials: [Partial] = []
         var byOrdinal: [Int64: Int] = [:]
         let heads = try Row.fetchCursor(db, sql: """
-            SELECT bm.ordinal, bm.path, bm.content_hash, m.function_count, m.header
+            SELECT bm.ordinal, bm.path, bm.content_hash, m.function_count, m.header, m.id
             FROM build_module bm JOIN module m ON m.id = bm.module_id
             WHERE bm.build_id = ? ORDER BY bm.ordinal
             """, arguments: [build.rawValue])
@@ -121,11 +130,13 @@ extension TrimStore {
             let count = try row.decode(Int.self, atIndex: 3)
             byOrdinal[ordinal] = partials.count
             partials.append(Partial(path: try row.decode(atIndex: 1), contentHash: try row.decode(atIndex: 2),
-                                    header: header, fileIndex: fileIndex, functionCount: count, functions: []))
+                                    header: header, fileIndex: fileIndex, functionCount: count, functions: [],
+                                    moduleID: try row.decode(atIndex: 5), functionIDs: []))
             partials[partials.count - 1].functions.reserveCapacity(count)
+            partials[partials.count - 1].functionIDs.reserveCapacity(count)
         }
         let bodies = try Row.fetchCursor(db, sql: """
-            SELECT bm.ordinal, f.body
+            SELECT bm.ordinal, f.body, f.id
             FROM build_module bm
             JOIN module_function mf ON mf.module_id = bm.module_id
             JOIN function f ON f.id = mf.function_id
@@ -139,18 +150,23 @@ extension TrimStore {
                 try StoredFunctionCodec.decodeTyped($0, fileIndex: fileIndex)
             }
             partials[index].functions.append(function)
+            partials[index].functionIDs.append(try row.decode(atIndex: 2))
         }
         return try partials.map { partial in
             guard partial.functions.count == partial.functionCount else {
                 throw StoreError.corrupt(path: pathString, detail: "module \(partial.path) of \(build) has "
                     + "\(partial.functions.count) of its \(partial.functionCount) functions")
             }
-            return ModuleRecord(
+            let record = ModuleRecord(
                 path: partial.path, contentHash: partial.contentHash,
                 fingerprint: ModuleFingerprint(sourceFilename: partial.header.sourceFilename,
                                                files: partial.header.files, functions: partial.functions,
                                                globals: partial.header.globals,
                                                testDescriptors: partial.header.testDescriptors))
+            storedModules.remember(.init(build: build.rawValue, moduleID: partial.moduleID,
+                                         fingerprint: record.fingerprint, functionIDs: partial.functionIDs),
+                                   path: partial.path)
+            return record
         }
     }
 
@@ -205,27 +221,43 @@ extension TrimStore {
         var digest: Int64
         var symbol: String
         var body: [UInt8]
+        /// The stored function with these bytes, from a decoded module
+        /// (`StoredModules`): nothing was encoded, nothing is looked up.
+        var knownID: Int64?
     }
 
     struct PreparedModule {
-        var path: String
-        var contentHash: String
-        var sourceFilename: String
+        var record: ModuleRecord
+        var path: String { record.path }
+        var contentHash: String { record.contentHash }
+        var sourceFilename: String { record.fingerprint.sourceFilename }
         var header: [UInt8]
         var functions: [PreparedFunction]
+        /// The decoded module the known ids come from.
+        var source: StoredModules.Entry?
 
-        init(_ module: ModuleRecord) {
-            path = module.path
-            contentHash = module.contentHash
-            sourceFilename = module.fingerprint.sourceFilename
+        init(_ module: ModuleRecord, known: StoredModules.Entry?) {
+            record = module
             header = ModuleHeaderCodec.encode(module.fingerprint)
             let files = module.fingerprint.files
-            functions = module.fingerprint.functions.map { function in
+            let knownIDs = known?.knownIDs(of: module.fingerprint)
+            source = knownIDs?.contains { $0 != nil } == true ? known : nil
+            functions = module.fingerprint.functions.indices.map { index in
+                let function = module.fingerprint.functions[index]
+                if let id = knownIDs?[index] {
+                    return PreparedFunction(digest: 0, symbol: function.symbol, body: [], knownID: id)
+                }
                 let body = StoredFunctionCodec.encode(function, moduleFiles: files)
                 return PreparedFunction(digest: Int64(bitPattern: IndexHash.of(body)), symbol: function.symbol,
                                         body: body)
             }
         }
+    }
+
+    /// `build` still holds `moduleID` under `path`, so the module and its functions are stored as decoded.
+    static func stillHeld(_ source: StoredModules.Entry, path: String, _ db: Database) throws -> Bool {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT module_id FROM build_module WHERE build_id = ? AND path = ?"),
+                           arguments: [source.build, path]) == source.moduleID
     }
 
     /// The id of the stored function with exactly these bytes, stored now if new.

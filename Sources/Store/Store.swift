@@ -57,6 +57,7 @@ public final class TrimStore: Sendable {
     public let path: URL
     let pool: DatabasePool
     let symbolCache = SymbolCache()
+    let storedModules = StoredModules()
 
     /// How long a write waits for another process's write lock.
     public static let busyTimeout: TimeInterval = 10

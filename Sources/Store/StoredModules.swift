@@ -1,0 +1,85 @@
+import BlockIR
+import Foundation
+
+/// The stored ids of the modules this process decoded (`modules(of:)`,
+/// `modules(ofBuilds:)`): per module path, the newest build's module, its
+/// fingerprint and its functions' ids. `recordBuild` takes from it the id of
+/// every function equal to one decoded under the same path, and the
+/// module's id when all of it is the same, instead of encoding each function
+/// and looking its bytes up.
+///
+/// Exact, not a guess: a function decoded from its stored bytes and equal to
+/// the new one, in a module with the same file table, encodes to those same
+/// bytes. Ids are used only after the write transaction has seen the build
+/// still holding the module (`stillHeld`): build ids are never reused, and a
+/// module a build holds, with its functions, is never collected or changed.
+final class StoredModules: @unchecked Sendable {
+    struct Entry {
+        var build: Int64
+        var moduleID: Int64
+        var fingerprint: ModuleFingerprint
+        var functionIDs: [Int64]
+    }
+
+    private let lock = NSLock()
+    private var byPath: [String: Entry] = [:]
+
+    func remember(_ entry: Entry, path: String) {
+        lock.withLock {
+            if let known = byPath[path], known.build > entry.build { return }
+            byPath[path] = entry
+        }
+    }
+
+    var entries: [String: Entry] { lock.withLock { byPath } }
+}
+
+extension StoredModules.Entry {
+    /// For each of `module`'s functions, the stored id of an equal decoded
+    /// one, nil where there is none (or the file tables differ: a function's
+    /// bytes name its files through its module's table).
+    func knownIDs(of module: ModuleFingerprint) -> [Int64?] {
+        let recorded = fingerprint.functions
+        guard module.files == fingerprint.files else { return Array(repeating: nil, count: module.functions.count) }
+        var bySymbol: [String: Int]?
+        var ids: [Int64?] = []
+        ids.reserveCapacity(module.functions.count)
+        for index in module.functions.indices {
+            let function = module.functions[index]
+            // Most functions keep their place: looked up by symbol only when not.
+            var match = index < recorded.count && recorded[index].symbol == function.symbol ? index : nil
+            if match == nil {
+                if bySymbol == nil {
+                    var table: [String: Int] = [:]
+                    table.reserveCapacity(recorded.count)
+                    for (position, stored) in recorded.enumerated() where table[stored.symbol] == nil {
+                        table[stored.symbol] = position
+                    }
+                    bySymbol = table
+                }
+                match = bySymbol?[function.symbol]
+            }
+            if let match, Self.storesTheSame(recorded[match], function) {
+                ids.append(functionIDs[match])
+            } else {
+                ids.append(nil)
+            }
+        }
+        return ids
+    }
+
+    /// `decoded` (read from the store) and `function` encode to the same
+    /// bytes: equal in all the store keeps (the debug-info name hash is not).
+    static func storesTheSame(_ decoded: FunctionFingerprint, _ function: FunctionFingerprint) -> Bool {
+        guard function.nameHash != 0 else { return decoded == function }
+        var kept = function
+        kept.nameHash = 0
+        return decoded == kept
+    }
+
+    /// The module itself is stored under `moduleID`: the same header and the same functions in order.
+    func isStored(_ module: ModuleFingerprint, functionIDs ids: [Int64]) -> Bool {
+        ids == functionIDs && module.sourceFilename == fingerprint.sourceFilename && module.files == fingerprint.files
+            && module.globals == fingerprint.globals && module.testDescriptors == fingerprint.testDescriptors
+    }
+}

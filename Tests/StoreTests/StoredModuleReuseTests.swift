@@ -1,0 +1,102 @@
+import BlockIR
+import Foundation
+import GRDB
+import Store
+import Testing
+import TrimModel
+
+/// Recording a build after decoding an earlier one takes the stored ids of
+/// the functions and modules that did not change (`StoredModules`): the
+/// database ends up exactly as if every function had been encoded and looked
+/// up, and a decoded build collected meanwhile by another process is never
+/// trusted.
+@Suite struct StoredModuleReuseTests {
+    /// alpha with one operator changed, beta the same, each under its own path.
+    static func builds() throws -> (first: [ModuleRecord], second: [ModuleRecord]) {
+        let rust = try RustFixtures.get()
+        func at(_ path: String, _ module: ModuleRecord) -> ModuleRecord {
+            ModuleRecord(path: path, contentHash: module.contentHash, fingerprint: module.fingerprint)
+        }
+        return ([at("alpha.bc", rust.alpha1), at("beta.bc", rust.beta)],
+                [at("alpha.bc", rust.alpha2), at("beta.bc", rust.beta)])
+    }
+
+    static func rows(_ database: URL, _ sql: String) throws -> [[Int64]] {
+        try DatabaseQueue(path: database.path).read { db in
+            try Row.fetchAll(db, sql: sql).map { row in (0..<row.count).map { row[$0] as Int64 } }
+        }
+    }
+
+    @Test func aBuildRecordedAfterDecodingStoresWhatEncodingEveryFunctionWould() throws {
+        let (first, second) = try Self.builds()
+        // Reusing: the first build decoded before the second is recorded.
+        let reusing = try Scratch()
+        let store = try reusing.open()
+        let id1 = try store.recordBuild(facts(1), modules: first)
+        #expect(try store.modules(of: id1) == first)
+        let id2 = try store.recordBuild(facts(2), modules: second)
+        // Encoding: another store, never decoding.
+        let encoding = try Scratch()
+        let plain = try encoding.open()
+        _ = try plain.recordBuild(facts(1), modules: first)
+        _ = try plain.recordBuild(facts(2), modules: second)
+
+        #expect(try TrimStore(path: reusing.database).modules(of: id2) == second, "read back by a fresh process")
+        #expect(try store.statistics() == plain.statistics())
+        let layout = """
+            SELECT bm.build_id, bm.ordinal, mf.ordinal, mf.function_id FROM build_module bm
+            JOIN module_function mf ON mf.module_id = bm.module_id ORDER BY 1, 2, 3
+            """
+        #expect(try Self.rows(reusing.database, layout) == Self.rows(encoding.database, layout))
+        let modules = try Self.rows(reusing.database, "SELECT build_id, module_id FROM build_module ORDER BY path, build_id")
+        #expect(modules.count == 4 && modules[0][1] != modules[1][1] && modules[2][1] == modules[3][1],
+                "alpha changed, so a new module; beta did not: the same module row \(modules)")
+        let unchanged = second[0].fingerprint.functions.filter { function in
+            first[0].fingerprint.functions.contains(function)
+        }.count
+        #expect(unchanged > 0 && unchanged < second[0].fingerprint.functions.count)
+        #expect(try store.statistics().functions
+                    == Set(first.flatMap(\.fingerprint.functions) + second.flatMap(\.fingerprint.functions)).count)
+    }
+
+    @Test func aDecodedBuildCollectedByAnotherProcessIsNotTrusted() throws {
+        let (first, second) = try Self.builds()
+        let scratch = try Scratch()
+        let store = try scratch.open()
+        let id1 = try store.recordBuild(facts(1), modules: first)
+        #expect(try store.modules(of: id1) == first)
+        // Another process records a newer build of other modules and collects
+        // the first: alpha's and beta's rows are gone.
+        let other = try TrimStore(path: scratch.database)
+        let unrelated = ModuleRecord(path: "gamma.bc", contentHash: "g",
+                                     fingerprint: Synthetic.module(name: "gamma", functions: 3))
+        _ = try other.recordBuild(facts(9), modules: [unrelated])
+        let report = try other.collectGarbage(isHolderAlive: { _ in true })
+        #expect(report.builds == 1 && report.functions > 0)
+
+        let id2 = try store.recordBuild(facts(2), modules: second)
+        #expect(try TrimStore(path: scratch.database).modules(of: id2) == second)
+        try store.check(thorough: true)
+        #expect(try Self.rows(scratch.database, """
+            SELECT COUNT(*) FROM module_function WHERE function_id NOT IN (SELECT id FROM function)
+            """) == [[0]])
+    }
+
+    @Test func functionsRecordedWithTheirDebugNameHashAreReusedAsWell() throws {
+        let (first, second) = try Self.builds()
+        let scratch = try Scratch()
+        let store = try scratch.open()
+        let id1 = try store.recordBuild(facts(1), modules: first)
+        _ = try store.modules(of: id1)
+        // As a live build hands them over: each function with its name hash (the store does not keep it).
+        let named = second.map { module in
+            var fingerprint = module.fingerprint
+            for index in fingerprint.functions.indices { fingerprint.functions[index].nameHash = UInt64(index + 1) }
+            return ModuleRecord(path: module.path, contentHash: module.contentHash, fingerprint: fingerprint)
+        }
+        let id2 = try store.recordBuild(facts(2), modules: named)
+        #expect(try store.modules(of: id2) == second)
+        let modules = try Self.rows(scratch.database, "SELECT module_id FROM build_module WHERE path = 'beta.bc'")
+        #expect(modules.count == 2 && modules[0] == modules[1], "beta's module row shared: \(modules)")
+    }
+}
