@@ -21,7 +21,9 @@ extension TrimStore {
         let known = storedModules.entries
         let prepared = modules.map { PreparedModule($0, known: known[$0.path]) }
         let features = Self.encodeFeatures(facts.features)
-        return try write { db in
+        var recorded: [(path: String, entry: StoredModules.Entry)] = []
+        let id = try write { db in
+            recorded = []
             try db.execute(sql: """
                 INSERT INTO build(toolchain, rustflags, profile, features, git_commit, git_dirty, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -49,11 +51,16 @@ extension TrimStore {
                     $0.isStored(module.record.fingerprint, functionIDs: functionIDs) ? $0.moduleID : nil
                 } ?? Self.intern(module, functionIDs: functionIDs, db)
                 try insert.execute(arguments: [buildID, ordinal, module.path, module.contentHash, moduleID])
+                recorded.append((module.path, .init(build: buildID, moduleID: moduleID,
+                                                    fingerprint: module.record.fingerprint, functionIDs: functionIDs)))
             }
             let file = try db.cachedStatement(sql: "INSERT INTO build_source_file(build_id, path, content_hash) VALUES (?, ?, ?)")
             for (path, hash) in sourceFiles { try file.execute(arguments: [buildID, path, hash]) }
             return BuildID(buildID)
         }
+        // Only once committed: a rolled-back build's id and rows may be handed out again.
+        for (path, entry) in recorded { storedModules.remember(entry, path: path) }
+        return id
     }
 
     /// The source files recorded with `build`: path → content hash.

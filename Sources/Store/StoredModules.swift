@@ -2,15 +2,17 @@ import BlockIR
 import Foundation
 
 /// The stored ids of the modules this process decoded (`modules(of:)`,
-/// `modules(ofBuilds:)`): per module path, the newest build's module, its
-/// fingerprint and its functions' ids. `recordBuild` takes from it the id of
+/// `modules(ofBuilds:)`) or recorded (`recordBuild`, once committed): per
+/// module path, the newest build's module, its fingerprint and its
+/// functions' ids (so a long-lived process, `trim watch` or `trim lsp`,
+/// takes them from the build it recorded last). `recordBuild` takes from it the id of
 /// every function equal to one decoded under the same path, and the
 /// module's id when all of it is the same, instead of encoding each function
 /// and looking its bytes up.
 ///
-/// Exact, not a guess: a function decoded from its stored bytes and equal to
-/// the new one, in a module with the same file table, encodes to those same
-/// bytes. Ids are used only after the write transaction has seen the build
+/// Exact, not a guess: a function decoded from its stored bytes, or the one
+/// that was encoded into them, equal to the new one in all the bytes hold, in
+/// a module with the same file table, encodes to those same bytes. Ids are used only after the write transaction has seen the build
 /// still holding the module (`stillHeld`): build ids are never reused, and a
 /// module a build holds, with its functions, is never collected or changed.
 final class StoredModules: @unchecked Sendable {
@@ -68,13 +70,15 @@ extension StoredModules.Entry {
         return ids
     }
 
-    /// `decoded` (read from the store) and `function` encode to the same
-    /// bytes: equal in all the store keeps (the debug-info name hash is not).
-    static func storesTheSame(_ decoded: FunctionFingerprint, _ function: FunctionFingerprint) -> Bool {
-        guard function.nameHash != 0 else { return decoded == function }
+    /// `stored` (decoded or recorded) and `function` encode to the same
+    /// bytes: equal in all but the debug-info name hash, which the store
+    /// does not keep (other fields it does not keep only make them differ:
+    /// then `function` is encoded, which is safe).
+    static func storesTheSame(_ stored: FunctionFingerprint, _ function: FunctionFingerprint) -> Bool {
+        guard function.nameHash != stored.nameHash else { return stored == function }
         var kept = function
-        kept.nameHash = 0
-        return decoded == kept
+        kept.nameHash = stored.nameHash
+        return stored == kept
     }
 
     /// The module itself is stored under `moduleID`: the same header and the same functions in order.

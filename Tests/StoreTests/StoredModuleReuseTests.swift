@@ -59,6 +59,27 @@ import TrimModel
                     == Set(first.flatMap(\.fingerprint.functions) + second.flatMap(\.fingerprint.functions)).count)
     }
 
+    @Test func aLongLivedProcessReusesTheBuildsItRecorded() throws {
+        let (first, second) = try Self.builds()
+        let sequence = [first, second, first, second]
+        // One process recording every build (as `trim watch` does), and a
+        // fresh process for each build, which has nothing to reuse.
+        let reusing = try Scratch()
+        let store = try reusing.open()
+        let encoding = try Scratch()
+        for (round, modules) in sequence.enumerated() {
+            let id = try store.recordBuild(facts(round), modules: modules)
+            _ = try encoding.open().recordBuild(facts(round), modules: modules)
+            #expect(try TrimStore(path: reusing.database).modules(of: id) == modules, "round \(round)")
+        }
+        let layout = """
+            SELECT bm.build_id, bm.ordinal, bm.module_id, mf.ordinal, mf.function_id FROM build_module bm
+            JOIN module_function mf ON mf.module_id = bm.module_id ORDER BY 1, 2, 4
+            """
+        #expect(try Self.rows(reusing.database, layout) == Self.rows(encoding.database, layout))
+        #expect(try store.statistics() == encoding.open().statistics())
+    }
+
     @Test func aDecodedBuildCollectedByAnotherProcessIsNotTrusted() throws {
         let (first, second) = try Self.builds()
         let scratch = try Scratch()
