@@ -1,6 +1,5 @@
 import BlockIR
 import Foundation
-import GRDB
 import Store
 import Testing
 import TrimModel
@@ -22,9 +21,7 @@ import TrimModel
     }
 
     static func rows(_ database: URL, _ sql: String) throws -> [[Int64]] {
-        try DatabaseQueue(path: database.path).read { db in
-            try Row.fetchAll(db, sql: sql).map { row in (0..<row.count).map { row[$0] as Int64 } }
-        }
+        try RawSQLite(path: database.path).integers(sql)
     }
 
     @Test func aBuildRecordedAfterDecodingStoresWhatEncodingEveryFunctionWould() throws {

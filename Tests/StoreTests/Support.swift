@@ -211,7 +211,10 @@ enum Synthetic {
 /// depends on Store and BlockIR only, so GRDB is not used here.
 final class RawSQLite {
     private typealias Open = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<OpaquePointer?>) -> Int32
-    private typealias Exec = @convention(c) (OpaquePointer?, UnsafePointer<CChar>, OpaquePointer?, OpaquePointer?,
+    private typealias Row = @convention(c) (UnsafeMutableRawPointer?, Int32,
+                                            UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                                            UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
+    private typealias Exec = @convention(c) (OpaquePointer?, UnsafePointer<CChar>, Row?, UnsafeMutableRawPointer?,
                                              UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
     private typealias Close = @convention(c) (OpaquePointer?) -> Int32
     private typealias Free = @convention(c) (UnsafeMutableRawPointer?) -> Void
@@ -237,9 +240,26 @@ final class RawSQLite {
         guard open(path, &db) == 0 else { throw FixtureError(description: "sqlite3_open \(path) failed") }
     }
 
-    func execute(_ sql: String) throws {
+    /// The rows of a query whose columns are all integers.
+    func integers(_ sql: String) throws -> [[Int64]] {
+        final class Rows { var all: [[Int64]] = [] }
+        let rows = Rows()
+        let collect: Row = { context, count, values, _ in
+            let rows = Unmanaged<Rows>.fromOpaque(context!).takeUnretainedValue()
+            rows.all.append((0..<Int(count)).map { values?[$0].flatMap { Int64(String(cString: $0)) } ?? 0 })
+            return 0
+        }
+        try withExtendedLifetime(rows) {
+            try execute(sql, row: collect, context: Unmanaged.passUnretained(rows).toOpaque())
+        }
+        return rows.all
+    }
+
+    func execute(_ sql: String) throws { try execute(sql, row: nil, context: nil) }
+
+    private func execute(_ sql: String, row: Row?, context: UnsafeMutableRawPointer?) throws {
         var message: UnsafeMutablePointer<CChar>?
-        let code = exec(db, sql, nil, nil, &message)
+        let code = exec(db, sql, row, context, &message)
         if code != 0 {
             let text = message.map { String(cString: $0) } ?? "code \(code)"
             free(message)
