@@ -39,7 +39,7 @@ final class StoreRecordsPreload: @unchecked Sendable {
     /// `afterReading` runs on the same thread, still while cargo builds.
     func start(_ open: @escaping @Sendable () throws(TrimError) -> any CoverageStore, warm: WarmState,
                afterReading: @escaping @Sendable (StoreRecords) -> Void = { _ in }) {
-        let work = PendingWork { () throws(TrimError) in
+        let work = PendingWork(yielding: true) { () throws(TrimError) in
             let records = try StoreRecords.load(from: try open(), warm: warm)
             afterReading(records)
             return records
