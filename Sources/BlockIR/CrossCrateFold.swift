@@ -36,20 +36,18 @@ public enum CrossCrateFold {
 
     private static func foldOpenReferences(_ modules: [String: ModuleFingerprint]) -> [String: ModuleFingerprint] {
         let keys = modules.keys.sorted()
-        var open = Set<String>()
+        var tokens = Set<String>()
         var withOpen: [Int] = []
         // By index throughout: copying each function and block of the build
-        // to read a field costs a retain and a release per field.
+        // to read a field costs a retain and a release per field. Tokens are
+        // kept whole (no string made per reference) and read once each below.
         for (m, key) in keys.enumerated() {
             var any = false
             let functions = modules[key]!.functions
             for f in functions.indices {
                 for b in functions[f].blocks.indices where !functions[f].blocks[b].references.isEmpty {
-                    for text in functions[f].blocks[b].references {
-                        switch ReferenceFold.Token(text: text) {
-                        case .byName(let symbol), .byContent(let symbol): open.insert(symbol)
-                        case .known, nil: break
-                        }
+                    for text in functions[f].blocks[b].references where text.utf8.first != UInt8(ascii: "=") {
+                        tokens.insert(text)
                     }
                     any = true
                 }
@@ -57,6 +55,13 @@ public enum CrossCrateFold {
             if any { withOpen.append(m) }
         }
         guard !withOpen.isEmpty else { return modules }
+        var open = Set<String>()
+        for text in tokens {
+            switch ReferenceFold.Token(text: text) {
+            case .byName(let symbol), .byContent(let symbol): open.insert(symbol)
+            case .known, nil: break
+            }
+        }
         var fold = Resolution(modules: keys.map { modules[$0]! }, open: open)
         var result = modules
         for m in withOpen {
