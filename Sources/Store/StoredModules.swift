@@ -4,17 +4,18 @@ import Foundation
 /// The stored ids of the modules this process decoded (`modules(of:)`,
 /// `modules(ofBuilds:)`) or recorded (`recordBuild`, once committed): per
 /// module path, the newest build's module, its fingerprint and its
-/// functions' ids (so a long-lived process, `trim watch` or `trim lsp`,
-/// takes them from the build it recorded last). `recordBuild` takes from it the id of
-/// every function equal to one decoded under the same path, and the
-/// module's id when all of it is the same, instead of encoding each function
-/// and looking its bytes up.
+/// functions' ids. `recordBuild` takes from it the id of every function
+/// equal to one kept under the same path, and the module's id when all of
+/// it is the same, instead of encoding each function and looking its bytes
+/// up; a long-lived process (`trim watch`, `trim lsp`) takes them from the
+/// build it recorded last.
 ///
 /// Exact, not a guess: a function decoded from its stored bytes, or the one
 /// that was encoded into them, equal to the new one in all the bytes hold, in
-/// a module with the same file table, encodes to those same bytes. Ids are used only after the write transaction has seen the build
-/// still holding the module (`stillHeld`): build ids are never reused, and a
-/// module a build holds, with its functions, is never collected or changed.
+/// a module with the same file table, encodes to those same bytes. Ids are
+/// used only after the write transaction has seen the build still holding
+/// the module (`stillHeld`): build ids are never reused, and a module a build
+/// holds, with its functions, is never collected or changed.
 final class StoredModules: @unchecked Sendable {
     struct Entry {
         var build: Int64
