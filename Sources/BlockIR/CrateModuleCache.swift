@@ -1,4 +1,5 @@
 import Foundation
+import PrivateFiles
 
 /// Each crate's merged module (`CrateModule`: the module and its folded
 /// copies), kept by the crate's key: a crate whose units did not change costs
@@ -95,7 +96,7 @@ public struct CrateModuleCache: Sendable {
         // `.<entry>.<random>.<pid>.tmp`: what a killed trim leaves, FingerprintCache sweeps.
         let temporary = directory.appendingPathComponent(
             ".\(url.lastPathComponent).\(UInt32.random(in: 0...UInt32.max)).\(getpid()).tmp").path
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else { return }
+        guard (try? WholeFileWrite.create(temporary, bytes: bytes)) != nil else { return }
         if rename(temporary, url.path) != 0 { unlink(temporary) }
     }
 }
