@@ -21,13 +21,16 @@ public final class FunctionIndex: @unchecked Sendable {
         var bySymbol: [SymbolKey: Int] = [:]
         var harnessMains = Set<String>()
         bySymbol.reserveCapacity(module.functions.count)
-        // By index, not `for f in`: each element copied out costs a retain per field.
-        for i in module.functions.indices {
-            let symbol = module.functions[i].symbol
-            if module.functions[i].isTestHarnessMain {
-                harnessMains.insert(symbol)
-            } else {
-                bySymbol[SymbolKey(symbol)] = i
+        // Through the buffer, not `for f in` nor the array by index: each
+        // element copied out costs a retain per field, and so did reading one
+        // field of an element here (most of the index's cost).
+        module.functions.withUnsafeBufferPointer { functions in
+            for i in functions.indices {
+                if functions[i].isTestHarnessMain {
+                    harnessMains.insert(functions[i].symbol)
+                } else {
+                    bySymbol[SymbolKey(functions[i].symbol)] = i
+                }
             }
         }
         self.bySymbol = bySymbol
@@ -53,6 +56,9 @@ public final class FunctionIndex: @unchecked Sendable {
     public func function(symbol: String) -> FunctionFingerprint? {
         bySymbol[SymbolKey(symbol)].map { module.functions[$0] }
     }
+
+    /// Where `symbol` (not a harness main) sits in `module.functions`.
+    public func index(symbol: String) -> Int? { bySymbol[SymbolKey(symbol)] }
 
     /// The other functions here with the same hash-free name and the same
     /// content as `symbol`'s: identical instances, which `counterpart` may
@@ -176,6 +182,22 @@ extension FunctionDiffer {
 }
 
 extension FunctionDiffer {
+    /// Whether `affectedOldBlocks` would find no block of `old[o]` affected by
+    /// `new[n]` and the two have the same content: the same function. Read
+    /// in place (a function copied out costs a retain per field, a block one
+    /// per array), for the many functions a test ran that did not change.
+    public func sameFunction(old: [FunctionFingerprint], _ o: Int, new: [FunctionFingerprint], _ n: Int) -> Bool {
+        let (before, after) = (old[o].blocks, new[n].blocks)
+        guard before.count == after.count else { return false }
+        for i in before.indices {
+            guard before[i].hash == after[i].hash, before[i].successors == after[i].successors,
+                before[i].externalGlobals == after[i].externalGlobals, before[i].references == after[i].references
+            else { return false }
+            if !before[i].externalGlobals.isEmpty && externalGlobalsDiffer(before[i], after[i]) { return false }
+        }
+        return true
+    }
+
     /// Same hashes and successors, block by block (read by index: `zip` would
     /// copy every block of both).
     static func sameLayout(_ old: [BlockFingerprint], _ new: [BlockFingerprint]) -> Bool {

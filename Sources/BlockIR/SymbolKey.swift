@@ -13,11 +13,17 @@ public struct SymbolKey: Hashable, Sendable {
     public static func == (a: SymbolKey, b: SymbolKey) -> Bool { a.symbol == b.symbol }
 
     public func hash(into hasher: inout Hasher) {
-        var symbol = symbol  // `withUTF8` reads a native string in place (and makes one of any other)
-        symbol.withUTF8 { bytes in
-            hasher.combine(bytes.count)
-            hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(Self.tailLength))))
-        }
+        // A native string's bytes read in place, without a copy of the string
+        // (a retain and a release for every lookup); any other made native first.
+        let done: Void? = symbol.utf8.withContiguousStorageIfAvailable { Self.hash($0, into: &hasher) }
+        guard done == nil else { return }
+        var native = symbol
+        native.withUTF8 { Self.hash($0, into: &hasher) }
+    }
+
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, into hasher: inout Hasher) {
+        hasher.combine(bytes.count)
+        hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(tailLength))))
     }
 
     static let tailLength = 24

@@ -20,6 +20,10 @@ final class BuildComparison {
     private var verdictsBySymbol: [SymbolKey: (module: String, verdict: FunctionVerdict)] = [:]
     /// The same symbol in a second (third, ...) module.
     private var verdictsElsewhere: [HitKey: FunctionVerdict] = [:]
+    /// The verdict on every function found the same without a look at it
+    /// (`computeVerdict`): one object, never shown (nothing in it is a reason).
+    private let unchanged = FunctionVerdict(name: .symbol(""), affectedBlocks: [], changed: false, locations: [:],
+                                            constantOnly: [], files: [:], gone: nil)
 
     /// `old` and `new` may be shared with other comparisons (other parts of one selection).
     init(old: BuildIndex, new: BuildIndex) {
@@ -28,6 +32,8 @@ final class BuildComparison {
         oldIndex = old
         newIndex = new
         differ = FunctionDiffer(oldGlobals: old.globals, newGlobals: new.globals)
+        // A selection asks of thousands of functions: one table, not a dozen grown in turn.
+        verdictsBySymbol.reserveCapacity(4096)
     }
 
     convenience init(old: BuildSnapshot, new: BuildSnapshot) {
@@ -215,10 +221,12 @@ final class BuildComparison {
         /// For each entry of the old module's `files`, whether that file
         /// changed: decided once per module, not once per block.
         let changedFiles: [Bool]
+        let anyFileChanged: Bool
 
         init(old: ModuleIndex?, newKey: String?, new: ModuleIndex?, sameBytes: Bool, changedFiles: [Bool]) {
             self.old = old; self.newKey = newKey; self.new = new; self.sameBytes = sameBytes
             self.changedFiles = changedFiles
+            anyFileChanged = changedFiles.contains(true)
         }
     }
 
@@ -242,7 +250,7 @@ final class BuildComparison {
                                    files: [:], gone: "its recorded coverage names \(key.symbol), which the recorded build lacks")
         }
         // Looked up first: a harness `main` is never among a module's functions by symbol.
-        guard let oldFunction = oldModuleIndex.functions.function(symbol: key.symbol) else {
+        guard let oldAt = oldModuleIndex.functions.index(symbol: key.symbol) else {
             // libtest's generated main embeds every test's line numbers: never a
             // change of its own (each test's own descriptor is compared instead).
             if oldModuleIndex.functions.isHarnessMain(symbol: key.symbol) {
@@ -252,16 +260,31 @@ final class BuildComparison {
             return FunctionVerdict(name: name, affectedBlocks: [], changed: true, locations: [:], constantOnly: [],
                                    files: [:], gone: "its recorded coverage names \(key.symbol), which the recorded build lacks")
         }
-        let display = FunctionName.demangled(oldFunction.demangled)
+        // Most of a run's verdicts are "the same": decided in place, without
+        // copying the function out or naming it, and shared.
+        let oldFunctions = oldModuleIndex.fingerprint.functions
+        if state.sameBytes, !state.anyFileChanged,
+           !oldFunctions[oldAt].blocks.contains(where: { !$0.externalGlobals.isEmpty }) {
+            return unchanged
+        }
         var files: [Int: String] = [:]
         let changedFiles = state.changedFiles
-        if changedFiles.contains(true) {
-            for i in oldFunction.blocks.indices {
-                if let file = oldFunction.blocks[i].file, Int(file) < changedFiles.count, changedFiles[Int(file)] {
+        if state.anyFileChanged {
+            let blocks = oldFunctions[oldAt].blocks
+            for i in blocks.indices {
+                if let file = blocks[i].file, Int(file) < changedFiles.count, changedFiles[Int(file)] {
                     files[i] = oldModuleIndex.fingerprint.files[Int(file)]
                 }
             }
         }
+        // The same symbol in the current module is its counterpart (`FunctionIndex.counterpart`).
+        if files.isEmpty, let newModuleIndex = state.new,
+           let newAt = newModuleIndex.functions.index(symbol: key.symbol),
+           differ.sameFunction(old: oldFunctions, oldAt, new: newModuleIndex.fingerprint.functions, newAt) {
+            return unchanged
+        }
+        let oldFunction = oldFunctions[oldAt]
+        let display = FunctionName.demangled(oldFunction.demangled)
 
         func gone() -> FunctionVerdict {
             FunctionVerdict(name: display, affectedBlocks: Set(oldFunction.blocks.indices), changed: true,
