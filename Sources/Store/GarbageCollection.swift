@@ -15,7 +15,8 @@ extension TrimStore {
     /// (TrimPipeline, through ProcessIdentity) lets a crashed run's build go.
     @discardableResult
     public func collectGarbage(isHolderAlive: (String) -> Bool) throws(StoreError) -> GarbageReport {
-        try write { db in
+        var deletedSymbols: (ids: Set<Int64>, generation: Int64)?
+        let report = try write { db in
             let holders = try String.fetchAll(db, sql: "SELECT DISTINCT holder FROM build_hold")
             for holder in holders where !isHolderAlive(holder) {
                 try db.execute(sql: "DELETE FROM build_hold WHERE holder = ?", arguments: [holder])
@@ -50,6 +51,7 @@ extension TrimStore {
                 if !used.contains(id) { unused.append(id) }
             }
             if !unused.isEmpty {
+                deletedSymbols = (Set(unused), try Self.symbolGeneration(db))
                 let delete = try db.cachedStatement(sql: "DELETE FROM hit_symbol WHERE id = ?")
                 for id in unused { try delete.execute(arguments: [id]) }
                 // Invalidate every process's cache of symbol ids.
@@ -59,6 +61,9 @@ extension TrimStore {
             }
             return GarbageReport(builds: builds, modules: modules, functions: functions, hitSymbols: unused.count)
         }
+        // Committed: this process's ids stay valid but for those deleted.
+        if let deletedSymbols { symbolCache.collected(deletedSymbols.ids, inGeneration: deletedSymbols.generation) }
+        return report
     }
 
     /// Ends `holder`'s hold on `build`: garbage collection may take the build

@@ -77,8 +77,7 @@ extension TrimStore {
         guard !batch.isEmpty else { return }
         let outputs = batch.map { $0.output.map(Self.capOutput) }
         let (generation, learned) = try write { db -> (Int64, [SymbolCache.Key: Int64]) in
-            let generation = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT value FROM store_state WHERE key = 'hit_symbol_generation'")) ?? 0
+            let generation = try Self.symbolGeneration(db)
             let cached = symbolCache.snapshot(generation: generation)
             var learned: [SymbolCache.Key: Int64] = [:]
             var checkedBuilds = Set<BuildID>()
@@ -121,6 +120,9 @@ extension TrimStore {
     public func lastResults() throws(StoreError) -> [TestKey: TestResultRecord] {
         try read { db in
             let symbols = try Self.symbolTable(db)
+            // The same ids, by name, for the results this process records next:
+            // each would otherwise be looked up in the table (most of recording one).
+            symbolCache.prefill(symbols.byName(), generation: try Self.symbolGeneration(db))
             var results: [TestKey: TestResultRecord] = [:]
             results.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM test_result") ?? 0)
             let rows = try Row.fetchCursor(db, sql: """
@@ -172,9 +174,26 @@ extension TrimStore {
             if !dense.isEmpty { return id >= 0 && id < Int64(dense.count) ? dense[Int(id)] : nil }
             return sparse[id]
         }
+
+        /// Every symbol's id, by its name.
+        func byName() -> [SymbolCache.Key: Int64] {
+            var ids: [SymbolCache.Key: Int64] = [:]
+            ids.reserveCapacity(dense.isEmpty ? sparse.count : dense.count)
+            for (id, name) in dense.enumerated() {
+                if let name { ids[SymbolCache.Key(module: name.module, symbol: name.symbol)] = Int64(id) }
+            }
+            for (id, name) in sparse { ids[SymbolCache.Key(module: name.module, symbol: name.symbol)] = id }
+            return ids
+        }
     }
 
     static func symbolTable(_ db: Database) throws -> SymbolTable { try SymbolTable(db) }
+
+    /// Bumped by every garbage collection that deletes symbols (`SymbolCache`).
+    static func symbolGeneration(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT value FROM store_state WHERE key = 'hit_symbol_generation'")) ?? 0
+    }
 
     func result(from row: Row, symbols: SymbolTable) throws -> TestResultRecord {
         let key = TestKey(binary: try row.decode(atIndex: 0), name: try row.decode(atIndex: 1))

@@ -236,6 +236,30 @@ final class SymbolCache: @unchecked Sendable {
         return ids
     }
 
+    /// Every id one transaction read (the whole table), valid for its
+    /// generation: replaces an older generation's ids, never a later one's.
+    func prefill(_ known: [Key: Int64], generation filledIn: Int64) {
+        lock.lock()
+        defer { lock.unlock() }
+        if filledIn > generation {
+            generation = filledIn
+            ids = known
+        } else if filledIn == generation {
+            ids.merge(known) { current, _ in current }
+        }
+    }
+
+    /// A collection this process committed deleted `deleted` and moved the
+    /// generation on from `before`: the rest of the ids held for `before`
+    /// stay true. (Held for another generation, they are dropped as usual.)
+    func collected(_ deleted: Set<Int64>, inGeneration before: Int64) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard generation == before else { return }
+        ids = ids.filter { !deleted.contains($0.value) }
+        generation = before + 1
+    }
+
     func merge(_ learned: [Key: Int64], generation learnedIn: Int64) {
         guard !learned.isEmpty else { return }
         lock.lock()

@@ -109,4 +109,35 @@ import TrimModel
         #expect(try scratch.open().lastResult(for: key) == again)
         #expect(try scratch.open().lastResult(for: other)?.hits.map(\.symbol) == ["c"])
     }
+
+    /// The ids `lastResults` reads stay in the process for its next results;
+    /// a collection of its own keeps them, but for the ones it deleted.
+    @Test func symbolsThisProcessCollectedAreNotReusedFromItsReadIds() throws {
+        let scratch = try Scratch()
+        let store = try scratch.open()
+        let build = try store.recordBuild(facts(1), modules: [])
+        let key = TestKey(binary: "b", name: "t")
+        let hitA = [HitFunction(module: "m.bc", symbol: "a", blocks: [1])]
+        let hitB = [HitFunction(module: "m.bc", symbol: "b", blocks: [2])]
+        for hits in [hitB, hitA, hitB] {
+            try store.recordResult(TestResultRecord(key: key, build: build, outcome: .passed, duration: 1,
+                                                    coverage: .complete, hits: hits))
+        }
+        // Read in a process of its own: "a" and "b" by name, from the table.
+        let reader = try scratch.open()
+        #expect(try reader.lastResults()[key]?.hits == hitB)
+        _ = try reader.recordBuild(facts(2), modules: [])
+        _ = try reader.recordBuild(facts(3), modules: [])
+        #expect(try reader.collectGarbage().hitSymbols == 1)  // "a"
+        // "a"'s freed id goes to "c".
+        let other = TestKey(binary: "b", name: "u")
+        try store.recordResult(TestResultRecord(key: other, build: build, outcome: .passed, duration: 1,
+                                                coverage: .complete,
+                                                hits: [HitFunction(module: "m.bc", symbol: "c", blocks: [3])]))
+        let again = TestResultRecord(key: key, build: build, outcome: .passed, duration: 1, coverage: .complete,
+                                     hits: hitA + hitB)
+        try reader.recordResult(again)
+        #expect(try scratch.open().lastResult(for: key) == again)
+        #expect(try scratch.open().lastResult(for: other)?.hits.map(\.symbol) == ["c"])
+    }
 }
