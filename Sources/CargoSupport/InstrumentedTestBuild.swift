@@ -81,20 +81,23 @@ public struct InstrumentedTestBuild: Sendable {
 
     /// Runs `cargo test --no-run`; cargo's progress and errors go to stderr as
     /// usual (rustc's through `diagnostics` when set). `builtCrate` hears of each crate as soon as cargo reports it
-    /// built (its module key path and current unit files), while the rest builds.
-    public func run(builtCrate: ((_ bitcode: String, _ units: [String]) -> Void)? = nil) throws(CargoError) -> Result {
+    /// built (its module key path and current unit files), while the rest builds;
+    /// `builtTest`, of each test executable as cargo reports it linked.
+    public func run(builtCrate: ((_ bitcode: String, _ units: [String]) -> Void)? = nil,
+                    builtTest: ((_ executable: String) -> Void)? = nil) throws(CargoError) -> Result {
         let environment = try environment()
         let format = diagnostics == nil ? "json-render-diagnostics" : "json"
         var process = CapturedProcess(
             executable: workspace.cargo,
             arguments: ["test", "--no-run", "--message-format=\(format)"] + cargoArguments,
             directory: directory, environment: environment, passStderrThrough: true)
-        if builtCrate != nil || diagnostics != nil {
+        if builtCrate != nil || builtTest != nil || diagnostics != nil {
             let diagnostics = self.diagnostics
             process.onStdoutLine = { line in
                 diagnostics?.handle(Data(line))
-                guard let builtCrate, let artifact = Self.artifactFiles(Data(line)), let units = try? Self.units(ofArtifact: artifact)
-                else { return }
+                guard builtCrate != nil || builtTest != nil, let artifact = Self.artifactFiles(Data(line)) else { return }
+                if !artifact.hasSuffix(".rlib") { builtTest?(artifact) }
+                guard let builtCrate, let units = try? Self.units(ofArtifact: artifact) else { return }
                 builtCrate(Self.bitcodePath(ofArtifact: artifact), units)
             }
         }

@@ -208,7 +208,12 @@ public struct WorkspaceBuild: Sendable {
         let result: InstrumentedTestBuild.Result
         do {
             defer { notices?.stop() }
-            result = try building.run(builtCrate: mergeEarly)
+            // A test executable's bytes are hashed (its listing's key, kept by
+            // `warm`) while the rest builds; never waited for: the listing
+            // hashes what is not kept yet.
+            result = try building.run(builtCrate: mergeEarly, builtTest: { executable in
+                DispatchQueue.global().async { _ = warm.contentHash(ofBinary: executable) }
+            })
         } catch {
             early.wait()
             try signals.check()  // cargo stopped by the signal is not a failed build
