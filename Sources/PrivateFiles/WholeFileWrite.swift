@@ -36,14 +36,6 @@ public enum WholeFileWrite {
         if let failure { throw failure }
     }
 
-    public static func create(_ path: String, contents: Data) throws(WholeFileWriteError) {
-        var failure: WholeFileWriteError?
-        contents.withUnsafeBytes { raw in
-            do throws(WholeFileWriteError) { try create(path, bytes: raw) } catch { failure = error }
-        }
-        if let failure { throw failure }
-    }
-
     /// Written past the page cache: true when done, false when the file
     /// system refuses `O_DIRECT` (nothing is left at `path` then).
     private static func direct(_ path: String, _ bytes: UnsafeRawBufferPointer) throws(WholeFileWriteError) -> Bool {
