@@ -114,13 +114,15 @@ public final class FunctionIndex: @unchecked Sendable {
 extension FunctionFingerprint {
     /// Same blocks, successors, external globals and references not folded
     /// yet: the same behaviour.
-    public func hasSameContent(as other: FunctionFingerprint) -> Bool {
-        guard blocks.count == other.blocks.count else { return false }
+    public func hasSameContent(as other: FunctionFingerprint) -> Bool { Self.sameContent(blocks, other.blocks) }
+
+    /// Block by block, the same hashes, successors, external globals and references.
+    static func sameContent(_ a: [BlockFingerprint], _ b: [BlockFingerprint]) -> Bool {
+        guard a.count == b.count else { return false }
         // By index: `zip` would copy every block of both (a retain per array field).
-        for i in blocks.indices {
-            guard blocks[i].hash == other.blocks[i].hash, blocks[i].successors == other.blocks[i].successors,
-                blocks[i].externalGlobals == other.blocks[i].externalGlobals,
-                blocks[i].references == other.blocks[i].references
+        for i in a.indices {
+            guard a[i].hash == b[i].hash, a[i].successors == b[i].successors,
+                a[i].externalGlobals == b[i].externalGlobals, a[i].references == b[i].references
             else { return false }
         }
         return true
@@ -188,14 +190,8 @@ extension FunctionDiffer {
     /// per array), for the many functions a test ran that did not change.
     public func sameFunction(old: [FunctionFingerprint], _ o: Int, new: [FunctionFingerprint], _ n: Int) -> Bool {
         let (before, after) = (old[o].blocks, new[n].blocks)
-        guard before.count == after.count else { return false }
-        for i in before.indices {
-            guard before[i].hash == after[i].hash, before[i].successors == after[i].successors,
-                before[i].externalGlobals == after[i].externalGlobals, before[i].references == after[i].references
-            else { return false }
-            if !before[i].externalGlobals.isEmpty && externalGlobalsDiffer(before[i], after[i]) { return false }
-        }
-        return true
+        guard FunctionFingerprint.sameContent(before, after) else { return false }
+        return !before.indices.contains { !before[$0].externalGlobals.isEmpty && externalGlobalsDiffer(before[$0], after[$0]) }
     }
 
     /// Same hashes and successors, block by block (read by index: `zip` would
