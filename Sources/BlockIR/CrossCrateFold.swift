@@ -28,46 +28,45 @@
 ///
 /// Applied to the whole build's modules at once (`WorkspaceBuild`, and each
 /// side of `blockdiff`), after every crate is merged; a module with no open
-/// reference is returned as it is.
+/// reference is returned as it is. What it reads of each module alone
+/// (`Prepared`) can be gathered before, as each crate is merged.
 public enum CrossCrateFold {
     public static func resolve(_ modules: [String: ModuleFingerprint]) -> [String: ModuleFingerprint] {
-        dropCoverableCallees(foldOpenReferences(modules))
+        resolve(modules, prepared: [:])
     }
 
-    private static func foldOpenReferences(_ modules: [String: ModuleFingerprint]) -> [String: ModuleFingerprint] {
+    /// `prepared`: modules' preparations made beforehand from the modules as
+    /// given (one that does not match its module in size is made again, as
+    /// is any missing).
+    public static func resolve(_ modules: [String: ModuleFingerprint], prepared: [String: Prepared])
+        -> [String: ModuleFingerprint]
+    {
         let keys = modules.keys.sorted()
-        var tokens = Set<String>()
-        var withOpen: [Int] = []
-        // By index throughout: copying each function and block of the build
-        // to read a field costs a retain and a release per field. Tokens are
-        // kept whole (no string made per reference) and read once each below.
-        for (m, key) in keys.enumerated() {
-            var any = false
-            let functions = modules[key]!.functions
-            for f in functions.indices {
-                for b in functions[f].blocks.indices where !functions[f].blocks[b].references.isEmpty {
-                    for text in functions[f].blocks[b].references where text.utf8.first != UInt8(ascii: "=") {
-                        tokens.insert(text)
-                    }
-                    any = true
+        let preparations = keys.map { key in
+            let module = modules[key]!
+            if let given = prepared[key], given.functionCount == module.functions.count { return given }
+            return Prepared(module)
+        }
+        return dropCoverableCallees(foldOpenReferences(modules, keys: keys, preparations), keys: keys, preparations)
+    }
+
+    private static func foldOpenReferences(_ modules: [String: ModuleFingerprint], keys: [String],
+                                           _ preparations: [Prepared]) -> [String: ModuleFingerprint] {
+        guard preparations.contains(where: { !$0.withReferences.isEmpty }) else { return modules }
+        var open = Set<String>()
+        for preparation in preparations {
+            for text in preparation.tokens {
+                switch ReferenceFold.Token(text: text) {
+                case .byName(let symbol), .byContent(let symbol): open.insert(symbol)
+                case .known, nil: break
                 }
             }
-            if any { withOpen.append(m) }
         }
-        guard !withOpen.isEmpty else { return modules }
-        var open = Set<String>()
-        for text in tokens {
-            switch ReferenceFold.Token(text: text) {
-            case .byName(let symbol), .byContent(let symbol): open.insert(symbol)
-            case .known, nil: break
-            }
-        }
-        var fold = Resolution(modules: keys.map { modules[$0]! }, open: open)
+        var fold = Resolution(modules: keys.map { modules[$0]! }, open: open, preparations: preparations)
         var result = modules
-        for m in withOpen {
+        for (m, preparation) in preparations.enumerated() where !preparation.withReferences.isEmpty {
             var module = modules[keys[m]]!
-            for f in module.functions.indices
-            where module.functions[f].blocks.contains(where: { !$0.references.isEmpty }) {
+            for f in preparation.withReferences {
                 let function = fold.resolvedFunction(Location(module: m, function: f))
                 module.functions[f] = function
                 // A function coverage cannot see is compared by this content
@@ -81,27 +80,30 @@ public enum CrossCrateFold {
 
     /// Names of functions some module defines and coverage sees, that no
     /// module defines as a global or a function coverage cannot see.
-    private static func dropCoverableCallees(_ modules: [String: ModuleFingerprint]) -> [String: ModuleFingerprint] {
-        var unseen = Set<String>(), coverable = Set<String>()
-        for module in modules.values {
-            for name in module.globals.keys { unseen.insert(SymbolNames.withoutHash(name)) }
-        }
-        for module in modules.values {
-            for f in module.functions.indices where module.globals[module.functions[f].symbol] == nil {
-                coverable.insert(SymbolNames.withoutHash(module.functions[f].symbol))
+    /// Only the names blocks hold are looked up, in every module's sets.
+    private static func dropCoverableCallees(_ modules: [String: ModuleFingerprint], keys: [String],
+                                             _ preparations: [Prepared]) -> [String: ModuleFingerprint] {
+        var named = Set<String>()
+        for (m, preparation) in preparations.enumerated() {
+            let functions = modules[keys[m]]!.functions
+            for place in preparation.withExternalGlobals {
+                named.formUnion(functions[place.function].blocks[place.block].externalGlobals)
             }
         }
-        coverable.subtract(unseen)
+        let coverable = named.filter { name in
+            preparations.contains { $0.coverableNames.contains(name) }
+                && !preparations.contains { $0.uncoverableNames.contains(name) }
+        }
+        guard !coverable.isEmpty else { return modules }
         var result = modules
-        for (key, module) in modules {
-            var changed = module
+        for (m, preparation) in preparations.enumerated() {
+            let key = keys[m]
+            var changed = modules[key]!
             var any = false
-            for f in module.functions.indices {
-                for b in module.functions[f].blocks.indices
-                where module.functions[f].blocks[b].externalGlobals.contains(where: coverable.contains) {
-                    changed.functions[f].blocks[b].externalGlobals.removeAll(where: coverable.contains)
-                    any = true
-                }
+            for place in preparation.withExternalGlobals
+            where changed.functions[place.function].blocks[place.block].externalGlobals.contains(where: coverable.contains) {
+                changed.functions[place.function].blocks[place.block].externalGlobals.removeAll(where: coverable.contains)
+                any = true
             }
             if any { result[key] = changed }
         }
@@ -121,12 +123,13 @@ public enum CrossCrateFold {
         var resolved: [Location: FunctionFingerprint] = [:]
         var visiting = Set<String>()
 
-        init(modules: [ModuleFingerprint], open: Set<String>) {
+        init(modules: [ModuleFingerprint], open: Set<String>, preparations: [Prepared]) {
             self.modules = modules
-            for m in modules.indices {
-                for f in modules[m].functions.indices
-                where !modules[m].functions[f].isTestHarnessMain && open.contains(modules[m].functions[f].symbol) {
-                    definitions[modules[m].functions[f].symbol, default: []].append(Location(module: m, function: f))
+            for (m, preparation) in preparations.enumerated() {
+                for symbol in open {
+                    for f in preparation.places(of: symbol) {
+                        definitions[symbol, default: []].append(Location(module: m, function: f))
+                    }
                 }
             }
         }

@@ -11,7 +11,8 @@ import TrimModel
 /// Only two kinds of thing are kept, so nothing kept can be stale:
 /// - pure functions of content, keyed by that content: each crate's merged
 ///   module and its units' fingerprints (by the crate key: its units' bytes),
-///   each test binary's coverage map (by the binary's bytes and its crates'
+///   what the fold across crates reads of each merged module (by the crate
+///   key), each test binary's coverage map (by the binary's bytes and its crates'
 ///   keys), and a binary's content hash (by its file identity: path, device,
 ///   inode, size and modification time; a relinked binary is a new file);
 /// - records the store never changes once written: a recorded build's
@@ -26,6 +27,7 @@ public final class WarmState: @unchecked Sendable {
     private var openStore: (path: String, identity: FileIdentity?, store: TrimStore)?
     private var builds: [BuildID: BuildSnapshot] = [:]
     private var crates: [String: (module: CrateModule, units: CrateUnits)] = [:]
+    private var foldPreparations: [String: CrossCrateFold.Prepared] = [:]
     private var coverageMaps: [String: BinaryCoverageMap] = [:]
     private var binaryHashes: [String: (identity: FileIdentity, hash: String)] = [:]
 
@@ -86,7 +88,20 @@ public final class WarmState: @unchecked Sendable {
 
     /// Keeps this round's crates and forgets the others (an edit rarely goes back).
     func keepCrates(_ kept: [String: (module: CrateModule, units: CrateUnits)]) {
-        lock.withLock { crates = kept }
+        lock.withLock {
+            crates = kept
+            foldPreparations = foldPreparations.filter { kept[$0.key] != nil }
+        }
+    }
+
+    /// What the fold across crates reads of a crate's merged module, by the crate's key.
+    func foldPreparation(_ key: String) -> CrossCrateFold.Prepared? { lock.withLock { foldPreparations[key] } }
+
+    /// Prepares the fold's reading of a crate added while cargo builds, off the path after the build.
+    func prepareFold(_ key: String, of module: CrateModule) {
+        guard foldPreparation(key) == nil else { return }
+        let prepared = CrossCrateFold.Prepared(module.module)
+        lock.withLock { foldPreparations[key] = prepared }
     }
 
     func coverageMap(_ key: String) -> BinaryCoverageMap? { lock.withLock { coverageMaps[key] } }

@@ -195,10 +195,12 @@ public struct WorkspaceBuild: Sendable {
                 if let merged = crates.load(key: key) {
                     warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded, key: key,
                                                            fingerprinter: fingerprinter)))
+                    warm.prepareFold(key, of: merged)
                 } else if case .success(let merged) = Self.merge(Self.moduleKey(bitcode), files: files, key: key,
                                                                  fingerprinter: fingerprinter, cache: crates,
                                                                  writes: session.cacheWrites) {
                     warm.addCrate(key, merged)
+                    warm.prepareFold(key, of: merged.0)
                 }
             }
         }
@@ -285,25 +287,33 @@ public struct WorkspaceBuild: Sendable {
         let prepared = crateFiles
         let cache = CrateModuleCache(fingerprints: fingerprinter.cache)
         let results = IndexedSlots<Result<(CrateModule, CrateUnits), BlockIRError>>(count: prepared.count)
+        let foldPreparations = IndexedSlots<CrossCrateFold.Prepared?>(count: prepared.count)
         ParallelLoop.run(iterations: prepared.count) { index in
             let crate = prepared[index]
+            let result: Result<(CrateModule, CrateUnits), BlockIRError>
             if let kept = warm.crate(crate.cacheKey) {
                 // The units' fingerprints already read go along while rustc left them under the same names.
                 let sameFiles = kept.units.files.map { [$0.path, $0.contentHash] } == crate.files.map { [$0.path, $0.contentHash] }
-                results.set(index, .success((kept.module, sameFiles ? kept.units
+                result = .success((kept.module, sameFiles ? kept.units
                     : CrateUnits(files: crate.files, folded: kept.module.folded, key: crate.cacheKey,
-                                 fingerprinter: fingerprinter))))
+                                 fingerprinter: fingerprinter)))
             } else if let merged = cache.load(key: crate.cacheKey) {
-                results.set(index, .success((merged, CrateUnits(files: crate.files, folded: merged.folded,
-                                                                 key: crate.cacheKey, fingerprinter: fingerprinter))))
+                result = .success((merged, CrateUnits(files: crate.files, folded: merged.folded,
+                                                      key: crate.cacheKey, fingerprinter: fingerprinter)))
             } else {
-                results.set(index, merge(crate.key, files: crate.files, key: crate.cacheKey,
-                                         fingerprinter: fingerprinter, cache: cache, writes: writes))
+                result = merge(crate.key, files: crate.files, key: crate.cacheKey,
+                               fingerprinter: fingerprinter, cache: cache, writes: writes)
             }
+            results.set(index, result)
+            // Prepared while cargo built when met then; else here, on both cores.
+            let merged = try? result.get().0
+            foldPreparations.set(index, merged.map { warm.foldPreparation(crate.cacheKey) ?? CrossCrateFold.Prepared($0.module) })
         }
         var modules: [String: ModuleRecord] = [:]
         var unitsOfModule: [String: CrateUnits] = [:]
         var kept: [String: (module: CrateModule, units: CrateUnits)] = [:]
+        var preparations: [String: CrossCrateFold.Prepared] = [:]
+        for (crate, preparation) in zip(prepared, foldPreparations.all) { preparations[crate.key] = preparation }
         for (crate, result) in zip(prepared, results.all) {
             let (merged, units): (CrateModule, CrateUnits)
             do { (merged, units) = try result.get() } catch { throw .bitcode(error) }
@@ -314,7 +324,7 @@ public struct WorkspaceBuild: Sendable {
         }
         warm.keepCrates(kept)
         // Calls to instances another crate of the build defines, by that definition's content.
-        let folded = CrossCrateFold.resolve(modules.mapValues(\.fingerprint))
+        let folded = CrossCrateFold.resolve(modules.mapValues(\.fingerprint), prepared: preparations)
         for (key, module) in folded { modules[key]!.fingerprint = module }
         return (modules, unitsOfModule)
     }
