@@ -37,6 +37,27 @@ public final class FunctionIndex: @unchecked Sendable {
         self.harnessMains = harnessMains
     }
 
+    /// The same index from the fold's preparation of `module` before it was
+    /// folded (the fold keeps every function's symbol and place): its table
+    /// of symbols taken as made while cargo built, not hashed again.
+    public convenience init(_ module: ModuleFingerprint, prepared: CrossCrateFold.Prepared) {
+        guard prepared.functionCount == module.functions.count, prepared.moreDefinitions.isEmpty else {
+            self.init(module)
+            return
+        }
+        var harnessMains = Set<String>()
+        module.functions.withUnsafeBufferPointer { functions in
+            for i in functions.indices where functions[i].isTestHarnessMain { harnessMains.insert(functions[i].symbol) }
+        }
+        self.init(module: module, bySymbol: prepared.definitions, harnessMains: harnessMains)
+    }
+
+    private init(module: ModuleFingerprint, bySymbol: [SymbolKey: Int], harnessMains: Set<String>) {
+        self.module = module
+        self.bySymbol = bySymbol
+        self.harnessMains = harnessMains
+    }
+
     /// The functions (not harness mains) whose symbol without its hash is `name`, in module order.
     private func functions(strippedName name: String) -> [Int]? {
         strippedLock.withLock {

@@ -29,7 +29,7 @@ public final class BuildIndex: @unchecked Sendable {
         lock.withLock {
             if let known = modules[key] { return known }
             guard let fingerprint = snapshot.modules[key] else { return nil }
-            let index = ModuleIndex(fingerprint)
+            let index = ModuleIndex(fingerprint, functions: snapshot.functionIndexes[key])
             modules[key] = index
             return index
         }
@@ -44,8 +44,10 @@ public final class ModuleIndex: @unchecked Sendable {
     private var functionIndex: FunctionIndex?
     private var digests: DescriptorDigests?
 
-    public init(_ module: ModuleFingerprint) {
+    /// `functions`: the module's function index when made beforehand.
+    public init(_ module: ModuleFingerprint, functions: FunctionIndex? = nil) {
         fingerprint = module
+        functionIndex = functions
     }
 
     /// Symbol → function, harness `main`s, counterparts in another build.

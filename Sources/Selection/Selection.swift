@@ -92,6 +92,10 @@ public struct BuildSnapshot: Sendable {
     public var moduleContent: [String: String]
     /// Source file (as debug info names it) → content hash, for file grain.
     public var sourceFiles: [String: String]
+    /// Modules' function indexes made beforehand (while cargo built), by
+    /// module key; each of the very module under that key here. Selection
+    /// makes the others on first use.
+    public var functionIndexes: [String: FunctionIndex] = [:]
 
     public init(facts: BuildFacts, modules: [String: ModuleFingerprint], moduleContent: [String: String] = [:],
                 sourceFiles: [String: String] = [:]) {

@@ -69,8 +69,8 @@ extension WorkspaceBuild {
             let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: unpacked), reader: reader,
                                               parallelism: options.jobs)
             let hashes = UnitHashMemo(file: session.scratch.appendingPathComponent("unit-hashes.tsv"))
-            let (modules, unitsOfModule) = try fingerprint(manifest.crates.map { ($0.key, unitsOfCrate[$0.key] ?? []) },
-                                                           with: fingerprinter, hashes: hashes)
+            let (modules, unitsOfModule, functionIndexes) = try fingerprint(
+                manifest.crates.map { ($0.key, unitsOfCrate[$0.key] ?? []) }, with: fingerprinter, hashes: hashes)
             try signals.check()
             timings.lap("fingerprint modules (from the archive)")
             let sysroot = BuildFactsProbe.output(of: "rustc", ["--print", "sysroot"], in: workspace.root)?
@@ -78,7 +78,8 @@ extension WorkspaceBuild {
             return WorkspaceBuild(workspace: workspace, paths: paths, binaries: binaries, modules: modules,
                                   unitsOfModule: unitsOfModule, modulesOfBinary: manifest.modulesOfBinary,
                                   facts: manifest.facts, sourceFiles: manifest.sourceFiles, session: session,
-                                  binaryIdentities: binaryIdentities, toolchainSysroot: sysroot, wrapperEnvironment: [:])
+                                  binaryIdentities: binaryIdentities, toolchainSysroot: sysroot, wrapperEnvironment: [:],
+                                  functionIndexes: functionIndexes)
         } catch {
             session.close()
             throw error

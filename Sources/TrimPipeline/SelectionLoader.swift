@@ -26,8 +26,9 @@ public enum SelectionLoader {
                       force: Bool, configuration: TrimConfiguration,
                       inputFilter: InputFilter? = nil, crateDigests: [TestKey: String] = [:],
                       timings: PhaseTimings = PhaseTimings(enabled: false)) throws(TrimError) -> SelectionInput {
-        let current = BuildSnapshot(facts: build.facts, modules: Array(build.modules.values),
+        var current = BuildSnapshot(facts: build.facts, modules: Array(build.modules.values),
                                     sourceFiles: build.sourceFiles)
+        current.functionIndexes = build.functionIndexes
         var input = SelectionInput(current: current, recorded: records.recorded, tests: tests,
                                    results: records.results, granularity: granularity, force: force)
         input.inputs = records.inputs

@@ -66,7 +66,9 @@ public final class WarmState: @unchecked Sendable {
         guard !toRead.isEmpty else { return snapshots }
         let modules = try store.modules(ofBuilds: toRead.keys.sorted())
         for (id, facts) in toRead {
-            let snapshot = BuildSnapshot(facts: facts, modules: modules[id] ?? [], sourceFiles: try store.sourceFiles(of: id))
+            var snapshot = BuildSnapshot(facts: facts, modules: modules[id] ?? [], sourceFiles: try store.sourceFiles(of: id))
+            // Indexed here, while cargo builds: selection looks up every module a test ran in.
+            snapshot.functionIndexes = snapshot.modules.mapValues(FunctionIndex.init)
             lock.withLock { builds[id] = snapshot }
             snapshots[id] = snapshot
         }

@@ -72,6 +72,8 @@ public struct WorkspaceBuild: Sendable {
     public var wrapperEnvironment: [String: String]
     /// The server store, connected before the build; nil for the SQLite file.
     public var sharedStore: PostgresStore?
+    /// Each module's function index, made from what was read while cargo built.
+    public var functionIndexes: [String: FunctionIndex] = [:]
 
     /// The store this build records into and selects from (`DatabaseLocation.open`).
     /// `warm`: a long-lived trim's state, whose SQLite store stays open between rounds.
@@ -235,7 +237,7 @@ public struct WorkspaceBuild: Sendable {
         where seen.insert(Self.moduleKey(bitcode)).inserted {
             builtCrates.append((Self.moduleKey(bitcode), units))
         }
-        let fingerprinted: ([String: ModuleRecord], [String: CrateUnits])
+        let fingerprinted: ([String: ModuleRecord], [String: CrateUnits], [String: FunctionIndex])
         do {
             fingerprinted = try Self.fingerprint(builtCrates, with: fingerprinter, hashes: hashes, warm: warm,
                                                  writes: session.cacheWrites)
@@ -243,7 +245,7 @@ public struct WorkspaceBuild: Sendable {
             try signals.check()
             throw error
         }
-        let (modules, unitsOfModule) = fingerprinted
+        let (modules, unitsOfModule, functionIndexes) = fingerprinted
         try signals.check()
         hashes.save()
         timings.lap("fingerprint modules")
@@ -262,7 +264,7 @@ public struct WorkspaceBuild: Sendable {
                               toolchainSysroot: sysroot.value,
                               wrapperEnvironment: ((try? build.environment()) ?? [:]).filter { name, _ in
                                   name == "RUSTC_WRAPPER" || name.hasPrefix("TRIM_RUSTC_") || name == RustcWrapper.userWrapperVariable
-                              }, sharedStore: sharedStore)
+                              }, sharedStore: sharedStore, functionIndexes: functionIndexes)
     }
 
     /// Each crate's merged module: from the crate cache when its units are
@@ -274,7 +276,7 @@ public struct WorkspaceBuild: Sendable {
     /// callee's own blocks, which the tests that ran it hit.
     static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
                             hashes: UnitHashMemo, warm: WarmState = WarmState(), writes: CacheWrites = .atOnce)
-        throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits])
+        throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits], [String: FunctionIndex])
     {
         var crateFiles: [(key: String, files: [BitcodeFile], cacheKey: String)] = []
         for crate in crates {
@@ -325,8 +327,12 @@ public struct WorkspaceBuild: Sendable {
         warm.keepCrates(kept)
         // Calls to instances another crate of the build defines, by that definition's content.
         let folded = CrossCrateFold.resolve(modules.mapValues(\.fingerprint), prepared: preparations)
-        for (key, module) in folded { modules[key]!.fingerprint = module }
-        return (modules, unitsOfModule)
+        var functionIndexes: [String: FunctionIndex] = [:]
+        for (key, module) in folded {
+            modules[key]!.fingerprint = module
+            if let preparation = preparations[key] { functionIndexes[key] = FunctionIndex(module, prepared: preparation) }
+        }
+        return (modules, unitsOfModule, functionIndexes)
     }
 
     /// A crate's units fingerprinted and merged, and the merge kept in `cache`.
