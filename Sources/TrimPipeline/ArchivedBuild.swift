@@ -69,17 +69,17 @@ extension WorkspaceBuild {
             let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: unpacked), reader: reader,
                                               parallelism: options.jobs)
             let hashes = UnitHashMemo(file: session.scratch.appendingPathComponent("unit-hashes.tsv"))
-            let (modules, unitsOfModule, functionIndexes) = try fingerprint(
+            let fingerprinted = try fingerprint(
                 manifest.crates.map { ($0.key, unitsOfCrate[$0.key] ?? []) }, with: fingerprinter, hashes: hashes)
             try signals.check()
             timings.lap("fingerprint modules (from the archive)")
             let sysroot = BuildFactsProbe.output(of: "rustc", ["--print", "sysroot"], in: workspace.root)?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            return WorkspaceBuild(workspace: workspace, paths: paths, binaries: binaries, modules: modules,
-                                  unitsOfModule: unitsOfModule, modulesOfBinary: manifest.modulesOfBinary,
+            return WorkspaceBuild(workspace: workspace, paths: paths, binaries: binaries, modules: fingerprinted.modules,
+                                  unitsOfModule: fingerprinted.unitsOfModule, modulesOfBinary: manifest.modulesOfBinary,
                                   facts: manifest.facts, sourceFiles: manifest.sourceFiles, session: session,
                                   binaryIdentities: binaryIdentities, toolchainSysroot: sysroot, wrapperEnvironment: [:],
-                                  functionIndexes: functionIndexes)
+                                  functionIndexes: fingerprinted.functionIndexes)
         } catch {
             session.close()
             throw error

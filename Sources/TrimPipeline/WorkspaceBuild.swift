@@ -237,15 +237,15 @@ public struct WorkspaceBuild: Sendable {
         where seen.insert(Self.moduleKey(bitcode)).inserted {
             builtCrates.append((Self.moduleKey(bitcode), units))
         }
-        let fingerprinted: ([String: ModuleRecord], [String: CrateUnits], [String: FunctionIndex])
+        let fingerprinted: FingerprintedCrates
         do {
             fingerprinted = try Self.fingerprint(builtCrates, with: fingerprinter, hashes: hashes, warm: warm,
-                                                 writes: session.cacheWrites)
+                                                 writes: session.cacheWrites, sourcesIn: workspace.root)
         } catch {
             try signals.check()
             throw error
         }
-        let (modules, unitsOfModule, functionIndexes) = fingerprinted
+        let modules = fingerprinted.modules
         try signals.check()
         hashes.save()
         timings.lap("fingerprint modules")
@@ -255,16 +255,17 @@ public struct WorkspaceBuild: Sendable {
             let own = Self.moduleKey(binary.bitcode)
             modulesOfBinary[binary.id] = [own] + libraryKeys.filter { $0 != own }
         }
-        let sourceFiles = SourceFiles.hashes(of: modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
+        let sourceFiles = fingerprinted.sourceFiles
+            ?? SourceFiles.hashes(of: modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
         probes.wait()
         timings.lap("build facts + source file hashes")
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
-                              unitsOfModule: unitsOfModule, modulesOfBinary: modulesOfBinary, facts: facts.value!,
+                              unitsOfModule: fingerprinted.unitsOfModule, modulesOfBinary: modulesOfBinary, facts: facts.value!,
                               sourceFiles: sourceFiles, session: session, binaryIdentities: binaryIdentities,
                               toolchainSysroot: sysroot.value,
                               wrapperEnvironment: ((try? build.environment()) ?? [:]).filter { name, _ in
                                   name == "RUSTC_WRAPPER" || name.hasPrefix("TRIM_RUSTC_") || name == RustcWrapper.userWrapperVariable
-                              }, sharedStore: sharedStore, functionIndexes: functionIndexes)
+                              }, sharedStore: sharedStore, functionIndexes: fingerprinted.functionIndexes)
     }
 
     /// Each crate's merged module: from the crate cache when its units are
@@ -274,9 +275,12 @@ public struct WorkspaceBuild: Sendable {
     /// crates define folded across the build (`CrossCrateFold`). A module's
     /// `contentHash` stays its units' key: a callee's change shows in the
     /// callee's own blocks, which the tests that ran it hit.
+    /// `sourcesIn`: the workspace root whose source files the modules name
+    /// are hashed (`SourceFiles`), while the references are folded.
     static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
-                            hashes: UnitHashMemo, warm: WarmState = WarmState(), writes: CacheWrites = .atOnce)
-        throws(TrimError) -> ([String: ModuleRecord], [String: CrateUnits], [String: FunctionIndex])
+                            hashes: UnitHashMemo, warm: WarmState = WarmState(), writes: CacheWrites = .atOnce,
+                            sourcesIn workspaceRoot: String? = nil)
+        throws(TrimError) -> FingerprintedCrates
     {
         var crateFiles: [(key: String, files: [BitcodeFile], cacheKey: String)] = []
         for crate in crates {
@@ -325,6 +329,15 @@ public struct WorkspaceBuild: Sendable {
             unitsOfModule[crate.key] = units
         }
         warm.keepCrates(kept)
+        // The folding leaves the files blocks and functions name as they are.
+        let sourceFiles = LockedBox<[String: String]?>(nil)
+        let hashing = DispatchGroup()
+        if let workspaceRoot {
+            let unfolded = modules.values.map(\.fingerprint)
+            DispatchQueue.global().async(group: hashing) {
+                sourceFiles.value = SourceFiles.hashes(of: unfolded, workspaceRoot: workspaceRoot)
+            }
+        }
         // Calls to instances another crate of the build defines, by that definition's content.
         let folded = CrossCrateFold.resolve(modules.mapValues(\.fingerprint), prepared: preparations)
         var functionIndexes: [String: FunctionIndex] = [:]
@@ -332,7 +345,18 @@ public struct WorkspaceBuild: Sendable {
             modules[key]!.fingerprint = module
             if let preparation = preparations[key] { functionIndexes[key] = FunctionIndex(module, prepared: preparation) }
         }
-        return (modules, unitsOfModule, functionIndexes)
+        hashing.wait()
+        return FingerprintedCrates(modules: modules, unitsOfModule: unitsOfModule, functionIndexes: functionIndexes,
+                                   sourceFiles: sourceFiles.value)
+    }
+
+    /// What `fingerprint` gives: every crate's module folded across the
+    /// build, its units, its function index, and (when asked) the source files' hashes.
+    struct FingerprintedCrates {
+        var modules: [String: ModuleRecord]
+        var unitsOfModule: [String: CrateUnits]
+        var functionIndexes: [String: FunctionIndex]
+        var sourceFiles: [String: String]?
     }
 
     /// A crate's units fingerprinted and merged, and the merge kept in `cache`.
