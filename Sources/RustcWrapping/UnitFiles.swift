@@ -22,7 +22,12 @@ public enum UnitFiles {
     /// `<stem>.<unit>.<session>.rcgu.bc`, or `<stem>.bc` when rustc builds
     /// the crate as one unit (`TRIM_CODEGEN_UNITS=1`), rewritten in place.
     public static func isUnitFile(_ name: String, stem: String) -> Bool {
-        name == stem + ".bc" || (name.hasPrefix(stem + ".") && name.hasSuffix(".rcgu.bc"))
+        // Compared in place, no string made: asked of every file of `deps/`.
+        let bytes = name.utf8, stemBytes = stem.utf8
+        guard bytes.starts(with: stemBytes) else { return false }
+        let rest = bytes.dropFirst(stemBytes.count)
+        return rest.elementsEqual(".bc".utf8)
+            || (rest.first == UInt8(ascii: ".") && rest.count >= 8 && rest.suffix(8).elementsEqual(".rcgu.bc".utf8))
     }
 
     /// The unit files of `stem` in `directory` now (none when it cannot be read).

@@ -6,36 +6,37 @@ import TrimModel
 /// The selection rule (ARCHITECTURE.md, Invariants), as one pure function.
 public enum Selector {
     public static func select(_ input: SelectionInput) -> Selection {
+        selectByCode(input).finished(with: input)
+    }
+
+    /// Every reason but what the tests read outside the code (`inputState`
+    /// is not asked): what the build decides, ready before the inputs are
+    /// looked at. `CodeSelection.finished(with:)` adds those.
+    public static func selectByCode(_ input: SelectionInput) -> CodeSelection {
         let tests = input.tests.sorted()
         let indexes = SelectionIndexes(input)
         // Large suites are split across the cores; each part keeps its own
         // comparison caches, and shares only the builds' indexes.
         let parts = tests.count < 2_000 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let size = (tests.count + parts - 1) / max(parts, 1)
-        let answers = IndexedSlots<[(TestKey, [Reason])]>(count: parts)
+        let answers = IndexedSlots<[CodeSelection.Decision]>(count: parts)
         ParallelLoop.run(iterations: parts) { part in
             var comparisons: [BuildID: BuildComparison] = [:]
             let slice = tests[min(part * size, tests.count)..<min((part + 1) * size, tests.count)]
-            answers.set(part, slice.map { key in (key, reasons(for: key, input, indexes, &comparisons)) })
+            answers.set(part, slice.map { key in codeDecision(for: key, input, indexes, &comparisons) })
         }
-        var selected: [SelectedTest] = []
-        var skipped: [TestKey] = []
-        for (key, reasons) in answers.all.joined() {
-            if reasons.isEmpty {
-                skipped.append(key)
-            } else {
-                selected.append(SelectedTest(key: key, reasons: reasons))
-            }
-        }
-        return Selection(granularity: input.granularity, total: input.tests.count, selected: selected,
-                         skipped: skipped)
+        return CodeSelection(granularity: input.granularity, decisions: Array(answers.all.joined()))
     }
 
-    static func reasons(for key: TestKey, _ input: SelectionInput, _ indexes: SelectionIndexes,
-                        _ comparisons: inout [BuildID: BuildComparison]) -> [Reason] {
-        if input.force { return [Reason(.forced, detail: "every test runs (--all)")] }
+    /// A test's reasons from the build, and whether what it read outside the
+    /// code is asked too: only when nothing else already selects it (it
+    /// passed with complete coverage on a build with the same facts).
+    static func codeDecision(for key: TestKey, _ input: SelectionInput, _ indexes: SelectionIndexes,
+                             _ comparisons: inout [BuildID: BuildComparison]) -> CodeSelection.Decision {
+        func decided(_ reasons: [Reason]) -> CodeSelection.Decision { .init(key: key, reasons: reasons, asksInputs: false) }
+        if input.force { return decided([Reason(.forced, detail: "every test runs (--all)")]) }
         guard let result = input.results[key] else {
-            return [Reason(.newTest, detail: "a new test: never run")]
+            return decided([Reason(.newTest, detail: "a new test: never run")])
         }
         var reasons: [Reason] = []
         switch result.outcome {
@@ -53,14 +54,14 @@ public enum Selector {
         }
         guard let recorded = indexes.recorded[result.build] else {
             reasons.append(Reason(.noCoverage, detail: "the build its coverage was recorded on is gone"))
-            return reasons
+            return decided(reasons)
         }
         if let change = recorded.factChange {
             reasons.append(Reason(.buildChanged, detail: change))
-            return reasons
+            return decided(reasons)
         }
-        guard reasons.isEmpty else { return reasons }
-        if let digest = input.crateDigests[key] { return CrateGrain.reasons(recorded: result.hits, current: digest) }
+        guard reasons.isEmpty else { return decided(reasons) }
+        if let digest = input.crateDigests[key] { return decided(CrateGrain.reasons(recorded: result.hits, current: digest)) }
 
         let comparison: BuildComparison
         if let known = comparisons[recorded.representative] {
@@ -69,8 +70,8 @@ public enum Selector {
             comparison = BuildComparison(old: recorded.index, new: indexes.current)
             comparisons[recorded.representative] = comparison
         }
-        return comparison.reasons(for: key, hits: result.hits, granularity: input.granularity)
-            + inputReasons(for: key, input)
+        return .init(key: key, reasons: comparison.reasons(for: key, hits: result.hits, granularity: input.granularity),
+                     asksInputs: true)
     }
 
     /// Files, variables and network the test read, against their state now.

@@ -114,13 +114,15 @@ extension WorkspaceBuild {
     static func make(for request: RunRequest, command: String, signals: SignalWatch,
                      timings: PhaseTimings = PhaseTimings(enabled: false),
                      warm: WarmState = WarmState(),
-                     whileBuilding: StoreWork? = nil) throws(TrimError) -> WorkspaceBuild {
+                     whileBuilding: StoreWork? = nil, earlySelection: EarlySelection? = nil) throws(TrimError)
+        -> WorkspaceBuild
+    {
         if let archive = request.archive {
             return try fromArchive(archive, options: request.workspace, command: command, signals: signals,
                                    timings: timings)
         }
         return try make(request.workspace, command: command, signals: signals, timings: timings, warm: warm,
-                        whileBuilding: whileBuilding)
+                        whileBuilding: whileBuilding, earlySelection: earlySelection)
     }
 }
 

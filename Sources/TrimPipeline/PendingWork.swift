@@ -25,6 +25,12 @@ final class PendingWork<Value: Sendable>: @unchecked Sendable {
     }
 
     func finish() { done.wait() }
+
+    /// Its answer if it has ended well by now; nil otherwise (never waits).
+    func valueIfDone() -> Value? {
+        guard done.wait(timeout: .now()) == .success else { return nil }
+        return try? result?.get()
+    }
 }
 
 /// Runs `body` on a new thread at a lower CPU priority (nice 10), so that

@@ -52,12 +52,14 @@ public enum RunPipeline {
         // The store's records are read while cargo builds: selection needs them, the build does not.
         let preload = StoreRecordsPreload()
         defer { preload.finish() }
+        let early = request.force ? nil : earlySelection(request, preload: preload)
+        defer { early?.wait() }
         let build = try WorkspaceBuild.make(for: request, command: "run", signals: signals, timings: timings, warm: warm,
                                             whileBuilding: { open, sharedServer in
             preload.start(open, warm: warm) { records in
                 collectGarbageIfPiledUp(records, sharedServer: sharedServer, warn: warn)
             }
-        })
+        }, earlySelection: early)
         defer { build.session.close() }
         defer { exitKeeper?.keep(build, warm, preload) }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
@@ -101,10 +103,15 @@ public enum RunPipeline {
         let builtBinaries = Set(build.binaries.map(\.id))
         let knownTests = records.results.keys.filter { builtBinaries.contains($0.binary) }
         let inputFilter = inputs.filter
-        let speculation = PendingWork { () throws(TrimError) -> Selection in
-            Selector.select(try SelectionLoader.input(
+        let speculation = PendingWork { () throws(TrimError) -> (selection: Selection, early: Bool) in
+            let input = try SelectionLoader.input(
                 records: records, build: build, tests: knownTests, granularity: request.granularity,
-                force: request.force, configuration: configuration, inputFilter: inputFilter))
+                force: request.force, configuration: configuration, inputFilter: inputFilter)
+            // Decided while cargo linked when the build is the one it was decided on.
+            if let decided = early?.selection(for: build) {
+                return (decided.restricted(to: Set(knownTests)).finished(with: input), true)
+            }
+            return (Selector.selectByCode(input).finished(with: input), false)
         }
         defer { speculation.finish() }
 
@@ -145,8 +152,9 @@ public enum RunPipeline {
                 undecided.append(key)
             }
         }
-        let speculated = try speculation.wait().restricted(to: decided)
-        timings.lap("select (while listing)")
+        let (speculatedAll, decidedEarly) = try speculation.wait()
+        let speculated = speculatedAll.restricted(to: decided)
+        timings.lap(decidedEarly ? "select (decided while cargo linked)" : "select (while listing)")
         let selection = Selection.merged(speculated, Selector.select(try SelectionLoader.input(
             records: records, build: build, tests: undecided, granularity: request.granularity, force: request.force,
             configuration: configuration, inputFilter: inputFilter, crateDigests: doctests.keyDigests)))
@@ -175,7 +183,7 @@ public enum RunPipeline {
         }
         defer {
             maps.finish()
-            exitKeeper?.keep(maps, selection, candidates, speculation, earlyMaps)
+            exitKeeper?.keep(maps, selection, candidates, speculation, earlyMaps, early)
         }
         let recorder = ResultRecorder(store: store, build: { () throws(TrimError) in
                                           try testRecording.wait()
@@ -238,6 +246,19 @@ public enum RunPipeline {
     /// costs nothing. Done while cargo builds, with the workspace lock held:
     /// the same as at the end of the run before (this run's build is not
     /// recorded yet, and a build another trim holds is never taken).
+    /// The selection by code of every test the store knows, decided while
+    /// cargo links once every crate of the recorded builds is merged.
+    static func earlySelection(_ request: RunRequest, preload: StoreRecordsPreload) -> EarlySelection {
+        EarlySelection(expected: {
+            preload.ready().map { records in Set(records.recorded.values.flatMap(\.modules.keys)) }
+        }, decide: { current in
+            guard let records = preload.ready() else { return nil }
+            return Selector.selectByCode(SelectionInput(
+                current: current, recorded: records.recorded, tests: Array(records.results.keys),
+                results: records.results, granularity: request.granularity, force: request.force))
+        })
+    }
+
     static func collectGarbageIfPiledUp(_ records: StoreRecords, sharedServer: Bool,
                                         warn: @escaping @Sendable (String) -> Void) {
         do {

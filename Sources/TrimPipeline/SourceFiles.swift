@@ -7,18 +7,32 @@ import Foundation
 /// are left out.
 enum SourceFiles {
     static func hashes(of modules: [ModuleFingerprint], workspaceRoot: String) -> [String: String] {
+        hashes(of: paths(of: modules, workspaceRoot: workspaceRoot))
+    }
+
+    /// The workspace files the modules name: name as debug info gives it → absolute path.
+    static func paths(of modules: [ModuleFingerprint], workspaceRoot: String) -> [String: String] {
         var names = Set<String>()
         for module in modules {
             names.formUnion(module.files)
             for function in module.functions { if let file = function.file { names.insert(file) } }
         }
         let root = URL(fileURLWithPath: workspaceRoot).standardizedFileURL.path
-        var hashes: [String: String] = [:]
+        var paths: [String: String] = [:]
         for name in names {
+            // Most names are the standard library's (`/rustc/<commit>/library/...`): left out
+            // without a URL made of each. One with `.` or `..` segments or `//` is made
+            // standard first, as before.
+            if name.hasPrefix("/"), !name.hasPrefix(root + "/"), !name.contains("/."), !name.contains("//") { continue }
             let path = name.hasPrefix("/") ? name : (root as NSString).appendingPathComponent(name)
             guard URL(fileURLWithPath: path).standardizedFileURL.path.hasPrefix(root + "/") else { continue }
-            hashes[name] = ContentHash.of(file: path) ?? "missing"
+            paths[name] = path
         }
-        return hashes
+        return paths
+    }
+
+    /// Each file's content hash now, by name ("missing" when it cannot be read).
+    static func hashes(of paths: [String: String]) -> [String: String] {
+        paths.mapValues { ContentHash.of(file: $0) ?? "missing" }
     }
 }

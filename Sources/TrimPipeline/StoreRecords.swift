@@ -53,6 +53,9 @@ final class StoreRecordsPreload: @unchecked Sendable {
         return try work.wait()
     }
 
+    /// The records if they are read by now (never waits).
+    func ready() -> StoreRecords? { lock.withLock { pending }?.valueIfDone() }
+
     /// Waits for the reading to end, whatever its outcome.
     func finish() { lock.withLock { pending }?.finish() }
 }

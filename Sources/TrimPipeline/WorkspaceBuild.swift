@@ -118,9 +118,18 @@ public struct WorkspaceBuild: Sendable {
     /// fingerprints every module. `command` names the holder of the lock for
     /// whoever waits for it; a signal stops the phase in progress and throws
     /// `.interrupted`. `warm`: what a long-lived trim kept from its last round.
+    /// `earlySelection`: decides the selection by code while cargo links, when it can.
     public static func make(_ options: WorkspaceOptions, command: String, signals: SignalWatch,
                             timings: PhaseTimings = PhaseTimings(enabled: false),
                             warm: WarmState = WarmState(), whileBuilding: StoreWork? = nil) throws(TrimError)
+        -> WorkspaceBuild
+    {
+        try make(options, command: command, signals: signals, timings: timings, warm: warm, whileBuilding: whileBuilding,
+                 earlySelection: nil)
+    }
+
+    static func make(_ options: WorkspaceOptions, command: String, signals: SignalWatch, timings: PhaseTimings,
+                     warm: WarmState, whileBuilding: StoreWork?, earlySelection: EarlySelection?) throws(TrimError)
         -> WorkspaceBuild
     {
         let workspace = try loadWorkspace(options, signals: signals)
@@ -186,6 +195,29 @@ public struct WorkspaceBuild: Sendable {
         let hashes = UnitHashMemo(file: paths.fingerprintCache.appendingPathComponent("unit-hashes.tsv"))
         let crates = CrateModuleCache(fingerprints: fingerprinter.cache)
         let started = LockedBox<Set<String>>([])
+        // Module key → crate key of every crate in `warm` so far.
+        let merged = LockedBox<[String: String]>([:])
+        let speculate: @Sendable (String, String) -> Void = { moduleKey, key in
+            guard let speculation = earlySelection else { return }
+            let crates = merged.update { known -> [String: String] in
+                known[moduleKey] = key
+                return known
+            }
+            guard signals.signal == nil, speculation.startsWith(crates) else { return }
+            var modules: [String: ModuleRecord] = [:]
+            var preparations: [String: CrossCrateFold.Prepared] = [:]
+            for (moduleKey, key) in crates {
+                guard let crate = warm.crate(key) else { return speculation.finish(nil, folded: nil) }
+                modules[moduleKey] = ModuleRecord(path: moduleKey, contentHash: key, fingerprint: crate.module.module)
+                preparations[moduleKey] = warm.foldPreparation(key)
+            }
+            var folded = Self.foldAcrossCrates(modules, preparations: preparations)
+            folded.sourcePaths = SourceFiles.paths(of: folded.modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
+            let sourceFiles = SourceFiles.hashes(of: folded.sourcePaths)
+            probes.wait()
+            guard let buildFacts = facts.value else { return speculation.finish(nil, folded: nil) }
+            speculation.finish(.init(crates: crates, facts: buildFacts, sourceFiles: sourceFiles), folded: folded)
+        }
         let mergeEarly: @Sendable (String, [String]) -> Void = { bitcode, units in
             guard signals.signal == nil else { return }
             DispatchQueue.global().async(group: early) {
@@ -193,7 +225,9 @@ public struct WorkspaceBuild: Sendable {
                     return  // the pass below reports it
                 }
                 let key = CrateModuleCache.key(crate: Self.moduleKey(bitcode), unitHashes: files.map(\.contentHash))
-                guard warm.crate(key) == nil, started.update({ $0.insert(key).inserted }) else { return }
+                if warm.crate(key) != nil { return speculate(Self.moduleKey(bitcode), key) }
+                guard started.update({ $0.insert(key).inserted }) else { return }
+                defer { if warm.crate(key) != nil { speculate(Self.moduleKey(bitcode), key) } }
                 if let merged = crates.load(key: key) {
                     warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded, key: key,
                                                            fingerprinter: fingerprinter)))
@@ -240,7 +274,8 @@ public struct WorkspaceBuild: Sendable {
         let fingerprinted: FingerprintedCrates
         do {
             fingerprinted = try Self.fingerprint(builtCrates, with: fingerprinter, hashes: hashes, warm: warm,
-                                                 writes: session.cacheWrites, sourcesIn: workspace.root)
+                                                 writes: session.cacheWrites, sourcesIn: workspace.root,
+                                                 earlySelection: earlySelection)
         } catch {
             try signals.check()
             throw error
@@ -279,7 +314,7 @@ public struct WorkspaceBuild: Sendable {
     /// are hashed (`SourceFiles`), while the references are folded.
     static func fingerprint(_ crates: [(key: String, units: [String])], with fingerprinter: Fingerprinter,
                             hashes: UnitHashMemo, warm: WarmState = WarmState(), writes: CacheWrites = .atOnce,
-                            sourcesIn workspaceRoot: String? = nil)
+                            sourcesIn workspaceRoot: String? = nil, earlySelection: EarlySelection? = nil)
         throws(TrimError) -> FingerprintedCrates
     {
         var crateFiles: [(key: String, files: [BitcodeFile], cacheKey: String)] = []
@@ -329,6 +364,13 @@ public struct WorkspaceBuild: Sendable {
             unitsOfModule[crate.key] = units
         }
         warm.keepCrates(kept)
+        // The same crates (the same unit bytes) as folded while cargo linked:
+        // the same folded modules, naming the same files, read again now.
+        if let early = earlySelection?.folded(for: modules.mapValues(\.contentHash)) {
+            return FingerprintedCrates(modules: early.modules, unitsOfModule: unitsOfModule,
+                                       functionIndexes: early.functionIndexes,
+                                       sourceFiles: workspaceRoot.map { _ in SourceFiles.hashes(of: early.sourcePaths) })
+        }
         // The folding leaves the files blocks and functions name as they are.
         let sourceFiles = LockedBox<[String: String]?>(nil)
         let hashing = DispatchGroup()
@@ -338,16 +380,25 @@ public struct WorkspaceBuild: Sendable {
                 sourceFiles.value = SourceFiles.hashes(of: unfolded, workspaceRoot: workspaceRoot)
             }
         }
-        // Calls to instances another crate of the build defines, by that definition's content.
-        let folded = CrossCrateFold.resolve(modules.mapValues(\.fingerprint), prepared: preparations)
-        var functionIndexes: [String: FunctionIndex] = [:]
-        for (key, module) in folded {
-            modules[key]!.fingerprint = module
-            if let preparation = preparations[key] { functionIndexes[key] = FunctionIndex(module, prepared: preparation) }
-        }
+        let folded = foldAcrossCrates(modules, preparations: preparations)
         hashing.wait()
-        return FingerprintedCrates(modules: modules, unitsOfModule: unitsOfModule, functionIndexes: functionIndexes,
-                                   sourceFiles: sourceFiles.value)
+        return FingerprintedCrates(modules: folded.modules, unitsOfModule: unitsOfModule,
+                                   functionIndexes: folded.functionIndexes, sourceFiles: sourceFiles.value)
+    }
+
+    /// Calls to instances another crate of the build defines, by that
+    /// definition's content (`CrossCrateFold`); each module's function index
+    /// from its preparation.
+    static func foldAcrossCrates(_ crates: [String: ModuleRecord], preparations: [String: CrossCrateFold.Prepared])
+        -> EarlySelection.Folded
+    {
+        var modules = crates
+        var functionIndexes: [String: FunctionIndex] = [:]
+        for (key, module) in CrossCrateFold.resolve(crates.mapValues(\.fingerprint), prepared: preparations) {
+            modules[key]!.fingerprint = module
+            functionIndexes[key] = preparations[key].map { FunctionIndex(module, prepared: $0) } ?? FunctionIndex(module)
+        }
+        return EarlySelection.Folded(modules: modules, functionIndexes: functionIndexes)
     }
 
     /// What `fingerprint` gives: every crate's module folded across the
