@@ -204,19 +204,23 @@ public struct WorkspaceBuild: Sendable {
                 return known
             }
             guard signals.signal == nil, speculation.startsWith(crates) else { return }
-            var modules: [String: ModuleRecord] = [:]
-            var preparations: [String: CrossCrateFold.Prepared] = [:]
-            for (moduleKey, key) in crates {
-                guard let crate = warm.crate(key) else { return speculation.finish(nil, folded: nil) }
-                modules[moduleKey] = ModuleRecord(path: moduleKey, contentHash: key, fingerprint: crate.module.module)
-                preparations[moduleKey] = warm.foldPreparation(key)
+            // At a lower priority: cargo is still linking.
+            startYieldingThread {
+                var modules: [String: ModuleRecord] = [:]
+                var preparations: [String: CrossCrateFold.Prepared] = [:]
+                for (moduleKey, key) in crates {
+                    guard let crate = warm.crate(key) else { return speculation.finish(nil, folded: nil) }
+                    modules[moduleKey] = ModuleRecord(path: moduleKey, contentHash: key, fingerprint: crate.module.module)
+                    preparations[moduleKey] = warm.foldPreparation(key)
+                }
+                var folded = Self.foldAcrossCrates(modules, preparations: preparations)
+                folded.sourcePaths = SourceFiles.paths(of: folded.modules.values.map(\.fingerprint),
+                                                       workspaceRoot: workspace.root)
+                let sourceFiles = SourceFiles.hashes(of: folded.sourcePaths)
+                probes.wait()
+                guard let buildFacts = facts.value else { return speculation.finish(nil, folded: nil) }
+                speculation.finish(.init(crates: crates, facts: buildFacts, sourceFiles: sourceFiles), folded: folded)
             }
-            var folded = Self.foldAcrossCrates(modules, preparations: preparations)
-            folded.sourcePaths = SourceFiles.paths(of: folded.modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
-            let sourceFiles = SourceFiles.hashes(of: folded.sourcePaths)
-            probes.wait()
-            guard let buildFacts = facts.value else { return speculation.finish(nil, folded: nil) }
-            speculation.finish(.init(crates: crates, facts: buildFacts, sourceFiles: sourceFiles), folded: folded)
         }
         let mergeEarly: @Sendable (String, [String]) -> Void = { bitcode, units in
             guard signals.signal == nil else { return }
