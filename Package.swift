@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(name: "SelectionTests", dependencies: ["Selection", "Store", "BlockIR", "InputTracing", "TrimConfig", "TrimModel", "ProcessSpawn"]),
         .testTarget(name: "TestFilterTests", dependencies: ["TestFilter"]),
         .testTarget(name: "TrimConfigTests", dependencies: ["TrimConfig"]),
-        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Store", "InputTracing", "BlockIR", "BitcodeReader", "TrimModel", "ProcessSpawn", "RustcWrapping", "LockedValues"]),
+        .testTarget(name: "TrimRunTests", dependencies: ["TrimPipeline", "CargoSupport", "Runner", "Reporting", "Selection", "Store", "InputTracing", "BlockIR", "BitcodeReader", "TrimModel", "ProcessSpawn", "RustcWrapping", "LockedValues"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Runner"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Selection", "PrivateFiles", "NativeBuild", "Coverage", "BlockIR", "Store", "TrimModel", "ProcessSpawn"], exclude: ["Fixtures"]),
         .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn"]),
