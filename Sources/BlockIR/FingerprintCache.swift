@@ -23,8 +23,12 @@ public struct FingerprintCache: Sendable {
     }
 
     public func entry(for file: BitcodeFile) -> URL {
-        directory.appendingPathComponent(
-            "\(file.contentHash)-f\(Self.formatVersion)-llvm\(ReaderVersion.llvm).fp")
+        URL(fileURLWithPath: entryPath(for: file))
+    }
+
+    /// `entry(for:)` as a path: asked for every unit of every merged crate.
+    public func entryPath(for file: BitcodeFile) -> String {
+        directory.path + "/\(file.contentHash)-f\(Self.formatVersion)-llvm\(ReaderVersion.llvm).fp"
     }
 
     /// Where the file's block lines (`BlockLines`, for the editor) are kept.
@@ -36,7 +40,16 @@ public struct FingerprintCache: Sendable {
     /// The cached fingerprint, or nil when absent or unreadable (a damaged
     /// entry is removed and recomputed, never trusted).
     public func load(_ file: BitcodeFile) -> ModuleFingerprint? {
-        Self.decode(entry(for: file), FingerprintCodec.decode)
+        // Read, not mapped: an entry is small, and unmapping it in a process
+        // with many threads costs every core a TLB flush.
+        let path = entryPath(for: file)
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do {
+            return try data.withUnsafeBytes { try FingerprintCodec.decode($0) }
+        } catch {
+            unlink(path)
+            return nil
+        }
     }
 
     /// The cached block lines, or nil as for `load`.

@@ -45,7 +45,7 @@ public final class Fingerprinter: Sendable {
         let workers = min(parallelism, files.count)
         // Cores no other worker needs go to the parses themselves: one file
         // to parse (the other side cached) gets every core.
-        let toParse = files.filter { !FileManager.default.fileExists(atPath: cache.entry(for: $0).path) }.count
+        let toParse = files.filter { access(cache.entryPath(for: $0), F_OK) != 0 }.count
         let threads = max(1, parallelism / max(1, min(parallelism, toParse)))
         ParallelLoop.run(iterations: workers) { _ in
             while true {
