@@ -34,11 +34,15 @@ final class EarlySelection: @unchecked Sendable {
     }
 
     private let lock = NSLock()
+    /// Left once the crates are folded (or given up); `running` once decided.
+    private let folding = DispatchGroup()
     private let running = DispatchGroup()
     private let expected: @Sendable () -> Set<String>?
     private let decide: @Sendable (BuildSnapshot) -> CodeSelection?
     private var started = false
-    private var outcome: (basis: Basis, folded: Folded, selection: CodeSelection)?
+    private var basis: Basis?
+    private var folded: Folded?
+    private var selection: CodeSelection?
 
     /// - Parameters:
     ///   - expected: the module keys to wait for; nil while unknown (the store not read yet).
@@ -55,27 +59,31 @@ final class EarlySelection: @unchecked Sendable {
         return lock.withLock {
             guard !started else { return false }
             started = true
+            folding.enter()
             running.enter()
             return true
         }
     }
 
-    /// Ends what `startsWith` started: decided from `basis`, or (nil) given up.
+    /// Ends what `startsWith` started: the crates folded and decided on
+    /// `basis` (the folding is given out before the deciding), or (nil) given up.
     func finish(_ basis: Basis?, folded: Folded?) {
         defer { running.leave() }
-        guard let basis, let folded else { return }
-        let current = BuildSnapshot(facts: basis.facts, modules: Array(folded.modules.values), sourceFiles: basis.sourceFiles)
-        var indexed = current
-        indexed.functionIndexes = folded.functionIndexes
-        guard let selection = decide(indexed) else { return }
-        lock.withLock { outcome = (basis, folded, selection) }
+        guard let basis, let folded else { return folding.leave() }
+        lock.withLock { (self.basis, self.folded) = (basis, folded) }
+        folding.leave()
+        var current = BuildSnapshot(facts: basis.facts, modules: Array(folded.modules.values),
+                                    sourceFiles: basis.sourceFiles)
+        current.functionIndexes = folded.functionIndexes
+        guard let selection = decide(current) else { return }
+        lock.withLock { self.selection = selection }
     }
 
-    /// The folded crates, when `crates` are the ones decided from (waits for the deciding).
+    /// The folded crates, when `crates` are the ones folded (waits for the folding, not the deciding).
     func folded(for crates: [String: String]) -> Folded? {
         guard lock.withLock({ started }) else { return nil }
-        running.wait()
-        return lock.withLock { outcome.flatMap { $0.basis.crates == crates ? $0.folded : nil } }
+        folding.wait()
+        return lock.withLock { basis?.crates == crates ? folded : nil }
     }
 
     /// The selection by code, when `build` is what it was decided from.
@@ -88,7 +96,7 @@ final class EarlySelection: @unchecked Sendable {
     func selection(for basis: Basis) -> CodeSelection? {
         guard lock.withLock({ started }) else { return nil }
         running.wait()
-        return lock.withLock { outcome.flatMap { $0.basis == basis ? $0.selection : nil } }
+        return lock.withLock { self.basis == basis ? selection : nil }
     }
 
     /// Waits for anything started (on every way out of the run).
