@@ -61,6 +61,7 @@ public enum RunPipeline {
             }
         }, earlySelection: early)
         defer { build.session.close() }
+        defer { early?.wait() }  // before the lock is given up
         defer { exitKeeper?.keep(build, warm, preload) }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
         let doctestListing = PendingWork { () throws(TrimError) in try DoctestSuite.make(build: build, request: request) }
@@ -241,11 +242,6 @@ public enum RunPipeline {
     /// a run leaves before it collects garbage.
     static let buildsLeftBeforeCollecting = 3
 
-    /// Collects garbage once builds no last result ran on have piled up: a
-    /// collection reads whole tables, and a build kept a few runs longer
-    /// costs nothing. Done while cargo builds, with the workspace lock held:
-    /// the same as at the end of the run before (this run's build is not
-    /// recorded yet, and a build another trim holds is never taken).
     /// The selection by code of every test the store knows, decided while
     /// cargo links once every crate of the recorded builds is merged.
     static func earlySelection(_ request: RunRequest, preload: StoreRecordsPreload) -> EarlySelection {
@@ -259,6 +255,11 @@ public enum RunPipeline {
         })
     }
 
+    /// Collects garbage once builds no last result ran on have piled up: a
+    /// collection reads whole tables, and a build kept a few runs longer
+    /// costs nothing. Done while cargo builds, with the workspace lock held:
+    /// the same as at the end of the run before (this run's build is not
+    /// recorded yet, and a build another trim holds is never taken).
     static func collectGarbageIfPiledUp(_ records: StoreRecords, sharedServer: Bool,
                                         warn: @escaping @Sendable (String) -> Void) {
         do {
