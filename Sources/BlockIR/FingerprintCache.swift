@@ -40,29 +40,22 @@ public struct FingerprintCache: Sendable {
     /// The cached fingerprint, or nil when absent or unreadable (a damaged
     /// entry is removed and recomputed, never trusted).
     public func load(_ file: BitcodeFile) -> ModuleFingerprint? {
-        // Read, not mapped: an entry is small, and unmapping it in a process
-        // with many threads costs every core a TLB flush.
-        let path = entryPath(for: file)
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        do {
-            return try data.withUnsafeBytes { try FingerprintCodec.decode($0) }
-        } catch {
-            unlink(path)
-            return nil
-        }
+        Self.decode(entryPath(for: file), FingerprintCodec.decode)
     }
 
     /// The cached block lines, or nil as for `load`.
     public func loadLines(_ file: BitcodeFile) -> BlockLines? {
-        Self.decode(linesEntry(for: file), BlockLinesCodec.decode)
+        Self.decode(linesEntry(for: file).path, BlockLinesCodec.decode)
     }
 
-    private static func decode<T>(_ url: URL, _ decoder: (UnsafeRawBufferPointer) throws -> T) -> T? {
-        guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return nil }
+    private static func decode<T>(_ path: String, _ decoder: (UnsafeRawBufferPointer) throws -> T) -> T? {
+        // Read, not mapped: an entry is small, and unmapping it in a process
+        // with many threads costs every core a TLB flush.
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
         do {
             return try data.withUnsafeBytes { try decoder($0) }
         } catch {
-            try? FileManager.default.removeItem(at: url)
+            unlink(path)
             return nil
         }
     }
