@@ -146,6 +146,7 @@ let package = Package(
         .executableTarget(name: "trim-rustc-wrapper", dependencies: ["RustcWrapping"],
                           linkerSettings: [.unsafeFlags(positionDependent + ["-static-stdlib"])]),
         .executableTarget(name: "trim-bench-parse", dependencies: ["CLLVMShim"], path: "Benchmarks/ParseOnly"),
+        .executableTarget(name: "trim-bench-merge", dependencies: ["BlockIR"], path: "Benchmarks/Merge"),
         .executableTarget(name: "trim-bench-overhead", dependencies: ["Coverage", "InputTracing", "ProcessSpawn", "TrimModel"],
                           path: "Benchmarks/Overhead", exclude: ["overhead.rs"]),
         // The benchmark scripts' generated Rust (from Templates/) and their statistics.
