@@ -57,58 +57,64 @@ public struct CrateModule: Sendable {
         }
 
         // Each symbol's copies, grouped by index in the order first met (no
-        // hashing of a symbol per block below).
+        // hashing of a symbol per block below); their units apart, so that
+        // the fold shares the functions' storage instead of copying it.
         var groupOf: [String: Int] = [:]
-        var groups: [[(unit: String, function: FunctionFingerprint)]] = []
-        var order: [String] = []
+        var groups: [[FunctionFingerprint]] = []
+        var unitsOfGroup: [[String]] = []
         for unit in ordered {
             for var function in unit.functions {
-                for b in function.blocks.indices { function.blocks[b].file = remap(function.blocks[b].file, in: unit) }
+                for b in function.blocks.indices {
+                    let file = remap(function.blocks[b].file, in: unit)
+                    if file != function.blocks[b].file { function.blocks[b].file = file }
+                }
                 if let group = groupOf[function.symbol] {
-                    groups[group].append((unit.sourceFilename, function))
+                    groups[group].append(function)
+                    unitsOfGroup[group].append(unit.sourceFilename)
                 } else {
                     groupOf[function.symbol] = groups.count
-                    order.append(function.symbol)
-                    groups.append([(unit.sourceFilename, function)])
+                    groups.append([function])
+                    unitsOfGroup.append([unit.sourceFilename])
                 }
             }
         }
         var referenced = Set<String>()
         for group in groups {
             for copy in group {
-                for block in copy.function.blocks where !block.references.isEmpty { referenced.formUnion(block.references) }
+                for block in copy.blocks where !block.references.isEmpty { referenced.formUnion(block.references) }
             }
         }
         for unit in ordered {
             for references in unit.globalReferences.values { referenced.formUnion(references) }
             for descriptor in unit.testDescriptors { referenced.formUnion(descriptor.references) }
         }
+        var coverable = Set<String>()
         var uncoverable = Set<String>()
         for unit in ordered { uncoverable.formUnion(unit.globals.keys) }
+        for symbol in groupOf.keys where !uncoverable.contains(symbol) { coverable.insert(symbol) }
         let names = SymbolNames.WithoutHash(referenced)
         for g in groups.indices {
             for c in groups[g].indices {
-                for b in groups[g][c].function.blocks.indices
-                where !groups[g][c].function.blocks[b].externalGlobals.isEmpty {
-                    Self.dropCoverableCallees(&groups[g][c].function.blocks[b], defined: groupOf,
-                                              uncoverable: uncoverable, names: names)
+                for b in groups[g][c].blocks.indices where !groups[g][c].blocks[b].externalGlobals.isEmpty {
+                    Self.dropCoverableCallees(&groups[g][c].blocks[b], coverable: coverable, names: names)
                 }
             }
         }
-        var fold = ReferenceFold(groups: groups.map { $0.map(\.function) }, groupOf: groupOf, referenced: referenced,
-                                 names: names)
+        var fold = ReferenceFold(groups: groups, groupOf: groupOf, referenced: referenced, names: names)
 
         var functions: [FunctionFingerprint] = []
+        functions.reserveCapacity(groups.count)
         var folded: [UnitFunction: Int] = [:]
-        for (group, symbol) in order.enumerated() {
-            var variants = zip(groups[group], fold.keptCopies(of: symbol)).map { (unit: $0.unit, function: $1) }
-            let kept = variants[0].function
-            if variants.allSatisfy({ $0.function.hasSameContent(as: kept) }) {
-                functions.append(kept)
+        for group in groups.indices {
+            let symbol = groups[group][0].symbol
+            let kept = fold.keptCopies(of: symbol)
+            if kept.count == 1 || kept.dropFirst().allSatisfy({ $0.hasSameContent(as: kept[0]) }) {
+                functions.append(kept[0])
                 continue
             }
             // Differing copies: the one with the smallest digest stands for
             // all, whatever the units are called this time.
+            var variants = zip(unitsOfGroup[group], kept).map { (unit: $0, function: $1) }
             variants.sort { $0.function.contentDigest < $1.function.contentDigest }
             var standIn = variants[0].function
             let digest = variants.reduce(UInt64(0x5ca1_ab1e)) { Digest.mix($0, $1.function.contentDigest) }
@@ -141,20 +147,19 @@ public struct CrateModule: Sendable {
     }
 
     /// Drops from a block's external references the functions of the crate
-    /// that coverage sees (`defined` and not `uncoverable`). A unit names a
+    /// that coverage sees (`coverable`: defined here, not uncoverable). A unit names a
     /// callee it only declares without its hash; the block's `references` say
     /// which symbol that is, so a name is dropped only when every function of
     /// that name the block refers to is such a function (never another
     /// crate's, nor an uncoverable one).
-    private static func dropCoverableCallees(_ block: inout BlockFingerprint, defined: [String: Int],
-                                             uncoverable: Set<String>, names: SymbolNames.WithoutHash) {
-        func coverable(_ symbol: String) -> Bool { defined[symbol] != nil && !uncoverable.contains(symbol) }
+    private static func dropCoverableCallees(_ block: inout BlockFingerprint, coverable: Set<String>,
+                                             names: SymbolNames.WithoutHash) {
         // A block names a few functions: arrays searched in turn cost less
         // than two sets hashed for every block (most of a crate's merge);
         // sets for the rare block that names many.
         var local: [String] = [], foreign: [String] = []
         for symbol in block.references {
-            if coverable(symbol) {
+            if coverable.contains(symbol) {
                 local.append(names[symbol])
             } else {
                 foreign.append(names[symbol])
@@ -163,12 +168,12 @@ public struct CrateModule: Sendable {
         if local.count + foreign.count > 16 {
             let (localSet, foreignSet) = (Set(local), Set(foreign))
             block.externalGlobals.removeAll { name in
-                coverable(name) || (localSet.contains(name) && !foreignSet.contains(name))
+                coverable.contains(name) || (localSet.contains(name) && !foreignSet.contains(name))
             }
             return
         }
         block.externalGlobals.removeAll { name in
-            coverable(name) || (local.contains(name) && !foreign.contains(name))
+            coverable.contains(name) || (local.contains(name) && !foreign.contains(name))
         }
     }
 }
