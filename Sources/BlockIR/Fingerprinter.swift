@@ -45,18 +45,38 @@ public final class Fingerprinter: Sendable {
         let workers = min(parallelism, files.count)
         // Cores no other worker needs go to the parses themselves: one file
         // to parse (the other side cached) gets every core.
-        let toParse = files.filter { access(cache.entryPath(for: $0), F_OK) != 0 }.count
-        let threads = max(1, parallelism / max(1, min(parallelism, toParse)))
+        let missing = files.filter { access(cache.entryPath(for: $0), F_OK) != 0 }
+        let threads = max(1, parallelism / max(1, min(parallelism, missing.count)))
+        let parsedTogether = parseSmallUnitsTogether(missing)
         ParallelLoop.run(iterations: workers) { _ in
             while true {
                 let index = next.take()
                 guard index < files.count else { return }
-                results.set(
-                    index, Result { () throws(BlockIRError) in try self.unitFingerprint(files[index], threads: threads) })
+                results.set(index, Result { () throws(BlockIRError) in
+                    try self.unitFingerprint(files[index], threads: threads,
+                                             parsedJustNow: parsedTogether.contains(files[index].contentHash))
+                })
             }
         }
         return results.all
     }
+
+    /// Units to parse whose bytes add up to less than `smallBatchBytes` go
+    /// to one worker, in order: starting a worker (libLLVM) costs about as
+    /// much CPU as reading 100 KB of bitcode, and an edit usually leaves a
+    /// few small units to read while rustc still builds on every core. What
+    /// this leaves unanswered (a file the worker failed on, and those after
+    /// it) is read one by one as before, so an error names its own file.
+    /// Returns the content hashes of the files it parsed.
+    private func parseSmallUnitsTogether(_ missing: [BitcodeFile]) -> Set<String> {
+        guard missing.count > 1, missing.reduce(0, { $0 + $1.size }) < Self.smallBatchBytes,
+            (try? cache.prepare()) != nil
+        else { return [] }
+        try? reader.fingerprints(missing.map { ($0, cache.entry(for: $0)) })
+        return Set(missing.filter { access(cache.entryPath(for: $0), F_OK) == 0 }.map(\.contentHash))
+    }
+
+    static let smallBatchBytes = 256 * 1024
 
     /// Each block's source lines in `file` (for the editor): from the cache
     /// when the bytes were seen before, otherwise through a worker, cached.
@@ -96,9 +116,11 @@ public final class Fingerprinter: Sendable {
         CrossCrateFold.resolve(["": module])[""]!
     }
 
-    private func unitFingerprint(_ file: BitcodeFile, threads: Int) throws(BlockIRError) -> ModuleFingerprint {
+    private func unitFingerprint(_ file: BitcodeFile, threads: Int, parsedJustNow: Bool = false)
+        throws(BlockIRError) -> ModuleFingerprint
+    {
         if let cached = cache.load(file) {
-            counters.count(cached: true)
+            counters.count(cached: !parsedJustNow)
             return cached
         }
         try cache.prepare()

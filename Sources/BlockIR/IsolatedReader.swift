@@ -43,6 +43,15 @@ public struct IsolatedReader: Sendable {
         try run(["--threads", String(max(1, threads))], [(file, output)])
     }
 
+    /// Fingerprints each file of `batch` into its output, one worker for
+    /// them all (a worker costs more to start than a small unit costs to
+    /// read). As for `blockLines(_:)`, the worker stops at the first file it
+    /// fails on and the error names the batch's first file.
+    public func fingerprints(_ batch: [(file: BitcodeFile, output: URL)], threads: Int = 1) throws(BlockIRError) {
+        guard !batch.isEmpty else { return }
+        try run(["--threads", String(max(1, threads))], batch.map { ($0.file, $0.output) })
+    }
+
     /// Writes each file's `BlockLines` into its output (atomically,
     /// `BlockLinesCodec`), one worker for them all: a worker costs more to
     /// start (libLLVM) than a unit costs to read. The worker stops at the

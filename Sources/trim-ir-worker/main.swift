@@ -1,8 +1,7 @@
-// trim-ir-worker [--threads N | --lines] [--llvm-version V] IN.bc OUT —
-// parses one bitcode file and writes its fingerprint (with up to N threads,
-// default 1) or, with --lines, each block's source lines to OUT atomically;
-// --lines takes several IN OUT pairs, read in order, stopping at the first
-// failure.
+// trim-ir-worker [--threads N | --lines] [--llvm-version V] IN.bc OUT [IN.bc OUT]... —
+// parses each bitcode file and writes its fingerprint (with up to N threads,
+// default 1) or, with --lines, each block's source lines to its OUT
+// atomically; the pairs are read in order, stopping at the first failure.
 // With --llvm-version it reads only if its libLLVM is version V (exit 5,
 // printing the version it has, otherwise). Run by trim and blockdiff in a
 // child process, so that LLVM crashing on a damaged file cannot take them
@@ -11,7 +10,7 @@ import BitcodeReader
 import BlockIR
 import Foundation
 
-let usage = "usage: trim-ir-worker [--threads N] [--llvm-version V] IN.bc OUT\n"
+let usage = "usage: trim-ir-worker [--threads N] [--llvm-version V] IN.bc OUT [IN.bc OUT]...\n"
     + "       trim-ir-worker --lines [--llvm-version V] IN.bc OUT [IN.bc OUT]...\n"
 var request = ReaderWorker.Request.fingerprint(threads: 1)
 var llvmVersion: String?
@@ -31,9 +30,8 @@ while let argument = arguments.popFirst() {
         files.append(argument)
     }
 }
-// Block lines of several files, in order: IN1 OUT1 IN2 OUT2 ...
-let pairsAllowed = request == .blockLines ? Int.max : 1
-guard understood, files.count >= 2, files.count % 2 == 0, files.count / 2 <= pairsAllowed else {
+// Several files, in order: IN1 OUT1 IN2 OUT2 ...
+guard understood, files.count >= 2, files.count % 2 == 0 else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(64)
 }

@@ -81,6 +81,45 @@ import Testing
         #expect(throws: BlockIRError.notBitcode(path: text)) { try BitcodeFile(path: text) }
     }
 
+    /// A crate's few small units left to read go to one worker; a damaged
+    /// one among them is still an error naming it, and the units after it
+    /// are read all the same.
+    @Test func smallUnitsAreReadByOneWorkerAndADamagedOneIsNamed() throws {
+        let builds = try FixtureBuilds()
+        defer { try? FileManager.default.removeItem(at: builds.root) }
+        let paths = try (0..<3).map { try builds.rust("unit\($0)", "pub fn f\($0)(n: u32) -> u32 {\n    n + \($0)\n}\n") }
+        // The worker, behind a script that notes each start.
+        let log = builds.root.appendingPathComponent("starts.log").path
+        let script = builds.root.appendingPathComponent("worker.sh").path
+        try "#!/bin/sh\necho start >> '\(log)'\nexec '\(try IsolatedReader().workerPath)' \"$@\"\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        func starts() -> Int {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
+        let files = try paths.map { try BitcodeFile(path: $0) }
+        let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: builds.root.appendingPathComponent("cache")),
+                                          reader: try IsolatedReader(workerPath: script), parallelism: 2)
+        let read = fingerprinter.unitFingerprints(of: files)
+        #expect(starts() == 1, "three small units, one worker")
+        #expect(fingerprinter.statistics.parsed == 3 && fingerprinter.statistics.cached == 0)
+        for (result, path) in zip(read, paths) {
+            #expect(try result.get() == ShimReader.read(path: path).get())
+        }
+
+        let damaged = builds.root.appendingPathComponent("damaged.bc").path
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: paths[0]))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: damaged))
+        let others = try (3..<5).map { try builds.rust("unit\($0)", "pub fn g\($0)() -> u32 {\n    \($0)\n}\n") }
+        let batch = fingerprinter.unitFingerprints(of: try [others[0], damaged, others[1]].map { try BitcodeFile(path: $0) })
+        #expect(try batch[0].get() == ShimReader.read(path: others[0]).get())
+        if case .failure(let error) = batch[1] { #expect(error.path == damaged, "\(error)") } else {
+            Issue.record("half a bitcode file read without an error")
+        }
+        #expect(try batch[2].get() == ShimReader.read(path: others[1]).get())
+        #expect(starts() > 2, "what the batch left is read one file at a time")
+    }
+
     @Test func theWorkerReadsOnlyWithTheLLVMItIsAskedFor() throws {
         let builds = try FixtureBuilds()
         defer { try? FileManager.default.removeItem(at: builds.root) }
