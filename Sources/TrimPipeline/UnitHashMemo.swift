@@ -20,15 +20,25 @@ final class UnitHashMemo: @unchecked Sendable {
     /// How many files this memo read and hashed (not served from memory).
     var filesRead: Int { lock.withLock { read } }
 
+    /// Read on another thread: the run starts cargo meanwhile, and needs
+    /// the memo only once a crate is built.
+    private let loading = DispatchGroup()
+
     /// The memo's file format: one `stamp \t size \t hash` a line; a line of
     /// any other shape (an older trim's, keyed by path) is ignored.
     init(file: URL) {
         self.file = file
-        guard let data = FileManager.default.contents(atPath: file.path) else { return }
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0].hasPrefix("dev"), let size = Int(parts[1]) else { continue }
-            known[String(parts[0])] = (String(parts[2]), size)
+        loading.enter()
+        DispatchQueue.global().async { [self] in
+            defer { loading.leave() }
+            guard let data = FileManager.default.contents(atPath: file.path) else { return }
+            var read: [String: (hash: String, size: Int)] = [:]
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+                let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
+                guard parts.count == 3, parts[0].hasPrefix("dev"), let size = Int(parts[1]) else { continue }
+                read[String(parts[0])] = (String(parts[2]), size)
+            }
+            lock.withLock { known = read }  // nothing reads or adds before `loading` ends
         }
     }
 
@@ -41,6 +51,7 @@ final class UnitHashMemo: @unchecked Sendable {
     /// The file, its hash from the memo when a file of the same identity was
     /// hashed before, else read and hashed.
     func bitcodeFile(_ path: String) throws(BlockIRError) -> BitcodeFile {
+        loading.wait()
         let stamp = Self.stamp(path)
         if let stamp, let entry = lock.withLock({ known[stamp.stamp] }), entry.size == stamp.size {
             lock.withLock { _ = used.insert(stamp.stamp) }
@@ -60,6 +71,7 @@ final class UnitHashMemo: @unchecked Sendable {
 
     /// Writes the entries used this run (older files' are dropped). Failing to save is not an error.
     func save() {
+        loading.wait()
         let text = lock.withLock {
             used.sorted().compactMap { stamp in known[stamp].map { "\(stamp)\t\($0.size)\t\($0.hash)\n" } }.joined()
         }

@@ -173,19 +173,10 @@ public struct WorkspaceBuild: Sendable {
         do { reader = try IsolatedReader() } catch { throw .bitcode(error) }
         let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: paths.fingerprintCache), reader: reader,
                                           parallelism: options.jobs)
-        // Asked of rustc and git while cargo builds: nothing here depends on the build.
+        // Asked of rustc and git while cargo builds (started just before it):
+        // nothing here depends on the build.
         let probes = DispatchGroup()
         let facts = LockedBox<BuildFacts?>(nil), sysroot = LockedBox<String?>(nil)
-        DispatchQueue.global().async(group: probes) {
-            let flags = Self.portableFlags(build.recordedFlags(), runtime: runtime, workspaceRoot: workspace.root)
-            facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: flags,
-                                                features: options.selection.featureNames,
-                                                profile: options.selection.profileName)
-        }
-        DispatchQueue.global().async(group: probes) {
-            sysroot.value = BuildFactsProbe.output(of: "rustc", ["--print", "sysroot"], in: workspace.root)?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-        }
         defer { probes.wait() }
         // Each crate's units are fingerprinted as soon as they are all written
         // (a test or bin executable's as its link starts, the wrapper tells;
@@ -243,6 +234,16 @@ public struct WorkspaceBuild: Sendable {
                     warm.prepareFold(key, of: merged.0)
                 }
             }
+        }
+        DispatchQueue.global().async(group: probes) {
+            let flags = Self.portableFlags(build.recordedFlags(), runtime: runtime, workspaceRoot: workspace.root)
+            facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: flags,
+                                                features: options.selection.featureNames,
+                                                profile: options.selection.profileName)
+        }
+        DispatchQueue.global().async(group: probes) {
+            sysroot.value = BuildFactsProbe.output(of: "rustc", ["--print", "sysroot"], in: workspace.root)?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let notices = LinkNotices(directory: session.scratch, heard: mergeEarly)
         var building = build
