@@ -12,6 +12,9 @@
 //   trim-bench-stats ratio A B             A / B, 2 decimals
 //   trim-bench-stats verdict VALUE LIMIT [MARGIN]
 //                                          PASS when VALUE <= LIMIT (+ MARGIN), else MISS
+//   trim-bench-stats paired [--decimals N] "A1 A2 ..." "B1 B2 ..."
+//                                          one figure of each build per round -> "median low high" of
+//                                          B - A by round, with a 95 % bootstrap interval (4 decimals unless N)
 //   trim-bench-stats difference [--decimals N] A B [C...]
 //                                          A - B - C ..., 4 decimals unless N
 //   trim-bench-stats ms SECONDS            milliseconds, 1 decimal
@@ -96,6 +99,15 @@ func run(_ arguments: [String]) throws(StatsError) -> String {
         guard operands.count == 2 || operands.count == 3 else { throw .usage("verdict: expected VALUE LIMIT [MARGIN]") }
         let margin = operands.count == 3 ? try number(operands[2]) : 0
         return try number(operands[0]) <= number(operands[1]) + margin ? "PASS" : "MISS"
+    case "paired":
+        let places = try decimals(default: 4)
+        try expect(2, "\"A1 A2 ...\" \"B1 B2 ...\"")
+        func figures(_ text: String) throws(StatsError) -> [Double] {
+            var values: [Double] = []
+            for word in text.split(whereSeparator: { $0.isWhitespace }) { values.append(try number(String(word))) }
+            return values
+        }
+        return try pairedDifference(first: figures(operands[0]), second: figures(operands[1]), decimals: places)
     case "difference":
         let places = try decimals(default: 4)
         guard operands.count >= 2 else { throw .usage("difference: expected A B [C...]") }
