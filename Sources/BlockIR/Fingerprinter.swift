@@ -66,7 +66,8 @@ public final class Fingerprinter: Sendable {
     /// much CPU as reading 100 KB of bitcode, and an edit usually leaves a
     /// few small units to read while rustc still builds on every core. What
     /// this leaves unanswered (a file the worker failed on, and those after
-    /// it) is read one by one as before, so an error names its own file.
+    /// it) is read one by one as before, so an error names its own file (a
+    /// file LLVM loops on costs its time limit twice, once in the batch).
     /// Returns the content hashes of the files it parsed.
     private func parseSmallUnitsTogether(_ missing: [BitcodeFile]) -> Set<String> {
         guard missing.count > 1, missing.reduce(0, { $0 + $1.size }) < Self.smallBatchBytes,
