@@ -28,7 +28,9 @@
 # member: ledger's, shop's and calc's second member were cargo's alone).
 # Reports medians (min and max beside), the tests trim ran, cargo's own
 # "Finished in" inside each, and the ratio trim / cargo with a verdict against
-# the target <= 1.0x (slow: <= 0.3x); the statistics come from
+# the target <= 1.0x (slow: <= 0.3x); then, per workspace, trim minus cargo
+# test round by round (median and 95 % bootstrap interval), which says
+# whether the rounds tell the two apart; the statistics come from
 # trim-bench-stats (Benchmarks/Stats).
 #
 # The floor, measured in the same rounds: trim's instrumented build alone
@@ -200,6 +202,7 @@ echo "machine: $(nproc) cores; $(rustc --version); load $(cut -d' ' -f1-3 /proc/
 names=(ledger shop calc gen3000 slow)
 [[ -n $only ]] && names=("$only")
 rows=()
+paired=()
 r_loads=""
 for name in "${names[@]}"; do
   case $name in
@@ -224,6 +227,9 @@ for name in "${names[@]}"; do
   rows+=("$(printf '  %-8s %5s/%-5s  %6s %6s %6s  (cargo %6s)   %6s %6s %6s  (build %6s)   %6s   %5sx  %5sx  %-10s %s' \
     "$name" "${ran%.000}" "$r_total" "$tm" "$tmin" "$tmax" "$tb" "$cm" "$cmin" "$cmax" "$cb" "$fm" \
     "$tr_ratio" "$fl_ratio" "$goal" "$v")")
+  # One round's trim and cargo test share that moment's load: their
+  # difference, round by round, says how far from even the medians are.
+  paired+=("$(printf '  %-8s %s' "$name" "$(stats paired --decimals 3 "$r_cargo" "$r_trim")")")
 done
 
 echo
@@ -232,5 +238,8 @@ echo "  space    ran/tests    trim run: median min max (cargo's Finished)   carg
 for row in "${rows[@]}"; do echo "$row"; done
 echo "  (floor: trim's instrumented cargo build alone, median; trim and floor: ratios to cargo test's median;"
 echo "   goal: the target when the floor is under it, else trim <= floor + 0.3 s)"
+echo "trim run - cargo test, round by round, seconds: median and 95 % bootstrap interval"
+echo "(an interval holding 0: these rounds cannot tell the two apart)"
+for row in "${paired[@]}"; do echo "$row"; done
 echo "load average at each round's start: $r_loads"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
