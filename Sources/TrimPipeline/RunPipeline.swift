@@ -53,7 +53,7 @@ public enum RunPipeline {
         let preload = StoreRecordsPreload()
         defer { preload.finish() }
         let early = request.force ? nil : earlySelection(request, preload: preload)
-        defer { early?.wait() }
+        defer { early?.wait() }  // also when the build fails: its own wait below is then never set
         let build = try WorkspaceBuild.make(for: request, command: "run", signals: signals, timings: timings, warm: warm,
                                             whileBuilding: { open, sharedServer in
             preload.start(open, warm: warm) { records in
