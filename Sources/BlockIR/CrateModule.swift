@@ -44,70 +44,68 @@ public struct CrateModule: Sendable {
     /// `name`: the crate module's `sourceFilename` (units keep their own for slot mapping).
     public init(name: String, units: [ModuleFingerprint]) {
         let ordered = units.sorted { $0.sourceFilename < $1.sourceFilename }
-        var files: [String] = []
-        var fileIndex: [String: UInt32] = [:]
-        func remap(_ file: UInt32?, in unit: ModuleFingerprint) -> UInt32? {
-            guard let file, Int(file) < unit.files.count else { return nil }
-            let name = unit.files[Int(file)]
-            if let known = fileIndex[name] { return known }
-            let index = UInt32(files.count)
-            files.append(name)
-            fileIndex[name] = index
-            return index
-        }
+        var files = CrateFiles(units: ordered)
 
-        // Each symbol's copies, grouped by index in the order first met (no
-        // hashing of a symbol per block below); their units apart, so that
-        // the fold shares the functions' storage instead of copying it.
-        var groupOf: [String: Int] = [:]
+        // Each symbol's copies, grouped: a defined symbol's number is its
+        // group's index, so symbols are numbered before any reference is;
+        // their units apart, so that the fold shares the functions' storage
+        // instead of copying it.
+        var symbols = InternedSymbols(capacity: ordered.reduce(0) { $0 + $1.functions.count } * 2)
         var groups: [[FunctionFingerprint]] = []
         var unitsOfGroup: [[String]] = []
-        for unit in ordered {
+        for (u, unit) in ordered.enumerated() {
             for var function in unit.functions {
                 for b in function.blocks.indices {
-                    let file = remap(function.blocks[b].file, in: unit)
+                    let file = files.remap(function.blocks[b].file, unit: u)
                     if file != function.blocks[b].file { function.blocks[b].file = file }
                 }
-                if let group = groupOf[function.symbol] {
+                let group = Int(symbols.intern(function.symbol))
+                if group < groups.count {
                     groups[group].append(function)
                     unitsOfGroup[group].append(unit.sourceFilename)
                 } else {
-                    groupOf[function.symbol] = groups.count
                     groups.append([function])
                     unitsOfGroup.append([unit.sourceFilename])
                 }
             }
         }
-        var referenced = Set<String>()
-        for group in groups {
-            for copy in group {
-                for block in copy.blocks where !block.references.isEmpty { referenced.formUnion(block.references) }
+        // Then every symbol the crate's blocks, globals and descriptors name,
+        // then their names without the hash.
+        var references = groups.map { $0.map { BlockReferenceIDs($0, symbols: &symbols) } }
+        for unit in ordered {
+            for named in unit.globalReferences.values { for symbol in named { _ = symbols.intern(symbol) } }
+            for descriptor in unit.testDescriptors { for symbol in descriptor.references { _ = symbols.intern(symbol) } }
+        }
+        let symbolCount = symbols.count
+        let nameOf = (0..<symbolCount).map { symbols.intern(SymbolNames.withoutHash(symbols[Int32($0)])) }
+
+        var coverable = Array(repeating: false, count: symbols.count)
+        for group in groups.indices { coverable[group] = true }
+        for unit in ordered {
+            for symbol in unit.globals.keys {
+                if let id = symbols.id(of: symbol), Int(id) < groups.count { coverable[Int(id)] = false }
             }
         }
-        for unit in ordered {
-            for references in unit.globalReferences.values { referenced.formUnion(references) }
-            for descriptor in unit.testDescriptors { referenced.formUnion(descriptor.references) }
-        }
-        var coverable = Set<String>()
-        var uncoverable = Set<String>()
-        for unit in ordered { uncoverable.formUnion(unit.globals.keys) }
-        for symbol in groupOf.keys where !uncoverable.contains(symbol) { coverable.insert(symbol) }
-        let names = SymbolNames.WithoutHash(referenced)
         for g in groups.indices {
             for c in groups[g].indices {
                 for b in groups[g][c].blocks.indices where !groups[g][c].blocks[b].externalGlobals.isEmpty {
-                    Self.dropCoverableCallees(&groups[g][c].blocks[b], coverable: coverable, names: names)
+                    Self.dropCoverableCallees(&groups[g][c].blocks[b], references: references[g][c][b],
+                                              coverable: coverable, nameOf: nameOf, symbols: symbols)
                 }
             }
         }
-        var fold = ReferenceFold(groups: groups, groupOf: groupOf, referenced: referenced, names: names)
+        let groupCount = groups.count
+        // The fold the only owner of the copies, so it can fold them in place.
+        var fold = ReferenceFold(groups: groups, references: references, symbols: symbols, symbolCount: symbolCount,
+                                 nameOf: nameOf)
+        (groups, references) = ([], [])
 
         var functions: [FunctionFingerprint] = []
-        functions.reserveCapacity(groups.count)
+        functions.reserveCapacity(groupCount)
         var folded: [UnitFunction: Int] = [:]
-        for group in groups.indices {
-            let symbol = groups[group][0].symbol
-            let kept = fold.keptCopies(of: symbol)
+        for group in 0..<groupCount {
+            let symbol = symbols[Int32(group)]
+            let kept = fold.keptCopies(of: group)
             if kept.count == 1 || kept.dropFirst().allSatisfy({ $0.hasSameContent(as: kept[0]) }) {
                 functions.append(kept[0])
                 continue
@@ -129,52 +127,89 @@ public struct CrateModule: Sendable {
             functions.append(standIn)
         }
 
+        func ids(_ named: [String]) -> [Int32] { named.map { symbols.id(of: $0)! } }
         var globals: [String: UInt64] = [:]
         for unit in ordered {
             for (name, hash) in unit.globals {
-                let references = unit.globalReferences[name] ?? []
-                globals[name, default: 0] &+= references.isEmpty ? hash : fold.fold(hash, references)
+                let named = unit.globalReferences[name] ?? []
+                globals[name, default: 0] &+= named.isEmpty ? hash : fold.fold(hash, ids(named))
             }
         }
         // Uncoverable functions: their content as folded here.
-        for name in globals.keys where groupOf[name] != nil { globals[name] = fold.digest(of: name) }
-        let descriptors = ordered.flatMap(\.testDescriptors).map { descriptor in
-            TestDescriptor(digest: fold.fold(descriptor.digest, descriptor.references), strings: descriptor.strings)
+        for name in globals.keys {
+            if let id = symbols.id(of: name), Int(id) < groupCount { globals[name] = fold.digest(of: Int(id)) }
         }
-        module = ModuleFingerprint(sourceFilename: name, files: files, functions: functions, globals: globals,
+        let descriptors = ordered.flatMap(\.testDescriptors).map { descriptor in
+            TestDescriptor(digest: fold.fold(descriptor.digest, ids(descriptor.references)), strings: descriptor.strings)
+        }
+        module = ModuleFingerprint(sourceFilename: name, files: files.names, functions: functions, globals: globals,
                                    testDescriptors: descriptors)
         self.folded = folded
     }
 
     /// Drops from a block's external references the functions of the crate
-    /// that coverage sees (`coverable`: defined here, not uncoverable). A unit names a
-    /// callee it only declares without its hash; the block's `references` say
-    /// which symbol that is, so a name is dropped only when every function of
-    /// that name the block refers to is such a function (never another
-    /// crate's, nor an uncoverable one).
-    private static func dropCoverableCallees(_ block: inout BlockFingerprint, coverable: Set<String>,
-                                             names: SymbolNames.WithoutHash) {
+    /// that coverage sees (`coverable`, by number: defined here, not
+    /// uncoverable). A unit names a callee it only declares without its hash;
+    /// the block's `references` say which symbol that is, so a name is dropped
+    /// only when every function of that name the block refers to is such a
+    /// function (never another crate's, nor an uncoverable one).
+    private static func dropCoverableCallees(_ block: inout BlockFingerprint, references: ArraySlice<Int32>,
+                                             coverable: [Bool], nameOf: [Int32], symbols: InternedSymbols) {
         // A block names a few functions: arrays searched in turn cost less
-        // than two sets hashed for every block (most of a crate's merge);
-        // sets for the rare block that names many.
-        var local: [String] = [], foreign: [String] = []
-        for symbol in block.references {
-            if coverable.contains(symbol) {
-                local.append(names[symbol])
+        // than two sets hashed for every block; sets for the rare block that
+        // names many. A string never numbered is no symbol or name of the crate.
+        var local: [Int32] = [], foreign: [Int32] = []
+        for id in references {
+            if coverable[Int(id)] {
+                local.append(nameOf[Int(id)])
             } else {
-                foreign.append(names[symbol])
+                foreign.append(nameOf[Int(id)])
             }
         }
         if local.count + foreign.count > 16 {
             let (localSet, foreignSet) = (Set(local), Set(foreign))
             block.externalGlobals.removeAll { name in
-                coverable.contains(name) || (localSet.contains(name) && !foreignSet.contains(name))
+                guard let id = symbols.id(of: name) else { return false }
+                return coverable[Int(id)] || (localSet.contains(id) && !foreignSet.contains(id))
             }
             return
         }
         block.externalGlobals.removeAll { name in
-            coverable.contains(name) || (local.contains(name) && !foreign.contains(name))
+            guard let id = symbols.id(of: name) else { return false }
+            return coverable[Int(id)] || (local.contains(id) && !foreign.contains(id))
         }
+    }
+}
+
+/// The source files of a crate's units, numbered for the crate module in
+/// the order blocks first name them; each unit's numbers mapped once.
+private struct CrateFiles {
+    private(set) var names: [String] = []
+    private var index: [String: UInt32] = [:]
+    private let units: [ModuleFingerprint]
+    /// Per unit (by position), each of its file numbers' crate number, `UInt32.max` until first named.
+    private var mapped: [[UInt32]]
+
+    init(units: [ModuleFingerprint]) {
+        self.units = units
+        mapped = units.map { Array(repeating: .max, count: $0.files.count) }
+    }
+
+    mutating func remap(_ file: UInt32?, unit u: Int) -> UInt32? {
+        guard let file, Int(file) < mapped[u].count else { return nil }
+        let known = mapped[u][Int(file)]
+        if known != .max { return known }
+        let name = units[u].files[Int(file)]
+        let crateIndex: UInt32
+        if let known = index[name] {
+            crateIndex = known
+        } else {
+            crateIndex = UInt32(names.count)
+            names.append(name)
+            index[name] = crateIndex
+        }
+        mapped[u][Int(file)] = crateIndex
+        return crateIndex
     }
 }
 

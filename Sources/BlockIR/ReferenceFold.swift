@@ -32,71 +32,90 @@
 /// So a reference counts the same whichever unit rustc put the callee in,
 /// as in a single-unit build.
 struct ReferenceFold {
-    /// Every copy of every function the crate defines, grouped by symbol
-    /// (`groupOf`), as read.
-    private let groups: [[FunctionFingerprint]]
-    private let groupOf: [String: Int]
-    private let names: SymbolNames.WithoutHash
-    private var keyCounts: [Key: Int] = [:]
-    private var contributions: [String: UInt64] = [:]
-    private var resolved: [String: [FunctionFingerprint]] = [:]
-    private var digests: [String: UInt64] = [:]
-    private var visiting = Set<String>()
+    /// Every copy of every function the crate defines, grouped by symbol, as
+    /// read; a defined symbol's number (`InternedSymbols`) is its group's index.
+    /// A group whose references are all folded is moved out when resolved
+    /// (never needed as read again), so it is folded in place, not copied.
+    private var groups: [[FunctionFingerprint]]
+    /// Per group: whether a block of a copy names a function the crate only declares.
+    private let namesDeclared: [Bool]
+    /// Per group: its first copy's debug-info name hash.
+    private let debugNames: [UInt64]
+    /// Each copy's references as numbers, beside `groups`.
+    private let references: [[BlockReferenceIDs]]
+    private let symbols: InternedSymbols
+    /// For each symbol's number: the number of its name without the hash.
+    private let nameOf: [Int32]
+    /// For each symbol's number: whether no other function the crate defines
+    /// or names has its name and debug-info name.
+    private let uniqueByName: [Bool]
+    private var contributions: [UInt64?]
+    private var resolved: [[FunctionFingerprint]?]
+    private var digests: [UInt64?]
+    private var visiting: [Bool]
 
     private struct Key: Hashable {
-        var name: String
+        var name: Int32
         var debugName: UInt64
     }
 
-    /// `groups`: each defined symbol's copies (one per unit that has it), the
-    /// symbol's group given by `groupOf`; `referenced`: every symbol the
-    /// crate's blocks, globals and descriptors name; `names`: symbols without
-    /// their hash (computed once for the crate).
-    init(groups: [[FunctionFingerprint]], groupOf: [String: Int], referenced: Set<String>,
-         names: SymbolNames.WithoutHash) {
+    /// `groups`: each defined symbol's copies (one per unit that has it), in
+    /// the order of their numbers; `references`: the copies' references as
+    /// numbers; `symbolCount`: the numbers below it are symbols (defined, then
+    /// named), those above names; `nameOf`: each symbol's name's number.
+    init(groups: [[FunctionFingerprint]], references: [[BlockReferenceIDs]], symbols: InternedSymbols,
+         symbolCount: Int, nameOf: [Int32]) {
         self.groups = groups
-        self.groupOf = groupOf
-        self.names = names
-        for symbol in groupOf.keys { keyCounts[key(of: symbol), default: 0] += 1 }
-        for symbol in referenced where groupOf[symbol] == nil { keyCounts[key(of: symbol), default: 0] += 1 }
-    }
-
-    private func copies(_ symbol: String) -> [FunctionFingerprint] {
-        groupOf[symbol].map { groups[$0] } ?? []
-    }
-
-    private func key(of symbol: String) -> Key {
-        Key(name: names[symbol], debugName: groupOf[symbol].map { groups[$0].first?.nameHash ?? 0 } ?? 0)
-    }
-
-    /// The copies of `symbol` as the crate module keeps them: references
-    /// folded, except in blocks that name a function the crate only declares,
-    /// whose references become tokens for `CrossCrateFold`.
-    mutating func keptCopies(of symbol: String) -> [FunctionFingerprint] {
-        let functions = copies(symbol)
-        // Closures over `groupOf`, never `isDeclared` passed as a value: that
-        // would copy the whole fold (a retain of each of its tables) per call.
-        let groupOf = self.groupOf
-        guard functions.contains(where: { $0.blocks.contains { $0.references.contains { groupOf[$0] == nil } } }) else {
-            return resolvedCopies(of: symbol)
+        self.references = references
+        self.symbols = symbols
+        self.nameOf = nameOf
+        let defined = Int32(groups.count)
+        namesDeclared = references.map { $0.contains { $0.ids.contains { $0 >= defined } } }
+        let debugNames = groups.map { $0.first?.nameHash ?? 0 }
+        self.debugNames = debugNames
+        var keyCounts: [Key: Int] = [:]
+        keyCounts.reserveCapacity(symbolCount)
+        var keys: [Key] = []
+        keys.reserveCapacity(symbolCount)
+        for id in 0..<symbolCount {
+            let key = Key(name: nameOf[id], debugName: id < groups.count ? debugNames[id] : 0)
+            keys.append(key)
+            keyCounts[key, default: 0] += 1
         }
-        return functions.map { resolveKeepingDeclared($0) }
+        uniqueByName = keys.map { keyCounts[$0] == 1 }
+        contributions = Array(repeating: nil, count: symbolCount)
+        resolved = Array(repeating: nil, count: groups.count)
+        digests = Array(repeating: nil, count: groups.count)
+        visiting = Array(repeating: false, count: groups.count)
     }
 
-    private func isDeclared(_ symbol: String) -> Bool { groupOf[symbol] == nil }
+    private func isDeclared(_ id: Int32) -> Bool { Int(id) >= groups.count }
 
-    private mutating func resolveKeepingDeclared(_ function: FunctionFingerprint) -> FunctionFingerprint {
+    /// The copies of the function numbered `group` as the crate module keeps
+    /// them: references folded, except in blocks that name a function the
+    /// crate only declares, whose references become tokens for `CrossCrateFold`.
+    mutating func keptCopies(of group: Int) -> [FunctionFingerprint] {
+        guard namesDeclared[group] else { return resolvedCopies(of: group) }
+        return groups[group].indices.map { resolveKeepingDeclared(groups[group][$0], references[group][$0]) }
+    }
+
+    private mutating func resolveKeepingDeclared(_ function: FunctionFingerprint,
+                                                 _ ids: BlockReferenceIDs) -> FunctionFingerprint {
         var function = function
         for b in function.blocks.indices where !function.blocks[b].references.isEmpty {
-            let references = function.blocks[b].references
-            guard references.contains(where: { groupOf[$0] == nil }) else {
+            let references = ids[b]
+            // A closure over a number, never `isDeclared` passed as a value:
+            // that would copy the whole fold (a retain of each of its tables).
+            let defined = Int32(groups.count)
+            guard references.contains(where: { $0 >= defined }) else {
                 function.blocks[b].hash = fold(function.blocks[b].hash, references)
                 function.blocks[b].references = []
                 continue
             }
-            function.blocks[b].references = references.map { symbol in
-                guard isDeclared(symbol) else { return Token.known(contribution(symbol)).text }
-                return (keyCounts[key(of: symbol)] == 1 ? Token.byName(symbol) : Token.byContent(symbol)).text
+            function.blocks[b].references = references.map { id in
+                guard isDeclared(id) else { return Token.known(contribution(id)).text }
+                let symbol = symbols[id]
+                return (uniqueByName[Int(id)] ? Token.byName(symbol) : Token.byContent(symbol)).text
             }
         }
         return function
@@ -144,54 +163,57 @@ struct ReferenceFold {
     /// What a reference to a function by its full symbol contributes.
     static func bySymbol(_ symbol: String) -> UInt64 { mix(0x7379_6d62, fnv(symbol)) }
 
-    /// The copies of `symbol` (defined here) with every reference folded, in the order given.
-    mutating func resolvedCopies(of symbol: String) -> [FunctionFingerprint] {
-        if let known = resolved[symbol] { return known }
-        visiting.insert(symbol)
-        let result = copies(symbol).map { resolve($0) }
-        visiting.remove(symbol)
-        resolved[symbol] = result
-        return result
+    /// The copies of the function numbered `group` with every reference folded, in the order given.
+    mutating func resolvedCopies(of group: Int) -> [FunctionFingerprint] {
+        if let known = resolved[group] { return known }
+        visiting[group] = true
+        var copies: [FunctionFingerprint] = []
+        if namesDeclared[group] { copies = groups[group] } else { swap(&copies, &groups[group]) }
+        for c in copies.indices { resolve(&copies[c], references[group][c]) }
+        visiting[group] = false
+        resolved[group] = copies
+        return copies
     }
 
-    /// `hash` with the functions `references` names folded in, in order.
-    mutating func fold(_ hash: UInt64, _ references: [String]) -> UInt64 {
-        references.reduce(hash) { Self.mix($0, contribution($1)) }
+    /// `hash` with the functions numbered `references` folded in, in order.
+    mutating func fold(_ hash: UInt64, _ references: some Collection<Int32>) -> UInt64 {
+        var hash = hash
+        for id in references { hash = Self.mix(hash, contribution(id)) }
+        return hash
     }
 
-    /// What a function defined here is, for those that refer to it by content:
-    /// its folded content, or, when its copies differ, all of them.
-    mutating func digest(of symbol: String) -> UInt64 {
-        if let known = digests[symbol] { return known }
-        let variants = Set(resolvedCopies(of: symbol).map(\.contentDigest)).sorted()
+    /// What the function numbered `group` is, for those that refer to it by
+    /// content: its folded content, or, when its copies differ, all of them.
+    mutating func digest(of group: Int) -> UInt64 {
+        if let known = digests[group] { return known }
+        let variants = Set(resolvedCopies(of: group).map(\.contentDigest)).sorted()
         let digest = variants.count == 1 ? variants[0] : variants.reduce(0x5ca1_ab1e) { Self.mix($0, $1) }
-        digests[symbol] = digest
+        digests[group] = digest
         return digest
     }
 
-    private mutating func resolve(_ function: FunctionFingerprint) -> FunctionFingerprint {
-        var function = function
+    private mutating func resolve(_ function: inout FunctionFingerprint, _ ids: BlockReferenceIDs) {
         for b in function.blocks.indices where !function.blocks[b].references.isEmpty {
-            function.blocks[b].hash = fold(function.blocks[b].hash, function.blocks[b].references)
+            function.blocks[b].hash = fold(function.blocks[b].hash, ids[b])
             function.blocks[b].references = []
         }
-        return function
     }
 
-    private mutating func contribution(_ symbol: String) -> UInt64 {
-        if let known = contributions[symbol] { return known }
-        let key = key(of: symbol)
+    private mutating func contribution(_ id: Int32) -> UInt64 {
+        let index = Int(id)
+        if let known = contributions[index] { return known }
         let value: UInt64
-        if keyCounts[key] == 1 {
-            value = Self.byName(key.name, debugName: key.debugName)
-        } else if groupOf[symbol] != nil {
+        if uniqueByName[index] {
+            let debugName = isDeclared(id) ? 0 : debugNames[index]
+            value = Self.byName(symbols[nameOf[index]], debugName: debugName)
+        } else if !isDeclared(id) {
             // Met again inside its own content: by full symbol, and not remembered.
-            if visiting.contains(symbol) { return Self.mix(0x6379_636c, Self.fnv(symbol)) }
-            value = Self.byContent(digest(of: symbol))
+            if visiting[index] { return Self.mix(0x6379_636c, Self.fnv(symbols[id])) }
+            value = Self.byContent(digest(of: index))
         } else {
-            value = Self.bySymbol(symbol)
+            value = Self.bySymbol(symbols[id])
         }
-        contributions[symbol] = value
+        contributions[index] = value
         return value
     }
 
