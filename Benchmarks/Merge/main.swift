@@ -3,9 +3,10 @@
 // builds), from its units' fingerprints already in the cache DIR
 // (`<target>/trim/cache`, which holds `fingerprints/`). Prints the median, min and max wall
 // time over N merges (default 20) and a digest of the merged module, so two
-// builds of trim can be compared for speed and for the same result:
+// builds of trim can be compared for speed and for the same result, then the
+// median time to load the units' fingerprints from the cache (N times):
 //
-//     <median ms> <min ms> <max ms> <functions> digest <hex>
+//     <median ms> <min ms> <max ms> <functions> digest <hex> load <median ms>
 //
 // The digest is stable across processes only with SWIFT_DETERMINISTIC_HASHING=1.
 // Exit status 2 when a unit is missing or its fingerprint is not cached.
@@ -48,13 +49,22 @@ while let argument = arguments.first {
 guard let cacheDirectory, !paths.isEmpty else { fail("usage: trim-bench-merge [--repeat N] --cache DIR UNIT.bc...") }
 
 let cache = FingerprintCache(directory: URL(fileURLWithPath: cacheDirectory))
-var units: [ModuleFingerprint] = []
+var files: [BitcodeFile] = []
 for path in paths {
-    let file: BitcodeFile
-    do { file = try BitcodeFile(path: path) } catch { fail("\(path): \(error)") }
-    guard let unit = cache.load(file) else { fail("\(path): its fingerprint is not in \(cacheDirectory)") }
-    units.append(unit)
+    do { files.append(try BitcodeFile(path: path)) } catch { fail("\(path): \(error)") }
 }
+var units: [ModuleFingerprint] = []
+var loadTimes: [Double] = []
+for _ in 0..<repeats {
+    let start = now()
+    units = []
+    for (path, file) in zip(paths, files) {
+        guard let unit = cache.load(file) else { fail("\(path): its fingerprint is not in \(cacheDirectory)") }
+        units.append(unit)
+    }
+    loadTimes.append((now() - start) * 1000)
+}
+loadTimes.sort()
 let name = ((paths[0] as NSString).lastPathComponent.split(separator: ".").first.map(String.init) ?? "crate") + ".bc"
 var times: [Double] = []
 var merged: CrateModule?
@@ -68,5 +78,5 @@ var hasher = Hasher()
 hasher.combine(merged!.module)
 hasher.combine(merged!.folded)
 let digest = UInt64(bitPattern: Int64(hasher.finalize()))
-print(String(format: "%.2f %.2f %.2f %d digest %016llx", times[times.count / 2], times[0], times[times.count - 1],
-             merged!.module.functions.count, digest))
+print(String(format: "%.2f %.2f %.2f %d digest %016llx load %.2f", times[times.count / 2], times[0],
+             times[times.count - 1], merged!.module.functions.count, digest, loadTimes[loadTimes.count / 2]))
