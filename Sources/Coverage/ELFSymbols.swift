@@ -33,19 +33,39 @@ public struct ELFSymbols: Sendable {
     public var path: String
     /// In `.symtab` order.
     public var functions: [ELFSymbol]
-    private var byAddress: [UInt64: [Int]]
+    /// The first function at each address; the rare aliases after it apart,
+    /// so that most addresses cost no array of their own.
+    private var firstAt: [UInt64: Int]
+    private var aliasesAt: [UInt64: [Int]]
 
     public init(path: String, functions: [ELFSymbol]) {
         self.path = path
         self.functions = functions
-        var index: [UInt64: [Int]] = [:]
-        for (i, symbol) in functions.enumerated() { index[symbol.value, default: []].append(i) }
-        byAddress = index
+        var first: [UInt64: Int] = [:], aliases: [UInt64: [Int]] = [:]
+        first.reserveCapacity(functions.count)
+        for i in functions.indices {
+            if first[functions[i].value] == nil {
+                first[functions[i].value] = i
+            } else {
+                aliases[functions[i].value, default: []].append(i)
+            }
+        }
+        (firstAt, aliasesAt) = (first, aliases)
     }
 
     /// Function symbols whose address is exactly `address` (aliases included).
     public func functions(at address: UInt64) -> [ELFSymbol] {
-        (byAddress[address] ?? []).map { functions[$0] }
+        var found: [ELFSymbol] = []
+        forEachFunction(at: address) { found.append(functions[$0]) }
+        return found
+    }
+
+    /// The indices in `functions` of the symbols at `address`, in `.symtab`
+    /// order, without copying the symbols out.
+    public func forEachFunction(at address: UInt64, _ body: (Int) throws -> Void) rethrows {
+        guard let first = firstAt[address] else { return }
+        try body(first)
+        for alias in aliasesAt[address] ?? [] { try body(alias) }
     }
 
     public static func read(executable url: URL) throws(CoverageError) -> ELFSymbols {

@@ -108,22 +108,27 @@ public struct SlotMapper: Sendable {
     /// Symbol → (module, function) of each definition: the first in a table
     /// of its own, the rare further ones (local copies in several units)
     /// apart, so that most symbols cost no array of their own.
+    /// Keyed by `SymbolKey` (a symbol's tail and length hashed, not all of it).
     private struct Definitions {
-        var first: [String: (module: Int, function: Int)] = [:]
-        var more: [String: [(module: Int, function: Int)]] = [:]
+        var first: [SymbolKey: (module: Int, function: Int)] = [:]
+        var more: [SymbolKey: [(module: Int, function: Int)]] = [:]
 
         mutating func add(_ symbol: String, _ location: (module: Int, function: Int)) {
             // One lookup for a new symbol; a repeated one puts the earlier
             // definition back, so definitions stay in module order.
-            if let earlier = first.updateValue(location, forKey: symbol) {
-                first[symbol] = earlier
-                more[symbol, default: []].append(location)
+            let key = SymbolKey(symbol)
+            if let earlier = first.updateValue(location, forKey: key) {
+                first[key] = earlier
+                more[key, default: []].append(location)
             }
         }
 
-        func all(_ symbol: String) -> [(module: Int, function: Int)] {
-            guard let head = first[symbol] else { return [] }
-            return [head] + (more[symbol] ?? [])
+        /// Each definition of `symbol`, in module order.
+        func forEach(_ symbol: String, _ body: ((module: Int, function: Int)) -> Void) {
+            let key = SymbolKey(symbol)
+            guard let head = first[key] else { return }
+            body(head)
+            for location in more[key] ?? [] { body(location) }
         }
     }
 
@@ -221,24 +226,34 @@ public struct SlotMapper: Sendable {
     /// A candidate whose slot count matches the binary's wins.
     private static func resolve(address: UInt64, slotCount: Int, symbols: ELFSymbols, modules: [UnitLayout],
                                 bySymbol: Definitions) -> Resolution {
-        let candidates = symbols.functions(at: address)
-        guard !candidates.isEmpty else { return .failed(.noFunctionSymbol(address: address)) }
-        var found: [(module: Int, function: Int)] = []
-        for symbol in candidates {
-            for match in bySymbol.all(symbol.name) {
-                if symbol.isLocal, let file = symbol.file, modules[match.module].sourceFilename != file { continue }
-                found.append(match)
+        // The first match with the binary's slot count wins, else the first match.
+        var exact: (module: Int, function: Int)?
+        var other: (module: Int, function: Int)?
+        var firstCandidate: Int?, firstLocal: Int?
+        symbols.forEachFunction(at: address) { index in
+            if firstCandidate == nil { firstCandidate = index }
+            let isLocal = symbols.functions[index].isLocal
+            if isLocal, firstLocal == nil { firstLocal = index }
+            guard exact == nil else { return }
+            let file = isLocal ? symbols.functions[index].file : nil
+            bySymbol.forEach(symbols.functions[index].name) { match in
+                guard exact == nil else { return }
+                if let file, modules[match.module].sourceFilename != file { return }
+                if modules[match.module].functions[match.function].coverageBlocks.count == slotCount {
+                    exact = match
+                } else if other == nil {
+                    other = match
+                }
             }
         }
-        if let exact = found.first(where: { modules[$0.module].functions[$0.function].coverageBlocks.count == slotCount }) {
-            return .found(module: exact.module, function: exact.function)
-        }
-        if let other = found.first {
+        guard let firstCandidate else { return .failed(.noFunctionSymbol(address: address)) }
+        if let exact { return .found(module: exact.module, function: exact.function) }
+        if let other {
             let module = modules[other.module], function = module.functions[other.function]
             return .failed(.slotCountDiffers(symbol: function.symbol, module: module.sourceFilename,
                                               binarySlots: slotCount, bitcodeSlots: function.coverageBlocks.count))
         }
-        let named = candidates.first(where: { $0.isLocal }) ?? candidates[0]
+        let named = symbols.functions[firstLocal ?? firstCandidate]
         return .failed(.noFingerprint(symbol: named.name, file: named.file))
     }
 

@@ -14,8 +14,8 @@ import Glibc
 final class UnitHashMemo: @unchecked Sendable {
     private let file: URL
     private let lock = NSLock()
-    private var known: [String: (hash: String, size: Int)] = [:]
-    private var used: Set<String> = []
+    private var known: [Identity: (hash: String, size: Int)] = [:]
+    private var used: Set<Identity> = []
     private var read = 0
     /// How many files this memo read and hashed (not served from memory).
     var filesRead: Int { lock.withLock { read } }
@@ -24,7 +24,35 @@ final class UnitHashMemo: @unchecked Sendable {
     /// the memo only once a crate is built.
     private let loading = DispatchGroup()
 
-    /// The memo's file format: one `stamp \t size \t hash` a line; a line of
+    /// A file's identity as `stat` gives it. Numbers, not the text the memo's
+    /// file holds: every unit of every crate is looked up twice a run, and
+    /// formatting its text cost more than the `stat`.
+    struct Identity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+        var seconds: Int
+        var nanoseconds: Int
+
+        /// `dev<device>:<inode>:<seconds>.<nanoseconds>`, as the memo's file writes it.
+        var text: String { "dev\(device):\(inode):\(seconds).\(nanoseconds)" }
+
+        init(device: UInt64, inode: UInt64, seconds: Int, nanoseconds: Int) {
+            (self.device, self.inode, self.seconds, self.nanoseconds) = (device, inode, seconds, nanoseconds)
+        }
+
+        init?(text: Substring) {
+            guard text.hasPrefix("dev") else { return nil }
+            let fields = text.dropFirst(3).split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.count == 3 else { return nil }
+            let time = fields[2].split(separator: ".", omittingEmptySubsequences: false)
+            guard time.count == 2, let device = UInt64(fields[0]), let inode = UInt64(fields[1]),
+                let seconds = Int(time[0]), let nanoseconds = Int(time[1])
+            else { return nil }
+            self.init(device: device, inode: inode, seconds: seconds, nanoseconds: nanoseconds)
+        }
+    }
+
+    /// The memo's file format: one `identity \t size \t hash` a line; a line of
     /// any other shape (an older trim's, keyed by path) is ignored.
     init(file: URL) {
         self.file = file
@@ -32,20 +60,21 @@ final class UnitHashMemo: @unchecked Sendable {
         DispatchQueue.global().async { [self] in
             defer { loading.leave() }
             guard let data = FileManager.default.contents(atPath: file.path) else { return }
-            var read: [String: (hash: String, size: Int)] = [:]
+            var read: [Identity: (hash: String, size: Int)] = [:]
             for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
                 let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
-                guard parts.count == 3, parts[0].hasPrefix("dev"), let size = Int(parts[1]) else { continue }
-                read[String(parts[0])] = (String(parts[2]), size)
+                guard parts.count == 3, let identity = Identity(text: parts[0]), let size = Int(parts[1]) else { continue }
+                read[identity] = (String(parts[2]), size)
             }
             lock.withLock { known = read }  // nothing reads or adds before `loading` ends
         }
     }
 
-    static func stamp(_ path: String) -> (stamp: String, size: Int)? {
+    static func stamp(_ path: String) -> (identity: Identity, size: Int)? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return ("dev\(info.st_dev):\(info.st_ino):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)", Int(info.st_size))
+        return (Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), seconds: info.st_mtim.tv_sec,
+                         nanoseconds: info.st_mtim.tv_nsec), Int(info.st_size))
     }
 
     /// The file, its hash from the memo when a file of the same identity was
@@ -53,17 +82,21 @@ final class UnitHashMemo: @unchecked Sendable {
     func bitcodeFile(_ path: String) throws(BlockIRError) -> BitcodeFile {
         loading.wait()
         let stamp = Self.stamp(path)
-        if let stamp, let entry = lock.withLock({ known[stamp.stamp] }), entry.size == stamp.size {
-            lock.withLock { _ = used.insert(stamp.stamp) }
-            return BitcodeFile(path: path, size: entry.size, contentHash: entry.hash)
+        if let stamp {
+            let entry = lock.withLock { () -> (hash: String, size: Int)? in
+                guard let entry = known[stamp.identity], entry.size == stamp.size else { return nil }
+                used.insert(stamp.identity)
+                return entry
+            }
+            if let entry { return BitcodeFile(path: path, size: entry.size, contentHash: entry.hash) }
         }
         let file = try BitcodeFile(path: path)
         lock.withLock { read += 1 }
         // Stamped again after reading: a file replaced meanwhile is not remembered under either identity.
         if let stamp, let after = Self.stamp(path), after == stamp, after.size == file.size {
             lock.withLock {
-                known[stamp.stamp] = (file.contentHash, file.size)
-                used.insert(stamp.stamp)
+                known[stamp.identity] = (file.contentHash, file.size)
+                used.insert(stamp.identity)
             }
         }
         return file
@@ -72,9 +105,8 @@ final class UnitHashMemo: @unchecked Sendable {
     /// Writes the entries used this run (older files' are dropped). Failing to save is not an error.
     func save() {
         loading.wait()
-        let text = lock.withLock {
-            used.sorted().compactMap { stamp in known[stamp].map { "\(stamp)\t\($0.size)\t\($0.hash)\n" } }.joined()
-        }
+        let entries = lock.withLock { used.compactMap { identity in known[identity].map { (identity.text, $0) } } }
+        let text = entries.sorted { $0.0 < $1.0 }.map { "\($0.0)\t\($0.1.size)\t\($0.1.hash)\n" }.joined()
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = file.path + ".\(getpid()).tmp"
         guard (try? Data(text.utf8).write(to: URL(fileURLWithPath: temporary))) != nil else { return }

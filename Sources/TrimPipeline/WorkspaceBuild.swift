@@ -287,7 +287,7 @@ public struct WorkspaceBuild: Sendable {
         }
         let modules = fingerprinted.modules
         try signals.check()
-        hashes.save()
+        session.cacheWrites.later { hashes.save() }  // off the path to the tests, like the cache entries
         timings.lap("fingerprint modules")
         let libraryKeys = result.libraries.map { Self.moduleKey($0.bitcode) }
         var modulesOfBinary: [String: [String]] = [:]

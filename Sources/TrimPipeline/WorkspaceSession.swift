@@ -26,7 +26,10 @@ public final class WorkspaceSession: @unchecked Sendable {
         let scratch = paths.scratch
         let manager = FileManager.default
         do {
-            try? manager.removeItem(at: scratch)  // a dead run of the same pid (StaleRuns keeps live owners)
+            // A dead run of the same pid (StaleRuns keeps live owners). Looked
+            // for first: a removal that fails builds an error whose type
+            // lookups cost a millisecond before cargo starts.
+            if access(scratch.path, F_OK) == 0 { try? manager.removeItem(at: scratch) }
             try manager.createDirectory(at: scratch, withIntermediateDirectories: true,
                                         attributes: [.posixPermissions: 0o700])
             try Data("\(ProcessIdentity.current)\n".utf8).write(to: scratch.appendingPathComponent(ownerFile))
