@@ -4,9 +4,10 @@
 // (`<target>/trim/cache`, which holds `fingerprints/`). Prints the median, min and max wall
 // time over N merges (default 20) and a digest of the merged module, so two
 // builds of trim can be compared for speed and for the same result, then the
-// median time to load the units' fingerprints from the cache (N times):
+// median time to load the units' fingerprints from the cache (N times) and
+// to encode the merged module as the crate cache stores it (N times):
 //
-//     <median ms> <min ms> <max ms> <functions> digest <hex> load <median ms>
+//     <median ms> <min ms> <max ms> <functions> digest <hex> load <median ms> encode <median ms>
 //
 // The digest is stable across processes only with SWIFT_DETERMINISTIC_HASHING=1.
 // Exit status 2 when a unit is missing or its fingerprint is not cached.
@@ -74,9 +75,18 @@ for _ in 0..<repeats {
     times.append((now() - start) * 1000)
 }
 times.sort()
+var encodeTimes: [Double] = []
+var encodedBytes = 0
+for _ in 0..<repeats {
+    let start = now()
+    encodedBytes &+= FingerprintCodec.encode(merged!.module).count
+    encodeTimes.append((now() - start) * 1000)
+}
+encodeTimes.sort()
 var hasher = Hasher()
 hasher.combine(merged!.module)
 hasher.combine(merged!.folded)
 let digest = UInt64(bitPattern: Int64(hasher.finalize()))
-print(String(format: "%.2f %.2f %.2f %d digest %016llx load %.2f", times[times.count / 2], times[0],
-             times[times.count - 1], merged!.module.functions.count, digest, loadTimes[loadTimes.count / 2]))
+print(String(format: "%.2f %.2f %.2f %d digest %016llx load %.2f encode %.2f", times[times.count / 2], times[0],
+             times[times.count - 1], merged!.module.functions.count, digest, loadTimes[loadTimes.count / 2],
+             encodeTimes[encodeTimes.count / 2]))

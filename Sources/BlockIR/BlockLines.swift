@@ -58,7 +58,7 @@ public enum BlockLinesCodec {
                 }
             }
         }
-        return w.buffer
+        return w.finish()
     }
 
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> BlockLines {

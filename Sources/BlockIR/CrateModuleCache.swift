@@ -80,7 +80,7 @@ public struct CrateModuleCache: Sendable {
     /// Keeps a merge (written under a temporary name and renamed, so a reader
     /// sees all of an entry or none). Failing to cache is not an error.
     public func store(_ crate: CrateModule, key: String) {
-        var w = ByteWriter()
+        var w = ByteWriter(capacity: FingerprintCodec.estimatedSize(crate.module) + crate.folded.count * 128)
         w.bytes(Self.magic)
         w.u32(UInt32(crate.folded.count))
         for (function, count) in crate.folded.sorted(by: { ($0.key.unit, $0.key.symbol) < ($1.key.unit, $1.key.symbol) }) {
@@ -88,8 +88,8 @@ public struct CrateModuleCache: Sendable {
             w.string(function.symbol)
             w.u32(UInt32(count))
         }
-        w.bytes(FingerprintCodec.encode(crate.module))
-        write(w.buffer, to: entry(key))
+        FingerprintCodec.encode(crate.module, into: &w)
+        write(w.finish(), to: entry(key))
     }
 
     private func write(_ bytes: [UInt8], to url: URL) {

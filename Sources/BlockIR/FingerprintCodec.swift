@@ -9,6 +9,12 @@ public enum FingerprintCodec {
 
     public static func encode(_ module: ModuleFingerprint) -> [UInt8] {
         var w = ByteWriter(capacity: estimatedSize(module))
+        encode(module, into: &w)
+        return w.finish()
+    }
+
+    /// `encode`, after what `w` holds already.
+    static func encode(_ module: ModuleFingerprint, into w: inout ByteWriter) {
         w.bytes(magic)
         w.string(module.sourceFilename)
         w.u32(UInt32(module.files.count))
@@ -49,7 +55,6 @@ public enum FingerprintCodec {
             w.u32(UInt32(module.functions[i].coverageBlocks.count))
             for slot in module.functions[i].coverageBlocks { w.u32(slot) }
         }
-        return w.buffer
     }
 
     /// About what `encode` writes (blocks' fixed fields and the functions'
@@ -119,24 +124,44 @@ public enum FingerprintCodec {
 }
 
 struct ByteWriter {
-    var buffer: [UInt8] = []
+    /// Bytes written so far, then spare room: `storage[..<count]` is the output.
+    private var storage: [UInt8]
+    private var count = 0
+
     /// `capacity`: the bytes expected, reserved at once (a crate's module is
     /// megabytes: growing by doubling copied it again and again).
-    init(capacity: Int = 0) { buffer.reserveCapacity(capacity) }
-    mutating func u8(_ v: UInt8) { buffer.append(v) }
-    // Byte by byte: appending a raw buffer goes through the generic
-    // collection path, several times slower for four bytes.
-    mutating func u32(_ v: UInt32) {
-        buffer.append(UInt8(truncatingIfNeeded: v))
-        buffer.append(UInt8(truncatingIfNeeded: v >> 8))
-        buffer.append(UInt8(truncatingIfNeeded: v >> 16))
-        buffer.append(UInt8(truncatingIfNeeded: v >> 24))
+    init(capacity: Int = 0) { storage = Array(repeating: 0, count: max(capacity, 64)) }
+
+    /// The bytes written, without a copy; the writer is done with.
+    consuming func finish() -> [UInt8] {
+        storage.removeSubrange(count...)
+        return storage
     }
-    mutating func u64(_ v: UInt64) {
-        u32(UInt32(truncatingIfNeeded: v))
-        u32(UInt32(truncatingIfNeeded: v >> 32))
+
+    private mutating func reserve(_ n: Int) {
+        guard count + n > storage.count else { return }
+        storage.append(contentsOf: repeatElement(0, count: max(storage.count, n)))
     }
-    mutating func bytes(_ b: [UInt8]) { buffer.append(contentsOf: b) }
+
+    // Stored in place: appending byte by byte checked capacity and
+    // uniqueness four or eight times for each number.
+    private mutating func store<T: FixedWidthInteger>(_ v: T) {
+        reserve(MemoryLayout<T>.size)
+        let at = count
+        storage.withUnsafeMutableBytes { $0.storeBytes(of: v.littleEndian, toByteOffset: at, as: T.self) }
+        count += MemoryLayout<T>.size
+    }
+
+    mutating func u8(_ v: UInt8) { store(v) }
+    mutating func u32(_ v: UInt32) { store(v) }
+    mutating func u64(_ v: UInt64) { store(v) }
+    mutating func bytes(_ b: [UInt8]) { b.withUnsafeBytes { raw(UnsafeRawBufferPointer($0)) } }
+    private mutating func raw(_ bytes: UnsafeRawBufferPointer) {
+        reserve(bytes.count)
+        let at = count
+        storage.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: at).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+        count += bytes.count
+    }
     mutating func strings(_ list: [String]) {
         u32(UInt32(list.count))
         list.forEach { string($0) }
@@ -145,7 +170,7 @@ struct ByteWriter {
         var s = s
         s.withUTF8 { utf8 in
             u32(UInt32(utf8.count))
-            buffer.append(contentsOf: utf8)
+            if utf8.count > 0 { raw(UnsafeRawBufferPointer(utf8)) }
         }
     }
 }

@@ -49,7 +49,7 @@ public struct UnitLayout: Sendable, Hashable {
                 for block in function.coverageBlocks { w.u32(block) }
             }
         }
-        return w.buffer
+        return w.finish()
     }
 
     public static func decode(_ raw: UnsafeRawBufferPointer) throws -> [UnitLayout] {
