@@ -140,15 +140,32 @@ struct ReferenceFold {
 
         init?(text: String) {
             guard let kind = text.first else { return nil }
+            if kind == "=" {
+                // Read in place: the most frequent token, met in every block that names a declared function.
+                guard let value = Self.hexadecimal(text.utf8.dropFirst()) else { return nil }
+                self = .known(value)
+                return
+            }
             let rest = String(text.dropFirst())
             switch kind {
-            case "=":
-                guard let value = UInt64(rest, radix: 16) else { return nil }
-                self = .known(value)
             case "n": self = .byName(rest)
             case "c": self = .byContent(rest)
             default: return nil
             }
+        }
+
+        /// `UInt64(_:radix: 16)` of what `String(_:radix: 16)` wrote (lower-case digits), nil for anything else.
+        private static func hexadecimal(_ digits: Substring.UTF8View) -> UInt64? {
+            guard !digits.isEmpty, digits.count <= 16 else { return nil }
+            var value: UInt64 = 0
+            for digit in digits {
+                switch digit {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(digit - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(digit - UInt8(ascii: "a") + 10)
+                default: return nil
+                }
+            }
+            return value
         }
     }
 

@@ -15,7 +15,13 @@ enum SourceFiles {
         var names = Set<String>()
         for module in modules {
             names.formUnion(module.files)
-            for function in module.functions { if let file = function.file { names.insert(file) } }
+            // Neighbouring functions mostly share a file: compared, not hashed again.
+            var last: String?
+            for f in module.functions.indices {
+                guard let file = module.functions[f].file, file != last else { continue }
+                names.insert(file)
+                last = file
+            }
         }
         let root = URL(fileURLWithPath: workspaceRoot).standardizedFileURL.path
         var paths: [String: String] = [:]
