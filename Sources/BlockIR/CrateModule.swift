@@ -127,6 +127,7 @@ public struct CrateModule: Sendable {
             functions.append(standIn)
         }
 
+        // Every symbol globals and descriptors name was numbered above.
         func ids(_ named: [String]) -> [Int32] { named.map { symbols.id(of: $0)! } }
         var globals: [String: UInt64] = [:]
         for unit in ordered {

@@ -11,21 +11,6 @@ public enum SymbolNames {
         return symbol
     }
 
-    /// `withoutHash` of a set of symbols, computed once each: a crate's merge
-    /// asks it of the same symbols many times.
-    public struct WithoutHash: Sendable {
-        private let known: [String: String]
-
-        public init(_ symbols: Set<String>) {
-            var known: [String: String] = [:]
-            known.reserveCapacity(symbols.count)
-            for symbol in symbols { known[symbol] = SymbolNames.withoutHash(symbol) }
-            self.known = known
-        }
-
-        public subscript(_ symbol: String) -> String { known[symbol] ?? SymbolNames.withoutHash(symbol) }
-    }
-
     private static func withoutLegacyHash(_ symbol: String) -> String {
         // Read in place: called for every function of every module indexed.
         let utf8 = symbol.utf8
