@@ -1,4 +1,5 @@
 import Foundation
+import LockedValues
 import PrivateFiles
 
 /// Fingerprints on disk, keyed by the content hash of the bitcode they came
@@ -74,8 +75,14 @@ public struct FingerprintCache: Sendable {
         } catch {
             throw .unreadable(path: directory.path, reason: "cannot create the fingerprint cache: \(error)")
         }
-        removeAbandonedFiles()
+        if Self.swept.update({ $0.insert(directory.path).inserted }) { removeAbandonedFiles() }
     }
+
+    /// The cache directories this process swept for abandoned files: once
+    /// each. A sweep reads the whole directory (an entry for every unit ever
+    /// read: thousands), and every crate with units to read prepares the
+    /// cache; what a killed trim leaves meanwhile waits for the next process.
+    private static let swept = LockedBox<Set<String>>([])
 
     /// Removes what killed readers left: `.<entry>.<pid>.<random>.err` (a
     /// worker's messages, written for trim's pid) and `.<entry>.<pid>.tmp`
