@@ -157,9 +157,10 @@ struct ByteWriter {
     mutating func u64(_ v: UInt64) { store(v) }
     mutating func bytes(_ b: [UInt8]) { b.withUnsafeBytes { raw(UnsafeRawBufferPointer($0)) } }
     private mutating func raw(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         reserve(bytes.count)
         let at = count
-        storage.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: at).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+        storage.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: at).copyMemory(from: source, byteCount: bytes.count) }
         count += bytes.count
     }
     mutating func strings(_ list: [String]) {
@@ -170,7 +171,7 @@ struct ByteWriter {
         var s = s
         s.withUTF8 { utf8 in
             u32(UInt32(utf8.count))
-            if utf8.count > 0 { raw(UnsafeRawBufferPointer(utf8)) }
+            raw(UnsafeRawBufferPointer(utf8))
         }
     }
 }
