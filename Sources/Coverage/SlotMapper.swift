@@ -189,9 +189,7 @@ public struct SlotMapper: Sendable {
                 slots.append(contentsOf: repeatElement(.unmapped(reason), count: slotCount))
             case .found(let m, let f):
                 let module = modules[m], function = module.functions[f]
-                var covered = [Bool](repeating: false, count: function.blockCount)
-                for block in function.coverageBlocks where Int(block) < covered.count { covered[Int(block)] = true }
-                let uninstrumented = (0..<UInt32(function.blockCount)).filter { !covered[Int($0)] }
+                let uninstrumented = Self.uninstrumented(function)
                 let index = targets.count
                 targets.append(Target(module: module.sourceFilename, symbol: function.symbol,
                                       coverageBlocks: function.coverageBlocks, uninstrumented: uninstrumented))
@@ -218,6 +216,16 @@ public struct SlotMapper: Sendable {
         self.slots = slots
         self.unmappedFunctions = unmappedFunctions
         self.mappedFunctionCount = targets.count
+    }
+
+    /// The blocks of `function` no slot covers. Most functions have a slot
+    /// for every block, in order: told without an array of their own.
+    private static func uninstrumented(_ function: UnitLayout.Function) -> [UInt32] {
+        let slots = function.coverageBlocks
+        if slots.count == function.blockCount, slots.indices.allSatisfy({ slots[$0] == UInt32($0) }) { return [] }
+        var covered = [Bool](repeating: false, count: function.blockCount)
+        for block in slots where Int(block) < covered.count { covered[Int(block)] = true }
+        return (0..<UInt32(function.blockCount)).filter { !covered[Int($0)] }
     }
 
     /// The fingerprint of the function at `address`: among the function
