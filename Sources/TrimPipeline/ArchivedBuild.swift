@@ -73,8 +73,7 @@ extension WorkspaceBuild {
                 manifest.crates.map { ($0.key, unitsOfCrate[$0.key] ?? []) }, with: fingerprinter, hashes: hashes)
             try signals.check()
             timings.lap("fingerprint modules (from the archive)")
-            let sysroot = BuildFactsProbe.output(of: "rustc", ["--print", "sysroot"], in: workspace.root)?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let sysroot = BuildFactsProbe.sysroot(workspaceRoot: workspace.root)
             return WorkspaceBuild(workspace: workspace, paths: paths, binaries: binaries, modules: fingerprinted.modules,
                                   unitsOfModule: fingerprinted.unitsOfModule, modulesOfBinary: manifest.modulesOfBinary,
                                   facts: manifest.facts, sourceFiles: manifest.sourceFiles, session: session,

@@ -6,17 +6,34 @@ import TrimModel
 /// Facts that make two builds comparable: the toolchain, flags, profile,
 /// features, and the git state when the workspace is a repository.
 enum BuildFactsProbe {
-    static func facts(workspaceRoot: String, rustflags: String, features: [String], profile: String) -> BuildFacts {
-        let toolchain = output(of: "rustc", ["-vV"], in: workspaceRoot) ?? "unknown rustc"
+    /// The facts of a build with `toolchain` (`rustc -vV`, see `toolchain(cargoTargetDirectory:workspaceRoot:)`).
+    static func facts(toolchain: String, workspaceRoot: String, rustflags: String, features: [String],
+                      profile: String) -> BuildFacts {
         var commit: String?
         var dirty: Bool?
         if let head = output(of: "git", ["rev-parse", "HEAD"], in: workspaceRoot) {
             commit = head.trimmingCharacters(in: .whitespacesAndNewlines)
             dirty = !(output(of: "git", ["status", "--porcelain"], in: workspaceRoot) ?? "").isEmpty
         }
-        return BuildFacts(toolchain: toolchain.trimmingCharacters(in: .whitespacesAndNewlines),
-                          rustflags: rustflags, profile: profile, features: features,
+        return BuildFacts(toolchain: toolchain, rustflags: rustflags, profile: profile, features: features,
                           gitCommit: commit, gitDirty: dirty)
+    }
+
+    /// What cargo's compiler says of itself (`RustcInfo`) once cargo has
+    /// built into `cargoTargetDirectory`; rustc asked directly when cargo
+    /// kept no answer (`CARGO_CACHE_RUSTC_INFO=0`, an unreadable file).
+    static func toolchain(cargoTargetDirectory: URL, workspaceRoot: String) -> RustcInfo {
+        if let kept = RustcInfo.read(targetDirectory: cargoTargetDirectory) {
+            return RustcInfo(version: kept.version, sysroot: kept.sysroot ?? sysroot(workspaceRoot: workspaceRoot))
+        }
+        let version = output(of: "rustc", ["-vV"], in: workspaceRoot) ?? "unknown rustc"
+        return RustcInfo(version: version.trimmingCharacters(in: .whitespacesAndNewlines),
+                         sysroot: sysroot(workspaceRoot: workspaceRoot))
+    }
+
+    /// `rustc --print sysroot`, nil when rustc would not say.
+    static func sysroot(workspaceRoot: String) -> String? {
+        output(of: "rustc", ["--print", "sysroot"], in: workspaceRoot)?.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// stdout of a successful run, nil otherwise (tool missing, not a repository, ...).

@@ -173,11 +173,14 @@ public struct WorkspaceBuild: Sendable {
         do { reader = try IsolatedReader() } catch { throw .bitcode(error) }
         let fingerprinter = Fingerprinter(cache: FingerprintCache(directory: paths.fingerprintCache), reader: reader,
                                           parallelism: options.jobs)
-        // Asked of rustc and git while cargo builds (started just before it):
-        // nothing here depends on the build.
+        // Asked of git while cargo builds (started just before it): nothing
+        // here depends on the build. The toolchain is what cargo kept from
+        // its compiler: as the build before left it while cargo builds (for
+        // the early selection), as this build leaves it once cargo ends.
         let probes = DispatchGroup()
-        let facts = LockedBox<BuildFacts?>(nil), sysroot = LockedBox<String?>(nil)
+        let facts = LockedBox<BuildFacts?>(nil)
         defer { probes.wait() }
+        let cargoTarget = paths.targetDirectory
         // Each crate's units are fingerprinted as soon as they are all written
         // (a test or bin executable's as its link starts, the wrapper tells;
         // a library's when cargo reports it built), while the rest builds;
@@ -209,7 +212,10 @@ public struct WorkspaceBuild: Sendable {
                                                        workspaceRoot: workspace.root)
                 let sourceFiles = SourceFiles.hashes(of: folded.sourcePaths)
                 probes.wait()
-                guard let buildFacts = facts.value else { return speculation.finish(nil, folded: nil) }
+                guard var buildFacts = facts.value, let toolchain = RustcInfo.read(targetDirectory: cargoTarget) else {
+                    return speculation.finish(nil, folded: nil)
+                }
+                buildFacts.toolchain = toolchain.version
                 speculation.finish(.init(crates: crates, facts: buildFacts, sourceFiles: sourceFiles), folded: folded)
             }
         }
@@ -237,13 +243,9 @@ public struct WorkspaceBuild: Sendable {
         }
         DispatchQueue.global().async(group: probes) {
             let flags = Self.portableFlags(build.recordedFlags(), runtime: runtime, workspaceRoot: workspace.root)
-            facts.value = BuildFactsProbe.facts(workspaceRoot: workspace.root, rustflags: flags,
+            facts.value = BuildFactsProbe.facts(toolchain: "", workspaceRoot: workspace.root, rustflags: flags,
                                                 features: options.selection.featureNames,
                                                 profile: options.selection.profileName)
-        }
-        DispatchQueue.global().async(group: probes) {
-            sysroot.value = BuildFactsProbe.output(of: "rustc", ["--print", "sysroot"], in: workspace.root)?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let notices = LinkNotices(directory: session.scratch, heard: mergeEarly)
         var building = build
@@ -297,12 +299,15 @@ public struct WorkspaceBuild: Sendable {
         }
         let sourceFiles = fingerprinted.sourceFiles
             ?? SourceFiles.hashes(of: modules.values.map(\.fingerprint), workspaceRoot: workspace.root)
+        let toolchain = BuildFactsProbe.toolchain(cargoTargetDirectory: cargoTarget, workspaceRoot: workspace.root)
         probes.wait()
+        var buildFacts = facts.value!
+        buildFacts.toolchain = toolchain.version
         timings.lap("build facts + source file hashes")
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
-                              unitsOfModule: fingerprinted.unitsOfModule, modulesOfBinary: modulesOfBinary, facts: facts.value!,
+                              unitsOfModule: fingerprinted.unitsOfModule, modulesOfBinary: modulesOfBinary, facts: buildFacts,
                               sourceFiles: sourceFiles, session: session, binaryIdentities: binaryIdentities,
-                              toolchainSysroot: sysroot.value,
+                              toolchainSysroot: toolchain.sysroot,
                               wrapperEnvironment: ((try? build.environment()) ?? [:]).filter { name, _ in
                                   name == "RUSTC_WRAPPER" || name.hasPrefix("TRIM_RUSTC_") || name == RustcWrapper.userWrapperVariable
                               }, sharedStore: sharedStore, functionIndexes: fingerprinted.functionIndexes)
