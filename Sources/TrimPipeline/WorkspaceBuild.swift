@@ -241,7 +241,10 @@ public struct WorkspaceBuild: Sendable {
                 }
             }
         }
-        DispatchQueue.global().async(group: probes) {
+        // At a lower priority: `git status` in a large work tree would slow cargo's start.
+        probes.enter()
+        startYieldingThread {
+            defer { probes.leave() }
             let flags = Self.portableFlags(build.recordedFlags(), runtime: runtime, workspaceRoot: workspace.root)
             facts.value = BuildFactsProbe.facts(toolchain: "", workspaceRoot: workspace.root, rustflags: flags,
                                                 features: options.selection.featureNames,
