@@ -15,70 +15,67 @@ final class CacheWrites: @unchecked Sendable {
     /// before it leaves the rest undone: that thread gets no CPU while the
     /// machine is busy with other work, and cache entries are worth less
     /// than a run that ends.
-    static let writerLimit: DispatchTimeInterval = .seconds(2)
+    static let writerLimit: TimeInterval = 2
 
     private let deferred: Bool
-    private let writerLimit: DispatchTimeInterval
-    private let lock = NSLock()
+    private let writerLimit: TimeInterval
+    /// Guards the fields below; signalled when the idle thread ends a write or stops.
+    private let condition = NSCondition()
     private var queued: [@Sendable () -> Void] = []
-    /// The idle thread is at work (it leaves `writer` when it stops).
+    /// The idle thread is running (it may not have had a core yet).
     private var writing = false
-    /// `finish` has taken the queue over: the idle thread stops after its current write.
+    /// The idle thread is inside a write.
+    private var inWrite = false
+    /// `finish` has taken the queue over: the idle thread takes no more writes.
     private var finishing = false
-    private let writer = DispatchGroup()
 
-    init(deferred: Bool = true, writerLimit: DispatchTimeInterval = CacheWrites.writerLimit) {
+    init(deferred: Bool = true, writerLimit: TimeInterval = CacheWrites.writerLimit) {
         self.deferred = deferred
         self.writerLimit = writerLimit
     }
 
     func later(_ write: @escaping @Sendable () -> Void) {
         guard deferred else { return write() }
-        let start = lock.withLock { () -> Bool in
-            queued.append(write)
-            guard !writing, !finishing else { return false }
-            writing = true
-            writer.enter()
-            return true
-        }
+        condition.lock()
+        queued.append(write)
+        let start = !writing && !finishing
+        if start { writing = true }
+        condition.unlock()
         guard start else { return }
         startYieldingThread(.idle) {
-            while let next = self.lock.withLock({ () -> (@Sendable () -> Void)? in
-                guard !self.queued.isEmpty, !self.finishing else {
-                    self.writing = false
-                    return nil
-                }
-                return self.queued.removeFirst()
-            }) {
+            self.condition.lock()
+            while !self.queued.isEmpty, !self.finishing {
+                let next = self.queued.removeFirst()
+                self.inWrite = true
+                self.condition.unlock()
                 next()
+                self.condition.lock()
+                self.inWrite = false
+                self.condition.broadcast()
             }
-            self.writer.leave()
+            self.writing = false
+            self.condition.unlock()
         }
     }
 
     /// Returns once every write asked for so far is done, in the order asked:
-    /// the idle thread's current one (waited for at most `writerLimit`), then
-    /// the rest here. When the idle thread's write outlasts the limit, the
-    /// writes behind it are left undone.
+    /// the one the idle thread is inside (waited for at most `writerLimit`),
+    /// then the rest here, those the idle thread has not begun among them
+    /// (it may not get a core before long). When the idle thread's write
+    /// outlasts the limit, the writes behind it are left undone.
     func finish() {
-        lock.withLock { finishing = true }
-        guard writer.wait(timeout: .now() + writerLimit) == .success else {
-            lock.withLock {
-                queued.removeAll()
-                finishing = false
-            }
-            return
-        }
-        // Handed back (`finishing` off) in the same step that finds the queue
-        // empty: a write asked for after it starts the idle thread again.
-        while let next = lock.withLock({ () -> (@Sendable () -> Void)? in
-            guard !queued.isEmpty else {
-                finishing = false
-                return nil
-            }
-            return queued.removeFirst()
-        }) {
+        condition.lock()
+        defer { condition.unlock() }
+        finishing = true
+        defer { finishing = false }
+        let deadline = Date().addingTimeInterval(writerLimit)
+        while inWrite, condition.wait(until: deadline) {}
+        guard !inWrite else { return queued.removeAll() }
+        while !queued.isEmpty {
+            let next = queued.removeFirst()
+            condition.unlock()
             next()
+            condition.lock()
         }
     }
 }

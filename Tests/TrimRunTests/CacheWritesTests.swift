@@ -51,7 +51,7 @@ import Testing
     /// up for the limit at most; the writes behind it are left undone, and
     /// the next ones are written again as usual.
     @Test func aStarvedWriterNeverHoldsFinishUp() {
-        let writes = CacheWrites(writerLimit: .milliseconds(200))
+        let writes = CacheWrites(writerLimit: 0.2)
         let (begun, release) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
         let done = LockedBox<[Int]>([])
         writes.later {
