@@ -21,14 +21,22 @@ enum BuildFactsProbe {
 
     /// What cargo's compiler says of itself (`RustcInfo`) once cargo has
     /// built into `cargoTargetDirectory`; rustc asked directly when cargo
-    /// kept no answer (`CARGO_CACHE_RUSTC_INFO=0`, an unreadable file).
-    static func toolchain(cargoTargetDirectory: URL, workspaceRoot: String) -> RustcInfo {
-        if let kept = RustcInfo.read(targetDirectory: cargoTargetDirectory) {
+    /// kept no answer (an unreadable file), or was told not to keep one
+    /// (`CARGO_CACHE_RUSTC_INFO=0`: a file there is an older cargo's).
+    static func toolchain(cargoTargetDirectory: URL, workspaceRoot: String,
+                          environment: [String: String] = ProcessInfo.processInfo.environment) -> RustcInfo {
+        if let kept = cargoKept(cargoTargetDirectory, environment: environment) {
             return RustcInfo(version: kept.version, sysroot: kept.sysroot ?? sysroot(workspaceRoot: workspaceRoot))
         }
         let version = output(of: "rustc", ["-vV"], in: workspaceRoot) ?? "unknown rustc"
         return RustcInfo(version: version.trimmingCharacters(in: .whitespacesAndNewlines),
                          sysroot: sysroot(workspaceRoot: workspaceRoot))
+    }
+
+    /// Cargo's record of its compiler in `cargoTargetDirectory`, when this cargo keeps one.
+    static func cargoKept(_ cargoTargetDirectory: URL,
+                          environment: [String: String] = ProcessInfo.processInfo.environment) -> RustcInfo? {
+        environment["CARGO_CACHE_RUSTC_INFO"] == "0" ? nil : RustcInfo.read(targetDirectory: cargoTargetDirectory)
     }
 
     /// `rustc --print sysroot`, nil when rustc would not say.

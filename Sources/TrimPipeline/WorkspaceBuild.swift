@@ -212,7 +212,7 @@ public struct WorkspaceBuild: Sendable {
                                                        workspaceRoot: workspace.root)
                 let sourceFiles = SourceFiles.hashes(of: folded.sourcePaths)
                 probes.wait()
-                guard var buildFacts = facts.value, let toolchain = RustcInfo.read(targetDirectory: cargoTarget) else {
+                guard var buildFacts = facts.value, let toolchain = BuildFactsProbe.cargoKept(cargoTarget) else {
                     return speculation.finish(nil, folded: nil)
                 }
                 buildFacts.toolchain = toolchain.version

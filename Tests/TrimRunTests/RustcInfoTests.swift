@@ -81,4 +81,27 @@ import Testing
         #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("toolchain") }, "\(other.stdout)")
         #expect(!other.stdout.contains("0 of "), "\(other.stdout)")
     }
+
+    /// With `CARGO_CACHE_RUSTC_INFO=0` cargo neither reads nor writes its
+    /// record: one left in the target dir is an older cargo's, and trim asks
+    /// rustc instead of trusting it.
+    @Test func aRecordCargoWasToldNotToKeepIsNotTrusted() throws {
+        let workspace = try ExampleWorkspace(withExtraTests: false)
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        let recorded = try workspace.habit(["run", "--no-progress"])
+        #expect(recorded.status == 0, "\(recorded.stdout)\(recorded.stderr)")
+        let file = RustcInfo.file(inTargetDirectory: workspace.root.appendingPathComponent("target/trim"))
+        let kept = try String(contentsOf: file, encoding: .utf8)
+        #expect(kept.contains("rustc 1."))
+        try kept.replacingOccurrences(of: "rustc 1.", with: "rustc 0.0.1-stale 1.")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let ignored = try workspace.habit(["plan"], environment: ["CARGO_CACHE_RUSTC_INFO": "0"])
+        #expect(ignored.status == 0, "\(ignored.stderr)")
+        #expect(ignored.stdout.contains("0 of "), "the stale record was trusted: \(ignored.stdout)")
+        // Trusted otherwise (cargo keeps it up to date): the same stale text is another toolchain.
+        try kept.replacingOccurrences(of: "rustc 1.", with: "rustc 0.0.1-stale 1.")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let trusted = try workspace.habit(["plan"])
+        #expect(!trusted.stdout.contains("0 of "), "\(trusted.stdout)")
+    }
 }
