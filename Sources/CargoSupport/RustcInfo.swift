@@ -42,15 +42,15 @@ public struct RustcInfo: Equatable, Sendable {
         var outputs: [String: Output]
     }
 
-    /// `isSysroot`: whether a line of rustc's output is a toolchain's root
-    /// (by default: an absolute directory holding `lib/rustlib`).
-    static func parse(_ data: Data, isSysroot: (String) -> Bool = RustcInfo.looksLikeSysroot) -> RustcInfo? {
+    /// The sysroot is the one line of rustc's other answers that is an
+    /// absolute directory holding `lib/rustlib`.
+    static func parse(_ data: Data) -> RustcInfo? {
         guard let cached = try? JSONDecoder().decode(CachedOutputs.self, from: data) else { return nil }
         let answers = cached.outputs.values.filter(\.success).map(\.stdout)
         let versions = Set(answers.filter(isVersionText).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         guard versions.count == 1, let version = versions.first else { return nil }
         let roots = Set(answers.filter { !isVersionText($0) }.flatMap { $0.split(separator: "\n").map(String.init) }
-            .filter { $0.hasPrefix("/") && isSysroot($0) })
+            .filter { $0.hasPrefix("/") && looksLikeSysroot($0) })
         return RustcInfo(version: version, sysroot: roots.count == 1 ? roots.first : nil)
     }
 
