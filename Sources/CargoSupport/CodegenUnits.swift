@@ -23,7 +23,7 @@ public enum CodegenUnits {
         units.reserveCapacity(names.count)
         let directory = outDirectory.hasSuffix("/") ? outDirectory : outDirectory + "/"
         for name in names {
-            guard UnitFiles.isUnitFile(name, stem: stem), !name.contains("/") else {
+            guard UnitFiles.isUnitFile(name, stem: stem), !name.utf8.contains(UInt8(ascii: "/")) else {
                 throw .unitsRecordDamaged(manifest: path, line: name)
             }
             let unit = directory + name

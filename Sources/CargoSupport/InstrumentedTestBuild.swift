@@ -91,21 +91,62 @@ public struct InstrumentedTestBuild: Sendable {
             executable: workspace.cargo,
             arguments: ["test", "--no-run", "--message-format=\(format)"] + cargoArguments,
             directory: directory, environment: environment, passStderrThrough: true)
-        if builtCrate != nil || builtTest != nil || diagnostics != nil {
-            let diagnostics = self.diagnostics
-            process.onStdoutLine = { line in
-                diagnostics?.handle(Data(line))
-                guard builtCrate != nil || builtTest != nil, let artifact = Self.artifactFiles(Data(line)) else { return }
-                if !artifact.hasSuffix(".rlib") { builtTest?(artifact) }
-                guard let builtCrate, let units = try? Self.units(ofArtifact: artifact) else { return }
-                builtCrate(Self.bitcodePath(ofArtifact: artifact), units)
-            }
+        // Each line decoded once, as it comes: the result is put together from
+        // these the moment cargo ends, with the unit records already read.
+        let heard = HeardMessages()
+        let diagnostics = self.diagnostics
+        process.onStdoutLine = { line in
+            diagnostics?.handle(Data(line))
+            guard let message = heard.decode(line) else { return }
+            guard message.reason == "compiler-artifact", let artifact = Self.artifactFile(message) else { return }
+            if !artifact.hasSuffix(".rlib") { builtTest?(artifact) }
+            guard let units = heard.units(ofArtifact: artifact) else { return }
+            builtCrate?(Self.bitcodePath(ofArtifact: artifact), units)
         }
         let output = try process.run()
         guard output.status == 0 else { throw .buildFailed(status: output.status) }
-        var result = try Self.parse(messages: output.stdout, workspace: workspace)
+        var result = try Self.parse(heard.messages, workspace: workspace, units: heard.units(ofArtifact:))
         result.rustflags = recordedFlags()
         return result
+    }
+
+    /// cargo's JSON messages as they come, each decoded once, and the unit
+    /// records read for the artifacts they name. Filled by the thread reading
+    /// cargo's stdout, read once cargo has ended; locked all the same (a
+    /// grandchild holding stdout open keeps that thread going).
+    private final class HeardMessages: @unchecked Sendable {
+        private let lock = NSLock()
+        private let decoder = JSONDecoder()
+        private var heard: [Artifact] = []
+        private var unitsRead: [String: [String]] = [:]
+
+        var messages: [Artifact] { lock.withLock { heard } }
+
+        func decode(_ line: Data) -> Artifact? {
+            guard line.first == UInt8(ascii: "{"), let message = try? decoder.decode(Artifact.self, from: line) else {
+                return nil
+            }
+            // Kept: what the result is made of (not the diagnostics, which can be many).
+            if ["compiler-artifact", "build-script-executed"].contains(message.reason) {
+                lock.withLock { heard.append(message) }
+            }
+            return message
+        }
+
+        /// The artifact's units, read once: cargo reports a crate once a build,
+        /// after the wrapper recorded its units. Nil when there is no record
+        /// (the final pass reads it again and says why).
+        func units(ofArtifact path: String) -> [String]? {
+            if let units = lock.withLock({ unitsRead[path] }) { return units }
+            guard let units = try? InstrumentedTestBuild.units(ofArtifact: path) else { return nil }
+            lock.withLock { unitsRead[path] = units }
+            return units
+        }
+
+        func units(ofArtifact path: String) throws(CargoError) -> [String] {
+            if let units = lock.withLock({ unitsRead[path] }) { return units }
+            return try InstrumentedTestBuild.units(ofArtifact: path)
+        }
     }
 
     struct Artifact: Decodable {
@@ -127,21 +168,19 @@ public struct InstrumentedTestBuild: Sendable {
         var filenames: [String]?
     }
 
-    static func parse(messages: Data, workspace: CargoWorkspace) throws(CargoError) -> Result {
+    /// The test executables and library modules cargo's messages name, each
+    /// with its current units (`units`, by artifact path).
+    static func parse(_ messages: [Artifact], workspace: CargoWorkspace,
+                      units: (String) throws(CargoError) -> [String]) throws(CargoError) -> Result {
         var binaries: [TestBinary] = []
         var libraries: [LibraryModule] = []
-        let lines = messages.split(separator: UInt8(ascii: "\n")).filter { $0.first == UInt8(ascii: "{") }
         // `cargo test` gives a package's tests OUT_DIR when the package has a build script.
         var outDirectories: [String: String] = [:]
-        for line in lines {
-            guard let message = try? JSONDecoder().decode(Artifact.self, from: Data(line)),
-                  message.reason == "build-script-executed", let id = message.package_id, let out = message.out_dir
-            else { continue }
-            outDirectories[id] = out
+        for message in messages where message.reason == "build-script-executed" {
+            if let id = message.package_id, let out = message.out_dir { outDirectories[id] = out }
         }
-        for line in lines {
-            guard let artifact = try? JSONDecoder().decode(Artifact.self, from: Data(line)),
-                artifact.reason == "compiler-artifact", let target = artifact.target,
+        for artifact in messages {
+            guard artifact.reason == "compiler-artifact", let target = artifact.target,
                 let manifest = artifact.manifest_path
             else { continue }
             let packageName = workspace.package(manifestPath: manifest)?.name
@@ -150,7 +189,7 @@ public struct InstrumentedTestBuild: Sendable {
                 binaries.append(TestBinary(
                     id: TestBinary.id(package: package.name, target: target.name, kind: kind),
                     package: package.name, target: target.name, kind: kind, executable: executable,
-                    bitcode: bitcodePath(ofArtifact: executable), units: try units(ofArtifact: executable),
+                    bitcode: bitcodePath(ofArtifact: executable), units: try units(executable),
                     packageDirectory: package.directory,
                     environment: testEnvironment(package: package, crateName: target.name).merging(
                         artifact.package_id.flatMap { outDirectories[$0] }.map { ["OUT_DIR": $0] } ?? [:]) { a, _ in a }))
@@ -158,18 +197,15 @@ public struct InstrumentedTestBuild: Sendable {
                 let rlib = artifact.filenames?.first(where: { $0.hasSuffix(".rlib") })
             {
                 libraries.append(LibraryModule(package: packageName ?? target.name, target: target.name,
-                                               bitcode: bitcodePath(ofArtifact: rlib), units: try units(ofArtifact: rlib)))
+                                               bitcode: bitcodePath(ofArtifact: rlib), units: try units(rlib)))
             }
         }
         return Result(binaries: binaries, libraries: libraries, rustflags: "")
     }
 
     /// The file a `compiler-artifact` message names that rustc's outputs are
-    /// named after: the executable of a test, else the rlib. Nil for other lines.
-    static func artifactFiles(_ line: Data) -> String? {
-        guard line.first == UInt8(ascii: "{"), let artifact = try? JSONDecoder().decode(Artifact.self, from: line),
-            artifact.reason == "compiler-artifact"
-        else { return nil }
+    /// named after: the executable of a test, else the rlib. Nil for other messages.
+    static func artifactFile(_ artifact: Artifact) -> String? {
         if artifact.profile?.test == true, let executable = artifact.executable { return executable }
         return artifact.filenames?.first { $0.hasSuffix(".rlib") }
     }
@@ -178,23 +214,31 @@ public struct InstrumentedTestBuild: Sendable {
     /// or `deps/lib<crate>-<hash>.rlib`. No such file exists: the crate's code is
     /// in its units' files, and this names their union.
     static func bitcodePath(ofArtifact path: String) -> String {
-        let url = URL(fileURLWithPath: path)
-        return url.deletingLastPathComponent().appendingPathComponent(stem(ofArtifact: path) + ".bc").path
+        let directory = directory(ofArtifact: path)
+        return (directory.hasSuffix("/") ? directory : directory + "/") + stem(ofArtifact: path) + ".bc"
     }
 
     /// `<crate>-<hash>`: what rustc's outputs for the artifact are named after.
     static func stem(ofArtifact path: String) -> String {
-        var stem = (path as NSString).lastPathComponent
+        var stem = Substring(path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[path.index(after: $0)...] } ?? path[...])
         if stem.hasSuffix(".rlib") {
-            stem = String(stem.dropLast(5))
-            if stem.hasPrefix("lib") { stem = String(stem.dropFirst(3)) }
+            stem = stem.dropLast(5)
+            if stem.hasPrefix("lib") { stem = stem.dropFirst(3) }
         }
-        return stem
+        return String(stem)
+    }
+
+    /// The directory cargo names the artifact in (`deps/`, or the profile's
+    /// directory for an rlib), as cargo wrote it: string work only, for every
+    /// artifact of every build.
+    static func directory(ofArtifact path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// The artifact's current codegen-unit bitcode files, as the wrapper recorded them.
     static func units(ofArtifact path: String) throws(CargoError) -> [String] {
-        try CodegenUnits.read(outDirectory: (path as NSString).deletingLastPathComponent, stem: stem(ofArtifact: path))
+        try CodegenUnits.read(outDirectory: directory(ofArtifact: path), stem: stem(ofArtifact: path))
     }
 
     static func testEnvironment(package: CargoWorkspace.Package, crateName: String) -> [String: String] {

@@ -361,7 +361,9 @@ public enum RunPipeline {
                                     cache: build.listingCache, key: key, writes: build.session.cacheWrites)
             })
         }
-        build.listingCache.prune(keeping: Set(keys.all.compactMap { $0 }))
+        // Off the path to the tests: nothing reads another binary's listing this run.
+        let cache = build.listingCache, current = Set(keys.all.compactMap { $0 })
+        build.session.cacheWrites.later { cache.prune(keeping: current) }
         var tests: [ListedTest] = []
         var tables: [String: URL] = [:]
         var listedNow = Set<String>()
