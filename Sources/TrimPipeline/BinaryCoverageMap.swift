@@ -43,30 +43,41 @@ struct BinaryCoverageMap: Sendable {
     /// units become one function with the union of their blocks. Runs once
     /// per test: sorted arrays merged in place, no per-test sets.
     func crateHits(_ functions: [HitFunction]) -> [HitFunction] {
-        var keyed = functions.map { function -> HitFunction in
+        let keyed = functions.map { function -> HitFunction in
             let module = moduleKeys[function.module] ?? function.module
             if let count = folded[CrateModule.UnitFunction(unit: function.module, symbol: function.symbol)] {
                 return HitFunction(module: module, symbol: function.symbol, blocks: Array(0..<UInt32(count)))
             }
             return HitFunction(module: module, symbol: function.symbol, blocks: function.blocks)
         }
-        if !Self.isStrictlySorted(keyed) {
-            keyed.sort { ($0.module, $0.symbol) < ($1.module, $1.symbol) }
+        return Self.mergedByFunction(keyed)
+    }
+
+    /// One entry a (module, symbol), in that order, with the union of the
+    /// blocks its entries in `functions` hold.
+    static func mergedByFunction(_ functions: [HitFunction]) -> [HitFunction] {
+        // In (module, symbol) order, the module compared as its rank among the
+        // few modules hit: most neighbours share one, and comparing those
+        // equal paths was most of the sorting.
+        let modules = Set(functions.map(\.module)).sorted()
+        let rankOf = Dictionary(uniqueKeysWithValues: modules.enumerated().map { ($1, $0) })
+        var ranked = functions.map { (rank: rankOf[$0.module]!, function: $0) }
+        let inOrder: ((rank: Int, function: HitFunction), (rank: Int, function: HitFunction)) -> Bool = {
+            $0.rank != $1.rank ? $0.rank < $1.rank : $0.function.symbol < $1.function.symbol
         }
+        if !zip(ranked, ranked.dropFirst()).allSatisfy(inOrder) { ranked.sort(by: inOrder) }
         var merged: [HitFunction] = []
-        merged.reserveCapacity(keyed.count)
-        for function in keyed {
-            if let last = merged.last, last.module == function.module, last.symbol == function.symbol {
+        merged.reserveCapacity(ranked.count)
+        var lastRank = -1
+        for (rank, function) in ranked {
+            if rank == lastRank, let last = merged.last, last.symbol == function.symbol {
                 merged[merged.count - 1].blocks = Self.union(last.blocks, function.blocks)
             } else {
                 merged.append(function)
             }
+            lastRank = rank
         }
         return merged
-    }
-
-    private static func isStrictlySorted(_ functions: [HitFunction]) -> Bool {
-        zip(functions, functions.dropFirst()).allSatisfy { ($0.module, $0.symbol) < ($1.module, $1.symbol) }
     }
 
     /// The union of two ascending block lists, ascending and without repeats

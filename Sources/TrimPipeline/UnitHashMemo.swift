@@ -40,15 +40,41 @@ final class UnitHashMemo: @unchecked Sendable {
             (self.device, self.inode, self.seconds, self.nanoseconds) = (device, inode, seconds, nanoseconds)
         }
 
-        init?(text: Substring) {
-            guard text.hasPrefix("dev") else { return nil }
-            let fields = text.dropFirst(3).split(separator: ":", omittingEmptySubsequences: false)
+        /// From the memo's text of an identity (`text`); nil for any other shape.
+        init?<Bytes: Collection<UInt8>>(text: Bytes) {
+            guard text.starts(with: "dev".utf8) else { return nil }
+            let fields = text.dropFirst(3).split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
             guard fields.count == 3 else { return nil }
-            let time = fields[2].split(separator: ".", omittingEmptySubsequences: false)
-            guard time.count == 2, let device = UInt64(fields[0]), let inode = UInt64(fields[1]),
-                let seconds = Int(time[0]), let nanoseconds = Int(time[1])
+            let time = fields[2].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+            guard time.count == 2, let device = DecimalText.unsigned(fields[0]), let inode = DecimalText.unsigned(fields[1]),
+                let seconds = DecimalText.signed(time[0]), let nanoseconds = DecimalText.signed(time[1])
             else { return nil }
             self.init(device: device, inode: inode, seconds: seconds, nanoseconds: nanoseconds)
+        }
+    }
+
+    /// Decimal numbers read from the memo's bytes, without making strings:
+    /// the memo holds a line for every unit of every crate.
+    enum DecimalText {
+        static func unsigned<Bytes: Collection<UInt8>>(_ digits: Bytes) -> UInt64? {
+            guard !digits.isEmpty, digits.count <= 20 else { return nil }
+            var value: UInt64 = 0
+            for digit in digits {
+                guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
+                let (times, overflowTimes) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflowSum) = times.addingReportingOverflow(UInt64(digit - UInt8(ascii: "0")))
+                guard !overflowTimes, !overflowSum else { return nil }
+                value = sum
+            }
+            return value
+        }
+
+        static func signed<Bytes: Collection<UInt8>>(_ text: Bytes) -> Int? {
+            let negative = text.first == UInt8(ascii: "-")
+            guard let magnitude = unsigned(negative ? text.dropFirst() : text[...]),
+                magnitude <= UInt64(Int.max)
+            else { return nil }
+            return negative ? -Int(magnitude) : Int(magnitude)
         }
     }
 
@@ -61,10 +87,12 @@ final class UnitHashMemo: @unchecked Sendable {
             defer { loading.leave() }
             guard let data = FileManager.default.contents(atPath: file.path) else { return }
             var read: [Identity: (hash: String, size: Int)] = [:]
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-                let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
-                guard parts.count == 3, let identity = Identity(text: parts[0]), let size = Int(parts[1]) else { continue }
-                read[identity] = (String(parts[2]), size)
+            let bytes = [UInt8](data)
+            for line in bytes.split(separator: UInt8(ascii: "\n")) {
+                let parts = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+                guard parts.count == 3, let identity = Identity(text: parts[0]), let size = DecimalText.signed(parts[1])
+                else { continue }
+                read[identity] = (String(decoding: parts[2], as: UTF8.self), size)
             }
             lock.withLock { known = read }  // nothing reads or adds before `loading` ends
         }

@@ -75,4 +75,20 @@ import Testing
         #expect(after.contentHash == (try BitcodeFile(path: donor)).contentHash)
         #expect(memo.filesRead == 2)
     }
+
+    @Test func identitiesReadBackAsWrittenAndOtherShapesAreIgnored() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let identity = UnitHashMemo.Identity(
+                device: UInt64.random(in: 0...UInt64.max, using: &generator),
+                inode: UInt64.random(in: 0...UInt64.max, using: &generator),
+                seconds: Int.random(in: -2_000_000_000...4_000_000_000, using: &generator),
+                nanoseconds: Int.random(in: 0...999_999_999, using: &generator))
+            #expect(UnitHashMemo.Identity(text: Array(identity.text.utf8)) == identity, "\(identity.text)")
+        }
+        for text in ["dev1:2:3", "dev:2:3.4", "dev1:2:3.4x", "de1:2:3.4", "dev1:2:3:4.5", "dev1:2:.4",
+                     "dev18446744073709551616:1:1.1", "dev-1:2:3.4", ""] {
+            #expect(UnitHashMemo.Identity(text: Array(text.utf8)) == nil, "\(text)")
+        }
+    }
 }
