@@ -49,6 +49,8 @@ static trim_module *failure(trim_status status, const char *message) {
 // result does not depend on the number of parts.
 
 enum { CHUNK = 8 };
+/// From this size on, every part loads the module at once (see read_bitcode).
+enum { SPECULATIVE_PARTS_BYTES = 4 << 20 };
 
 typedef struct reader_run reader_run;
 
@@ -223,6 +225,17 @@ static void run_phase(reader_run *run, void *(*phase)(void *)) {
     if (run->part[k].threaded) pthread_join(run->part[k].thread, NULL);
 }
 
+/// `phase` on every part but part 0, each on a thread of its own.
+static void run_others(reader_run *run, void *(*phase)(void *)) {
+  for (unsigned k = 1; k < run->parts; k++) {
+    reader_part *p = &run->part[k];
+    p->threaded = pthread_create(&p->thread, NULL, phase, p) == 0;
+    if (!p->threaded) phase(p);
+  }
+  for (unsigned k = 1; k < run->parts; k++)
+    if (run->part[k].threaded) pthread_join(run->part[k].thread, NULL);
+}
+
 /// Whether parts pay: not for a small module, nor unless most function
 /// bodies are still unread after loading (LLVM reads with the module the
 /// bodies a global's blockaddress names when it must resolve them at once).
@@ -281,9 +294,14 @@ static trim_module *read_bitcode(const char *path, int dispose_llvm, unsigned th
     u64map_init(&run.part[k].uncoverable, 64);
     u64map_init(&run.part[k].subprograms, 1024);
   }
-  // Every part loads the module at once; part 0's then tells whether the
-  // others are worth keeping.
-  run_phase(&run, load_part);
+  // A large module: every part loads it at once, and part 0's then tells
+  // whether the others are worth keeping (loading them after would cost the
+  // load's time again). A smaller one: part 0 loads first, and the others
+  // only when parts pay, so a module whose bodies LLVM reads with it (every
+  // SanitizerCoverage-instrumented unit) is read once, not once a thread.
+  int speculative = run.parts > 1 && run.size >= SPECULATIVE_PARTS_BYTES;
+  if (speculative) run_phase(&run, load_part);
+  else load_part(&run.part[0]);
   if (run.part[0].error) {
     trim_module *m = failure(TRIM_ERR_PARSE, run.part[0].error);
     for (unsigned k = 0; k < run.parts; k++) discard_part(&run.part[k], 1);
@@ -291,10 +309,13 @@ static trim_module *read_bitcode(const char *path, int dispose_llvm, unsigned th
     LLVMDisposeMemoryBuffer(buffer);
     return m;
   }
+  int pay = run.parts > 1 && parts_pay(&run.part[0]);
+  if (pay && !speculative) run_others(&run, load_part);
+  unsigned contexts_loaded = speculative || pay ? run.parts : 1;
   int others_loaded = 1;
   for (unsigned k = 1; k < run.parts; k++)
     if (run.part[k].error) others_loaded = 0;
-  if (run.parts > 1 && (!others_loaded || !parts_pay(&run.part[0]))) {
+  if (run.parts > 1 && (!others_loaded || !pay)) {
     for (unsigned k = 1; k < run.parts; k++) discard_part(&run.part[k], dispose_llvm);
     run.parts = 1;
   }
@@ -321,6 +342,7 @@ static trim_module *read_bitcode(const char *path, int dispose_llvm, unsigned th
     for (unsigned k = 0; k < run.parts; k++) states[k] = &run.part[k].state;
     m = fingerprint_merge(states, run.parts, source ? source : "", source ? name_length : 0);
     m->threads_used = run.parts;
+    m->contexts_loaded = contexts_loaded;
   }
   for (unsigned k = 0; k < run.parts; k++) discard_part(&run.part[k], dispose_llvm);
   free(run.uncoverable_sets);

@@ -103,6 +103,8 @@ typedef struct {
   uint32_t *descriptor_strings; ///< indices into strings
   size_t descriptor_string_count;
   unsigned threads_used;      ///< how many threads read the module (1 unless it could be split)
+  unsigned contexts_loaded;   ///< how many LLVM contexts loaded the module (more than threads_used
+                              ///< only when a large module was loaded by every thread at once)
 } trim_module;
 
 /// Reads and fingerprints one bitcode file with up to `threads` threads

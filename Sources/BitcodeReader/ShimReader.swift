@@ -22,29 +22,29 @@ public enum ShimReader {
     public static func read(path: String, thenExit: Bool = false, threads: Int = 1)
         -> Result<ModuleFingerprint, Failure>
     {
-        readCountingThreads(path: path, thenExit: thenExit, threads: threads).result
+        readCounting(path: path, thenExit: thenExit, threads: threads).result
     }
 
-    /// `read`, and how many threads read the module.
-    public static func readCountingThreads(path: String, thenExit: Bool = false, threads: Int = 1)
-        -> (result: Result<ModuleFingerprint, Failure>, threadsUsed: Int)
+    /// `read`, how many threads read the module and how many LLVM contexts loaded it.
+    public static func readCounting(path: String, thenExit: Bool = false, threads: Int = 1)
+        -> (result: Result<ModuleFingerprint, Failure>, threadsUsed: Int, contextsLoaded: Int)
     {
         let count = UInt32(clamping: max(1, threads))
         let reader = thenExit ? trim_read_bitcode_then_exit(path, count) : trim_read_bitcode(path, count)
         guard let module = reader else {
-            return (.failure(.open(message: "out of memory")), 0)
+            return (.failure(.open(message: "out of memory")), 0, 0)
         }
         defer { trim_module_free(module) }
         let m = module.pointee
         switch m.status {
         case TRIM_OK: break
         case TRIM_ERR_OPEN:
-            return (.failure(.open(message: String(cString: m.error))), 0)
+            return (.failure(.open(message: String(cString: m.error))), 0, 0)
         default:
             let producer = m.producer_hint.map { String(cString: $0) }
-            return (.failure(.parse(message: String(cString: m.error), producer: producer)), 0)
+            return (.failure(.parse(message: String(cString: m.error), producer: producer)), 0, 0)
         }
-        return (.success(convert(m)), Int(m.threads_used))
+        return (.success(convert(m)), Int(m.threads_used), Int(m.contexts_loaded))
     }
 
     /// A C array's range; the shim leaves arrays it never filled as NULL.

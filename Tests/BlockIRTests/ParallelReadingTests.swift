@@ -45,7 +45,7 @@ import Testing
     ]
 
     static func read(_ path: String, threads: Int) throws -> (ModuleFingerprint, Int) {
-        let (result, used) = ShimReader.readCountingThreads(path: path, threads: threads)
+        let (result, used, _) = ShimReader.readCounting(path: path, threads: threads)
         return (try result.get(), used)
     }
 
@@ -91,6 +91,24 @@ import Testing
         #expect(used == 2)
         #expect(two == one)
         #expect(one.functions.filter { !$0.coverageBlocks.isEmpty }.count > 300)
+    }
+
+    /// A module that does not split (here one of rustc's codegen units, too
+    /// few functions to share) is loaded by one LLVM context whatever the
+    /// threads offered: an edit's changed unit is read while cargo still
+    /// builds, and a second load would only take a core from rustc.
+    @Test func aModuleThatDoesNotSplitIsLoadedOnce() throws {
+        let builds = try FixtureBuilds()
+        let path = try builds.rust("small-covered", Self.largeCrate.components(separatedBy: "pub fn f_30(").first!,
+                                   extraArguments: Self.sancovFlags)
+        let (result, used, loaded) = ShimReader.readCounting(path: path, threads: 2)
+        let (one, _) = try Self.read(path, threads: 1)
+        #expect(try result.get() == one)
+        #expect(used == 1)
+        #expect(loaded == 1, "the module was loaded \(loaded) times")
+        let large = try builds.rust("large", Self.largeCrate)
+        let (_, usedLarge, loadedLarge) = ShimReader.readCounting(path: large, threads: 2)
+        #expect(usedLarge == 2 && loadedLarge == 2, "a module that splits is loaded by each thread")
     }
 
     @Test func aSmallModuleIsReadByOneThread() throws {
