@@ -17,11 +17,22 @@ import Testing
         return listing
     }
 
-    @Test(arguments: ["trim", "cargo-trim", "trim-rustc-wrapper", "blockdiff", "trim-ir-worker"])
+    @Test(arguments: ["trim", "cargo-trim", "blockdiff", "trim-ir-worker"])
     func loadsNoLLVM(_ executable: String) throws {
         let llvm = try Self.libraries(executable).split(separator: "\n")
             .filter { $0.localizedCaseInsensitiveContains("llvm") }
         #expect(llvm.isEmpty, "\(executable) loads \(llvm.joined(separator: "; "))")
+    }
+
+    /// The rustc wrapper, started for every rustc call, is one static
+    /// executable (no dynamic loader, no shared library to bind at every
+    /// start) and holds none of LLVM's functions.
+    @Test func theWrapperIsStaticAndHoldsNoLLVM() throws {
+        let path = ExampleWorkspace.binDirectory.appendingPathComponent("trim-rustc-wrapper").path
+        let finished = try ChildProcess.run("/usr/bin/ldd", [path])
+        let said = String(decoding: finished.stdout + finished.stderr, as: UTF8.self)
+        #expect(said.contains("not a dynamic executable"), "ldd \(path): \(said)")
+        #expect(try Self.ownLLVMFunctions("trim-rustc-wrapper").isEmpty)
     }
 
     /// The check sees LLVM where it is: linked into the worker, whose reader works.
