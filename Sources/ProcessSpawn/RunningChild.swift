@@ -98,11 +98,30 @@ enum LineDrain {
                 let chunk = Data(buffer[0..<count])
                 append(chunk)
                 guard let eachLine else { continue }
+                // What is pending holds no newline: only the new chunk is searched.
+                let searchFrom = pending.count
                 pending.append(chunk)
-                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    eachLine(Data(pending[pending.startIndex..<newline]))
-                    pending.removeSubrange(pending.startIndex...newline)
+                // Lines cut by offset, the rest kept once a chunk: cargo's
+                // messages come many to a chunk, and removing each line from
+                // the front moved the rest every time.
+                let ends = pending.withUnsafeBytes { bytes -> [Int] in
+                    var ends: [Int] = []
+                    var from = searchFrom
+                    while from < bytes.count,
+                        let found = memchr(bytes.baseAddress! + from, Int32(UInt8(ascii: "\n")), bytes.count - from)
+                    {
+                        let end = bytes.baseAddress!.distance(to: UnsafeRawPointer(found))
+                        ends.append(end)
+                        from = end + 1
+                    }
+                    return ends
                 }
+                var start = 0
+                for end in ends {
+                    eachLine(pending.subdata(in: (pending.startIndex + start)..<(pending.startIndex + end)))
+                    start = end + 1
+                }
+                if start > 0 { pending = pending.subdata(in: (pending.startIndex + start)..<pending.endIndex) }
             } else if count == 0 || errno != EINTR {
                 if let eachLine, !pending.isEmpty { eachLine(pending) }
                 return

@@ -23,6 +23,31 @@ import Glibc
         #expect(String(decoding: finished.stdout, as: UTF8.self) == "a\nb\n\nc")
     }
 
+    /// Lines cut across reads: many to a read, one longer than a read, and
+    /// writes that end inside a line.
+    @Test func linesSpanningReadsArriveWhole() throws {
+        let script = """
+            import sys, time
+            out = sys.stdout
+            for i in range(3000):
+                out.write("line %d %s\\n" % (i, "x" * (i % 97)))
+            out.write("y" * 200000 + "\\n")
+            out.flush()
+            for i in range(50):
+                out.write("part-%d-" % i); out.flush(); time.sleep(0.001)
+                out.write("end\\n"); out.flush()
+            out.write("last")
+            """
+        let lines = LinesSeen()
+        let finished = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script], eachStdoutLine: lines.add)
+        #expect(finished.status == 0, "\(String(decoding: finished.stderr, as: UTF8.self))")
+        let expected = (0..<3000).map { "line \($0) " + String(repeating: "x", count: $0 % 97) }
+            + [String(repeating: "y", count: 200_000)] + (0..<50).map { "part-\($0)-end" } + ["last"]
+        #expect(lines.all.count == expected.count)
+        #expect(lines.all == expected)
+        #expect(String(decoding: finished.stdout, as: UTF8.self) == expected.joined(separator: "\n"))
+    }
+
     @Test func outputIsReadableWhileTheChildRuns() throws {
         let child = try ChildProcess.start("/bin/sh", ["-c", "echo ready; exec sleep 60"])
         defer { child.signal(SIGKILL); _ = child.wait() }
