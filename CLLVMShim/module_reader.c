@@ -213,28 +213,19 @@ static void *fingerprint_part(void *argument) {
 }
 
 /// Runs `phase` for parts 1... on threads (inline should a thread not
-/// start) and for part 0 here.
-static void run_phase(reader_run *run, void *(*phase)(void *)) {
+/// start), for part 0 here unless `skip_first`, and waits for them all.
+static void run_parts(reader_run *run, void *(*phase)(void *), int skip_first) {
   for (unsigned k = 1; k < run->parts; k++) {
     reader_part *p = &run->part[k];
     p->threaded = pthread_create(&p->thread, NULL, phase, p) == 0;
     if (!p->threaded) phase(p);
   }
-  phase(&run->part[0]);
+  if (!skip_first) phase(&run->part[0]);
   for (unsigned k = 1; k < run->parts; k++)
     if (run->part[k].threaded) pthread_join(run->part[k].thread, NULL);
 }
 
-/// `phase` on every part but part 0, each on a thread of its own.
-static void run_others(reader_run *run, void *(*phase)(void *)) {
-  for (unsigned k = 1; k < run->parts; k++) {
-    reader_part *p = &run->part[k];
-    p->threaded = pthread_create(&p->thread, NULL, phase, p) == 0;
-    if (!p->threaded) phase(p);
-  }
-  for (unsigned k = 1; k < run->parts; k++)
-    if (run->part[k].threaded) pthread_join(run->part[k].thread, NULL);
-}
+static void run_phase(reader_run *run, void *(*phase)(void *)) { run_parts(run, phase, 0); }
 
 /// Whether parts pay: not for a small module, nor unless most function
 /// bodies are still unread after loading (LLVM reads with the module the
@@ -310,7 +301,7 @@ static trim_module *read_bitcode(const char *path, int dispose_llvm, unsigned th
     return m;
   }
   int pay = run.parts > 1 && parts_pay(&run.part[0]);
-  if (pay && !speculative) run_others(&run, load_part);
+  if (pay && !speculative) run_parts(&run, load_part, 1);
   unsigned contexts_loaded = speculative || pay ? run.parts : 1;
   int others_loaded = 1;
   for (unsigned k = 1; k < run.parts; k++)
