@@ -11,8 +11,10 @@ import TrimModel
 /// recorded against its crate's merged module.
 struct BinaryCoverageMap: Sendable {
     let mapper: SlotMapper
-    /// A unit's `sourceFilename` → its crate module's key in the store.
-    let moduleKeys: [String: String]
+    /// A unit's `sourceFilename` → its crate module's key in the store, and
+    /// that key's rank among this executable's crate keys (the order hits
+    /// are kept in), worked out once instead of for every test's every hit.
+    let crateOfUnit: [String: (key: String, rank: Int)]
     /// Copies of a function the crate module folded into another (see `CrateModule`).
     let folded: [CrateModule.UnitFunction: Int]
 
@@ -35,7 +37,8 @@ struct BinaryCoverageMap: Sendable {
             }
             folded.merge(module.units.folded) { first, _ in first }
         }
-        moduleKeys = keys
+        let ranks = Dictionary(uniqueKeysWithValues: Set(keys.values).sorted().enumerated().map { ($1, $0) })
+        crateOfUnit = keys.mapValues { ($0, ranks[$0]!) }
         self.folded = folded
     }
 
@@ -43,25 +46,40 @@ struct BinaryCoverageMap: Sendable {
     /// units become one function with the union of their blocks. Runs once
     /// per test: sorted arrays merged in place, no per-test sets.
     func crateHits(_ functions: [HitFunction]) -> [HitFunction] {
-        let keyed = functions.map { function -> HitFunction in
-            let module = moduleKeys[function.module] ?? function.module
-            if let count = folded[CrateModule.UnitFunction(unit: function.module, symbol: function.symbol)] {
-                return HitFunction(module: module, symbol: function.symbol, blocks: Array(0..<UInt32(count)))
+        var ranked: [(rank: Int, function: HitFunction)] = []
+        ranked.reserveCapacity(functions.count)
+        for function in functions {
+            guard let crate = crateOfUnit[function.module] else {
+                // A unit of no crate here (the mapper knows none): ranked by name.
+                return Self.mergedByFunction(functions.map { inCrate($0, module: crateOfUnit[$0.module]?.key ?? $0.module) })
             }
-            return HitFunction(module: module, symbol: function.symbol, blocks: function.blocks)
+            ranked.append((crate.rank, inCrate(function, module: crate.key)))
         }
-        return Self.mergedByFunction(keyed)
+        return Self.merged(ranked)
+    }
+
+    /// `function` as its crate module records it: a folded copy's hit is a hit in every block of the kept one.
+    private func inCrate(_ function: HitFunction, module: String) -> HitFunction {
+        if !folded.isEmpty, let count = folded[CrateModule.UnitFunction(unit: function.module, symbol: function.symbol)] {
+            return HitFunction(module: module, symbol: function.symbol, blocks: Array(0..<UInt32(count)))
+        }
+        return HitFunction(module: module, symbol: function.symbol, blocks: function.blocks)
     }
 
     /// One entry a (module, symbol), in that order, with the union of the
     /// blocks its entries in `functions` hold.
     static func mergedByFunction(_ functions: [HitFunction]) -> [HitFunction] {
-        // In (module, symbol) order, the module compared as its rank among the
-        // few modules hit: most neighbours share one, and comparing those
-        // equal paths was most of the sorting.
+        // The module compared as its rank among the few modules hit: most
+        // neighbours share one, and comparing those equal paths was most of
+        // the sorting.
         let modules = Set(functions.map(\.module)).sorted()
         let rankOf = Dictionary(uniqueKeysWithValues: modules.enumerated().map { ($1, $0) })
-        var ranked = functions.map { (rank: rankOf[$0.module]!, function: $0) }
+        return merged(functions.map { (rank: rankOf[$0.module]!, function: $0) })
+    }
+
+    /// `ranked` in (rank, symbol) order, one entry a function with the union of its entries' blocks.
+    private static func merged(_ ranked: [(rank: Int, function: HitFunction)]) -> [HitFunction] {
+        var ranked = ranked
         let inOrder: ((rank: Int, function: HitFunction), (rank: Int, function: HitFunction)) -> Bool = {
             $0.rank != $1.rank ? $0.rank < $1.rank : $0.function.symbol < $1.function.symbol
         }
