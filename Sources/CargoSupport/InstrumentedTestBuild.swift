@@ -100,7 +100,7 @@ public struct InstrumentedTestBuild: Sendable {
             guard let message = heard.decode(line) else { return }
             guard message.reason == "compiler-artifact", let artifact = Self.artifactFile(message) else { return }
             if !artifact.hasSuffix(".rlib") { builtTest?(artifact) }
-            guard let units = heard.units(ofArtifact: artifact) else { return }
+            guard let units = heard.unitsIfRecorded(ofArtifact: artifact) else { return }
             builtCrate?(Self.bitcodePath(ofArtifact: artifact), units)
         }
         let output = try process.run()
@@ -136,13 +136,14 @@ public struct InstrumentedTestBuild: Sendable {
         /// The artifact's units, read once: cargo reports a crate once a build,
         /// after the wrapper recorded its units. Nil when there is no record
         /// (the final pass reads it again and says why).
-        func units(ofArtifact path: String) -> [String]? {
+        func unitsIfRecorded(ofArtifact path: String) -> [String]? {
             if let units = lock.withLock({ unitsRead[path] }) { return units }
             guard let units = try? InstrumentedTestBuild.units(ofArtifact: path) else { return nil }
             lock.withLock { unitsRead[path] = units }
             return units
         }
 
+        /// The artifact's units as read while cargo built, else read now (and its error said).
         func units(ofArtifact path: String) throws(CargoError) -> [String] {
             if let units = lock.withLock({ unitsRead[path] }) { return units }
             return try InstrumentedTestBuild.units(ofArtifact: path)
