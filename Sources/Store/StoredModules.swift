@@ -11,8 +11,9 @@ import Foundation
 /// build it recorded last.
 ///
 /// Exact, not a guess: a function decoded from its stored bytes, or the one
-/// that was encoded into them, equal to the new one in all the bytes hold, in
-/// a module with the same file table, encodes to those same bytes. Ids are
+/// that was encoded into them, equal to the new one in all the bytes hold
+/// (its blocks' files compared by name: the bytes hold names, not a
+/// module's indices), encodes to those same bytes. Ids are
 /// used only after the write transaction has seen the build still holding
 /// the module (`stillHeld`): build ids are never reused, and a module a build
 /// holds, with its functions, is never collected or changed.
@@ -39,11 +40,12 @@ final class StoredModules: @unchecked Sendable {
 
 extension StoredModules.Entry {
     /// For each of `module`'s functions, the stored id of an equal decoded
-    /// one, nil where there is none (or the file tables differ: a function's
-    /// bytes name its files through its module's table).
+    /// one, nil where there is none. The file tables may differ (an edit
+    /// that calls into one more file adds one, and the files after it move):
+    /// a block's file is compared by name, which is what its bytes hold.
     func knownIDs(of module: ModuleFingerprint) -> [Int64?] {
         let recorded = fingerprint.functions
-        guard module.files == fingerprint.files else { return Array(repeating: nil, count: module.functions.count) }
+        let files = module.files == fingerprint.files ? nil : Self.fileMap(from: module.files, to: fingerprint.files)
         var bySymbol: [String: Int]?
         var ids: [Int64?] = []
         ids.reserveCapacity(module.functions.count)
@@ -62,13 +64,40 @@ extension StoredModules.Entry {
                 }
                 match = bySymbol?[function.symbol]
             }
-            if let match, Self.storesTheSame(recorded[match], function) {
+            if let match, Self.storesTheSame(recorded[match], function, files: files) {
                 ids.append(functionIDs[match])
             } else {
                 ids.append(nil)
             }
         }
         return ids
+    }
+
+    /// For each index into `new`, the index into `old` of the file with its
+    /// name; nil for a name `new` holds twice (a block's bytes could not tell
+    /// which) or `old` lacks.
+    static func fileMap(from new: [String], to old: [String]) -> [UInt32?] {
+        var oldIndex: [String: UInt32] = [:]
+        for (index, name) in old.enumerated() where oldIndex[name] == nil { oldIndex[name] = UInt32(index) }
+        var uses: [String: Int] = [:]
+        for name in new { uses[name, default: 0] += 1 }
+        return new.map { uses[$0] == 1 ? oldIndex[$0] : nil }
+    }
+
+    /// `storesTheSame` with `function`'s block files first renumbered by
+    /// `files` (nil: the tables are equal); a file it cannot renumber is a difference.
+    static func storesTheSame(_ stored: FunctionFingerprint, _ function: FunctionFingerprint, files: [UInt32?]?)
+        -> Bool
+    {
+        guard let files else { return storesTheSame(stored, function) }
+        guard stored.blocks.count == function.blocks.count else { return false }
+        var renumbered = function
+        for index in renumbered.blocks.indices {
+            guard let file = function.blocks[index].file else { continue }
+            guard Int(file) < files.count, let old = files[Int(file)] else { return false }
+            renumbered.blocks[index].file = old
+        }
+        return storesTheSame(stored, renumbered)
     }
 
     /// `stored` (decoded or recorded) and `function` encode to the same

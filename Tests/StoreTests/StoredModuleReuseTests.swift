@@ -1,6 +1,6 @@
 import BlockIR
 import Foundation
-import Store
+@testable import Store
 import Testing
 import TrimModel
 
@@ -116,5 +116,72 @@ import TrimModel
         #expect(try store.modules(of: id2) == second)
         let modules = try Self.rows(scratch.database, "SELECT module_id FROM build_module WHERE path = 'beta.bc'")
         #expect(modules.count == 2 && modules[0] == modules[1], "beta's module row shared: \(modules)")
+    }
+
+    /// `module` with `name` put into its file table at `position`: every
+    /// block keeps its file, named through the longer table.
+    static func withFile(_ name: String, at position: Int, in module: ModuleFingerprint) -> ModuleFingerprint {
+        var moved = module
+        moved.files.insert(name, at: position)
+        for f in moved.functions.indices {
+            for b in moved.functions[f].blocks.indices {
+                if let file = moved.functions[f].blocks[b].file, file >= UInt32(position) {
+                    moved.functions[f].blocks[b].file = file + 1
+                }
+            }
+        }
+        return moved
+    }
+
+    @Test func functionsAreReusedWhenAnEditAddsAFileToTheTable() throws {
+        let first = Synthetic.module(name: "alpha", functions: 40)
+        var second = Self.withFile("src/alpha/added.rs", at: 3, in: first)
+        // One function now has a block in the added file: that one is new.
+        second.functions[5].blocks[0].file = 3
+        let ids = (0..<Int64(first.functions.count)).map { 1_000 + $0 }
+        let entry = StoredModules.Entry(build: 1, moduleID: 7, fingerprint: first, functionIDs: ids)
+        let known = entry.knownIDs(of: second)
+        #expect(known.count == 40)
+        #expect(known[5] == nil)
+        #expect(known.enumerated().allSatisfy { $0.offset == 5 || $0.element == ids[$0.offset] },
+                "every other function keeps its stored id: \(known)")
+
+        // A name the new table holds twice cannot be told apart: not reused.
+        var twice = Self.withFile("src/alpha/file2.rs", at: 0, in: first)
+        twice.functions = twice.functions.map { function in
+            var renamed = function
+            renamed.blocks = renamed.blocks.map { var block = $0; if block.file == 3 { block.file = 0 }; return block }
+            return renamed
+        }
+        let usesFile2 = twice.functions.map { $0.blocks.contains { $0.file == 0 } }
+        #expect(usesFile2.contains(true) && usesFile2.contains(false))
+        for (index, id) in entry.knownIDs(of: twice).enumerated() {
+            #expect((id == nil) == usesFile2[index], "function \(index)")
+        }
+    }
+
+    @Test func aBuildWhoseTableGainedAFileStoresWhatEncodingEveryFunctionWould() throws {
+        let alpha = Synthetic.module(name: "alpha", functions: 40)
+        var shifted = Self.withFile("src/alpha/added.rs", at: 2, in: alpha)
+        shifted.functions[9].blocks[1].file = 2
+        let first = [ModuleRecord(path: "alpha.bc", contentHash: "a1", fingerprint: alpha)]
+        let second = [ModuleRecord(path: "alpha.bc", contentHash: "a2", fingerprint: shifted)]
+        let reusing = try Scratch()
+        let store = try reusing.open()
+        _ = try store.modules(of: try store.recordBuild(facts(1), modules: first))
+        let id2 = try store.recordBuild(facts(2), modules: second)
+        let encoding = try Scratch()
+        let plain = try encoding.open()
+        _ = try plain.recordBuild(facts(1), modules: first)
+        _ = try plain.recordBuild(facts(2), modules: second)
+
+        #expect(try TrimStore(path: reusing.database).modules(of: id2) == second, "read back by a fresh process")
+        #expect(try store.statistics() == plain.statistics())
+        let layout = """
+            SELECT bm.build_id, bm.ordinal, mf.ordinal, mf.function_id FROM build_module bm
+            JOIN module_function mf ON mf.module_id = bm.module_id ORDER BY 1, 2, 3
+            """
+        #expect(try Self.rows(reusing.database, layout) == Self.rows(encoding.database, layout))
+        try store.check(thorough: true)
     }
 }
