@@ -242,7 +242,8 @@ public struct InstrumentedTestBuild: Sendable {
         try CodegenUnits.read(outDirectory: directory(ofArtifact: path), stem: stem(ofArtifact: path))
     }
 
-    static func testEnvironment(package: CargoWorkspace.Package, crateName: String) -> [String: String] {
+    /// What `cargo test` sets for a test process of `package`'s crate `crateName` (OUT_DIR aside).
+    public static func testEnvironment(package: CargoWorkspace.Package, crateName: String) -> [String: String] {
         let parts = package.version.split(separator: "-", maxSplits: 1)
         let numbers = parts.first.map { $0.split(separator: ".").map(String.init) } ?? []
         return [

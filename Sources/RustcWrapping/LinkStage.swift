@@ -62,19 +62,83 @@ public enum LinkStage {
     }
 
     /// When this process was started as rustc's linker by `prepare`: notes
-    /// the units, tells trim, and runs the real linker in its place (it
-    /// returns only when that cannot start). Nil otherwise.
+    /// the units, tells trim, runs the real linker and, once it has linked,
+    /// tells trim the executable is whole (`linkedPrefix`), so that it can
+    /// list its tests while rustc and cargo finish. Returns the linker's
+    /// status; a linker ended by a signal ends this process by the same one.
+    /// Nil otherwise.
     static func runIfRequested(arguments: [String], variable: (String) -> String?) -> Int32? {
         guard let units = variable(unitsVariable), let linker = variable(linkerVariable), !linker.isEmpty else {
             return nil
         }
-        // Only a hint to start early: whatever fails here, the link goes on.
-        note(units, notify: variable(notifyVariable))
+        // Only hints to start early: whatever fails here, the link goes on.
+        let notify = variable(notifyVariable)
+        note(units, notify: notify)
         for name in [unitsVariable, linkerVariable, notifyVariable] { unsetenv(name) }
-        let argv = ([linker] + arguments.dropFirst()).map { strdup($0) } + [nil]
-        execvp(linker, argv)
-        RustcWrapping.printError("trim: cannot run the linker \(linker): \(String(cString: strerror(errno)))")
-        return 127
+        guard let wait = RustcWrapping.spawnAndWait([linker] + arguments.dropFirst()) else { return 127 }
+        if wait & 0x7f != 0 {
+            signal(wait & 0x7f, SIG_DFL)
+            raise(wait & 0x7f)
+            return 128 + (wait & 0x7f)
+        }
+        let status = (wait >> 8) & 0xff
+        if status == 0, let notify, let executable = outputPath(arguments) {
+            tell(notify, linkedNotice(executable: executable, variable: variable))
+        }
+        return status
+    }
+
+    /// The start of the notice a linker stage writes once the link succeeded:
+    /// `linked<TAB>executable<TAB>CARGO_MANIFEST_DIR<TAB>CARGO_CRATE_NAME<TAB>OUT_DIR`,
+    /// as cargo gave them to rustc (OUT_DIR empty without a build script):
+    /// what trim needs to run the executable as `cargo test` would.
+    public static let linkedPrefix = "linked\t"
+
+    /// An executable whose link succeeded, with what its notice says of its crate.
+    public struct Linked: Sendable, Equatable {
+        public var executable: String
+        public var manifestDirectory: String
+        public var crateName: String
+        /// Nil when the package has no build script.
+        public var outDirectory: String?
+
+        public init(executable: String, manifestDirectory: String, crateName: String, outDirectory: String?) {
+            self.executable = executable
+            self.manifestDirectory = manifestDirectory
+            self.crateName = crateName
+            self.outDirectory = outDirectory
+        }
+    }
+
+    /// The notice for `executable`; nil when a field is missing, is not an
+    /// absolute path where one is due, or holds a tab or a line break.
+    static func linkedNotice(executable: String, variable: (String) -> String?) -> String? {
+        guard let directory = variable("CARGO_MANIFEST_DIR"), let crate = variable("CARGO_CRATE_NAME") else { return nil }
+        let fields = [executable, directory, crate, variable("OUT_DIR") ?? ""]
+        guard executable.hasPrefix("/"), directory.hasPrefix("/"), !crate.isEmpty,
+            !fields.contains(where: { $0.contains("\t") || $0.contains("\n") })
+        else { return nil }
+        return linkedPrefix + fields.joined(separator: "\t")
+    }
+
+    /// What a `linked` notice says; nil for any other line.
+    public static func linked(_ notice: String) -> Linked? {
+        guard notice.hasPrefix(linkedPrefix) else { return nil }
+        let fields = notice.dropFirst(linkedPrefix.count).split(separator: "\t", omittingEmptySubsequences: false)
+        guard fields.count == 4, fields[0].hasPrefix("/"), fields[1].hasPrefix("/"), !fields[2].isEmpty else {
+            return nil
+        }
+        return Linked(executable: String(fields[0]), manifestDirectory: String(fields[1]), crateName: String(fields[2]),
+                      outDirectory: fields[3].isEmpty ? nil : String(fields[3]))
+    }
+
+    /// The linker's output (`-o PATH`, the last one, as a compiler driver takes it).
+    static func outputPath(_ arguments: [String]) -> String? {
+        var output: String?
+        for (index, argument) in arguments.enumerated().dropFirst() where argument == "-o" && index + 1 < arguments.count {
+            output = arguments[index + 1]
+        }
+        return output
     }
 
     /// What a notice (`<out dir>/<stem>`, one line on the FIFO) names: the
@@ -101,10 +165,16 @@ public enum LinkStage {
         guard !written.isEmpty,
             (try? UnitFiles.writeList(Array(written), to: directory + "/" + noteName(stem: stem))) != nil
         else { return }
-        // One line, shorter than PIPE_BUF: written whole, never interleaved with another linker's.
+        tell(notify, units)
+    }
+
+    /// Writes `line` to trim's FIFO, if it is listening. One line, shorter
+    /// than PIPE_BUF: written whole, never interleaved with another linker's.
+    private static func tell(_ notify: String, _ line: String?) {
+        guard let line, line.utf8.count < 4_000 else { return }
         let descriptor = open(notify, O_WRONLY | O_NONBLOCK | O_APPEND | O_CLOEXEC)
         guard descriptor >= 0 else { return }  // trim has stopped listening
-        _ = try? UnitFiles.writeAll(Array((units + "\n").utf8), to: descriptor, path: notify)
+        _ = try? UnitFiles.writeAll(Array((line + "\n").utf8), to: descriptor, path: notify)
         close(descriptor)
     }
 

@@ -89,8 +89,16 @@ public enum RustcWrapping {
     }
 
     /// Runs `command` with this process's stdio and environment (cargo reads
-    /// rustc's JSON on stderr as it comes) and returns how it ended.
-    private static func run(_ command: [String], adding variables: [String: String] = [:]) -> Int32 {
+    /// rustc's JSON on stderr as it comes) and returns how it ended: its exit
+    /// status, 128 + the signal that ended it, 127 when it could not start.
+    static func run(_ command: [String], adding variables: [String: String] = [:]) -> Int32 {
+        guard let wait = spawnAndWait(command, adding: variables) else { return 127 }
+        if wait & 0x7f == 0 { return (wait >> 8) & 0xff }
+        return 128 + (wait & 0x7f)
+    }
+
+    /// `run`'s spawn: the raw wait status, nil (and said) when `command` could not start.
+    static func spawnAndWait(_ command: [String], adding variables: [String: String] = [:]) -> Int32? {
         let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let added = variables.map { strdup("\($0.key)=\($0.value)") }
@@ -107,12 +115,11 @@ public enum RustcWrapping {
             : posix_spawnp(&pid, command[0], nil, nil, argv, inherited + added + [nil])
         guard status == 0 else {
             printError("trim: cannot run \(command[0]): \(String(cString: strerror(status)))")
-            return 127
+            return nil
         }
         var wait: Int32 = 0
         while waitpid(pid, &wait, 0) == -1 && errno == EINTR {}
-        if wait & 0x7f == 0 { return (wait >> 8) & 0xff }
-        return 128 + (wait & 0x7f)
+        return wait
     }
 
     public static func printError(_ line: String) {

@@ -113,15 +113,15 @@ extension WorkspaceBuild {
     static func make(for request: RunRequest, command: String, signals: SignalWatch,
                      timings: PhaseTimings = PhaseTimings(enabled: false),
                      warm: WarmState = WarmState(),
-                     whileBuilding: StoreWork? = nil, earlySelection: EarlySelection? = nil) throws(TrimError)
-        -> WorkspaceBuild
+                     whileBuilding: StoreWork? = nil, earlySelection: EarlySelection? = nil,
+                     listsEarly: Bool = false) throws(TrimError) -> WorkspaceBuild
     {
         if let archive = request.archive {
             return try fromArchive(archive, options: request.workspace, command: command, signals: signals,
                                    timings: timings)
         }
         return try make(request.workspace, command: command, signals: signals, timings: timings, warm: warm,
-                        whileBuilding: whileBuilding, earlySelection: earlySelection)
+                        whileBuilding: whileBuilding, earlySelection: earlySelection, listsEarly: listsEarly)
     }
 }
 

@@ -7,16 +7,18 @@ import Glibc
 
 /// Listens on a FIFO in the run's scratch directory for the wrapper's
 /// notices (`LinkStage`): one `<out dir>/<stem>` line as each test or bin
-/// executable starts linking, whose units `<stem>.trim-units-linking` names.
-/// `heard` gets the crate's module key path (`<out dir>/<stem>.bc`) and unit
-/// files, on the listening thread, while the executable links.
+/// executable starts linking, whose units `<stem>.trim-units-linking` names,
+/// and one `linked` line once it has linked. `heard` gets the crate's module
+/// key path (`<out dir>/<stem>.bc`) and unit files while the executable
+/// links, `linked` the executable once whole; both on the listening thread.
 final class LinkNotices: @unchecked Sendable {
     let path: String
     private let descriptor: Int32
     private let stopped = DispatchSemaphore(value: 0)
 
     /// Nil when the FIFO cannot be made: the crates are then merged as cargo reports them.
-    init?(directory: URL, heard: @escaping @Sendable (_ bitcode: String, _ units: [String]) -> Void) {
+    init?(directory: URL, heard: @escaping @Sendable (_ bitcode: String, _ units: [String]) -> Void,
+          linked: @escaping @Sendable (LinkStage.Linked) -> Void = { _ in }) {
         path = directory.appendingPathComponent("link-notices").path
         unlink(path)
         guard mkfifo(path, 0o600) == 0 else { return nil }
@@ -36,7 +38,11 @@ final class LinkNotices: @unchecked Sendable {
                     let line = String(decoding: pending[..<end], as: UTF8.self)
                     pending.removeSubrange(...end)
                     guard !line.isEmpty else { break listening }  // `stop`
-                    if let units = LinkStage.notedUnits(line) { heard(line + ".bc", units) }
+                    if let executable = LinkStage.linked(line) {
+                        linked(executable)
+                    } else if let units = LinkStage.notedUnits(line) {
+                        heard(line + ".bc", units)
+                    }
                 }
             }
             stopped.signal()

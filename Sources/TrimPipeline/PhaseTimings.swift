@@ -46,6 +46,12 @@ public final class PhaseTimings: @unchecked Sendable {
         write("trim: timing: \(padded) \(String(format: "%9.1f", milliseconds)) ms  (cpu \(String(format: "%.1f", cpu * 1e3)) ms)")
     }
 
+    /// Reports a fact about the run beside the phases: `trim: timing: TEXT`.
+    public func note(_ text: String) {
+        guard enabled else { return }
+        write("trim: timing: \(text)")
+    }
+
     /// Reports the process's peak resident memory so far (its own, not its
     /// children's): `trim: timing: peak memory (trim's own RSS)  84.2 MiB`.
     public func peakMemory() {

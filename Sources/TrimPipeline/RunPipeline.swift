@@ -59,8 +59,9 @@ public enum RunPipeline {
             preload.start(open, warm: warm) { records in
                 collectGarbageIfPiledUp(records, sharedServer: sharedServer, warn: warn)
             }
-        }, earlySelection: early)
+        }, earlySelection: early, listsEarly: true)
         defer { build.session.close() }
+        defer { build.earlyListings?.finish() }
         defer { early?.wait() }  // before the lock is given up
         defer { exitKeeper?.keep(build, warm, preload) }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.
@@ -118,6 +119,9 @@ public enum RunPipeline {
 
         let (listed, pcTables, listedNow) = try binaryListing.wait()
         timings.lap("list tests (the rest)")
+        if let early = build.earlyListings {
+            timings.note("listed as they linked: \(early.used) of \(listedNow.count) test executables listed in this run")
+        }
         // A binary with new bytes most likely has a test to run: its coverage
         // map is made while selection runs.
         let earlyMaps = PendingWork { () throws(TrimError) in
@@ -358,7 +362,8 @@ public enum RunPipeline {
             keys.set(index, key)
             results.set(index, Result { () throws(TrimError) in
                 try listWithPCTable(binary, pcTable: scratch.appendingPathComponent("pctable-\(index)"),
-                                    cache: build.listingCache, key: key, writes: build.session.cacheWrites)
+                                    cache: build.listingCache, key: key, writes: build.session.cacheWrites,
+                                    early: build.earlyListings)
             })
         }
         // Off the path to the tests: nothing reads another binary's listing this run.
@@ -376,12 +381,18 @@ public enum RunPipeline {
         return (tests, tables, listedNow)
     }
 
-    /// The binary's tests, its PC table, and whether it was listed now (not found in the cache).
+    /// The binary's tests, its PC table, and whether it was listed in this
+    /// run (not found in the cache): as it linked (`early`), else now.
     static func listWithPCTable(_ binary: TestBinary, pcTable: URL, cache: ListingCache, key: String?,
-                                writes: CacheWrites = .atOnce) throws(TrimError) -> ([ListedTest], URL, Bool)
+                                writes: CacheWrites = .atOnce, early: EarlyListings? = nil) throws(TrimError)
+        -> ([ListedTest], URL, Bool)
     {
         if let key, let cached = cache.load(binary, key: key, needsTable: true) {
             return (cached.tests, cached.pcTable, false)
+        }
+        if let listed = early?.take(binary, hash: key) {
+            if let key { writes.later { cache.store(listed.tests, pcTable: listed.pcTable, key: key) } }
+            return (listed.tests, listed.pcTable, true)
         }
         let tests: [ListedTest]
         do {

@@ -74,6 +74,8 @@ public struct WorkspaceBuild: Sendable {
     public var sharedStore: PostgresStore?
     /// Each module's function index, made from what was read while cargo built.
     public var functionIndexes: [String: FunctionIndex] = [:]
+    /// Test executables listed as their links ended, when the caller asked (`trim run`).
+    var earlyListings: EarlyListings?
 
     /// The store this build records into and selects from (`DatabaseLocation.open`).
     /// `warm`: a long-lived trim's state, whose SQLite store stays open between rounds.
@@ -128,9 +130,11 @@ public struct WorkspaceBuild: Sendable {
                  earlySelection: nil)
     }
 
+    /// `listsEarly`: each test executable lists its tests as soon as it has
+    /// linked (`EarlyListings`), for the caller to take with `earlyListings`.
     static func make(_ options: WorkspaceOptions, command: String, signals: SignalWatch, timings: PhaseTimings,
-                     warm: WarmState, whileBuilding: StoreWork?, earlySelection: EarlySelection?) throws(TrimError)
-        -> WorkspaceBuild
+                     warm: WarmState, whileBuilding: StoreWork?, earlySelection: EarlySelection?,
+                     listsEarly: Bool = false) throws(TrimError) -> WorkspaceBuild
     {
         let workspace = try loadWorkspace(options, signals: signals)
         do { try options.selection.validate(against: workspace) } catch { throw .cargo(error) }
@@ -250,7 +254,11 @@ public struct WorkspaceBuild: Sendable {
                                                 features: options.selection.featureNames,
                                                 profile: options.selection.profileName)
         }
-        let notices = LinkNotices(directory: session.scratch, heard: mergeEarly)
+        let listings = listsEarly ? EarlyListings(workspace: workspace, scratch: session.scratch, warm: warm,
+                                                  stopped: { signals.signal != nil }) : nil
+        var made = false
+        defer { if !made { listings?.finish() } }
+        let notices = LinkNotices(directory: session.scratch, heard: mergeEarly, linked: { listings?.start($0) })
         var building = build
         building.linkNotices = notices?.path
         let result: InstrumentedTestBuild.Result
@@ -307,13 +315,15 @@ public struct WorkspaceBuild: Sendable {
         var buildFacts = facts.value!
         buildFacts.toolchain = toolchain.version
         timings.lap("build facts + source file hashes")
+        made = true
         return WorkspaceBuild(workspace: workspace, paths: paths, binaries: result.binaries, modules: modules,
                               unitsOfModule: fingerprinted.unitsOfModule, modulesOfBinary: modulesOfBinary, facts: buildFacts,
                               sourceFiles: sourceFiles, session: session, binaryIdentities: binaryIdentities,
                               toolchainSysroot: toolchain.sysroot,
                               wrapperEnvironment: ((try? build.environment()) ?? [:]).filter { name, _ in
                                   name == "RUSTC_WRAPPER" || name.hasPrefix("TRIM_RUSTC_") || name == RustcWrapper.userWrapperVariable
-                              }, sharedStore: sharedStore, functionIndexes: fingerprinted.functionIndexes)
+                              }, sharedStore: sharedStore, functionIndexes: fingerprinted.functionIndexes,
+                              earlyListings: listings)
     }
 
     /// Each crate's merged module: from the crate cache when its units are
