@@ -20,6 +20,9 @@ enum Schema {
         migrator.registerMigration("v4-build-holds") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5-module-functions-unindexed") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -63,6 +66,26 @@ enum Schema {
             holder TEXT NOT NULL,            -- the holding process, as ProcessIdentity writes it
             PRIMARY KEY (build_id, holder)
         ) WITHOUT ROWID;
+        """
+
+    /// A module's functions without an index on `function_id` and without
+    /// a foreign key to `function`: recording a changed crate of 9,000
+    /// functions wrote 9,000 index entries and checked 9,000 keys while the
+    /// run's last results waited for it. Only garbage collection asked by
+    /// `function_id` (one `NOT IN` over the table, rare), and a row naming a
+    /// function that is gone is refused when its module is read (the
+    /// module's `function_count` no longer matches).
+    static let v5 = """
+        CREATE TABLE module_function_v5 (
+            module_id INTEGER NOT NULL REFERENCES module(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            function_id INTEGER NOT NULL,
+            PRIMARY KEY (module_id, ordinal)
+        ) WITHOUT ROWID;
+        INSERT INTO module_function_v5 (module_id, ordinal, function_id)
+            SELECT module_id, ordinal, function_id FROM module_function;
+        DROP TABLE module_function;
+        ALTER TABLE module_function_v5 RENAME TO module_function;
         """
 
     static let v1 = """

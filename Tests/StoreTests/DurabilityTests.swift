@@ -98,6 +98,7 @@ import Glibc
         "UPDATE function SET body = substr(body, 1, 10)",
         "UPDATE module SET header = x''",
         "DELETE FROM module_function WHERE ordinal = 3",
+        "DELETE FROM function WHERE id = (SELECT function_id FROM module_function WHERE ordinal = 3)",
         "UPDATE build SET created_at = 'yesterday'",
         "UPDATE build SET features = 'default'",
     ])
@@ -144,7 +145,7 @@ import Glibc
             """)
         raw.closeConnection()
         let before = try Self.bytes(beside: scratch.database)
-        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v4-build-holds")
+        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v5-module-functions-unindexed")
         #expect(throws: expected) { try scratch.open() }
         let after = try Self.bytes(beside: scratch.database)
         #expect(after == before, "refusing changed the database's files: \(before.mapValues(\.count)) → \(after.mapValues(\.count)) differ: \(before.keys.filter { before[$0] != after[$0] })")
@@ -197,7 +198,7 @@ import Glibc
         try FileManager.default.removeItem(atPath: scratch.database.path + ".ready")
         let before = try Self.bytes(beside: scratch.database)
         #expect(before[scratch.database.lastPathComponent + "-wal"]?.isEmpty == false, "\(before.keys)")
-        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v4-build-holds")
+        let expected = StoreError.newerSchema(path: scratch.database.path, found: "v9-hit-counts", supported: "v5-module-functions-unindexed")
         #expect(throws: expected) { try scratch.open() }
         let after = try Self.bytes(beside: scratch.database)
         #expect(after == before, "refusing changed the database's files: \(before.mapValues(\.count)) → \(after.mapValues(\.count)) differ: \(before.keys.filter { before[$0] != after[$0] })")
@@ -231,7 +232,7 @@ import Glibc
         newer.closeConnection()
         let before = try Self.bytes(beside: killed.database)
         #expect(before[killed.database.lastPathComponent + "-wal"]?.isEmpty == false)
-        let expected = StoreError.newerSchema(path: killed.database.path, found: "v9-hit-counts", supported: "v4-build-holds")
+        let expected = StoreError.newerSchema(path: killed.database.path, found: "v9-hit-counts", supported: "v5-module-functions-unindexed")
         #expect(throws: expected) { try killed.open() }
         #expect(try Self.bytes(beside: killed.database) == before)
     }
