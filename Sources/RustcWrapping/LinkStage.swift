@@ -19,6 +19,10 @@ public enum LinkStage {
     static let unitsVariable = "TRIM_LINK_UNITS"
     /// The linker rustc would have run: the call's own `-C linker=…`, else `cc`.
     static let linkerVariable = "TRIM_LINK_REAL_LINKER"
+    /// `1` when the call links a test harness: only then is the executable
+    /// announced once linked (trim runs it to list its tests; a program of
+    /// the user's is never run that way).
+    static let harnessVariable = "TRIM_LINK_HARNESS"
 
     /// `<stem>.trim-units-linking`: the units one call wrote, as its linker found them.
     public static func noteName(stem: String) -> String { stem + ".trim-units-linking" }
@@ -42,7 +46,8 @@ public enum LinkStage {
         let listed = outputs.directory + "/" + beforeName(stem: outputs.stem)
         guard (try? UnitFiles.writeList(Array(before), to: listed)) != nil else { return nil }
         return (["-C", "linker=\(wrapper)"],
-                [unitsVariable: outputs.directory + "/" + outputs.stem, linkerVariable: call.linker ?? "cc"])
+                [unitsVariable: outputs.directory + "/" + outputs.stem, linkerVariable: call.linker ?? "cc",
+                 harnessVariable: call.linksTestHarness ? "1" : "0"])
     }
 
     /// Whether rustc drives `linker` (nil: its default, `cc`) as a C compiler:
@@ -62,9 +67,9 @@ public enum LinkStage {
     }
 
     /// When this process was started as rustc's linker by `prepare`: notes
-    /// the units, tells trim, runs the real linker and, once it has linked,
-    /// tells trim the executable is whole (`linkedPrefix`), so that it can
-    /// list its tests while rustc and cargo finish. Returns the linker's
+    /// the units, tells trim, runs the real linker and, once it has linked a
+    /// test harness, tells trim the executable is whole (`linkedPrefix`), so
+    /// that it can list its tests while rustc and cargo finish. Returns the linker's
     /// status; a linker ended by a signal ends this process by the same one.
     /// Nil otherwise.
     static func runIfRequested(arguments: [String], variable: (String) -> String?) -> Int32? {
@@ -72,9 +77,9 @@ public enum LinkStage {
             return nil
         }
         // Only hints to start early: whatever fails here, the link goes on.
-        let notify = variable(notifyVariable)
+        let notify = variable(notifyVariable), harness = variable(harnessVariable) == "1"
         note(units, notify: notify)
-        for name in [unitsVariable, linkerVariable, notifyVariable] { unsetenv(name) }
+        for name in [unitsVariable, linkerVariable, notifyVariable, harnessVariable] { unsetenv(name) }
         guard let wait = RustcWrapping.spawnAndWait([linker] + arguments.dropFirst()) else { return 127 }
         if wait & 0x7f != 0 {
             signal(wait & 0x7f, SIG_DFL)
@@ -82,7 +87,7 @@ public enum LinkStage {
             return 128 + (wait & 0x7f)
         }
         let status = (wait >> 8) & 0xff
-        if status == 0, let notify, let executable = outputPath(arguments) {
+        if status == 0, harness, let notify, let executable = outputPath(arguments) {
             tell(notify, linkedNotice(executable: executable, variable: variable))
         }
         return status

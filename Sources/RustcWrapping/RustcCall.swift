@@ -16,6 +16,9 @@ public struct RustcCall {
     public var linksPositionIndependentExecutable: Bool
     /// It links an executable (`--test`, or `--crate-type bin` alone) for a glibc Linux target.
     public var linksExecutable: Bool
+    /// It links a libtest harness (`--test`): an executable that lists its
+    /// tests when asked, not a program of the user's.
+    public var linksTestHarness: Bool
     /// The linker its own arguments choose (`-C linker=…`, the last one), nil for rustc's default.
     public var linker: String?
     /// Its arguments name a linker flavor (`-C linker-flavor=…`).
@@ -58,6 +61,7 @@ public struct RustcCall {
             ["pie", "relocation-model", "crt-static"].contains { option.contains($0) }
         }
         linksExecutable = compiles && executable && Self.isGlibcLinux(target: target)
+        linksTestHarness = linksExecutable && harness
         linksPositionIndependentExecutable = linksExecutable && !asksOtherwise
         linker = codegenOptions.last { $0.hasPrefix("linker=") }.map { String($0.dropFirst("linker=".count)) }
         choosesLinkerFlavor = codegenOptions.contains { $0.hasPrefix("linker-flavor=") }

@@ -126,20 +126,31 @@ import Testing
         #expect(LinkStage.outputPath(["cc", "a.o"]) == nil)
     }
 
-    /// Through `trim run` on a workspace cargo builds: both test executables
-    /// (one of a package with a build script, so OUT_DIR counts) are listed
-    /// as they link, and every test runs and is recorded as before.
+    /// Through `trim run` on a workspace cargo builds: the three test
+    /// executables (of a package with a build script, so OUT_DIR counts) are
+    /// listed as they link, every test runs and is recorded as before, and
+    /// the package's program, linked too (for `CARGO_BIN_EXE_placed`), is
+    /// never run to list anything.
     @Test func trimRunListsEachTestExecutableAsItLinks() throws {
         let workspace = try PositionDependentTests.workspace(config: nil)
         defer { try? FileManager.default.removeItem(at: workspace.root) }
         try CodegenUnitTests.write("fn main() { println!(\"cargo:rerun-if-changed=build.rs\"); }\n",
                                    to: workspace.root.appendingPathComponent("build.rs"))
+        let marker = workspace.root.appendingPathComponent("the-program-ran")
+        try CodegenUnitTests.write("""
+            fn main() { std::fs::write("\(marker.path)", std::env::args().collect::<Vec<_>>().join(" ")).unwrap(); }
+
+            #[test]
+            fn in_the_program() {}
+            """, to: workspace.root.appendingPathComponent("src/main.rs"))
         let environment = ["TRIM_TIMINGS": "1",
                            "TRIM_CACHE_DIR": workspace.root.appendingPathComponent("target/test-cache").path]
         let first = try CodegenUnitTests.run(workspace, environment: environment)
-        #expect(first.stderr.contains("listed as they linked: 2 of 2 test executables"), "\(first.stderr)")
+        #expect(first.stderr.contains("listed as they linked: 3 of 3 test executables"), "\(first.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: marker.path),
+                "the program ran: \((try? String(contentsOf: marker, encoding: .utf8)) ?? "")")
         let results = try TrimStore(path: workspace.database).lastResults()
-        #expect(results.count == 3 && results.values.allSatisfy { $0.coverage == .complete && !$0.hits.isEmpty })
+        #expect(results.count == 4 && results.values.allSatisfy { $0.coverage == .complete && !$0.hits.isEmpty })
 
         // Nothing relinked: the listings come from the cache, none from a link.
         let again = try CodegenUnitTests.run(workspace, environment: environment)

@@ -68,6 +68,10 @@ import RustcWrapping
         #expect(linker("\(common) -Clinker=clang -C linker=gcc") == "gcc", "the last one, as rustc takes it")
         #expect(linker("\(common) -C linker-flavor=gcc") == nil)
         #expect(RustcCall(arguments: common.split(separator: " ").map(String.init)).linksExecutable)
+        #expect(RustcCall(arguments: common.split(separator: " ").map(String.init)).linksTestHarness)
+        let program = RustcCall(arguments: "--crate-name t --edition=2021 src/main.rs --crate-type bin --out-dir /t/deps -C extra-filename=-1"
+            .split(separator: " ").map(String.init))
+        #expect(program.linksExecutable && !program.linksTestHarness, "a program is linked, never announced to be listed")
         #expect(RustcCall(arguments: (common + " -C linker-flavor=ld.lld").split(separator: " ").map(String.init))
             .choosesLinkerFlavor)
         // Only a compiler driver is replaced: rustc would drive a bare linker under the wrapper's name as one.
