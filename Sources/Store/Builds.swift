@@ -304,13 +304,31 @@ extension TrimStore {
             INSERT INTO module(digest, source_filename, function_count, header) VALUES (?, ?, ?, ?)
             """).execute(arguments: [digest, module.sourceFilename, functionIDs.count, Data(module.header)])
         let moduleID = db.lastInsertedRowID
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO module_function(module_id, ordinal, function_id) VALUES (?, ?, ?)
-            """)
-        for (ordinal, functionID) in functionIDs.enumerated() {
-            try insert.execute(arguments: [moduleID, ordinal, functionID])
-        }
+        try insertFunctions(functionIDs, of: moduleID, db)
         return moduleID
+    }
+
+    /// Rows a statement when a module's functions are inserted: a changed
+    /// crate's module has thousands, and one statement a row cost more
+    /// than the rows themselves. 3 × 300 parameters stay under SQLite's
+    /// oldest limit (999).
+    static let functionRowsPerStatement = 300
+
+    /// `module_function`'s rows for `functionIDs`, in order.
+    static func insertFunctions(_ functionIDs: [Int64], of moduleID: Int64, _ db: Database) throws {
+        func statement(rows: Int) throws -> Statement {
+            try db.cachedStatement(sql: "INSERT INTO module_function(module_id, ordinal, function_id) VALUES "
+                + Array(repeating: "(?, ?, ?)", count: rows).joined(separator: ", "))
+        }
+        var start = 0
+        while start < functionIDs.count {
+            let end = min(start + functionRowsPerStatement, functionIDs.count)
+            var values: [DatabaseValueConvertible?] = []
+            values.reserveCapacity((end - start) * 3)
+            for ordinal in start..<end { values += [moduleID, Int64(ordinal), functionIDs[ordinal]] }
+            try statement(rows: end - start).execute(arguments: StatementArguments(values))
+            start = end
+        }
     }
 
     static func equal(_ data: Data, _ bytes: [UInt8]) -> Bool {

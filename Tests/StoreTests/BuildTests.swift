@@ -5,6 +5,23 @@ import Testing
 import TrimModel
 
 @Suite struct BuildTests {
+    /// A module's functions are written several hundred rows a statement:
+    /// modules across those boundaries (one row short of one, exactly two,
+    /// and more) read back whole and in order, from a fresh connection too.
+    @Test func modulesOfManyFunctionsRoundTripInOrder() throws {
+        let scratch = try Scratch()
+        let sizes = [299, 600, 701]
+        let modules = sizes.enumerated().map { index, count in
+            ModuleRecord(path: "m\(index).bc", contentHash: "h\(index)",
+                         fingerprint: Synthetic.module(name: "m\(index)", functions: count, variant: index))
+        }
+        let id = try scratch.open().recordBuild(facts(1), modules: modules)
+        #expect(try scratch.open().modules(of: id) == modules)
+        #expect(try RawSQLite(path: scratch.database.path).integers("""
+            SELECT COUNT(*), MIN(ordinal), MAX(ordinal) FROM module_function GROUP BY module_id ORDER BY 1
+            """) == sizes.map { [Int64($0), 0, Int64($0 - 1)] })
+    }
+
     @Test(arguments: Backend.allCases) func realFingerprintsRoundTripThroughTheFile(_ backend: Backend) throws {
         let rust = try RustFixtures.get()
         #expect(rust.alpha1.fingerprint.functions.count >= 4)
