@@ -24,15 +24,18 @@ import TrimModel
         try RawSQLite(path: database.path).integers(sql)
     }
 
-    @Test func aBuildRecordedAfterDecodingStoresWhatEncodingEveryFunctionWould() throws {
-        let (first, second) = try Self.builds()
-        // Reusing: the first build decoded before the second is recorded.
+    /// `first` then `second` recorded by a store that decoded `first` before
+    /// recording `second` (taking the ids it can) and by one that never
+    /// decodes (encoding every function): both databases must hold the same
+    /// rows, and `second` read back by a fresh process is `second`.
+    static func expectReuseStoresAsEncoding(_ first: [ModuleRecord], _ second: [ModuleRecord]) throws
+        -> (reusing: Scratch, store: TrimStore)
+    {
         let reusing = try Scratch()
         let store = try reusing.open()
         let id1 = try store.recordBuild(facts(1), modules: first)
         #expect(try store.modules(of: id1) == first)
         let id2 = try store.recordBuild(facts(2), modules: second)
-        // Encoding: another store, never decoding.
         let encoding = try Scratch()
         let plain = try encoding.open()
         _ = try plain.recordBuild(facts(1), modules: first)
@@ -44,7 +47,13 @@ import TrimModel
             SELECT bm.build_id, bm.ordinal, mf.ordinal, mf.function_id FROM build_module bm
             JOIN module_function mf ON mf.module_id = bm.module_id ORDER BY 1, 2, 3
             """
-        #expect(try Self.rows(reusing.database, layout) == Self.rows(encoding.database, layout))
+        #expect(try rows(reusing.database, layout) == rows(encoding.database, layout))
+        return (reusing, store)
+    }
+
+    @Test func aBuildRecordedAfterDecodingStoresWhatEncodingEveryFunctionWould() throws {
+        let (first, second) = try Self.builds()
+        let (reusing, store) = try Self.expectReuseStoresAsEncoding(first, second)
         let modules = try Self.rows(reusing.database, "SELECT build_id, module_id FROM build_module ORDER BY path, build_id")
         #expect(modules.count == 4 && modules[0][1] != modules[1][1] && modules[2][1] == modules[3][1],
                 "alpha changed, so a new module; beta did not: the same module row \(modules)")
@@ -166,22 +175,7 @@ import TrimModel
         shifted.functions[9].blocks[1].file = 2
         let first = [ModuleRecord(path: "alpha.bc", contentHash: "a1", fingerprint: alpha)]
         let second = [ModuleRecord(path: "alpha.bc", contentHash: "a2", fingerprint: shifted)]
-        let reusing = try Scratch()
-        let store = try reusing.open()
-        _ = try store.modules(of: try store.recordBuild(facts(1), modules: first))
-        let id2 = try store.recordBuild(facts(2), modules: second)
-        let encoding = try Scratch()
-        let plain = try encoding.open()
-        _ = try plain.recordBuild(facts(1), modules: first)
-        _ = try plain.recordBuild(facts(2), modules: second)
-
-        #expect(try TrimStore(path: reusing.database).modules(of: id2) == second, "read back by a fresh process")
-        #expect(try store.statistics() == plain.statistics())
-        let layout = """
-            SELECT bm.build_id, bm.ordinal, mf.ordinal, mf.function_id FROM build_module bm
-            JOIN module_function mf ON mf.module_id = bm.module_id ORDER BY 1, 2, 3
-            """
-        #expect(try Self.rows(reusing.database, layout) == Self.rows(encoding.database, layout))
+        let (_, store) = try Self.expectReuseStoresAsEncoding(first, second)
         try store.check(thorough: true)
     }
 }
