@@ -12,8 +12,11 @@ import Foundation
 /// library's generics and expands its macros itself, and neither is in the
 /// library's bitcode. Any change to any of it runs the crate's doctests again.
 enum CrateDigest {
+    /// `files`: a directory's files with their hashes (`SourceFileHashes`
+    /// for a run's libraries; by default hashed now).
     static func digest(of package: CargoWorkspace.Package, workspace: CargoWorkspace, externalLibraries: [String],
-                       environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+                       environment: [String: String] = ProcessInfo.processInfo.environment,
+                       files: ((String) -> [(String, String)])? = nil) -> String {
         var text = "RUSTDOCFLAGS=\(environment["RUSTDOCFLAGS"] ?? "")\n"
         for name in ["Cargo.lock", "Cargo.toml"] {
             let path = (workspace.root as NSString).appendingPathComponent(name)
@@ -24,11 +27,11 @@ enum CrateDigest {
         // Path dependencies outside the workspace: their files too (their own
         // dependencies are not known without resolving; their bitcode is below).
         let outside = Set(closure.flatMap(\.pathDependencies).map(standardized)).subtracting(otherPackages)
+        let filesOf = files ?? { directory in
+            Self.files(of: directory, otherPackages: otherPackages, targetDirectory: workspace.targetDirectory)
+        }
         for directory in closure.map(\.directory) + outside.sorted() {
-            for (path, hash) in files(of: directory, otherPackages: otherPackages,
-                                      targetDirectory: workspace.targetDirectory) {
-                text += "\(path) \(hash)\n"
-            }
+            for (path, hash) in filesOf(directory) { text += "\(path) \(hash)\n" }
         }
         text += externalLibraries.sorted().joined(separator: "\n")
         return ContentHash.of(Data(text.utf8))

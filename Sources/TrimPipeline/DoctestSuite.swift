@@ -32,7 +32,8 @@ struct DoctestSuite: Sendable {
         var sourcesRead: [String: Bool] = [:]
         for package in build.workspace.packages where package.libraryCrateName != nil {
             libraries[package.name] = CrateDigest.digest(of: package, workspace: build.workspace,
-                                                         externalLibraries: external)
+                                                         externalLibraries: external,
+                                                         files: build.sourceFileHashes?.files(of:))
             listingKeys[package.name] = DoctestFreeLibrary.isCertain(package, workspace: build.workspace, sourcesRead: &sourcesRead)
                 ? DoctestFreeLibrary.listingKey(package, workspace: build.workspace) : libraries[package.name]
         }
@@ -60,7 +61,8 @@ struct DoctestSuite: Sendable {
         for name in list.packages {
             guard let package = build.workspace.package(named: name) else { continue }
             digests[name] = libraries[name]
-                ?? CrateDigest.digest(of: package, workspace: build.workspace, externalLibraries: external)
+                ?? CrateDigest.digest(of: package, workspace: build.workspace, externalLibraries: external,
+                                      files: build.sourceFileHashes?.files(of:))
         }
         return DoctestSuite(list: list, digests: digests, cargo: cargo,
                             featureArguments: options.selection.buildArguments)

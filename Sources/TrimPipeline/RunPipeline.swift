@@ -62,6 +62,7 @@ public enum RunPipeline {
         }, earlySelection: early, listsEarly: true)
         defer { build.session.close() }
         defer { build.earlyListings?.finish() }
+        defer { build.sourceFileHashes?.finish() }
         defer { early?.wait() }  // before the lock is given up
         defer { exitKeeper?.keep(build, warm, preload) }
         // rustdoc lists the doctests while the build is recorded and the test binaries list themselves.

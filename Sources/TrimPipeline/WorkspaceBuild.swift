@@ -76,6 +76,8 @@ public struct WorkspaceBuild: Sendable {
     public var functionIndexes: [String: FunctionIndex] = [:]
     /// Test executables listed as their links ended, when the caller asked (`trim run`).
     var earlyListings: EarlyListings?
+    /// The packages' files hashed while cargo built, for the doctests' digests.
+    var sourceFileHashes: SourceFileHashes?
 
     /// The store this build records into and selects from (`DatabaseLocation.open`).
     /// `warm`: a long-lived trim's state, whose SQLite store stays open between rounds.
@@ -138,6 +140,9 @@ public struct WorkspaceBuild: Sendable {
     {
         let workspace = try loadWorkspace(options, signals: signals)
         do { try options.selection.validate(against: workspace) } catch { throw .cargo(error) }
+        let sourceFileHashes = options.runsDoctests ? SourceFileHashes(workspace: workspace) : nil
+        var made = false
+        defer { if !made { sourceFileHashes?.finish() } }
         // `[store]` of .config/trim.toml: its url when neither --db nor TRIM_DB is given, its
         // read-only always (its errors are reported with the rest of the file's).
         var chosen = options
@@ -256,7 +261,6 @@ public struct WorkspaceBuild: Sendable {
         }
         let listings = listsEarly ? EarlyListings(workspace: workspace, scratch: session.scratch, warm: warm,
                                                   stopped: { signals.signal != nil }) : nil
-        var made = false
         defer { if !made { listings?.finish() } }
         let notices = LinkNotices(directory: session.scratch, heard: mergeEarly, linked: { listings?.start($0) })
         var building = build
@@ -323,7 +327,7 @@ public struct WorkspaceBuild: Sendable {
                               wrapperEnvironment: ((try? build.environment()) ?? [:]).filter { name, _ in
                                   name == "RUSTC_WRAPPER" || name.hasPrefix("TRIM_RUSTC_") || name == RustcWrapper.userWrapperVariable
                               }, sharedStore: sharedStore, functionIndexes: fingerprinted.functionIndexes,
-                              earlyListings: listings)
+                              earlyListings: listings, sourceFileHashes: sourceFileHashes)
     }
 
     /// Each crate's merged module: from the crate cache when its units are

@@ -55,4 +55,38 @@ import Testing
         try tree.write("src/lib.rs", "/// ```\n/// assert!(true);\n/// ```\n")
         #expect(tree.digest("app") != afterCore, "its own doc comment changed")
     }
+
+    /// The run's files hashed once while cargo builds (`SourceFileHashes`)
+    /// give each library the digest hashing them now gives, a path
+    /// dependency outside the workspace included; and what is hashed is the
+    /// files as they were then (an edit after it shows in the next run).
+    @Test func filesHashedWhileCargoBuildsGiveTheSameDigests() throws {
+        let tree = Tree()
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        for path in ["Cargo.toml", "src/lib.rs", "core/Cargo.toml", "core/src/lib.rs", "other/Cargo.toml",
+                     "other/src/lib.rs", "../\(tree.root.lastPathComponent)-vendored/src/lib.rs"] {
+            try tree.write(path, "// \(path)\n")
+        }
+        var workspace = tree.workspace
+        let vendored = tree.root.deletingLastPathComponent().appendingPathComponent("\(tree.root.lastPathComponent)-vendored")
+        defer { try? FileManager.default.removeItem(at: vendored) }
+        workspace.packages[1].pathDependencies.append(vendored.path)
+        let hashes = SourceFileHashes(workspace: workspace)
+        for name in ["app", "core", "other"] {
+            let package = workspace.package(named: name)!
+            #expect(CrateDigest.digest(of: package, workspace: workspace, externalLibraries: ["x 1"], environment: [:],
+                                       files: hashes.files(of:))
+                    == CrateDigest.digest(of: package, workspace: workspace, externalLibraries: ["x 1"], environment: [:]),
+                    "\(name)")
+        }
+        let app = workspace.package(named: "app")!
+        let before = CrateDigest.digest(of: app, workspace: workspace, externalLibraries: [], environment: [:],
+                                        files: hashes.files(of:))
+        try tree.write("../\(tree.root.lastPathComponent)-vendored/src/lib.rs", "/// changed\n")
+        #expect(CrateDigest.digest(of: app, workspace: workspace, externalLibraries: [], environment: [:],
+                                   files: hashes.files(of:)) == before, "this run's hashes")
+        #expect(CrateDigest.digest(of: app, workspace: workspace, externalLibraries: [], environment: [:],
+                                   files: SourceFileHashes(workspace: workspace).files(of:)) != before,
+                "the next run's")
+    }
 }

@@ -1,0 +1,45 @@
+import CargoSupport
+import Foundation
+
+/// Every workspace package directory's files with their content hashes
+/// (`CrateDigest.files`), for the doctests' crate digests: hashed once a
+/// run, on a thread of lower priority started as soon as the workspace is
+/// known, so that cargo's build hides it (each library's digest takes the
+/// files of every member it depends on: hashed again for each of them, a
+/// workspace's sources were read once a library after cargo had ended).
+///
+/// Hashed before the build ends on purpose, never after: a doctest is
+/// compiled from the sources when it runs, so an edit made meanwhile gives
+/// the next run another digest, and the doctest runs again.
+final class SourceFileHashes: @unchecked Sendable {
+    private let work: PendingWork<[String: [(String, String)]]>
+    private let otherPackages: Set<String>
+    private let targetDirectory: String
+
+    init(workspace: CargoWorkspace) {
+        let packages = Set(workspace.packages.map { CrateDigest.standardized($0.directory) })
+        let outside = Set(workspace.packages.flatMap(\.pathDependencies).map(CrateDigest.standardized))
+            .subtracting(packages)
+        let (target, directories) = (workspace.targetDirectory, packages.union(outside).sorted())
+        otherPackages = packages
+        targetDirectory = target
+        work = PendingWork(yielding: true) { () throws(TrimError) in
+            var files: [String: [(String, String)]] = [:]
+            for directory in directories {
+                files[directory] = CrateDigest.files(of: directory, otherPackages: packages, targetDirectory: target)
+            }
+            return files
+        }
+    }
+
+    /// `directory`'s files and hashes, as hashed for this run (waited for);
+    /// hashed now for a directory the workspace did not name.
+    func files(of directory: String) -> [(String, String)] {
+        let key = CrateDigest.standardized(directory)
+        if let hashed = (try? work.wait())?[key] { return hashed }
+        return CrateDigest.files(of: key, otherPackages: otherPackages, targetDirectory: targetDirectory)
+    }
+
+    /// Waits for the hashing (none outlives the session).
+    func finish() { work.finish() }
+}
