@@ -28,6 +28,8 @@ final class EarlyListings: @unchecked Sendable {
     private let stopped: @Sendable () -> Bool
     private let lock = NSLock()
     private var started: [String: PendingWork<Listing?>] = [:]
+    /// Every listing started, taken or not, for `finish`.
+    private var all: [PendingWork<Listing?>] = []
     private var count = 0
     private var taken = 0
 
@@ -67,7 +69,10 @@ final class EarlyListings: @unchecked Sendable {
             return Listing(environment: environment, directory: package.directory, hash: hash, tests: tests,
                            pcTable: table)
         }
-        lock.withLock { started[linked.executable] = work }
+        lock.withLock {
+            started[linked.executable] = work
+            all.append(work)
+        }
     }
 
     /// The early listing of `binary` (waited for if still running), its tests
@@ -85,6 +90,6 @@ final class EarlyListings: @unchecked Sendable {
 
     /// Waits for every listing started (none outlives the session).
     func finish() {
-        for work in lock.withLock({ Array(started.values) }) { work.finish() }
+        for work in lock.withLock({ all }) { work.finish() }
     }
 }
