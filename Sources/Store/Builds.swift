@@ -325,7 +325,11 @@ extension TrimStore {
             let end = min(start + functionRowsPerStatement, functionIDs.count)
             var values: [DatabaseValueConvertible?] = []
             values.reserveCapacity((end - start) * 3)
-            for ordinal in start..<end { values += [moduleID, Int64(ordinal), functionIDs[ordinal]] }
+            for ordinal in start..<end {
+                values.append(moduleID)
+                values.append(Int64(ordinal))
+                values.append(functionIDs[ordinal])
+            }
             try statement(rows: end - start).execute(arguments: StatementArguments(values))
             start = end
         }

@@ -40,6 +40,7 @@ final class SourceFileHashes: @unchecked Sendable {
         return CrateDigest.files(of: key, otherPackages: otherPackages, targetDirectory: targetDirectory)
     }
 
-    /// Waits for the hashing (none outlives the session).
+    /// Waits for the hashing (`trim run` does before its session ends; it
+    /// only reads the workspace's files, never the session's).
     func finish() { work.finish() }
 }
