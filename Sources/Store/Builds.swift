@@ -84,97 +84,93 @@ extension TrimStore {
         }
     }
 
-    /// In one transaction: builds made of the same stored modules under the
-    /// same paths (an edit undone, a run with nothing changed) are decoded
-    /// once and share the result.
+    /// In one transaction: a stored module several builds hold (an edit
+    /// undone, a crate the edit left alone, the same merge of other unit
+    /// bytes) is decoded once and shared by all of them.
     public func modules(ofBuilds builds: [BuildID]) throws(StoreError) -> [BuildID: [ModuleRecord]] {
         try read { db in
-            var byLayout: [String: [ModuleRecord]] = [:]
+            var decoded: [Int64: DecodedModule] = [:]
             var modules: [BuildID: [ModuleRecord]] = [:]
             for build in builds {
                 try requireBuild(build, db)
-                let layout = try String.fetchAll(db, sql: """
-                    SELECT ordinal || ' ' || module_id || ' ' || content_hash || ' ' || path
-                    FROM build_module WHERE build_id = ? ORDER BY ordinal
-                    """, arguments: [build.rawValue]).joined(separator: "\n")
-                if let decoded = byLayout[layout] {
-                    modules[build] = decoded
-                    continue
-                }
-                let decoded = try decodeModules(of: build, db)
-                byLayout[layout] = decoded
-                modules[build] = decoded
+                modules[build] = try decodeModules(of: build, db, decoded: &decoded)
             }
             return modules
         }
     }
 
+    /// A stored module's fingerprint and its functions' ids, as decoded.
+    private struct DecodedModule {
+        var fingerprint: ModuleFingerprint
+        var functionIDs: [Int64]
+    }
+
     private func decodeModules(of build: BuildID, _ db: Database) throws -> [ModuleRecord] {
-        struct Partial {
-            var path: String
-            var contentHash: String
-            var header: ModuleHeaderCodec.Header
-            var fileIndex: [String: UInt32]
-            var functionCount: Int
-            var functions: [FunctionFingerprint]
-            var moduleID: Int64
-            var functionIDs: [Int64]
-        }
-        var partials: [Partial] = []
-        var byOrdinal: [Int64: Int] = [:]
-        let heads = try Row.fetchCursor(db, sql: """
-            SELECT bm.ordinal, bm.path, bm.content_hash, m.function_count, m.header, m.id
+        var decoded: [Int64: DecodedModule] = [:]
+        return try decodeModules(of: build, db, decoded: &decoded)
+    }
+
+    /// `decoded`: the modules decoded so far in this transaction, by id; those
+    /// `build` holds are taken from it, the others decoded and added.
+    private func decodeModules(of build: BuildID, _ db: Database, decoded: inout [Int64: DecodedModule]) throws
+        -> [ModuleRecord]
+    {
+        var records: [ModuleRecord] = []
+        let heads = try Row.fetchAll(db, sql: """
+            SELECT bm.path, bm.content_hash, m.id, m.function_count, m.header
             FROM build_module bm JOIN module m ON m.id = bm.module_id
             WHERE bm.build_id = ? ORDER BY bm.ordinal
             """, arguments: [build.rawValue])
-        while let row = try heads.next() {
-            let header = try row.withBlob(at: 4, "module header") { try ModuleHeaderCodec.decode($0) }
-            var fileIndex: [String: UInt32] = [:]
-            for (index, name) in header.files.enumerated() where fileIndex[name] == nil {
-                fileIndex[name] = UInt32(index)
+        for row in heads {
+            let path: String = try row.decode(atIndex: 0)
+            let moduleID: Int64 = try row.decode(atIndex: 2)
+            let module: DecodedModule
+            if let known = decoded[moduleID] {
+                module = known
+            } else {
+                let header = try row.withBlob(at: 4, "module header") { try ModuleHeaderCodec.decode($0) }
+                let count = try row.decode(Int.self, atIndex: 3)
+                let (functions, ids) = try decodeFunctions(of: moduleID, files: header.files, count: count, db)
+                guard functions.count == count else {
+                    throw StoreError.corrupt(path: pathString, detail: "module \(path) of \(build) has "
+                        + "\(functions.count) of its \(count) functions")
+                }
+                module = DecodedModule(
+                    fingerprint: ModuleFingerprint(sourceFilename: header.sourceFilename, files: header.files,
+                                                   functions: functions, globals: header.globals,
+                                                   testDescriptors: header.testDescriptors),
+                    functionIDs: ids)
+                decoded[moduleID] = module
             }
-            let ordinal = try row.decode(Int64.self, atIndex: 0)
-            let count = try row.decode(Int.self, atIndex: 3)
-            byOrdinal[ordinal] = partials.count
-            partials.append(Partial(path: try row.decode(atIndex: 1), contentHash: try row.decode(atIndex: 2),
-                                    header: header, fileIndex: fileIndex, functionCount: count, functions: [],
-                                    moduleID: try row.decode(atIndex: 5), functionIDs: []))
-            partials[partials.count - 1].functions.reserveCapacity(count)
-            partials[partials.count - 1].functionIDs.reserveCapacity(count)
+            storedModules.remember(.init(build: build.rawValue, moduleID: moduleID, fingerprint: module.fingerprint,
+                                         functionIDs: module.functionIDs),
+                                   path: path)
+            records.append(ModuleRecord(path: path, contentHash: try row.decode(atIndex: 1), fingerprint: module.fingerprint))
         }
+        return records
+    }
+
+    /// A stored module's functions in order, with their ids.
+    private func decodeFunctions(of moduleID: Int64, files: [String], count: Int, _ db: Database) throws
+        -> (functions: [FunctionFingerprint], ids: [Int64])
+    {
+        var fileIndex: [String: UInt32] = [:]
+        for (index, name) in files.enumerated() where fileIndex[name] == nil { fileIndex[name] = UInt32(index) }
+        var functions: [FunctionFingerprint] = []
+        var ids: [Int64] = []
+        functions.reserveCapacity(count)
+        ids.reserveCapacity(count)
         let bodies = try Row.fetchCursor(db, sql: """
-            SELECT bm.ordinal, f.body, f.id
-            FROM build_module bm
-            JOIN module_function mf ON mf.module_id = bm.module_id
-            JOIN function f ON f.id = mf.function_id
-            WHERE bm.build_id = ? ORDER BY bm.ordinal, mf.ordinal
-            """, arguments: [build.rawValue])
+            SELECT f.body, f.id FROM module_function mf JOIN function f ON f.id = mf.function_id
+            WHERE mf.module_id = ? ORDER BY mf.ordinal
+            """, arguments: [moduleID])
         while let row = try bodies.next() {
-            let ordinal: Int64 = try row.decode(atIndex: 0)
-            guard let index = byOrdinal[ordinal] else { continue }
-            let fileIndex = partials[index].fileIndex
-            let function = try row.withBlob(at: 1, "function body") {
+            functions.append(try row.withBlob(at: 0, "function body") {
                 try StoredFunctionCodec.decodeTyped($0, fileIndex: fileIndex)
-            }
-            partials[index].functions.append(function)
-            partials[index].functionIDs.append(try row.decode(atIndex: 2))
+            })
+            ids.append(try row.decode(atIndex: 1))
         }
-        return try partials.map { partial in
-            guard partial.functions.count == partial.functionCount else {
-                throw StoreError.corrupt(path: pathString, detail: "module \(partial.path) of \(build) has "
-                    + "\(partial.functions.count) of its \(partial.functionCount) functions")
-            }
-            let record = ModuleRecord(
-                path: partial.path, contentHash: partial.contentHash,
-                fingerprint: ModuleFingerprint(sourceFilename: partial.header.sourceFilename,
-                                               files: partial.header.files, functions: partial.functions,
-                                               globals: partial.header.globals,
-                                               testDescriptors: partial.header.testDescriptors))
-            storedModules.remember(.init(build: build.rawValue, moduleID: partial.moduleID,
-                                         fingerprint: record.fingerprint, functionIDs: partial.functionIDs),
-                                   path: partial.path)
-            return record
-        }
+        return (functions, ids)
     }
 
     public func build(_ id: BuildID) throws(StoreError) -> BuildFacts? {

@@ -60,6 +60,30 @@ import TrimModel
         #expect(throws: StoreError.self) { try store.modules(ofBuilds: [first, BuildID(undone.rawValue + 100)]) }
     }
 
+    /// The same merged module from other unit bytes (another content hash),
+    /// or under another path, is one stored module: read with the builds
+    /// that hold it, decoded once, each build's record keeps its own path
+    /// and content hash.
+    @Test func aModuleSeveralBuildsHoldReadsWithEachBuildsPathAndHash() throws {
+        let rust = try RustFixtures.get()
+        let scratch = try Scratch()
+        let store = try scratch.open()
+        let rebuilt = ModuleRecord(path: rust.alpha1.path, contentHash: "other unit bytes",
+                                   fingerprint: rust.alpha1.fingerprint)
+        let moved = ModuleRecord(path: "renamed-" + rust.alpha1.path, contentHash: rust.alpha1.contentHash,
+                                 fingerprint: rust.alpha1.fingerprint)
+        let first = try store.recordBuild(facts(1), modules: [rust.alpha1, rust.beta])
+        let second = try store.recordBuild(facts(2), modules: [rebuilt, rust.beta])
+        let third = try store.recordBuild(facts(3), modules: [moved, rust.alpha2])
+        #expect(try RawSQLite(path: scratch.database.path).integers(
+            "SELECT COUNT(DISTINCT module_id) FROM build_module") == [[3]])
+        let read = try store.modules(ofBuilds: [first, second, third])
+        #expect(read[first] == [rust.alpha1, rust.beta])
+        #expect(read[second] == [rebuilt, rust.beta])
+        #expect(read[third] == [moved, rust.alpha2])
+        for id in [first, second, third] { #expect(read[id] == (try scratch.open().modules(of: id))) }
+    }
+
     @Test(arguments: Backend.allCases) func buildFactsWithoutARepositoryRoundTrip(_ backend: Backend) throws {
         let store = try Scratch().open(backend)
         let bare = BuildFacts(toolchain: "rustc 1.95.0", rustflags: "", profile: "dev", features: [],
