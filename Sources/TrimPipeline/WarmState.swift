@@ -65,14 +65,31 @@ public final class WarmState: @unchecked Sendable {
         }
         guard !toRead.isEmpty else { return snapshots }
         let modules = try store.modules(ofBuilds: toRead.keys.sorted())
+        var indexes = SharedIndexes()
         for (id, facts) in toRead {
             var snapshot = BuildSnapshot(facts: facts, modules: modules[id] ?? [], sourceFiles: try store.sourceFiles(of: id))
             // Indexed here, while cargo builds: selection looks up every module a test ran in.
-            snapshot.functionIndexes = snapshot.modules.mapValues(FunctionIndex.init)
+            snapshot.functionIndexes = snapshot.modules.mapValues { indexes.index(of: $0) }
             lock.withLock { builds[id] = snapshot }
             snapshots[id] = snapshot
         }
         return snapshots
+    }
+
+    /// One index for a module several builds hold. The store reads such a
+    /// module once, so its values share their storage and compare equal
+    /// without reading their functions; other modules of the same shape are
+    /// told apart function by function (rare: equal ones are one stored module).
+    private struct SharedIndexes {
+        private var byShape: [String: [(module: ModuleFingerprint, index: FunctionIndex)]] = [:]
+
+        mutating func index(of module: ModuleFingerprint) -> FunctionIndex {
+            let shape = "\(module.functions.count) \(module.sourceFilename)"
+            if let known = byShape[shape]?.first(where: { $0.module == module }) { return known.index }
+            let index = FunctionIndex(module)
+            byShape[shape, default: []].append((module, index))
+            return index
+        }
     }
 
     /// Forgets the builds no last result ran on.
