@@ -77,17 +77,18 @@ public final class WarmState: @unchecked Sendable {
     }
 
     /// One index for a module several builds hold. The store reads such a
-    /// module once, so its values share their storage and compare equal
-    /// without reading their functions; other modules of the same shape are
-    /// told apart function by function (rare: equal ones are one stored module).
+    /// module once, so its values share their functions' storage: only
+    /// modules that do are compared (in full, which shared storage makes
+    /// quick); others are indexed apart, never compared function by function.
     private struct SharedIndexes {
-        private var byShape: [String: [(module: ModuleFingerprint, index: FunctionIndex)]] = [:]
+        private var byStorage: [UInt: [(module: ModuleFingerprint, index: FunctionIndex)]] = [:]
 
         mutating func index(of module: ModuleFingerprint) -> FunctionIndex {
-            let shape = "\(module.functions.count) \(module.sourceFilename)"
-            if let known = byShape[shape]?.first(where: { $0.module == module }) { return known.index }
+            let storage = module.functions.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+            guard storage != 0 else { return FunctionIndex(module) }
+            if let known = byStorage[storage]?.first(where: { $0.module == module }) { return known.index }
             let index = FunctionIndex(module)
-            byShape[shape, default: []].append((module, index))
+            byStorage[storage, default: []].append((module, index))
             return index
         }
     }
