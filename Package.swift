@@ -109,7 +109,9 @@ let package = Package(
                 resources: [.embedInCode("Interposer/trimio.c")]),
         // cargo's rustc wrapper, without Foundation (it starts for every rustc call).
         .target(name: "RustcWrapping"),
-        .target(name: "CargoSupport", dependencies: ["ProcessSpawn", "RustcWrapping"]),
+        .target(name: "CargoSupport", dependencies: [
+            "ProcessSpawn", "RustcWrapping", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "TestFilter"),
         .target(
             name: "Store", dependencies: ["BlockIR", "TrimModel", .product(name: "GRDB", package: "GRDB.swift")]

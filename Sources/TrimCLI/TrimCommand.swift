@@ -70,6 +70,9 @@ struct WorkspaceArguments: ParsableArguments {
             help: "Tests run at once: N, num-cpus, or -N for N fewer than the cores (default: $TRIM_TEST_THREADS, else the profile's, num-cpus).")
     var jobs: TestThreads?
 
+    @Option(help: "Jobs cargo builds with (cargo's --jobs; default: $CARGO_BUILD_JOBS or build.jobs of cargo's configuration when set, else the cores plus two).")
+    var buildJobs: Int?
+
     /// `-j`, else `$TRIM_TEST_THREADS`, resolved on this machine; nil when neither is given.
     func testThreads() throws -> Int? {
         try (jobs ?? EnvironmentSettings().threads())?.resolved(cpuCount: ProcessInfo.processInfo.activeProcessorCount)
@@ -83,6 +86,8 @@ struct WorkspaceArguments: ParsableArguments {
                                        selection: try cargo.selection(), doctests: !cargo.noDoctests,
                                        jobs: try testThreads() ?? ProcessInfo.processInfo.activeProcessorCount)
         options.databaseReadOnly = dbReadOnly || ProcessInfo.processInfo.environment["TRIM_DB_READ_ONLY"] == "1"
+        if let buildJobs, buildJobs < 1 { throw ValidationError("--build-jobs must be 1 or more, not \(buildJobs)") }
+        options.buildJobs = buildJobs
         return options
     }
 }

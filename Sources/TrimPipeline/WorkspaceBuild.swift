@@ -26,6 +26,8 @@ public struct WorkspaceOptions: Sendable {
     public var doctests: Bool
     /// Parallelism of parsing, listing and running.
     public var jobs: Int
+    /// `--build-jobs`: cargo's `--jobs` for the build; nil for `BuildJobs`'s choice.
+    public var buildJobs: Int?
     /// rustc's warnings counted rather than rendered (the replay); nil: cargo renders them.
     public var diagnostics: CompilerDiagnostics?
 
@@ -174,8 +176,9 @@ public struct WorkspaceBuild: Sendable {
         do { runtime = try CoverageRuntime.library(cacheDirectory: paths.runtimeCache) } catch { throw .coverage(error) }
         let flags = Self.rustcFlags(runtime: runtime, codegenUnits: try Self.codegenUnits(),
                                     linkDebugInfo: try Self.linksDebugInfo())
+        let jobs = BuildJobs.arguments(explicit: options.buildJobs, directory: options.directory.path)
         let build = InstrumentedTestBuild(workspace: workspace, rustflags: flags,
-                                          cargoArguments: options.selection.cargoArguments,
+                                          cargoArguments: options.selection.cargoArguments + jobs,
                                           targetDirectory: paths.targetDirectory.path, directory: options.directory,
                                           diagnostics: options.diagnostics)
         let reader: IsolatedReader
