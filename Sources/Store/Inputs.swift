@@ -26,7 +26,11 @@ extension TrimStore {
     /// without inputs are absent).
     public func lastInputs() throws(StoreError) -> [TestKey: TestInputs] {
         try read { db in
-            var byID: [Int64: (TestKey, TestInputs)] = [:]
+            // By position, filled in place: a dictionary of (key, inputs) pairs
+            // copied a pair out for every input row (thousands of tests, each a few variables).
+            var keys: [TestKey] = []
+            var inputs: [TestInputs] = []
+            var positionOf: [Int64: Int] = [:]
             let heads = try Row.fetchCursor(
                 db,
                 sql: """
@@ -34,17 +38,25 @@ extension TrimStore {
                     FROM test_inputs i JOIN test t ON t.id = i.test_id
                     """)
             while let row = try heads.next() {
-                let (id, key, inputs) = try head(row)
-                byID[id] = (key, inputs)
+                let (id, key, recorded) = try head(row)
+                if let position = positionOf[id] {
+                    (keys[position], inputs[position]) = (key, recorded)
+                } else {
+                    positionOf[id] = keys.count
+                    keys.append(key)
+                    inputs.append(recorded)
+                }
             }
             let rows = try Row.fetchCursor(db, sql: "SELECT test_id, kind, name, value FROM test_input")
             while let row = try rows.next() {
                 let id: Int64 = try row.decode(atIndex: 0)
-                guard let key = byID[id]?.0 else { continue }
-                // In place: a copy taken out and put back would copy the test's inputs once per input.
-                try add(row, to: &byID[id]!.1, of: key)
+                guard let position = positionOf[id] else { continue }
+                try add(row, to: &inputs[position], of: keys[position])
             }
-            return Dictionary(byID.values.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+            var byKey: [TestKey: TestInputs] = [:]
+            byKey.reserveCapacity(keys.count)
+            for (key, recorded) in zip(keys, inputs) where byKey[key] == nil { byKey[key] = recorded }
+            return byKey
         }
     }
 
@@ -120,6 +132,8 @@ extension TrimStore {
 
     private func strings(_ row: Row, _ index: Int, _ what: String) throws -> [String] {
         let text: String = try row.decode(atIndex: index)
+        // Most lists are empty: a decoder made and run for each costs more than the rest of the row.
+        if text == "[]" { return [] }
         guard let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
             throw StoreError.corrupt(path: pathString, detail: "\(what): not a JSON array of strings")
         }
