@@ -21,26 +21,8 @@ public enum BuildJobs {
                                  cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> [String] {
         if let explicit { return ["--jobs", String(explicit)] }
         if environment["CARGO_BUILD_JOBS"] != nil { return [] }
-        if configurationFiles(from: directory, environment: environment).contains(where: setsJobs) { return [] }
+        if CargoConfigFiles.paths(from: directory, environment: environment).contains(where: setsJobs) { return [] }
         return ["--jobs", String(max(1, cores) + 2)]
-    }
-
-    /// The configuration files cargo reads when run in `directory`: each
-    /// directory's `.cargo/config.toml` and `.cargo/config` from there up to
-    /// the root, then `$CARGO_HOME`'s (by default `~/.cargo`).
-    static func configurationFiles(from directory: String, environment: [String: String]) -> [String] {
-        var files: [String] = []
-        var current = (directory as NSString).standardizingPath
-        while true {
-            for name in [".cargo/config.toml", ".cargo/config"] {
-                files.append((current as NSString).appendingPathComponent(name))
-            }
-            let parent = (current as NSString).deletingLastPathComponent
-            if parent == current || parent.isEmpty { break }
-            current = parent
-        }
-        let home = environment["CARGO_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cargo")
-        return files + [home + "/config.toml", home + "/config"]
     }
 
     /// Whether the file at `path` sets `build.jobs`. A file that is missing

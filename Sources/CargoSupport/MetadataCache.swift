@@ -78,17 +78,12 @@ struct MetadataCache {
     func store(_ output: Data, workspaceRoot: String, memberManifests: [String], workingDirectory: String,
                cargo: String, environment: [String: String]) {
         var paths = [cargo, (workspaceRoot as NSString).appendingPathComponent("Cargo.lock")]
-        var directory = workingDirectory
-        while true {
-            for name in ["Cargo.toml", ".cargo/config.toml", ".cargo/config", "rust-toolchain.toml", "rust-toolchain"] {
+        for directory in CargoConfigFiles.directories(upFrom: workingDirectory) {
+            for name in ["Cargo.toml", "rust-toolchain.toml", "rust-toolchain"] {
                 paths.append((directory as NSString).appendingPathComponent(name))
             }
-            let parent = (directory as NSString).deletingLastPathComponent
-            if parent == directory || parent.isEmpty { break }
-            directory = parent
         }
-        let cargoHome = environment["CARGO_HOME"] ?? (NSHomeDirectory() + "/.cargo")
-        paths += [cargoHome + "/config.toml", cargoHome + "/config"]
+        paths += CargoConfigFiles.paths(from: workingDirectory, environment: environment)
         for manifest in memberManifests {
             paths.append(manifest)
             var member = (manifest as NSString).deletingLastPathComponent

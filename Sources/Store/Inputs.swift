@@ -38,14 +38,10 @@ extension TrimStore {
                     FROM test_inputs i JOIN test t ON t.id = i.test_id
                     """)
             while let row = try heads.next() {
-                let (id, key, recorded) = try head(row)
-                if let position = positionOf[id] {
-                    (keys[position], inputs[position]) = (key, recorded)
-                } else {
-                    positionOf[id] = keys.count
-                    keys.append(key)
-                    inputs.append(recorded)
-                }
+                let (id, key, recorded) = try head(row)  // one row per test: test_id is the key
+                positionOf[id] = keys.count
+                keys.append(key)
+                inputs.append(recorded)
             }
             let rows = try Row.fetchCursor(db, sql: "SELECT test_id, kind, name, value FROM test_input")
             while let row = try rows.next() {
@@ -53,10 +49,7 @@ extension TrimStore {
                 guard let position = positionOf[id] else { continue }
                 try add(row, to: &inputs[position], of: keys[position])
             }
-            var byKey: [TestKey: TestInputs] = [:]
-            byKey.reserveCapacity(keys.count)
-            for (key, recorded) in zip(keys, inputs) where byKey[key] == nil { byKey[key] = recorded }
-            return byKey
+            return Dictionary(zip(keys, inputs), uniquingKeysWith: { first, _ in first })
         }
     }
 

@@ -21,26 +21,11 @@ struct DoctestListCache {
         where name.hasPrefix("CARGO") || name.hasPrefix("RUST") {
             text += "env \(name)=\(value)\n"
         }
-        for path in configurationFiles(from: cargo.directory.path, environment: environment) {
+        for path in CargoConfigFiles.paths(from: cargo.directory.path, environment: environment) {
             text += "config \(path) \(ContentHash.of(file: path) ?? "missing")\n"
         }
         for (package, digest) in digests.sorted(by: { $0.key < $1.key }) { text += "package \(package) \(digest)\n" }
         return ContentHash.of(Data(text.utf8))
-    }
-
-    /// cargo's configuration files: `.cargo/config.toml` (and `config`) in
-    /// the directory cargo runs in and every directory above, and in CARGO_HOME.
-    static func configurationFiles(from directory: String, environment: [String: String]) -> [String] {
-        var directories: [String] = []
-        var current = URL(fileURLWithPath: directory).standardizedFileURL
-        while true {
-            directories.append(current.appendingPathComponent(".cargo").path)
-            let parent = current.deletingLastPathComponent()
-            if parent.path == current.path { break }
-            current = parent
-        }
-        directories.append(environment["CARGO_HOME"] ?? (NSHomeDirectory() + "/.cargo"))
-        return directories.flatMap { ["\($0)/config.toml", "\($0)/config"] }
     }
 
     /// The listing kept under `key`, or nil (absent, another key, unreadable).
