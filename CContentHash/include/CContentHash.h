@@ -19,6 +19,10 @@ extern "C" {
 /// BLAKE3 of a byte range, truncated to `out_len` bytes.
 void trim_blake3(const void *bytes, size_t length, uint8_t *out, size_t out_len);
 
+/// BLAKE3 of a file's bytes, truncated to `out_len` bytes: 0, or -1 when the
+/// file cannot be opened or read (a directory, say), `out` then untouched.
+int trim_blake3_file(const char *path, uint8_t *out, size_t out_len);
+
 /// The LLVM version of the headers trim was built against, e.g. "22.1.8":
 /// the version the bitcode reader (trim-ir-worker, built from the same
 /// headers) must be loading, which it checks before it reads.

@@ -13,8 +13,9 @@ public enum ContentHash {
 
     /// The hash of a file's bytes, or nil when it cannot be read.
     public static func of(file path: String) -> String? {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
-        return of(data)
+        var digest = [UInt8](repeating: 0, count: 16)
+        guard trim_blake3_file(path, &digest, digest.count) == 0 else { return nil }
+        return hex(digest)
     }
 
     private static let digits = Array("0123456789abcdef".utf8)
