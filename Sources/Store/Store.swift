@@ -220,6 +220,16 @@ final class SymbolCache: @unchecked Sendable {
     struct Key: Hashable {
         var module: String
         var symbol: String
+
+        // A result names a few modules (long paths, alike but for their
+        // crate hashes) and hundreds of symbols: the symbol tells keys apart,
+        // so it is hashed and compared first, and of the module only its length.
+        static func == (a: Key, b: Key) -> Bool { a.symbol == b.symbol && a.module == b.module }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(symbol)
+            hasher.combine(module.utf8.count)
+        }
     }
 
     private let lock = NSLock()
