@@ -25,6 +25,8 @@ final class GroupCommit: @unchecked Sendable {
     private var pending: [(record: TestResultRecord, inputs: TestInputs?)] = []
     private var scheduled = false
     private var serverGone = false
+    /// Set by `hurry`: a result no longer waits for others.
+    private var eager = false
     // Only on `queue`:
     private var failure: StoreError?
 
@@ -35,15 +37,31 @@ final class GroupCommit: @unchecked Sendable {
         self.warn = warn
     }
 
-    /// Queues a result; it is committed within `delay` (with the others that arrive meanwhile).
+    /// Queues a result; it is committed within `delay` (with the others that
+    /// arrive meanwhile), or once `hurry` was called, as soon as the commit
+    /// before it is done (with those that arrived during that commit).
     func add(_ record: TestResultRecord, inputs: TestInputs?) {
-        let schedule: Bool = lock.withLock {
-            guard !serverGone else { return false }
+        let (schedule, now): (Bool, Bool) = lock.withLock {
+            guard !serverGone else { return (false, false) }
             pending.append((record, inputs))
             defer { scheduled = true }
-            return !scheduled
+            return (!scheduled, eager)
         }
-        if schedule { queue.asyncAfter(deadline: .now() + delay) { self.commitPending() } }
+        guard schedule else { return }
+        if now {
+            queue.async { self.commitPending() }
+        } else {
+            queue.asyncAfter(deadline: .now() + delay) { self.commitPending() }
+        }
+    }
+
+    /// Commits what waits now, and each later result without waiting for
+    /// others: called once the last test has started, so that the results
+    /// of the tests still running are all that `flush` has left to commit,
+    /// not everything that finished in the last `delay`.
+    func hurry() {
+        lock.withLock { eager = true }
+        queue.async { self.commitPending() }
     }
 
     /// Commits whatever is queued and waits for it; the first failure of any commit so far.

@@ -219,6 +219,7 @@ public enum RunPipeline {
         let box = LockedBox(RunStatistics())
         do {
             _ = try executor.run(instances, skipped: skipped) { event in
+                recorder.observe(event)
                 if case .testFinished(let result) = event {
                     guard !recorder.isStopped else { return }  // stopped by a newer change: its result is unknown
                     recorder.record(result)
@@ -461,6 +462,8 @@ final class ResultRecorder: @unchecked Sendable {
     /// Results wait here, in order, for the build's record: the runner's event
     /// queue goes on mapping the next tests' coverage meanwhile.
     private let awaitingBuild = DispatchQueue(label: "trim.results-awaiting-build")
+    /// First attempts not yet started (only on the runner's event queue).
+    private var toStart = Int.max
 
     /// From now on nothing is recorded (a newer change superseded the round).
     func stop() { stopLock.withLock { stopped = true } }
@@ -528,6 +531,24 @@ final class ResultRecorder: @unchecked Sendable {
                 key: TestKey(binary: test.binary, name: test.name), build: build, outcome: outcome,
                 duration: result.duration, coverage: coverage, hits: hits, output: failedOutput)
             commits.add(record, inputs: inputs)
+        }
+    }
+
+    /// Counts the tests started; once all of them have (their first attempts),
+    /// results are committed as they come (`GroupCommit.hurry`). Called on
+    /// the runner's event queue, like `record`.
+    func observe(_ event: TestEvent) {
+        switch event {
+        case .runStarted(let toRun, _, _):
+            toStart = toRun
+        case .testStarted(_, let attempt) where attempt == 1:
+            toStart -= 1
+            if toStart == 0 {
+                let commits = self.commits
+                awaitingBuild.async { commits.hurry() }  // after the results already on their way
+            }
+        default:
+            break
         }
     }
 

@@ -56,6 +56,30 @@ import TrimModel
         #expect(commits.flush() == nil)
     }
 
+    /// Once every test has started (`hurry`), what waits is committed at
+    /// once and each later result without waiting out the delay.
+    @Test func hurriedResultsAreCommittedWithoutTheDelay() throws {
+        let (store, root) = try Self.scratchStore()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let build = try store.recordBuild(Self.facts, modules: [])
+        let commits = GroupCommit(store: store, delay: .seconds(60), warn: { Issue.record("warned: \($0)") })
+        let reader = try TrimStore(path: root.appendingPathComponent("trim.db"))  // another connection, as the next trim
+        func committed(_ count: Int) throws -> Bool {
+            let deadline = Date().addingTimeInterval(10)
+            while try reader.lastResults().count < count && Date() < deadline { usleep(2_000) }
+            return try reader.lastResults().count == count
+        }
+        commits.add(Self.result(1, build: build), inputs: nil)
+        usleep(50_000)
+        #expect(try reader.lastResults().isEmpty, "waiting out its group's minute")
+        commits.hurry()
+        #expect(try committed(1), "what waited is committed when hurried")
+        commits.add(Self.result(2, build: build), inputs: nil)
+        commits.add(Self.result(3, build: build), inputs: nil)
+        #expect(try committed(3), "later results do not wait for the delay")
+        #expect(commits.flush() == nil)
+    }
+
     @Test func aResultTheStoreRefusesCostsTheOthersNothing() throws {
         let (store, root) = try Self.scratchStore()
         defer { try? FileManager.default.removeItem(at: root) }
