@@ -59,6 +59,22 @@ public struct CrateModuleCache: Sendable {
 
     public func layoutEntry(_ key: String) -> URL { directory.appendingPathComponent("\(key).layout") }
 
+    /// The empty file that says a merge under `key` was made once.
+    public func sightingEntry(_ key: String) -> URL { directory.appendingPathComponent("\(key).seen") }
+
+    /// Whether a merge under `key` was made before; the first time, an empty
+    /// marker is left instead (`sightingEntry`). A crate whose units just
+    /// changed is most often edited again before a run meets those units
+    /// unchanged, so its merge (megabytes, written beside a build that wants
+    /// the cores) is kept only once a second run makes it: a crate left alone
+    /// since, or an edit undone. A marker that cannot be made counts as seen.
+    public func seenBefore(key: String) -> Bool {
+        let marker = open(sightingEntry(key).path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard marker >= 0 else { return true }
+        close(marker)
+        return false
+    }
+
     /// The units' layouts kept under `key`, in the order stored, or nil when
     /// absent or unreadable (a damaged entry is removed, never trusted).
     public func loadLayouts(key: String) -> [UnitLayout]? {

@@ -440,7 +440,8 @@ public struct WorkspaceBuild: Sendable {
         var sourceFiles: [String: String]?
     }
 
-    /// A crate's units fingerprinted and merged, and the merge kept in `cache`.
+    /// A crate's units fingerprinted and merged, and the merge kept in
+    /// `cache` when these units were merged before (`seenBefore`).
     static func merge(_ crate: String, files: [BitcodeFile], key: String, fingerprinter: Fingerprinter,
                       cache: CrateModuleCache, writes: CacheWrites = .atOnce)
         -> Result<(CrateModule, CrateUnits), BlockIRError>
@@ -455,6 +456,7 @@ public struct WorkspaceBuild: Sendable {
         let merged = CrateModule(name: crate, units: units)
         let read = units
         writes.later {
+            guard cache.seenBefore(key: key) else { return }
             cache.store(merged, key: key)
             cache.storeLayouts(read.map(UnitLayout.init), key: key)
         }

@@ -52,4 +52,46 @@ import Testing
         crates.storeLayouts([stand[0]], key: key)
         #expect(try CrateUnits(files: files, folded: [:], key: key, fingerprinter: fingerprinter).layouts() == expected)
     }
+
+    /// A crate's merge is kept the second time the same units are merged,
+    /// not the first (a crate under edit has new units every run), and what
+    /// is kept reads back as the merge.
+    @Test func aMergeIsKeptTheSecondTimeItsUnitsAreMerged() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crate-sighting-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cache = FingerprintCache(directory: directory.appendingPathComponent("cache"))
+        try cache.prepare()
+        let fingerprinter = Fingerprinter(cache: cache, reader: try IsolatedReader())
+        let units = [Self.unit("c.0", ["a", "b"]), Self.unit("c.1", ["c"])]
+        var files: [BitcodeFile] = []
+        for (index, unit) in units.enumerated() {
+            let file = BitcodeFile(path: directory.appendingPathComponent("c.\(index).rcgu.bc").path, size: 8,
+                                   contentHash: String(repeating: "\(index)", count: 32))
+            try Data(FingerprintCodec.encode(unit)).write(to: cache.entry(for: file))
+            files.append(file)
+        }
+        let key = CrateModuleCache.key(crate: "c.bc", unitHashes: files.map(\.contentHash))
+        let crates = CrateModuleCache(fingerprints: cache)
+
+        let first = try WorkspaceBuild.merge("c.bc", files: files, key: key, fingerprinter: fingerprinter, cache: crates).get()
+        #expect(!crates.contains(key: key), "the first merge leaves only a marker")
+        #expect(crates.loadLayouts(key: key) == nil)
+        #expect(FileManager.default.fileExists(atPath: crates.sightingEntry(key).path))
+
+        _ = try WorkspaceBuild.merge("c.bc", files: files, key: key, fingerprinter: fingerprinter, cache: crates).get()
+        let kept = try #require(crates.load(key: key), "the second is kept")
+        #expect(kept.module == first.0.module)
+        #expect(crates.loadLayouts(key: key) == units.map(UnitLayout.init))
+    }
+
+    /// A marker that cannot be made (the directory is gone) counts as seen: the merge is written as before.
+    @Test func aSightingThatCannotBeNotedCountsAsSeen() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crate-sighting-\(UUID().uuidString)")
+        let crates = CrateModuleCache(fingerprints: FingerprintCache(directory: directory))
+        #expect(crates.seenBefore(key: "k"), "no directory, no marker")
+        try FileManager.default.createDirectory(at: crates.directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(!crates.seenBefore(key: "k"))
+        #expect(crates.seenBefore(key: "k"))
+    }
 }
