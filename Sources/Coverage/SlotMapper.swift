@@ -268,24 +268,11 @@ public struct SlotMapper: Sendable {
     /// The blocks `dump` executed. Throws when the dump comes from a binary
     /// with a different number of slots than this PC table.
     public func map(_ dump: HitDump) throws(CoverageError) -> SlotMapping {
-        guard dump.slotCount == pcTable.slotCount else {
-            throw .slotCountMismatch(dumpPath: dump.path, dumpSlots: dump.slotCount,
-                                     pcTablePath: pcTable.path, tableSlots: pcTable.slotCount)
-        }
         // (rank of the function, block) per hit, sorted: runs of one function,
         // functions in (module, symbol) order. Called once per test: no
         // dictionaries or sets.
-        var hits: [(rank: Int, block: UInt32)] = []
-        hits.reserveCapacity(dump.hitSlots.count)
-        var unmapped: [UnmappedSlot] = []
-        for slot in dump.hitSlots {
-            switch slots[Int(slot)] {
-            case .block(let function, let block):
-                hits.append((ranks[function], block))
-            case .unmapped(let reason):
-                unmapped.append(UnmappedSlot(slot: slot, pc: pcTable.entries[Int(slot)].address, reason: reason))
-            }
-        }
+        let (executed, unmapped) = try executedBlocks(dump)
+        var hits = executed.map { (rank: ranks[$0.function], block: $0.block) }
         hits.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.block < $1.block }
         var functions: [HitFunction] = []
         var start = 0
@@ -301,6 +288,42 @@ public struct SlotMapper: Sendable {
             functions.append(HitFunction(module: target.module, symbol: target.symbol, blocks: unique))
             start = end
         }
-        return SlotMapping(functions: functions, unmapped: unmapped.sorted { $0.slot < $1.slot })
+        return SlotMapping(functions: functions, unmapped: unmapped)
+    }
+
+    /// The functions the mapper maps slots to, numbered `0..<functionCount`
+    /// (the numbers `executedBlocks` gives), for a caller that works out
+    /// once what each stands for instead of once per test.
+    public var functionCount: Int { targets.count }
+
+    /// Function `number`'s unit (`sourceFilename`) and symbol.
+    public func function(_ number: Int) -> (module: String, symbol: String) {
+        (targets[number].module, targets[number].symbol)
+    }
+
+    /// Function `number`'s blocks that carry no slot: executed whenever the function is.
+    public func blocksWithoutSlot(_ number: Int) -> [UInt32] { targets[number].uninstrumented }
+
+    /// The (function number, block) of each executed slot that maps to one,
+    /// in slot order, and the slots that map to none, ascending.
+    public func executedBlocks(_ dump: HitDump) throws(CoverageError)
+        -> (blocks: [(function: Int, block: UInt32)], unmapped: [UnmappedSlot])
+    {
+        guard dump.slotCount == pcTable.slotCount else {
+            throw .slotCountMismatch(dumpPath: dump.path, dumpSlots: dump.slotCount,
+                                     pcTablePath: pcTable.path, tableSlots: pcTable.slotCount)
+        }
+        var blocks: [(function: Int, block: UInt32)] = []
+        blocks.reserveCapacity(dump.hitSlots.count)
+        var unmapped: [UnmappedSlot] = []
+        for slot in dump.hitSlots {
+            switch slots[Int(slot)] {
+            case .block(let function, let block):
+                blocks.append((function, block))
+            case .unmapped(let reason):
+                unmapped.append(UnmappedSlot(slot: slot, pc: pcTable.entries[Int(slot)].address, reason: reason))
+            }
+        }
+        return (blocks, unmapped.sorted { $0.slot < $1.slot })
     }
 }
