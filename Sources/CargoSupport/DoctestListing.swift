@@ -95,9 +95,43 @@ public enum DoctestListing {
     /// cargo announces each crate on stderr (`Doc-tests ledger`), in the
     /// order rustdoc then lists that crate's tests on stdout, each list
     /// ending in `N tests, M benchmarks`.
+    /// `line` without the spaces and tabs around it. (Read by hand, as
+    /// `isSummary`: Foundation's character sets and regular expressions
+    /// first load Unicode tables, milliseconds on the way to the first test.)
+    static func trimmingBlanks(_ line: Substring) -> Substring {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) }) else {
+            return ""
+        }
+        return line[first...last]
+    }
+
+    /// Whether `line` is libtest's `N tests, M benchmarks` (or `1 test`,
+    /// `1 benchmark`), the line that ends a crate's list.
+    static func isSummary(_ line: Substring) -> Bool {
+        var rest = line.utf8[...]
+        if rest.last == UInt8(ascii: "\r") { rest = rest.dropLast() }
+        func number() -> Bool {
+            let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+            rest = rest.dropFirst(digits)
+            return digits > 0
+        }
+        func word(_ text: StaticString) -> Bool {
+            let bytes = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+            guard rest.starts(with: bytes) else { return false }
+            rest = rest.dropFirst(bytes.count)
+            return true
+        }
+        guard number(), word(" test") else { return false }
+        _ = word("s")
+        guard word(", "), number(), word(" benchmark") else { return false }
+        _ = word("s")
+        return rest.isEmpty
+    }
+
     static func parse(stdout: String, stderr: String, workspace: CargoWorkspace) throws(CargoError) -> DoctestList {
         let crates = stderr.split(separator: "\n").compactMap { line -> String? in
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = Self.trimmingBlanks(line)
             guard trimmed.hasPrefix("Doc-tests ") else { return nil }
             return String(trimmed.dropFirst("Doc-tests ".count))
         }
@@ -105,7 +139,7 @@ public enum DoctestListing {
         for line in stdout.split(separator: "\n", omittingEmptySubsequences: true) {
             if line.hasSuffix(": test") {
                 blocks[blocks.count - 1].append(String(line.dropLast(": test".count)))
-            } else if line.range(of: #"^\d+ tests?, \d+ benchmarks?$"#, options: .regularExpression) != nil {
+            } else if Self.isSummary(line) {
                 blocks.append([])
             }
         }

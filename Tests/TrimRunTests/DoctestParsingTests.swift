@@ -31,6 +31,19 @@ import Testing
         #expect(list.doctests.allSatisfy { $0.package == "my-lib" })
     }
 
+    @Test func theSummaryLineIsToldApartFromTestNames() {
+        for line in ["2 tests, 0 benchmarks", "1 test, 1 benchmark", "0 tests, 12 benchmarks", "10 tests, 0 benchmarks\r"] {
+            #expect(DoctestListing.isSummary(Substring(line)), "\(line)")
+        }
+        for line in ["", "tests, 0 benchmarks", "2 tests, 0 benchmarks extra", "x2 tests, 0 benchmarks", "2 tests 0 benchmarks",
+                     "2 tests, benchmarks", "2 testss, 0 benchmarks", "src/lib.rs - f (line 2): test", "2 tests, 0 benchmarks, 1 more"] {
+            #expect(!DoctestListing.isSummary(Substring(line)), "\(line)")
+        }
+        #expect(DoctestListing.trimmingBlanks("  \t Doc-tests a_b \t") == "Doc-tests a_b")
+        #expect(DoctestListing.trimmingBlanks(" \t ") == "")
+        #expect(DoctestListing.trimmingBlanks("x") == "x")
+    }
+
     @Test func aListingThatDoesNotMatchTheAnnouncementsIsAnError() {
         #expect(throws: CargoError.self) {
             try DoctestListing.parse(stdout: "a: test\n\n1 test, 0 benchmarks\n", stderr: "", workspace: Self.workspace())
