@@ -29,7 +29,7 @@ struct DoctestSuite: Sendable {
         // A library that certainly has no doctest is keyed by its manifests
         // alone: editing its code then finds the listing cached (rustdoc not run).
         var listingKeys: [String: String] = [:]
-        var sourcesRead: [String: Bool] = [:]
+        var sourcesRead = build.sourceFileHashes?.doctestFreeSources() ?? [:]
         for package in build.workspace.packages where package.libraryCrateName != nil {
             libraries[package.name] = CrateDigest.digest(of: package, workspace: build.workspace,
                                                          externalLibraries: external,

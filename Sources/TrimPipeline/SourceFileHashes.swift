@@ -2,7 +2,9 @@ import CargoSupport
 import Foundation
 
 /// Every workspace package directory's files with their content hashes
-/// (`CrateDigest.files`), for the doctests' crate digests: hashed once a
+/// (`CrateDigest.files`), for the doctests' crate digests, and whether each
+/// package's sources hold no doctest (`DoctestFreeLibrary`, read here rather
+/// than on the way from cargo's end to the first test): hashed once a
 /// run, on a thread of lower priority started as soon as the workspace is
 /// known, so that cargo's build hides it (each library's digest takes the
 /// files of every member it depends on: hashed again for each of them, a
@@ -12,7 +14,7 @@ import Foundation
 /// compiled from the sources when it runs, so an edit made meanwhile gives
 /// the next run another digest, and the doctest runs again.
 final class SourceFileHashes: @unchecked Sendable {
-    private let work: PendingWork<[String: [(String, String)]]>
+    private let work: PendingWork<(files: [String: [(String, String)]], doctestFree: [String: Bool])>
     private let otherPackages: Set<String>
     private let targetDirectory: String
 
@@ -28,7 +30,12 @@ final class SourceFileHashes: @unchecked Sendable {
             for directory in directories {
                 files[directory] = CrateDigest.files(of: directory, otherPackages: packages, targetDirectory: target)
             }
-            return files
+            var doctestFree: [String: Bool] = [:]
+            for package in workspace.packages {
+                doctestFree[CrateDigest.standardized(package.directory)] =
+                    DoctestFreeLibrary.sourcesAreDoctestFree(of: package, workspace: workspace)
+            }
+            return (files, doctestFree)
         }
     }
 
@@ -36,9 +43,13 @@ final class SourceFileHashes: @unchecked Sendable {
     /// hashed now for a directory the workspace did not name.
     func files(of directory: String) -> [(String, String)] {
         let key = CrateDigest.standardized(directory)
-        if let hashed = (try? work.wait())?[key] { return hashed }
+        if let hashed = (try? work.wait())?.files[key] { return hashed }
         return CrateDigest.files(of: key, otherPackages: otherPackages, targetDirectory: targetDirectory)
     }
+
+    /// Package directory → whether its sources are free of doctests, as read
+    /// for this run (waited for): what `DoctestFreeLibrary.isCertain` reads.
+    func doctestFreeSources() -> [String: Bool] { (try? work.wait())?.doctestFree ?? [:] }
 
     /// Waits for the hashing (`trim run` does before its session ends; it
     /// only reads the workspace's files, never the session's).
