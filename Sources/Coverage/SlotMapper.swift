@@ -206,8 +206,15 @@ public struct SlotMapper: Sendable {
             start = end
         }
         self.targets = targets
+        // Modules compared by their names' rank, worked out once: most
+        // neighbours share a module, and comparing those equal paths cost
+        // most of the sort.
+        let moduleRank = Dictionary(Set(modules.map(\.sourceFilename)).sorted().enumerated().map { ($1, $0) },
+                                    uniquingKeysWith: { first, _ in first })
+        let targetModuleRank = targets.map { moduleRank[$0.module]! }
         let byRank = targets.indices.sorted {
-            (targets[$0].module, targets[$0].symbol) < (targets[$1].module, targets[$1].symbol)
+            targetModuleRank[$0] != targetModuleRank[$1]
+                ? targetModuleRank[$0] < targetModuleRank[$1] : targets[$0].symbol < targets[$1].symbol
         }
         var ranks = Array(repeating: 0, count: targets.count)
         for (rank, index) in byRank.enumerated() { ranks[index] = rank }

@@ -33,15 +33,17 @@ struct CrateNumbering: Sendable {
     init(_ functions: [UnitFunction], crateOfUnit: [String: String], folded: [CrateModule.UnitFunction: Int]) {
         let modules = functions.map { crateOfUnit[$0.unit] ?? $0.unit }
         let rankOf = Dictionary(uniqueKeysWithValues: Set(modules).sorted().enumerated().map { ($1, $0) })
+        let ranks = modules.map { rankOf[$0]! }  // looked up once, not in every comparison
         let order = functions.indices.sorted {
-            let (a, b) = (rankOf[modules[$0]]!, rankOf[modules[$1]]!)
-            return a != b ? a < b : functions[$0].symbol < functions[$1].symbol
+            ranks[$0] != ranks[$1] ? ranks[$0] < ranks[$1] : functions[$0].symbol < functions[$1].symbol
         }
         var numberOf = [Int32](repeating: 0, count: functions.count)
         var names: [(module: String, symbol: String)] = []
+        var lastRank = -1
         for f in order {
-            if let last = names.last, last.module == modules[f], last.symbol == functions[f].symbol {} else {
+            if names.isEmpty || ranks[f] != lastRank || names[names.count - 1].symbol != functions[f].symbol {
                 names.append((modules[f], functions[f].symbol))
+                lastRank = ranks[f]
             }
             numberOf[f] = Int32(names.count - 1)
         }
