@@ -85,12 +85,13 @@ public enum RunPipeline {
         defer { exitKeeper?.keep(records) }
         timings.lap("store records (read while cargo built)")
         // The build is recorded while the tests are listed, selected and run,
-        // yielding the cores to what decides which tests run; before their
-        // first result is committed. Held from the moment it is recorded: no
-        // other trim's garbage collection may take it before this run's first
-        // result refers to it.
+        // before their first result is committed; at the run's own priority:
+        // the tests start so soon after cargo that at nice 10 it ended after
+        // the last of them, and every result waited for it. Held from the
+        // moment it is recorded: no other trim's garbage collection may take
+        // it before this run's first result refers to it.
         let holder = ProcessIdentity.current.description
-        let buildRecording = PendingWork(yielding: true) { () throws(TrimError) in
+        let buildRecording = PendingWork { () throws(TrimError) in
             try record(build, in: store, heldBy: holder)
         }
         defer {
