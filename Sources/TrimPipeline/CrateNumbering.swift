@@ -63,17 +63,25 @@ struct CrateNumbering: Sendable {
     /// functions, in (module, symbol) order, each with its blocks ascending
     /// and once.
     func hits(_ executed: [(function: Int, block: UInt32)]) -> [HitFunction] {
-        // (number << 32 | block), sorted as plain integers.
+        // (number << 32 | block), sorted as plain integers. The tables are
+        // read through buffers: the maps are shared between threads, and a
+        // retain of a shared array per hit cost more than the rest.
         var pairs: [UInt64] = []
         pairs.reserveCapacity(executed.count)
         var met = [Bool](repeating: false, count: numberOf.count)
-        for (function, block) in executed {
-            let number = UInt64(numberOf[function]) << 32
-            if !met[function] {
-                met[function] = true
-                for always in executedWithIt[function] { pairs.append(number | UInt64(always)) }
+        numberOf.withUnsafeBufferPointer { numberOf in
+            isFolded.withUnsafeBufferPointer { isFolded in
+                executedWithIt.withUnsafeBufferPointer { executedWithIt in
+                    for (function, block) in executed {
+                        let number = UInt64(numberOf[function]) << 32
+                        if !met[function] {
+                            met[function] = true
+                            for always in executedWithIt[function] { pairs.append(number | UInt64(always)) }
+                        }
+                        if !isFolded[function] { pairs.append(number | UInt64(block)) }
+                    }
+                }
             }
-            if !isFolded[function] { pairs.append(number | UInt64(block)) }
         }
         pairs.sort()
         var functions: [HitFunction] = []
