@@ -31,7 +31,10 @@ final class SourceFileHashes: @unchecked Sendable {
                 files[directory] = CrateDigest.files(of: directory, otherPackages: packages, targetDirectory: target)
             }
             var doctestFree: [String: Bool] = [:]
-            for package in workspace.packages {
+            // Those `isCertain` reads: none with a build script, a procedural macro or a dependency from outside.
+            for package in workspace.packages where package.targets["custom-build"] == nil
+                && package.targets["proc-macro"] == nil && !package.hasOutsideDependencies
+            {
                 doctestFree[CrateDigest.standardized(package.directory)] =
                     DoctestFreeLibrary.sourcesAreDoctestFree(of: package, workspace: workspace)
             }
