@@ -34,29 +34,19 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n $side ]] || { echo "after-cargo: expected a build directory (DIR)" >&2; exit 64; }
 [[ $runs -ge 1 ]] || { echo "after-cargo: --runs must be >= 1" >&2; exit 64; }
-declare -A file original
-file[ledger]="src/balance.rs"; original[ledger]='if account.balance < amount {'
-file[shop]="src/inventory.rs"; original[shop]='if requested > available {'
-file[calc]="src/eval.rs"; original[calc]='if self.depth >= MAX_DEPTH {'
-[[ -n ${file[$only]:-} ]] || { echo "after-cargo: --only: unknown workspace $only (ledger, shop or calc)" >&2; exit 64; }
+root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/Benchmarks/bench-tools.sh"
+[[ -n ${example_file[$only]:-} ]] || { echo "after-cargo: --only: unknown workspace $only (ledger, shop or calc)" >&2; exit 64; }
 for tool in trim trim-ir-worker trim-rustc-wrapper; do
   [[ -x $side/$tool ]] || { echo "after-cargo: no $tool in $side" >&2; exit 2; }
 done
 command -v perf >/dev/null || { echo "after-cargo: perf is not installed" >&2; exit 2; }
 side="$(cd "$side" && pwd)"
-root="$(cd "$(dirname "$0")/.." && pwd)"
-source "$root/Benchmarks/bench-tools.sh"
 bench_tools "$root" after-cargo 0
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/after-cargo.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-unset CARGO_TARGET_DIR TRIM_DB RUSTFLAGS CARGO_BUILD_TARGET_DIR || true
-export NO_COLOR=1 CARGO_TERM_COLOR=never
-dir="$work/$only"
-cp -r "$root/Examples/$only" "$dir"
-rm -rf "$dir/target"
-source_file="$dir/${file[$only]}"
-line="${original[$only]}"
+bench_example "$root" "$only" "$work"
 quiet() { (cd "$dir" && "$@") >/dev/null 2>"$work/quiet.err" || { tail -n 20 "$work/quiet.err" >&2; exit 2; }; }
 
 echo "== $only: recording every test (untimed)"

@@ -27,3 +27,23 @@ bench_tools() {
 
 stats() { "$bench_bin/trim-bench-stats" "$@"; }
 generate() { "$bench_bin/trim-bench-generate" "$@"; }
+
+# The one-line edit each example takes in the paired loop benchmarks
+# (paired-bench.sh, after-cargo.sh): the file, and the line that becomes the
+# same code with another constant each time.
+declare -A example_file=([ledger]="src/balance.rs" [shop]="src/inventory.rs" [calc]="src/eval.rs")
+declare -A example_line=([ledger]='if account.balance < amount {' [shop]='if requested > available {'
+                         [calc]='if self.depth >= MAX_DEPTH {')
+
+# bench_example ROOT NAME WORK: Examples/NAME copied to WORK/NAME without its
+# target directory, in an environment without the user's cargo and trim
+# settings; sets `dir`, `source_file` and `line` (the line the edits change).
+bench_example() {
+  unset CARGO_TARGET_DIR TRIM_DB RUSTFLAGS CARGO_BUILD_TARGET_DIR || true
+  export NO_COLOR=1 CARGO_TERM_COLOR=never
+  dir="$3/$2"
+  cp -r "$1/Examples/$2" "$dir"
+  rm -rf "$dir/target"
+  source_file="$dir/${example_file[$2]}"
+  line="${example_line[$2]}"
+}

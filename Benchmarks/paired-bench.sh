@@ -40,31 +40,21 @@ while [[ $# -gt 0 ]]; do
 done
 [[ ${#sides[@]} -eq 2 ]] || { echo "paired-bench: expected two build directories (DIR_A DIR_B)" >&2; exit 64; }
 [[ $rounds -ge 2 ]] || { echo "paired-bench: --rounds must be >= 2" >&2; exit 64; }
-declare -A file original
-file[ledger]="src/balance.rs"; original[ledger]='if account.balance < amount {'
-file[shop]="src/inventory.rs"; original[shop]='if requested > available {'
-file[calc]="src/eval.rs"; original[calc]='if self.depth >= MAX_DEPTH {'
-[[ -n ${file[$only]:-} ]] || { echo "paired-bench: --only: unknown workspace $only (ledger, shop or calc)" >&2; exit 64; }
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/Benchmarks/bench-tools.sh"
+[[ -n ${example_file[$only]:-} ]] || { echo "paired-bench: --only: unknown workspace $only (ledger, shop or calc)" >&2; exit 64; }
 for k in 0 1; do
   for tool in trim trim-ir-worker trim-rustc-wrapper; do
     [[ -x ${sides[$k]}/$tool ]] || { echo "paired-bench: no $tool in ${sides[$k]}" >&2; exit 2; }
   done
   sides[k]="$(cd "${sides[$k]}" && pwd)"
 done
-source "$root/Benchmarks/bench-tools.sh"
 bench_tools "$root" paired-bench 0
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/paired-bench.XXXXXX")"
 if [[ $keep -eq 0 ]]; then trap 'rm -rf "$work"' EXIT; else echo "keeping $work"; fi
-unset CARGO_TARGET_DIR TRIM_DB RUSTFLAGS CARGO_BUILD_TARGET_DIR || true
-export NO_COLOR=1 CARGO_TERM_COLOR=never
-dir="$work/$only"
-cp -r "$root/Examples/$only" "$dir"
-rm -rf "$dir/target"
-source_file="$dir/${file[$only]}"
-line="${original[$only]}"
+bench_example "$root" "$only" "$work"
 
 quiet() { (cd "$dir" && "$@") >/dev/null 2>"$work/quiet.err" || { tail -n 20 "$work/quiet.err" >&2; exit 2; }; }
 # A spelling of the line no earlier run has built: the same code, another constant.

@@ -17,23 +17,39 @@ import Testing
         }, globals: [:])
     }
 
-    @Test func layoutsComeFromMemoryThenTheCacheThenTheUnits() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crate-units-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let cache = FingerprintCache(directory: directory.appendingPathComponent("cache"))
-        try cache.prepare()
-        let fingerprinter = Fingerprinter(cache: cache, reader: try IsolatedReader())
-        // Two unit files whose fingerprints the cache holds (no worker reads them).
-        let units = [Self.unit("c.0", ["a", "b"]), Self.unit("c.1", ["c"])]
-        var files: [BitcodeFile] = []
-        for (index, unit) in units.enumerated() {
-            let file = BitcodeFile(path: directory.appendingPathComponent("c.\(index).rcgu.bc").path, size: 8,
-                                   contentHash: String(repeating: "\(index)", count: 32))
-            try Data(FingerprintCodec.encode(unit)).write(to: cache.entry(for: file))
-            files.append(file)
+    /// Two unit files of crate `c.bc` whose fingerprints the cache holds (no worker reads them).
+    struct CachedUnits {
+        let directory: URL
+        let fingerprinter: Fingerprinter
+        let units: [ModuleFingerprint]
+        let files: [BitcodeFile]
+        let key: String
+        let crates: CrateModuleCache
+
+        init() throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("crate-units-\(UUID().uuidString)")
+            let cache = FingerprintCache(directory: directory.appendingPathComponent("cache"))
+            try cache.prepare()
+            fingerprinter = Fingerprinter(cache: cache, reader: try IsolatedReader())
+            units = [CrateUnitsTests.unit("c.0", ["a", "b"]), CrateUnitsTests.unit("c.1", ["c"])]
+            var files: [BitcodeFile] = []
+            for (index, unit) in units.enumerated() {
+                let file = BitcodeFile(path: directory.appendingPathComponent("c.\(index).rcgu.bc").path, size: 8,
+                                       contentHash: String(repeating: "\(index)", count: 32))
+                try Data(FingerprintCodec.encode(unit)).write(to: cache.entry(for: file))
+                files.append(file)
+            }
+            self.files = files
+            key = CrateModuleCache.key(crate: "c.bc", unitHashes: files.map(\.contentHash))
+            crates = CrateModuleCache(fingerprints: cache)
         }
-        let key = CrateModuleCache.key(crate: "c.bc", unitHashes: files.map(\.contentHash))
-        let crates = CrateModuleCache(fingerprints: cache)
+    }
+
+    @Test func layoutsComeFromMemoryThenTheCacheThenTheUnits() throws {
+        let fixture = try CachedUnits()
+        defer { try? FileManager.default.removeItem(at: fixture.directory) }
+        let (fingerprinter, units, files, key, crates) = (fixture.fingerprinter, fixture.units, fixture.files, fixture.key,
+                                                         fixture.crates)
         let expected = units.map(UnitLayout.init)
 
         let merged = CrateUnits(files: files, folded: [:], key: key, fingerprinter: fingerprinter, units: units)
@@ -57,21 +73,10 @@ import Testing
     /// not the first (a crate under edit has new units every run), and what
     /// is kept reads back as the merge.
     @Test func aMergeIsKeptTheSecondTimeItsUnitsAreMerged() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crate-sighting-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let cache = FingerprintCache(directory: directory.appendingPathComponent("cache"))
-        try cache.prepare()
-        let fingerprinter = Fingerprinter(cache: cache, reader: try IsolatedReader())
-        let units = [Self.unit("c.0", ["a", "b"]), Self.unit("c.1", ["c"])]
-        var files: [BitcodeFile] = []
-        for (index, unit) in units.enumerated() {
-            let file = BitcodeFile(path: directory.appendingPathComponent("c.\(index).rcgu.bc").path, size: 8,
-                                   contentHash: String(repeating: "\(index)", count: 32))
-            try Data(FingerprintCodec.encode(unit)).write(to: cache.entry(for: file))
-            files.append(file)
-        }
-        let key = CrateModuleCache.key(crate: "c.bc", unitHashes: files.map(\.contentHash))
-        let crates = CrateModuleCache(fingerprints: cache)
+        let fixture = try CachedUnits()
+        defer { try? FileManager.default.removeItem(at: fixture.directory) }
+        let (fingerprinter, units, files, key, crates) = (fixture.fingerprinter, fixture.units, fixture.files, fixture.key,
+                                                         fixture.crates)
 
         let first = try WorkspaceBuild.merge("c.bc", files: files, key: key, fingerprinter: fingerprinter, cache: crates).get()
         #expect(!crates.contains(key: key), "the first merge leaves only a marker")
