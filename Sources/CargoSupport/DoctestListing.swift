@@ -92,9 +92,6 @@ public enum DoctestListing {
                          workspace: cargo.workspace)
     }
 
-    /// cargo announces each crate on stderr (`Doc-tests ledger`), in the
-    /// order rustdoc then lists that crate's tests on stdout, each list
-    /// ending in `N tests, M benchmarks`.
     /// `line` without the spaces and tabs around it. (Read by hand, as
     /// `isSummary`: Foundation's character sets and regular expressions
     /// first load Unicode tables, milliseconds on the way to the first test.)
@@ -129,6 +126,9 @@ public enum DoctestListing {
         return rest.isEmpty
     }
 
+    /// cargo announces each crate on stderr (`Doc-tests ledger`), in the
+    /// order rustdoc then lists that crate's tests on stdout, each list
+    /// ending in `N tests, M benchmarks`.
     static func parse(stdout: String, stderr: String, workspace: CargoWorkspace) throws(CargoError) -> DoctestList {
         let crates = stderr.split(separator: "\n").compactMap { line -> String? in
             let trimmed = Self.trimmingBlanks(line)

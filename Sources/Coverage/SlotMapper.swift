@@ -209,8 +209,8 @@ public struct SlotMapper: Sendable {
         // Modules compared by their names' rank, worked out once: most
         // neighbours share a module, and comparing those equal paths cost
         // most of the sort.
-        let moduleRank = Dictionary(Set(modules.map(\.sourceFilename)).sorted().enumerated().map { ($1, $0) },
-                                    uniquingKeysWith: { first, _ in first })
+        let moduleRank = Dictionary(uniqueKeysWithValues: Set(modules.map(\.sourceFilename)).sorted().enumerated()
+            .map { ($1, $0) })
         let targetModuleRank = targets.map { moduleRank[$0.module]! }
         let byRank = targets.indices.sorted {
             targetModuleRank[$0] != targetModuleRank[$1]
