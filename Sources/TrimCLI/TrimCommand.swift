@@ -27,7 +27,7 @@ public struct TrimCommand: ParsableCommand {
     public static func main(arguments: [String]) -> Never {
         SignalWatch.watchFromStartUp()
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parsedDirectly(arguments) ?? parseAsRoot(arguments)
             try command.run()
             Foundation.exit(ExitStatus.success)
         } catch let error as TrimError {
@@ -48,6 +48,32 @@ public struct TrimCommand: ParsableCommand {
             FileHandle.standardError.write(Data((message + "\n").utf8))
             Foundation.exit(ExitStatus.setupError)
         }
+    }
+
+    /// The subcommand `arguments` name, parsed as if it were the root: the
+    /// root's own pass over the line reflects on the subcommand's options
+    /// twice more (ArgumentParser rebuilds them each time), milliseconds
+    /// before cargo starts. Nil for anything that does not parse that way
+    /// (a mistake), and never tried for what ArgumentParser answers itself
+    /// (help, completion scripts): those go the usual way and are answered
+    /// as usual, naming `trim`. The root has no options of its own to miss.
+    static func parsedDirectly(_ arguments: [String]) -> ParsableCommand? {
+        guard let name = arguments.first,
+              let subcommand = configuration.subcommands.first(where: { $0.configuration.commandName == name }),
+              !arguments.contains(where: answeredByTheParser)
+        else { return nil }
+        guard let command = try? subcommand.parseAsRoot(Array(arguments.dropFirst())),
+              type(of: command) == subcommand
+        else { return nil }
+        return command
+    }
+
+    /// An argument ArgumentParser may take as its own (help in any spelling,
+    /// `--version`, `--generate-…`, `--experimental-…`), or `--` after which
+    /// anything goes.
+    static func answeredByTheParser(_ argument: String) -> Bool {
+        ["-h", "-help", "--help", "help", "--version", "--"].contains(argument)
+            || argument.hasPrefix("--generate-") || argument.hasPrefix("--experimental-")
     }
 }
 
