@@ -91,7 +91,7 @@ let package = Package(
         .target(name: "NativeBuild", dependencies: ["PrivateFiles", "ProcessSpawn"]),
         .target(name: "BlockIR", dependencies: ["CContentHash", "LockedValues", "ProcessSpawn", "PrivateFiles"]),
         // Reading bitcode in this process through CLLVMShim (libLLVM): the worker's side only.
-        .target(name: "BitcodeReader", dependencies: ["BlockIR", "CLLVMShim"]),
+        .target(name: "BitcodeReader", dependencies: ["BlockIR", "CLLVMShim", "PrivateFiles"]),
         .target(name: "BlockDiffReport", dependencies: ["BlockIR"]),
         .executableTarget(
             name: "blockdiff",
@@ -128,7 +128,7 @@ let package = Package(
         .target(name: "Reporting", dependencies: ["Runner", "Selection", "TrimConfig"]),
         .target(name: "TrimPipeline", dependencies: [
                 "BlockIR", "Coverage", "CargoSupport", "Store", "PostgresStore", "Selection", "Runner", "TestFilter", "RustcWrapping",
-                "TrimModel", "LockedValues", "TrimConfig", "InputTracing", "ProcessSpawn",
+                "TrimModel", "LockedValues", "TrimConfig", "InputTracing", "ProcessSpawn", "PrivateFiles",
             ]),
         // trim coverage, trim path, trim watch, trim lsp: results where people look.
         .target(name: "Editor", dependencies: [

@@ -1,5 +1,6 @@
 import BlockIR
 import Foundation
+import PrivateFiles
 
 /// The worker's side of `IsolatedReader`'s protocol: one request on one
 /// file, the answer written atomically (a reader sees all of it or nothing),
@@ -47,10 +48,11 @@ public enum ReaderWorker {
     private static func write(_ bytes: [UInt8], to output: URL) -> Reply {
         let temporary = output.deletingLastPathComponent()
             .appendingPathComponent(".\(output.lastPathComponent).\(getpid()).tmp")
+        unlink(temporary.path)  // a killed worker's of the same pid
         do {
-            try Data(bytes).write(to: temporary)
+            try WholeFileWrite.createBuffered(temporary.path, bytes: bytes)  // a cache entry: never synced
         } catch {
-            return Reply(status: 1, message: "cannot write \(temporary.path): \(error.localizedDescription)")
+            return Reply(status: 1, message: "\(error)")
         }
         if rename(temporary.path, output.path) != 0 {
             let reason = String(cString: strerror(errno))

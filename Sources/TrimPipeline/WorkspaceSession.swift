@@ -1,4 +1,5 @@
 import Foundation
+import PrivateFiles
 import ProcessSpawn
 
 /// What one trim command holds on a workspace from its build to its end:
@@ -32,7 +33,9 @@ public final class WorkspaceSession: @unchecked Sendable {
             if access(scratch.path, F_OK) == 0 { try? manager.removeItem(at: scratch) }
             try manager.createDirectory(at: scratch, withIntermediateDirectories: true,
                                         attributes: [.posixPermissions: 0o700])
-            try Data("\(ProcessIdentity.current)\n".utf8).write(to: scratch.appendingPathComponent(ownerFile))
+            // Never synced: after a crash no owner is alive anyway.
+            try WholeFileWrite.createBuffered(scratch.appendingPathComponent(ownerFile).path,
+                                              bytes: Array("\(ProcessIdentity.current)\n".utf8))
         } catch {
             throw .setup("cannot create the run directory \(scratch.path): \(error.localizedDescription)")
         }
