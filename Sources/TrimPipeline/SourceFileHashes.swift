@@ -31,9 +31,12 @@ final class SourceFileHashes: @unchecked Sendable {
                 files[directory] = CrateDigest.files(of: directory, otherPackages: packages, targetDirectory: target)
             }
             var doctestFree: [String: Bool] = [:]
-            // Those `isCertain` reads: none with a build script, a procedural macro or a dependency from outside.
-            for package in workspace.packages where package.targets["custom-build"] == nil
-                && package.targets["proc-macro"] == nil && !package.hasOutsideDependencies
+            // Those `isCertain` reads: libraries (it starts from one and follows
+            // library dependencies), none with a build script, a procedural macro
+            // or a dependency from outside.
+            for package in workspace.packages where package.libraryCrateName != nil
+                && package.targets["custom-build"] == nil && package.targets["proc-macro"] == nil
+                && !package.hasOutsideDependencies
             {
                 doctestFree[CrateDigest.standardized(package.directory)] =
                     DoctestFreeLibrary.sourcesAreDoctestFree(of: package, workspace: workspace)
