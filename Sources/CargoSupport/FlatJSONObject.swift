@@ -94,7 +94,7 @@ enum FlatJSONObject {
             }
             if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
                 defer { at = end + 1 }
-                return String(validating: UnsafeBufferPointer(rebasing: bytes[at..<end]), as: UTF8.self)
+                return Self.utf8String(UnsafeBufferPointer(rebasing: bytes[at..<end]))
             }
             var utf8: [UInt8] = []
             while at < bytes.count {
@@ -103,7 +103,7 @@ enum FlatJSONObject {
                 switch byte {
                 case UInt8(ascii: "\""):
                     // Invalid UTF-8 is not JSON: refused rather than repaired.
-                    return String(validating: utf8, as: UTF8.self)
+                    return utf8.withUnsafeBufferPointer(Self.utf8String)
                 case UInt8(ascii: "\\"):
                     guard at < bytes.count else { return nil }
                     let escaped = bytes[at]
@@ -155,6 +155,16 @@ enum FlatJSONObject {
                 at += 1
             }
             return value
+        }
+
+        /// The bytes as a string, nil when they are not UTF-8. Not
+        /// `String(validating:as:)`: generic and not specialised here, it
+        /// looked up type metadata for every string, half of a large listing's reading.
+        private static func utf8String(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+            let string = String(decoding: bytes, as: UTF8.self)
+            // Decoding replaces what is not UTF-8, so the bytes differ exactly then.
+            if bytes.allSatisfy({ $0 < 0x80 }) || string.utf8.elementsEqual(bytes) { return string }
+            return nil
         }
 
         private mutating func word(_ text: StaticString) -> Bool {

@@ -104,5 +104,15 @@ import ProcessSpawn
         ]
         for line in refused { #expect(FlatJSONObject.parse(Array(line.utf8)) == nil, "\(line)") }
         #expect(FlatJSONObject.parse([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D]) == nil, "invalid UTF-8")
+        // {"a": "<bytes>"}: what is not UTF-8 refused, escaped or not; U+FFFD itself kept.
+        func string(_ bytes: [UInt8], escaped: Bool = false) -> [UInt8] {
+            [0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22] + (escaped ? Array(#"\n"#.utf8) : []) + bytes + [0x22, 0x7D]
+        }
+        for bytes: [UInt8] in [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0x80], [0xF8, 0x88, 0x80, 0x80, 0x80]] {
+            #expect(FlatJSONObject.parse(string(bytes)) == nil, "\(bytes)")
+            #expect(FlatJSONObject.parse(string(bytes, escaped: true)) == nil, "\(bytes) after an escape")
+        }
+        #expect(FlatJSONObject.parse(string([0xEF, 0xBF, 0xBD, 0xC3, 0xA9]))?["a"] == .string("\u{FFFD}é"))
+        #expect(FlatJSONObject.parse(string([0xEF, 0xBF, 0xBD], escaped: true))?["a"] == .string("\n\u{FFFD}"))
     }
 }
