@@ -99,16 +99,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/incremental-bench.XXXXXX")"
 if [[ $keep -eq 0 ]]; then trap 'rm -rf "$work"' EXIT; else echo "keeping $work"; fi
 unset CARGO_TARGET_DIR TRIM_DB RUSTFLAGS CARGO_BUILD_TARGET_DIR || true
 export NO_COLOR=1 CARGO_TERM_COLOR=never
-real_cargo="$(command -v cargo)"
-# The cargo trim runs (CARGO=...): notes the environment and arguments of
-# trim's `cargo test --no-run`, so the floor can replay that build alone.
-shim="$work/cargo-shim"
-printf '%s\n' '#!/usr/bin/env bash' \
-  'if [[ ${1:-} == test && ${2:-} == --no-run && -n ${FLOOR_RECORD:-} ]]; then' \
-  '  env -0 >"$FLOOR_RECORD.env"; printf "%s\0" "$@" >"$FLOOR_RECORD.args"' \
-  'fi' \
-  "exec \"$real_cargo\" \"\$@\"" >"$shim"
-chmod +x "$shim"
+floor_shim "$work"
 
 # ------------------------------------------------------------ helpers ----
 
@@ -132,36 +123,7 @@ quiet() { local dir=$1; shift; (cd "$dir" && "$@") >/dev/null 2>"$work/quiet.err
 # edit FILE FROM TO: replaces the one occurrence of FROM, which must exist.
 edit() { generate replace "$@" || exit 2; }
 
-# ------------------------------------------------------- workspaces ----
-
-copy_example() { cp -r "$root/Examples/$1" "$work/$1"; rm -rf "$work/$1/target"; }
-
-# Per workspace: the file, the original line and five spellings of it.
-declare -A file original
-declare -A variants
-file[ledger]="src/balance.rs"; original[ledger]='if account.balance < amount {'
-variants[ledger]='if amount > account.balance {|if !(account.balance >= amount) {|if account.balance.lt(&amount) {|if amount.gt(&account.balance) {|if !(amount <= account.balance) {'
-file[shop]="src/inventory.rs"; original[shop]='if requested > available {'
-variants[shop]='if available < requested {|if !(requested <= available) {|if requested.gt(&available) {|if available.lt(&requested) {|if !(available >= requested) {'
-file[calc]="src/eval.rs"; original[calc]='if self.depth >= MAX_DEPTH {'
-variants[calc]='if MAX_DEPTH <= self.depth {|if !(self.depth < MAX_DEPTH) {|if self.depth.ge(&MAX_DEPTH) {|if MAX_DEPTH.le(&self.depth) {|if !(MAX_DEPTH > self.depth) {'
-file[slow]="p0/src/lib.rs"; original[slow]='    if x < 10 {'
-variants[slow]='    if 10 > x {|    if !(x >= 10) {|    if x.lt(&10) {|    if 10u64.gt(&x) {|    if !(10 <= x) {'
-file[gen3000]="src/m0.rs"; original[gen3000]='    if x < 12 {'
-variants[gen3000]='    if 12 > x {|    if !(x >= 12) {|    if x.lt(&12) {|    if 12u64.gt(&x) {|    if !(12 <= x) {'
-
-variant() { local IFS='|'; local all=(${variants[$1]}); echo "${all[$(( $2 % ${#all[@]} ))]}"; }
-
 # -------------------------------------------------------- measuring ----
-
-# floor_build DIR TARGET: trim's own `cargo test --no-run`, replayed from
-# what the shim noted, into TARGET.
-floor_build() {
-  local dir=$1 target=$2 vars=() args=() v
-  while IFS= read -r -d '' v; do [[ $v == FLOOR_RECORD=* ]] || vars+=("$v"); done <"$floor_record.env"
-  while IFS= read -r -d '' v; do args+=("$v"); done <"$floor_record.args"
-  (cd "$dir" && env -i "${vars[@]}" CARGO_TARGET_DIR="$target" "$real_cargo" "${args[@]}")
-}
 
 # incremental NAME: sets r_trim r_cargo r_floor r_trim_cargo r_cargo_build r_ran r_total (lists over rounds).
 incremental() {
@@ -171,12 +133,12 @@ incremental() {
   quiet "$dir" env CARGO="$shim" FLOOR_RECORD="$floor_record" "$trim" run --workspace --all -j "$jobs" --no-progress
   [[ -s $floor_record.env && -s $floor_record.args ]] || { echo "incremental-bench: trim's cargo build was not noted" >&2; exit 2; }
   quiet "$dir" env CARGO_TARGET_DIR="$target" cargo test --workspace
-  quiet "$dir" floor_build "$dir" "$floor"
+  quiet "$dir" floor_build "$dir" "$floor" "$floor_record"
   r_total=$(cd "$dir" && "$trim" list --workspace -j "$jobs" 2>/dev/null | grep -vc '(ignored)')
   r_trim="" r_cargo="" r_floor="" r_trim_cargo="" r_cargo_build="" r_ran=""
   for ((k = 0; k < repeats; k++)); do
     r_loads+="$(cut -d' ' -f1 /proc/loadavg) "
-    edit "$dir/${file[$name]}" "${original[$name]}" "$(variant "$name" "$k")"
+    edit "$dir/${bench_file[$name]}" "${bench_original[$name]}" "$(bench_variant "$name" "$k")"
     local order=("trim cargo floor" "cargo floor trim" "floor trim cargo")
     for side in ${order[$((k % 3))]}; do
       if [[ $side == trim ]]; then
@@ -187,14 +149,14 @@ incremental() {
         timed "$work/$name-cargo" "$dir" env CARGO_TARGET_DIR="$target" cargo test --workspace
         r_cargo+="$t_wall "; r_cargo_build+="$(cargo_finished "$work/$name-cargo.err") "
       else
-        timed "$work/$name-floor" "$dir" floor_build "$dir" "$floor"
+        timed "$work/$name-floor" "$dir" floor_build "$dir" "$floor" "$floor_record"
         r_floor+="$t_wall "
       fi
     done
-    edit "$dir/${file[$name]}" "$(variant "$name" "$k")" "${original[$name]}"
+    edit "$dir/${bench_file[$name]}" "$(bench_variant "$name" "$k")" "${bench_original[$name]}"
     quiet "$dir" "$trim" run --workspace -j "$jobs" --no-progress
     quiet "$dir" env CARGO_TARGET_DIR="$target" cargo test --workspace --no-run
-    quiet "$dir" floor_build "$dir" "$floor"
+    quiet "$dir" floor_build "$dir" "$floor" "$floor_record"
   done
 }
 
@@ -205,11 +167,7 @@ rows=()
 paired=()
 r_loads=""
 for name in "${names[@]}"; do
-  case $name in
-    gen3000) generate many-tests-crate --modules 30 "$work/gen3000" ;;
-    slow) generate slow-suite --packages 5 --tests 12 --millis 400 "$work/slow" ;;
-    *) copy_example "$name" ;;
-  esac
+  bench_workspace "$root" "$name" "$work"
   incremental "$name"
   read -r tm tmin tmax <<<"$(summary "$r_trim")"
   read -r cm cmin cmax <<<"$(summary "$r_cargo")"
