@@ -20,28 +20,11 @@
 # built or run.
 set -euo pipefail
 
-runs=8
-only=shop
-side=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --runs) runs="$2"; shift 2 ;;
-    --only) only="$2"; shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    -*) echo "after-cargo: unknown option $1" >&2; exit 64 ;;
-    *) side="$1"; shift ;;
-  esac
-done
-[[ -n $side ]] || { echo "after-cargo: expected a build directory (DIR)" >&2; exit 64; }
-[[ $runs -ge 1 ]] || { echo "after-cargo: --runs must be >= 1" >&2; exit 64; }
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/Benchmarks/bench-tools.sh"
+bench_side_options after-cargo runs shop "$@"
+runs=$count
 [[ -n ${example_file[$only]:-} ]] || { echo "after-cargo: --only: unknown workspace $only (ledger, shop or calc)" >&2; exit 64; }
-for tool in trim trim-ir-worker trim-rustc-wrapper; do
-  [[ -x $side/$tool ]] || { echo "after-cargo: no $tool in $side" >&2; exit 2; }
-done
-command -v perf >/dev/null || { echo "after-cargo: perf is not installed" >&2; exit 2; }
-side="$(cd "$side" && pwd)"
 bench_tools "$root" after-cargo 0
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/after-cargo.XXXXXX")"

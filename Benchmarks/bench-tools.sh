@@ -81,6 +81,35 @@ floor_build() {
   (cd "$dir" && env -i "${vars[@]}" CARGO_TARGET_DIR="$target" "$real_cargo" "${args[@]}")
 }
 
+# bench_side_options SCRIPT COUNT DEFAULT_ONLY ARGS...: the options of the
+# scripts that time one build of trim under perf (after-cargo.sh,
+# floor-gap.sh): `--COUNT N` (sets `count`, default 8), `--only NAME` (sets
+# `only`, default DEFAULT_ONLY), `-h`, and the build's directory (sets
+# `side`, made absolute once checked to hold trim, trim-ir-worker and
+# trim-rustc-wrapper, with perf installed). Usage mistakes exit 64, a
+# missing tool 2; --help prints the calling script's header.
+bench_side_options() {
+  local script=$1 option=$2 tool
+  only=$3 count=8 side=""
+  shift 3
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      "--$option") count="$2"; shift 2 ;;
+      --only) only="$2"; shift 2 ;;
+      -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
+      -*) echo "$script: unknown option $1" >&2; exit 64 ;;
+      *) side="$1"; shift ;;
+    esac
+  done
+  [[ -n $side ]] || { echo "$script: expected a build directory (DIR)" >&2; exit 64; }
+  [[ $count -ge 1 ]] || { echo "$script: --$option must be >= 1" >&2; exit 64; }
+  for tool in trim trim-ir-worker trim-rustc-wrapper; do
+    [[ -x $side/$tool ]] || { echo "$script: no $tool in $side" >&2; exit 2; }
+  done
+  command -v perf >/dev/null || { echo "$script: perf is not installed" >&2; exit 2; }
+  side="$(cd "$side" && pwd)"
+}
+
 # The one-line edit each example takes in the paired loop benchmarks
 # (paired-bench.sh, after-cargo.sh): the file, and the line that becomes the
 # same code with another constant each time.

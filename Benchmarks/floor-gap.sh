@@ -27,28 +27,11 @@
 # built or run.
 set -euo pipefail
 
-rounds=8
-only=gen3000
-side=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --rounds) rounds="$2"; shift 2 ;;
-    --only) only="$2"; shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    -*) echo "floor-gap: unknown option $1" >&2; exit 64 ;;
-    *) side="$1"; shift ;;
-  esac
-done
-[[ -n $side ]] || { echo "floor-gap: expected a build directory (DIR)" >&2; exit 64; }
-[[ $rounds -ge 1 ]] || { echo "floor-gap: --rounds must be >= 1" >&2; exit 64; }
-case "$only" in ledger|shop|calc|gen3000) ;; *) echo "floor-gap: --only: unknown workspace $only (ledger, shop, calc or gen3000)" >&2; exit 64 ;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
-for tool in trim trim-ir-worker trim-rustc-wrapper; do
-  [[ -x $side/$tool ]] || { echo "floor-gap: no $tool in $side" >&2; exit 2; }
-done
-command -v perf >/dev/null || { echo "floor-gap: perf is not installed" >&2; exit 2; }
-side="$(cd "$side" && pwd)"
 source "$root/Benchmarks/bench-tools.sh"
+bench_side_options floor-gap rounds gen3000 "$@"
+rounds=$count
+case "$only" in ledger|shop|calc|gen3000) ;; *) echo "floor-gap: --only: unknown workspace $only (ledger, shop, calc or gen3000)" >&2; exit 64 ;; esac
 bench_tools "$root" floor-gap 0
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/floor-gap.XXXXXX")"
