@@ -83,8 +83,11 @@ public struct InstrumentedTestBuild: Sendable {
     /// usual (rustc's through `diagnostics` when set). `builtCrate` hears of each crate as soon as cargo reports it
     /// built (its module key path and current unit files), while the rest builds;
     /// `builtTest`, of each test executable as cargo reports it linked.
+    /// `builtLibrary` hears each library module's key path as cargo reports
+    /// it, in the order of `Result.libraries`.
     public func run(builtCrate: ((_ bitcode: String, _ units: [String]) -> Void)? = nil,
-                    builtTest: ((_ executable: String) -> Void)? = nil) throws(CargoError) -> Result {
+                    builtTest: ((_ executable: String) -> Void)? = nil,
+                    builtLibrary: ((_ bitcode: String) -> Void)? = nil) throws(CargoError) -> Result {
         let environment = try environment()
         let format = diagnostics == nil ? "json-render-diagnostics" : "json"
         var process = CapturedProcess(
@@ -100,6 +103,7 @@ public struct InstrumentedTestBuild: Sendable {
             guard let message = heard.decode(line) else { return }
             guard message.reason == "compiler-artifact", let artifact = Self.artifactFile(message) else { return }
             if !artifact.hasSuffix(".rlib") { builtTest?(artifact) }
+            if let rlib = Self.libraryFile(message, workspace: workspace) { builtLibrary?(Self.bitcodePath(ofArtifact: rlib)) }
             guard let units = heard.unitsIfRecorded(ofArtifact: artifact) else { return }
             builtCrate?(Self.bitcodePath(ofArtifact: artifact), units)
         }
@@ -186,7 +190,8 @@ public struct InstrumentedTestBuild: Sendable {
             else { continue }
             let packageName = workspace.package(manifestPath: manifest)?.name
             let kind = TestBinary.Kind(rawValue: target.kind.first ?? "") ?? .lib
-            if artifact.profile?.test == true, let executable = artifact.executable, let package = workspace.package(manifestPath: manifest) {
+            if Self.isTestExecutable(artifact, workspace: workspace), let executable = artifact.executable,
+               let package = workspace.package(manifestPath: manifest) {
                 binaries.append(TestBinary(
                     id: TestBinary.id(package: package.name, target: target.name, kind: kind),
                     package: package.name, target: target.name, kind: kind, executable: executable,
@@ -194,9 +199,7 @@ public struct InstrumentedTestBuild: Sendable {
                     packageDirectory: package.directory,
                     environment: testEnvironment(package: package, crateName: target.name).merging(
                         artifact.package_id.flatMap { outDirectories[$0] }.map { ["OUT_DIR": $0] } ?? [:]) { a, _ in a }))
-            } else if target.kind.contains(where: { ["lib", "rlib", "proc-macro"].contains($0) }),
-                let rlib = artifact.filenames?.first(where: { $0.hasSuffix(".rlib") })
-            {
+            } else if let rlib = Self.libraryFile(artifact, workspace: workspace) {
                 libraries.append(LibraryModule(package: packageName ?? target.name, target: target.name,
                                                bitcode: bitcodePath(ofArtifact: rlib), units: try units(rlib)))
             }
@@ -206,6 +209,21 @@ public struct InstrumentedTestBuild: Sendable {
 
     /// The file a `compiler-artifact` message names that rustc's outputs are
     /// named after: the executable of a test, else the rlib. Nil for other messages.
+    /// A test executable of a workspace package (`Result.binaries`).
+    static func isTestExecutable(_ artifact: Artifact, workspace: CargoWorkspace) -> Bool {
+        artifact.profile?.test == true && artifact.executable != nil
+            && artifact.manifest_path.flatMap { workspace.package(manifestPath: $0) } != nil
+    }
+
+    /// The `.rlib` of a library module (`Result.libraries`), nil for any other artifact.
+    static func libraryFile(_ artifact: Artifact, workspace: CargoWorkspace) -> String? {
+        guard artifact.reason == "compiler-artifact", let target = artifact.target, artifact.manifest_path != nil,
+            !isTestExecutable(artifact, workspace: workspace),
+            target.kind.contains(where: { ["lib", "rlib", "proc-macro"].contains($0) })
+        else { return nil }
+        return artifact.filenames?.first { $0.hasSuffix(".rlib") }
+    }
+
     static func artifactFile(_ artifact: Artifact) -> String? {
         if artifact.profile?.test == true, let executable = artifact.executable { return executable }
         return artifact.filenames?.first { $0.hasSuffix(".rlib") }
@@ -214,7 +232,7 @@ public struct InstrumentedTestBuild: Sendable {
     /// The crate module's key path, `deps/<crate>-<hash>.bc`, for `deps/<crate>-<hash>`
     /// or `deps/lib<crate>-<hash>.rlib`. No such file exists: the crate's code is
     /// in its units' files, and this names their union.
-    static func bitcodePath(ofArtifact path: String) -> String {
+    public static func bitcodePath(ofArtifact path: String) -> String {
         let directory = directory(ofArtifact: path)
         return (directory.hasSuffix("/") ? directory : directory + "/") + stem(ofArtifact: path) + ".bc"
     }

@@ -26,6 +26,8 @@ final class EarlyListings: @unchecked Sendable {
     private let scratch: URL
     private let warm: WarmState
     private let stopped: @Sendable () -> Bool
+    /// Told of each executable listed (with its content hash and PC table).
+    private let listed: @Sendable (TestBinary, String, URL) -> Void
     private let lock = NSLock()
     private var started: [String: PendingWork<Listing?>] = [:]
     /// Every listing started, taken or not, for `finish`.
@@ -34,11 +36,13 @@ final class EarlyListings: @unchecked Sendable {
     private var taken = 0
 
     /// `stopped`: true once a signal has come (nothing more is started).
-    init(workspace: CargoWorkspace, scratch: URL, warm: WarmState, stopped: @escaping @Sendable () -> Bool) {
+    init(workspace: CargoWorkspace, scratch: URL, warm: WarmState, stopped: @escaping @Sendable () -> Bool,
+         listed: @escaping @Sendable (TestBinary, String, URL) -> Void = { _, _, _ in }) {
         self.workspace = workspace
         self.scratch = scratch
         self.warm = warm
         self.stopped = stopped
+        self.listed = listed
     }
 
     /// How many listings `take` handed out.
@@ -53,9 +57,10 @@ final class EarlyListings: @unchecked Sendable {
         if let outDirectory = linked.outDirectory { variables["OUT_DIR"] = outDirectory }
         let environment = variables
         let binary = TestBinary(id: linked.executable, package: package.name, target: linked.crateName, kind: .test,
-                                executable: linked.executable, bitcode: "", units: [],
+                                executable: linked.executable,
+                                bitcode: InstrumentedTestBuild.bitcodePath(ofArtifact: linked.executable), units: [],
                                 packageDirectory: package.directory, environment: environment)
-        let (warm, scratch) = (warm, scratch)
+        let (warm, scratch, listed) = (warm, scratch, listed)
         let table = lock.withLock { () -> URL in
             count += 1
             return scratch.appendingPathComponent("pctable-linked-\(count)")
@@ -66,6 +71,7 @@ final class EarlyListings: @unchecked Sendable {
                 let hash = warm.contentHash(ofBinary: binary.executable),
                 let tests = try? TestListing.list(binary, extraEnvironment: [SanitizerCoverage.pcTableFileVariable: table.path])
             else { return nil }
+            listed(binary, hash, table)
             return Listing(environment: environment, directory: package.directory, hash: hash, tests: tests,
                            pcTable: table)
         }

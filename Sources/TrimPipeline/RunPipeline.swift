@@ -62,6 +62,7 @@ public enum RunPipeline {
         }, earlySelection: early, listsEarly: true)
         defer { build.session.close() }
         defer { build.earlyListings?.finish() }
+        defer { build.earlyCoverageMaps?.finish() }
         defer { build.sourceFileHashes?.finish() }
         defer { early?.wait() }  // before the lock is given up
         defer { exitKeeper?.keep(build, warm, preload) }
@@ -241,6 +242,7 @@ public enum RunPipeline {
         // coverage (those tests run again next time), and the run fails naming why.
         _ = try maps.wait()
         timings.lap("record build + coverage maps + run tests + record results")
+        if let early = build.earlyCoverageMaps { timings.note("coverage maps made as they listed: \(early.used)") }
         timings.peakMemory()
         return box.value
     }
@@ -420,10 +422,14 @@ public enum RunPipeline {
             guard let table = pcTables[binary.id] else { return results.set(index, nil) }
             let moduleKeys = build.modulesOfBinary[binary.id] ?? []
             let key = warm.contentHash(ofBinary: binary.executable).map { hash in
-                ([hash] + moduleKeys.map { "\($0) \(build.modules[$0]?.contentHash ?? "none")" }).joined(separator: "\n")
+                coverageMapKey(binaryHash: hash,
+                               modules: moduleKeys.map { ($0, build.modules[$0]?.contentHash ?? "none") })
             }
             keys.set(index, key)
             if let key, let kept = warm.coverageMap(key) { return results.set(index, .success(kept)) }
+            if let key, let made = build.earlyCoverageMaps?.map(of: binary.executable, key: key) {
+                return results.set(index, .success(made))
+            }
             let modules = moduleKeys.compactMap { key in build.unitsOfModule[key].map { (key: key, units: $0) } }
             results.set(index, Result { () throws(TrimError) in
                 try BinaryCoverageMap(binary: binary, pcTable: table, modules: modules)
@@ -439,6 +445,12 @@ public enum RunPipeline {
         warm.keepCoverageMaps(made, ofBinaries: Set(build.binaries.compactMap { warm.contentHash(ofBinary: $0.executable) }))
         try build.session.signals.check()
         return maps
+    }
+
+    /// What a binary's coverage map is kept under: its content hash, then
+    /// each module the build links into it with its crate key (its units' bytes).
+    static func coverageMapKey(binaryHash: String, modules: [(module: String, crate: String)]) -> String {
+        ([binaryHash] + modules.map { "\($0.module) \($0.crate)" }).joined(separator: "\n")
     }
 
     public static let standardErrorLine: @Sendable (String) -> Void = { line in

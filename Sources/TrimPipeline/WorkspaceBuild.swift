@@ -78,6 +78,8 @@ public struct WorkspaceBuild: Sendable {
     public var functionIndexes: [String: FunctionIndex] = [:]
     /// Test executables listed as their links ended, when the caller asked (`trim run`).
     var earlyListings: EarlyListings?
+    /// Their coverage maps, made while cargo finished (`EarlyCoverageMaps`).
+    var earlyCoverageMaps: EarlyCoverageMaps?
     /// The packages' files hashed while cargo built, for the doctests' digests.
     var sourceFileHashes: SourceFileHashes?
 
@@ -198,6 +200,7 @@ public struct WorkspaceBuild: Sendable {
         // a library's when cargo reports it built), while the rest builds;
         // the pass below finds them merged.
         let early = DispatchGroup()
+        let earlyMaps = listsEarly ? EarlyCoverageMaps(warm: warm, merges: { early.wait() }) : nil
         let hashes = UnitHashMemo(file: paths.fingerprintCache.appendingPathComponent("unit-hashes.tsv"))
         let crates = CrateModuleCache(fingerprints: fingerprinter.cache)
         let started = LockedBox<Set<String>>([])
@@ -238,9 +241,17 @@ public struct WorkspaceBuild: Sendable {
                     return  // the pass below reports it
                 }
                 let key = CrateModuleCache.key(crate: Self.moduleKey(bitcode), unitHashes: files.map(\.contentHash))
-                if warm.crate(key) != nil { return speculate(Self.moduleKey(bitcode), key) }
+                if warm.crate(key) != nil {
+                    earlyMaps?.merged(Self.moduleKey(bitcode), crateKey: key)
+                    return speculate(Self.moduleKey(bitcode), key)
+                }
                 guard started.update({ $0.insert(key).inserted }) else { return }
-                defer { if warm.crate(key) != nil { speculate(Self.moduleKey(bitcode), key) } }
+                defer {
+                    if warm.crate(key) != nil {
+                        earlyMaps?.merged(Self.moduleKey(bitcode), crateKey: key)
+                        speculate(Self.moduleKey(bitcode), key)
+                    }
+                }
                 if let merged = crates.load(key: key) {
                     warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded, key: key,
                                                            fingerprinter: fingerprinter)))
@@ -263,8 +274,12 @@ public struct WorkspaceBuild: Sendable {
                                                 profile: options.selection.profileName)
         }
         let listings = listsEarly ? EarlyListings(workspace: workspace, scratch: session.scratch, warm: warm,
-                                                  stopped: { signals.signal != nil }) : nil
+                                                  stopped: { signals.signal != nil },
+                                                  listed: { binary, hash, table in
+                                                      earlyMaps?.start(binary, hash: hash, pcTable: table)
+                                                  }) : nil
         defer { if !made { listings?.finish() } }
+        defer { if !made { earlyMaps?.finish() } }
         let notices = LinkNotices(directory: session.scratch, heard: mergeEarly, linked: { listings?.start($0) })
         var building = build
         building.linkNotices = notices?.path
@@ -276,7 +291,7 @@ public struct WorkspaceBuild: Sendable {
             // hashes what is not kept yet.
             result = try building.run(builtCrate: mergeEarly, builtTest: { executable in
                 DispatchQueue.global().async { _ = warm.contentHash(ofBinary: executable) }
-            })
+            }, builtLibrary: { bitcode in earlyMaps?.libraryReported(Self.moduleKey(bitcode)) })
         } catch {
             early.wait()
             try signals.check()  // cargo stopped by the signal is not a failed build
@@ -330,7 +345,7 @@ public struct WorkspaceBuild: Sendable {
                               wrapperEnvironment: ((try? build.environment()) ?? [:]).filter { name, _ in
                                   name == "RUSTC_WRAPPER" || name.hasPrefix("TRIM_RUSTC_") || name == RustcWrapper.userWrapperVariable
                               }, sharedStore: sharedStore, functionIndexes: fingerprinted.functionIndexes,
-                              earlyListings: listings, sourceFileHashes: sourceFileHashes)
+                              earlyListings: listings, earlyCoverageMaps: earlyMaps, sourceFileHashes: sourceFileHashes)
     }
 
     /// Each crate's merged module: from the crate cache when its units are

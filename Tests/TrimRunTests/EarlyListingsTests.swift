@@ -157,3 +157,30 @@ import Testing
         #expect(again.stderr.contains("listed as they linked: 0 of 0 test executables"), "\(again.stderr)")
     }
 }
+
+/// Coverage maps made while cargo finishes, as each test executable lists
+/// itself (`EarlyCoverageMaps`): used by the run, and mapping every test's
+/// hits exactly as a map made after cargo does.
+@Suite(.serialized) struct EarlyCoverageMapsTests {
+    @Test func aMapMadeAsTheExecutableListedRecordsWhatOneMadeAfterCargoRecords() throws {
+        let workspace = try PositionDependentTests.workspace(config: nil)
+        defer { try? FileManager.default.removeItem(at: workspace.root) }
+        let environment = ["TRIM_TIMINGS": "1",
+                           "TRIM_CACHE_DIR": workspace.root.appendingPathComponent("target/test-cache").path]
+        // Both test executables link in this run: their maps are made as they list.
+        let linked = try CodegenUnitTests.run(workspace, environment: environment)
+        #expect(linked.stderr.contains("coverage maps made as they listed: 2"), "\(linked.stderr)")
+        let early = try TrimStore(path: workspace.database).lastResults()
+        #expect(early.count == 3 && early.values.allSatisfy { $0.coverage == .complete && !$0.hits.isEmpty })
+
+        // Nothing relinks: every test runs again with maps made after cargo.
+        let again = try CodegenUnitTests.run(workspace, all: true, environment: environment)
+        #expect(again.stderr.contains("coverage maps made as they listed: 0"), "\(again.stderr)")
+        let after = try TrimStore(path: workspace.database).lastResults()
+        #expect(after.count == 3)
+        for (key, result) in after {
+            #expect(result.coverage == .complete)
+            #expect(result.hits == early[key]?.hits, "\(key): \(result.hits) against \(early[key]?.hits ?? [])")
+        }
+    }
+}

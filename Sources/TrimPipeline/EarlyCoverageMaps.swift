@@ -1,0 +1,77 @@
+import CargoSupport
+import Foundation
+
+/// Test executables' coverage maps made as soon as they have listed
+/// themselves while cargo finishes (`EarlyListings`), rather than after
+/// cargo beside the first tests: a large harness's map (its ELF symbols,
+/// the slot mapper, the crate numbering) is ~16 ms of CPU, which after cargo
+/// the tests' processes want too.
+///
+/// Exact, or not used: a map is made of the executable's bytes, its PC
+/// table and its crates' units; it is kept under the key the run asks for
+/// after cargo (`RunPipeline.coverageMapKey`: the executable's content hash,
+/// then every module the build links into it with its crate key), guessed
+/// from the library crates cargo has reported so far. A build whose final
+/// crates differ asks for another key, and the map is made after cargo as
+/// before.
+final class EarlyCoverageMaps: @unchecked Sendable {
+    private let warm: WarmState
+    /// Waits until the crates heard of so far are merged (`WorkspaceBuild.make`'s early merges).
+    private let merges: @Sendable () -> Void
+    private let lock = NSLock()
+    /// Library module keys in the order cargo reported them (that of `InstrumentedTestBuild.Result.libraries`).
+    private var libraries: [String] = []
+    /// Module key → crate key of every crate merged so far.
+    private var crateKeys: [String: String] = [:]
+    private var maps: [String: PendingWork<(key: String, map: BinaryCoverageMap)?>] = [:]
+    private var taken = 0
+
+    init(warm: WarmState, merges: @escaping @Sendable () -> Void) {
+        self.warm = warm
+        self.merges = merges
+    }
+
+    /// How many maps `map(of:key:)` handed out.
+    var used: Int { lock.withLock { taken } }
+
+    func libraryReported(_ moduleKey: String) { lock.withLock { libraries.append(moduleKey) } }
+
+    func merged(_ moduleKey: String, crateKey: String) { lock.withLock { crateKeys[moduleKey] = crateKey } }
+
+    /// Starts the map of `binary` (listed with `pcTable`, its bytes hashing
+    /// to `hash`) on a thread of its own, below cargo's priority: other
+    /// crates may still be building.
+    func start(_ binary: TestBinary, hash: String, pcTable: URL) {
+        let own = WorkspaceBuild.moduleKey(binary.bitcode)
+        let work = PendingWork(yielding: true) { () throws(TrimError) -> (key: String, map: BinaryCoverageMap)? in
+            self.merges()
+            let (libraries, crateKeys) = self.lock.withLock { (self.libraries, self.crateKeys) }
+            let moduleKeys = [own] + libraries.filter { $0 != own }
+            var modules: [(key: String, units: CrateUnits)] = []
+            var keyed: [(module: String, crate: String)] = []
+            for moduleKey in moduleKeys {
+                guard let crateKey = crateKeys[moduleKey], let crate = self.warm.crate(crateKey) else { return nil }
+                modules.append((moduleKey, crate.units))
+                keyed.append((moduleKey, crateKey))
+            }
+            let key = RunPipeline.coverageMapKey(binaryHash: hash, modules: keyed)
+            guard self.warm.coverageMap(key) == nil else { return nil }
+            return (key, try BinaryCoverageMap(binary: binary, pcTable: pcTable, modules: modules))
+        }
+        lock.withLock { maps[binary.executable] = work }
+    }
+
+    /// The map made early for `executable` when it was made under `key`
+    /// (waited for if still being made); nil otherwise.
+    func map(of executable: String, key: String) -> BinaryCoverageMap? {
+        guard let work = lock.withLock({ maps[executable] }), let made = (try? work.wait()) ?? nil, made.key == key
+        else { return nil }
+        lock.withLock { taken += 1 }
+        return made.map
+    }
+
+    /// Waits for every map started (none outlives the session).
+    func finish() {
+        for work in lock.withLock({ Array(maps.values) }) { work.finish() }
+    }
+}
