@@ -24,6 +24,8 @@ final class EarlyCoverageMaps: @unchecked Sendable {
     /// Module key → crate key of every crate merged so far.
     private var crateKeys: [String: String] = [:]
     private var maps: [String: PendingWork<(key: String, map: BinaryCoverageMap)?>] = [:]
+    /// At most a map a core at once, however many executables link together.
+    private let cores = DispatchSemaphore(value: max(1, ProcessInfo.processInfo.activeProcessorCount))
     private var taken = 0
 
     init(warm: WarmState, merges: @escaping @Sendable () -> Void) {
@@ -56,6 +58,8 @@ final class EarlyCoverageMaps: @unchecked Sendable {
             }
             let key = RunPipeline.coverageMapKey(binaryHash: hash, modules: keyed)
             guard self.warm.coverageMap(key) == nil else { return nil }
+            self.cores.wait()
+            defer { self.cores.signal() }
             return (key, try BinaryCoverageMap(binary: binary, pcTable: pcTable, modules: modules))
         }
         lock.withLock { maps[binary.executable] = work }
