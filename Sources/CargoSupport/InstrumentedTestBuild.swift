@@ -207,8 +207,6 @@ public struct InstrumentedTestBuild: Sendable {
         return Result(binaries: binaries, libraries: libraries, rustflags: "")
     }
 
-    /// The file a `compiler-artifact` message names that rustc's outputs are
-    /// named after: the executable of a test, else the rlib. Nil for other messages.
     /// A test executable of a workspace package (`Result.binaries`).
     static func isTestExecutable(_ artifact: Artifact, workspace: CargoWorkspace) -> Bool {
         artifact.profile?.test == true && artifact.executable != nil
@@ -224,6 +222,8 @@ public struct InstrumentedTestBuild: Sendable {
         return artifact.filenames?.first { $0.hasSuffix(".rlib") }
     }
 
+    /// The file a `compiler-artifact` message names that rustc's outputs are
+    /// named after: the executable of a test, else the rlib. Nil for other messages.
     static func artifactFile(_ artifact: Artifact) -> String? {
         if artifact.profile?.test == true, let executable = artifact.executable { return executable }
         return artifact.filenames?.first { $0.hasSuffix(".rlib") }
