@@ -21,24 +21,24 @@ final class EarlyCoverageMaps: @unchecked Sendable {
     private let lock = NSLock()
     /// Library module keys in the order cargo reported them (that of `InstrumentedTestBuild.Result.libraries`).
     private var libraries: [String] = []
-    /// Module key → crate key of every crate merged so far.
-    private var crateKeys: [String: String] = [:]
+    /// Module key → crate key of every crate merged so far (the build's own record).
+    private let merged: @Sendable () -> [String: String]
     private var maps: [String: PendingWork<(key: String, map: BinaryCoverageMap)?>] = [:]
     /// At most a map a core at once, however many executables link together.
     private let cores = DispatchSemaphore(value: max(1, ProcessInfo.processInfo.activeProcessorCount))
     private var taken = 0
 
-    init(warm: WarmState, merges: @escaping @Sendable () -> Void) {
+    init(warm: WarmState, merges: @escaping @Sendable () -> Void,
+         merged: @escaping @Sendable () -> [String: String]) {
         self.warm = warm
         self.merges = merges
+        self.merged = merged
     }
 
     /// How many maps `map(of:key:)` handed out.
     var used: Int { lock.withLock { taken } }
 
     func libraryReported(_ moduleKey: String) { lock.withLock { libraries.append(moduleKey) } }
-
-    func merged(_ moduleKey: String, crateKey: String) { lock.withLock { crateKeys[moduleKey] = crateKey } }
 
     /// Starts the map of `binary` (listed with `pcTable`, its bytes hashing
     /// to `hash`) on a thread of its own, below cargo's priority: other
@@ -47,7 +47,8 @@ final class EarlyCoverageMaps: @unchecked Sendable {
         let own = WorkspaceBuild.moduleKey(binary.bitcode)
         let work = PendingWork(yielding: true) { () throws(TrimError) -> (key: String, map: BinaryCoverageMap)? in
             self.merges()
-            let (libraries, crateKeys) = self.lock.withLock { (self.libraries, self.crateKeys) }
+            let libraries = self.lock.withLock { self.libraries }
+            let crateKeys = self.merged()
             let moduleKeys = [own] + libraries.filter { $0 != own }
             var modules: [(key: String, units: CrateUnits)] = []
             var keyed: [(module: String, crate: String)] = []

@@ -200,18 +200,18 @@ public struct WorkspaceBuild: Sendable {
         // a library's when cargo reports it built), while the rest builds;
         // the pass below finds them merged.
         let early = DispatchGroup()
-        let earlyMaps = listsEarly ? EarlyCoverageMaps(warm: warm, merges: { early.wait() }) : nil
         let hashes = UnitHashMemo(file: paths.fingerprintCache.appendingPathComponent("unit-hashes.tsv"))
         let crates = CrateModuleCache(fingerprints: fingerprinter.cache)
         let started = LockedBox<Set<String>>([])
         // Module key → crate key of every crate in `warm` so far.
         let merged = LockedBox<[String: String]>([:])
+        let earlyMaps = listsEarly ? EarlyCoverageMaps(warm: warm, merges: { early.wait() }, merged: { merged.value }) : nil
         let speculate: @Sendable (String, String) -> Void = { moduleKey, key in
-            guard let speculation = earlySelection else { return }
             let crates = merged.update { known -> [String: String] in
                 known[moduleKey] = key
                 return known
             }
+            guard let speculation = earlySelection else { return }
             guard signals.signal == nil, speculation.startsWith(crates) else { return }
             // At a lower priority: cargo is still linking.
             startYieldingThread {
@@ -241,17 +241,9 @@ public struct WorkspaceBuild: Sendable {
                     return  // the pass below reports it
                 }
                 let key = CrateModuleCache.key(crate: Self.moduleKey(bitcode), unitHashes: files.map(\.contentHash))
-                if warm.crate(key) != nil {
-                    earlyMaps?.merged(Self.moduleKey(bitcode), crateKey: key)
-                    return speculate(Self.moduleKey(bitcode), key)
-                }
+                if warm.crate(key) != nil { return speculate(Self.moduleKey(bitcode), key) }
                 guard started.update({ $0.insert(key).inserted }) else { return }
-                defer {
-                    if warm.crate(key) != nil {
-                        earlyMaps?.merged(Self.moduleKey(bitcode), crateKey: key)
-                        speculate(Self.moduleKey(bitcode), key)
-                    }
-                }
+                defer { if warm.crate(key) != nil { speculate(Self.moduleKey(bitcode), key) } }
                 if let merged = crates.load(key: key) {
                     warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded, key: key,
                                                            fingerprinter: fingerprinter)))
