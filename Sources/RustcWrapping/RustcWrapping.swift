@@ -2,6 +2,8 @@
 /// every rustc compilation (after cargo's, so the user's `build.rustflags`
 /// and `target.<triple>.rustflags` stay in effect, which `RUSTFLAGS` would
 /// replace), then records which codegen-unit bitcode files the call wrote.
+/// Unit files no record names are removed while the next call of the crate
+/// runs: at most the current call's and the one before stay in `deps/`.
 ///
 /// Owns: what a rustc command line says about itself (`RustcCall`), the
 /// record of a crate's current unit files (`UnitFiles`), the wrapper's run,
@@ -51,16 +53,25 @@ public enum RustcWrapping {
 
         let before = UnitFiles.list(in: outputs.directory, stem: outputs.stem)
         let linkStage = LinkStage.prepare(call, outputs: outputs, before: before, variable: variable)
-        let status = run(command + (linkStage?.flags ?? []), adding: linkStage?.environment ?? [:])
+        let stale = UnitFiles.stale(before, in: outputs.directory, stem: outputs.stem)
+        // Removed while rustc runs, not once it has ended: cargo waits for
+        // this process, and the crates that depend on this one wait for cargo.
+        let status = run(command + (linkStage?.flags ?? []), adding: linkStage?.environment ?? [:]) {
+            for name in stale { unlink(outputs.directory + "/" + name) }
+        }
         if linkStage != nil { LinkStage.cleanUp(outputs) }
         guard status == 0 else { return status }
         let written = UnitFiles.list(in: outputs.directory, stem: outputs.stem).subtracting(before)
         do {
-            // Files of earlier calls are never read again once this call's are
-            // recorded: remove them (a call that wrote none keeps the old record).
+            // A call that wrote none keeps the old record. The files the old
+            // record names are never read again, and are removed by this
+            // crate's next call.
             if !written.isEmpty {
                 try UnitFiles.writeRecord(Array(written), outDirectory: outputs.directory, stem: outputs.stem)
-                for stale in before { unlink(outputs.directory + "/" + stale) }
+                // Never removed while rustc runs (it may be rewriting it in place):
+                // a one-unit build's file goes once a build of several units replaces it.
+                let whole = UnitFiles.wholeCrateFile(stem: outputs.stem)
+                if before.contains(whole) && !written.contains(whole) { unlink(outputs.directory + "/" + whole) }
             }
             if let digest = variable(digestVariable) { try noteFlags(digest: digest, outputs: outputs) }
         } catch {
@@ -91,14 +102,17 @@ public enum RustcWrapping {
     /// Runs `command` with this process's stdio and environment (cargo reads
     /// rustc's JSON on stderr as it comes) and returns how it ended: its exit
     /// status, 128 + the signal that ended it, 127 when it could not start.
-    static func run(_ command: [String], adding variables: [String: String] = [:]) -> Int32 {
-        guard let wait = spawnAndWait(command, adding: variables) else { return 127 }
+    /// `meanwhile` runs once the command has started, before it is waited for.
+    static func run(_ command: [String], adding variables: [String: String] = [:],
+                    meanwhile: () -> Void = {}) -> Int32 {
+        guard let wait = spawnAndWait(command, adding: variables, meanwhile: meanwhile) else { return 127 }
         if wait & 0x7f == 0 { return (wait >> 8) & 0xff }
         return 128 + (wait & 0x7f)
     }
 
     /// `run`'s spawn: the raw wait status, nil (and said) when `command` could not start.
-    static func spawnAndWait(_ command: [String], adding variables: [String: String] = [:]) -> Int32? {
+    static func spawnAndWait(_ command: [String], adding variables: [String: String] = [:],
+                             meanwhile: () -> Void = {}) -> Int32? {
         let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let added = variables.map { strdup("\($0.key)=\($0.value)") }
@@ -117,6 +131,7 @@ public enum RustcWrapping {
             printError("trim: cannot run \(command[0]): \(String(cString: strerror(status)))")
             return nil
         }
+        meanwhile()
         var wait: Int32 = 0
         while waitpid(pid, &wait, 0) == -1 && errno == EINTR {}
         return wait

@@ -44,6 +44,17 @@ public enum UnitFiles {
         return names
     }
 
+    /// The one file of a crate rustc builds as one unit, rewritten in place.
+    public static func wholeCrateFile(stem: String) -> String { stem + ".bc" }
+
+    /// Of the unit files `before` a call, those no record names: an older
+    /// call's, never read again, so removable while the call runs. Never
+    /// `wholeCrateFile`, which the call may be rewriting.
+    public static func stale(_ before: Set<String>, in directory: String, stem: String) -> [String] {
+        let recorded = Set(readList(directory + "/" + recordName(stem: stem)) ?? [])
+        return before.filter { !recorded.contains($0) && $0 != wholeCrateFile(stem: stem) }.sorted()
+    }
+
     /// Replaces the record atomically: a reader sees the old list or the new one.
     public static func writeRecord(_ names: [String], outDirectory: String, stem: String) throws(WriteError) {
         try writeList(names, to: outDirectory + "/" + recordName(stem: stem))

@@ -62,13 +62,20 @@ import TrimModel
         return units
     }
 
-    /// The recorded units are exactly the unit files in `deps/`: no stale file is left to be read.
-    static func expectNoStaleUnits(_ workspace: ExampleWorkspace) throws {
-        let files = Set(try FileManager.default.contentsOfDirectory(atPath: deps(workspace).path)
-            .filter { $0.hasSuffix(".rcgu.bc") })
-        let recorded = try recordedUnits(workspace).values.flatMap { $0 }
-        #expect(Set(recorded) == files, "unrecorded: \(files.subtracting(recorded).sorted().prefix(3))")
-        #expect(recorded.count == files.count)
+    static func unitFiles(_ workspace: ExampleWorkspace) throws -> Set<String> {
+        Set(try FileManager.default.contentsOfDirectory(atPath: deps(workspace).path).filter { $0.hasSuffix(".rcgu.bc") })
+    }
+
+    /// Every recorded unit is in `deps/`, and beside them at most the unit
+    /// files `previous` (the records before the run) named: the wrapper
+    /// removes a crate's older files while its next call runs, so files never
+    /// pile up beyond two calls of a crate.
+    static func expectNoStaleUnits(_ workspace: ExampleWorkspace, previous: [String: [String]]) throws {
+        let files = try unitFiles(workspace)
+        let recorded = Set(try recordedUnits(workspace).values.flatMap { $0 })
+        #expect(recorded.isSubset(of: files), "recorded but missing: \(recorded.subtracting(files).sorted().prefix(3))")
+        let unrecorded = files.subtracting(recorded).subtracting(previous.values.flatMap { $0 })
+        #expect(unrecorded.isEmpty, "left from older calls: \(unrecorded.sorted().prefix(3))")
     }
 
     /// For the crate whose units `manifest` names: symbol (containing `part`) → the units defining it.
@@ -144,7 +151,7 @@ import TrimModel
         defer { try? FileManager.default.removeItem(at: workspace.root) }
         let lib = workspace.root.appendingPathComponent("src/lib.rs")
         try Self.run(workspace)
-        try Self.expectNoStaleUnits(workspace)
+        try Self.expectNoStaleUnits(workspace, previous: [:])
         let testCrate = try Self.manifestName(workspace, prefix: "many-")
         let before = try Self.recordedUnits(workspace)
 
@@ -154,17 +161,19 @@ import TrimModel
         #expect(Set(grown.keys) == Set((24..<36).map { "many m\($0)::high" }), "only the new tests: \(grown)")
         #expect(grown.values.allSatisfy { $0 == "new-test" })
         try Self.run(workspace)
-        try Self.expectNoStaleUnits(workspace)
+        try Self.expectNoStaleUnits(workspace, previous: before)
         let after = try Self.recordedUnits(workspace)
         #expect((after[testCrate] ?? []).count > (before[testCrate] ?? []).count, "no unit appeared")
         #expect(Set(after[testCrate] ?? []).isDisjoint(with: before[testCrate] ?? []), "every unit file is new")
 
-        // Most modules gone: units disappear.
+        // Most modules gone: units disappear, and the first build's files with them.
         try Self.write(Self.modules(0..<5), to: lib)
         #expect(try Self.plan(workspace).isEmpty, "removing tests selects none of the others")
         try Self.run(workspace)
-        try Self.expectNoStaleUnits(workspace)
+        try Self.expectNoStaleUnits(workspace, previous: after)
         #expect((try Self.recordedUnits(workspace)[testCrate] ?? []).count < (after[testCrate] ?? []).count)
+        #expect(try Self.unitFiles(workspace).isDisjoint(with: before.values.flatMap { $0 }),
+                "a file two calls old is still in deps/")
 
         // One function's untested branch changes: nothing to run. Its tested
         // branch changes: exactly its test, which now fails.
@@ -186,7 +195,8 @@ import TrimModel
         defer { try? FileManager.default.removeItem(at: workspace.root) }
         let lib = workspace.root.appendingPathComponent("src/lib.rs")
         try Self.run(workspace, environment: few)
-        try Self.expectNoStaleUnits(workspace)
+        try Self.expectNoStaleUnits(workspace, previous: [:])
+        let first = try Self.recordedUnits(workspace)
         let testCrate = try Self.manifestName(workspace, prefix: "moving-")
         #expect((try Self.recordedUnits(workspace)[testCrate] ?? []).count <= 4)
         let placesBefore = try Self.definingUnits(workspace, manifest: testCrate, symbolContaining: "6moving")
@@ -196,7 +206,7 @@ import TrimModel
                        to: lib)
         let selected = Set(try Self.plan(workspace, environment: few).keys)
         let outcome = try Self.run(workspace, expect: 100, all: true, environment: few)
-        try Self.expectNoStaleUnits(workspace)
+        try Self.expectNoStaleUnits(workspace, previous: first)
         let failing = Set(outcome.stdout.split(separator: "\n").filter { $0.contains("FAIL [") }
             .compactMap { $0.split(separator: "]", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) })
         #expect(failing == ["moving m7::high"], "\(outcome.stdout)")
@@ -433,7 +443,7 @@ import TrimModel
                        to: top)
         #expect(Set(try Self.plan(workspace).keys) == ["top tests::small"])
         try Self.run(workspace, expect: 100)
-        try Self.expectNoStaleUnits(workspace)
+        try Self.expectNoStaleUnits(workspace, previous: before)
         let after = try Self.recordedUnits(workspace)
         let baseCrates = before.keys.filter { $0.hasPrefix("base-") }
         #expect(!baseCrates.isEmpty)
