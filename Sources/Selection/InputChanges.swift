@@ -37,7 +37,8 @@ public enum InputChanges {
 
     static func fileReason(_ recorded: TestInputs, _ current: InputState) -> Reason? {
         var changes: [(path: String, sentence: String)] = []
-        for (path, then) in recorded.files.sorted(by: { $0.key < $1.key }) {
+        // Reported in path order: the changes alone are sorted (most tests have none).
+        for (path, then) in recorded.files {
             guard let now = current.fileHash(path), now != then else { continue }
             let listing = path.hasSuffix("/")
             let sentence: String
@@ -53,13 +54,14 @@ public enum InputChanges {
             }
             changes.append((path, sentence))
         }
+        changes.sort { $0.path < $1.path }
         guard let first = changes.first else { return nil }
         return Reason(.fileChanged, locations: changes.map(\.path), detail: first.sentence + more(changes.count))
     }
 
     static func envReason(_ recorded: TestInputs, _ current: InputState) -> Reason? {
         var changes: [(name: String, sentence: String)] = []
-        for (name, then) in recorded.env.sorted(by: { $0.key < $1.key }) {
+        for (name, then) in recorded.env {
             guard let now = current.variableHash(name), now != then else { continue }
             if name == TestInputs.wholeEnvironment {
                 changes.append(
@@ -76,6 +78,7 @@ public enum InputChanges {
                 changes.append((name, "\(name) changed"))
             }
         }
+        changes.sort { $0.name < $1.name }
         guard let first = changes.first else { return nil }
         let sentence =
             first.name == TestInputs.wholeEnvironment
