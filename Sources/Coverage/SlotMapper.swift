@@ -138,10 +138,6 @@ public struct SlotMapper: Sendable {
     }
 
     private let targets: [Target]
-    /// Per target, its place in (module, symbol) order, and the targets in that
-    /// order: mapped functions come out sorted.
-    private let ranks: [Int]
-    private let byRank: [Int]
     private let slots: [SlotTarget]
 
     public init(pcTable: PCTable, symbols: ELFSymbols, modules: [ModuleFingerprint]) {
@@ -206,20 +202,6 @@ public struct SlotMapper: Sendable {
             start = end
         }
         self.targets = targets
-        // Modules compared by their names' rank, worked out once: most
-        // neighbours share a module, and comparing those equal paths cost
-        // most of the sort.
-        let moduleRank = Dictionary(uniqueKeysWithValues: Set(modules.map(\.sourceFilename)).sorted().enumerated()
-            .map { ($1, $0) })
-        let targetModuleRank = targets.map { moduleRank[$0.module]! }
-        let byRank = targets.indices.sorted {
-            targetModuleRank[$0] != targetModuleRank[$1]
-                ? targetModuleRank[$0] < targetModuleRank[$1] : targets[$0].symbol < targets[$1].symbol
-        }
-        var ranks = Array(repeating: 0, count: targets.count)
-        for (rank, index) in byRank.enumerated() { ranks[index] = rank }
-        self.ranks = ranks
-        self.byRank = byRank
         self.slots = slots
         self.unmappedFunctions = unmappedFunctions
         self.mappedFunctionCount = targets.count
@@ -272,21 +254,21 @@ public struct SlotMapper: Sendable {
         return .failed(.noFingerprint(symbol: named.name, file: named.file))
     }
 
-    /// The blocks `dump` executed. Throws when the dump comes from a binary
-    /// with a different number of slots than this PC table.
+    /// The blocks `dump` executed, by function in (module, symbol) order.
+    /// Throws when the dump comes from a binary with a different number of
+    /// slots than this PC table. (trim itself merges `executedBlocks` into
+    /// crate modules; only the functions a dump hit are sorted here, never
+    /// all the mapper knows.)
     public func map(_ dump: HitDump) throws(CoverageError) -> SlotMapping {
-        // (rank of the function, block) per hit, sorted: runs of one function,
-        // functions in (module, symbol) order. Called once per test: no
-        // dictionaries or sets.
         let (executed, unmapped) = try executedBlocks(dump)
-        var hits = executed.map { (rank: ranks[$0.function], block: $0.block) }
-        hits.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.block < $1.block }
+        // (function, block) per hit, sorted: runs of one function.
+        let hits = executed.sorted { $0.function != $1.function ? $0.function < $1.function : $0.block < $1.block }
         var functions: [HitFunction] = []
         var start = 0
         while start < hits.count {
             var end = start
-            while end < hits.count, hits[end].rank == hits[start].rank { end += 1 }
-            let target = targets[byRank[hits[start].rank]]
+            while end < hits.count, hits[end].function == hits[start].function { end += 1 }
+            let target = targets[hits[start].function]
             var blocks = hits[start..<end].map(\.block) + target.uninstrumented
             if !target.uninstrumented.isEmpty { blocks.sort() }
             var unique: [UInt32] = []
@@ -295,6 +277,7 @@ public struct SlotMapper: Sendable {
             functions.append(HitFunction(module: target.module, symbol: target.symbol, blocks: unique))
             start = end
         }
+        functions.sort { ($0.module, $0.symbol) < ($1.module, $1.symbol) }
         return SlotMapping(functions: functions, unmapped: unmapped)
     }
 

@@ -34,8 +34,11 @@ struct CrateNumbering: Sendable {
         let modules = functions.map { crateOfUnit[$0.unit] ?? $0.unit }
         let rankOf = Dictionary(uniqueKeysWithValues: Set(modules).sorted().enumerated().map { ($1, $0) })
         let ranks = modules.map { rankOf[$0]! }  // looked up once, not in every comparison
-        let order = functions.indices.sorted {
-            ranks[$0] != ranks[$1] ? ranks[$0] < ranks[$1] : functions[$0].symbol < functions[$1].symbol
+        // The symbols apart: compared through a buffer, not copied out of
+        // their functions (a retain and a release of each field per comparison).
+        let symbols = functions.map(\.symbol)
+        let order = symbols.withUnsafeBufferPointer { symbols in
+            functions.indices.sorted { ranks[$0] != ranks[$1] ? ranks[$0] < ranks[$1] : symbols[$0] < symbols[$1] }
         }
         var numberOf = [Int32](repeating: 0, count: functions.count)
         var names: [(module: String, symbol: String)] = []

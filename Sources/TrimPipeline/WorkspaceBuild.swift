@@ -243,7 +243,14 @@ public struct WorkspaceBuild: Sendable {
                 let key = CrateModuleCache.key(crate: Self.moduleKey(bitcode), unitHashes: files.map(\.contentHash))
                 if warm.crate(key) != nil { return speculate(Self.moduleKey(bitcode), key) }
                 guard started.update({ $0.insert(key).inserted }) else { return }
-                defer { if warm.crate(key) != nil { speculate(Self.moduleKey(bitcode), key) } }
+                defer {
+                    if let crate = warm.crate(key) {
+                        speculate(Self.moduleKey(bitcode), key)
+                        // What a coverage map reads of the crate, made before the
+                        // executables that link it are whole and listed.
+                        if earlyMaps != nil { startYieldingThread { _ = try? crate.units.layouts() } }
+                    }
+                }
                 if let merged = crates.load(key: key) {
                     warm.addCrate(key, (merged, CrateUnits(files: files, folded: merged.folded, key: key,
                                                            fingerprinter: fingerprinter)))
