@@ -6,7 +6,8 @@ import Store
 import TrimModel
 
 /// How one test binary's coverage slots map to blocks: its PC table (written
-/// by the runtime while the binary lists its tests), its ELF symbols, and the
+/// by the runtime while the binary lists its tests, or read from the
+/// executable, `ExecutablePCTable`), its ELF symbols, and the
 /// fingerprints of the codegen units linked into it; a hit in a unit is
 /// recorded against its crate's merged module.
 struct BinaryCoverageMap: Sendable {
@@ -15,11 +16,16 @@ struct BinaryCoverageMap: Sendable {
     let crates: CrateNumbering
 
     init(binary: TestBinary, pcTable: URL, modules: [(key: String, units: CrateUnits)]) throws(TrimError) {
-        let table: PCTable, symbols: ELFSymbols
-        do {
-            table = try PCTable.read(pcTable)
-            symbols = try ELFSymbols.read(executable: URL(fileURLWithPath: binary.executable))
-        } catch { throw .coverage(error) }
+        let table: PCTable
+        do { table = try PCTable.read(pcTable) } catch { throw .coverage(error) }
+        try self.init(binary: binary, table: table, modules: modules)
+    }
+
+    init(binary: TestBinary, table: PCTable, modules: [(key: String, units: CrateUnits)]) throws(TrimError) {
+        let symbols: ELFSymbols
+        do { symbols = try ELFSymbols.read(executable: URL(fileURLWithPath: binary.executable)) } catch {
+            throw .coverage(error)
+        }
         var units: [(key: String, units: [UnitLayout])] = []
         for module in modules {
             do { units.append((module.key, try module.units.layouts())) } catch { throw .bitcode(error) }

@@ -1,14 +1,18 @@
 import CargoSupport
+import Coverage
 import Foundation
 
-/// Test executables' coverage maps made as soon as they have listed
-/// themselves while cargo finishes (`EarlyListings`), rather than after
-/// cargo beside the first tests: a large harness's map (its ELF symbols,
-/// the slot mapper, the crate numbering) is ~16 ms of CPU, which after cargo
-/// the tests' processes want too.
+/// Test executables' coverage maps made as soon as their link has ended
+/// (from the PC table read from the executable, `ExecutablePCTable`) or
+/// they have listed themselves (`EarlyListings`) while cargo finishes,
+/// rather than after cargo beside the first tests: a large harness's map
+/// (its ELF symbols, the slot mapper, the crate numbering) is ~16 ms of
+/// CPU, which after cargo the tests' processes want too.
 ///
 /// Exact, or not used: a map is made of the executable's bytes, its PC
-/// table and its crates' units; it is kept under the key the run asks for
+/// table (one read from the executable only counts when the runtime's,
+/// written as it lists, has the same slots) and its crates' units; it is
+/// kept under the key the run asks for
 /// after cargo (`RunPipeline.coverageMapKey`: the executable's content hash,
 /// then every module the build links into it with its crate key), guessed
 /// from the library crates cargo has reported so far. A build whose final
@@ -24,6 +28,8 @@ final class EarlyCoverageMaps: @unchecked Sendable {
     /// Module key → crate key of every crate merged so far (the build's own record).
     private let merged: @Sendable () -> [String: String]
     private var maps: [String: PendingWork<(key: String, map: BinaryCoverageMap)?>] = [:]
+    /// Every map started, replaced or withdrawn ones too, for `finish`.
+    private var all: [PendingWork<(key: String, map: BinaryCoverageMap)?>] = []
     /// At most a map a core at once, however many executables link together.
     private let cores = DispatchSemaphore(value: max(1, ProcessInfo.processInfo.activeProcessorCount))
     private var taken = 0
@@ -40,10 +46,11 @@ final class EarlyCoverageMaps: @unchecked Sendable {
 
     func libraryReported(_ moduleKey: String) { lock.withLock { libraries.append(moduleKey) } }
 
-    /// Starts the map of `binary` (listed with `pcTable`, its bytes hashing
+    /// Starts the map of `binary` (its PC table `table`, its bytes hashing
     /// to `hash`) on a thread of its own, below cargo's priority: other
-    /// crates may still be building.
-    func start(_ binary: TestBinary, hash: String, pcTable: URL) {
+    /// crates may still be building. A map started before for the same
+    /// executable is no longer handed out.
+    func start(_ binary: TestBinary, hash: String, table: PCTable) {
         let own = WorkspaceBuild.moduleKey(binary.bitcode)
         let work = PendingWork(yielding: true) { () throws(TrimError) -> (key: String, map: BinaryCoverageMap)? in
             self.merges()
@@ -61,10 +68,16 @@ final class EarlyCoverageMaps: @unchecked Sendable {
             guard self.warm.coverageMap(key) == nil else { return nil }
             self.cores.wait()
             defer { self.cores.signal() }
-            return (key, try BinaryCoverageMap(binary: binary, pcTable: pcTable, modules: modules))
+            return (key, try BinaryCoverageMap(binary: binary, table: table, modules: modules))
         }
-        lock.withLock { maps[binary.executable] = work }
+        lock.withLock {
+            maps[binary.executable] = work
+            all.append(work)
+        }
     }
+
+    /// No map of `executable` is handed out (its table turned out otherwise, or none).
+    func withdraw(_ executable: String) { _ = lock.withLock { maps.removeValue(forKey: executable) } }
 
     /// The map made early for `executable` when it was made under `key`
     /// (waited for if still being made); nil otherwise.
@@ -77,6 +90,6 @@ final class EarlyCoverageMaps: @unchecked Sendable {
 
     /// Waits for every map started (none outlives the session).
     func finish() {
-        for work in lock.withLock({ Array(maps.values) }) { work.finish() }
+        for work in lock.withLock({ all }) { work.finish() }
     }
 }

@@ -1,12 +1,15 @@
 import CargoSupport
 import Coverage
 import Foundation
+import LockedValues
 import RustcWrapping
 
 /// Test executables listed as soon as their link ends (the wrapper's
 /// `linked` notice, `LinkStage`), while rustc and cargo finish, rather than
 /// after cargo has ended: the listing (and the PC table the runtime writes
-/// as it lists) is then off the path to the first test.
+/// as it lists) is then off the path to the first test. The coverage map
+/// starts before the listing when the executable's own table can be read
+/// (`ExecutablePCTable`), and again if the runtime's turns out otherwise.
 ///
 /// Exact, or not used: a listing counts only for the executable cargo then
 /// reports under the same path, unchanged since (its identity and content
@@ -26,27 +29,36 @@ final class EarlyListings: @unchecked Sendable {
     private let scratch: URL
     private let warm: WarmState
     private let stopped: @Sendable () -> Bool
-    /// Told of each executable listed (with its content hash and PC table).
-    private let listed: @Sendable (TestBinary, String, URL) -> Void
+    /// Told of each executable's PC table (with its content hash): read
+    /// from the executable before it lists, when it can be, then the
+    /// runtime's when that one has other slots.
+    private let tabled: @Sendable (TestBinary, String, PCTable) -> Void
+    /// Told of an executable whose tables were told and whose listing then failed.
+    private let withdrawn: @Sendable (TestBinary) -> Void
     private let lock = NSLock()
     private var started: [String: PendingWork<Listing?>] = [:]
     /// Every listing started, taken or not, for `finish`.
     private var all: [PendingWork<Listing?>] = []
     private var count = 0
     private var taken = 0
+    private let confirmed = LockedBox(0)
 
     /// `stopped`: true once a signal has come (nothing more is started).
     init(workspace: CargoWorkspace, scratch: URL, warm: WarmState, stopped: @escaping @Sendable () -> Bool,
-         listed: @escaping @Sendable (TestBinary, String, URL) -> Void = { _, _, _ in }) {
+         tabled: @escaping @Sendable (TestBinary, String, PCTable) -> Void = { _, _, _ in },
+         withdrawn: @escaping @Sendable (TestBinary) -> Void = { _ in }) {
         self.workspace = workspace
         self.scratch = scratch
         self.warm = warm
         self.stopped = stopped
-        self.listed = listed
+        self.tabled = tabled
+        self.withdrawn = withdrawn
     }
 
     /// How many listings `take` handed out.
     var used: Int { lock.withLock { taken } }
+    /// How many PC tables read from an executable the runtime's then matched.
+    var tablesReadAhead: Int { confirmed.value }
 
     /// Starts listing `linked` when it is a workspace package's executable.
     func start(_ linked: LinkStage.Linked) {
@@ -60,7 +72,7 @@ final class EarlyListings: @unchecked Sendable {
                                 executable: linked.executable,
                                 bitcode: InstrumentedTestBuild.bitcodePath(ofArtifact: linked.executable), units: [],
                                 packageDirectory: package.directory, environment: environment)
-        let (warm, scratch, listed) = (warm, scratch, listed)
+        let (warm, scratch, tabled, withdrawn, confirmed) = (warm, scratch, tabled, withdrawn, confirmed)
         let table = lock.withLock { () -> URL in
             count += 1
             return scratch.appendingPathComponent("pctable-linked-\(count)")
@@ -68,10 +80,25 @@ final class EarlyListings: @unchecked Sendable {
         let work = PendingWork { () throws(TrimError) -> Listing? in
             // Hashed before it runs: what lists is what was hashed, or the identity check after cargo fails.
             guard (try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)) != nil,
-                let hash = warm.contentHash(ofBinary: binary.executable),
-                let tests = try? TestListing.list(binary, extraEnvironment: [SanitizerCoverage.pcTableFileVariable: table.path])
+                let hash = warm.contentHash(ofBinary: binary.executable)
             else { return nil }
-            listed(binary, hash, table)
+            let read = ExecutablePCTable.read(executable: URL(fileURLWithPath: binary.executable))
+            if let read { tabled(binary, hash, read) }
+            guard let tests = try? TestListing.list(binary, extraEnvironment: [SanitizerCoverage.pcTableFileVariable: table.path])
+            else {
+                if read != nil { withdrawn(binary) }
+                return nil
+            }
+            // The runtime's table decides.
+            if let written = try? PCTable.read(table) {
+                if let read, read.hasSameSlots(as: written) {
+                    confirmed.update { $0 += 1 }
+                } else {
+                    tabled(binary, hash, written)
+                }
+            } else if read != nil {
+                withdrawn(binary)
+            }
             return Listing(environment: environment, directory: package.directory, hash: hash, tests: tests,
                            pcTable: table)
         }

@@ -242,7 +242,10 @@ public enum RunPipeline {
         // coverage (those tests run again next time), and the run fails naming why.
         _ = try maps.wait()
         timings.lap("record build + coverage maps + run tests + record results")
-        if let early = build.earlyCoverageMaps { timings.note("coverage maps made as they listed: \(early.used)") }
+        if let early = build.earlyCoverageMaps {
+            let ahead = build.earlyListings?.tablesReadAhead ?? 0
+            timings.note("coverage maps made as they listed: \(early.used) (PC tables read before listing: \(ahead))")
+        }
         timings.peakMemory()
         return box.value
     }

@@ -274,9 +274,10 @@ public struct WorkspaceBuild: Sendable {
         }
         let listings = listsEarly ? EarlyListings(workspace: workspace, scratch: session.scratch, warm: warm,
                                                   stopped: { signals.signal != nil },
-                                                  listed: { binary, hash, table in
-                                                      earlyMaps?.start(binary, hash: hash, pcTable: table)
-                                                  }) : nil
+                                                  tabled: { binary, hash, table in
+                                                      earlyMaps?.start(binary, hash: hash, table: table)
+                                                  },
+                                                  withdrawn: { earlyMaps?.withdraw($0.executable) }) : nil
         defer { if !made { listings?.finish() } }
         defer { if !made { earlyMaps?.finish() } }
         let notices = LinkNotices(directory: session.scratch, heard: mergeEarly, linked: { listings?.start($0) })
