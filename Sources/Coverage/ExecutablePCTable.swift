@@ -35,9 +35,10 @@ public enum ExecutablePCTable {
         for index in 0..<shnum {
             let at = Int(shoff) + index * 64
             guard let name = view.u32(at), let type = view.u32(at + 4), let offset = view.u64(at + 24),
-                let size = view.u64(at + 32), let link = view.u32(at + 40),
-                view.contains(offset, type == 8 ? 0 : size)  // SHT_NOBITS holds no bytes
+                var size = view.u64(at + 32), let link = view.u32(at + 40)
             else { return nil }
+            if type == 8 { size = 0 }  // SHT_NOBITS: no bytes in the file, whatever its size in memory
+            guard view.contains(offset, size) else { return nil }
             sections.append(Section(name: name, type: type, offset: Int(offset), size: Int(size), link: Int(link)))
         }
         let nameTable = sections[names]
