@@ -35,11 +35,15 @@ public enum UnitFiles {
         guard let stream = opendir(directory) else { return [] }
         defer { closedir(stream) }
         var names = Set<String>()
+        let prefix = Array(stem.utf8CString.dropLast())  // without its NUL
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            // `deps/` holds every crate's files: a name is made only of those that start with the stem.
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> String? in
+                let bytes = raw.bindMemory(to: CChar.self).baseAddress!
+                guard strncmp(bytes, prefix, prefix.count) == 0 else { return nil }
+                return String(cString: bytes)
             }
-            if isUnitFile(name, stem: stem) { names.insert(name) }
+            if let name, isUnitFile(name, stem: stem) { names.insert(name) }
         }
         return names
     }
