@@ -82,11 +82,3 @@ public enum ExecutablePCTable {
         return true
     }
 }
-
-extension PCTable {
-    /// Whether both tables give every slot the same address, entry flag and
-    /// range, whatever file they were read from.
-    public func hasSameSlots(as other: PCTable) -> Bool {
-        entries == other.entries && ranges == other.ranges && isComplete == other.isComplete
-    }
-}

@@ -50,6 +50,12 @@ public struct PCTable: Sendable, Hashable {
         self.isComplete = isComplete
     }
 
+    /// Whether both tables give every slot the same address, entry flag and
+    /// range, whatever file they were read from.
+    public func hasSameSlots(as other: PCTable) -> Bool {
+        entries == other.entries && ranges == other.ranges && isComplete == other.isComplete
+    }
+
     /// The range holding `slot`.
     public func range(of slot: UInt32) -> Range? {
         ranges.first { slot >= $0.firstSlot && slot - $0.firstSlot < $0.slotCount }
